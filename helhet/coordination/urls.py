@@ -1,0 +1,8 @@
+from django.urls import path
+
+from helhet.coordination import views
+
+app_name = "coordination"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+]

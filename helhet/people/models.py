@@ -1,0 +1,130 @@
+"""Persons who receive services, their relatives, and the services they get."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from helhet.organisation.models import Municipality, Unit
+from helhet.people import identity
+
+
+class Person(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="persons")
+    national_id = models.CharField(_("fødselsnummer / D-nummer"), max_length=11)
+    given_name = models.CharField(_("fornavn"), max_length=100)
+    family_name = models.CharField(_("etternavn"), max_length=100)
+    birth_date = models.DateField(_("fødselsdato"), editable=False)
+    gender = models.CharField(_("kjønn"), max_length=1, editable=False)
+    phone = models.CharField(_("telefon"), max_length=20, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    address = models.CharField(_("adresse"), max_length=200, blank=True)
+    # The person's own login (portal); empty until they have one.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "national_id"], name="person_national_id_per_municipality"
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "family_name", "given_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def id_kind(self) -> str:
+        return identity.kind_of(self.national_id)
+
+    @property
+    def age(self) -> int:
+        return identity.age_on(self.birth_date, timezone.localdate())
+
+    def clean(self) -> None:
+        try:
+            self.national_id = identity.clean_national_id(self.national_id)
+        except ValidationError as error:
+            raise ValidationError({"national_id": error.messages}) from error
+
+    def save(self, *args, **kwargs) -> None:
+        # Birth date and gender are derived, never typed, so they cannot drift
+        # from the number.
+        self.national_id = identity.clean_national_id(self.national_id)
+        self.birth_date = identity.birth_date(self.national_id)
+        self.gender = identity.gender(self.national_id)
+        super().save(*args, **kwargs)
+
+
+class Relative(models.Model):
+    class Relation(models.TextChoices):
+        PARENT = "forelder", _("Forelder")
+        PARTNER = "partner", _("Ektefelle / samboer")
+        CHILD = "barn", _("Barn")
+        SIBLING = "sosken", _("Søsken")
+        OTHER = "annen", _("Annen")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relatives")
+    name = models.CharField(_("navn"), max_length=200)
+    relation = models.CharField(_("relasjon"), max_length=20, choices=Relation.choices)
+    phone = models.CharField(_("telefon"), max_length=20, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    is_guardian = models.BooleanField(_("verge"), default=False)
+    is_proxy = models.BooleanField(_("fullmektig"), default=False)
+
+    class Meta:
+        verbose_name = _("pårørende")
+        verbose_name_plural = _("pårørende")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A service a unit gives a person: the unit's lawful relation to the person."""
+
+    class Basis(models.TextChoices):
+        DECISION = "vedtak", _("Enkeltvedtak")
+        LOW_THRESHOLD = "lavterskel", _("Lavterskeltilbud uten vedtak")
+        OTHER = "annet", _("Annet grunnlag")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="services")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="services")
+    name = models.CharField(_("tjeneste"), max_length=120)
+    basis = models.CharField(_("grunnlag"), max_length=20, choices=Basis.choices)
+    decision_reference = models.CharField(_("vedtaksreferanse"), max_length=40, blank=True)
+    valid_from = models.DateField(_("fra"))
+    valid_to = models.DateField(_("til"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tjeneste")
+        verbose_name_plural = _("tjenester")
+        ordering = ["valid_from"]
+        indexes = [models.Index(fields=["unit", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+    def clean(self) -> None:
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("Sluttdato kan ikke være før startdato.")})
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from helhet.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<int:person_id>/", views.detail, name="detail"),
+]

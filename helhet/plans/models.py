@@ -1,0 +1,220 @@
+"""The individual plan (hol § 7-1, pbrl § 2-5, forskrift om habilitering og
+rehabilitering, individuell plan og koordinator § 19 a–i).
+
+The plan is *living*: every change goes through ``plans.services`` which bumps
+``version`` (refusing a stale save) and stores a ``PlanVersion`` snapshot.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from helhet.organisation.models import ExternalPartner, Unit
+from helhet.people.models import Person
+
+
+class IndividualPlan(models.Model):
+    class Kind(models.TextChoices):
+        # One plan per person across sectors; other plan types come later and
+        # must not need a new model (DOMAIN.md §4.1).
+        INDIVIDUAL_PLAN = "ip", _("Individuell plan")
+
+    class Status(models.TextChoices):
+        OFFERED = "tilbudt", _("Tilbudt")
+        DECLINED = "avslatt", _("Takket nei")
+        ACTIVE = "aktiv", _("Aktiv")
+        CLOSED = "avsluttet", _("Avsluttet")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="plans")
+    kind = models.CharField(
+        _("plantype"), max_length=10, choices=Kind.choices, default=Kind.INDIVIDUAL_PLAN
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    offered_on = models.DateField(_("IP tilbudt"))
+    answered_on = models.DateField(_("svar på tilbud"), null=True, blank=True)
+    # § 19 a: goals (rows), resources and needs for services.
+    resources = models.TextField(_("ressurser"), blank=True, max_length=4000)
+    needs = models.TextField(_("behov for tjenester"), blank=True, max_length=4000)
+    # § 19 d: what the person and relatives contribute (providers' share is per participant).
+    person_contribution = models.TextField(_("personens bidrag"), blank=True, max_length=4000)
+    relatives_contribution = models.TextField(_("pårørendes bidrag"), blank=True, max_length=4000)
+    # § 19 g
+    period_start = models.DateField(_("planperiode fra"), null=True, blank=True)
+    period_end = models.DateField(_("planperiode til"), null=True, blank=True)
+    revision_due = models.DateField(_("neste revisjon"), null=True, blank=True)
+    # § 19 i
+    cooperation = models.TextField(
+        _("samarbeid med andre tjenesteytere, institusjoner og etater"),
+        blank=True,
+        max_length=4000,
+    )
+    closed_on = models.DateField(_("avsluttet"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("versjon"), default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("individuell plan")
+        verbose_name_plural = _("individuelle planer")
+        ordering = ["-offered_on"]
+        indexes = [models.Index(fields=["status", "revision_due"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.person}"
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError(
+                {"period_end": _("Planperioden kan ikke slutte før den begynner.")}
+            )
+        if self.answered_on and self.offered_on and self.answered_on < self.offered_on:
+            raise ValidationError({"answered_on": _("Svaret kan ikke være gitt før tilbudet.")})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.OFFERED, self.Status.ACTIVE)
+
+
+class Goal(models.Model):
+    """A goal in the person's own words (§ 19 a)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "aktiv", _("Aktiv")
+        REACHED = "naadd", _("Nådd")
+        DROPPED = "avsluttet", _("Avsluttet")
+
+    plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="goals")
+    text = models.CharField(_("mål (med personens egne ord)"), max_length=1000)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("mål")
+        verbose_name_plural = _("mål")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Participant(models.Model):
+    """Who takes part in the plan work (§ 19 b) and what they contribute (§ 19 d)."""
+
+    class Kind(models.TextChoices):
+        STAFF = "ansatt", _("Ansatt i kommunen")
+        PARTNER = "ekstern", _("Ekstern samarbeidspartner")
+        RELATIVE = "parorende", _("Pårørende")
+
+    plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="participants")
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_participations",
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True)
+    partner = models.ForeignKey(ExternalPartner, on_delete=models.PROTECT, null=True, blank=True)
+    name = models.CharField(_("navn"), max_length=200)
+    contribution = models.TextField(_("bidrag"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("deltaker")
+        verbose_name_plural = _("deltakere")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measure(models.Model):
+    """A measure under a goal (§ 19 e–f)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planlagt", _("Planlagt")
+        ONGOING = "pagar", _("Pågår")
+        DONE = "fullfort", _("Fullført")
+        STOPPED = "avbrutt", _("Avbrutt")
+
+    plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="measures")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="measures")
+    title = models.CharField(_("tiltak"), max_length=300)
+    scope = models.CharField(_("omfang"), max_length=200, blank=True)
+    responsible_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("ansvarlig enhet")
+    )
+    responsible_partner = models.ForeignKey(
+        ExternalPartner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("ansvarlig ekstern part"),
+    )
+    # e.g. "personen selv" or a relative: responsibility outside the organisation.
+    responsible_other = models.CharField(_("annen ansvarlig"), max_length=200, blank=True)
+    how = models.TextField(_("slik gjennomføres tiltaket"), blank=True, max_length=2000)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("slutt"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+
+    class Meta:
+        verbose_name = _("tiltak")
+        verbose_name_plural = _("tiltak")
+        ordering = ["goal_id", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if not (self.responsible_unit_id or self.responsible_partner_id or self.responsible_other):
+            raise ValidationError(_("Tiltaket må ha en ansvarlig."), code="no_responsible")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("Tiltaket kan ikke slutte før det starter.")})
+
+
+class CrisisPlan(models.Model):
+    """Belongs with the plan (ROP supervision: crisis plans not used as recommended)."""
+
+    plan = models.OneToOneField(
+        IndividualPlan, on_delete=models.CASCADE, related_name="crisis_plan"
+    )
+    warning_signs = models.TextField(_("varselsignaler"), blank=True, max_length=2000)
+    what_helps = models.TextField(_("dette hjelper meg"), blank=True, max_length=2000)
+    contacts_day = models.TextField(_("kontakt på dagtid"), blank=True, max_length=1000)
+    contacts_night = models.TextField(_("kontakt kveld og natt"), blank=True, max_length=1000)
+
+    class Meta:
+        verbose_name = _("kriseplan")
+        verbose_name_plural = _("kriseplaner")
+
+    def __str__(self) -> str:
+        return f"Kriseplan – {self.plan_id}"
+
+
+class PlanVersion(models.Model):
+    """One saved state of a plan: who changed what, when (the plan is living)."""
+
+    plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300)
+    snapshot = models.JSONField()
+    changes = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Versjon {self.number}"

@@ -1,0 +1,69 @@
+"""Builders for synthetic test data, shared by every app's tests.
+
+Small functions instead of fixtures-with-magic, so a test reads as the story it
+tells: a municipality, a unit, a staff member with a role, a person.
+"""
+
+import datetime as dt
+import itertools
+import random
+
+from django.contrib.auth import get_user_model
+
+from helhet.organisation.models import ExternalPartner, Membership, Municipality, Role, Unit
+from helhet.people import identity
+from helhet.people.models import Person, Service
+
+PASSWORD = "test-passord-123"
+_counter = itertools.count(1)
+_rng = random.Random(20261126)
+
+
+def municipality(number: str | None = None, name: str = "Testkommune") -> Municipality:
+    number = number or f"{9000 + next(_counter) % 999:04d}"
+    return Municipality.objects.create(number=number, name=name, is_demo=False)
+
+
+def unit(muni: Municipality, kind: str = Unit.Kind.MENTAL_HEALTH, name: str | None = None) -> Unit:
+    n = next(_counter)
+    return Unit.objects.create(
+        municipality=muni, code=f"{kind}-{n}", name=name or f"{kind} {n}", kind=kind
+    )
+
+
+def partner(muni: Municipality, kind: str = ExternalPartner.Kind.DPS) -> ExternalPartner:
+    n = next(_counter)
+    return ExternalPartner.objects.create(
+        municipality=muni, code=f"{kind}-{n}", name=f"{kind} {n}", kind=kind
+    )
+
+
+def staff(muni_or_unit, role: str = Role.SERVICE_PROVIDER, username: str | None = None):
+    """A user working in a unit with a role; returns the User."""
+    from helhet.organisation.models import StaffMember
+
+    the_unit = muni_or_unit if isinstance(muni_or_unit, Unit) else unit(muni_or_unit)
+    username = username or f"ansatt{next(_counter)}"
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name="Test", last_name=username.title()
+    )
+    member = StaffMember.objects.create(user=user, municipality=the_unit.municipality)
+    Membership.objects.create(staff=member, unit=the_unit, role=role)
+    return user
+
+
+def person(muni: Municipality, born: dt.date | None = None, **fields) -> Person:
+    born = born or dt.date(1990, 5, 17)
+    fields.setdefault("given_name", "Kari")
+    fields.setdefault("family_name", f"Testesen{next(_counter)}")
+    return Person.objects.create(
+        municipality=muni,
+        national_id=identity.synthetic_national_id(_rng, born, "K"),
+        **fields,
+    )
+
+
+def service(person: Person, the_unit: Unit, basis=Service.Basis.DECISION, **fields) -> Service:
+    fields.setdefault("valid_from", dt.date(2020, 1, 1))
+    fields.setdefault("name", "Oppfølging")
+    return Service.objects.create(person=person, unit=the_unit, basis=basis, **fields)

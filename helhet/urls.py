@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from helhet.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", core_views.home, name="home"),
+    path(
+        "logg-inn/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("personer/", include("helhet.people.urls")),
+    path("planer/", include("helhet.plans.urls")),
+    path("koordinering/", include("helhet.coordination.urls")),
+    path("tilgang/", include("helhet.access.urls")),
+    path("samtykker/", include("helhet.consent.urls")),
+    path("inntak/", include("helhet.intake.urls")),
+    path("systemadmin/", admin.site.urls),
+]
+
+handler403 = "helhet.core.views.permission_denied"
+handler404 = "helhet.core.views.page_not_found"
+handler500 = "helhet.core.views.server_error"
