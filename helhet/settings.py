@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("HELHET_DATA_DIR", Path.cwd() / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "helhet.plans",
     "helhet.coordination",
     "helhet.intake",
+    "helhet.cooperation",
     "helhet.demo",
 ]
 

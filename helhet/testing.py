@@ -67,3 +67,12 @@ def service(person: Person, the_unit: Unit, basis=Service.Basis.DECISION, **fiel
     fields.setdefault("valid_from", dt.date(2020, 1, 1))
     fields.setdefault("name", "Oppfølging")
     return Service.objects.create(person=person, unit=the_unit, basis=basis, **fields)
+
+
+def browser_login(page, username: str, password: str) -> None:
+    """Log in through the real login form, as a user would."""
+    page.goto("/logg-inn/")
+    page.get_by_label("Brukernavn").fill(username)
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(lambda url: "/logg-inn/" not in url)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tilgang/", include("helhet.access.urls")),
     path("samtykker/", include("helhet.consent.urls")),
     path("inntak/", include("helhet.intake.urls")),
+    path("samarbeid/", include("helhet.cooperation.urls")),
     path("systemadmin/", admin.site.urls),
 ]
 
