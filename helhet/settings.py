@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "helhet.coordination",
     "helhet.intake",
     "helhet.cooperation",
+    "helhet.mapping",
     "helhet.demo",
 ]
 
@@ -134,6 +135,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Served by WhiteNoise straight from the apps (no collectstatic step for a demo).

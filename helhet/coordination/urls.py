@@ -5,4 +5,5 @@ from helhet.coordination import views
 app_name = "coordination"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("planoversikt.csv", views.overview_csv, name="overview-csv"),
 ]

@@ -1,0 +1,99 @@
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from helhet import testing
+from helhet.access import gate
+from helhet.access.models import AccessLogEntry
+from helhet.coordination import services
+from helhet.organisation.models import Role
+
+PASSWORD = "demo-passord-1"
+
+
+def make_demo(persons, reset=False):
+    call_command(
+        "demo",
+        persons=persons,
+        seed=11,
+        password=PASSWORD,
+        no_serve=True,
+        reset=reset,
+        stdout=open("/dev/null", "w"),
+        stderr=open("/dev/null", "w"),
+    )
+
+
+def overview_queries(client, **params):
+    client.login(username="ke", password=PASSWORD)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/koordinering/", params)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+@pytest.mark.django_db
+def test_query_count_does_not_grow_with_the_number_of_plans(client):
+    make_demo(30)
+    small, _ = overview_queries(client)
+    make_demo(150, reset=True)
+    large, response = overview_queries(client)
+    assert large == small
+    assert "Mangler etter § 19" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_overview_stays_within_query_budget(client, django_assert_max_num_queries):
+    make_demo(60)
+    client.login(username="ke", password=PASSWORD)
+    with django_assert_max_num_queries(25):
+        response = client.get("/koordinering/", {"completeness": "mangler"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_filters_and_csv_export_agree(client):
+    make_demo(120)
+    client.login(username="ke", password=PASSWORD)
+    page = client.get("/koordinering/", {"status": "aktiv", "overdue": "on"})
+    total = page.context["total"]
+    assert total > 0
+    assert all(row.overdue for row in page.context["page"])
+    csv = client.get("/koordinering/planoversikt.csv", {"status": "aktiv", "overdue": "on"})
+    assert csv["Content-Type"].startswith("text/csv")
+    lines = csv.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == total + 1
+    assert lines[0].startswith("Person;Fødselsdato;Status")
+    assert all(";Ja;" in line for line in lines[1:])
+    assert AccessLogEntry.objects.filter(what="planoversikt.csv", granted=True).count() == total
+
+
+@pytest.mark.django_db
+def test_overview_shows_only_plans_the_user_has_a_relation_to(client):
+    make_demo(60)
+    client.login(username="koordinator", password=PASSWORD)
+    user = User.objects.get(username="koordinator")
+    rows = client.get("/koordinering/").context["page"].paginator.object_list
+    ke_total = len(services.plan_rows(User.objects.get(username="ke"), services.Filters()))
+    assert 0 < len(rows) < ke_total
+    assert all(gate.decide(user, row.plan.person, "vis").granted for row in rows)
+
+
+@pytest.mark.django_db
+def test_overview_is_refused_to_people_who_are_not_staff(client):
+    make_demo(10)
+    client.login(username="bruker", password=PASSWORD)
+    response = client.get("/koordinering/")
+    assert response.status_code == 403
+    assert "ansatte" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_other_municipalities_plans_never_appear(client):
+    make_demo(30)
+    other = testing.municipality(number="3401", name="Nabokommune")
+    ke = testing.staff(testing.unit(other, kind="ke"), role=Role.COORDINATING_UNIT)
+    client.force_login(ke)
+    assert client.get("/koordinering/").context["total"] == 0
