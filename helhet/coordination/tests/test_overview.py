@@ -34,7 +34,7 @@ def overview_queries(client, **params):
     return len(queries), response
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_query_count_does_not_grow_with_the_number_of_plans(client):
     make_demo(30)
     small, _ = overview_queries(client)

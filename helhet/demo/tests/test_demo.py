@@ -38,7 +38,7 @@ def picture():
     )
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_same_seed_gives_the_same_municipality_and_another_seed_another():
     make_demo(seed=3)
     first = picture()
