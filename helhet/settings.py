@@ -5,6 +5,7 @@ installation is read from the environment (``HELHET_*``), so secrets stay out of
 the code (Normen: secrets outside the code). See README, "Production settings".
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "rest_framework",
     "drf_spectacular",
     "helhet.core",
@@ -60,6 +62,10 @@ INSTALLED_APPS = [
     "helhet.intake",
     "helhet.cooperation",
     "helhet.mapping",
+    "helhet.quality",
+    "helhet.audit",
+    "helhet.portal",
+    "helhet.operations",
     "helhet.demo",
 ]
 
@@ -76,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Staff must pass the second factor before any other page (Normen: strong login).
+    "helhet.access.middleware.RequireTwoFactorMiddleware",
+    # Last, as django-axes requires: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helhet.urls"
@@ -111,7 +121,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# No ATOMIC_REQUESTS: a refused access raises PermissionDenied, and a request-wide
+# transaction would roll back the access-log row that records the refusal
+# (pjl § 16: refused attempts must stay in the log). Writes that span several
+# rows use transaction.atomic in the app's services instead.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -125,6 +139,63 @@ PASSWORD_HASHERS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Login security (access app; see notes/access-readme.md) -----------------
+# The lockout backend comes first so a locked-out account is refused before
+# its password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "helhet.access.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Repeated failed logins lock the username for a while (django-axes). Per
+# username, not per address: a municipality's office shares one address, and
+# staff accounts also have a second factor.
+AXES_FAILURE_LIMIT = int(os.environ.get("HELHET_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("HELHET_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that a lockout without the address can be dodged by rotating
+# user agents or cookies; a lockout by username cannot.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("HELHET_PROXY_COUNT", "0")) or None
+# Two factors (TOTP) are required for staff whenever DEMO_MODE is off
+# (helhet.access.middleware); a laptop demo has no phone to enrol.
+OTP_TOTP_ISSUER = os.environ.get("HELHET_OTP_ISSUER", "Helhet")
+
+# OpenID Connect (ID-porten or the municipality's own identity provider) is on
+# when a client id is configured. Users are never created from the IdP: a
+# person is found by the fødselsnummer claim (`pid` in ID-porten), staff by a
+# configured claim matched against the username.
+OIDC_ENABLED = bool(os.environ.get("HELHET_OIDC_CLIENT_ID"))
+OIDC_RP_CLIENT_ID = os.environ.get("HELHET_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("HELHET_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("HELHET_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("HELHET_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("HELHET_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("HELHET_OIDC_JWKS_ENDPOINT") or None
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("HELHET_OIDC_LOGOUT_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("HELHET_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("HELHET_OIDC_SCOPES", "openid profile")
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "access:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+OIDC_PERSON_CLAIM = os.environ.get("HELHET_OIDC_PERSON_CLAIM", "pid")
+OIDC_STAFF_CLAIM = os.environ.get("HELHET_OIDC_STAFF_CLAIM", "")
+# acr/amr values that mean the IdP itself did two-factor login (ID-porten
+# "idporten-loa-substantial"/"-high", Entra ID amr "mfa"): no second TOTP step.
+OIDC_TWO_FACTOR_VALUES = [
+    v.strip()
+    for v in os.environ.get(
+        "HELHET_OIDC_TWO_FACTOR_VALUES", "idporten-loa-substantial,idporten-loa-high,mfa"
+    ).split(",")
+    if v.strip()
+]
+OIDC_LABEL = os.environ.get("HELHET_OIDC_LABEL", "ID-porten")
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("helhet.access.oidc.HelhetOIDCBackend")
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norsk bokmål")), ("en", _("English"))]
@@ -141,6 +212,7 @@ STORAGES = {
     # Served by WhiteNoise straight from the apps (no collectstatic step for a demo).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # Attachments live outside the web root and are served only through the gate.
@@ -191,9 +263,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("HELHET_FROM_EMAIL", "helhet@localhost")
 
 # Application logs must never carry person data (names, fødselsnummer): the
 # access log in the database is the only place who-saw-whom is recorded.
+# Handlers log messages only (never request bodies or POST data: no
+# AdminEmailHandler), and a filter masks anything shaped like a fødselsnummer.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_person_data": {"()": "helhet.access.logfilter.MaskNationalIds"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_person_data"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("HELHET_LOG_LEVEL", "WARNING")},
+    # Login attempts name the username; they belong in the lockout table, not the log.
+    "loggers": {"axes": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
 }

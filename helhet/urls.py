@@ -21,6 +21,10 @@ urlpatterns = [
     path("samtykker/", include("helhet.consent.urls")),
     path("inntak/", include("helhet.intake.urls")),
     path("samarbeid/", include("helhet.cooperation.urls")),
+    path("kartlegging/", include("helhet.mapping.urls")),
+    path("kvalitet/", include("helhet.quality.urls")),
+    path("revisjon/", include("helhet.audit.urls")),
+    path("min-side/", include("helhet.portal.urls")),
     path("systemadmin/", admin.site.urls),
 ]
 

@@ -1,18 +1,71 @@
 """The access gate: the one place that decides whether a user may touch a
-person's data, and logs the decision (hpl §§ 21–22, pjl §§ 16–18, GDPR art. 9).
+person's data, and logs the decision (hpl §§ 21–22, fvl § 13, pjl §§ 16–18,
+GDPR art. 9).
 
 Views never query ``Person`` or plans directly; they ask this module, which
-returns the object or raises. Lawful bases, strongest first:
+returns the object or raises (and logs either way).
 
-* the person themself (their own portal login);
-* coordinator for the person (hol § 7-2);
-* participant in the person's open plan;
-* the user's unit gives the person a service by decision;
-* the coordinating unit, which keeps the overview of plans (hol § 7-3).
+Two questions, in this order
+----------------------------
+1. **Relation** — is the user assigned to this person's care? Bases, strongest
+   first:
 
-System administrators and auditors have no person access through here.
+   * ``egen``: the person themself (their own portal login) — everything;
+   * ``koordinator``: named coordinator (hol § 7-2);
+   * ``plandeltaker``: participant in the person's open plan (forskrift § 19 b);
+   * other registered relations, e.g. a responsibility group
+     (``register_relation``, used by the cooperation app);
+   * ``tjeneste_vedtak``: one of the user's units gives the person a service by
+     individual decision;
+   * ``koordinerende_enhet``: the coordinating unit, for persons with a plan or a
+     coordinator case (hol § 7-3: the overview of plans and coordinators).
+
+   Only memberships in *case roles* (``CASE_ROLES``) count for unit-based
+   relations. System administrators, auditors, quality officers and heads of
+   sector have no person access by default.
+
+2. **Crossing units** — information that crosses a unit boundary needs a valid
+   consent (``consent.ConsentScope``) naming one of the user's units and the
+   category. What crosses:
+
+   * ``grunndata`` (``BASIC``): who the person is and how to reach them. Part of
+     every relation's own work; no consent needed.
+   * ``plan`` and ``samarbeid`` (the shared plan, responsibility-group meetings):
+     shared across units by nature. The coordinator (who drives the plan and
+     obtains the consent) and, for ``plan``, the coordinating unit (the
+     statutory overview) read them without a consent. Everyone else — a plan
+     participant, a service unit — needs a consent covering their unit for that
+     category (§ 19 h: consent to the participants' access). A service unit
+     reading the shared plan thus needs a consent for its unit and "plan".
+   * ``helse``, ``sosial``, ``kartlegging``: recorded by one unit. The caller
+     passes ``owner_unit`` (the unit whose records they are). A user in that
+     unit reads their own unit's records on their relation alone; anyone
+     else needs a consent covering their unit and the category. Without
+     ``owner_unit`` the records are treated as another unit's (the safe side).
+
+3. **Emergency access** ("break the glass", ``grant_emergency``): with a written
+   reason, a user in a case role gets time-limited access to one person,
+   relation or consent or not. Every access in the window is logged with
+   ``emergency=True`` and flagged for the leader's review.
+
+Every refusal and every emergency access is flagged (hpl § 21a: snooping must
+be detectable). Another municipality's persons do not exist for the user (404,
+not logged: they are not the user's municipality's persons).
+
+Calling the gate
+----------------
+* a page about one person: ``person_for(request, person_id, action, category,
+  what=..., owner_unit=...)`` returns the Person or raises 404/403 (logged);
+* a page about person-owned data by its own id: ``person_for_kwarg(request,
+  "meeting_id", meeting_id, ...)`` (the kwarg registered in ``registry``);
+* lists and search: ``accessible_persons(user)``, then ``log_many(...)`` for
+  the persons shown;
+* a decision the view makes itself: ``check(...)`` (decide and log), or
+  ``decide(...)`` plus ``log(...)``.
 """
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -21,19 +74,41 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helhet.access.models import AccessLogEntry, Action
+from helhet.access import registry
+from helhet.access.models import AccessLogEntry, Action, EmergencyAccess
 from helhet.consent.models import Category
+from helhet.consent.services import covering_consent
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
 from helhet.people.models import Person, Service
-from helhet.plans.models import IndividualPlan
+from helhet.plans.models import IndividualPlan, Participant
 
 SELF = "egen"
 COORDINATOR = "koordinator"
 PLAN_PARTICIPANT = "plandeltaker"
 SERVICE = "tjeneste_vedtak"
 COORDINATING_UNIT = "koordinerende_enhet"
+EMERGENCY = "nodtilgang"
+LIST = "liste"
 NONE = ""
+
+BASIC = "grunndata"
+SHARED_CATEGORIES = {Category.PLAN, Category.COOPERATION}
+UNIT_CATEGORIES = {Category.HEALTH, Category.SOCIAL, Category.MAPPING}
+CATEGORIES = [BASIC, *Category.values]
+
+CASE_ROLES = {
+    Role.COORDINATING_UNIT,
+    Role.CASEWORKER,
+    Role.SERVICE_PROVIDER,
+    Role.NAV_ADVISER,
+    Role.LEADER,
+}
+EMERGENCY_DURATION = dt.timedelta(hours=2)
+EMERGENCY_REASON_MIN = 20
+EMERGENCY_REASON_MAX = 1000
+
+OPEN_PLAN = ["tilbudt", "aktiv"]
 
 
 @dataclass(frozen=True)
@@ -41,75 +116,231 @@ class Decision:
     granted: bool
     basis: str
     detail: str
+    consent_id: int | None = None
+    emergency_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Relation:
+    basis: str
+    detail: str
+    unit_ids: frozenset
+    # Categories this relation reads without a consent (statutory roles).
+    own_categories: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class ExtraRelation:
+    basis: str
+    label: str
+    holds: Callable  # (user, person) -> bool
+    person_ids: Callable  # (user) -> queryset of person ids
+
+
+EXTRA_RELATIONS: list[ExtraRelation] = []
+
+
+def register_relation(basis: str, label: str, holds: Callable, person_ids: Callable) -> None:
+    """Let another app add a relation, e.g. membership of a responsibility
+    group. Such a relation works like plan participation: it opens ``grunndata``,
+    and crossing categories still need a consent covering the user's unit."""
+    EXTRA_RELATIONS[:] = [r for r in EXTRA_RELATIONS if r.basis != basis]
+    EXTRA_RELATIONS.append(ExtraRelation(basis, label, holds, person_ids))
+
+
+# --- who the user is -------------------------------------------------------------
 
 
 def _staff(user):
     return getattr(user, "staff", None) if user.is_authenticated else None
 
 
-def _roles(user) -> set[str]:
+def _memberships(user) -> list:
     staff = _staff(user)
     if staff is None:
-        return set()
+        return []
     if not hasattr(staff, "_helhet_memberships"):
         staff._helhet_memberships = list(staff.memberships.select_related("unit"))
-    return {m.role for m in staff._helhet_memberships}
+    return staff._helhet_memberships
+
+
+def _roles(user) -> set[str]:
+    return {m.role for m in _memberships(user)}
 
 
 def _unit_ids(user) -> set[int]:
-    _roles(user)
-    staff = _staff(user)
-    return {m.unit_id for m in staff._helhet_memberships} if staff else set()
+    """Units where the user works in a case role: the units consent is given to."""
+    return {m.unit_id for m in _memberships(user) if m.role in CASE_ROLES}
+
+
+def has_case_role(user) -> bool:
+    return bool(_roles(user) & CASE_ROLES)
 
 
 def _active_service(today) -> Q:
     return Q(valid_from__lte=today) & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
 
 
-def decide(user, person: Person, action: str, category: str = Category.PLAN) -> Decision:
-    """The gate's decision and the basis it found or lacked. Does not log."""
-    if not user.is_authenticated:
-        return Decision(False, NONE, _("Du er ikke logget inn."))
-    if getattr(user, "person", None) is not None and user.person.pk == person.pk:
-        return Decision(True, SELF, _("Egne opplysninger"))
-    staff = _staff(user)
-    if staff is None or staff.municipality_id != person.municipality_id:
-        return Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
-    today = timezone.localdate()
-    if person.coordinator_assignments.filter(coordinator=user, ended_on__isnull=True).exists():
-        return Decision(True, COORDINATOR, _("Koordinator for personen"))
-    if person.plans.filter(participants__user=user, status__in=["tilbudt", "aktiv"]).exists():
-        return Decision(True, PLAN_PARTICIPANT, _("Deltaker i personens individuelle plan"))
+# --- the decision ------------------------------------------------------------------
+
+
+def _relations(user, person: Person) -> list[Relation]:
+    units = frozenset(_unit_ids(user))
+    shared = frozenset(SHARED_CATEGORIES)
+    found = []
+    assignment = person.coordinator_assignments.filter(
+        coordinator=user, ended_on__isnull=True
+    ).first()
+    if assignment is not None:
+        unit_ids = units | ({assignment.unit_id} if assignment.unit_id else set())
+        found.append(Relation(COORDINATOR, _("Koordinator for personen"), unit_ids, shared))
+    participation = Participant.objects.filter(
+        plan__person=person, plan__status__in=OPEN_PLAN, user=user
+    ).first()
+    if participation is not None:
+        unit_ids = units | ({participation.unit_id} if participation.unit_id else set())
+        found.append(
+            Relation(PLAN_PARTICIPANT, _("Deltaker i personens individuelle plan"), unit_ids)
+        )
+    for extra in EXTRA_RELATIONS:
+        if extra.holds(user, person):
+            found.append(Relation(extra.basis, str(extra.label), units))
     service = (
         Service.objects.filter(
-            _active_service(today),
+            _active_service(timezone.localdate()),
             person=person,
-            unit_id__in=_unit_ids(user),
+            unit_id__in=units,
             basis=Service.Basis.DECISION,
         )
         .select_related("unit")
         .first()
     )
     if service is not None:
-        return Decision(
-            True, SERVICE, _("Enheten %(unit)s gir tjeneste etter vedtak") % {"unit": service.unit}
+        found.append(
+            Relation(
+                SERVICE,
+                _("Enheten %(unit)s gir tjeneste etter vedtak") % {"unit": service.unit},
+                units,
+            )
         )
-    if Role.COORDINATING_UNIT in _roles(user) and category == Category.PLAN:
-        has_case = person.plans.exists() or person.coordinator_assignments.exists()
-        if has_case:
-            return Decision(True, COORDINATING_UNIT, _("Koordinerende enhet (hol. § 7-3)"))
-    return Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
+    if Role.COORDINATING_UNIT in _roles(user) and (
+        person.plans.exists() or person.coordinator_assignments.exists()
+    ):
+        found.append(
+            Relation(
+                COORDINATING_UNIT,
+                _("Koordinerende enhet (hol. § 7-3)"),
+                units,
+                frozenset({Category.PLAN}),
+            )
+        )
+    return found
+
+
+def _active_emergency(user, person: Person):
+    return (
+        EmergencyAccess.objects.filter(user=user, person=person, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def _category_label(category: str) -> str:
+    if category == BASIC:
+        return _("Grunnopplysninger")
+    return str(dict(Category.choices).get(category, category))
+
+
+def _decide_category(person, relations, category, owner_unit, user) -> Decision:
+    first = relations[0]
+    if category == BASIC:
+        return Decision(True, first.basis, first.detail)
+    if category in UNIT_CATEGORIES and owner_unit is not None:
+        owner_id = getattr(owner_unit, "pk", owner_unit)
+        if owner_id in _unit_ids(user):
+            return Decision(
+                True, first.basis, _("%(d)s; egen enhets opplysninger") % {"d": first.detail}
+            )
+    for relation in relations:
+        if category in relation.own_categories:
+            return Decision(True, relation.basis, relation.detail)
+    for relation in relations:
+        consent = covering_consent(person.pk, relation.unit_ids, category)
+        if consent is not None:
+            return Decision(
+                True,
+                relation.basis,
+                _("%(d)s; samtykke gyldig til %(to)s")
+                % {"d": relation.detail, "to": consent.valid_to.strftime("%d.%m.%Y")},
+                consent_id=consent.pk,
+            )
+    return Decision(
+        False,
+        first.basis,
+        _(
+            "Personen har ikke gitt gyldig samtykke til at enheten din får opplysninger "
+            "i kategorien «%(category)s»."
+        )
+        % {"category": _category_label(category)},
+    )
+
+
+def decide(
+    user, person: Person, action: str, category: str = Category.PLAN, owner_unit=None
+) -> Decision:
+    """The gate's decision and the basis it found or lacked. Does not log."""
+    if not user.is_authenticated:
+        return Decision(False, NONE, _("Du er ikke logget inn."))
+    own = getattr(user, "person", None)
+    if own is not None and own.pk == person.pk:
+        return Decision(True, SELF, _("Egne opplysninger"))
+    staff = _staff(user)
+    if staff is None or staff.municipality_id != person.municipality_id:
+        return Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
+    if not has_case_role(user):
+        return Decision(False, NONE, _("Rollen din gir ikke tilgang til personopplysninger."))
+    relations = _relations(user, person)
+    decision = (
+        _decide_category(person, relations, category, owner_unit, user)
+        if relations
+        else Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
+    )
+    if decision.granted:
+        return decision
+    emergency = _active_emergency(user, person)
+    if emergency is not None:
+        return Decision(
+            True,
+            EMERGENCY,
+            _("Nødtilgang til %(until)s: %(reason)s")
+            % {
+                "until": timezone.localtime(emergency.expires_at).strftime("%d.%m.%Y %H:%M"),
+                "reason": emergency.reason[:200],
+            },
+            emergency_id=emergency.pk,
+        )
+    return decision
+
+
+# --- logging -------------------------------------------------------------------
+
+
+def _who(user) -> tuple[str, str]:
+    memberships = _memberships(user)
+    role = ", ".join(sorted({m.get_role_display() for m in memberships}))[:100]
+    unit = ", ".join(sorted({m.unit.name for m in memberships}))[:200]
+    return role, unit
 
 
 def log(user, person: Person, action: str, decision: Decision, category="", what=""):
-    staff = _staff(user)
-    memberships = getattr(staff, "_helhet_memberships", []) if staff else []
+    role, unit = _who(user)
+    emergency = decision.emergency_id is not None
     return AccessLogEntry.objects.create(
         municipality_id=person.municipality_id,
         user=user if user.is_authenticated else None,
         username=user.get_username() if user.is_authenticated else "",
-        role=", ".join(sorted({m.get_role_display() for m in memberships}))[:100],
-        unit=", ".join(sorted({m.unit.name for m in memberships}))[:200],
+        role=role,
+        unit=unit,
         person=person,
         action=action,
         category=category,
@@ -117,32 +348,38 @@ def log(user, person: Person, action: str, decision: Decision, category="", what
         basis=decision.basis,
         basis_detail=decision.detail[:300],
         granted=decision.granted,
-        flagged=not decision.granted,
+        emergency=emergency,
+        emergency_access_id=decision.emergency_id,
+        consent_id=decision.consent_id,
+        flagged=emergency or not decision.granted,
     )
 
 
-def check(user, person: Person, action: str, category=Category.PLAN, what="") -> Decision:
-    decision = decide(user, person, action, category)
+def check(
+    user, person: Person, action: str, category=Category.PLAN, what="", owner_unit=None
+) -> Decision:
+    decision = decide(user, person, action, category, owner_unit)
     log(user, person, action, decision, category, what)
     return decision
 
 
-def person_for(request, person_id, action=Action.VIEW, category=Category.PLAN, what="") -> Person:
-    """The person, if the user may; otherwise 404 (outside their municipality)
-    or 403 with the gate's reason. Every outcome is logged."""
+def person_for(
+    request, person_id, action=Action.VIEW, category=Category.PLAN, what="", owner_unit=None
+) -> Person:
+    """The person, if the user may; otherwise 404 (unknown, or outside their
+    municipality) or 403 with the gate's reason. Every decision is logged."""
     user = request.user
     staff = _staff(user)
-    own = getattr(user, "person", None)
+    own = getattr(user, "person", None) if user.is_authenticated else None
     try:
         person = Person.objects.get(pk=person_id)
     except (Person.DoesNotExist, ValueError, TypeError) as error:
         raise Http404(_("Fant ikke personen.")) from error
-    # Another municipality's persons do not exist for this user.
     if own is None and (staff is None or staff.municipality_id != person.municipality_id):
         if staff is None:
             raise PermissionDenied(_("Du har ikke tilgang til personopplysninger."))
         raise Http404(_("Fant ikke personen."))
-    decision = check(user, person, action, category, what)
+    decision = check(user, person, action, category, what, owner_unit)
     if not decision.granted:
         raise PermissionDenied(
             _("Du har ikke tilgang til denne personen: %(reason)s") % {"reason": decision.detail}
@@ -150,12 +387,26 @@ def person_for(request, person_id, action=Action.VIEW, category=Category.PLAN, w
     return person
 
 
+def person_for_kwarg(
+    request, kwarg: str, value, action=Action.VIEW, category=Category.PLAN, what="", owner_unit=None
+) -> Person:
+    """``person_for`` for an id of person-owned data registered in
+    ``helhet.access.registry`` (e.g. ``"meeting_id"``); 404 for an unknown id."""
+    person_id = registry.person_id_for(kwarg, value)
+    if person_id is None:
+        raise Http404(_("Fant ikke opplysningen."))
+    return person_for(request, person_id, action, category, what, owner_unit)
+
+
 def accessible_persons(user) -> QuerySet[Person]:
-    """Persons the user has a relation to; search never reveals others exist."""
+    """Persons the user has a relation to (or emergency access to); search
+    never reveals that anyone else exists."""
     staff = _staff(user)
     if staff is None:
-        own = getattr(user, "person", None)
+        own = getattr(user, "person", None) if user.is_authenticated else None
         return Person.objects.filter(pk=own.pk) if own else Person.objects.none()
+    if not has_case_role(user):
+        return Person.objects.none()
     today = timezone.localdate()
     # Subqueries, not joins: a person with many plans or services stays one row.
     coordinated = CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True)
@@ -163,7 +414,7 @@ def accessible_persons(user) -> QuerySet[Person]:
         Q(pk__in=coordinated.values("person_id"))
         | Q(
             pk__in=IndividualPlan.objects.filter(
-                participants__user=user, status__in=["tilbudt", "aktiv"]
+                participants__user=user, status__in=OPEN_PLAN
             ).values("person_id")
         )
         | Q(
@@ -171,7 +422,14 @@ def accessible_persons(user) -> QuerySet[Person]:
                 _active_service(today), unit_id__in=_unit_ids(user), basis=Service.Basis.DECISION
             ).values("person_id")
         )
+        | Q(
+            pk__in=EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+                "person_id"
+            )
+        )
     )
+    for extra in EXTRA_RELATIONS:
+        relation |= Q(pk__in=extra.person_ids(user))
     if Role.COORDINATING_UNIT in _roles(user):
         relation |= Q(pk__in=IndividualPlan.objects.values("person_id")) | Q(
             pk__in=CoordinatorAssignment.objects.values("person_id")
@@ -179,15 +437,20 @@ def accessible_persons(user) -> QuerySet[Person]:
     return Person.objects.filter(relation, municipality_id=staff.municipality_id)
 
 
-def log_many(user, persons, action: str, what: str, category=Category.PLAN) -> None:
+def log_many(
+    user,
+    persons,
+    action: str,
+    what: str,
+    category=Category.PLAN,
+    basis: str = LIST,
+    detail: str | None = None,
+) -> None:
     """Log one granted access per person shown in a list or search (one query)."""
-    staff = _staff(user)
-    if staff is None:
+    if _staff(user) is None:
         return
-    _roles(user)
-    memberships = staff._helhet_memberships
-    role = ", ".join(sorted({m.get_role_display() for m in memberships}))[:100]
-    unit = ", ".join(sorted({m.unit.name for m in memberships}))[:200]
+    role, unit = _who(user)
+    detail = (detail or _("Vist i liste med tjenstlig relasjon"))[:300]
     AccessLogEntry.objects.bulk_create(
         [
             AccessLogEntry(
@@ -200,11 +463,56 @@ def log_many(user, persons, action: str, what: str, category=Category.PLAN) -> N
                 action=action,
                 category=category,
                 what=what[:200],
-                basis="liste",
-                basis_detail=_("Vist i liste med tjenstlig relasjon"),
+                basis=basis,
+                basis_detail=detail,
                 granted=True,
             )
             for p in persons
         ],
         batch_size=500,
     )
+
+
+# --- emergency access ("break the glass") -----------------------------------------
+
+
+class EmergencyRefused(Exception):
+    pass
+
+
+def grant_emergency(user, person: Person, reason: str) -> EmergencyAccess:
+    """Time-limited access with a written reason, logged and flagged."""
+    reason = (reason or "").strip()
+    if len(reason) < EMERGENCY_REASON_MIN:
+        raise EmergencyRefused(
+            _("Skriv en begrunnelse på minst %(n)s tegn.") % {"n": EMERGENCY_REASON_MIN}
+        )
+    if len(reason) > EMERGENCY_REASON_MAX:
+        raise EmergencyRefused(
+            _("Begrunnelsen kan være på høyst %(n)s tegn.") % {"n": EMERGENCY_REASON_MAX}
+        )
+    staff = _staff(user)
+    if staff is None or staff.municipality_id != person.municipality_id:
+        raise EmergencyRefused(_("Fant ikke personen."))
+    if not has_case_role(user):
+        raise EmergencyRefused(_("Rollen din gir ikke adgang til nødtilgang."))
+    now = timezone.now()
+    grant = EmergencyAccess.objects.create(
+        municipality_id=person.municipality_id,
+        user=user,
+        person=person,
+        reason=reason,
+        granted_at=now,
+        expires_at=now + EMERGENCY_DURATION,
+    )
+    log(
+        user,
+        person,
+        Action.EMERGENCY,
+        Decision(
+            True, EMERGENCY, _("Nødtilgang gitt: %(r)s") % {"r": reason[:200]}, None, grant.pk
+        ),
+        BASIC,
+        _("nødtilgang innvilget"),
+    )
+    return grant

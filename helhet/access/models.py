@@ -7,8 +7,10 @@ never changed or deleted through the application.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.consent.models import Consent
 from helhet.organisation.models import Municipality
 from helhet.people.models import Person
 
@@ -20,14 +22,52 @@ class Action(models.TextChoices):
     PRINT = "utskrift", _("Skrive ut")
     SEARCH = "sok", _("Søk")
     LIST = "oversikt", _("Oversikt")
+    EMERGENCY = "nodtilgang", _("Nødtilgang")
 
 
 class AppendOnlyError(Exception):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk update/delete would bypass ``save``/``delete``; refuse them too."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("The access log is append-only.")
+
+    def delete(self):
+        from helhet.access.purge import purging
+
+        if not purging():
+            raise AppendOnlyError("The access log is append-only.")
+        return super().delete()
+
+
+class EmergencyAccess(models.Model):
+    """ "Break the glass": time-limited access with a stated reason, always
+    flagged for the leader's review (DOMAIN.md §4.3)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="emergency_accesses")
+    reason = models.TextField(_("begrunnelse"), max_length=1000)
+    granted_at = models.DateTimeField(_("gitt"), default=timezone.now)
+    expires_at = models.DateTimeField(_("utløper"))
+
+    class Meta:
+        verbose_name = _("nødtilgang")
+        verbose_name_plural = _("nødtilganger")
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "person", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.granted_at:%Y-%m-%d %H:%M} {self.user}"
+
+
 class AccessLogEntry(models.Model):
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -45,14 +85,26 @@ class AccessLogEntry(models.Model):
     basis_detail = models.CharField(max_length=300, blank=True)
     granted = models.BooleanField()
     emergency = models.BooleanField(default=False)
+    emergency_access = models.ForeignKey(
+        EmergencyAccess, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    # The consent that carried information across units, when one was needed.
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Access with no relation to the person (hpl § 21a snooping) is flagged for the leader.
     flagged = models.BooleanField(default=False, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tilgangslogg")
         verbose_name_plural = _("tilgangslogg")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["person", "at"])]
+        indexes = [
+            models.Index(fields=["person", "at"]),
+            models.Index(fields=["municipality", "flagged", "at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
@@ -64,3 +116,22 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The access log is append-only.")
+
+
+class AccessReview(models.Model):
+    """The leader's review of a flagged log entry. A row of its own, because the
+    log itself can never be changed."""
+
+    entry = models.OneToOneField(AccessLogEntry, on_delete=models.PROTECT, related_name="review")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(_("merknad"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("gjennomgang av tilgang")
+        verbose_name_plural = _("gjennomganger av tilgang")
+
+    def __str__(self) -> str:
+        return f"{self.reviewed_at:%Y-%m-%d} {self.reviewed_by}"

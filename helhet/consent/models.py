@@ -4,6 +4,17 @@ A consent is the person's own act (or their guardian's/proxy's); Selbu found a
 consent "signed" by an employee, which is invalid, so staff can never be the
 giver. Every consent has an explicit end date (Selbu: "until the case is closed"
 is too vague; NAV's practice is 12 months).
+
+What a consent covers is a set of *scopes*: one party (a unit or an external
+partner) × one category. The printed form has a box per party and category so
+that narrowing is one unticked box (Selbu). ``categories``, ``units`` and
+``partners`` on ``Consent`` are the union of its scopes, kept for readers that
+need only "who is named at all" (forskrift § 19 h in plans.services).
+
+A consent is never edited: it is withdrawn (from that moment) or renewed (a new
+consent that names the old one). ``ConsentEvent`` is the append-only history,
+and also records each scope the person *declined*, so the municipality can
+evaluate its form (DOMAIN.md §4.3).
 """
 
 import datetime as dt
@@ -65,6 +76,25 @@ class Consent(models.Model):
     form_version = models.CharField(_("skjemaversjon"), max_length=20, default="2026-1")
     withdrawn_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The guardian's or proxy's name when the person did not give it themself.
+    giver_name = models.CharField(_("navn på verge/fullmektig"), max_length=200, blank=True)
+    # Who typed the consent in: a clerk, never the giver (Selbu).
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrert av"),
+    )
+    renews = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        verbose_name=_("fornyer"),
+    )
 
     class Meta:
         verbose_name = _("samtykke")
@@ -75,8 +105,11 @@ class Consent(models.Model):
         return f"{self.purpose} ({self.valid_from:%d.%m.%Y}–{self.valid_to:%d.%m.%Y})"
 
     def clean(self) -> None:
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": _("«Gyldig til» kan ikke være før «gyldig fra».")})
+        from helhet.consent import rules
+
+        period = rules.period_errors(self.valid_from, self.valid_to)
+        if period:
+            raise ValidationError(period)
         if self.given_how == self.GivenHow.ORAL and not self.noted_by_id:
             raise ValidationError(
                 {"noted_by": _("Et muntlig samtykke må ha navnet på den som noterte det.")}
@@ -91,3 +124,103 @@ class Consent(models.Model):
         if self.withdrawn_at and self.withdrawn_at <= moment:
             return False
         return self.valid_from <= day <= self.valid_to
+
+    def status(self, moment: dt.datetime | None = None) -> str:
+        moment = moment or timezone.now()
+        if self.withdrawn_at and self.withdrawn_at <= moment:
+            return Status.WITHDRAWN
+        day = timezone.localdate(moment)
+        if day < self.valid_from:
+            return Status.FUTURE
+        if day > self.valid_to:
+            return Status.EXPIRED
+        return Status.VALID
+
+    def get_status_display(self) -> str:
+        return Status(self.status()).label
+
+
+class Status(models.TextChoices):
+    VALID = "gyldig", _("Gyldig")
+    FUTURE = "fremtidig", _("Ikke gyldig ennå")
+    EXPIRED = "utlopt", _("Utløpt")
+    WITHDRAWN = "trukket", _("Trukket tilbake")
+
+
+class ConsentScope(models.Model):
+    """One ticked box on the form: this party may receive this category."""
+
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="scopes")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True)
+    partner = models.ForeignKey(ExternalPartner, on_delete=models.PROTECT, null=True, blank=True)
+    category = models.CharField(_("kategori"), max_length=20, choices=Category.choices)
+
+    class Meta:
+        verbose_name = _("samtykkeomfang")
+        verbose_name_plural = _("samtykkeomfang")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(unit__isnull=False) & models.Q(partner__isnull=True))
+                | (models.Q(unit__isnull=True) & models.Q(partner__isnull=False)),
+                name="consent_scope_one_party",
+            ),
+            models.UniqueConstraint(
+                fields=["consent", "unit", "category"],
+                condition=models.Q(unit__isnull=False),
+                name="consent_scope_unit_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["consent", "partner", "category"],
+                condition=models.Q(partner__isnull=False),
+                name="consent_scope_partner_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "category"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit or self.partner}: {self.get_category_display()}"
+
+
+class ConsentEvent(models.Model):
+    """The consent register's history; rows are only ever added."""
+
+    class Kind(models.TextChoices):
+        GIVEN = "gitt", _("Samtykke registrert")
+        DECLINED = "avslatt", _("Samtykke ikke gitt")
+        WITHDRAWN = "trukket", _("Trukket tilbake")
+        RENEWED = "fornyet", _("Fornyet")
+        PRINTED = "skrevet_ut", _("Skjema skrevet ut")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consent_events")
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    kind = models.CharField(_("hendelse"), max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_name = models.CharField(_("utført av"), max_length=200, blank=True)
+    # For a declined scope: which party and category the person said no to.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True)
+    partner = models.ForeignKey(ExternalPartner, on_delete=models.PROTECT, null=True, blank=True)
+    category = models.CharField(_("kategori"), max_length=20, blank=True)
+    form_version = models.CharField(_("skjemaversjon"), max_length=20, blank=True)
+    note = models.CharField(_("merknad"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("samtykkehendelse")
+        verbose_name_plural = _("samtykkehendelser")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["kind", "form_version"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Consent history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Consent history is append-only.")

@@ -46,6 +46,19 @@ class CoordinatorAssignment(models.Model):
         verbose_name=_("koordinator"),
     )
     named_on = models.DateField(_("koordinator oppnevnt"), null=True, blank=True)
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oppnevnt av"),
+    )
+    # Nes routine: a unit that has not named a coordinator within two weeks is
+    # escalated to the head of sector; the date stays as history after naming.
+    escalated_on = models.DateField(_("eskalert til kommunalsjef"), null=True, blank=True)
+    # KE's letter to the person naming the coordinator (hol § 7-3).
+    letter_sent_on = models.DateField(_("brev om koordinator sendt"), null=True, blank=True)
     ended_on = models.DateField(_("avsluttet"), null=True, blank=True)
 
     class Meta:

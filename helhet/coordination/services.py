@@ -3,8 +3,11 @@
 The overview is computed for all matching plans in a constant number of
 queries, whatever the number of plans: the filters on completeness need every
 plan's § 19 facts, and a query per plan would make the page slower every year.
+It works on plain values rather than model instances, because it runs over
+every plan of the municipality on every load (docs/performance.md).
 """
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,6 +20,8 @@ from helhet.plans import rules
 from helhet.plans import services as plan_services
 from helhet.plans.models import IndividualPlan
 
+STATUS_LABELS = dict(IndividualPlan.Status.choices)
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -28,12 +33,35 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class PersonRef:
+    """What the access log needs of a person shown in the list."""
+
+    pk: int
+    municipality_id: int
+
+
+@dataclass(frozen=True)
 class Row:
-    plan: IndividualPlan
-    coordinator: object
-    unit: object
+    plan_id: int
+    person: PersonRef
+    person_name: str
+    birth_date: dt.date
+    status: str
+    revision_due: dt.date | None
+    coordinator_name: str
+    coordinator_username: str
+    unit_id: int | None
+    unit_name: str
     missing: list
     overdue: bool
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == IndividualPlan.Status.ACTIVE
 
 
 def plan_rows(user, filters: Filters) -> list[Row]:
@@ -44,23 +72,36 @@ def plan_rows(user, filters: Filters) -> list[Row]:
         plans = plans.filter(
             Q(person__given_name__icontains=word) | Q(person__family_name__icontains=word)
         )
-    plans = list(
-        plan_services.with_content(plans).order_by(
-            "person__family_name", "person__given_name", "pk"
+    values = list(
+        plans.order_by("person__family_name", "person__given_name", "pk").values(
+            *plan_services.PLAN_FACT_FIELDS,
+            "status",
+            "person__given_name",
+            "person__family_name",
+            "person__birth_date",
+            "person__municipality_id",
         )
     )
-    facts = plan_services.facts_for(plans)
-    assignments = _current_assignments({p.person_id for p in plans})
+    facts = plan_services.facts_for_rows(values, plans)
+    assignments = _current_assignments(plans)
     today = timezone.localdate()
     rows = []
-    for plan in plans:
-        assignment = assignments.get(plan.person_id)
+    for value in values:
+        assignment = assignments.get(value["person_id"], {})
+        active = value["status"] == IndividualPlan.Status.ACTIVE
         row = Row(
-            plan=plan,
-            coordinator=assignment.coordinator if assignment else None,
-            unit=assignment.unit if assignment else None,
-            missing=rules.missing_items(facts[plan.pk]) if plan.status == "aktiv" else [],
-            overdue=plan.status == "aktiv" and rules.revision_overdue(plan.revision_due, today),
+            plan_id=value["pk"],
+            person=PersonRef(value["person_id"], value["person__municipality_id"]),
+            person_name=f"{value['person__given_name']} {value['person__family_name']}",
+            birth_date=value["person__birth_date"],
+            status=value["status"],
+            revision_due=value["revision_due"],
+            coordinator_name=assignment.get("coordinator_name", ""),
+            coordinator_username=assignment.get("coordinator__username") or "",
+            unit_id=assignment.get("unit_id"),
+            unit_name=assignment.get("unit__name") or "",
+            missing=rules.missing_items(facts[value["pk"]]) if active else [],
+            overdue=active and rules.revision_overdue(value["revision_due"], today),
         )
         if _matches(row, filters):
             rows.append(row)
@@ -68,26 +109,40 @@ def plan_rows(user, filters: Filters) -> list[Row]:
 
 
 def _matches(row: Row, filters: Filters) -> bool:
-    if filters.unit and (row.unit is None or row.unit.pk != filters.unit):
+    if filters.unit and row.unit_id != filters.unit:
         return False
     if filters.overdue and not row.overdue:
         return False
     if filters.completeness == "komplett":
-        return row.plan.status == "aktiv" and not row.missing
+        return row.is_active and not row.missing
     if filters.completeness == "mangler":
         return bool(row.missing)
     return True
 
 
-def _current_assignments(person_ids) -> dict:
+def _current_assignments(plans) -> dict[int, dict]:
     """The newest unended coordinator assignment per person, in one query."""
     current = {}
     for assignment in (
-        CoordinatorAssignment.objects.filter(person_id__in=person_ids, ended_on__isnull=True)
-        .select_related("coordinator", "unit")
+        CoordinatorAssignment.objects.filter(
+            person_id__in=plans.values("person_id"), ended_on__isnull=True
+        )
         .order_by("person_id", "offered_on", "pk")
+        .values(
+            "person_id",
+            "coordinator__first_name",
+            "coordinator__last_name",
+            "coordinator__username",
+            "unit_id",
+            "unit__name",
+        )
     ):
-        current[assignment.person_id] = assignment
+        first, last = assignment["coordinator__first_name"], assignment["coordinator__last_name"]
+        if assignment["coordinator__username"]:
+            assignment["coordinator_name"] = (
+                f"{first} {last}".strip() or assignment["coordinator__username"]
+            )
+        current[assignment["person_id"]] = assignment
     return current
 
 
@@ -95,11 +150,11 @@ def unit_counts(rows: list[Row]) -> list[dict]:
     """Active plans and named coordinators per unit, for KE's overview."""
     plans, coordinators = Counter(), {}
     for row in rows:
-        name = row.unit.name if row.unit else "—"
-        if row.plan.status == "aktiv":
+        name = row.unit_name or "—"
+        if row.is_active:
             plans[name] += 1
-        if row.coordinator is not None:
-            coordinators.setdefault(name, set()).add(row.coordinator.pk)
+        if row.coordinator_username:
+            coordinators.setdefault(name, set()).add(row.coordinator_username)
     names = sorted(set(plans) | set(coordinators))
     return [
         {"unit": n, "plans": plans[n], "coordinators": len(coordinators.get(n, ()))} for n in names

@@ -40,7 +40,7 @@ def overview(request):
     form, filters = _filters(request)
     rows = services.plan_rows(request.user, filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("side"))
-    gate.log_many(request.user, [r.plan.person for r in page], Action.LIST, what="planoversikt")
+    gate.log_many(request.user, [r.person for r in page], Action.LIST, what="planoversikt")
     query = request.GET.copy()
     query.pop("side", None)
     return render(
@@ -60,9 +60,7 @@ def overview(request):
 def overview_csv(request):
     _form, filters = _filters(request)
     rows = services.plan_rows(request.user, filters)
-    gate.log_many(
-        request.user, [r.plan.person for r in rows], Action.EXPORT, what="planoversikt.csv"
-    )
+    gate.log_many(request.user, [r.person for r in rows], Action.EXPORT, what="planoversikt.csv")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="planoversikt-{stamp}.csv"'
@@ -83,12 +81,12 @@ def overview_csv(request):
     for row in rows:
         writer.writerow(
             [
-                row.plan.person.full_name,
-                row.plan.person.birth_date.strftime("%d.%m.%Y"),
-                row.plan.get_status_display(),
-                row.coordinator.get_full_name() if row.coordinator else "",
-                row.unit.name if row.unit else "",
-                row.plan.revision_due.strftime("%d.%m.%Y") if row.plan.revision_due else "",
+                row.person_name,
+                row.birth_date.strftime("%d.%m.%Y"),
+                row.status_label,
+                row.coordinator_name,
+                row.unit_name,
+                row.revision_due.strftime("%d.%m.%Y") if row.revision_due else "",
                 _("Ja") if row.overdue else _("Nei"),
                 " ".join(letter for letter, _label in row.missing),
             ]

@@ -1,8 +1,13 @@
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from helhet.access import gate
 from helhet.access.models import Action
+from helhet.cooperation.services import around_person
+from helhet.coordination.models import CoordinatorAssignment
+from helhet.organisation.models import Role
 from helhet.people import identity
+from helhet.people.models import Person
 
 SEARCH_LIMIT = 50
 
@@ -27,10 +32,9 @@ def search(user, query: str) -> list:
 
 
 def person_page(person) -> dict:
-    from helhet.coordination.models import CoordinatorAssignment
-
     return {
         "person": person,
+        "around": around_person(person),
         "services": person.services.select_related("unit").order_by("-valid_from"),
         "relatives": person.relatives.all(),
         "plans": person.plans.order_by("-offered_on"),
@@ -38,3 +42,22 @@ def person_page(person) -> dict:
             "coordinator", "unit"
         ),
     }
+
+
+# Those who receive enquiries and applications register new persons.
+REGISTRAR_ROLES = {Role.COORDINATING_UNIT, Role.CASEWORKER, Role.NAV_ADVISER}
+
+
+def may_register(user) -> bool:
+    staff = getattr(user, "staff", None)
+    return staff is not None and staff.memberships.filter(role__in=REGISTRAR_ROLES).exists()
+
+
+def register(user, form) -> Person:
+    """Save a new person and log the registration as a write in the access log."""
+    person = form.save(commit=False)
+    person.municipality = user.staff.municipality
+    person.save()
+    decision = gate.Decision(True, "registrering", _("Registrerte personen"))
+    gate.log(user, person, Action.EDIT, decision, what="registrering")
+    return person

@@ -1,19 +1,43 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.people import services
+from helhet.people.forms import PersonForm
 
 
 @login_required
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     results = services.search(request.user, query) if query else []
-    return render(request, "people/search.html", {"query": query, "results": results})
+    return render(
+        request,
+        "people/search.html",
+        {"query": query, "results": results, "may_register": services.may_register(request.user)},
+    )
 
 
 @login_required
 def detail(request, person_id: int):
-    person = gate.person_for(request, person_id, Action.VIEW, what="personside")
+    person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what="personside")
     return render(request, "people/detail.html", services.person_page(person))
+
+
+@login_required
+def register(request):
+    if not services.may_register(request.user):
+        raise PermissionDenied(
+            _("Bare koordinerende enhet, saksbehandlere og NAV registrerer personer.")
+        )
+    form = PersonForm(request.POST or None, municipality=request.user.staff.municipality)
+    if request.method == "POST" and form.is_valid():
+        person = services.register(request.user, form)
+        messages.success(request, _("%(name)s er registrert.") % {"name": person.full_name})
+        return redirect("people:search")
+    return render(
+        request, "people/register.html", {"form": form}, status=400 if form.errors else 200
+    )

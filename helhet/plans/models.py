@@ -58,6 +58,16 @@ class IndividualPlan(models.Model):
         verbose_name_plural = _("individuelle planer")
         ordering = ["-offered_on"]
         indexes = [models.Index(fields=["status", "revision_due"])]
+        constraints = [
+            # One plan per person across sectors (DOMAIN.md §4.1); also holds
+            # when two offers race, which a check in Python alone cannot.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status__in=["tilbudt", "aktiv"]),
+                name="one_open_plan_per_person",
+                violation_error_message=_("Personen har allerede en åpen plan."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.person}"

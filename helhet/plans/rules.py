@@ -6,7 +6,10 @@ criteria all ask it.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
 
 from helhet.core.legal import IP_CONTENT
 
@@ -75,15 +78,24 @@ def _g(f: PlanFacts) -> bool:
     return bool(f.period_start and f.period_end and f.revision_due)
 
 
+def consent_covers(
+    unit_id: int | None, partner_id: int | None, units: frozenset, partners: frozenset
+) -> bool | None:
+    """Whether the consent lets a participant's unit/partner receive confidential
+    information; None for a participant with neither (a relative, a named person)."""
+    if unit_id is None and partner_id is None:
+        return None
+    return (unit_id is None or unit_id in units) and (partner_id is None or partner_id in partners)
+
+
 def _h(f: PlanFacts) -> bool:
     # The consent must cover the plan and every participant who is not the
     # person's own relative: each of them gets confidential information.
-    for p in f.participants:
-        if p.unit_id is not None and p.unit_id not in f.consented_units:
-            return False
-        if p.partner_id is not None and p.partner_id not in f.consented_partners:
-            return False
-    return f.consent_to_plan
+    covered = (
+        consent_covers(p.unit_id, p.partner_id, f.consented_units, f.consented_partners)
+        for p in f.participants
+    )
+    return f.consent_to_plan and all(c is not False for c in covered)
 
 
 def _i(f: PlanFacts) -> bool:
@@ -100,3 +112,33 @@ def missing_items(facts: PlanFacts) -> list[tuple[str, str]]:
 
 def revision_overdue(revision_due: dt.date | None, today: dt.date) -> bool:
     return revision_due is not None and revision_due < today
+
+
+OPEN_STATUSES = ("tilbudt", "aktiv")
+
+
+def is_open(status: str) -> bool:
+    """Offered or active plans are worked on; declined and closed ones are read-only history."""
+    return status in OPEN_STATUSES
+
+
+def may_answer_offer(status: str) -> bool:
+    return status == "tilbudt"
+
+
+def may_offer_plan(statuses_of_existing_plans: Iterable[str]) -> bool:
+    """One plan per person across sectors (DOMAIN.md §4.1): no second open plan."""
+    return not any(is_open(s) for s in statuses_of_existing_plans)
+
+
+def participant_problem(
+    kind: str, has_user: bool, has_unit: bool, has_partner: bool, has_name: bool
+) -> str | None:
+    """Why a participant row cannot be saved, or None. Each kind names who takes part (§ 19 b)."""
+    if kind == "ansatt" and not (has_user or has_unit):
+        return _("Velg en ansatt eller en enhet.")
+    if kind == "ekstern" and not has_partner:
+        return _("Velg en ekstern samarbeidspartner.")
+    if kind == "parorende" and not has_name:
+        return _("Skriv navnet på den pårørende.")
+    return None

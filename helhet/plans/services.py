@@ -1,7 +1,7 @@
 """Reading and changing plans: completeness in bulk, versions, no lost update."""
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from helhet.consent.models import Category, Consent
+from helhet.consent.services import plan_coverage
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.core.legal import IP_CONTENT
 from helhet.plans import rules
@@ -53,14 +54,73 @@ def with_content(queryset):
     )
 
 
-def facts_for(plans: Iterable[IndividualPlan]) -> dict[int, rules.PlanFacts]:
-    """§ 19 facts for many plans in a constant number of queries.
+PLAN_FACT_FIELDS = (
+    "pk",
+    "person_id",
+    "resources",
+    "needs",
+    "person_contribution",
+    "cooperation",
+    "period_start",
+    "period_end",
+    "revision_due",
+)
 
-    Plans must come from ``with_content`` so goals, measures and participants
-    are prefetched; coordinators and consents are fetched here in one query each.
+
+def facts_for(plans: Iterable[IndividualPlan]) -> dict[int, rules.PlanFacts]:
+    """§ 19 facts for plan instances (no prefetching needed)."""
+    rows = [{name: getattr(plan, name) for name in PLAN_FACT_FIELDS} for plan in plans]
+    return facts_for_rows(rows, [row["pk"] for row in rows])
+
+
+def facts_for_rows(rows: list[dict], plans) -> dict[int, rules.PlanFacts]:
+    """§ 19 facts for many plans in five queries, whatever their number.
+
+    ``rows`` hold ``PLAN_FACT_FIELDS`` of each plan (from ``.values()``);
+    ``plans`` selects the same plans — a queryset, used as a subquery so a
+    municipality with tens of thousands of plans needs no giant IN list, or a
+    list of ids. Plain tuples, not model instances: the coordinating unit's
+    overview computes this for every plan on every load (docs/performance.md).
     """
-    plans = list(plans)
-    person_ids = {p.person_id for p in plans}
+    if isinstance(plans, list):
+        in_plans, person_ids = {"plan_id__in": plans}, {row["person_id"] for row in rows}
+    else:
+        in_plans, person_ids = {"plan__in": plans}, plans.values("person_id")
+    goals = Counter(
+        Goal.objects.filter(status=Goal.Status.ACTIVE, **in_plans).values_list("plan_id", flat=True)
+    )
+    measures = defaultdict(list)
+    for plan_id, scope, unit_id, partner_id, other, how in (
+        Measure.objects.filter(**in_plans)
+        .exclude(status=Measure.Status.STOPPED)
+        .values_list(
+            "plan_id",
+            "scope",
+            "responsible_unit_id",
+            "responsible_partner_id",
+            "responsible_other",
+            "how",
+        )
+    ):
+        measures[plan_id].append(
+            rules.MeasureFacts(
+                has_scope=bool(scope.strip()),
+                has_responsible=bool(unit_id or partner_id or other),
+                has_how=bool(how.strip()),
+            )
+        )
+    participants = defaultdict(list)
+    for plan_id, kind, unit_id, partner_id, contribution in Participant.objects.filter(
+        **in_plans
+    ).values_list("plan_id", "kind", "unit_id", "partner_id", "contribution"):
+        participants[plan_id].append(
+            rules.ParticipantFacts(
+                kind=kind,
+                unit_id=unit_id,
+                partner_id=partner_id,
+                has_contribution=bool(contribution.strip()),
+            )
+        )
     named = set(
         CoordinatorAssignment.objects.filter(
             person_id__in=person_ids, coordinator__isnull=False, ended_on__isnull=True
@@ -68,41 +128,24 @@ def facts_for(plans: Iterable[IndividualPlan]) -> dict[int, rules.PlanFacts]:
     )
     consents = _valid_plan_consents(person_ids)
     facts = {}
-    for plan in plans:
-        plan_consent, units, partners = consents.get(plan.person_id, (False, set(), set()))
-        facts[plan.pk] = rules.PlanFacts(
-            goals=sum(1 for g in plan.goals.all() if g.status == Goal.Status.ACTIVE),
-            has_resources=bool(plan.resources.strip()),
-            has_needs=bool(plan.needs.strip()),
-            participants=tuple(
-                rules.ParticipantFacts(
-                    kind=p.kind,
-                    unit_id=p.unit_id,
-                    partner_id=p.partner_id,
-                    has_contribution=bool(p.contribution.strip()),
-                )
-                for p in plan.participants.all()
-            ),
-            coordinator_named=plan.person_id in named,
-            has_person_contribution=bool(plan.person_contribution.strip()),
-            measures=tuple(
-                rules.MeasureFacts(
-                    has_scope=bool(m.scope.strip()),
-                    has_responsible=bool(
-                        m.responsible_unit_id or m.responsible_partner_id or m.responsible_other
-                    ),
-                    has_how=bool(m.how.strip()),
-                )
-                for m in plan.measures.all()
-                if m.status != Measure.Status.STOPPED
-            ),
-            period_start=plan.period_start,
-            period_end=plan.period_end,
-            revision_due=plan.revision_due,
+    for row in rows:
+        pk = row["pk"]
+        plan_consent, units, partners = consents.get(row["person_id"], (False, set(), set()))
+        facts[pk] = rules.PlanFacts(
+            goals=goals[pk],
+            has_resources=bool(row["resources"].strip()),
+            has_needs=bool(row["needs"].strip()),
+            participants=tuple(participants[pk]),
+            coordinator_named=row["person_id"] in named,
+            has_person_contribution=bool(row["person_contribution"].strip()),
+            measures=tuple(measures[pk]),
+            period_start=row["period_start"],
+            period_end=row["period_end"],
+            revision_due=row["revision_due"],
             consent_to_plan=plan_consent,
             consented_units=frozenset(units),
             consented_partners=frozenset(partners),
-            has_cooperation=bool(plan.cooperation.strip()),
+            has_cooperation=bool(row["cooperation"].strip()),
         )
     return facts
 
@@ -118,19 +161,12 @@ def valid_consents(person_ids):
 
 
 def _valid_plan_consents(person_ids) -> dict[int, tuple[bool, set, set]]:
-    valid = valid_consents(person_ids)
-    found: dict[int, tuple[bool, set, set]] = defaultdict(lambda: (False, set(), set()))
-    for consent in valid:
-        covers, units, partners = found[consent.person_id]
-        if Category.PLAN in consent.categories:
-            units |= {u.pk for u in consent.units.all()}
-            partners |= {p.pk for p in consent.partners.all()}
-        found[consent.person_id] = (covers or consent.covers_plan, units, partners)
-    return found
+    # § 19 h counts a unit only where "plan" is ticked for it (consent scopes).
+    return plan_coverage(person_ids)
 
 
 def missing_items(plan: IndividualPlan) -> list[tuple[str, str]]:
-    plan = with_content(IndividualPlan.objects.filter(pk=plan.pk)).get()
+    plan = IndividualPlan.objects.get(pk=plan.pk)
     return rules.missing_items(facts_for([plan])[plan.pk])
 
 
@@ -273,14 +309,13 @@ def plan_page(plan_id: int) -> dict:
     for measure in plan.measures.all():
         measures_by_goal[measure.goal_id].append(measure)
     consents = [c for c in valid_consents([plan.person_id]) if _concerns_plan(c)]
-    units = {u.pk for c in consents if Category.PLAN in c.categories for u in c.units.all()}
-    partners = {p.pk for c in consents if Category.PLAN in c.categories for p in c.partners.all()}
+    _covers, units, partners = plan_coverage([plan.person_id]).get(
+        plan.person_id, (False, set(), set())
+    )
     return {
         "plan": plan,
         "goals": [(goal, measures_by_goal[goal.pk]) for goal in plan.goals.all()],
-        "participants": [
-            (p, _covered(p, units, partners)) for p in plan.participants.all()
-        ],
+        "participants": [(p, _covered(p, units, partners)) for p in plan.participants.all()],
         "coordinator": CoordinatorAssignment.objects.filter(
             person_id=plan.person_id, coordinator__isnull=False, ended_on__isnull=True
         )
@@ -302,10 +337,9 @@ def _concerns_plan(consent: Consent) -> bool:
 
 
 def _covered(participant: Participant, units: set, partners: set) -> bool | None:
-    """Whether the consent covers the participant; None where there is nothing to cover."""
-    if participant.unit_id is None and participant.partner_id is None:
-        return None
-    return participant.unit_id in units or participant.partner_id in partners
+    return rules.consent_covers(
+        participant.unit_id, participant.partner_id, frozenset(units), frozenset(partners)
+    )
 
 
 # --- editing: every change is one versioned, conflict-checked step ---------------
@@ -352,9 +386,7 @@ def update_plan(plan_id, user, version, fields: dict) -> IndividualPlan:
 def save_goal(plan_id, user, version, goal_id, fields: dict) -> IndividualPlan:
     def apply(plan):
         goal = (
-            plan.goals.get(pk=goal_id)
-            if goal_id
-            else Goal(plan=plan, position=plan.goals.count())
+            plan.goals.get(pk=goal_id) if goal_id else Goal(plan=plan, position=plan.goals.count())
         )
         return _save_row(goal, fields, _("Mål lagt til"), _("Mål endret"))
 
@@ -376,9 +408,7 @@ def save_measure(plan_id, user, version, goal_id, measure_id, fields: dict) -> I
 def save_participant(plan_id, user, version, participant_id, fields: dict) -> IndividualPlan:
     def apply(plan):
         participant = (
-            plan.participants.get(pk=participant_id)
-            if participant_id
-            else Participant(plan=plan)
+            plan.participants.get(pk=participant_id) if participant_id else Participant(plan=plan)
         )
         return _save_row(participant, fields, _("Deltaker lagt til"), _("Deltaker endret"))
 
@@ -485,10 +515,16 @@ def display_value(section: str, name: str, value, goals: dict | None = None) -> 
     return str(value)
 
 
+def _field_order(section: str, name: str) -> int:
+    """Model field order, so rows read as the form does (jsonb does not keep key order)."""
+    names = [f.name for f in SECTIONS[section][0]._meta.get_fields()]
+    return names.index(name) if name in names else len(names)
+
+
 def _rows(section: str, values: dict, goals: dict) -> list[tuple[str, str]]:
     return [
-        (field_label(section, name), display_value(section, name, value, goals))
-        for name, value in values.items()
+        (field_label(section, name), display_value(section, name, values[name], goals))
+        for name in sorted(values, key=lambda name: _field_order(section, name))
     ]
 
 
@@ -520,7 +556,16 @@ def diff_display(before: dict, after: dict) -> list[dict]:
     """``diff`` with Norwegian section, item and field labels and readable values."""
     goals = {**before.get("goals", {}), **after.get("goals", {})}
     rows = []
-    for row in diff(before, after):
+    sections = list(SECTIONS)
+    changes = sorted(
+        diff(before, after),
+        key=lambda r: (
+            sections.index(r["section"]),
+            int(r["item"] or 0),
+            _field_order(r["section"], r["field"]),
+        ),
+    )
+    for row in changes:
         section, name = row["section"], row["field"]
         item = ""
         if row["item"]:

@@ -1,10 +1,309 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The staff pages of the living individual plan. Every read and write goes
+through ``plans.access.plan_for`` (the access gate); every change through
+``plans.services`` (versioned, lost updates refused)."""
 
-from helhet.plans import access
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from helhet.access import gate
+from helhet.access.models import Action
+from helhet.plans import access, forms, pdf, rules, services
+from helhet.plans.models import Goal, Measure, Participant, PlanVersion
+from helhet.plans.services import StaleEdit
+
+
+def _plan(request, plan_id, what):
+    action = Action.EDIT if request.method == "POST" else Action.VIEW
+    return access.plan_for(request, plan_id, action=action, what=what)
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _closed(request, plan, allowed=rules.is_open):
+    """A redirect with an explanation when the plan cannot take this change, else None."""
+    if allowed(plan.status):
+        return None
+    messages.error(request, _("Planen er ikke åpen og kan ikke endres."))
+    return redirect("plans:detail", plan.pk)
+
+
+def _save_page(request, plan, form, save, title, success, template="plans/form.html", **extra):
+    """Show the form; on a valid POST save it, refusing a stale version with 409."""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except StaleEdit as stale:
+            form.add_error(None, str(stale))
+            status = 409
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, success)
+            return redirect("plans:detail", plan.pk)
+    context = {"plan": plan, "form": form, "title": title, **extra}
+    return render(request, template, context, status=status)
+
+
+def _version(form):
+    return form.cleaned_data["version"]
 
 
 @login_required
 def detail(request, plan_id: int):
-    plan = access.plan_for(request, plan_id, what="plan")
-    return render(request, "plans/detail.html", {"plan": plan})
+    access.plan_for(request, plan_id, what="plan")
+    return render(request, "plans/detail.html", services.plan_page(plan_id))
+
+
+@login_required
+def edit_plan(request, plan_id: int):
+    plan = _plan(request, plan_id, "plan: endre")
+    if refused := _closed(request, plan):
+        return refused
+    form = forms.PlanForm(_data(request), instance=plan, initial={"version": plan.version})
+    return _save_page(
+        request,
+        plan,
+        form,
+        lambda f: services.update_plan(plan.pk, request.user, _version(f), f.changes()),
+        _("Endre planen"),
+        _("Planen er lagret."),
+    )
+
+
+@login_required
+def goal_form(request, plan_id: int, goal_id: int | None = None):
+    plan = _plan(request, plan_id, "plan: mål")
+    goal = get_object_or_404(Goal, plan=plan, pk=goal_id) if goal_id else None
+    if refused := _closed(request, plan):
+        return refused
+    form = forms.GoalForm(_data(request), instance=goal, initial={"version": plan.version})
+    return _save_page(
+        request,
+        plan,
+        form,
+        lambda f: services.save_goal(plan.pk, request.user, _version(f), goal_id, f.changes()),
+        _("Endre mål") if goal else _("Nytt mål"),
+        _("Målet er lagret."),
+        delete_url=goal and ("plans:goal_delete", goal.pk),
+    )
+
+
+@login_required
+def measure_form(request, plan_id: int, goal_id: int | None = None, measure_id: int | None = None):
+    plan = _plan(request, plan_id, "plan: tiltak")
+    measure = get_object_or_404(Measure, plan=plan, pk=measure_id) if measure_id else None
+    goal = measure.goal if measure else get_object_or_404(Goal, plan=plan, pk=goal_id)
+    if refused := _closed(request, plan):
+        return refused
+    form = forms.MeasureForm(
+        _data(request),
+        instance=measure,
+        initial={"version": plan.version},
+        municipality=plan.person.municipality_id,
+    )
+    return _save_page(
+        request,
+        plan,
+        form,
+        lambda f: services.save_measure(
+            plan.pk, request.user, _version(f), goal.pk, measure_id, f.changes()
+        ),
+        _("Endre tiltak") if measure else _("Nytt tiltak"),
+        _("Tiltaket er lagret."),
+        goal=goal,
+        delete_url=measure and ("plans:measure_delete", measure.pk),
+    )
+
+
+@login_required
+def participant_form(request, plan_id: int, participant_id: int | None = None):
+    plan = _plan(request, plan_id, "plan: deltakere")
+    participant = (
+        get_object_or_404(Participant, plan=plan, pk=participant_id) if participant_id else None
+    )
+    if refused := _closed(request, plan):
+        return refused
+    form = forms.ParticipantForm(
+        _data(request),
+        instance=participant,
+        initial={"version": plan.version},
+        municipality=plan.person.municipality_id,
+    )
+    return _save_page(
+        request,
+        plan,
+        form,
+        lambda f: services.save_participant(
+            plan.pk, request.user, _version(f), participant_id, f.changes()
+        ),
+        _("Endre deltaker") if participant else _("Ny deltaker"),
+        _("Deltakeren er lagret."),
+        delete_url=participant and ("plans:participant_delete", participant.pk),
+    )
+
+
+@login_required
+def crisis_plan(request, plan_id: int):
+    plan = _plan(request, plan_id, "plan: kriseplan")
+    if refused := _closed(request, plan):
+        return refused
+    form = forms.CrisisPlanForm(
+        _data(request),
+        instance=getattr(plan, "crisis_plan", None),
+        initial={"version": plan.version},
+    )
+    return _save_page(
+        request,
+        plan,
+        form,
+        lambda f: services.save_crisis_plan(plan.pk, request.user, _version(f), f.changes()),
+        _("Kriseplan"),
+        _("Kriseplanen er lagret."),
+    )
+
+
+_REMOVABLE = {
+    "goal": (Goal, _lazy("Fjern mål")),
+    "measure": (Measure, _lazy("Fjern tiltak")),
+    "participant": (Participant, _lazy("Fjern deltaker")),
+}
+
+
+@login_required
+def remove(request, plan_id: int, kind: str, row_id: int):
+    model, title = _REMOVABLE[kind]
+    plan = _plan(request, plan_id, f"plan: fjern {model._meta.verbose_name}")
+    row = get_object_or_404(model, plan=plan, pk=row_id)
+    if refused := _closed(request, plan):
+        return refused
+    form = forms.Versioned(_data(request), initial={"version": plan.version})
+    return _save_page(
+        request,
+        plan,
+        form,
+        lambda f: services.remove_row(plan.pk, request.user, _version(f), model, row.pk),
+        title,
+        _("Fjernet."),
+        template="plans/remove.html",
+        row=row,
+    )
+
+
+@login_required
+def answer_offer(request, plan_id: int):
+    plan = _plan(request, plan_id, "plan: svar på tilbud")
+    if refused := _closed(request, plan, rules.may_answer_offer):
+        return refused
+    form = forms.OfferAnswerForm(_data(request), plan=plan, initial={"version": plan.version})
+    return _save_page(
+        request,
+        plan,
+        form,
+        lambda f: services.answer_offer(
+            plan.pk,
+            request.user,
+            _version(f),
+            f.cleaned_data["answer"] == forms.OfferAnswerForm.ACCEPTED,
+            f.cleaned_data["answered_on"],
+        ),
+        _("Svar på tilbud om individuell plan"),
+        _("Svaret er registrert."),
+    )
+
+
+@login_required
+def close(request, plan_id: int):
+    plan = _plan(request, plan_id, "plan: avslutt")
+    if refused := _closed(request, plan):
+        return refused
+    form = forms.CloseForm(
+        _data(request),
+        plan=plan,
+        initial={"version": plan.version, "closed_on": timezone.localdate()},
+    )
+    return _save_page(
+        request,
+        plan,
+        form,
+        lambda f: services.close_plan(
+            plan.pk, request.user, _version(f), f.cleaned_data["closed_on"]
+        ),
+        _("Avslutt planen"),
+        _("Planen er avsluttet."),
+    )
+
+
+@login_required
+def history(request, plan_id: int):
+    plan = access.plan_for(request, plan_id, what="plan: historikk")
+    versions = list(plan.versions.only("number", "created_at", "author_name", "summary"))
+    numbers = [v.number for v in versions]
+    compare = forms.CompareForm(
+        initial={"fra": numbers[1] if len(numbers) > 1 else plan.version, "til": plan.version}
+    )
+    return render(
+        request, "plans/history.html", {"plan": plan, "versions": versions, "compare": compare}
+    )
+
+
+@login_required
+def version(request, plan_id: int, number: int):
+    plan = access.plan_for(request, plan_id, what=f"plan: versjon {number}")
+    stored = get_object_or_404(PlanVersion, plan=plan, number=number)
+    context = {"plan": plan, "version": stored, "shown": services.version_display(stored.snapshot)}
+    return render(request, "plans/version.html", context)
+
+
+@login_required
+def compare(request, plan_id: int):
+    plan = access.plan_for(request, plan_id, what="plan: sammenlign versjoner")
+    form = forms.CompareForm(request.GET)
+    if not form.is_valid():
+        return render(request, "plans/compare.html", {"plan": plan, "compare": form}, status=400)
+    before = get_object_or_404(PlanVersion, plan=plan, number=form.cleaned_data["fra"])
+    after = get_object_or_404(PlanVersion, plan=plan, number=form.cleaned_data["til"])
+    context = {
+        "plan": plan,
+        "compare": form,
+        "before": before,
+        "after": after,
+        "rows": services.diff_display(before.snapshot, after.snapshot),
+    }
+    return render(request, "plans/compare.html", context)
+
+
+@login_required
+def plan_pdf(request, plan_id: int):
+    plan = access.plan_for(request, plan_id, action=Action.PRINT, what="plan: PDF")
+    context = {**services.plan_page(plan.pk), "printed_on": timezone.localdate()}
+    document = pdf.render(render_to_string("plans/pdf.html", context))
+    response = HttpResponse(document, content_type="application/pdf")
+    filename = f"individuell-plan-{plan.pk}-versjon-{plan.version}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def offer(request, person_id: int):
+    action = Action.EDIT if request.method == "POST" else Action.VIEW
+    person = gate.person_for(request, person_id, action, what="tilby individuell plan")
+    form = forms.OfferPlanForm(_data(request), initial={"offered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.offer_plan(person, request.user, form.cleaned_data["offered_on"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Individuell plan er tilbudt."))
+            return redirect("plans:detail", plan.pk)
+    return render(request, "plans/offer.html", {"person": person, "form": form})

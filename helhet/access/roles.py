@@ -1,0 +1,20 @@
+"""Role checks for pages that show no single person's data (overviews,
+reviews). Person data itself is decided by the gate, never by role alone."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from helhet.organisation.models import Role
+
+# Leaders follow up unusual access in their municipality (hpl § 21a).
+REVIEWERS = {Role.LEADER, Role.SECTOR_HEAD}
+# The consent form is evaluated by leaders and the coordinating unit (Selbu).
+FORM_EVALUATORS = {Role.LEADER, Role.SECTOR_HEAD, Role.COORDINATING_UNIT, Role.QUALITY}
+
+
+def staff_with_role(user, roles: set[str]):
+    """The user's StaffMember if they hold one of ``roles``; otherwise 403."""
+    staff = getattr(user, "staff", None) if user.is_authenticated else None
+    if staff is None or not staff.memberships.filter(role__in=roles).exists():
+        raise PermissionDenied(_("Siden er for ledere og andre med særskilt rolle."))
+    return staff

@@ -1,0 +1,28 @@
+from django import template
+from django.conf import settings
+
+register = template.Library()
+
+
+@register.simple_tag
+def oidc_label() -> str:
+    """The identity provider's name when OpenID Connect login is on, else ""."""
+    return settings.OIDC_LABEL if settings.OIDC_ENABLED else ""
+
+
+@register.simple_tag
+def may_review_access(user) -> bool:
+    """Whether the nav shows the leader's review of unusual access."""
+    from helhet.access.roles import REVIEWERS
+
+    staff = getattr(user, "staff", None) if user.is_authenticated else None
+    return staff is not None and staff.memberships.filter(role__in=REVIEWERS).exists()
+
+
+@register.filter
+def mask_national_ids(value: str) -> str:
+    """Pages echo their own address (e.g. the language switch); an address
+    typed with a fødselsnummer in it must not put the number on the page."""
+    from helhet.access.logfilter import ELEVEN_DIGITS, MASK
+
+    return ELEVEN_DIGITS.sub(MASK, str(value))

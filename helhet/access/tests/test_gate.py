@@ -1,0 +1,208 @@
+"""The gate's decisions: relation first, then consent for what crosses units."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from helhet import testing as t
+from helhet.access import gate
+from helhet.access.models import AccessLogEntry, Action
+from helhet.consent import services as consent_services
+from helhet.consent.models import Category
+from helhet.consent.testing import consent
+from helhet.coordination.models import CoordinatorAssignment
+from helhet.organisation.models import Role, Unit
+from helhet.plans.models import IndividualPlan, Participant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    muni = t.municipality()
+    mental = t.unit(muni, Unit.Kind.MENTAL_HEALTH)
+    nav = t.unit(muni, Unit.Kind.NAV)
+    ke = t.unit(muni, Unit.Kind.COORDINATING)
+    person = t.person(muni)
+    plan = IndividualPlan.objects.create(
+        person=person, status=IndividualPlan.Status.ACTIVE, offered_on=dt.date(2026, 1, 5)
+    )
+    return {"muni": muni, "mental": mental, "nav": nav, "ke": ke, "person": person, "plan": plan}
+
+
+def test_service_unit_reads_basic_data_on_its_decision_alone(world):
+    user = t.staff(world["mental"])
+    t.service(world["person"], world["mental"])
+    decision = gate.decide(user, world["person"], Action.VIEW, gate.BASIC)
+    assert decision.granted and decision.basis == gate.SERVICE
+
+
+def test_service_unit_needs_consent_to_read_the_shared_plan(world):
+    user = t.staff(world["mental"])
+    t.service(world["person"], world["mental"])
+    refused = gate.decide(user, world["person"], Action.VIEW, Category.PLAN)
+    assert not refused.granted
+    assert "samtykke" in refused.detail
+    given = consent(world["person"], units=[world["mental"]], categories=[Category.PLAN])
+    granted = gate.decide(user, world["person"], Action.VIEW, Category.PLAN)
+    assert granted.granted and granted.consent_id == given.pk
+
+
+def test_consent_for_another_unit_or_category_does_not_help(world):
+    user = t.staff(world["mental"])
+    t.service(world["person"], world["mental"])
+    consent(world["person"], units=[world["nav"]], categories=[Category.PLAN])
+    consent(world["person"], units=[world["mental"]], categories=[Category.HEALTH])
+    assert not gate.decide(user, world["person"], Action.VIEW, Category.PLAN).granted
+
+
+def test_unit_reads_its_own_records_without_consent_but_not_another_units(world):
+    user = t.staff(world["nav"], Role.NAV_ADVISER)
+    t.service(world["person"], world["nav"])
+    own = gate.decide(user, world["person"], Action.VIEW, Category.SOCIAL, owner_unit=world["nav"])
+    other = gate.decide(
+        user, world["person"], Action.VIEW, Category.HEALTH, owner_unit=world["mental"]
+    )
+    unknown_owner = gate.decide(user, world["person"], Action.VIEW, Category.SOCIAL)
+    assert own.granted
+    assert not other.granted
+    assert not unknown_owner.granted
+
+
+def test_coordinator_reads_the_plan_without_consent_but_not_health_records(world):
+    user = t.staff(world["mental"])
+    CoordinatorAssignment.objects.create(
+        person=world["person"], offered_on=dt.date(2026, 1, 1), coordinator=user
+    )
+    assert gate.decide(user, world["person"], Action.VIEW, Category.PLAN).basis == gate.COORDINATOR
+    assert not gate.decide(
+        user, world["person"], Action.VIEW, Category.HEALTH, owner_unit=world["nav"]
+    ).granted
+
+
+def test_plan_participant_needs_consent_covering_their_unit(world):
+    user = t.staff(world["nav"], Role.NAV_ADVISER)
+    Participant.objects.create(
+        plan=world["plan"], kind="ansatt", user=user, unit=world["nav"], name="NAV"
+    )
+    assert not gate.decide(user, world["person"], Action.VIEW, Category.PLAN).granted
+    consent(world["person"], units=[world["nav"]], categories=[Category.PLAN])
+    decision = gate.decide(user, world["person"], Action.VIEW, Category.PLAN)
+    assert decision.granted and decision.basis == gate.PLAN_PARTICIPANT
+
+
+def test_coordinating_unit_sees_plans_but_not_persons_without_a_case(world):
+    user = t.staff(world["ke"], Role.COORDINATING_UNIT)
+    assert gate.decide(user, world["person"], Action.VIEW, Category.PLAN).granted
+    stranger = t.person(world["muni"])
+    assert not gate.decide(user, stranger, Action.VIEW, gate.BASIC).granted
+
+
+@pytest.mark.parametrize("role", [Role.SYSTEM_ADMIN, Role.AUDITOR, Role.QUALITY, Role.SECTOR_HEAD])
+def test_roles_without_case_work_have_no_person_access(world, role):
+    user = t.staff(world["mental"], role)
+    t.service(world["person"], world["mental"])
+    consent(world["person"], units=[world["mental"]], categories=Category.values)
+    decision = gate.decide(user, world["person"], Action.VIEW, gate.BASIC)
+    assert not decision.granted
+    assert gate.accessible_persons(user).count() == 0
+
+
+def test_other_municipality_never_has_access(world):
+    elsewhere = t.unit(t.municipality())
+    user = t.staff(elsewhere)
+    assert not gate.decide(user, world["person"], Action.VIEW, gate.BASIC).granted
+
+
+def test_withdrawal_removes_access_at_once(world):
+    user = t.staff(world["mental"])
+    t.service(world["person"], world["mental"])
+    given = consent(world["person"], units=[world["mental"]], categories=[Category.PLAN])
+    assert gate.decide(user, world["person"], Action.VIEW, Category.PLAN).granted
+    consent_services.withdraw(given.pk, None)
+    assert not gate.decide(user, world["person"], Action.VIEW, Category.PLAN).granted
+
+
+def test_expired_consent_no_longer_counts(world):
+    user = t.staff(world["mental"])
+    t.service(world["person"], world["mental"])
+    consent(
+        world["person"],
+        units=[world["mental"]],
+        valid_from=dt.date(2026, 1, 1),
+        valid_to=dt.date(2026, 6, 30),
+    )
+    with time_machine.travel(dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC)):
+        assert gate.decide(user, world["person"], Action.VIEW, Category.PLAN).granted
+    with time_machine.travel(dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC)):
+        assert not gate.decide(user, world["person"], Action.VIEW, Category.PLAN).granted
+
+
+def test_emergency_access_lasts_two_hours_and_is_flagged(world):
+    user = t.staff(world["mental"])
+    with time_machine.travel(dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)):
+        grant = gate.grant_emergency(
+            user, world["person"], "Personen er innlagt akutt, trenger kriseplan"
+        )
+        decision = gate.check(user, world["person"], Action.VIEW, Category.PLAN, what="plan")
+        assert decision.granted and decision.basis == gate.EMERGENCY
+        assert world["person"] in gate.accessible_persons(user)
+    with time_machine.travel(dt.datetime(2026, 3, 1, 12, 1, tzinfo=dt.UTC)):
+        assert not gate.decide(user, world["person"], Action.VIEW, Category.PLAN).granted
+    entries = AccessLogEntry.objects.filter(person=world["person"], emergency=True)
+    assert entries.count() == 2
+    assert all(e.flagged and e.emergency_access_id == grant.pk for e in entries)
+
+
+def test_emergency_needs_a_real_reason(world):
+    user = t.staff(world["mental"])
+    with pytest.raises(gate.EmergencyRefused):
+        gate.grant_emergency(user, world["person"], "trenger det")
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_system_administrator_cannot_break_the_glass(world):
+    user = t.staff(world["mental"], Role.SYSTEM_ADMIN)
+    with pytest.raises(gate.EmergencyRefused):
+        gate.grant_emergency(user, world["person"], "Jeg vil bare se hva som står her inne")
+
+
+def test_check_logs_refusals_flagged_with_the_reason(world):
+    user = t.staff(world["mental"])
+    gate.check(user, world["person"], Action.VIEW, Category.PLAN, what="plan")
+    entry = AccessLogEntry.objects.get()
+    assert not entry.granted and entry.flagged
+    assert entry.basis_detail == "Ingen tjenstlig relasjon til personen."
+    assert entry.username == user.username
+
+
+def test_registered_relation_opens_basic_data_and_uses_consent_for_the_rest(world):
+    user = t.staff(world["nav"], Role.NAV_ADVISER)
+    members = {(user.pk, world["person"].pk)}
+    gate.register_relation(
+        "testgruppe",
+        "Medlem av ansvarsgruppe",
+        holds=lambda u, p: (u.pk, p.pk) in members,
+        person_ids=lambda u: [p for (uid, p) in members if uid == u.pk],
+    )
+    try:
+        assert gate.decide(user, world["person"], Action.VIEW, gate.BASIC).basis == "testgruppe"
+        assert not gate.decide(user, world["person"], Action.VIEW, Category.COOPERATION).granted
+        consent(world["person"], units=[world["nav"]], categories=[Category.COOPERATION])
+        assert gate.decide(user, world["person"], Action.VIEW, Category.COOPERATION).granted
+        assert list(gate.accessible_persons(user)) == [world["person"]]
+    finally:
+        gate.EXTRA_RELATIONS[:] = [r for r in gate.EXTRA_RELATIONS if r.basis != "testgruppe"]
+
+
+def test_accessible_persons_query_count_does_not_grow(world, django_assert_max_num_queries):
+    user = t.staff(world["mental"])
+    for n in range(20):
+        t.service(t.person(world["muni"], born=dt.date(1980, 1, 1 + n)), world["mental"])
+    with django_assert_max_num_queries(3):
+        persons = list(gate.accessible_persons(user))
+    assert len(persons) == 20
+    with django_assert_max_num_queries(2):
+        gate.log_many(user, persons, Action.SEARCH, "søk")
+    assert AccessLogEntry.objects.filter(basis=gate.LIST).count() == 20

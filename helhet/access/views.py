@@ -1,0 +1,201 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from mozilla_django_oidc import views as oidc_views
+
+from helhet.access import gate, roles, services, twofactor
+from helhet.access.forms import EmergencyForm, ReviewForm, TokenForm
+from helhet.access.models import AccessLogEntry, Action
+from helhet.people.models import Person
+
+
+def _safe_next(request, value: str, default: str) -> str:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return default
+
+
+@login_required
+def person_log(request, person_id: int):
+    """«Hvem har sett opplysningene»: shown to the person (pjl § 18)."""
+    person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what="tilgangslogg")
+    return render(
+        request,
+        "access/person_log.html",
+        {
+            "person": person,
+            "entries": services.person_log(person),
+            "limit": services.PERSON_LOG_LIMIT,
+        },
+    )
+
+
+@login_required
+def emergency(request):
+    """Break the glass: a written reason gives two hours' access, flagged."""
+    staff = getattr(request.user, "staff", None)
+    if staff is None or not gate.has_case_role(request.user):
+        raise PermissionDenied(_("Rollen din gir ikke adgang til nødtilgang."))
+    form = EmergencyForm(
+        request.POST or None,
+        initial={"person": request.GET.get("person"), "next": request.GET.get("next", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        person = _emergency_person(staff, form.cleaned_data)
+        if person is None:
+            form.add_error(None, _("Fant ingen person med dette nummeret i kommunen."))
+        else:
+            try:
+                gate.grant_emergency(request.user, person, form.cleaned_data["reason"])
+            except gate.EmergencyRefused as error:
+                form.add_error("reason", str(error))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "Du har nødtilgang i to timer. Tilgangen er logget og blir gjennomgått av leder."
+                    ),
+                )
+                default = reverse("people:detail", args=[person.pk])
+                return redirect(_safe_next(request, form.cleaned_data.get("next", ""), default))
+    return render(
+        request,
+        "access/emergency.html",
+        {"form": form, "hours": int(gate.EMERGENCY_DURATION.total_seconds() // 3600)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _emergency_person(staff, data) -> Person | None:
+    persons = Person.objects.filter(municipality_id=staff.municipality_id)
+    if data.get("national_id"):
+        return persons.filter(national_id=data["national_id"]).first()
+    return persons.filter(pk=data.get("person")).first()
+
+
+@login_required
+def review(request):
+    """Unusual access for the leader: refusals and emergency access."""
+    staff = roles.staff_with_role(request.user, roles.REVIEWERS)
+    kind = request.GET.get("type", services.ALL)
+    kind = kind if kind in services.KINDS else services.ALL
+    unreviewed = request.GET.get("status", "ny") != "alle"
+    page = Paginator(services.flagged(staff.municipality_id, kind, unreviewed), 50).get_page(
+        request.GET.get("side")
+    )
+    shown = {e.person for e in page if e.person is not None}
+    gate.log_many(
+        request.user,
+        shown,
+        Action.LIST,
+        "tilgangskontroll",
+        gate.BASIC,
+        basis="tilgangskontroll",
+        detail=_("Leders kontroll av uvanlig tilgang (hpl. § 21a)"),
+    )
+    return render(
+        request,
+        "access/review.html",
+        {
+            "page": page,
+            "kind": kind,
+            "kinds": services.KINDS,
+            "unreviewed": unreviewed,
+            "form": ReviewForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_entry(request, entry_id: int):
+    staff = roles.staff_with_role(request.user, roles.REVIEWERS)
+    entry = get_object_or_404(
+        AccessLogEntry, pk=entry_id, municipality_id=staff.municipality_id, flagged=True
+    )
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Merknaden kan være på høyst 500 tegn. Ingenting er lagret."))
+    else:
+        try:
+            services.review(entry, request.user, form.cleaned_data["note"])
+        except services.ReviewRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Markert som gjennomgått."))
+    return redirect(_safe_next(request, request.POST.get("next", ""), reverse("access:review")))
+
+
+# --- two-factor login ----------------------------------------------------------
+
+
+@login_required
+def otp_setup(request):
+    """Enrol an authenticator app. Only without a device, or once verified:
+    a stolen password alone must not be enough to add a new second factor."""
+    next_url = _safe_next(request, request.GET.get("next", ""), reverse("home"))
+    if twofactor.has_device(request.user) and not request.user.is_verified():
+        return redirect(f"{reverse('access:otp_verify')}?{urlencode({'next': next_url})}")
+    device = twofactor.pending_device(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if twofactor.confirm(request, form.cleaned_data["token"]):
+            messages.success(request, _("Tofaktorinnlogging er slått på."))
+            return redirect(next_url)
+        form.add_error("token", _("Koden stemmer ikke. Prøv den neste koden appen viser."))
+    return render(
+        request,
+        "access/otp_setup.html",
+        {
+            "form": form,
+            "qr": twofactor.qr_data_uri(device),
+            "secret": twofactor.secret_base32(device),
+            "next": next_url,
+        },
+    )
+
+
+@login_required
+def otp_verify(request):
+    next_url = _safe_next(request, request.GET.get("next", ""), reverse("home"))
+    if not twofactor.has_device(request.user):
+        return redirect(f"{reverse('access:otp_setup')}?{urlencode({'next': next_url})}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if twofactor.verify(request, form.cleaned_data["token"]):
+            return redirect(next_url)
+        form.add_error(
+            "token",
+            _("Koden stemmer ikke, eller du har prøvd for mange ganger. Vent litt og prøv igjen."),
+        )
+    return render(request, "access/otp_verify.html", {"form": form, "next": next_url})
+
+
+# --- OpenID Connect ------------------------------------------------------------
+
+
+def _oidc_enabled() -> None:
+    if not settings.OIDC_ENABLED:
+        raise Http404(_("Innlogging med OpenID Connect er ikke satt opp."))
+
+
+def oidc_init(request):
+    _oidc_enabled()
+    return oidc_views.OIDCAuthenticationRequestView.as_view()(request)
+
+
+def oidc_callback(request):
+    _oidc_enabled()
+    return oidc_views.OIDCAuthenticationCallbackView.as_view()(request)

@@ -1,0 +1,70 @@
+"""Rules of the consent register, as pure functions (DOMAIN.md §4.3)."""
+
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+
+# The printed form's versions. A new wording of the form is a new version, so
+# the evaluation can compare how each version is answered (Selbu).
+FORM_VERSIONS = {
+    "2025-1": _("Samtykkeskjema 2025 (én avkrysning per etat)"),
+    "2026-1": _("Samtykkeskjema 2026 (én rute per enhet og kategori)"),
+}
+CURRENT_FORM_VERSION = "2026-1"
+# NAV's practice: 12 months unless agreed otherwise ("until the case is
+# closed" is too vague, Selbu).
+DEFAULT_MONTHS = 12
+MAX_MONTHS = 36
+# Consents ending within this time are listed for renewal.
+EXPIRY_WARNING = dt.timedelta(days=30)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def default_valid_to(valid_from: dt.date) -> dt.date:
+    return add_months(valid_from, DEFAULT_MONTHS) - dt.timedelta(days=1)
+
+
+def period_errors(valid_from: dt.date | None, valid_to: dt.date | None) -> dict[str, str]:
+    """Why a validity period is not acceptable; empty if it is."""
+    if valid_from is None or valid_to is None:
+        return {}
+    if valid_to < valid_from:
+        return {"valid_to": _("«Gyldig til» kan ikke være før «gyldig fra».")}
+    if valid_to > add_months(valid_from, MAX_MONTHS):
+        return {
+            "valid_to": _("Et samtykke kan gjelde i høyst %(n)s måneder om gangen.")
+            % {"n": MAX_MONTHS}
+        }
+    return {}
+
+
+def giver_errors(given_by: str, giver_name: str, given_how: str, is_staff_actor: bool) -> dict:
+    """Selbu: a consent is the person's own act (or guardian's/proxy's), never staff's."""
+    from helhet.consent.models import Consent
+
+    errors = {}
+    if given_by not in Consent.GivenBy.values:
+        errors["given_by"] = _("Samtykket må være gitt av personen selv, verge eller fullmektig.")
+    elif given_by != Consent.GivenBy.PERSON and not giver_name.strip():
+        errors["giver_name"] = _("Skriv navnet på vergen eller fullmektigen som ga samtykket.")
+    if given_how == Consent.GivenHow.DIGITAL and is_staff_actor:
+        errors["given_how"] = _(
+            "Et digitalt samtykke gir personen selv i sin egen innlogging; "
+            "en ansatt kan registrere signert skjema eller muntlig samtykke."
+        )
+    return errors
+
+
+def refusal_rate(given: int, declined: int) -> int | None:
+    total = given + declined
+    return round(100 * declined / total) if total else None

@@ -1,0 +1,249 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from helhet.access import gate, roles
+from helhet.access.models import Action
+from helhet.consent import forms, rules, services
+from helhet.consent.models import Category, Consent
+
+
+def _consent_for(request, consent_id, action, what) -> Consent:
+    person = gate.person_for_kwarg(request, "consent_id", consent_id, action, gate.BASIC, what)
+    consent = Consent.objects.prefetch_related("scopes__unit", "scopes__partner").get(pk=consent_id)
+    consent.person = person
+    return consent
+
+
+def _require_staff(request) -> None:
+    if getattr(request.user, "staff", None) is None:
+        raise PermissionDenied(
+            _("Samtykkeskjema registreres av en ansatt. Du kan selv trekke samtykker tilbake.")
+        )
+
+
+def _grid(person, selected: set[str]):
+    units, partners = services.parties(person.municipality_id)
+    rows = [(u, "u") for u in units] + [(p, "p") for p in partners]
+    return {
+        "categories": Category.choices,
+        "rows": [
+            {
+                "party": party,
+                "kind": kind,
+                "cells": [
+                    {
+                        "key": f"{kind}:{party.pk}:{c}",
+                        "label": label,
+                        "checked": f"{kind}:{party.pk}:{c}" in selected,
+                    }
+                    for c, label in Category.choices
+                ],
+            }
+            for party, kind in rows
+        ],
+    }, services.all_scopes(units, partners)
+
+
+@login_required
+def person_consents(request, person_id: int):
+    person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what="samtykker")
+    consents = (
+        person.consents.select_related("registered_by", "noted_by", "renews")
+        .prefetch_related("scopes__unit", "scopes__partner")
+        .order_by("-valid_from", "-id")
+    )
+    events = person.consent_events.exclude(kind="avslatt").select_related("consent")[:100]
+    return render(
+        request,
+        "consent/person.html",
+        {
+            "person": person,
+            "consents": consents,
+            "events": events,
+            "is_staff": getattr(request.user, "staff", None) is not None,
+        },
+    )
+
+
+@login_required
+def create(request, person_id: int, renew_from: Consent | None = None):
+    writing = request.method == "POST"
+    person = gate.person_for(
+        request,
+        person_id,
+        Action.EDIT if writing else Action.VIEW,
+        gate.BASIC,
+        what="samtykke: fornyelse" if renew_from else "samtykke: nytt",
+    )
+    _require_staff(request)
+    selected = {s.key for s in services.scopes_of(renew_from)} if renew_from else set()
+    initial = forms.initial_from(renew_from, timezone.localdate()) if renew_from else {}
+    grid, offered = _grid(person, selected)
+    form = forms.ConsentForm(
+        request.POST if writing else None, person=person, offered=offered, initial=initial
+    )
+    if writing:
+        if form.person_tampered():
+            gate.log(
+                request.user,
+                person,
+                Action.EDIT,
+                gate.Decision(
+                    False, gate.NONE, _("Skjemaet var endret til å gjelde en annen person.")
+                ),
+                gate.BASIC,
+                "samtykke: manipulert skjema",
+            )
+            raise PermissionDenied(_("Skjemaet gjelder en annen person. Ingenting er lagret."))
+        if form.is_valid():
+            try:
+                consent = services.register(
+                    person,
+                    request.user,
+                    scopes=form.selected_scopes(),
+                    offered=offered,
+                    renews=renew_from,
+                    **form.consent_fields(),
+                )
+            except services.ConsentRefused as error:
+                form.add_error(None, str(error))
+            else:
+                if consent is None:
+                    messages.success(request, _("Registrert at personen ikke samtykker."))
+                    return redirect("consent:person", person_id=person.pk)
+                messages.success(request, _("Samtykket er registrert."))
+                return redirect("consent:detail", consent_id=consent.pk)
+        grid, _offered = _grid(person, set(request.POST.getlist("scope")))
+    return render(
+        request,
+        "consent/form.html",
+        {"person": person, "form": form, "grid": grid, "renew_from": renew_from},
+        status=400 if writing else 200,
+    )
+
+
+@login_required
+def renew(request, consent_id: int):
+    person_id = Consent.objects.filter(pk=consent_id).values_list("person_id", flat=True).first()
+    if person_id is None:
+        raise Http404(_("Fant ikke samtykket."))
+    old = Consent.objects.prefetch_related("scopes").get(pk=consent_id)
+    return create(request, person_id, renew_from=old)
+
+
+@login_required
+def detail(request, consent_id: int):
+    consent = _consent_for(request, consent_id, Action.VIEW, "samtykke")
+    grid, _offered = _grid(consent.person, {s.key for s in services.scopes_of(consent)})
+    return render(
+        request,
+        "consent/detail.html",
+        {
+            "consent": consent,
+            "person": consent.person,
+            "grid": grid,
+            "events": consent.events.exclude(kind="avslatt"),
+            "declined": consent.events.filter(kind="avslatt").count(),
+            "is_staff": getattr(request.user, "staff", None) is not None,
+        },
+    )
+
+
+@login_required
+def withdraw(request, consent_id: int):
+    writing = request.method == "POST"
+    consent = _consent_for(
+        request, consent_id, Action.EDIT if writing else Action.VIEW, "samtykke: trekke tilbake"
+    )
+    form = forms.WithdrawForm(request.POST if writing else None)
+    if writing and form.is_valid():
+        try:
+            services.withdraw(consent.pk, request.user, form.cleaned_data["note"])
+        except services.ConsentRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Samtykket er trukket tilbake og gjelder ikke lenger fra nå.")
+            )
+        return redirect("consent:detail", consent_id=consent.pk)
+    return render(
+        request,
+        "consent/withdraw.html",
+        {"consent": consent, "person": consent.person, "form": form},
+        status=400 if writing else 200,
+    )
+
+
+@login_required
+@require_GET
+def form_pdf(request, person_id: int):
+    """The printable form for the selection, to sign (Selbu: every unit and
+    partner listed with a box per category, so narrowing is one unticked box)."""
+    person = gate.person_for(request, person_id, Action.PRINT, gate.BASIC, what="samtykkeskjema")
+    _require_staff(request)
+    # Unknown or tampered boxes in the query are simply not ticked.
+    grid, _offered = _grid(person, set(request.GET.getlist("scope")))
+    version = request.GET.get("form_version")
+    version = version if version in rules.FORM_VERSIONS else rules.CURRENT_FORM_VERSION
+    html = render_to_string(
+        "consent/form_pdf.html",
+        {
+            "person": person,
+            "grid": grid,
+            "version": version,
+            "version_label": rules.FORM_VERSIONS[version],
+            "purpose": request.GET.get("purpose", "")[:300],
+            "covers_plan": request.GET.get("covers_plan") in ("on", "1", "true"),
+            "months": rules.DEFAULT_MONTHS,
+            "today": timezone.localdate(),
+        },
+        request=request,
+    )
+    from weasyprint import HTML
+
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    services.record_printed(person, request.user, version)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # No name or number in the file name: it ends up in download folders and logs.
+    response["Content-Disposition"] = f'inline; filename="samtykkeskjema-{person.pk}.pdf"'
+    return response
+
+
+@login_required
+def overview(request):
+    """Consents that need attention among the persons the user works with."""
+    _require_staff(request)
+    today = timezone.localdate()
+    persons = gate.accessible_persons(request.user)
+    expiring = list(
+        Consent.objects.filter(
+            services.valid_q(), person__in=persons, valid_to__lte=today + rules.EXPIRY_WARNING
+        )
+        .select_related("person")
+        .order_by("valid_to")[:100]
+    )
+    with_plan = persons.filter(plans__status__in=gate.OPEN_PLAN).distinct()
+    covered = Consent.objects.filter(services.valid_q(), covers_plan=True).values("person_id")
+    missing = list(with_plan.exclude(pk__in=covered).order_by("family_name", "given_name")[:100])
+    shown = {c.person for c in expiring} | set(missing)
+    gate.log_many(request.user, shown, Action.LIST, "samtykkeoversikt", gate.BASIC)
+    return render(
+        request, "consent/overview.html", {"expiring": expiring, "missing": missing, "today": today}
+    )
+
+
+@login_required
+def evaluation(request):
+    staff = roles.staff_with_role(request.user, roles.FORM_EVALUATORS)
+    return render(
+        request,
+        "consent/evaluation.html",
+        {"evaluation": services.evaluation(staff.municipality_id), "versions": rules.FORM_VERSIONS},
+    )

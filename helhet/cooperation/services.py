@@ -1,0 +1,494 @@
+"""Database work for cooperation. Views call these after the access gate."""
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhet.consent.models import Category, ConsentScope
+from helhet.consent.services import valid_q
+from helhet.cooperation import rules
+from helhet.cooperation.models import (
+    ActionItem,
+    Attachment,
+    CalendarFeed,
+    CooperationRoutine,
+    DirectoryEntry,
+    GroupMember,
+    Meeting,
+    Message,
+    ResponsibilityGroup,
+)
+from helhet.coordination.models import CoordinatorAssignment
+from helhet.organisation.models import ExternalPartner, Unit
+from helhet.people.models import Service
+from helhet.plans.models import IndividualPlan, Measure, Participant
+
+OPEN_PLAN = [IndividualPlan.Status.OFFERED, IndividualPlan.Status.ACTIVE]
+OPEN_ITEM = [ActionItem.Status.OPEN, ActionItem.Status.ONGOING]
+
+
+def roles_of(user) -> set[str]:
+    staff = getattr(user, "staff", None)
+    return set(staff.memberships.values_list("role", flat=True)) if staff else set()
+
+
+def _active_service(today: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}valid_from__lte": today}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": today})
+    )
+
+
+# --- Service directory
+
+
+@dataclass
+class DirectoryRow:
+    name: str
+    kind: str
+    unit: Unit | None
+    partner: ExternalPartner | None
+    entry: DirectoryEntry | None
+    stale: bool
+    can_edit: bool = False
+
+
+def directory_rows(municipality, today: dt.date, query: str = "") -> list[DirectoryRow]:
+    """Every unit and partner with its entry (or none), optionally matching a search."""
+    entries = DirectoryEntry.objects.filter(municipality=municipality).select_related("owner")
+    by_unit = {e.unit_id: e for e in entries if e.unit_id}
+    by_partner = {e.partner_id: e for e in entries if e.partner_id}
+    rows = [
+        _row(u.name, u.get_kind_display(), by_unit.get(u.pk), today, unit=u)
+        for u in Unit.objects.filter(municipality=municipality)
+    ] + [
+        _row(p.name, p.get_kind_display(), by_partner.get(p.pk), today, partner=p)
+        for p in ExternalPartner.objects.filter(municipality=municipality)
+    ]
+    words = query.lower().split()
+    return [r for r in rows if all(w in _haystack(r) for w in words)]
+
+
+def _row(name, kind, entry, today, unit=None, partner=None) -> DirectoryRow:
+    stale = entry is not None and rules.is_stale(entry.last_verified, today)
+    return DirectoryRow(name, kind, unit, partner, entry, stale)
+
+
+def _haystack(row: DirectoryRow) -> str:
+    e = row.entry
+    parts = [row.name, row.kind]
+    if e:
+        parts += [e.purpose, e.services, e.target_groups, e.low_threshold, e.contact_person]
+    return " ".join(parts).lower()
+
+
+def public_rows(municipality, today: dt.date, query: str = "") -> list[DirectoryRow]:
+    return [r for r in directory_rows(municipality, today, query) if r.entry is not None]
+
+
+def stale_entries_owned_by(user, today: dt.date) -> list[DirectoryEntry]:
+    limit = rules.months_before(today, rules.STALE_AFTER_MONTHS)
+    return list(
+        DirectoryEntry.objects.filter(owner=user, last_verified__lte=limit).select_related(
+            "unit", "partner"
+        )
+    )
+
+
+def mark_editable(rows: list[DirectoryRow], user) -> None:
+    """Owners, members of the unit and the municipality's managers maintain an entry."""
+    staff = getattr(user, "staff", None)
+    memberships = list(staff.memberships.all()) if staff else []
+    manager = rules.can_manage({m.role for m in memberships})
+    unit_ids = {m.unit_id for m in memberships}
+    for row in rows:
+        row.can_edit = (
+            manager
+            or (row.entry is not None and row.entry.owner_id == user.pk)
+            or (row.unit is not None and row.unit.pk in unit_ids)
+        )
+
+
+def verify_entry(entry: DirectoryEntry, today: dt.date) -> None:
+    entry.last_verified = today
+    entry.save(update_fields=["last_verified"])
+
+
+# --- Cooperation routines
+
+
+def shared_unit_pairs(municipality, today: dt.date) -> dict[tuple[int, int], int]:
+    """Pairs of units that both give an active service to the same persons, with
+    the number of persons shared: one query, whatever the number of persons."""
+    rows = (
+        Service.objects.filter(
+            _active_service(today),
+            _active_service(today, "person__services__"),
+            unit__municipality=municipality,
+            unit_id__lt=F("person__services__unit_id"),
+        )
+        .values_list("unit_id", "person__services__unit_id")
+        .annotate(shared=Count("person_id", distinct=True))
+        .order_by()
+    )
+    return {(a, b): n for a, b, n in rows}
+
+
+def covered_unit_pairs(municipality) -> set[tuple[int, int]]:
+    through = CooperationRoutine.units.through
+    rows = through.objects.filter(
+        cooperationroutine__municipality=municipality,
+        unit_id__lt=F("cooperationroutine__units__id"),
+    ).values_list("unit_id", "cooperationroutine__units__id")
+    return set(rows)
+
+
+def routine_overview(municipality, today: dt.date) -> dict:
+    """Routines, those past review, and unit pairs that share persons without one."""
+    units = {u.pk: u for u in Unit.objects.filter(municipality=municipality)}
+    gaps = rules.routine_gaps(
+        shared_unit_pairs(municipality, today), covered_unit_pairs(municipality)
+    )
+    routines = list(
+        CooperationRoutine.objects.filter(municipality=municipality)
+        .select_related("owner")
+        .prefetch_related("units")
+    )
+    return {
+        "routines": routines,
+        "overdue": [r for r in routines if r.review_due < today],
+        "gaps": [(units[a], units[b], n) for (a, b), n in gaps],
+    }
+
+
+# --- Responsibility groups
+
+
+def consented_partners(person, partner_ids, moment: dt.datetime) -> set[int]:
+    """Those of ``partner_ids`` a consent valid at ``moment`` names for cooperation
+    about the person (hpl § 22, sosialtjenesteloven § 44: external parties only
+    within consent). One query, whatever the number of partners."""
+    return set(
+        ConsentScope.objects.filter(
+            valid_q(moment, "consent__"),
+            consent__person=person,
+            partner_id__in=list(partner_ids),
+            category=Category.COOPERATION,
+        ).values_list("partner_id", flat=True)
+    )
+
+
+def partner_consent_valid(person, partner, moment: dt.datetime) -> bool:
+    return partner is not None and partner.pk in consented_partners(person, [partner.pk], moment)
+
+
+def create_group(person, user, today: dt.date) -> ResponsibilityGroup:
+    group, created = ResponsibilityGroup.objects.get_or_create(
+        person=person, defaults={"created_on": today}
+    )
+    staff = getattr(user, "staff", None)
+    if created and staff is not None:
+        membership = staff.memberships.select_related("unit").first()
+        GroupMember.objects.create(
+            group=group,
+            kind=GroupMember.Kind.STAFF,
+            user=user,
+            unit=membership.unit if membership else None,
+            name=user.get_full_name() or user.get_username(),
+            role=_("Koordinator") if _is_coordinator(user, person) else "",
+            phone=staff.phone,
+            email=user.email,
+        )
+    return group
+
+
+def _is_coordinator(user, person) -> bool:
+    return CoordinatorAssignment.objects.filter(
+        person=person, coordinator=user, ended_on__isnull=True
+    ).exists()
+
+
+def add_member(group: ResponsibilityGroup, member: GroupMember, moment: dt.datetime) -> None:
+    """Store a member; an external partner only within the person's consent."""
+    member.group = group
+    if member.kind == GroupMember.Kind.PARTNER and not partner_consent_valid(
+        group.person, member.partner, moment
+    ):
+        raise ValidationError(
+            _(
+                "%(partner)s kan ikke være med i ansvarsgruppen: personen har ikke et gyldig "
+                "samtykke som omfatter %(partner)s og samarbeidsmøter. Registrer samtykket først."
+            )
+            % {"partner": member.partner}
+        )
+    member.save()
+
+
+def group_page(group: ResponsibilityGroup, now: dt.datetime) -> dict:
+    today = timezone.localdate(now)
+    everyone = list(group.members.select_related("user", "unit", "partner"))
+    members = [m for m in everyone if m.left_on is None]
+    meetings = list(group.meetings.order_by("-starts_at"))
+    held = [timezone.localdate(m.starts_at) for m in meetings if m.status == Meeting.Status.HELD]
+    partner_ids = {m.partner_id for m in members if m.kind == GroupMember.Kind.PARTNER}
+    consented = consented_partners(group.person, partner_ids, now)
+    return {
+        "group": group,
+        "members": [
+            (m, m.kind != GroupMember.Kind.PARTNER or m.partner_id in consented) for m in members
+        ],
+        "former_members": [m for m in everyone if m.left_on is not None],
+        "meetings": meetings,
+        "open_items": list(
+            group.action_items.filter(status__in=OPEN_ITEM).select_related("owner", "raised_in")
+        ),
+        "missed": rules.missed_meetings(held, group.created_on, today, group.frequency_weeks),
+        "next_due": rules.next_due(held, group.created_on, group.frequency_weeks),
+    }
+
+
+def carried_items(meeting: Meeting):
+    """Action items from earlier meetings still open when this one starts: they
+    are on its agenda until closed (forskrift § 21: the coordinator follows up)."""
+    return (
+        ActionItem.objects.filter(
+            group_id=meeting.group_id, raised_in__starts_at__lt=meeting.starts_at
+        )
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=meeting.starts_at))
+        .select_related("owner", "raised_in")
+    )
+
+
+def record_minutes(meeting: Meeting, minutes: str, attendees) -> None:
+    meeting.minutes = minutes
+    meeting.status = Meeting.Status.HELD
+    meeting.save(update_fields=["minutes", "status"])
+    meeting.attendees.set(attendees)
+
+
+def add_action_item(meeting: Meeting, item: ActionItem) -> ActionItem:
+    item.group_id = meeting.group_id
+    item.raised_in = meeting
+    item.save()
+    return item
+
+
+def set_item_status(item: ActionItem, status: str, meeting: Meeting | None, now) -> None:
+    item.status = status
+    if status == ActionItem.Status.CLOSED:
+        # Closed at a meeting: it still belongs on that meeting's agenda.
+        item.closed_at = meeting.starts_at if meeting else now
+    else:
+        item.closed_at = None
+    item.save(update_fields=["status", "closed_at"])
+
+
+# --- Calendar
+
+
+def meeting_event(meeting: Meeting, url: str) -> rules.CalendarEvent:
+    # The event leaves the access gate (calendar servers, phones, forwarded
+    # invitations), so it carries no name or health information, only a
+    # reference that leads back through the gate (hpl § 21, GDPR art. 9).
+    reference = f"AG-{meeting.group_id}-{meeting.pk}"
+    return rules.CalendarEvent(
+        uid=f"helhet-ansvarsgruppe-{meeting.pk}@helhet",
+        starts_at=meeting.starts_at,
+        ends_at=meeting.starts_at + dt.timedelta(minutes=meeting.duration_minutes),
+        summary=_("Ansvarsgruppemøte %(ref)s") % {"ref": reference},
+        description=_("Referanse %(ref)s. Saksliste og deltakere i Helhet: %(url)s")
+        % {"ref": reference, "url": url},
+        location=meeting.place,
+        cancelled=meeting.status == Meeting.Status.CANCELLED,
+    )
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_feed_token(user) -> str:
+    """A new secret address; the old one stops working. Only the hash is kept."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": _token_hash(token)})
+    return token
+
+
+def feed_user(token: str):
+    feed = (
+        CalendarFeed.objects.filter(token_hash=_token_hash(token))
+        .select_related("user__staff")
+        .first()
+    )
+    if feed is None or not feed.user.is_active or getattr(feed.user, "staff", None) is None:
+        return None
+    return feed.user
+
+
+def feed_meetings(user, now: dt.datetime):
+    groups = GroupMember.objects.filter(user=user, left_on__isnull=True).values("group_id")
+    coordinated = CoordinatorAssignment.objects.filter(
+        coordinator=user, ended_on__isnull=True
+    ).values("person_id")
+    return Meeting.objects.filter(
+        Q(group_id__in=groups) | Q(group__person_id__in=coordinated),
+        group__person__municipality_id=user.staff.municipality_id,
+        starts_at__gte=now - dt.timedelta(days=90),
+    ).order_by("starts_at")
+
+
+# --- Messages and attachments
+
+
+def post_message(person, user, body: str, upload=None) -> Message:
+    """Store a message and its attachment; a refused attachment stores nothing."""
+    if upload is not None:
+        head = upload.read(16)
+        upload.seek(0)
+        errors = rules.attachment_errors(upload.name, upload.size, head)
+        if errors:
+            raise ValidationError(errors)
+    with transaction.atomic():
+        message = Message.objects.create(
+            person=person,
+            author=user,
+            author_name=user.get_full_name() or user.get_username(),
+            body=body,
+        )
+        if upload is not None:
+            _store_attachment(message, upload, head)
+    return message
+
+
+def _store_attachment(message: Message, upload, head: bytes) -> Attachment:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        message=message,
+        original_name=upload.name[-200:],
+        content_type=rules.sniff_type(head),
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        stored_name=uuid.uuid4().hex,
+    )
+    attachment.file.save(attachment.stored_name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def messages_for(person):
+    return Message.objects.filter(person=person).prefetch_related("attachments")
+
+
+# --- Who is around this person
+
+
+@dataclass
+class Contact:
+    order: int
+    name: str
+    roles: list[str] = field(default_factory=list)
+    organisation: str = ""
+    contact_person: str = ""
+    phone: str = ""
+    email: str = ""
+    in_directory: bool = True
+
+
+def around_person(person) -> list[Contact]:
+    """Everyone involved with the person, with contact details from the directory.
+
+    A fixed number of queries, so the person page does not slow down with a
+    large group."""
+    today = timezone.localdate()
+    found: dict[tuple, Contact] = {}
+    unit_ids: set[int] = set()
+    partner_ids: set[int] = set()
+
+    def add(key, order, name, role, **details):
+        contact = found.setdefault(key, Contact(order=order, name=name, **details))
+        contact.order = min(contact.order, order)
+        if role and role not in contact.roles:
+            contact.roles.append(role)
+
+    def add_staff(user, role, unit, order=1):
+        staff = getattr(user, "staff", None)
+        add(
+            ("user", user.pk),
+            order,
+            user.get_full_name() or user.get_username(),
+            role,
+            organisation=str(unit or ""),
+            phone=staff.phone if staff else "",
+            email=user.email,
+        )
+
+    for a in CoordinatorAssignment.objects.filter(
+        person=person, ended_on__isnull=True, coordinator__isnull=False
+    ).select_related("coordinator__staff", "unit"):
+        add_staff(a.coordinator, _("Koordinator"), a.unit, order=0)
+
+    for m in GroupMember.objects.filter(group__person=person, left_on__isnull=True).select_related(
+        "user__staff", "unit", "partner"
+    ):
+        _add_participant(add, add_staff, m, _("Ansvarsgruppe"), partner_ids)
+
+    for p in Participant.objects.filter(
+        plan__person=person, plan__status__in=OPEN_PLAN
+    ).select_related("user__staff", "unit", "partner"):
+        _add_participant(add, add_staff, p, _("Deltaker i individuell plan"), partner_ids)
+
+    services = Service.objects.filter(
+        _active_service(today), person=person, basis=Service.Basis.DECISION
+    ).select_related("unit")
+    for s in services:
+        add(("unit", s.unit_id), 4, s.unit.name, _("Vedtak: %(s)s") % {"s": s.name})
+        unit_ids.add(s.unit_id)
+
+    for m in Measure.objects.filter(
+        plan__person=person, plan__status__in=OPEN_PLAN, responsible_partner__isnull=False
+    ).select_related("responsible_partner"):
+        add(("partner", m.responsible_partner_id), 5, m.responsible_partner.name, _("Tiltak"))
+        partner_ids.add(m.responsible_partner_id)
+
+    _fill_from_directory(found, unit_ids, partner_ids)
+    return sorted(found.values(), key=lambda c: (c.order, c.name))
+
+
+def _add_participant(add, add_staff, p, role, partner_ids) -> None:
+    """A group member or plan participant; both have kind/user/unit/partner/name."""
+    if p.user_id:
+        add_staff(p.user, role, p.unit)
+    elif p.partner_id:
+        add(("partner", p.partner_id), 5, p.partner.name, role)
+        partner_ids.add(p.partner_id)
+        if p.name and p.name != p.partner.name:
+            add(("name", p.name), 3, p.name, role, organisation=p.partner.name)
+    else:
+        add(("name", p.name), 2, p.name, role, phone=getattr(p, "phone", ""))
+
+
+def _fill_from_directory(found, unit_ids, partner_ids) -> None:
+    entries = DirectoryEntry.objects.filter(
+        Q(unit_id__in=unit_ids) | Q(partner_id__in=partner_ids)
+    ).select_related("unit", "partner")
+    by_key = {("unit", e.unit_id) if e.unit_id else ("partner", e.partner_id): e for e in entries}
+    for key, contact in found.items():
+        if key[0] not in ("unit", "partner"):
+            continue
+        entry = by_key.get(key)
+        if entry is None:
+            contact.in_directory = False
+            continue
+        contact.contact_person = entry.contact_person
+        contact.phone = entry.phone
+        contact.email = entry.email

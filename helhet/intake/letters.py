@@ -1,0 +1,24 @@
+"""Letters to the person as PDF (WeasyPrint): acknowledgement, preliminary
+answer (fvl § 11a), decision with reasons and appeal information (fvl §§ 24–27),
+and KE's letter naming the coordinator (hol § 7-3)."""
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from helhet.intake import rules
+
+
+def letter_html(template: str, context: dict) -> str:
+    context = {"today": timezone.localdate(), "law": rules.LAW, **context}
+    return render_to_string(f"intake/letters/{template}.html", context)
+
+
+def pdf_response(template: str, context: dict, filename: str) -> HttpResponse:
+    from weasyprint import HTML
+
+    pdf = HTML(string=letter_html(template, context)).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # Inline, so the browser's PDF viewer opens it; the name carries no person data.
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response

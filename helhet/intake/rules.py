@@ -1,0 +1,349 @@
+"""Deadlines and legal rules for intake, as pure functions of dates and facts.
+
+The same functions block a decision that breaks them (services/forms) and
+answer the audit criteria later (met / not met / not applicable), so each one
+cites its law and says in Norwegian what is wrong.
+"""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+
+LAW = {
+    "preliminary_answer": "forvaltningsloven § 11a tredje ledd",
+    "investigation": "forvaltningsloven § 17",
+    "reasons": "forvaltningsloven §§ 24–25",
+    "appeal": "forvaltningsloven §§ 27–29",
+    "decision_required": "helse- og omsorgstjenesteloven § 3-2; pasient- og brukerrettighetsloven § 2-7",
+    "coordinator_naming": "helse- og omsorgstjenesteloven §§ 7-2 og 7-3 (Nes kommunes rutine)",
+    "guidance": "sosialtjenesteloven § 17",
+    "activity_condition": "sosialtjenesteloven § 20 a andre ledd",
+    "kvp": "sosialtjenesteloven § 29",
+    "child_heard": "barnekonvensjonen art. 12; Grunnloven § 104",
+    "child_best_interests": "barnekonvensjonen art. 3; Grunnloven § 104",
+}
+
+# Shown as "due" this many days before a deadline, so it can still be met.
+WARNING_DAYS = 7
+# Nes routine: the unit head names the coordinator within two weeks.
+NAMING_DAYS = 14
+# fvl § 29: three weeks from the decision reached the party.
+APPEAL_DAYS = 21
+# hol § 3-2 services expected to last longer than this need an individual decision.
+DECISION_REQUIRED_AFTER_DAYS = 14
+ACTIVITY_CONDITION_UNDER_AGE = 30
+ADULT_AGE = 18
+CHILD_HEARD_AGE = 17
+
+
+class State(StrEnum):
+    NOT_APPLICABLE = "ikke_aktuelt"
+    PENDING = "venter"
+    DUE = "forfaller"
+    OVERDUE = "forfalt"
+    ESCALATED = "eskalert"
+    DONE = "utfort"
+    LATE = "for_sent"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day-of-month ``months`` later; the 31st becomes the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --- fvl § 11a: preliminary answer -----------------------------------------
+
+
+def preliminary_answer_deadline(received_on: dt.date) -> dt.date:
+    """Last day an application may go unanswered without a preliminary answer."""
+    return add_months(received_on, 1)
+
+
+def preliminary_answer_state(
+    received_on: dt.date,
+    today: dt.date,
+    decided_on: dt.date | None = None,
+    sent_on: dt.date | None = None,
+) -> State:
+    """fvl § 11a third paragraph: an application not answered within one month
+    needs a preliminary answer (reason and expected date)."""
+    deadline = preliminary_answer_deadline(received_on)
+    if sent_on is not None:
+        return State.DONE if sent_on <= deadline else State.LATE
+    if decided_on is not None and decided_on <= deadline:
+        return State.NOT_APPLICABLE
+    if decided_on is not None:
+        return State.LATE
+    if today > deadline:
+        return State.OVERDUE
+    if today >= deadline - dt.timedelta(days=WARNING_DAYS):
+        return State.DUE
+    return State.PENDING
+
+
+# --- hol §§ 7-2, 7-3: naming the coordinator ---------------------------------
+
+
+def naming_deadline(assigned_on: dt.date) -> dt.date:
+    return assigned_on + dt.timedelta(days=NAMING_DAYS)
+
+
+def naming_state(assigned_on: dt.date | None, named_on: dt.date | None, today: dt.date) -> State:
+    """Day 14 after KE assigned the unit is the last day; from day 15 the case
+    has escalated to the head of sector (Nes routine)."""
+    if assigned_on is None:
+        return State.NOT_APPLICABLE
+    deadline = naming_deadline(assigned_on)
+    if named_on is not None:
+        return State.DONE if named_on <= deadline else State.LATE
+    return State.ESCALATED if today > deadline else State.DUE
+
+
+# --- fvl §§ 27–29: appeals -----------------------------------------------------
+
+
+def appeal_deadline(letter_sent_on: dt.date) -> dt.date:
+    return letter_sent_on + dt.timedelta(days=APPEAL_DAYS)
+
+
+def appeal_in_time(letter_sent_on: dt.date | None, received_on: dt.date) -> bool:
+    """An appeal before the letter is recorded as sent cannot be late."""
+    return letter_sent_on is None or received_on <= appeal_deadline(letter_sent_on)
+
+
+# --- hol § 3-2: decisions and evaluation --------------------------------------
+
+
+def requires_decision(starts_on: dt.date, expected_end: dt.date | None) -> bool:
+    """Services expected to last more than two weeks require an individual
+    decision (hol § 3-2, pbrl § 2-7); an open-ended service always does."""
+    if expected_end is None:
+        return True
+    return (expected_end - starts_on).days > DECISION_REQUIRED_AFTER_DAYS
+
+
+def service_decision_check(basis: str, starts_on: dt.date, expected_end: dt.date | None):
+    """Audit criterion: a hol § 3-2 service expected to last more than two weeks
+    rests on an individual decision (Eidskog: support work without vedtak)."""
+    if not requires_decision(starts_on, expected_end):
+        return _na("hol_3_2_decision", "decision_required")
+    return _check(
+        "hol_3_2_decision",
+        "decision_required",
+        basis == "vedtak",
+        _("Tjenesten varer mer enn to uker og skal bygge på et enkeltvedtak (hol. § 3-2)."),
+    )
+
+
+def evaluation_state(evaluation_on: dt.date | None, today: dt.date) -> State:
+    if evaluation_on is None:
+        return State.NOT_APPLICABLE
+    if today > evaluation_on:
+        return State.OVERDUE
+    if today >= evaluation_on - dt.timedelta(days=WARNING_DAYS):
+        return State.DUE
+    return State.PENDING
+
+
+# --- Decision content (fvl §§ 24–25) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    granted: bool
+    received_on: dt.date
+    decided_on: dt.date
+    service_name: str = ""
+    scope: str = ""
+    has_provider: bool = False
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    evaluation_on: dt.date | None = None
+    reasons: str = ""
+
+
+def decision_errors(f: DecisionFacts) -> dict[str, str]:
+    """Field → Norwegian message for a decision that cannot be saved."""
+    errors = {}
+    if f.decided_on < f.received_on:
+        errors["decided_on"] = _(
+            "Vedtaksdatoen kan ikke være før søknaden ble mottatt (%(d)s)."
+        ) % {"d": f"{f.received_on:%d.%m.%Y}"}
+    if f.granted:
+        if not f.service_name.strip():
+            errors["service_name"] = _("Et innvilget vedtak må si hvilken tjeneste som gis.")
+        if not f.scope.strip():
+            errors["scope"] = _("Et innvilget vedtak må ha omfang.")
+        if not f.has_provider:
+            errors["provider"] = _("Et innvilget vedtak må ha en utførende enhet.")
+        if f.period_from is None:
+            errors["period_from"] = _("Et innvilget vedtak må ha en startdato.")
+        elif f.period_to is not None and f.period_to < f.period_from:
+            errors["period_to"] = _("Perioden kan ikke slutte før den starter.")
+        if f.evaluation_on is None:
+            errors["evaluation_on"] = _("Et innvilget vedtak må ha en dato for evaluering.")
+        elif f.evaluation_on < f.decided_on:
+            errors["evaluation_on"] = _("Evalueringsdatoen kan ikke være før vedtaksdatoen.")
+    elif not f.reasons.strip():
+        # fvl § 24: reasons may be left out only when an application is granted in full.
+        errors["reasons"] = _("Et avslag må begrunnes (forvaltningsloven §§ 24–25).")
+    return errors
+
+
+# --- NAV: sosialtjenesteloven §§ 17, 20a, 29; barnekonvensjonen ---------------
+
+
+class Result(StrEnum):
+    MET = "oppfylt"
+    NOT_MET = "ikke_oppfylt"
+    NOT_APPLICABLE = "ikke_aktuelt"
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    result: Result
+    law: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class NavFacts:
+    """Facts of one application for financial assistance, at the decision date."""
+
+    age: int
+    granted: bool
+    decided_on: dt.date
+    guidance_informed: bool = False
+    guidance_wish: str = ""
+    guidance_given: bool = False
+    guidance_decided_on: dt.date | None = None
+    activity_condition: bool = False
+    weighty_reasons: bool = False
+    kvp_criteria: str = ""  # "ja", "nei" or "" (not assessed)
+    kvp_assessed_on: dt.date | None = None
+    covers_child_17: bool = False
+    child_heard_on: dt.date | None = None
+    best_interests: bool = False
+
+
+def _check(rule: str, law: str, ok: bool, message: str) -> Check:
+    return Check(rule, Result.MET if ok else Result.NOT_MET, LAW[law], "" if ok else message)
+
+
+def _na(rule: str, law: str) -> Check:
+    return Check(rule, Result.NOT_APPLICABLE, LAW[law])
+
+
+def guidance_recorded(f: NavFacts) -> Check:
+    """§ 17: applicants are informed about and encouraged to seek guidance; the
+    information and the applicant's wish are recorded."""
+    return _check(
+        "nav_guidance_informed",
+        "guidance",
+        f.guidance_informed and bool(f.guidance_wish),
+        _(
+            "Registrer at søkeren er informert om og oppfordret til å søke opplysning, råd "
+            "og veiledning, og hva søkeren ønsket (sosialtjenesteloven § 17)."
+        ),
+    )
+
+
+def guidance_decided(f: NavFacts) -> Check:
+    """§ 17: guidance given is an individual service and needs its own decision."""
+    if not f.guidance_given:
+        return _na("nav_guidance_decided", "guidance")
+    return _check(
+        "nav_guidance_decided",
+        "guidance",
+        f.guidance_decided_on is not None,
+        _("Det er gitt veiledning etter sosialtjenesteloven § 17 uten vedtak om det."),
+    )
+
+
+def activity_condition_under_30(f: NavFacts) -> Check:
+    """§ 20 a second paragraph: recipients under 30 get an activity condition
+    unless weighty reasons speak against it; those reasons must be documented."""
+    if not f.granted or f.age >= ACTIVITY_CONDITION_UNDER_AGE:
+        return _na("nav_activity_condition", "activity_condition")
+    return _check(
+        "nav_activity_condition",
+        "activity_condition",
+        f.activity_condition or f.weighty_reasons,
+        _(
+            "Søkeren er under 30 år: still vilkår om aktivitet, eller dokumenter de "
+            "tungtveiende grunnene mot det (sosialtjenesteloven § 20 a)."
+        ),
+    )
+
+
+def kvp_assessed_first(f: NavFacts) -> Check:
+    """§ 29: a person over 18 who meets the qualification programme's criteria
+    is assessed for it before assistance with activity conditions is granted."""
+    if not (f.granted and f.activity_condition and f.age >= ADULT_AGE):
+        return _na("nav_kvp_assessed", "kvp")
+    assessed_in_time = f.kvp_assessed_on is not None and f.kvp_assessed_on <= f.decided_on
+    return _check(
+        "nav_kvp_assessed",
+        "kvp",
+        f.kvp_criteria == "nei" or (f.kvp_criteria == "ja" and assessed_in_time),
+        _(
+            "Før stønad med aktivitetsvilkår innvilges, må det vurderes om søkeren fyller "
+            "vilkårene for kvalifiseringsprogrammet, og i så fall vurderes for programmet "
+            "(sosialtjenesteloven § 29)."
+        ),
+    )
+
+
+def child_heard(f: NavFacts) -> Check:
+    """A 17-year-old covered by a parent's application has the right to be heard."""
+    if not f.covers_child_17:
+        return _na("nav_child_heard", "child_heard")
+    return _check(
+        "nav_child_heard",
+        "child_heard",
+        f.child_heard_on is not None and f.child_heard_on <= f.decided_on,
+        _(
+            "17-åringen som omfattes av søknaden må bli hørt før vedtaket fattes "
+            "(barnekonvensjonen art. 12, Grunnloven § 104)."
+        ),
+    )
+
+
+def child_best_interests(f: NavFacts) -> Check:
+    """The child's best interests are assessed and weighed in the decision."""
+    if not f.covers_child_17:
+        return _na("nav_child_best_interests", "child_best_interests")
+    return _check(
+        "nav_child_best_interests",
+        "child_best_interests",
+        f.best_interests,
+        _(
+            "Vurderingen av barnets beste for 17-åringen må skrives inn i saken "
+            "(barnekonvensjonen art. 3, Grunnloven § 104)."
+        ),
+    )
+
+
+NAV_RULES = (
+    guidance_recorded,
+    guidance_decided,
+    activity_condition_under_30,
+    kvp_assessed_first,
+    child_heard,
+    child_best_interests,
+)
+
+
+def nav_checks(f: NavFacts) -> list[Check]:
+    return [rule(f) for rule in NAV_RULES]
+
+
+def nav_problems(f: NavFacts) -> list[str]:
+    """Messages for every NAV rule a decision would break; empty if none."""
+    return [c.message for c in nav_checks(f) if c.result == Result.NOT_MET]

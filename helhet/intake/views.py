@@ -1,0 +1,589 @@
+"""Intake's views: thin, every person read through ``intake.access``.
+
+POST-only views check access before the method, so a request without a basis
+is refused and logged whatever its method.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhet.access.models import Action
+from helhet.intake import access, forms, letters, rules, services
+from helhet.intake.models import Appeal, Application
+from helhet.intake.models import SocialAssistanceFacts as SocialFacts
+from helhet.organisation.models import Role, StaffMember
+
+STATS_ROLES = access.UNIT_CASE_ROLES | {Role.SECTOR_HEAD, Role.QUALITY, Role.AUDITOR}
+
+
+def _staff_only(request):
+    if access.municipality_id(request.user) is None:
+        raise PermissionDenied(_("Siden er for ansatte."))
+
+
+def _save(form, action) -> bool:
+    """Run a service; its ValidationError becomes form errors and nothing is saved."""
+    try:
+        action()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
+# --- Lists --------------------------------------------------------------------
+
+
+@login_required
+def worklist(request):
+    _staff_only(request)
+    today = timezone.localdate()
+    items = services.work_items(request.user, today)
+    access.log_list(request.user, {i.person for i in items}, "arbeidsliste")
+    return render(
+        request,
+        "intake/worklist.html",
+        {"items": items, "counts": services.count_by_kind(items), "today": today},
+    )
+
+
+@login_required
+def cases(request):
+    _staff_only(request)
+    status = request.GET.get("status", "")
+    if status not in Application.Status.values:
+        status = ""
+    page = Paginator(services.case_list(request.user, status), 50).get_page(request.GET.get("side"))
+    access.log_list(request.user, {a.person for a in page}, "saksliste")
+    return render(
+        request,
+        "intake/cases.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Application.Status.choices,
+            "can_register": access.can_register(request.user),
+        },
+    )
+
+
+# --- Applications ---------------------------------------------------------------
+
+
+@login_required
+def register(request):
+    _staff_only(request)
+    units = access.unit_ids(request.user, access.RECEIVING_ROLES)
+    if not units:
+        raise PermissionDenied(
+            _("Bare saksbehandlere, NAV og koordinerende enhet registrerer søknader.")
+        )
+    form = forms.ApplicationForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = {}
+
+        def save():
+            person = services.find_or_create_person(
+                access.municipality_id(request.user),
+                data["national_id"],
+                data["given_name"],
+                data["family_name"],
+            )
+            fields = {k: v for k, v in data.items() if k in forms.ApplicationForm.Meta.fields}
+            created["application"] = services.register_application(request.user, person, **fields)
+
+        if _save(form, save):
+            messages.success(request, _("Henvendelsen er registrert."))
+            return redirect("intake:application", created["application"].pk)
+    return render(
+        request, "intake/register.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _application_page(request, application, status=200, **forms_):
+    can_process = access.can_process(request.user, application)
+    today = timezone.localdate()
+    decision = getattr(application, "decision", None)
+    context = {
+        "application": application,
+        "person": application.person,
+        "notes": application.notes.select_related("author"),
+        "decision": decision,
+        "social_facts": getattr(application, "social_facts", None),
+        "can_process": can_process,
+        "deadline": rules.preliminary_answer_deadline(application.received_on),
+        "preliminary_state": rules.preliminary_answer_state(
+            application.received_on,
+            today,
+            decided_on=decision.decided_on if decision else None,
+            sent_on=application.preliminary_sent_on,
+        ),
+        "note_form": forms.NoteForm(initial={"noted_on": today}),
+        "assessment_form": forms.AssessmentForm(instance=application),
+        "ack_form": forms.DayForm(initial={"day": today}),
+        "preliminary_form": forms.PreliminaryAnswerForm(initial={"sent_on": today}),
+        **forms_,
+    }
+    return render(request, "intake/application.html", context, status=status)
+
+
+def _processable(request, application_id, what):
+    application = access.application_for(request, application_id, Action.EDIT, what=what)
+    if not access.can_process(request.user, application):
+        raise PermissionDenied(_("Bare enheten søknaden er stilet til kan behandle den."))
+    return application
+
+
+@login_required
+def application(request, application_id):
+    app = access.application_for(request, application_id, Action.VIEW, what="søknad")
+    return _application_page(request, app)
+
+
+@login_required
+def add_note(request, application_id):
+    app = _processable(request, application_id, "utredningsnotat")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = forms.NoteForm(request.POST)
+    if form.is_valid() and _save(
+        form, lambda: services.add_note(app, request.user, **_note_args(form.cleaned_data))
+    ):
+        messages.success(request, _("Notatet er lagret."))
+        return redirect("intake:application", app.pk)
+    return _application_page(request, app, status=400, note_form=form)
+
+
+def _note_args(data):
+    return {"kind": data["kind"], "noted_on": data["noted_on"], "text": data["text"]}
+
+
+@login_required
+def assess(request, application_id):
+    app = _processable(request, application_id, "vurdering")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = forms.AssessmentForm(request.POST, instance=app)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Vurderingen er lagret."))
+        return redirect("intake:application", app.pk)
+    return _application_page(request, app, status=400, assessment_form=form)
+
+
+@login_required
+def acknowledge(request, application_id):
+    app = _processable(request, application_id, "kvittering")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = forms.DayForm(request.POST)
+    if form.is_valid() and _save(
+        form, lambda: services.mark_acknowledged(app, form.cleaned_data["day"])
+    ):
+        messages.success(request, _("Det er registrert at kvitteringen er sendt."))
+        return redirect("intake:application", app.pk)
+    return _application_page(request, app, status=400, ack_form=form)
+
+
+@login_required
+def preliminary_answer(request, application_id):
+    app = _processable(request, application_id, "foreløpig svar")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = forms.PreliminaryAnswerForm(request.POST)
+    if form.is_valid() and _save(
+        form,
+        lambda: services.record_preliminary_answer(
+            app,
+            form.cleaned_data["sent_on"],
+            form.cleaned_data["reason"],
+            form.cleaned_data["expected_by"],
+        ),
+    ):
+        messages.success(request, _("Det er registrert at foreløpig svar er sendt."))
+        return redirect("intake:application", app.pk)
+    return _application_page(request, app, status=400, preliminary_form=form)
+
+
+@login_required
+def letter(request, application_id, letter):
+    app = access.application_for(request, application_id, Action.PRINT, what=f"brev {letter}")
+    if letter == "kvittering":
+        template = "acknowledgement"
+    elif letter == "forelopig-svar" and app.preliminary_sent_on:
+        template = "preliminary"
+    else:
+        raise Http404(_("Fant ikke brevet."))
+    return letters.pdf_response(template, {"application": app, "person": app.person}, letter)
+
+
+@login_required
+def social_facts(request, application_id):
+    if request.method == "POST":
+        app = _processable(request, application_id, "NAV-opplysninger")
+    else:
+        app = access.application_for(request, application_id, Action.VIEW, what="NAV-opplysninger")
+    if app.kind != Application.Kind.FINANCIAL:
+        raise Http404(_("Søknaden gjelder ikke økonomisk stønad."))
+    facts = getattr(app, "social_facts", None) or SocialFacts(application=app)
+    form = forms.SocialFactsForm(request.POST or None, instance=facts)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Opplysningene er lagret."))
+        return redirect("intake:application", app.pk)
+    return render(
+        request,
+        "intake/social_facts.html",
+        {
+            "application": app,
+            "person": app.person,
+            "form": form,
+            "can_process": access.can_process(request.user, app),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def decide(request, application_id):
+    app = _processable(request, application_id, "vedtak")
+    if not app.is_open:
+        messages.error(request, _("Søknaden er allerede avgjort eller trukket."))
+        return redirect("intake:application", app.pk)
+    form = forms.DecisionForm(request.POST or None, municipality_id=app.person.municipality_id)
+    if request.method == "POST" and form.is_valid():
+        created = {}
+
+        def save():
+            created["decision"] = services.make_decision(app, request.user, **form.cleaned_data)
+
+        if _save(form, save):
+            messages.success(request, _("Vedtaket er lagret og venter på leders signatur."))
+            return redirect("intake:decision", created["decision"].pk)
+    return render(
+        request,
+        "intake/decide.html",
+        {"application": app, "person": app.person, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Decisions -------------------------------------------------------------------
+
+
+def _appeal_status_form(appeal, today, data=None):
+    # A prefix per appeal keeps the ids on the page unique.
+    return forms.AppealStatusForm(data, prefix=f"klage{appeal.pk}", initial={"day": today})
+
+
+def _decision_page(request, decision, status=200, **forms_):
+    today = timezone.localdate()
+    user = request.user
+    application = decision.application
+    context = {
+        "decision": decision,
+        "application": application,
+        "person": application.person,
+        "appeals": [
+            (a, forms_.get(f"klage{a.pk}") or _appeal_status_form(a, today))
+            for a in decision.appeals.all()
+        ],
+        "appeal_deadline": rules.appeal_deadline(decision.letter_sent_on)
+        if decision.letter_sent_on
+        else None,
+        "can_process": access.can_process(user, application),
+        "can_sign": access.can_sign(user, decision) and not decision.is_signed,
+        "can_start": access.can_confirm_start(user, decision)
+        and decision.is_granted
+        and decision.is_signed
+        and decision.started_on is None
+        and application.kind != Application.Kind.COORDINATION,
+        "can_assign": access.can_assign_coordinator(user)
+        and application.kind == Application.Kind.COORDINATION
+        and decision.is_granted
+        and decision.is_signed
+        and decision.coordinator_assignment_id is None,
+        "letter_form": forms.DayForm(initial={"day": today}),
+        "start_form": forms.StartForm(initial={"started_on": decision.period_from or today}),
+        "appeal_form": forms.AppealForm(initial={"received_on": today}),
+        "assign_form": forms.AssignForm(
+            municipality_id=application.person.municipality_id,
+            initial={"assigned_on": today, "unit": decision.provider_id},
+        ),
+        **forms_,
+    }
+    return render(request, "intake/decision.html", context, status=status)
+
+
+@login_required
+def decision(request, decision_id):
+    d = access.decision_for(request, decision_id, Action.VIEW)
+    return _decision_page(request, d)
+
+
+@login_required
+def sign(request, decision_id):
+    d = access.decision_for(request, decision_id, Action.EDIT, what="signer vedtak")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not access.can_sign(request.user, d):
+        raise PermissionDenied(_("Bare leder for enheten kan signere vedtaket."))
+    try:
+        services.sign_decision(d, request.user, timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Vedtaket er signert og sendt til utførende enhet."))
+    return redirect("intake:decision", d.pk)
+
+
+@login_required
+def decision_letter_sent(request, decision_id):
+    d = access.decision_for(request, decision_id, Action.EDIT, what="vedtaksbrev sendt")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not access.can_process(request.user, d.application):
+        raise PermissionDenied(_("Bare enheten som fattet vedtaket registrerer brevet."))
+    form = forms.DayForm(request.POST)
+    if form.is_valid() and _save(
+        form, lambda: services.mark_letter_sent(d, form.cleaned_data["day"])
+    ):
+        messages.success(request, _("Det er registrert at vedtaksbrevet er sendt."))
+        return redirect("intake:decision", d.pk)
+    return _decision_page(request, d, status=400, letter_form=form)
+
+
+@login_required
+def decision_letter(request, decision_id):
+    d = access.decision_for(request, decision_id, Action.PRINT, what="vedtaksbrev")
+    return letters.pdf_response(
+        "decision",
+        {"decision": d, "application": d.application, "person": d.application.person},
+        "vedtak",
+    )
+
+
+@login_required
+def confirm_start(request, decision_id):
+    d = access.decision_for(request, decision_id, Action.EDIT, what="oppstart")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not access.can_confirm_start(request.user, d):
+        raise PermissionDenied(_("Bare utførende enhet kan bekrefte oppstart."))
+    form = forms.StartForm(request.POST)
+    if form.is_valid() and _save(
+        form, lambda: services.confirm_start(d, request.user, form.cleaned_data["started_on"])
+    ):
+        messages.success(request, _("Oppstart er bekreftet, og tjenesten er registrert."))
+        return redirect("intake:decision", d.pk)
+    return _decision_page(request, d, status=400, start_form=form)
+
+
+@login_required
+def add_appeal(request, decision_id):
+    d = access.decision_for(request, decision_id, Action.EDIT, what="klage")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not access.can_process(request.user, d.application):
+        raise PermissionDenied(_("Bare enheten som fattet vedtaket registrerer klager."))
+    form = forms.AppealForm(request.POST)
+    if form.is_valid() and _save(
+        form,
+        lambda: services.register_appeal(
+            d, request.user, form.cleaned_data["received_on"], form.cleaned_data["grounds"]
+        ),
+    ):
+        messages.success(request, _("Klagen er registrert."))
+        return redirect("intake:decision", d.pk)
+    return _decision_page(request, d, status=400, appeal_form=form)
+
+
+@login_required
+def appeal_status(request, decision_id, appeal_id):
+    d = access.decision_for(request, decision_id, Action.EDIT, what="klagestatus")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not access.can_process(request.user, d.application):
+        raise PermissionDenied(_("Bare enheten som fattet vedtaket følger opp klager."))
+    appeal = get_object_or_404(Appeal, pk=appeal_id, decision=d)
+    form = _appeal_status_form(appeal, timezone.localdate(), request.POST)
+    if form.is_valid() and _save(
+        form,
+        lambda: services.set_appeal_status(
+            appeal, form.cleaned_data["status"], form.cleaned_data["day"]
+        ),
+    ):
+        messages.success(request, _("Klagens status er oppdatert."))
+        return redirect("intake:decision", d.pk)
+    return _decision_page(request, d, status=400, **{f"klage{appeal.pk}": form})
+
+
+@login_required
+def assign(request, decision_id):
+    d = access.decision_for(request, decision_id, Action.EDIT, what="tildel koordinatoransvar")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not access.can_assign_coordinator(request.user):
+        raise PermissionDenied(_("Bare koordinerende enhet tildeler koordinatoransvar."))
+    form = forms.AssignForm(request.POST, municipality_id=d.application.person.municipality_id)
+    created = {}
+
+    def save():
+        created["a"] = services.assign_coordinator_unit(
+            d,
+            form.cleaned_data["unit"],
+            form.cleaned_data["wishes"],
+            form.cleaned_data["assigned_on"],
+        )
+
+    if form.is_valid() and _save(form, save):
+        messages.success(
+            request, _("Koordinatoransvaret er tildelt. Enhetens leder har 14 dager på seg.")
+        )
+        return redirect("intake:request", created["a"].pk)
+    return _decision_page(request, d, status=400, assign_form=form)
+
+
+# --- Coordinator requests (hol §§ 7-2, 7-3) -------------------------------------------
+
+
+def _request_page(request, assignment, status=200, **forms_):
+    today = timezone.localdate()
+    user = request.user
+    context = {
+        "assignment": assignment,
+        "person": assignment.person,
+        "state": rules.naming_state(assignment.assigned_on, assignment.named_on, today),
+        "deadline": rules.naming_deadline(assignment.assigned_on)
+        if assignment.assigned_on
+        else None,
+        "decision": getattr(assignment, "intake_decision", None),
+        "can_name": access.can_name_coordinator(user, assignment)
+        and assignment.coordinator_id is None,
+        "is_ke": access.has_role(user, Role.COORDINATING_UNIT),
+        "name_form": forms.NameCoordinatorForm(
+            candidates=services.coordinator_candidates(assignment.person.municipality_id),
+            initial={"named_on": today},
+        ),
+        "letter_form": forms.DayForm(initial={"day": today}),
+        **forms_,
+    }
+    return render(request, "intake/request.html", context, status=status)
+
+
+@login_required
+def coordinator_request(request, request_id):
+    assignment = access.assignment_for(request, request_id)
+    return _request_page(request, assignment)
+
+
+@login_required
+def name_coordinator(request, request_id):
+    assignment = access.assignment_for(request, request_id, Action.EDIT, what="oppnevn koordinator")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not access.can_name_coordinator(request.user, assignment):
+        raise PermissionDenied(_("Bare enhetens leder eller koordinerende enhet oppnevner."))
+    form = forms.NameCoordinatorForm(
+        request.POST,
+        candidates=services.coordinator_candidates(assignment.person.municipality_id),
+    )
+    if form.is_valid() and _save(
+        form,
+        lambda: services.name_coordinator(
+            assignment,
+            request.user,
+            form.cleaned_data["coordinator"],
+            form.cleaned_data["named_on"],
+        ),
+    ):
+        messages.success(request, _("Koordinatoren er oppnevnt."))
+        return redirect("intake:request", assignment.pk)
+    return _request_page(request, assignment, status=400, name_form=form)
+
+
+@login_required
+def coordinator_letter_sent(request, request_id):
+    assignment = access.assignment_for(request, request_id, Action.EDIT, what="koordinatorbrev")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not access.has_role(request.user, Role.COORDINATING_UNIT):
+        raise PermissionDenied(_("Bare koordinerende enhet sender brevet."))
+    form = forms.DayForm(request.POST)
+    if form.is_valid() and _save(
+        form, lambda: services.mark_coordinator_letter_sent(assignment, form.cleaned_data["day"])
+    ):
+        messages.success(request, _("Det er registrert at brevet er sendt."))
+        return redirect("intake:request", assignment.pk)
+    return _request_page(request, assignment, status=400, letter_form=form)
+
+
+@login_required
+def coordinator_letter(request, request_id):
+    assignment = access.assignment_for(request, request_id, Action.PRINT, what="koordinatorbrev")
+    if assignment.coordinator_id is None:
+        raise Http404(_("Koordinatoren er ikke oppnevnt ennå."))
+    return letters.pdf_response(
+        "coordinator",
+        {"assignment": assignment, "person": assignment.person},
+        "koordinator",
+    )
+
+
+# --- KE: coordinators and their training ----------------------------------------------
+
+
+def _ke_only(request):
+    if not access.has_role(request.user, Role.COORDINATING_UNIT):
+        raise PermissionDenied(_("Siden er for koordinerende enhet."))
+
+
+@login_required
+def coordinators(request):
+    _ke_only(request)
+    return render(
+        request,
+        "intake/coordinators.html",
+        {"rows": services.coordinator_overview(access.municipality_id(request.user))},
+    )
+
+
+@login_required
+def training(request, staff_id):
+    _ke_only(request)
+    member = get_object_or_404(
+        StaffMember.objects.select_related("user"),
+        pk=staff_id,
+        municipality_id=access.municipality_id(request.user),
+    )
+    form = forms.TrainingForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Opplæringsdatoen er lagret."))
+        return redirect("intake:coordinators")
+    return render(
+        request,
+        "intake/training.html",
+        {"member": member, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Statistics --------------------------------------------------------------------------
+
+
+@login_required
+def stats(request):
+    _staff_only(request)
+    if not any(access.has_role(request.user, role) for role in STATS_ROLES):
+        raise PermissionDenied(_("Du har ikke tilgang til statistikken."))
+    since = rules.add_months(timezone.localdate().replace(day=1), -11)
+    rows = services.monthly_statistics(access.municipality_id(request.user), since)
+    return render(request, "intake/stats.html", {"rows": rows, "since": since})

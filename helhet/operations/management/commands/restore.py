@@ -1,0 +1,49 @@
+"""`helhet restore PATH`: replace the database's content with a checked backup."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from helhet.operations import backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Gjenoppretter databasen fra en sikkerhetskopi laget med «helhet backup». "
+        "ALLE nåværende data erstattes. Skadede eller fremmede filer avvises uten endring."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="sikkerhetskopien (.tar)")
+        parser.add_argument(
+            "--yes", action="store_true", help="ikke spør: erstatt dataene i databasen"
+        )
+
+    def handle(self, *args, **options):
+        try:
+            manifest = backup.restore(Path(options["path"]), self._confirm(options["yes"]))
+        except backup.BackupError as error:
+            raise CommandError(str(error), returncode=2) from error
+        if manifest is None:
+            raise CommandError("Avbrutt. Ingenting er endret.", returncode=1)
+        self.stdout.write(
+            f"Databasen er gjenopprettet fra {options['path']} "
+            f"(tatt {manifest['created_at']}, Helhet {manifest['helhet_version']})."
+        )
+
+    def _confirm(self, yes: bool):
+        def confirm(manifest: dict) -> bool:
+            if yes:
+                return True
+            if not sys.stdin.isatty():
+                raise backup.BackupError(
+                    "Gjenoppretting erstatter alle data i databasen. Bekreft med --yes."
+                )
+            self.stdout.write(
+                f"Sikkerhetskopien er fra {manifest['created_at']} og er kontrollert. "
+                "Alle nåværende data i databasen blir erstattet."
+            )
+            return input("Skriv «ja» for å fortsette: ").strip().lower() == "ja"
+
+        return confirm
