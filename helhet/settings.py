@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "helhet.core",
     "helhet.organisation",
     "helhet.people",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "helhet.quality",
     "helhet.audit",
     "helhet.portal",
+    "helhet.api",
     "helhet.operations",
     "helhet.demo",
 ]
@@ -249,12 +251,52 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The API (helhet.api, see notes/api-readme.md). The session comes first so an
+# anonymous call gets 403, as a page does; personal tokens ("Token hlt_...")
+# and, when OIDC is configured, the provider's bearer tokens are accepted.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "helhet.api.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "helhet.api.authentication.ApiTokenAuthentication",
+        *(["helhet.api.authentication.OIDCBearerAuthentication"] if OIDC_ENABLED else []),
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Helhet API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Helhet API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": "REST-API for Helhet. FHIR R4 finnes under /fhir/r4/ (se /fhir/r4/metadata).",
+    # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PlanKindEnum": "helhet.plans.models.IndividualPlan.Kind",
+        "PlanStatusEnum": "helhet.plans.models.IndividualPlan.Status",
+        "GoalStatusEnum": "helhet.plans.models.Goal.Status",
+        "MeasureStatusEnum": "helhet.plans.models.Measure.Status",
+        "ParticipantKindEnum": "helhet.plans.models.Participant.Kind",
+        "ConsentStatusEnum": "helhet.consent.models.Status",
+        "MemberKindEnum": "helhet.cooperation.models.GroupMember.Kind",
+        "MeetingStatusEnum": "helhet.cooperation.models.Meeting.Status",
+        "ApplicationKindEnum": "helhet.intake.models.Application.Kind",
+        "ApplicationStatusEnum": "helhet.intake.models.Application.Status",
+    },
+    "PREPROCESSING_HOOKS": ["helhet.api.schema.only_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "helhet.api.schema.add_errors",
+    ],
+}
 
 EMAIL_BACKEND = os.environ.get(
     "HELHET_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

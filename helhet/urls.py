@@ -25,6 +25,8 @@ urlpatterns = [
     path("kvalitet/", include("helhet.quality.urls")),
     path("revisjon/", include("helhet.audit.urls")),
     path("min-side/", include("helhet.portal.urls")),
+    path("api/", include("helhet.api.urls")),
+    path("fhir/r4/", include("helhet.api.fhir_urls")),
     path("systemadmin/", admin.site.urls),
 ]
 

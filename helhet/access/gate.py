@@ -46,7 +46,17 @@ Two questions, in this order
 3. **Emergency access** ("break the glass", ``grant_emergency``): with a written
    reason, a user in a case role gets time-limited access to one person,
    relation or consent or not. Every access in the window is logged with
-   ``emergency=True`` and flagged for the leader's review.
+   ``emergency=True`` and flagged for the leader's review. Apps may be told of
+   each grant (``register_emergency_hook``; the portal e-mails the person).
+
+4. **Blocking** (``AccessBlock``): the person may block a named staff member.
+   The gate then refuses that member whatever their basis ("Sperret av
+   personen"); only emergency access still opens, and is flagged.
+
+5. **Representatives**: a proxy given by the person, or a guardian registered
+   by staff, acts for the person within the rights given. The portal registers
+   how that is decided (``register_representation``); the gate asks it for
+   users without a staff role, so the decision and its log entry stay here.
 
 Every refusal and every emergency access is flagged (hpl § 21a: snooping must
 be detectable). Another municipality's persons do not exist for the user (404,
@@ -75,7 +85,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access import registry
-from helhet.access.models import AccessLogEntry, Action, EmergencyAccess
+from helhet.access.models import AccessBlock, AccessLogEntry, Action, EmergencyAccess
 from helhet.consent.models import Category
 from helhet.consent.services import covering_consent
 from helhet.coordination.models import CoordinatorAssignment
@@ -89,6 +99,8 @@ PLAN_PARTICIPANT = "plandeltaker"
 SERVICE = "tjeneste_vedtak"
 COORDINATING_UNIT = "koordinerende_enhet"
 EMERGENCY = "nodtilgang"
+BLOCKED = "sperret"
+REPRESENTATIVE = "representant"
 LIST = "liste"
 NONE = ""
 
@@ -140,12 +152,36 @@ class ExtraRelation:
 EXTRA_RELATIONS: list[ExtraRelation] = []
 
 
+@dataclass(frozen=True)
+class Representation:
+    # (user, person, action, category) -> Decision | None: the representative's
+    # decision, granted or refused, or None when the user represents nobody here.
+    decide: Callable
+    # (user) -> bool: the user represents someone at all.
+    represents_anyone: Callable
+
+
+REPRESENTATIONS: list[Representation] = []
+EMERGENCY_HOOKS: list[Callable] = []
+
+
 def register_relation(basis: str, label: str, holds: Callable, person_ids: Callable) -> None:
     """Let another app add a relation, e.g. membership of a responsibility
     group. Such a relation works like plan participation: it opens ``grunndata``,
     and crossing categories still need a consent covering the user's unit."""
     EXTRA_RELATIONS[:] = [r for r in EXTRA_RELATIONS if r.basis != basis]
     EXTRA_RELATIONS.append(ExtraRelation(basis, label, holds, person_ids))
+
+
+def register_representation(decide: Callable, represents_anyone: Callable) -> None:
+    """Let the portal decide for proxies and guardians (see the module docstring)."""
+    REPRESENTATIONS[:] = [Representation(decide, represents_anyone)]
+
+
+def register_emergency_hook(hook: Callable) -> None:
+    """``hook(grant)`` is called after each emergency access is granted."""
+    if hook not in EMERGENCY_HOOKS:
+        EMERGENCY_HOOKS.append(hook)
 
 
 # --- who the user is -------------------------------------------------------------
@@ -245,6 +281,24 @@ def _active_emergency(user, person: Person):
     )
 
 
+def is_blocked(user, person: Person) -> bool:
+    return AccessBlock.objects.filter(
+        person=person, staff_user=user, lifted_at__isnull=True
+    ).exists()
+
+
+def _representative_decision(user, person, action, category) -> Decision | None:
+    for representation in REPRESENTATIONS:
+        found = representation.decide(user, person, action, category)
+        if found is not None:
+            return found
+    return None
+
+
+def _represents_anyone(user) -> bool:
+    return any(r.represents_anyone(user) for r in REPRESENTATIONS)
+
+
 def _category_label(category: str) -> str:
     if category == BASIC:
         return _("Grunnopplysninger")
@@ -295,20 +349,28 @@ def decide(
     if own is not None and own.pk == person.pk:
         return Decision(True, SELF, _("Egne opplysninger"))
     staff = _staff(user)
+    # Staff act on their staff rules only, even if they are also someone's proxy.
+    represented = None if staff else _representative_decision(user, person, action, category)
+    if represented is not None:
+        return represented
     if staff is None or staff.municipality_id != person.municipality_id:
         return Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
     if not has_case_role(user):
         return Decision(False, NONE, _("Rollen din gir ikke tilgang til personopplysninger."))
-    relations = _relations(user, person)
-    decision = (
-        _decide_category(person, relations, category, owner_unit, user)
-        if relations
-        else Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
-    )
+    if is_blocked(user, person):
+        decision = Decision(False, BLOCKED, _("Sperret av personen"))
+    else:
+        relations = _relations(user, person)
+        decision = (
+            _decide_category(person, relations, category, owner_unit, user)
+            if relations
+            else Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
+        )
     if decision.granted:
         return decision
     emergency = _active_emergency(user, person)
     if emergency is not None:
+        blocked = _(" Personen har sperret deg.") if decision.basis == BLOCKED else ""
         return Decision(
             True,
             EMERGENCY,
@@ -316,7 +378,8 @@ def decide(
             % {
                 "until": timezone.localtime(emergency.expires_at).strftime("%d.%m.%Y %H:%M"),
                 "reason": emergency.reason[:200],
-            },
+            }
+            + blocked,
             emergency_id=emergency.pk,
         )
     return decision
@@ -375,7 +438,12 @@ def person_for(
         person = Person.objects.get(pk=person_id)
     except (Person.DoesNotExist, ValueError, TypeError) as error:
         raise Http404(_("Fant ikke personen.")) from error
-    if own is None and (staff is None or staff.municipality_id != person.municipality_id):
+    representative = own is None and staff is None and _represents_anyone(user)
+    if (
+        own is None
+        and not representative
+        and (staff is None or staff.municipality_id != person.municipality_id)
+    ):
         if staff is None:
             raise PermissionDenied(_("Du har ikke tilgang til personopplysninger."))
         raise Http404(_("Fant ikke personen."))
@@ -434,7 +502,15 @@ def accessible_persons(user) -> QuerySet[Person]:
         relation |= Q(pk__in=IndividualPlan.objects.values("person_id")) | Q(
             pk__in=CoordinatorAssignment.objects.values("person_id")
         )
-    return Person.objects.filter(relation, municipality_id=staff.municipality_id)
+    # A person who blocked the user is not theirs to find, unless under emergency access.
+    blocked = AccessBlock.objects.filter(staff_user=user, lifted_at__isnull=True).exclude(
+        person_id__in=EmergencyAccess.objects.filter(
+            user=user, expires_at__gt=timezone.now()
+        ).values("person_id")
+    )
+    return Person.objects.filter(relation, municipality_id=staff.municipality_id).exclude(
+        pk__in=blocked.values("person_id")
+    )
 
 
 def log_many(
@@ -515,4 +591,6 @@ def grant_emergency(user, person: Person, reason: str) -> EmergencyAccess:
         BASIC,
         _("nødtilgang innvilget"),
     )
+    for hook in EMERGENCY_HOOKS:
+        hook(grant)
     return grant

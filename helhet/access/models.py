@@ -94,6 +94,13 @@ class AccessLogEntry(models.Model):
     )
     # Access with no relation to the person (hpl § 21a snooping) is flagged for the leader.
     flagged = models.BooleanField(default=False, db_index=True)
+    # The hash chain that makes a changed or deleted row detectable (pjl § 16:
+    # the log must be trustworthy). Set once, after the insert, by
+    # ``helhet seal-log`` (helhet/operations/logchain.py): sealing in batches
+    # keeps writers from queueing on the chain's head. The triggers allow exactly
+    # this one update, NULL to a value, with every other column unchanged.
+    chain_position = models.BigIntegerField(null=True, blank=True, editable=False)
+    chain_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -104,6 +111,21 @@ class AccessLogEntry(models.Model):
         indexes = [
             models.Index(fields=["person", "at"]),
             models.Index(fields=["municipality", "flagged", "at"]),
+            # The sealer's work list: small, as rows leave it within a minute.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(chain_hash__isnull=True),
+                name="access_log_unsealed",
+            ),
+        ]
+        constraints = [
+            # Partial, so SQLite adds it as an index instead of rebuilding the
+            # table (which would drop the append-only triggers).
+            models.UniqueConstraint(
+                fields=["chain_position"],
+                condition=models.Q(chain_position__isnull=False),
+                name="access_log_unique_chain_position",
+            )
         ]
 
     def __str__(self) -> str:
@@ -135,3 +157,42 @@ class AccessReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewed_at:%Y-%m-%d} {self.reviewed_by}"
+
+
+class AccessBlock(models.Model):
+    """The person has blocked a named staff member from their data. The gate
+    refuses that member whatever their basis; only emergency access gets
+    through, and it is flagged (helsepersonelloven § 45: sharing with
+    cooperating personnel stands back when the person objects)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="access_blocks")
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="blocked_by_persons",
+        verbose_name=_("sperret ansatt"),
+    )
+    # The person, or their proxy/guardian, who set or lifted the block.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sperret"), default=timezone.now)
+    lifted_at = models.DateTimeField(_("opphevet"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("sperring")
+        verbose_name_plural = _("sperringer")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "staff_user"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_active_block_per_staff_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Sperring {self.pk}"

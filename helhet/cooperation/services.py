@@ -189,6 +189,7 @@ def partner_consent_valid(person, partner, moment: dt.datetime) -> bool:
     return partner is not None and partner.pk in consented_partners(person, [partner.pk], moment)
 
 
+@transaction.atomic
 def create_group(person, user, today: dt.date) -> ResponsibilityGroup:
     group, created = ResponsibilityGroup.objects.get_or_create(
         person=person, defaults={"created_on": today}
@@ -266,6 +267,7 @@ def carried_items(meeting: Meeting):
     )
 
 
+@transaction.atomic
 def record_minutes(meeting: Meeting, minutes: str, attendees) -> None:
     meeting.minutes = minutes
     meeting.status = Meeting.Status.HELD

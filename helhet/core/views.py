@@ -22,23 +22,10 @@ def healthz(request):
 
 @login_required
 def home(request):
-    if getattr(request.user, "person", None) is not None and not hasattr(request.user, "staff"):
-        return (
-            redirect("portal-home")
-            if _has_route("portal-home")
-            else render(request, "core/home.html")
-        )
+    # A person, or their proxy or guardian, has no staff role: their start is Min side.
+    if getattr(request.user, "staff", None) is None:
+        return redirect("portal:home")
     return render(request, "core/home.html")
-
-
-def _has_route(name: str) -> bool:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def permission_denied(request, exception=None):

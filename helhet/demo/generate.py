@@ -82,7 +82,12 @@ LOGINS = [
     ("admin", "Are", "Administrator", "it", [Role.SYSTEM_ADMIN], "Systemadministrator"),
 ]
 UNIT_NAMES = [(code, name) for code, name, _ in UNITS]
-DEMO_LOGINS = [login for login, *_ in LOGINS] + ["bruker"]
+# Logins of persons and their relatives (the portal adds `parorende`, a proxy for `bruker`).
+PERSON_LOGINS = [
+    ("bruker", "Person som mottar tjenester (egen plan)"),
+    ("parorende", "Pårørende med fullmakt for «bruker»"),
+]
+DEMO_LOGINS = [login for login, *_ in LOGINS] + [login for login, _ in PERSON_LOGINS]
 
 GIVEN_F = [
     "Anne",

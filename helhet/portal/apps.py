@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "helhet.portal"
     label = "portal"
+
+    def ready(self) -> None:
+        from helhet.access import gate
+        from helhet.access.registry import register_not_person_kwarg
+        from helhet.portal import access, services
+
+        gate.register_representation(access.gate_decision, access.represents_anyone)
+        gate.register_emergency_hook(services.notify_emergency)
+        # Portal URLs carry no person id: these rows are looked up only among
+        # the acting person's own (another person's id answers 404 and is
+        # logged on that person's access log; see helhet/portal/tests).
+        own = "a row of the acting person's own, looked up only among their rows"
+        for name in ("goal_id", "consent_id", "block_id", "representation_id"):
+            register_not_person_kwarg(name, own, namespace="portal")

@@ -89,7 +89,8 @@ def test_a_person_in_the_portal_needs_no_totp(client, settings):
     settings.DEMO_MODE = False
     get_user_model().objects.create_user("innbygger", password=t.PASSWORD)
     _login(client, "innbygger")
-    assert client.get(reverse("home")).status_code == 200
+    # Straight to Min side, not to the TOTP pages.
+    assert client.get(reverse("home"))["Location"] == reverse("portal:home")
 
 
 def test_identity_provider_two_factor_replaces_totp(client, settings):

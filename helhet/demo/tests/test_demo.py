@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 
 from helhet import testing
 from helhet.coordination.models import CoordinatorAssignment
+from helhet.demo.generate import DEMO_LOGINS
 from helhet.organisation.models import Municipality
 from helhet.people.models import Person
 from helhet.plans.models import IndividualPlan
@@ -51,16 +52,7 @@ def test_same_seed_gives_the_same_municipality_and_another_seed_another():
 @pytest.mark.django_db
 def test_demo_logins_work_with_the_given_password():
     make_demo()
-    for login in [
-        "ke",
-        "koordinator",
-        "tjenesteyter",
-        "nav",
-        "leder",
-        "revisor",
-        "admin",
-        "bruker",
-    ]:
+    for login in DEMO_LOGINS:
         assert authenticate(username=login, password=PASSWORD) is not None, login
     assert Person.objects.get(user__username="bruker").plans.filter(status="aktiv").exists()
 
@@ -98,3 +90,12 @@ def test_demo_rejects_bad_arguments():
     with pytest.raises(CommandError, match="--persons"):
         make_demo(persons=0)
     assert not Municipality.objects.exists()
+
+
+@pytest.mark.django_db
+def test_running_the_demo_again_keeps_the_existing_municipality():
+    make_demo(persons=20)
+    first = picture()
+    make_demo(persons=20)
+    assert picture() == first
+    assert Municipality.objects.count() == 1

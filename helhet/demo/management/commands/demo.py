@@ -86,7 +86,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demobrukere (passord: {options['password']}):")
         for login, _first, _last, unit, _roles, title in generate.LOGINS:
             self.stdout.write(f"  {login:<14} {title} – {dict(generate.UNIT_NAMES)[unit]}")
-        self.stdout.write(f"  {'bruker':<14} Person som mottar tjenester (egen plan)")
+        for login, description in generate.PERSON_LOGINS:
+            self.stdout.write(f"  {login:<14} {description}")
 
     def _serve(self, addr: str) -> None:
         self.stdout.write("")

@@ -1,0 +1,79 @@
+"""The API's way through the access gate: the same gate, the same log, the
+same lawful bases as the pages (hpl § 21a, pjl §§ 16–18)."""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from helhet.access import gate
+from helhet.access.models import Action
+from helhet.consent.models import Consent
+from helhet.consent.services import valid_q
+from helhet.cooperation.models import Meeting, ResponsibilityGroup
+from helhet.intake import access as intake_access
+from helhet.intake import services as intake_services
+from helhet.intake.models import Decision
+from helhet.plans.models import IndividualPlan
+
+API = " (API)"
+
+
+def persons(user):
+    return gate.accessible_persons(user).order_by("family_name", "given_name", "pk")
+
+
+def plans(user):
+    return IndividualPlan.objects.filter(person__in=gate.accessible_persons(user)).order_by("pk")
+
+
+def consents(user):
+    return Consent.objects.filter(person__in=gate.accessible_persons(user)).order_by("pk")
+
+
+CONSENT_STATUS = {
+    "gyldig": lambda now: valid_q(now),
+    "trukket": lambda now: Q(withdrawn_at__lte=now),
+    "utlopt": lambda now: Q(valid_to__lt=timezone.localdate(now)) & ~Q(withdrawn_at__lte=now),
+    "fremtidig": lambda now: Q(valid_from__gt=timezone.localdate(now)) & ~Q(withdrawn_at__lte=now),
+}
+
+
+def groups(user):
+    return ResponsibilityGroup.objects.filter(person__in=gate.accessible_persons(user)).order_by(
+        "pk"
+    )
+
+
+def meetings(user):
+    return (
+        Meeting.objects.filter(group__person__in=gate.accessible_persons(user))
+        .select_related("group")
+        .order_by("starts_at", "pk")
+    )
+
+
+def applications(user):
+    """Intake's own basis: the cases addressed to the user's units (fvl § 11a)."""
+    return intake_services.case_list(user).order_by("pk")
+
+
+def decisions(user):
+    provider = Q(provider_id__in=intake_access.unit_ids(user), approved_by__isnull=False)
+    return (
+        Decision.objects.filter(
+            Q(application__in=intake_services.case_list(user).values("pk")) | provider
+        )
+        .select_related("application")
+        .order_by("pk")
+    )
+
+
+def log_list(user, shown_persons, what: str) -> None:
+    """One granted row per person shown, as the pages' lists do."""
+    unique = {p.pk: p for p in shown_persons}
+    gate.log_many(user, unique.values(), Action.LIST, what + API, category=gate.BASIC)
+
+
+def person_filter(request, person_id, what: str):
+    """A ``?person=`` filter reaches the person through the gate, so asking
+    about someone without a basis is refused and logged like the person page."""
+    return gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what=what + API)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "helhet.api"
+    label = "api"
+
+    def ready(self) -> None:
+        from helhet.access.registry import register_not_person_kwarg
+        from helhet.api import schema  # noqa: F401  (registers the OpenAPI auth extensions)
+
+        register_not_person_kwarg(
+            "token_id", "the user's own API token (no person data)", namespace="api"
+        )

@@ -1,0 +1,648 @@
+"""Importing a FHIR transaction Bundle of Patient, CarePlan (with Goals,
+measures as activities and participants as a CareTeam) and Consent.
+
+All or nothing, in three steps:
+
+1. **Read**: every resource is validated against FHIR R4 and read into plain
+   values (``PatientIn``, ``PlanIn``, ``ConsentIn``); any error, with where
+   it is, stops the import before anything is looked up.
+2. **Gate**: an existing person is changed only if the gate grants the
+   importer ``endre``/``plan`` — decided and logged like any edit. A refusal
+   stops the import (403) with the refusals still in the log.
+3. **Write**, in one transaction: persons are matched by fødselsnummer/
+   D-nummer, plans and consents by the identifiers we emit (our own URN, or
+   one recorded at an earlier import). What is unchanged is left alone, so
+   importing the same Bundle twice changes nothing the second time.
+
+Units and partners are matched by their code in the importer's
+municipality; a consent naming an unknown party is refused (a consent must
+not silently shrink or grow), a measure's unknown responsible is kept by name.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from helhet.access import gate
+from helhet.access.models import Action
+from helhet.api import fhir
+from helhet.api.models import ImportedIdentifier
+from helhet.consent import rules as consent_rules
+from helhet.consent import services as consent_services
+from helhet.consent.models import Category, Consent
+from helhet.organisation.models import ExternalPartner, Role, Unit
+from helhet.people import identity
+from helhet.people.models import Person
+from helhet.plans import services as plan_services
+from helhet.plans.models import Goal, IndividualPlan, Measure, Participant
+
+IMPORT = "import"
+WHAT = "FHIR-import"
+REVERSED_PLAN = {v: k for k, v in fhir.PLAN_STATUS.items()}
+REVERSED_GOAL = {v: k for k, v in fhir.GOAL_STATUS.items()}
+REVERSED_MEASURE = {v: k for k, v in fhir.MEASURE_STATUS.items()}
+
+
+# --- plain values read from the Bundle --------------------------------------------
+
+
+@dataclass
+class PatientIn:
+    index: int
+    national_id: str
+    given_name: str
+    family_name: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass
+class PlanIn:
+    index: int
+    patient: int  # index of the Patient entry
+    identifiers: list[str]
+    content: dict
+
+
+@dataclass
+class ConsentIn:
+    index: int
+    patient: int
+    identifiers: list[str]
+    fields: dict
+    scopes: set
+    withdrawn_at: dt.datetime | None
+
+
+@dataclass
+class Parsed:
+    patients: list[PatientIn] = field(default_factory=list)
+    plans: list[PlanIn] = field(default_factory=list)
+    consents: list[ConsentIn] = field(default_factory=list)
+    others: list[int] = field(default_factory=list)
+
+
+class _Reader:
+    """Reads a Bundle into plain values, collecting every error with its place."""
+
+    def __init__(self, bundle, municipality_id: int):
+        self.bundle = bundle
+        self.issues: list[tuple[str, str]] = []
+        self.units = {u.code: u.pk for u in Unit.objects.filter(municipality_id=municipality_id)}
+        self.partners = {
+            p.code: p.pk for p in ExternalPartner.objects.filter(municipality_id=municipality_id)
+        }
+
+    def error(self, where: str, what: str) -> None:
+        self.issues.append((where, what))
+
+    def read(self) -> Parsed:
+        bundle = self.bundle
+        if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+            raise fhir.Invalid([("", _("Forventet en Bundle av typen transaction."))])
+        fhir.validate(bundle)
+        if bundle.get("type") != "transaction":
+            raise fhir.Invalid([("Bundle.type", _("Bundle må ha type «transaction»."))])
+        self.entries = [e.get("resource") or {} for e in bundle.get("entry", [])]
+        self.keys = {}
+        for index, entry in enumerate(bundle.get("entry", [])):
+            resource = self.entries[index]
+            if entry.get("fullUrl"):
+                self.keys[entry["fullUrl"]] = index
+            if resource.get("id"):
+                self.keys[f"{resource['resourceType']}/{resource['id']}"] = index
+        parsed = Parsed()
+        for index, resource in enumerate(self.entries):
+            where = f"Bundle.entry[{index}].resource"
+            kind = resource.get("resourceType")
+            if kind == "Patient":
+                parsed.patients.append(self.patient(index, resource, where))
+            elif kind == "CarePlan":
+                parsed.plans.append(self.plan(index, resource, where))
+            elif kind == "Consent":
+                parsed.consents.append(self.consent(index, resource, where))
+            elif kind == "Goal":
+                parsed.others.append(index)
+            else:
+                self.error(where, _("Ressurstypen %(kind)s kan ikke importeres.") % {"kind": kind})
+        numbers = [p.national_id for p in parsed.patients if p]
+        if len(numbers) != len(set(numbers)):
+            self.error("Bundle.entry", _("Samme person står flere ganger i bundelen."))
+        if self.issues:
+            raise fhir.Invalid(self.issues)
+        return parsed
+
+    # --- helpers ---
+
+    def resolve(self, reference: str | None, kind: str, container: dict | None = None):
+        """The resource a reference points at: contained (#id) or in the Bundle."""
+        if not reference:
+            return None, None
+        if reference.startswith("#") and container is not None:
+            for item in container.get("contained", []):
+                if item.get("id") == reference[1:] and item.get("resourceType") == kind:
+                    return item, None
+            return None, None
+        index = self.keys.get(reference)
+        if index is None:
+            tail = "/".join(reference.rstrip("/").split("/")[-2:])
+            index = self.keys.get(tail)
+        if index is None or self.entries[index].get("resourceType") != kind:
+            return None, None
+        return self.entries[index], index
+
+    def patient_index(self, reference, where: str) -> int | None:
+        _resource, index = self.resolve(reference, "Patient")
+        if index is None:
+            self.error(where, _("Må peke på en Patient i samme bundle."))
+        return index
+
+    @staticmethod
+    def extensions(resource: dict) -> dict:
+        found = {}
+        for ext in resource.get("extension", []):
+            url = ext.get("url", "")
+            if url.startswith(fhir.EXT):
+                value = next((v for k, v in ext.items() if k.startswith("value")), None)
+                found[url.removeprefix(fhir.EXT)] = value
+        return found
+
+    def date(self, value, where: str):
+        if value in (None, ""):
+            return None
+        day = parse_date(str(value)[:10]) if len(str(value)) >= 10 else None
+        if day is None:
+            self.error(where, _("Ugyldig dato."))
+        return day
+
+    def party(self, reference: dict | None) -> tuple[int | None, int | None, str]:
+        """(unit id, partner id, name) for a Reference with our identifier."""
+        reference = reference or {}
+        ident = reference.get("identifier") or {}
+        code = ident.get("value", "")
+        if ident.get("system") == fhir.UNIT and code in self.units:
+            return self.units[code], None, ""
+        if ident.get("system") == fhir.PARTNER and code in self.partners:
+            return None, self.partners[code], ""
+        return None, None, reference.get("display", "")
+
+    # --- resources ---
+
+    def patient(self, index: int, resource: dict, where: str) -> PatientIn | None:
+        number = next(
+            (
+                i.get("value", "")
+                for i in resource.get("identifier", [])
+                if i.get("system") in (fhir.FNR, fhir.DNR)
+            ),
+            "",
+        )
+        try:
+            number = identity.clean_national_id(number)
+        except ValidationError as error:
+            self.error(f"{where}.identifier", " ".join(error.messages))
+            return None
+        name = (resource.get("name") or [{}])[0]
+        given, family = " ".join(name.get("given", [])), name.get("family", "")
+        if not given or not family:
+            self.error(f"{where}.name", _("Personen må ha fornavn og etternavn."))
+        telecom = {t.get("system"): t.get("value", "") for t in resource.get("telecom", [])}
+        address = (resource.get("address") or [{}])[0].get("text", "")
+        return PatientIn(
+            index,
+            number,
+            given[:100],
+            family[:100],
+            telecom.get("phone", "")[:20],
+            telecom.get("email", ""),
+            address[:200],
+        )
+
+    def plan(self, index: int, resource: dict, where: str) -> PlanIn | None:
+        patient = self.patient_index(
+            resource.get("subject", {}).get("reference"), f"{where}.subject"
+        )
+        ext = self.extensions(resource)
+        status = REVERSED_PLAN.get(resource.get("status"))
+        if status is None:
+            self.error(f"{where}.status", _("Planstatus kan ikke tolkes."))
+        period = resource.get("period", {})
+        fields = {
+            "status": status,
+            "period_start": self.date(period.get("start"), f"{where}.period"),
+            "period_end": self.date(period.get("end"), f"{where}.period"),
+            **{name: ext.get(f"ip-{name}") or "" for name in fhir.PLAN_TEXTS},
+            **{
+                name: self.date(ext.get(f"ip-{name}"), f"{where}.extension")
+                for name in fhir.PLAN_DATES
+            },
+        }
+        if fields["offered_on"] is None:
+            self.error(f"{where}.extension", _("Planen mangler dato for tilbud (ip-offered_on)."))
+        goals, goal_refs = [], {}
+        for n, ref in enumerate(resource.get("goal", [])):
+            goal, _i = self.resolve(ref.get("reference"), "Goal", resource)
+            if goal is None:
+                self.error(f"{where}.goal[{n}]", _("Fant ikke målet det pekes på."))
+                continue
+            status_ = REVERSED_GOAL.get(goal.get("lifecycleStatus"), Goal.Status.ACTIVE)
+            text = (goal.get("description") or {}).get("text", "").strip()
+            if not text:
+                self.error(f"{where}.goal[{n}]", _("Målet mangler tekst."))
+            goal_refs[ref.get("reference")] = len(goals)
+            goals.append({"text": text[:1000], "status": status_, "measures": []})
+        for n, activity in enumerate(resource.get("activity", [])):
+            self.measure(activity, goals, goal_refs, f"{where}.activity[{n}]")
+        participants = []
+        for ref in resource.get("careTeam", []):
+            team, _i = self.resolve(ref.get("reference"), "CareTeam", resource)
+            for p in (team or {}).get("participant", []):
+                kind = next(
+                    (
+                        c.get("code")
+                        for r in p.get("role", [])
+                        for c in r.get("coding", [])
+                        if c.get("system") == fhir.PARTICIPANT_KIND
+                    ),
+                    Participant.Kind.PARTNER,
+                )
+                unit, partner, _name = self.party(p.get("onBehalfOf"))
+                participants.append(
+                    {
+                        "kind": kind if kind in Participant.Kind.values else "ekstern",
+                        "name": (p.get("member") or {}).get("display", "")[:200],
+                        "contribution": self.extensions(p).get("participant-contribution") or "",
+                        "unit_id": unit,
+                        "partner_id": partner,
+                    }
+                )
+        identifiers = [i.get("value") for i in resource.get("identifier", []) if i.get("value")]
+        if not identifiers:
+            self.error(f"{where}.identifier", _("Planen må ha en identifikator."))
+        content = {"fields": fields, "goals": goals, "participants": participants}
+        return PlanIn(index, patient, identifiers, content)
+
+    def measure(self, activity, goals, goal_refs, where) -> None:
+        detail = activity.get("detail") or {}
+        refs = [g.get("reference") for g in detail.get("goal", [])]
+        target = next((goal_refs[r] for r in refs if r in goal_refs), None)
+        if target is None:
+            self.error(f"{where}.detail.goal", _("Tiltaket må høre til et av planens mål."))
+            return
+        unit, partner, other = self.party((detail.get("performer") or [None])[0])
+        if not (unit or partner or other):
+            self.error(f"{where}.detail.performer", _("Tiltaket må ha en ansvarlig."))
+        ext = self.extensions(activity)
+        period = detail.get("scheduledPeriod") or {}
+        goals[target]["measures"].append(
+            {
+                "title": (detail.get("description") or "")[:300],
+                "scope": (ext.get("measure-scope") or "")[:200],
+                "how": ext.get("measure-how") or "",
+                "status": REVERSED_MEASURE.get(detail.get("status"), Measure.Status.PLANNED),
+                "starts_on": self.date(period.get("start"), f"{where}.detail.scheduledPeriod"),
+                "ends_on": self.date(period.get("end"), f"{where}.detail.scheduledPeriod"),
+                "responsible_unit_id": unit,
+                "responsible_partner_id": partner,
+                "responsible_other": other[:200],
+            }
+        )
+
+    def consent(self, index: int, resource: dict, where: str) -> ConsentIn | None:
+        patient = self.patient_index(
+            resource.get("patient", {}).get("reference"), f"{where}.patient"
+        )
+        ext = self.extensions(resource)
+        provision = resource.get("provision") or {}
+        period = provision.get("period") or {}
+        fields = {
+            "purpose": (ext.get("consent-purpose") or "").strip()[:300],
+            "given_how": ext.get("consent-given-how") or "",
+            "given_by": ext.get("consent-given-by") or Consent.GivenBy.PERSON,
+            "giver_name": (ext.get("consent-giver-name") or "")[:200],
+            "covers_plan": bool(ext.get("consent-covers-plan")),
+            "form_version": (ext.get("consent-form-version") or consent_rules.CURRENT_FORM_VERSION)[
+                :20
+            ],
+            "valid_from": self.date(period.get("start"), f"{where}.provision.period"),
+            "valid_to": self.date(period.get("end"), f"{where}.provision.period"),
+        }
+        if not fields["purpose"]:
+            self.error(f"{where}.extension", _("Samtykket mangler formål (consent-purpose)."))
+        if fields["given_how"] not in Consent.GivenHow.values:
+            self.error(f"{where}.extension", _("Ukjent måte samtykket er gitt på."))
+        if not (fields["valid_from"] and fields["valid_to"]):
+            self.error(f"{where}.provision.period", _("Samtykket må ha start- og sluttdato."))
+        for key, message in {
+            **consent_rules.period_errors(fields["valid_from"], fields["valid_to"]),
+            **consent_rules.giver_errors(
+                fields["given_by"], fields["giver_name"], fields["given_how"], False
+            ),
+        }.items():
+            self.error(f"{where}.{key}", str(message))
+        scopes = set()
+        for n, item in enumerate(provision.get("provision", [])):
+            codes = [
+                c.get("code")
+                for cc in item.get("code", [])
+                for c in cc.get("coding", [])
+                if c.get("system") == fhir.CONSENT_CATEGORY
+            ]
+            for actor in item.get("actor", []):
+                unit, partner, name = self.party(actor.get("reference"))
+                if not (unit or partner):
+                    self.error(
+                        f"{where}.provision.provision[{n}].actor",
+                        _("Enheten eller samarbeidspartneren «%(name)s» finnes ikke i kommunen.")
+                        % {"name": name or "?"},
+                    )
+                for code in codes:
+                    if code not in Category.values:
+                        self.error(f"{where}.provision.provision[{n}].code", _("Ukjent kategori."))
+                    elif unit or partner:
+                        scopes.add(
+                            consent_services.Scope("u" if unit else "p", unit or partner, code)
+                        )
+        withdrawn = ext.get("consent-withdrawn")
+        withdrawn_at = parse_datetime(withdrawn) if withdrawn else None
+        if withdrawn and withdrawn_at is None:
+            self.error(f"{where}.extension", _("Ugyldig tidspunkt for tilbaketrekking."))
+        identifiers = [i.get("value") for i in resource.get("identifier", []) if i.get("value")]
+        if not identifiers:
+            self.error(f"{where}.identifier", _("Samtykket må ha en identifikator."))
+        return ConsentIn(index, patient, identifiers, fields, scopes, withdrawn_at)
+
+
+# --- the plan's content as plain values, for comparing and writing -------------------
+
+
+MEASURE_FIELDS = [
+    "title",
+    "scope",
+    "how",
+    "status",
+    "starts_on",
+    "ends_on",
+    "responsible_unit_id",
+    "responsible_partner_id",
+    "responsible_other",
+]
+PARTICIPANT_FIELDS = ["kind", "name", "contribution", "unit_id", "partner_id"]
+PLAN_FIELDS = ["status", "period_start", "period_end", *fhir.PLAN_TEXTS, *fhir.PLAN_DATES]
+
+
+def content_of(plan: IndividualPlan) -> dict:
+    measures: dict[int, list] = {}
+    for m in plan.measures.order_by("pk"):
+        measures.setdefault(m.goal_id, []).append({f: getattr(m, f) for f in MEASURE_FIELDS})
+    return {
+        "fields": {f: getattr(plan, f) for f in PLAN_FIELDS},
+        "goals": [
+            {"text": g.text, "status": g.status, "measures": measures.get(g.pk, [])}
+            for g in plan.goals.order_by("position", "pk")
+        ],
+        "participants": [
+            {f: getattr(p, f) for f in PARTICIPANT_FIELDS} for p in plan.participants.order_by("pk")
+        ],
+    }
+
+
+def _write_content(plan: IndividualPlan, content: dict) -> str:
+    plan.participants.all().delete()
+    plan.measures.all().delete()
+    plan.goals.all().delete()
+    for name, value in content["fields"].items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    for position, goal_in in enumerate(content["goals"]):
+        goal = Goal(plan=plan, text=goal_in["text"], status=goal_in["status"], position=position)
+        goal.full_clean()
+        goal.save()
+        for measure_in in goal_in["measures"]:
+            measure = Measure(plan=plan, goal=goal, **measure_in)
+            measure.full_clean()
+            measure.save()
+    for participant_in in content["participants"]:
+        participant = Participant(plan=plan, **participant_in)
+        participant.full_clean()
+        participant.save()
+    return _("Oppdatert fra FHIR-import")
+
+
+# --- matching -----------------------------------------------------------------------------
+
+
+def _own_id(value: str, kind: str, municipality_number: str) -> int | None:
+    prefix = f"urn:helhet:{kind}:{municipality_number}:"
+    tail = value.removeprefix(prefix) if value.startswith(prefix) else ""
+    return int(tail) if tail.isdigit() else None
+
+
+def _match(kind: str, model, identifiers, municipality, person: Person | None):
+    for value in identifiers:
+        own = _own_id(value, kind, municipality.number)
+        if own is not None and person is not None:
+            found = model.objects.filter(pk=own, person=person).first()
+            if found:
+                return found
+        record = ImportedIdentifier.objects.filter(municipality=municipality, value=value).first()
+        if record is not None:
+            found = getattr(record, kind)
+            if person is not None and found.person_id == person.pk:
+                return found
+    return None
+
+
+def _remember(kind: str, identifiers, municipality, record) -> None:
+    for value in identifiers:
+        if _own_id(value, kind, municipality.number) is None:
+            ImportedIdentifier.objects.get_or_create(
+                municipality=municipality, value=value, defaults={kind: record}
+            )
+
+
+def plans_with_identifier(user, value: str) -> list[int]:
+    """Plans in the user's municipality with this identifier (ours or imported)."""
+    staff = getattr(user, "staff", None)
+    if staff is None or not value:
+        return []
+    municipality = staff.municipality
+    own = _own_id(value, "plan", municipality.number)
+    ids = set(
+        IndividualPlan.objects.filter(pk=own, person__municipality=municipality).values_list(
+            "pk", flat=True
+        )
+        if own
+        else []
+    )
+    ids |= set(
+        ImportedIdentifier.objects.filter(
+            municipality=municipality, value=value, plan__isnull=False
+        ).values_list("plan_id", flat=True)
+    )
+    return sorted(ids)
+
+
+# --- the import ----------------------------------------------------------------------------
+
+
+def _importer(user):
+    staff = getattr(user, "staff", None)
+    if staff is None or not staff.memberships.filter(role=Role.COORDINATING_UNIT).exists():
+        raise PermissionDenied(_("Import krever rollen koordinerende enhet."))
+    return staff
+
+
+def _gate_existing(user, municipality, patients: list[PatientIn]) -> dict[int, Person]:
+    """Existing persons by entry index, each passed through the gate (logged)."""
+    found = {
+        p.national_id: p
+        for p in Person.objects.filter(
+            municipality=municipality, national_id__in=[p.national_id for p in patients]
+        )
+    }
+    persons, refused = {}, []
+    for patient_in in patients:
+        person = found.get(patient_in.national_id)
+        if person is None:
+            continue
+        decision = gate.check(user, person, Action.EDIT, Category.PLAN, WHAT)
+        if not decision.granted:
+            refused.append(decision.detail)
+        persons[patient_in.index] = person
+    if refused:
+        raise PermissionDenied(
+            _("Du har ikke tilgang til å endre %(n)s av personene i bundelen: %(reason)s")
+            % {"n": len(refused), "reason": refused[0]}
+        )
+    return persons
+
+
+def _write_person(user, patient_in: PatientIn, existing: Person | None, municipality):
+    fields = {
+        "given_name": patient_in.given_name,
+        "family_name": patient_in.family_name,
+        "phone": patient_in.phone,
+        "email": patient_in.email,
+        "address": patient_in.address,
+    }
+    if existing is None:
+        person = Person(municipality=municipality, national_id=patient_in.national_id, **fields)
+        person.full_clean()
+        person.save()
+        gate.log(
+            user,
+            person,
+            Action.EDIT,
+            gate.Decision(True, IMPORT, _("Registrert ved FHIR-import")),
+            Category.PLAN,
+            WHAT,
+        )
+        return person, "201 Created"
+    changed = {k: v for k, v in fields.items() if getattr(existing, k) != v}
+    if changed:
+        for name, value in changed.items():
+            setattr(existing, name, value)
+        existing.full_clean()
+        existing.save()
+    return existing, "200 OK"
+
+
+def _write_plan(user, plan_in: PlanIn, person: Person, municipality) -> tuple[object, str]:
+    plan = _match("plan", IndividualPlan, plan_in.identifiers, municipality, person)
+    if plan is None:
+        fields = plan_in.content["fields"]
+        plan = plan_services.create_plan(
+            user,
+            person=person,
+            status=fields["status"],
+            offered_on=fields["offered_on"],
+        )
+        status = "201 Created"
+    elif content_of(plan) == plan_in.content:
+        _remember("plan", plan_in.identifiers, municipality, plan)
+        return plan, "200 OK"
+    else:
+        status = "200 OK"
+    plan = plan_services.change_plan(
+        plan.pk, user, plan.version, lambda p: _write_content(p, plan_in.content)
+    )
+    _remember("plan", plan_in.identifiers, municipality, plan)
+    return plan, status
+
+
+def _write_consent(user, consent_in: ConsentIn, person: Person, municipality):
+    consent = _match("consent", Consent, consent_in.identifiers, municipality, person)
+    status = "200 OK"
+    if consent is None:
+        scopes = consent_in.scopes
+        consent = consent_services.register(
+            person, user, scopes=scopes, offered=list(scopes), **consent_in.fields
+        )
+        if consent is None:
+            raise ValidationError(_("Samtykket gir ingen enhet tilgang og gjelder ikke planen."))
+        status = "201 Created"
+    if consent_in.withdrawn_at and consent.withdrawn_at is None:
+        consent_services.withdraw(consent.pk, user, note=WHAT)
+        # The consent was withdrawn in the other system at this moment, not now.
+        Consent.objects.filter(pk=consent.pk).update(withdrawn_at=consent_in.withdrawn_at)
+    _remember("consent", consent_in.identifiers, municipality, consent)
+    return consent, status
+
+
+def _messages(error: Exception) -> list[tuple[str, str]]:
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return [(k, " ".join(v)) for k, v in error.message_dict.items()]
+    if isinstance(error, ValidationError):
+        return [("", " ".join(error.messages))]
+    return [("", str(error))]
+
+
+def import_bundle(request, bundle, base: str) -> dict:
+    user = request.user
+    staff = _importer(user)
+    municipality = staff.municipality
+    parsed = _Reader(bundle, municipality.pk).read()
+    existing = _gate_existing(user, municipality, parsed.patients)
+    responses: dict[int, dict] = {i: {"status": "200 OK"} for i in parsed.others}
+    try:
+        with transaction.atomic():
+            persons = {}
+            for patient_in in parsed.patients:
+                person, status = _write_person(
+                    user, patient_in, existing.get(patient_in.index), municipality
+                )
+                persons[patient_in.index] = person
+                responses[patient_in.index] = {"status": status, "location": f"Patient/{person.pk}"}
+            for plan_in in parsed.plans:
+                plan, status = _write_plan(user, plan_in, persons[plan_in.patient], municipality)
+                responses[plan_in.index] = {"status": status, "location": f"CarePlan/{plan.pk}"}
+            for consent_in in parsed.consents:
+                consent, status = _write_consent(
+                    user, consent_in, persons[consent_in.patient], municipality
+                )
+                responses[consent_in.index] = {
+                    "status": status,
+                    "location": f"Consent/{consent.pk}",
+                }
+    except (ValidationError, consent_services.ConsentRefused) as error:
+        raise fhir.Invalid(_messages(error)) from error
+    except IntegrityError as error:
+        raise fhir.Invalid(
+            [("", _("Importen kom i konflikt med en samtidig endring. Prøv igjen."))]
+        ) from error
+    except plan_services.StaleEdit as error:
+        raise fhir.Invalid([("", str(error))]) from error
+    return fhir.validate(
+        {
+            "resourceType": "Bundle",
+            "type": "transaction-response",
+            "entry": [{"response": responses[i]} for i in sorted(responses)],
+        }
+    )

@@ -1,0 +1,28 @@
+from django.urls import path, re_path
+
+from helhet.api import fhir_views as views
+
+app_name = "fhir"
+urlpatterns = [
+    path("", views.Base.as_view(), name="base"),
+    path("metadata", views.Metadata.as_view(), name="metadata"),
+    path("Patient", views.PatientSearch.as_view(), name="patients"),
+    path("Patient/<str:person_id>", views.PatientRead.as_view(), name="patient"),
+    path("CarePlan", views.CarePlanSearch.as_view(), name="care_plans"),
+    path("CarePlan/<str:plan_id>", views.CarePlanRead.as_view(), name="care_plan"),
+    path("CareTeam", views.CareTeamSearch.as_view(), name="care_teams"),
+    path("CareTeam/<str:group_id>", views.CareTeamRead.as_view(), name="care_team"),
+    path("Consent", views.ConsentSearch.as_view(), name="consents"),
+    path("Consent/<str:consent_id>", views.ConsentRead.as_view(), name="consent"),
+    path(
+        "QuestionnaireResponse",
+        views.QuestionnaireResponseSearch.as_view(),
+        name="questionnaire_responses",
+    ),
+    path(
+        "QuestionnaireResponse/<str:mapping_id>",
+        views.QuestionnaireResponseRead.as_view(),
+        name="questionnaire_response",
+    ),
+    re_path(r"^.+$", views.unknown, name="unknown"),
+]

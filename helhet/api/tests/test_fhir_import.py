@@ -1,0 +1,216 @@
+import copy
+import datetime as dt
+import json
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from helhet import testing as t
+from helhet.access.models import AccessLogEntry
+from helhet.api import tokens
+from helhet.consent.models import Consent
+from helhet.organisation.models import ExternalPartner, Role, Unit
+from helhet.people.models import Person
+from helhet.plans.models import IndividualPlan, PlanVersion
+
+pytestmark = pytest.mark.django_db
+FHIR_JSON = "application/fhir+json"
+FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
+
+
+def _client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(user, 'test')[1]}")
+    return client
+
+
+def _export(client, person_id) -> list[dict]:
+    """The person's Patient, CarePlans and Consents, as a client would fetch them."""
+    patient = client.get(reverse("fhir:patient", kwargs={"person_id": person_id})).json()
+    found = []
+    for name in ("fhir:care_plans", "fhir:consents"):
+        bundle = client.get(reverse(name), {"patient": f"Patient/{person_id}"}).json()
+        found += [e["resource"] for e in bundle["entry"]]
+    return [patient, *found]
+
+
+def _bundle(resources, base="https://kilde.example/fhir/r4/") -> dict:
+    return {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "fullUrl": f"{base}{r['resourceType']}/{r['id']}",
+                "resource": r,
+                "request": {"method": "PUT", "url": f"{r['resourceType']}/{r['id']}"},
+            }
+            for r in resources
+        ],
+    }
+
+
+def _post(client, bundle, content_type=FHIR_JSON):
+    body = bundle if isinstance(bundle, str) else json.dumps(bundle)
+    return client.generic("POST", reverse("fhir:base"), body, content_type)
+
+
+def _normalised(resource):
+    """Ids, versions, our identifiers and the record time differ between two
+    municipalities; everything else must be the same."""
+    if isinstance(resource, list):
+        return [_normalised(r) for r in resource]
+    if not isinstance(resource, dict):
+        return resource
+    skip = {"id", "meta", "identifier", "dateTime"} if "resourceType" in resource else set()
+    out = {}
+    for key, value in resource.items():
+        if key in skip and not (key == "id" and str(value).startswith(("goal-", "team"))):
+            continue
+        if key == "reference" and str(value).startswith("Patient/"):
+            value = "Patient/*"
+        out[key] = _normalised(value)
+    return out
+
+
+def _empty_municipality(demo):
+    """Another municipality with the same organisation and no persons."""
+    other = t.municipality(name="Nabokommune")
+    for unit in Unit.objects.filter(municipality=demo.ctx.municipality):
+        Unit.objects.create(municipality=other, code=unit.code, name=unit.name, kind=unit.kind)
+    for partner in ExternalPartner.objects.filter(municipality=demo.ctx.municipality):
+        ExternalPartner.objects.create(
+            municipality=other, code=partner.code, name=partner.name, kind=partner.kind
+        )
+    ke = t.staff(Unit.objects.get(municipality=other, code="ke"), Role.COORDINATING_UNIT)
+    return other, ke
+
+
+def test_round_trip_into_another_municipality(demo):
+    person = demo.ctx.persons[0]
+    source = demo.client("koordinator")
+    exported = _export(source, person.pk)
+    assert {r["resourceType"] for r in exported} == {"Patient", "CarePlan", "Consent"}
+    other, ke = _empty_municipality(demo)
+    target = _client(ke)
+
+    response = _post(target, _bundle(exported))
+    assert response.status_code == 200, response.content
+    assert {e["response"]["status"] for e in response.json()["entry"]} == {"201 Created"}
+    copy_ = Person.objects.get(municipality=other, national_id=person.national_id)
+    again = _export(target, copy_.pk)
+    assert _normalised(again) == _normalised(exported)
+
+    # The same Bundle again changes nothing: no new person, plan, consent or version.
+    counts = (Person.objects.count(), Consent.objects.count(), PlanVersion.objects.count())
+    repeated = _post(target, _bundle(exported))
+    assert repeated.status_code == 200
+    assert {e["response"]["status"] for e in repeated.json()["entry"]} == {"200 OK"}
+    assert (Person.objects.count(), Consent.objects.count(), PlanVersion.objects.count()) == counts
+
+    # Sent back, the plan is recognised by the source's own identifier.
+    back = _post(source_ke := demo.client("ke"), _bundle(again))
+    assert back.status_code == 200, back.content
+    plan = IndividualPlan.objects.get(person=person, status="aktiv")
+    locations = [e["response"].get("location") for e in back.json()["entry"]]
+    assert f"CarePlan/{plan.pk}" in locations
+    assert _normalised(_export(source_ke, person.pk)) == _normalised(exported)
+
+
+def test_a_changed_plan_is_updated_as_a_new_version(demo):
+    person = demo.ctx.persons[0]
+    exported = _export(demo.client("koordinator"), person.pk)
+    other, ke = _empty_municipality(demo)
+    target = _client(ke)
+    assert _post(target, _bundle(exported)).status_code == 200
+    plan = IndividualPlan.objects.get(person__municipality=other)
+    care_plan = next(r for r in exported if r["resourceType"] == "CarePlan")
+    goal = next(c for c in care_plan["contained"] if c["resourceType"] == "Goal")
+    goal["description"]["text"] = "Jeg vil ha egen hund"
+    response = _post(target, _bundle(exported))
+    assert response.status_code == 200
+    plan.refresh_from_db()
+    assert plan.goals.filter(text="Jeg vil ha egen hund").exists()
+    assert plan.versions.first().summary == "Oppdatert fra FHIR-import"
+
+
+def test_a_bundle_with_one_bad_resource_changes_nothing(demo):
+    exported = _export(demo.client("koordinator"), demo.ctx.persons[0].pk)
+    care_plan = next(r for r in exported if r["resourceType"] == "CarePlan")
+    care_plan["activity"][0]["detail"]["goal"] = [{"reference": "#finnes-ikke"}]
+    other, ke = _empty_municipality(demo)
+    response = _post(_client(ke), _bundle(exported))
+    assert response.status_code == 400
+    body = response.json()
+    assert body["resourceType"] == "OperationOutcome"
+    assert "activity[0].detail.goal" in body["issue"][0]["expression"][0]
+    assert "mål" in body["issue"][0]["diagnostics"]
+    assert not Person.objects.filter(municipality=other).exists()
+
+
+def test_a_resource_that_is_not_valid_fhir_is_refused(demo):
+    exported = _export(demo.client("koordinator"), demo.ctx.persons[0].pk)
+    exported[0]["gender"] = ["kvinne"]
+    other, ke = _empty_municipality(demo)
+    response = _post(_client(ke), _bundle(exported))
+    assert response.status_code == 400
+    assert response.json()["resourceType"] == "OperationOutcome"
+    assert not Person.objects.filter(municipality=other).exists()
+
+
+def test_a_consent_naming_an_unknown_unit_is_refused(demo):
+    exported = _export(demo.client("koordinator"), demo.ctx.persons[0].pk)
+    other, ke = _empty_municipality(demo)
+    consent = next(r for r in exported if r["resourceType"] == "Consent")
+    actor = consent["provision"]["provision"][0]["actor"][0]["reference"]
+    actor["identifier"]["value"] = "nedlagt-enhet"
+    response = _post(_client(ke), _bundle(exported))
+    assert response.status_code == 400
+    assert "finnes ikke i kommunen" in json.dumps(response.json(), ensure_ascii=False)
+    assert not Person.objects.filter(municipality=other).exists()
+
+
+def test_changing_a_person_without_basis_is_refused_and_logged(demo):
+    stranger = t.person(demo.ctx.municipality, born=dt.date(1980, 8, 8))
+    patient = demo.client("ke")
+    resource = {
+        "resourceType": "Patient",
+        "id": "x",
+        "identifier": [{"system": FNR, "value": stranger.national_id}],
+        "name": [{"family": "Endret", "given": ["Navn"]}],
+    }
+    response = _post(patient, _bundle([resource]))
+    assert response.status_code == 403
+    assert response.json()["issue"][0]["code"] == "forbidden"
+    assert AccessLogEntry.objects.filter(person=stranger, granted=False).count() == 1
+    stranger.refresh_from_db()
+    assert stranger.family_name != "Endret"
+
+
+def test_only_the_coordinating_unit_imports(demo):
+    response = _post(demo.client("koordinator"), _bundle([]))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        ("{ikke json", FHIR_JSON, 400),
+        ("<Bundle/>", "application/xml", 415),
+        (json.dumps({"resourceType": "Patient"}), FHIR_JSON, 400),
+        (json.dumps({"resourceType": "Bundle", "type": "collection"}), FHIR_JSON, 400),
+    ],
+)
+def test_malformed_imports_get_operation_outcomes(demo, body, content_type, status):
+    response = _post(demo.client("ke"), body, content_type)
+    assert response.status_code == status
+    assert response.json()["resourceType"] == "OperationOutcome"
+
+
+def test_normalising_keeps_what_matters():
+    resource = {"resourceType": "Goal", "id": "goal-1", "subject": {"reference": "Patient/7"}}
+    assert _normalised(copy.deepcopy(resource)) == {
+        "resourceType": "Goal",
+        "id": "goal-1",
+        "subject": {"reference": "Patient/*"},
+    }

@@ -1,0 +1,34 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView
+
+from helhet.api import docs, token_views, views
+
+app_name = "api"
+
+v1 = "v1/"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", docs.SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("nokler/", token_views.tokens, name="tokens"),
+    path("nokler/<int:token_id>/trekk-tilbake/", token_views.revoke, name="revoke_token"),
+    path(f"{v1}persons/", views.PersonList.as_view(), name="persons"),
+    path(f"{v1}persons/<int:person_id>/", views.PersonDetail.as_view(), name="person"),
+    path(f"{v1}plans/", views.PlanList.as_view(), name="plans"),
+    path(f"{v1}plans/<int:plan_id>/", views.PlanDetail.as_view(), name="plan"),
+    path(f"{v1}consents/", views.ConsentList.as_view(), name="consents"),
+    path(f"{v1}consents/<int:consent_id>/", views.ConsentDetail.as_view(), name="consent"),
+    path(f"{v1}groups/", views.GroupList.as_view(), name="groups"),
+    path(f"{v1}groups/<int:group_id>/", views.GroupDetail.as_view(), name="group"),
+    path(f"{v1}meetings/", views.MeetingList.as_view(), name="meetings"),
+    path(f"{v1}meetings/<int:meeting_id>/", views.MeetingDetail.as_view(), name="meeting"),
+    path(f"{v1}applications/", views.ApplicationList.as_view(), name="applications"),
+    path(
+        f"{v1}applications/<int:application_id>/",
+        views.ApplicationDetail.as_view(),
+        name="application",
+    ),
+    path(f"{v1}decisions/", views.DecisionList.as_view(), name="decisions"),
+    path(f"{v1}decisions/<int:decision_id>/", views.DecisionDetail.as_view(), name="decision"),
+    # Anything else under the API answers in JSON, not with the HTML 404 page.
+    re_path(r"^v1/", views.not_found, name="not_found"),
+]

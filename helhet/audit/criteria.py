@@ -1,0 +1,714 @@
+"""The criteria catalogue (DOMAIN.md §4.9: "criteria as code").
+
+Each ``Criterion`` is data — a stable id, a title, its legal basis (a key into
+``helhet.core.legal.REFERENCES``) and the report it comes from — plus an
+``evaluate`` function that loads the facts *in bulk* and asks the pure rule in
+``helhet.audit.rules`` once per person, case or unit. Loading takes a constant
+number of queries per criterion, whatever the number of persons: an audit of a
+large municipality must not become a query per person.
+
+What the period means: persons are "active" when they had a service valid at
+some point in the period; event criteria (applications, decisions, coordinator
+assignments, meetings, deviations) count the events of the period; state
+criteria (plan content, consents, directory, routines) are read as the data
+stands now, because plan content and consents are not kept "as of" a past day.
+The trend over time comes from the daily snapshots (``helhet compliance
+--snapshot``).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db import connection
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from helhet.audit import rules
+from helhet.coordination.models import CoordinatorAssignment
+from helhet.core.legal import REFERENCES
+from helhet.intake import rules as intake_rules
+from helhet.intake.models import Application, Decision
+from helhet.intake.rules import Result
+from helhet.organisation.models import ExternalPartner, Membership, StaffMember, Unit
+from helhet.people import identity
+from helhet.people.models import Service
+from helhet.plans import services as plan_services
+from helhet.plans.models import IndividualPlan
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One checked subject. ``person_id`` is set when the subject is a person's
+    case (shown by name only through the gate); ``subject`` names a subject
+    that is not a person (a unit, a unit pair, a staff member)."""
+
+    result: Result
+    evidence: str
+    person_id: int | None = None
+    unit_ids: frozenset = frozenset()
+    subject: str = ""
+    subject_is_staff: bool = False
+
+
+@dataclass
+class Scope:
+    """One municipality, one period; loads shared by several criteria are memoised."""
+
+    municipality_id: int
+    start: dt.date
+    end: dt.date
+    today: dt.date
+
+    @property
+    def as_of(self) -> dt.date:
+        return min(self.end, self.today)
+
+    @cached_property
+    def service_spans(self) -> dict[int, list[rules.ServiceSpan]]:
+        """Services valid in the period, per person: who is active, and where."""
+        spans = defaultdict(list)
+        rows = Service.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.start),
+            person__municipality_id=self.municipality_id,
+            valid_from__lte=self.end,
+        ).values_list("person_id", "unit_id", "valid_from", "valid_to")
+        for person_id, unit_id, valid_from, valid_to in rows:
+            spans[person_id].append(rules.ServiceSpan(unit_id, valid_from, valid_to))
+        return dict(spans)
+
+    @cached_property
+    def assignments(self) -> dict[int, list[dict]]:
+        found = defaultdict(list)
+        for row in (
+            CoordinatorAssignment.objects.filter(person__municipality_id=self.municipality_id)
+            .order_by("offered_on", "pk")
+            .values(
+                "pk",
+                "person_id",
+                "offered_on",
+                "unit_id",
+                "assigned_on",
+                "coordinator_id",
+                "named_on",
+                "ended_on",
+            )
+        ):
+            found[row["person_id"]].append(row)
+        return dict(found)
+
+    @cached_property
+    def plans(self) -> list[dict]:
+        return list(
+            IndividualPlan.objects.filter(person__municipality_id=self.municipality_id)
+            .order_by("offered_on", "pk")
+            .values(*plan_services.PLAN_FACT_FIELDS, "status", "offered_on")
+        )
+
+    @cached_property
+    def plan_facts(self):
+        active = [row for row in self.plans if row["status"] == IndividualPlan.Status.ACTIVE]
+        subquery = IndividualPlan.objects.filter(
+            person__municipality_id=self.municipality_id, status=IndividualPlan.Status.ACTIVE
+        )
+        return plan_services.facts_for_rows(active, subquery)
+
+    @cached_property
+    def party_names(self) -> dict[tuple[str, int], str]:
+        units = Unit.objects.filter(municipality_id=self.municipality_id).values_list("pk", "name")
+        partners = ExternalPartner.objects.filter(municipality_id=self.municipality_id).values_list(
+            "pk", "name"
+        )
+        return {("u", pk): name for pk, name in units} | {("p", pk): name for pk, name in partners}
+
+    def person_units(self, person_id: int) -> frozenset:
+        """Units involved with the person: services in the period and the
+        unit with coordinator responsibility."""
+        units = {s.unit_id for s in self.service_spans.get(person_id, ())}
+        units |= {
+            a["unit_id"]
+            for a in self.assignments.get(person_id, ())
+            if a["unit_id"] and a["ended_on"] is None
+        }
+        return frozenset(units)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    title: str
+    legal_basis: str  # key into helhet.core.legal.REFERENCES
+    source: str
+    evaluate: Callable[[Scope], list[Outcome]] = field(repr=False)
+
+    @property
+    def legal_text(self) -> str:
+        return REFERENCES[self.legal_basis]
+
+
+# --- loaders: a constant number of queries each ------------------------------------
+
+
+def _first_plan(scope: Scope) -> dict[int, dict]:
+    first = {}
+    for row in scope.plans:
+        first.setdefault(row["person_id"], row)
+    return first
+
+
+def _ip_offered(scope: Scope) -> list[Outcome]:
+    plans = _first_plan(scope)
+    outcomes = []
+    for person_id, spans in scope.service_spans.items():
+        need = rules.coordinated_units(spans, scope.as_of)
+        plan = plans.get(person_id)
+        verdict = rules.ip_offered(len(need), plan["offered_on"] if plan else None)
+        outcomes.append(_person(scope, person_id, verdict))
+    return outcomes
+
+
+def _coordinator_offered(scope: Scope) -> list[Outcome]:
+    plans = _first_plan(scope)
+    latest_status = {row["person_id"]: row["status"] for row in scope.plans}
+    outcomes = []
+    for person_id, spans in scope.service_spans.items():
+        need = rules.coordinated_units(spans, scope.as_of)
+        assignments = scope.assignments.get(person_id, [])
+        offered = assignments[0]["offered_on"] if assignments else None
+        status = latest_status.get(person_id) if person_id in plans else None
+        verdict = rules.coordinator_offered(len(need), status, offered)
+        outcomes.append(_person(scope, person_id, verdict))
+    return outcomes
+
+
+def _plan_outcomes(scope: Scope, judge) -> list[Outcome]:
+    facts = scope.plan_facts
+    return [
+        _person(scope, row["person_id"], judge(row, facts.get(row["pk"])))
+        for row in scope.plans
+        if row["status"] in (IndividualPlan.Status.ACTIVE, IndividualPlan.Status.OFFERED)
+    ]
+
+
+def _plan_complete(scope: Scope) -> list[Outcome]:
+    return _plan_outcomes(scope, lambda row, facts: rules.plan_complete(row["status"], facts))
+
+
+def _revision(scope: Scope) -> list[Outcome]:
+    return _plan_outcomes(
+        scope,
+        lambda row, _facts: rules.revision_not_passed(
+            row["status"], row["revision_due"], scope.today
+        ),
+    )
+
+
+def _participants_consented(scope: Scope) -> list[Outcome]:
+    names = scope.party_names
+    return _plan_outcomes(
+        scope, lambda row, facts: rules.participants_consented(row["status"], facts, names)
+    )
+
+
+def _coordinator_named(scope: Scope) -> list[Outcome]:
+    outcomes = []
+    for person_id, assignments in scope.assignments.items():
+        for a in assignments:
+            if not scope.start <= (a["assigned_on"] or a["offered_on"]) <= scope.end:
+                continue
+            verdict = rules.coordinator_named_in_time(a["assigned_on"], a["named_on"], scope.today)
+            units = frozenset({a["unit_id"]}) if a["unit_id"] else scope.person_units(person_id)
+            outcomes.append(Outcome(verdict.result, verdict.evidence, person_id, units))
+    return outcomes
+
+
+def _coordinator_trained(scope: Scope) -> list[Outcome]:
+    coordinates = defaultdict(int)
+    units = defaultdict(set)
+    for assignments in scope.assignments.values():
+        for a in assignments:
+            if a["coordinator_id"] and a["ended_on"] is None:
+                coordinates[a["coordinator_id"]] += 1
+                if a["unit_id"]:
+                    units[a["coordinator_id"]].add(a["unit_id"])
+    for user_id, unit_id in Membership.objects.filter(
+        staff__municipality_id=scope.municipality_id
+    ).values_list("staff__user_id", "unit_id"):
+        units[user_id].add(unit_id)
+    outcomes = []
+    for user_id, first, last, username, trained_on in StaffMember.objects.filter(
+        municipality_id=scope.municipality_id
+    ).values_list(
+        "user_id",
+        "user__first_name",
+        "user__last_name",
+        "user__username",
+        "coordinator_trained_on",
+    ):
+        verdict = rules.coordinator_trained(coordinates[user_id], trained_on)
+        outcomes.append(
+            Outcome(
+                verdict.result,
+                verdict.evidence,
+                unit_ids=frozenset(units[user_id]),
+                subject=f"{first} {last}".strip() or username,
+                subject_is_staff=True,
+            )
+        )
+    return outcomes
+
+
+def _applications(scope: Scope):
+    return Application.objects.filter(
+        person__municipality_id=scope.municipality_id,
+        received_on__gte=scope.start,
+        received_on__lte=scope.end,
+    )
+
+
+def _preliminary(scope: Scope) -> list[Outcome]:
+    rows = _applications(scope).values_list(
+        "person_id", "unit_id", "received_on", "decision__decided_on", "preliminary_sent_on"
+    )
+    outcomes = []
+    for person_id, unit_id, received, decided, sent in rows:
+        verdict = rules.preliminary_answer(received, decided, sent, scope.today)
+        outcomes.append(Outcome(verdict.result, verdict.evidence, person_id, frozenset({unit_id})))
+    return outcomes
+
+
+def _decisions(scope: Scope):
+    return Decision.objects.filter(
+        application__person__municipality_id=scope.municipality_id,
+        decided_on__gte=scope.start,
+        decided_on__lte=scope.end,
+    )
+
+
+def _decision_units(row) -> frozenset:
+    return frozenset(u for u in (row["application__unit_id"], row["provider_id"]) if u)
+
+
+def _decision_reasons(scope: Scope) -> list[Outcome]:
+    outcomes = []
+    for row in _decisions(scope).values(
+        "application__person_id",
+        "application__unit_id",
+        "provider_id",
+        "outcome",
+        "reasons",
+        "decided_on",
+        "letter_sent_on",
+    ):
+        verdict = rules.decision_reasons_and_appeal(
+            row["outcome"] == Decision.Outcome.GRANTED,
+            row["reasons"],
+            row["decided_on"],
+            row["letter_sent_on"],
+            scope.today,
+        )
+        outcomes.append(
+            Outcome(
+                verdict.result,
+                verdict.evidence,
+                row["application__person_id"],
+                _decision_units(row),
+            )
+        )
+    return outcomes
+
+
+def _decision_started(scope: Scope) -> list[Outcome]:
+    outcomes = []
+    for row in _decisions(scope).values(
+        "application__person_id",
+        "application__unit_id",
+        "provider_id",
+        "outcome",
+        "period_from",
+        "started_on",
+    ):
+        verdict = rules.decision_started(
+            row["outcome"] == Decision.Outcome.GRANTED,
+            row["period_from"],
+            row["started_on"],
+            scope.today,
+        )
+        outcomes.append(
+            Outcome(
+                verdict.result,
+                verdict.evidence,
+                row["application__person_id"],
+                _decision_units(row),
+            )
+        )
+    return outcomes
+
+
+def _service_on_decision(scope: Scope) -> list[Outcome]:
+    rows = Service.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=scope.start),
+        person__municipality_id=scope.municipality_id,
+        valid_from__lte=scope.end,
+    ).values_list("person_id", "unit_id", "basis", "valid_from", "valid_to")
+    outcomes = []
+    for person_id, unit_id, basis, valid_from, valid_to in rows:
+        verdict = rules.service_on_decision(basis, valid_from, valid_to)
+        outcomes.append(Outcome(verdict.result, verdict.evidence, person_id, frozenset({unit_id})))
+    return outcomes
+
+
+_SOCIAL = "application__social_facts__"
+_NAV_FIELDS = (
+    "guidance_informed",
+    "guidance_wish",
+    "guidance_given",
+    "guidance_decided_on",
+    "activity_condition",
+    "weighty_reasons",
+    "kvp_criteria",
+    "kvp_assessed_on",
+    "covers_child_17",
+    "child_heard_on",
+    "best_interests",
+)
+
+
+def _nav_facts(row: dict) -> intake_rules.NavFacts:
+    """The same NavFacts intake.services.nav_facts builds, from one values() row."""
+    social = {name: row[_SOCIAL + name] for name in _NAV_FIELDS}
+    return intake_rules.NavFacts(
+        age=identity.age_on(row["application__person__birth_date"], row["decided_on"]),
+        granted=row["outcome"] == Decision.Outcome.GRANTED,
+        decided_on=row["decided_on"],
+        guidance_informed=bool(social["guidance_informed"]),
+        guidance_wish=social["guidance_wish"] or "",
+        guidance_given=bool(social["guidance_given"]),
+        guidance_decided_on=social["guidance_decided_on"],
+        activity_condition=bool((social["activity_condition"] or "").strip()),
+        weighty_reasons=bool((social["weighty_reasons"] or "").strip()),
+        kvp_criteria=social["kvp_criteria"] or "",
+        kvp_assessed_on=social["kvp_assessed_on"],
+        covers_child_17=bool(social["covers_child_17"]),
+        child_heard_on=social["child_heard_on"],
+        best_interests=bool((social["best_interests"] or "").strip()),
+    )
+
+
+def _nav(judge) -> Callable[[Scope], list[Outcome]]:
+    def evaluate(scope: Scope) -> list[Outcome]:
+        rows = (
+            _decisions(scope)
+            .filter(application__unit__kind=Unit.Kind.NAV)
+            .values(
+                "application__person_id",
+                "application__person__birth_date",
+                "application__unit_id",
+                "application__kind",
+                "provider_id",
+                "outcome",
+                "decided_on",
+                *(_SOCIAL + name for name in _NAV_FIELDS),
+            )
+        )
+        outcomes = []
+        for row in rows:
+            verdict = judge(_nav_facts(row), row["application__kind"])
+            outcomes.append(
+                Outcome(
+                    verdict.result,
+                    verdict.evidence,
+                    row["application__person_id"],
+                    _decision_units(row),
+                )
+            )
+        return outcomes
+
+    return evaluate
+
+
+def _routines(scope: Scope) -> list[Outcome]:
+    from helhet.cooperation import services as cooperation
+
+    names = scope.party_names
+    shared = cooperation.shared_unit_pairs(scope.municipality_id, scope.as_of)
+    covered = cooperation.covered_unit_pairs(scope.municipality_id)
+    unit_ids = sorted(pk for kind, pk in names if kind == "u")
+    outcomes = []
+    for i, a in enumerate(unit_ids):
+        for b in unit_ids[i + 1 :]:
+            verdict = rules.routine_between(shared.get((a, b), 0), (a, b) in covered)
+            outcomes.append(
+                Outcome(
+                    verdict.result,
+                    verdict.evidence,
+                    unit_ids=frozenset({a, b}),
+                    subject=f"{names[('u', a)]} – {names[('u', b)]}",
+                )
+            )
+    return outcomes
+
+
+def _directory(scope: Scope) -> list[Outcome]:
+    from helhet.cooperation.models import DirectoryEntry
+
+    verified = dict(
+        DirectoryEntry.objects.filter(
+            municipality_id=scope.municipality_id, unit__isnull=False
+        ).values_list("unit_id", "last_verified")
+    )
+    outcomes = []
+    for pk, name in Unit.objects.filter(municipality_id=scope.municipality_id).values_list(
+        "pk", "name"
+    ):
+        verdict = rules.directory_verified(verified.get(pk), scope.today)
+        outcomes.append(
+            Outcome(verdict.result, verdict.evidence, unit_ids=frozenset({pk}), subject=name)
+        )
+    return outcomes
+
+
+def _group_meetings(scope: Scope) -> list[Outcome]:
+    from helhet.cooperation.models import GroupMember, Meeting, ResponsibilityGroup
+
+    groups = ResponsibilityGroup.objects.filter(person__municipality_id=scope.municipality_id)
+    held, without_minutes = defaultdict(list), defaultdict(int)
+    for group_id, starts_at, minutes in Meeting.objects.filter(
+        group__in=groups, status=Meeting.Status.HELD
+    ).values_list("group_id", "starts_at", "minutes"):
+        day = starts_at.date()
+        if scope.start <= day <= scope.end:
+            held[group_id].append(day)
+            without_minutes[group_id] += not minutes.strip()
+    member_units = defaultdict(set)
+    for group_id, unit_id in GroupMember.objects.filter(
+        group__in=groups, unit__isnull=False
+    ).values_list("group_id", "unit_id"):
+        member_units[group_id].add(unit_id)
+    outcomes = []
+    for pk, person_id, created_on, weeks in groups.values_list(
+        "pk", "person_id", "created_on", "frequency_weeks"
+    ):
+        verdict = rules.group_meetings(
+            held[pk], without_minutes[pk], max(created_on, scope.start), scope.as_of, weeks
+        )
+        units = frozenset(member_units[pk]) | scope.person_units(person_id)
+        outcomes.append(Outcome(verdict.result, verdict.evidence, person_id, units))
+    return outcomes
+
+
+def _deviations(scope: Scope) -> list[Outcome]:
+    from helhet.quality.models import Deviation
+
+    rows = Deviation.objects.filter(
+        municipality_id=scope.municipality_id,
+        reported_on__gte=scope.start,
+        reported_on__lte=scope.end,
+    ).values_list("pk", "unit_id", "deadline", "closed_on")
+    outcomes = []
+    for pk, unit_id, deadline, closed_on in rows:
+        verdict = rules.deviation_in_time(deadline, closed_on, scope.today)
+        outcomes.append(
+            Outcome(
+                verdict.result,
+                verdict.evidence,
+                unit_ids=frozenset({unit_id}),
+                subject=str(_("Avvik %(n)s") % {"n": pk}),
+            )
+        )
+    return outcomes
+
+
+def _mapping_tables_exist() -> bool:
+    from helhet.mapping.models import Mapping
+
+    return Mapping._meta.db_table in connection.introspection.table_names()
+
+
+def _mapping(scope: Scope) -> list[Outcome]:
+    with_plan = {row["person_id"] for row in scope.plans if row["status"] == "aktiv"}
+    population = sorted(with_plan | set(scope.service_spans))
+    if not _mapping_tables_exist():
+        verdict = rules.no_data(str(_("kartleggingsmodulen har ingen registreringer ennå")))
+        return [_person(scope, person_id, verdict) for person_id in population]
+    from helhet.mapping.models import Mapping
+
+    last = {}
+    for person_id, mapped_on in (
+        Mapping.objects.filter(person__municipality_id=scope.municipality_id)
+        .order_by("mapped_on")
+        .values_list("person_id", "mapped_on")
+    ):
+        last[person_id] = mapped_on
+    return [
+        _person(
+            scope,
+            person_id,
+            rules.mapping_done(person_id in with_plan, last.get(person_id), scope.today),
+        )
+        for person_id in population
+    ]
+
+
+def _person(scope: Scope, person_id: int, verdict: rules.Verdict) -> Outcome:
+    return Outcome(verdict.result, verdict.evidence, person_id, scope.person_units(person_id))
+
+
+# --- the catalogue -----------------------------------------------------------------
+
+EIDSKOG, NES, SELBU = "Eidskog 2015", "Nes 2018", "Selbu 2021"
+ROP, INNLANDET = (
+    "ROP-tilsynet (Statsforvalteren i Trøndelag) 2019",
+    "Statsforvalteren i Innlandet 2022",
+)
+
+CRITERIA: list[Criterion] = [
+    Criterion(
+        "ip_offered",
+        _("IP tilbudt personer med langvarige og koordinerte behov"),
+        "ip_right",
+        EIDSKOG,
+        _ip_offered,
+    ),
+    Criterion(
+        "coordinator_offered",
+        _("Koordinator tilbudt (også når IP er avslått)"),
+        "coordinator",
+        NES,
+        _coordinator_offered,
+    ),
+    Criterion(
+        "ip_content_complete",
+        _("Aktive planer inneholder § 19 a–i"),
+        "ip_content",
+        EIDSKOG,
+        _plan_complete,
+    ),
+    Criterion(
+        "ip_revision_kept",
+        _("Revisjonsdatoen for planen er ikke passert"),
+        "ip_content",
+        EIDSKOG,
+        _revision,
+    ),
+    Criterion(
+        "ip_consent_participants",
+        _("Samtykket dekker hver deltaker i planen"),
+        "confidentiality",
+        SELBU,
+        _participants_consented,
+    ),
+    Criterion(
+        "coordinator_named_14_days",
+        _("Koordinator oppnevnt innen 14 dager"),
+        "coordinator_naming",
+        NES,
+        _coordinator_named,
+    ),
+    Criterion(
+        "coordinator_trained",
+        _("Koordinatorer har fått opplæring"),
+        "coordinator_training",
+        NES,
+        _coordinator_trained,
+    ),
+    Criterion(
+        "preliminary_answer",
+        _("Foreløpig svar når saken tar mer enn en måned"),
+        "preliminary_answer",
+        NES,
+        _preliminary,
+    ),
+    Criterion(
+        "decision_reasons_appeal",
+        _("Vedtak er begrunnet og har klageopplysninger"),
+        "decision_reasons",
+        NES,
+        _decision_reasons,
+    ),
+    Criterion(
+        "decision_started",
+        _("Innvilget vedtak er satt i gang av utførende enhet"),
+        "decision_started",
+        NES,
+        _decision_started,
+    ),
+    Criterion(
+        "service_on_decision",
+        _("Tjenester som varer mer enn to uker bygger på vedtak"),
+        "decision_required",
+        EIDSKOG,
+        _service_on_decision,
+    ),
+    Criterion(
+        "nav_guidance_informed",
+        _("NAV: informert om opplysning, råd og veiledning (§ 17)"),
+        "nav_guidance",
+        INNLANDET,
+        _nav(lambda facts, kind: rules.nav_rule(intake_rules.guidance_recorded, kind, facts)),
+    ),
+    Criterion(
+        "nav_activity_condition",
+        _("NAV: aktivitetsvilkår for mottakere under 30 år (§ 20 a)"),
+        "nav_activity_condition",
+        INNLANDET,
+        _nav(
+            lambda facts, kind: rules.nav_rule(
+                intake_rules.activity_condition_under_30, kind, facts
+            )
+        ),
+    ),
+    Criterion(
+        "nav_kvp_assessed",
+        _("NAV: vurdert for kvalifiseringsprogrammet før vilkår (§ 29)"),
+        "nav_kvp",
+        INNLANDET,
+        _nav(lambda facts, kind: rules.nav_rule(intake_rules.kvp_assessed_first, kind, facts)),
+    ),
+    Criterion(
+        "nav_child_heard",
+        _("NAV: 17-åringer er hørt og barnets beste vurdert"),
+        "nav_child_heard",
+        INNLANDET,
+        _nav(lambda facts, kind: rules.nav_child(facts, kind)),
+    ),
+    Criterion(
+        "cooperation_routine",
+        _("Samarbeidsrutine mellom enheter som har felles personer"),
+        "cooperation_routine",
+        SELBU,
+        _routines,
+    ),
+    Criterion(
+        "directory_verified",
+        _("Tjenesteoversikten er bekreftet siste 12 måneder"),
+        "service_directory",
+        SELBU,
+        _directory,
+    ),
+    Criterion(
+        "group_meetings_minutes",
+        _("Ansvarsgruppen møtes som avtalt, med referat"),
+        "responsibility_group",
+        NES,
+        _group_meetings,
+    ),
+    Criterion(
+        "deviations_in_time",
+        _("Avvik er behandlet innen fristen"),
+        "internal_control",
+        ROP,
+        _deviations,
+    ),
+    Criterion(
+        "needs_mapping",
+        _("Behovene er kartlagt siste 12 måneder (personer med aktiv IP)"),
+        "needs_mapping",
+        SELBU,
+        _mapping,
+    ),
+]
+
+BY_ID = {c.id: c for c in CRITERIA}

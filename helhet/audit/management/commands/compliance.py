@@ -1,0 +1,74 @@
+"""helhet compliance --format json|csv [--unit CODE] [--from DATE --to DATE]"""
+
+import csv
+import json
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhet.audit import services
+from helhet.audit.management.commands._common import municipality, refuse
+
+FIELDS = ["id", "title", "legal_basis", "met", "not_met", "not_applicable", "rate"]
+
+
+class Command(BaseCommand):
+    help = _("Etterlevelse per kriterium som JSON eller CSV, eller lagre dagens øyeblikksbilde.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["json", "csv"], default="json")
+        parser.add_argument("--unit", help=_("enhetskode"))
+        parser.add_argument("--from", dest="start", help="dd.mm.åååå / åååå-mm-dd")
+        parser.add_argument("--to", dest="end", help="dd.mm.åååå / åååå-mm-dd")
+        parser.add_argument("--municipality", help=_("kommunenummer"))
+        parser.add_argument(
+            "--snapshot",
+            action="store_true",
+            help=_("lagre dagens tall for alle kommuner (kjøres daglig, f.eks. fra cron)"),
+        )
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        if options["snapshot"]:
+            self._snapshot(options, today)
+            return
+        muni = municipality(options["municipality"])
+        try:
+            start, end = services.period(
+                services.parse_date(options["start"]), services.parse_date(options["end"]), today
+            )
+            unit = services.unit_by_code(muni, options["unit"]) if options["unit"] else None
+        except services.BadInput as error:
+            raise refuse(str(error)) from error
+        reports = services.build(muni.pk, start, end, unit_ids={unit.pk} if unit else None)
+        rows = [r.as_dict() for r in reports]
+        if options["format"] == "csv":
+            writer = csv.DictWriter(self.stdout, fieldnames=FIELDS, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+            return
+        document = {
+            "municipality": muni.number,
+            "unit": unit.code if unit else None,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "generated": timezone.now().isoformat(),
+            "criteria": rows,
+        }
+        self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
+
+    def _snapshot(self, options, today):
+        from helhet.organisation.models import Municipality
+
+        munis = (
+            [municipality(options["municipality"])]
+            if options["municipality"]
+            else list(Municipality.objects.all())
+        )
+        for muni in munis:
+            n = services.take_snapshot(muni.pk, today)
+            self.stdout.write(
+                _("%(m)s: %(n)s tall lagret for %(d)s")
+                % {"m": muni.name, "n": n, "d": today.strftime("%d.%m.%Y")}
+            )

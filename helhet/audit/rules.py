@@ -1,0 +1,375 @@
+"""The audit criteria's rules: pure functions from plain facts to a result.
+
+Each function answers one requirement of DOMAIN.md §4.1–4.8 for one person,
+case, unit or unit pair: *met*, *not met* or *not applicable*, with the
+evidence in Norwegian. Where an app already owns the rule (plans.rules,
+intake.rules, cooperation.rules), the function here only asks it, so the audit
+and the app that enforces the rule can never disagree.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from helhet.cooperation import rules as cooperation_rules
+from helhet.intake import rules as intake_rules
+from helhet.intake.rules import Result
+from helhet.plans import rules as plan_rules
+
+# A need is "long-term" when a service has lasted this long (hol § 7-1: "langvarige").
+LONG_TERM_DAYS = 90
+# "Coordinated": services from at least this many units at once.
+COORDINATED_UNITS = 2
+# A decision letter may take a few days to send; a start a few days to confirm.
+LETTER_GRACE_DAYS = intake_rules.WARNING_DAYS
+START_GRACE_DAYS = intake_rules.WARNING_DAYS
+# A mapping older than a year no longer describes the person's needs.
+MAPPING_VALID_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Verdict:
+    result: Result
+    evidence: str
+
+
+def met(evidence: str) -> Verdict:
+    return Verdict(Result.MET, evidence)
+
+
+def not_met(evidence: str) -> Verdict:
+    return Verdict(Result.NOT_MET, evidence)
+
+
+def not_applicable(evidence: str) -> Verdict:
+    return Verdict(Result.NOT_APPLICABLE, evidence)
+
+
+def no_data(what: str) -> Verdict:
+    """A criterion whose data no module holds yet: never a guessed result."""
+    return not_applicable(_("Ingen data: %(what)s") % {"what": what})
+
+
+def _date(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else "–"
+
+
+# --- who needs an individual plan and a coordinator ---------------------------
+
+
+@dataclass(frozen=True)
+class ServiceSpan:
+    unit_id: int
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+def _active(span: ServiceSpan, day: dt.date) -> bool:
+    return span.valid_from <= day and (span.valid_to is None or span.valid_to >= day)
+
+
+def coordinated_units(spans: Iterable[ServiceSpan], day: dt.date) -> set[int]:
+    """Units serving the person on ``day``, if the need is long-term and
+    coordinated (hol § 7-1): two or more units at once, one of them for at
+    least three months. Empty when the person has no such need."""
+    active = [s for s in spans if _active(s, day)]
+    units = {s.unit_id for s in active}
+    long_term = any((day - s.valid_from).days >= LONG_TERM_DAYS for s in active)
+    return units if len(units) >= COORDINATED_UNITS and long_term else set()
+
+
+def ip_offered(need_units: int, offered_on: dt.date | None) -> Verdict:
+    """hol § 7-1, pbrl § 2-5: a person with long-term, coordinated needs is offered an IP."""
+    if not need_units:
+        return not_applicable(_("Ikke langvarige, koordinerte tjenester fra flere enheter."))
+    if offered_on is not None:
+        return met(_("IP tilbudt %(d)s.") % {"d": _date(offered_on)})
+    return not_met(
+        _("Tjenester fra %(n)s enheter over tid, men ingen IP er tilbudt.") % {"n": need_units}
+    )
+
+
+def coordinator_offered(
+    need_units: int, plan_status: str | None, offered_on: dt.date | None
+) -> Verdict:
+    """hol § 7-2: a coordinator is offered to everyone with the need, also
+    those who decline an IP (a coordinator without IP is a valid state)."""
+    if not need_units and plan_status is None:
+        return not_applicable(_("Ikke langvarige, koordinerte tjenester og ingen IP."))
+    if offered_on is not None:
+        return met(_("Koordinator tilbudt %(d)s.") % {"d": _date(offered_on)})
+    if plan_status == "avslatt":
+        return not_met(_("Personen takket nei til IP, men er ikke tilbudt koordinator."))
+    return not_met(_("Ingen koordinator er tilbudt."))
+
+
+# --- the individual plan (forskrift § 19) --------------------------------------
+
+
+def plan_complete(status: str, facts: plan_rules.PlanFacts | None) -> Verdict:
+    """forskrift § 19 a–i for active plans, decided by plans.rules.missing_items."""
+    if status != "aktiv" or facts is None:
+        return not_applicable(_("Planen er ikke aktiv."))
+    missing = plan_rules.missing_items(facts)
+    if not missing:
+        return met(_("Alle punktene § 19 a–i er fylt ut."))
+    return not_met(
+        _("Mangler § 19 %(letters)s: %(labels)s.")
+        % {
+            "letters": ", ".join(letter for letter, _label in missing),
+            "labels": "; ".join(label for _letter, label in missing),
+        }
+    )
+
+
+def revision_not_passed(status: str, revision_due: dt.date | None, today: dt.date) -> Verdict:
+    """forskrift § 19 g: the plan says when it is revised, and that date is kept."""
+    if status != "aktiv":
+        return not_applicable(_("Planen er ikke aktiv."))
+    if revision_due is None:
+        return not_met(_("Planen har ingen revisjonsdato."))
+    if plan_rules.revision_overdue(revision_due, today):
+        return not_met(_("Revisjonsdatoen %(d)s er passert.") % {"d": _date(revision_due)})
+    return met(_("Neste revisjon %(d)s.") % {"d": _date(revision_due)})
+
+
+def participants_consented(
+    status: str, facts: plan_rules.PlanFacts | None, names: dict[tuple[str, int], str]
+) -> Verdict:
+    """forskrift § 19 h: a valid consent covers every participating unit and
+    partner (plans.rules.consent_covers decides); relatives need none."""
+    if status != "aktiv" or facts is None:
+        return not_applicable(_("Planen er ikke aktiv."))
+    parties = [p for p in facts.participants if p.unit_id or p.partner_id]
+    if not parties:
+        return not_applicable(_("Ingen enheter eller eksterne parter deltar i planen."))
+    uncovered = [
+        names.get(("u", p.unit_id)) if p.unit_id else names.get(("p", p.partner_id))
+        for p in parties
+        if plan_rules.consent_covers(
+            p.unit_id, p.partner_id, facts.consented_units, facts.consented_partners
+        )
+        is False
+    ]
+    if uncovered:
+        return not_met(
+            _("Samtykket dekker ikke: %(parties)s.")
+            % {"parties": ", ".join(sorted({n or "?" for n in uncovered}))}
+        )
+    return met(_("Samtykket dekker alle %(n)s deltakende parter.") % {"n": len(parties)})
+
+
+# --- coordinators ----------------------------------------------------------------
+
+
+def coordinator_named_in_time(
+    assigned_on: dt.date | None, named_on: dt.date | None, today: dt.date
+) -> Verdict:
+    """hol §§ 7-2, 7-3 and the Nes routine: named within 14 days of assignment."""
+    state = intake_rules.naming_state(assigned_on, named_on, today)
+    deadline = intake_rules.naming_deadline(assigned_on) if assigned_on else None
+    if state == intake_rules.State.DONE:
+        return met(_("Oppnevnt %(d)s, innen fristen.") % {"d": _date(named_on)})
+    if state == intake_rules.State.LATE:
+        return not_met(
+            _("Oppnevnt %(d)s, etter fristen %(f)s.") % {"d": _date(named_on), "f": _date(deadline)}
+        )
+    if state == intake_rules.State.ESCALATED:
+        return not_met(_("Ikke oppnevnt; fristen %(f)s er ute.") % {"f": _date(deadline)})
+    if state == intake_rules.State.DUE:
+        return not_applicable(_("Fristen %(f)s er ikke ute ennå.") % {"f": _date(deadline)})
+    return not_applicable(_("Ansvaret er ikke tildelt en enhet ennå."))
+
+
+def coordinator_trained(coordinates: int, trained_on: dt.date | None) -> Verdict:
+    """forskrift § 6: KE trains the coordinators."""
+    if not coordinates:
+        return not_applicable(_("Er ikke koordinator nå."))
+    if trained_on is None:
+        return not_met(
+            _("Koordinator for %(n)s personer uten registrert opplæring.") % {"n": coordinates}
+        )
+    return met(_("Opplæring %(d)s.") % {"d": _date(trained_on)})
+
+
+# --- intake and decisions -------------------------------------------------------
+
+
+def preliminary_answer(
+    received_on: dt.date, decided_on: dt.date | None, sent_on: dt.date | None, today: dt.date
+) -> Verdict:
+    """fvl § 11a: not answered within one month → a preliminary answer."""
+    state = intake_rules.preliminary_answer_state(received_on, today, decided_on, sent_on)
+    deadline = _date(intake_rules.preliminary_answer_deadline(received_on))
+    if state == intake_rules.State.DONE:
+        return met(_("Foreløpig svar sendt %(d)s.") % {"d": _date(sent_on)})
+    if state == intake_rules.State.NOT_APPLICABLE:
+        return not_applicable(_("Avgjort innen en måned."))
+    if state in (intake_rules.State.PENDING, intake_rules.State.DUE):
+        return not_applicable(_("Fristen %(f)s er ikke ute ennå.") % {"f": deadline})
+    if sent_on is not None:
+        return not_met(
+            _("Foreløpig svar sendt %(d)s, etter fristen %(f)s.")
+            % {"d": _date(sent_on), "f": deadline}
+        )
+    return not_met(_("Ikke avgjort innen %(f)s og ikke sendt foreløpig svar.") % {"f": deadline})
+
+
+def decision_reasons_and_appeal(
+    granted: bool,
+    reasons: str,
+    decided_on: dt.date,
+    letter_sent_on: dt.date | None,
+    today: dt.date,
+) -> Verdict:
+    """fvl §§ 24–25: reasons (may be left out only for a grant in full);
+    fvl § 27: the decision letter, which carries the appeal information."""
+    if not granted and not reasons.strip():
+        return not_met(_("Avslaget er ikke begrunnet."))
+    if letter_sent_on is None:
+        if (today - decided_on).days <= LETTER_GRACE_DAYS:
+            return not_applicable(_("Vedtaksbrevet er ikke sendt ennå (under en uke)."))
+        return not_met(_("Vedtaksbrev med klageopplysninger er ikke sendt."))
+    return met(
+        _("Vedtaksbrev med begrunnelse og klageopplysninger sendt %(d)s.")
+        % {"d": _date(letter_sent_on)}
+    )
+
+
+def decision_started(
+    granted: bool, period_from: dt.date | None, started_on: dt.date | None, today: dt.date
+) -> Verdict:
+    """A granted decision is followed by the providing unit confirming the start."""
+    if not granted:
+        return not_applicable(_("Avslag."))
+    if started_on is not None:
+        return met(_("Tjenesten startet %(d)s.") % {"d": _date(started_on)})
+    if period_from is None or (today - period_from).days <= START_GRACE_DAYS:
+        return not_applicable(_("Tjenesten skal ikke ha startet ennå."))
+    return not_met(
+        _("Innvilget fra %(d)s, men utførende enhet har ikke bekreftet oppstart.")
+        % {"d": _date(period_from)}
+    )
+
+
+def service_on_decision(basis: str, valid_from: dt.date, valid_to: dt.date | None) -> Verdict:
+    """hol § 3-2: asks intake.rules.service_decision_check."""
+    check = intake_rules.service_decision_check(basis, valid_from, valid_to)
+    if check.result == Result.NOT_APPLICABLE:
+        return not_applicable(_("Tjenesten varer ikke mer enn to uker."))
+    if check.result == Result.MET:
+        return met(_("Tjenesten bygger på enkeltvedtak."))
+    return not_met(check.message)
+
+
+# --- NAV (sosialtjenesteloven) ---------------------------------------------------
+
+FINANCIAL = "okonomisk"
+
+
+def nav_rule(
+    rule: Callable[[intake_rules.NavFacts], intake_rules.Check],
+    kind: str,
+    facts: intake_rules.NavFacts,
+) -> Verdict:
+    """One of intake.rules.NAV_RULES, for decisions on financial assistance."""
+    if kind != FINANCIAL:
+        return not_applicable(_("Søknaden gjelder ikke økonomisk stønad."))
+    check = rule(facts)
+    if check.result == Result.NOT_APPLICABLE:
+        return not_applicable(_("Regelen gjelder ikke denne saken."))
+    if check.result == Result.MET:
+        return met(_("Dokumentert i saken."))
+    return not_met(check.message)
+
+
+def nav_child(facts: intake_rules.NavFacts, kind: str) -> Verdict:
+    """A 17-year-old is heard and the child's best interests are weighed."""
+    heard = nav_rule(intake_rules.child_heard, kind, facts)
+    if heard.result != Result.MET:
+        return heard
+    return nav_rule(intake_rules.child_best_interests, kind, facts)
+
+
+# --- cooperation -----------------------------------------------------------------
+
+
+def routine_between(shared_persons: int, covered: bool) -> Verdict:
+    """hol § 6-1, kvalitetsforskriften: units that share persons have a written routine."""
+    if not shared_persons:
+        return not_applicable(_("Enhetene har ingen felles personer nå."))
+    if covered:
+        return met(_("Samarbeidsrutine finnes (%(n)s felles personer).") % {"n": shared_persons})
+    return not_met(_("%(n)s felles personer, ingen samarbeidsrutine.") % {"n": shared_persons})
+
+
+def directory_verified(last_verified: dt.date | None, today: dt.date) -> Verdict:
+    """Selbu: contact information visible and current — verified within 12 months."""
+    if last_verified is None:
+        return not_applicable(_("Ingen oppføring i tjenesteoversikten."))
+    if cooperation_rules.is_stale(last_verified, today):
+        return not_met(
+            _("Sist bekreftet %(d)s, mer enn 12 måneder siden.") % {"d": _date(last_verified)}
+        )
+    return met(_("Sist bekreftet %(d)s.") % {"d": _date(last_verified)})
+
+
+def group_meetings(
+    held: list[dt.date],
+    without_minutes: int,
+    since: dt.date,
+    until: dt.date,
+    frequency_weeks: int,
+) -> Verdict:
+    """The responsibility group meets as agreed and every meeting has minutes
+    (cooperation.rules.missed_meetings decides what was missed)."""
+    if since > until:
+        return not_applicable(_("Gruppen fantes ikke i perioden."))
+    missed = cooperation_rules.missed_meetings(held, since, until, frequency_weeks)
+    if not held and not missed:
+        return not_applicable(_("Ingen møter var forfalt i perioden."))
+    problems = []
+    if missed:
+        problems.append(_("%(n)s avtalte møter ble ikke holdt") % {"n": missed})
+    if without_minutes:
+        problems.append(_("%(n)s møter mangler referat") % {"n": without_minutes})
+    if problems:
+        return not_met("; ".join(problems) + ".")
+    return met(_("%(n)s møter holdt, alle med referat.") % {"n": len(held)})
+
+
+# --- internal control and mapping ---------------------------------------------------
+
+
+def deviation_in_time(deadline: dt.date, closed_on: dt.date | None, today: dt.date) -> Verdict:
+    """Internal control: a deviation is handled and closed by its deadline."""
+    if closed_on is not None:
+        if closed_on <= deadline:
+            return met(_("Lukket %(d)s, innen fristen.") % {"d": _date(closed_on)})
+        return not_met(
+            _("Lukket %(d)s, etter fristen %(f)s.") % {"d": _date(closed_on), "f": _date(deadline)}
+        )
+    if today > deadline:
+        return not_met(_("Åpen, fristen %(f)s er ute.") % {"f": _date(deadline)})
+    return not_applicable(_("Åpen, fristen %(f)s er ikke ute ennå.") % {"f": _date(deadline)})
+
+
+def mapping_done(has_active_plan: bool, last_mapped_on: dt.date | None, today: dt.date) -> Verdict:
+    """Needs are mapped (§ 19 a: needs; Selbu 2.5) and the mapping is at most a year old."""
+    if not has_active_plan:
+        return not_applicable(_("Har ingen aktiv plan."))
+    if last_mapped_on is None:
+        return not_met(_("Ingen kartlegging registrert."))
+    if (today - last_mapped_on).days > MAPPING_VALID_DAYS:
+        return not_met(
+            _("Siste kartlegging %(d)s er mer enn ett år gammel.") % {"d": _date(last_mapped_on)}
+        )
+    return met(_("Kartlagt %(d)s.") % {"d": _date(last_mapped_on)})
+
+
+def rate(met_count: int, not_met_count: int) -> float | None:
+    """Share met of those where the criterion applies; None when none apply."""
+    applicable = met_count + not_met_count
+    return round(met_count / applicable, 3) if applicable else None

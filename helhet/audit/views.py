@@ -1,0 +1,191 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhet.audit import pdf, sampling, services
+from helhet.audit.criteria import BY_ID
+from helhet.audit.forms import ReportFilterForm, ReviewForm, SampleForm
+from helhet.audit.models import AuditSample, ChecklistAnswer, SampleItem
+
+
+def _staff(request, allowed) -> object:
+    staff = getattr(request.user, "staff", None)
+    if staff is None or not allowed(request.user):
+        raise PermissionDenied(_("Siden er for ledere, kvalitetsansvarlige og revisorer."))
+    return staff
+
+
+def _report_input(request, staff):
+    """The filter form and the period/unit it gives (defaults on bad input, with errors shown)."""
+    form = ReportFilterForm(request.GET or None, municipality=staff.municipality)
+    today = timezone.localdate()
+    unit, start, end = None, None, None
+    if form.is_bound and form.is_valid():
+        unit = form.cleaned_data["unit"]
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    start, end = services.period(start, end, today)
+    return form, unit, start, end
+
+
+def _build(staff, unit, start, end, criteria=None):
+    return services.build(
+        staff.municipality_id,
+        start,
+        end,
+        unit_ids={unit.pk} if unit else None,
+        criteria=criteria,
+    )
+
+
+@login_required
+def compliance(request):
+    staff = _staff(request, services.may_see_report)
+    form, unit, start, end = _report_input(request, staff)
+    reports = _build(staff, unit, start, end)
+    return render(
+        request,
+        "audit/compliance.html",
+        {
+            "form": form,
+            "reports": reports,
+            "unit": unit,
+            "start": start,
+            "end": end,
+            "table": services.unit_table(reports, staff.municipality_id),
+            "trend": services.trend(staff.municipality_id, unit.pk if unit else None),
+            "query": request.GET.urlencode(),
+            "may_sample": services.may_sample(request.user),
+        },
+    )
+
+
+@login_required
+def compliance_pdf(request):
+    staff = _staff(request, services.may_see_report)
+    _form, unit, start, end = _report_input(request, staff)
+    reports = _build(staff, unit, start, end)
+    context = {
+        "reports": reports,
+        "unit": unit,
+        "start": start,
+        "end": end,
+        "municipality": staff.municipality,
+        "table": services.unit_table(reports, staff.municipality_id),
+        "generated": timezone.localtime(),
+    }
+    content = pdf.render("audit/compliance_pdf.html", context)
+    return pdf.response(content, f"etterlevelse-{timezone.localdate().isoformat()}")
+
+
+@login_required
+def criterion(request, criterion):
+    staff = _staff(request, services.may_see_report)
+    found = BY_ID.get(criterion)
+    if found is None:
+        raise Http404(_("Ukjent kriterium."))
+    form, unit, start, end = _report_input(request, staff)
+    report = _build(staff, unit, start, end, criteria=[found])[0]
+    visible, hidden = services.failing_cases(report, request.user)
+    return render(
+        request,
+        "audit/criterion.html",
+        {
+            "form": form,
+            "report": report,
+            "unit": unit,
+            "start": start,
+            "end": end,
+            "table": services.unit_table([report], staff.municipality_id),
+            "visible": visible,
+            "hidden": hidden,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+# --- samples --------------------------------------------------------------------
+
+
+def _sample(request, sample_id) -> AuditSample:
+    staff = _staff(request, services.may_sample)
+    return get_object_or_404(AuditSample, pk=sample_id, municipality_id=staff.municipality_id)
+
+
+@login_required
+def samples(request):
+    staff = _staff(request, services.may_sample)
+    form = SampleForm(request.POST or None, municipality=staff.municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sample = sampling.create_sample(staff.municipality, form.parameters(), request.user)
+        except sampling.SampleRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Utvalget er trukket: %(n)s personer.") % {"n": sample.items.count()}
+            )
+            return redirect("audit:sample", sample_id=sample.pk)
+    existing = (
+        AuditSample.objects.filter(municipality_id=staff.municipality_id)
+        .select_related("created_by")
+        .prefetch_related("units")
+    )
+    return render(request, "audit/samples.html", {"form": form, "samples": existing})
+
+
+@login_required
+def sample(request, sample_id):
+    found = _sample(request, sample_id)
+    return render(request, "audit/sample.html", sampling.report(found))
+
+
+@login_required
+def sample_pdf(request, sample_id):
+    found = _sample(request, sample_id)
+    context = {**sampling.report(found), "generated": timezone.localtime()}
+    content = pdf.render("audit/sample_pdf.html", context)
+    return pdf.response(content, f"revisjonsrapport-utvalg-{found.pk}")
+
+
+@login_required
+def sample_item(request, sample_id, reference):
+    """One sampled person's checklist: the auditor confirms or overrides each answer."""
+    found = _sample(request, sample_id)
+    item = get_object_or_404(SampleItem, sample=found, reference=reference)
+    answers = list(ChecklistAnswer.objects.filter(item=item).order_by("id"))
+    data = request.POST if request.method == "POST" else None
+    forms = [
+        ReviewForm(
+            data,
+            prefix=str(a.pk),
+            initial={"value": a.effective, "comment": a.comment},
+        )
+        for a in answers
+    ]
+    status = 200
+    if data is not None:
+        for form in forms:
+            form.is_valid()  # an invalid answer stays "" and is refused below
+        reviews = [
+            (a, f.cleaned_data.get("value", ""), f.cleaned_data.get("comment", ""))
+            for a, f in zip(answers, forms, strict=True)
+        ]
+        try:
+            sampling.record_reviews(reviews, request.user)
+        except sampling.SampleRefused as error:
+            messages.error(request, str(error))
+            status = 400
+        else:
+            messages.success(request, _("Sjekklisten for %(ref)s er lagret.") % {"ref": reference})
+            return redirect("audit:sample_item", sample_id=found.pk, reference=reference)
+    rows = [(a, sampling.LABELS[a.key], f) for a, f in zip(answers, forms, strict=True)]
+    return render(
+        request,
+        "audit/sample_item.html",
+        {"sample": found, "item": item, "rows": rows},
+        status=status,
+    )

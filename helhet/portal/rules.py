@@ -1,0 +1,93 @@
+"""Rules of the person's portal, as pure functions."""
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from helhet.access.models import Action
+from helhet.consent.models import Category
+
+# Aggregates with fewer answers than this are shown as "<5" (DOMAIN.md §4.7, §4.10).
+SMALL_CELL = 5
+SCORES = (1, 2, 3, 4, 5)
+# Meetings and plan evaluations this recent are asked about.
+FEEDBACK_WINDOW = dt.timedelta(days=90)
+TEXT_MAX = 1000
+# The gate's answer for a representative: which right an access needs. None:
+# never (records of one unit — health, NAV — are not shared through a proxy).
+ANY = ""
+
+
+def right_for(action: str, category: str) -> str | None:
+    """The right a proxy or guardian needs for ``action`` on ``category``."""
+    if category == Category.PLAN:
+        return "edit_goals" if action == Action.EDIT else "read_plan"
+    if category == Category.COOPERATION:
+        return "messages"
+    if category == "grunndata":
+        return "consents" if action == Action.EDIT else ANY
+    return None
+
+
+def is_active(valid_from: dt.date, valid_to: dt.date, revoked: bool, today: dt.date) -> bool:
+    return not revoked and valid_from <= today <= valid_to
+
+
+def period_error(valid_from: dt.date | None, valid_to: dt.date | None) -> str | None:
+    if valid_from and valid_to and valid_to < valid_from:
+        return _("«Gyldig til» kan ikke være før «gyldig fra».")
+    return None
+
+
+def on_behalf_summary(summary: str, acting_for: str | None) -> str:
+    """The plan version's summary: the person's own words, or a proxy's for them."""
+    if acting_for:
+        return _("%(summary)s (på vegne av %(name)s)") % {"summary": summary, "name": acting_for}
+    return _("%(summary)s (av personen selv)") % {"summary": summary}
+
+
+def occasion_key(kind: str, pk: int) -> str:
+    return f"{kind}-{pk}"
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def suppressed(count: int) -> bool:
+    return count < SMALL_CELL
+
+
+def aggregate(scores: list[int]) -> dict:
+    """Count, mean and distribution of answers — or only "<5" when too few
+    answers would let someone recognise who answered."""
+    count = len(scores)
+    if suppressed(count):
+        return {"count": f"<{SMALL_CELL}", "suppressed": True}
+    return {
+        "count": str(count),
+        "suppressed": False,
+        "mean": f"{sum(scores) / count:.1f}".replace(".", ","),
+        "distribution": [(s, scores.count(s)) for s in SCORES],
+    }
+
+
+def basis_label(basis: str, with_consent: bool, emergency: bool) -> str:
+    """The gate's basis in words the person understands."""
+    if emergency:
+        return _("Nødtilgang")
+    labels = {
+        "koordinator": _("Koordinatoren din"),
+        "plandeltaker": _("Deltaker i planen din"),
+        "ansvarsgruppe": _("Medlem av ansvarsgruppen din"),
+        "tjeneste_vedtak": _("Enheten gir deg tjeneste etter vedtak"),
+        "koordinerende_enhet": _("Koordinerende enhet (oversikt over planer)"),
+        "liste": _("Vist i en liste"),
+        "tilgangskontroll": _("Leders kontroll av tilganger"),
+        "representant": _("Fullmektig eller verge for deg"),
+        "sperret": _("Sperret av deg"),
+    }
+    label = labels.get(basis, _("Ingen grunnlag") if not basis else basis)
+    if with_consent:
+        return _("%(label)s, med samtykke fra deg") % {"label": label}
+    return str(label)

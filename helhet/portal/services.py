@@ -1,0 +1,460 @@
+"""The portal's reading and writing. Every write records who acted and for
+whom (``PortalAction``); plan changes go through ``plans.services.change_plan``
+so they enter the plan's version history as the person's own words."""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhet.access.models import AccessBlock, AccessLogEntry
+from helhet.consent import rules as consent_rules
+from helhet.consent import services as consent_services
+from helhet.consent.models import Consent
+from helhet.cooperation.models import Meeting
+from helhet.cooperation.services import around_person, messages_for, post_message
+from helhet.coordination.models import CoordinatorAssignment
+from helhet.people.models import Person
+from helhet.plans import rules as plan_rules
+from helhet.plans import services as plan_services
+from helhet.plans.models import Goal, IndividualPlan, Participant, PlanVersion
+from helhet.portal import rules
+from helhet.portal.access import Acting
+from helhet.portal.models import (
+    EmergencyNotice,
+    FeedbackAnswer,
+    FeedbackGiven,
+    GoalComment,
+    NoticePreference,
+    PortalAction,
+    Representation,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class PortalRefused(Exception):
+    """A change the portal does not allow; the message is for the user."""
+
+
+def record(acting: Acting, kind: str, detail: str = "", accepted: bool = True) -> PortalAction:
+    return PortalAction.objects.create(
+        person=acting.person,
+        actor=acting.user,
+        representation=acting.representation,
+        kind=kind,
+        detail=detail[:300],
+        accepted=accepted,
+    )
+
+
+def _acting_for(acting: Acting) -> str | None:
+    return acting.person.full_name if acting.on_behalf else None
+
+
+# --- my plan ----------------------------------------------------------------------
+
+
+def current_plan(person: Person) -> IndividualPlan | None:
+    """The open plan, else the most recent one."""
+    plans = person.plans.order_by("-offered_on", "-pk")
+    return plans.filter(status__in=["tilbudt", "aktiv"]).first() or plans.first()
+
+
+def next_meeting(person: Person):
+    return (
+        Meeting.objects.filter(
+            group__person=person, status=Meeting.Status.PLANNED, starts_at__gte=timezone.now()
+        )
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def plan_view(person: Person) -> dict:
+    plan = current_plan(person)
+    context = {
+        "plan": plan,
+        "next_meeting": next_meeting(person),
+        "contacts": around_person(person),
+    }
+    if plan is None:
+        context["coordinator"] = (
+            CoordinatorAssignment.objects.filter(
+                person=person, coordinator__isnull=False, ended_on__isnull=True
+            )
+            .select_related("coordinator__staff", "unit")
+            .first()
+        )
+        return context
+    page = plan_services.plan_page(plan.pk)
+    comments = defaultdict(list)
+    for comment in GoalComment.objects.filter(goal__plan=plan):
+        comments[comment.goal_id].append(comment)
+    context.update(
+        {
+            "goals": [(g, measures, comments[g.pk]) for g, measures in page["goals"]],
+            "coordinator": page["coordinator"],
+            "crisis_plan": page["crisis_plan"],
+            "participants": [p for p, _covered in page["participants"]],
+            "editable": plan_rules.is_open(plan.status),
+        }
+    )
+    return context
+
+
+def save_goal(acting: Acting, plan: IndividualPlan, goal: Goal | None, version: int, fields):
+    """Write or change a goal in the person's own words, as a new plan version."""
+    if plan.person_id != acting.person.pk:
+        raise PortalRefused(_("Fant ikke målet."))
+
+    def apply(locked: IndividualPlan) -> str:
+        if not plan_rules.is_open(locked.status):
+            raise ValidationError(_("Planen er ikke åpen og kan ikke endres."))
+        row = goal or Goal(plan=locked, position=locked.goals.count())
+        is_new = row.pk is None
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.full_clean()
+        row.save()
+        summary = _("Mål lagt til") if is_new else _("Mål endret")
+        return rules.on_behalf_summary(summary, _acting_for(acting))
+
+    with transaction.atomic():
+        changed = plan_services.change_plan(plan.pk, acting.user, version, apply)
+        record(acting, "mål", _("Mål lagret, planversjon %(v)s") % {"v": changed.version})
+    return changed
+
+
+def add_comment(acting: Acting, goal: Goal, text: str) -> GoalComment:
+    with transaction.atomic():
+        comment = GoalComment.objects.create(
+            goal=goal,
+            person=acting.person,
+            author=acting.user,
+            author_name=acting.actor_name[:200],
+            on_behalf=acting.on_behalf,
+            text=text,
+        )
+        record(acting, "kommentar", _("Kommentar til mål"))
+    return comment
+
+
+# --- consents ------------------------------------------------------------------------
+
+
+def consents_of(person: Person):
+    return (
+        person.consents.prefetch_related("scopes__unit", "scopes__partner")
+        .select_related("renews")
+        .order_by("-valid_from", "-id")
+    )
+
+
+def give_consent(acting: Acting, *, scopes, offered, purpose, valid_to, covers_plan) -> Consent:
+    """The person's own digital consent (or their proxy's/guardian's): never staff's (Selbu)."""
+    today = timezone.localdate()
+    rep = acting.representation
+    given_by = Consent.GivenBy.PERSON
+    if rep is not None:
+        given_by = (
+            Consent.GivenBy.GUARDIAN
+            if rep.kind == Representation.Kind.GUARDIAN
+            else Consent.GivenBy.PROXY
+        )
+    with transaction.atomic():
+        consent = consent_services.register(
+            acting.person,
+            acting.user,
+            scopes=scopes,
+            offered=offered,
+            purpose=purpose,
+            given_by=given_by,
+            giver_name=acting.actor_name[:200] if rep else "",
+            given_how=Consent.GivenHow.DIGITAL,
+            valid_from=today,
+            valid_to=valid_to,
+            form_version=consent_rules.CURRENT_FORM_VERSION,
+            covers_plan=covers_plan,
+        )
+        record(acting, "samtykke gitt" if consent else "samtykke avslått")
+    return consent
+
+
+def withdraw_consent(acting: Acting, consent: Consent) -> Consent:
+    if consent.person_id != acting.person.pk:
+        raise PortalRefused(_("Fant ikke samtykket."))
+    with transaction.atomic():
+        withdrawn = consent_services.withdraw(
+            consent.pk, acting.user, _("Trukket tilbake på Min side")
+        )
+        record(acting, "samtykke trukket", _("Samtykke %(pk)s") % {"pk": consent.pk})
+    return withdrawn
+
+
+# --- who has seen my data; blocking; notices ---------------------------------------
+
+
+def access_log(person: Person, limit: int = 300):
+    """Everyone else's reads and changes, newest first (pjl § 18). The person's
+    own visits are left out: they are not what the person asks about."""
+    return (
+        AccessLogEntry.objects.filter(person=person)
+        .exclude(basis="egen")
+        .select_related("user", "consent")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def block_candidates(person: Person) -> list:
+    """Staff the person can name: those who have looked at or work with their data."""
+    seen = AccessLogEntry.objects.filter(person=person).values("user_id")
+    coordinators = CoordinatorAssignment.objects.filter(person=person).values("coordinator_id")
+    participants = Participant.objects.filter(plan__person=person).values("user_id")
+    blocked = AccessBlock.objects.filter(person=person, lifted_at__isnull=True).values(
+        "staff_user_id"
+    )
+    return list(
+        get_user_model()
+        .objects.filter(
+            Q(pk__in=seen) | Q(pk__in=coordinators) | Q(pk__in=participants),
+            staff__municipality_id=person.municipality_id,
+            is_active=True,
+        )
+        .exclude(pk__in=blocked)
+        .select_related("staff")
+        .order_by("last_name", "first_name")
+    )
+
+
+def active_blocks(person: Person):
+    return AccessBlock.objects.filter(person=person, lifted_at__isnull=True).select_related(
+        "staff_user"
+    )
+
+
+def block(acting: Acting, staff_user) -> AccessBlock:
+    try:
+        with transaction.atomic():
+            found = AccessBlock.objects.create(
+                person=acting.person, staff_user=staff_user, created_by=acting.user
+            )
+            record(acting, "sperring", _("Sperret ansatt %(pk)s") % {"pk": staff_user.pk})
+    except IntegrityError as error:
+        raise PortalRefused(_("Denne ansatte er allerede sperret.")) from error
+    return found
+
+
+def lift_block(acting: Acting, found: AccessBlock) -> None:
+    if found.person_id != acting.person.pk or found.lifted_at is not None:
+        raise PortalRefused(_("Fant ikke sperringen."))
+    with transaction.atomic():
+        AccessBlock.objects.filter(pk=found.pk, lifted_at__isnull=True).update(
+            lifted_at=timezone.now(), lifted_by=acting.user
+        )
+        record(acting, "sperring opphevet", _("Sperring %(pk)s") % {"pk": found.pk})
+
+
+def set_notice(acting: Acting, email: str, emergency: bool) -> NoticePreference:
+    with transaction.atomic():
+        preference, _created = NoticePreference.objects.update_or_create(
+            person=acting.person, defaults={"email": email, "emergency": emergency}
+        )
+        record(acting, "varsling", _("Varsling ved nødtilgang: %(on)s") % {"on": emergency})
+    return preference
+
+
+NOTICE_TEXT = "Det er brukt nødtilgang til opplysningene dine"
+
+
+def notify_emergency(grant) -> None:
+    """The gate's hook: tell the person that emergency access was used, if they
+    asked. Nothing about the person or the staff member goes in the e-mail —
+    it may be read by others; the details are on Min side."""
+    preference = NoticePreference.objects.filter(person_id=grant.person_id, emergency=True).first()
+    if preference is None or not preference.email:
+        return
+    try:
+        send_mail(
+            _("Varsel fra Helhet"),
+            _("%(text)s. Logg inn på Min side for å se hvem og hvorfor.") % {"text": NOTICE_TEXT},
+            None,
+            [preference.email],
+        )
+        delivered = True
+    except OSError:
+        # A mail server that is down must not stop emergency help.
+        logger.warning("Emergency notice could not be sent (grant %s)", grant.pk)
+        delivered = False
+    EmergencyNotice.objects.create(
+        person_id=grant.person_id, emergency_access=grant, delivered=delivered
+    )
+
+
+# --- proxies and guardians ------------------------------------------------------------
+
+
+def representations_of(person: Person):
+    return person.representations.select_related("representative").order_by("-created_at")
+
+
+def give_representation(
+    acting_user, person: Person, *, representative, kind, rights: set[str], valid_from, valid_to
+) -> Representation:
+    if representative.pk == acting_user.pk and kind == Representation.Kind.PROXY:
+        raise PortalRefused(_("Du kan ikke gi fullmakt til deg selv."))
+    if (
+        getattr(representative, "person", None) is not None
+        and representative.person.pk == person.pk
+    ):
+        raise PortalRefused(_("Personen kan ikke være sin egen representant."))
+    error = rules.period_error(valid_from, valid_to)
+    if error:
+        raise PortalRefused(error)
+    return Representation.objects.create(
+        person=person,
+        representative=representative,
+        kind=kind,
+        read_plan="read_plan" in rights,
+        edit_goals="edit_goals" in rights,
+        consents="consents" in rights,
+        messages="messages" in rights,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        given_by=acting_user,
+    )
+
+
+def give_proxy(acting: Acting, **fields) -> Representation:
+    if acting.on_behalf:
+        raise PortalRefused(_("Bare personen selv kan gi fullmakt."))
+    with transaction.atomic():
+        found = give_representation(
+            acting.user, acting.person, kind=Representation.Kind.PROXY, **fields
+        )
+        record(acting, "fullmakt gitt", _("Fullmakt %(pk)s") % {"pk": found.pk})
+    return found
+
+
+def revoke(acting: Acting, representation: Representation) -> None:
+    if representation.person_id != acting.person.pk or representation.revoked_at is not None:
+        raise PortalRefused(_("Fant ikke fullmakten."))
+    if acting.on_behalf or representation.kind != Representation.Kind.PROXY:
+        raise PortalRefused(_("Bare personen selv kan trekke tilbake en fullmakt."))
+    with transaction.atomic():
+        Representation.objects.filter(pk=representation.pk).update(revoked_at=timezone.now())
+        record(acting, "fullmakt trukket", _("Fullmakt %(pk)s") % {"pk": representation.pk})
+
+
+# --- messages -------------------------------------------------------------------------
+
+
+def messages(person: Person):
+    return messages_for(person)[:100]
+
+
+def send_message(acting: Acting, body: str):
+    with transaction.atomic():
+        message = post_message(acting.person, acting.user, body)
+        record(acting, "melding", _("Melding %(pk)s") % {"pk": message.pk})
+    return message
+
+
+# --- feedback ("Gjør hjelpen ting bedre?") ------------------------------------------
+
+
+def _coordinating_unit(person: Person):
+    assignment = (
+        CoordinatorAssignment.objects.filter(person=person, unit__isnull=False)
+        .order_by("ended_on", "-assigned_on", "-pk")
+        .first()
+    )
+    return assignment.unit if assignment else None
+
+
+def pending_feedback(person: Person, now: dt.datetime | None = None) -> list[dict]:
+    """Held meetings and plan evaluations (a new revision date set) in the
+    last 90 days that the person has not answered about."""
+    now = now or timezone.now()
+    unit = _coordinating_unit(person)
+    if unit is None:
+        return []
+    since = now - rules.FEEDBACK_WINDOW
+    answered = set(FeedbackGiven.objects.filter(person=person).values_list("occasion", flat=True))
+    found = []
+    for meeting in Meeting.objects.filter(
+        group__person=person, status=Meeting.Status.HELD, starts_at__gte=since, starts_at__lte=now
+    ).order_by("-starts_at"):
+        key = rules.occasion_key(FeedbackAnswer.Occasion.MEETING, meeting.pk)
+        if key not in answered:
+            found.append(
+                {
+                    "key": key,
+                    "kind": FeedbackAnswer.Occasion.MEETING,
+                    "label": _("Møtet %(d)s")
+                    % {"d": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y")},
+                    "unit": unit,
+                }
+            )
+    for version in PlanVersion.objects.filter(
+        plan__person=person, created_at__gte=since, created_at__lte=now
+    ).order_by("-created_at"):
+        if not any(c.get("field") == "revision_due" for c in version.changes):
+            continue
+        key = rules.occasion_key(FeedbackAnswer.Occasion.EVALUATION, version.pk)
+        if key not in answered:
+            found.append(
+                {
+                    "key": key,
+                    "kind": FeedbackAnswer.Occasion.EVALUATION,
+                    "label": _("Evalueringen av planen %(d)s")
+                    % {"d": timezone.localtime(version.created_at).strftime("%d.%m.%Y")},
+                    "unit": unit,
+                }
+            )
+    return found
+
+
+def answer_feedback(acting: Acting, occasion: dict, score: int, text: str) -> None:
+    """Store the answer without any link to the person; remember only that
+    they answered, so the question is not asked twice."""
+    try:
+        with transaction.atomic():
+            FeedbackGiven.objects.create(person=acting.person, occasion=occasion["key"])
+            FeedbackAnswer.objects.create(
+                municipality_id=acting.person.municipality_id,
+                unit=occasion["unit"],
+                occasion=occasion["kind"],
+                month=rules.month_of(timezone.localdate()),
+                score=score,
+                text=text,
+            )
+            record(acting, "tilbakemelding")
+    except IntegrityError as error:
+        raise PortalRefused(_("Du har allerede svart på dette.")) from error
+
+
+def feedback_overview(municipality_id: int) -> list[dict]:
+    """Per unit: answers counted, mean and spread — "<5" for small cells."""
+    scores, texts, units = defaultdict(list), defaultdict(list), {}
+    for answer in FeedbackAnswer.objects.filter(municipality_id=municipality_id).select_related(
+        "unit"
+    ):
+        units[answer.unit_id] = answer.unit
+        scores[answer.unit_id].append(answer.score)
+        if answer.text.strip():
+            texts[answer.unit_id].append(answer.text.strip())
+    rows = []
+    for unit_id, unit in sorted(units.items(), key=lambda item: item[1].name):
+        row = {"unit": unit, **rules.aggregate(scores[unit_id])}
+        # Free text only where the cell is large enough, in no particular order of time.
+        row["texts"] = [] if row["suppressed"] else sorted(texts[unit_id])
+        rows.append(row)
+    return rows
