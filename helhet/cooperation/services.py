@@ -406,11 +406,13 @@ class Contact:
     in_directory: bool = True
 
 
-def around_person(person) -> list[Contact]:
+def around_person(person, service_units=None) -> list[Contact]:
     """Everyone involved with the person, with contact details from the directory.
 
     A fixed number of queries, so the person page does not slow down with a
-    large group."""
+    large group. ``service_units`` limits the units listed by their decisions
+    to those whose services the viewer may see (a unit's services are health
+    information, see ``people.services.visible_services``)."""
     today = timezone.localdate()
     found: dict[tuple, Contact] = {}
     unit_ids: set[int] = set()
@@ -452,6 +454,8 @@ def around_person(person) -> list[Contact]:
     services = Service.objects.filter(
         _active_service(today), person=person, basis=Service.Basis.DECISION
     ).select_related("unit")
+    if service_units is not None:
+        services = services.filter(unit_id__in=service_units)
     for s in services:
         add(("unit", s.unit_id), 4, s.unit.name, _("Vedtak: %(s)s") % {"s": s.name})
         unit_ids.add(s.unit_id)

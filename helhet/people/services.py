@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from helhet.access import gate
 from helhet.access.models import Action
+from helhet.consent.models import Category
 from helhet.cooperation.services import around_person
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
@@ -31,17 +32,39 @@ def search(user, query: str) -> list:
     return found
 
 
-def person_page(person) -> dict:
+def person_page(user, person) -> dict:
+    services, hidden = visible_services(user, person)
     return {
         "person": person,
-        "around": around_person(person),
-        "services": person.services.select_related("unit").order_by("-valid_from"),
+        "around": around_person(person, service_units={s.unit_id for s in services}),
+        "services": services,
+        "hidden_services": hidden,
         "relatives": person.relatives.all(),
         "plans": person.plans.order_by("-offered_on"),
         "coordinators": CoordinatorAssignment.objects.filter(person=person).select_related(
             "coordinator", "unit"
         ),
     }
+
+
+def visible_services(user, person) -> tuple[list, bool]:
+    """The person's services the user may see, and whether some were left out.
+
+    Which services a person gets says much about their health (a unit for
+    substance use, say): each unit's services are that unit's records, shown to
+    another unit only under a consent covering it for health information
+    (hpl § 22, DOMAIN.md §4.3). One decision per unit, not per service, so the
+    page's query count is bounded by the number of units.
+    """
+    services = list(person.services.select_related("unit").order_by("-valid_from"))
+    shown_units = set()
+    for unit in {service.unit for service in services}:
+        decision = gate.decide(user, person, Action.VIEW, Category.HEALTH, owner_unit=unit)
+        if decision.granted:
+            shown_units.add(unit.pk)
+            gate.log(user, person, Action.VIEW, decision, Category.HEALTH, what="tjenester")
+    visible = [service for service in services if service.unit_id in shown_units]
+    return visible, len(visible) < len(services)
 
 
 # Those who receive enquiries and applications register new persons.

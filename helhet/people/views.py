@@ -24,7 +24,7 @@ def search(request):
 @login_required
 def detail(request, person_id: int):
     person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what="personside")
-    return render(request, "people/detail.html", services.person_page(person))
+    return render(request, "people/detail.html", services.person_page(request.user, person))
 
 
 @login_required

@@ -5,6 +5,8 @@ import pytest
 
 from helhet import testing
 from helhet.access.models import AccessLogEntry
+from helhet.consent import testing as consent_testing
+from helhet.consent.models import Category
 from helhet.organisation.models import Role, Unit
 from helhet.people import identity
 from helhet.people.models import Person
@@ -104,7 +106,7 @@ def test_person_page_through_the_gate(client, muni):
     page = client.get(f"/personer/{person.pk}/")
     assert page.status_code == 200
     assert person.full_name in page.content.decode()
-    log = AccessLogEntry.objects.filter(person=person).order_by("id")
+    log = AccessLogEntry.objects.filter(person=person, what="personside").order_by("id")
     assert [e.granted for e in log] == [False, True]
 
 
@@ -115,3 +117,26 @@ def test_unknown_ids_and_other_municipalities_answer_404(client, muni):
     client.force_login(user)
     assert client.get("/personer/999999/").status_code == 404
     assert client.get(f"/personer/{elsewhere.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_other_units_services_show_only_under_a_health_consent(client, muni):
+    home_care = testing.unit(muni, Unit.Kind.HOME_CARE, name="Hjemmetjenesten")
+    substance = testing.unit(muni, Unit.Kind.MENTAL_HEALTH, name="Rusteamet")
+    nurse = testing.staff(home_care)
+    person = testing.person(muni)
+    testing.service(person, home_care, name="Hjemmesykepleie")
+    testing.service(person, substance, name="Oppfølging rus")
+    client.force_login(nurse)
+
+    page = client.get(f"/personer/{person.pk}/").content.decode()
+    assert "Hjemmesykepleie" in page
+    assert "Oppfølging rus" not in page
+    assert "vises bare når personens samtykke" in page
+
+    consent_testing.consent(person, units=[home_care], categories=[Category.HEALTH])
+    page = client.get(f"/personer/{person.pk}/").content.decode()
+    assert "Oppfølging rus" in page
+    assert AccessLogEntry.objects.filter(
+        person=person, category=Category.HEALTH, what="tjenester", granted=True
+    ).exists()
