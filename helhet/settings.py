@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "helhet.audit",
     "helhet.portal",
     "helhet.api",
+    "helhet.exchange",
     "helhet.operations",
     "helhet.demo",
 ]

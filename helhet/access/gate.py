@@ -209,6 +209,11 @@ def _unit_ids(user) -> set[int]:
     return {m.unit_id for m in _memberships(user) if m.role in CASE_ROLES}
 
 
+def case_unit_ids(user) -> set[int]:
+    """The units whose own records the user reads on their relation alone."""
+    return _unit_ids(user)
+
+
 def has_case_role(user) -> bool:
     return bool(_roles(user) & CASE_ROLES)
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.coordination.models import CoordinatorAssignment
+from helhet.exchange import outbox
+from helhet.exchange.models import EventType
 from helhet.intake import access, rules
 from helhet.intake.models import Appeal, Application, Decision, InvestigationNote
 from helhet.intake.models import SocialAssistanceFacts as SocialFacts
@@ -162,6 +164,7 @@ def make_decision(application: Application, user, **fields) -> Decision:
     decision.save()
     application.status = Application.Status.DECIDED
     application.save(update_fields=["status"])
+    outbox.decision_event(EventType.DECISION_MADE, decision)
     return decision
 
 
@@ -211,6 +214,7 @@ def confirm_start(decision: Decision, user, started_on: dt.date) -> Service:
     decision.started_confirmed_by = user
     decision.service = service
     decision.save(update_fields=["started_on", "started_confirmed_by", "service"])
+    outbox.decision_event(EventType.DECISION_STARTED, decision)
     return service
 
 

@@ -3,10 +3,12 @@
 A synthetic municipality of N persons is made with the demo generator, then each
 scenario is requested through Django's test client as a demo user: the full
 stack (middleware, access gate and its log, templates) without the network.
-Times are reported as median and 95th percentile, and as a ratio to a floor (an
-authenticated trivial page) measured in the same run, so results from different
-machines can be compared. The query count shows whether a page grows with the
-data: it must not.
+Times are reported as median and 95th percentile, and as a ratio to a floor
+measured in the same run, so results from different machines can be compared:
+pages and the API against an authenticated trivial page, the compliance report's
+service function against one hand-written SQL query computing the same counts
+(issue 10). The query count shows whether a request grows with the data: it
+must not.
 
 To measure another page, add a ``Scenario`` to ``SCENARIOS``.
 """
@@ -27,9 +29,13 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from helhet.audit import services as audit_services
+from helhet.audit.criteria import BY_ID
+from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Municipality
-from helhet.people.models import Person
+from helhet.people.models import Person, Service
 from helhet.plans.forms import PlanForm
 from helhet.plans.models import IndividualPlan
 
@@ -42,16 +48,21 @@ class Targets:
     person_id: int
     plan_id: int
     family_name: str
+    municipality_id: int
 
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
     login: str
-    path: Callable[[Targets], str]
+    path: Callable[[Targets], str] | None = None
     # POST data for one request (made fresh each time, outside the timing); None for GET.
     form: Callable[[Targets], dict] | None = None
     status: int = 200
+    # Instead of a request: a function measured directly (service or SQL).
+    call: Callable[[Targets], object] | None = None
+    # The scenario whose median is this one's floor (measured earlier in the run).
+    floor: str = "floor"
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,83 @@ def _plan_change(targets: Targets) -> dict:
     return data
 
 
+# --- the compliance report and its SQL floor ---------------------------------------
+
+# The criterion the SQL floor computes: its counts fit in one statement.
+REVISION = BY_ID["ip_revision_kept"]
+
+
+def _report_period() -> tuple:
+    today = timezone.localdate()
+    start, end = audit_services.period(None, None, today)
+    return start, end, today
+
+
+def compliance_revision(targets: Targets) -> dict:
+    """The report's service function for the revision criterion, as counts per unit
+    (``None``: the whole municipality): (met, not met, not applicable)."""
+    start, end, today = _report_period()
+    (report,) = audit_services.build(
+        targets.municipality_id, start, end, today=today, criteria=[REVISION]
+    )
+    tallies = [(None, report.total), *report.per_unit.items()]
+    return {unit: (t.met, t.not_met, t.not_applicable) for unit, t in tallies}
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def compliance_sql(targets: Targets) -> dict:
+    """The same counts as ``compliance_revision`` in one hand-written query: active
+    and offered plans, judged on the revision date, per unit the person is involved
+    with (services in the period, open coordinator responsibility) and in total."""
+    start, end, today = _report_period()
+    plan, person = _table(IndividualPlan), _table(Person)
+    service, assignment = _table(Service), _table(CoordinatorAssignment)
+    active, offered = IndividualPlan.Status.ACTIVE, IndividualPlan.Status.OFFERED
+    sql = f"""
+        WITH judged AS (
+            SELECT p.person_id,
+                   CASE WHEN p.status <> %s THEN 2
+                        WHEN p.revision_due IS NULL OR p.revision_due < %s THEN 1
+                        ELSE 0 END AS result
+            FROM {plan} p JOIN {person} pe ON pe.id = p.person_id
+            WHERE pe.municipality_id = %s AND p.status IN (%s, %s)
+        ), involved AS (
+            SELECT person_id, unit_id FROM {service}
+            WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
+            UNION
+            SELECT person_id, unit_id FROM {assignment}
+            WHERE unit_id IS NOT NULL AND ended_on IS NULL
+        )
+        SELECT NULL, result, COUNT(*) FROM judged GROUP BY result
+        UNION ALL
+        SELECT i.unit_id, j.result, COUNT(*)
+        FROM judged j JOIN involved i ON i.person_id = j.person_id
+        GROUP BY i.unit_id, j.result
+    """
+    params = [active, today, targets.municipality_id, active, offered, end, start]
+    counts: dict = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for unit, result, n in cursor.fetchall():
+            counts.setdefault(unit, [0, 0, 0])[result] = n
+    return {unit: tuple(c) for unit, c in counts.items()}
+
+
+def _sample_form(targets: Targets) -> dict:
+    """A random sample of fixed size: the same work whatever N."""
+    start, end, _today = _report_period()
+    return {
+        "method": "tilfeldig",
+        "size": 5,
+        "seed": next(_edits),
+        "start": start.strftime("%d.%m.%Y"),
+        "end": end.strftime("%d.%m.%Y"),
+    }
+
+
 FLOOR = Scenario("floor", "koordinator", lambda t: "/")
 SCENARIOS = [
     Scenario("overview", "ke", lambda t: "/koordinering/"),
@@ -92,6 +180,20 @@ SCENARIOS = [
         status=302,
     ),
     Scenario("search", "koordinator", lambda t: f"/personer/?q={t.family_name}"),
+    Scenario("compliance", "leder", lambda t: "/revisjon/"),
+    Scenario("compliance_sql_floor", "leder", call=compliance_sql, floor="compliance_sql_floor"),
+    Scenario(
+        "compliance_revision", "leder", call=compliance_revision, floor="compliance_sql_floor"
+    ),
+    Scenario(
+        "audit_sample",
+        "revisor",
+        lambda t: "/revisjon/utvalg/",
+        form=_sample_form,
+        status=302,
+    ),
+    Scenario("api_plans", "koordinator", lambda t: "/api/v1/plans/"),
+    Scenario("fhir_careplan", "koordinator", lambda t: f"/fhir/r4/CarePlan/{t.plan_id}"),
 ]
 
 
@@ -147,7 +249,12 @@ class _ProgressStream(io.TextIOBase):
 def targets() -> Targets:
     person = Person.objects.get(user__username="bruker")
     plan = person.plans.get(status=IndividualPlan.Status.ACTIVE)
-    return Targets(person_id=person.pk, plan_id=plan.pk, family_name=person.family_name)
+    return Targets(
+        person_id=person.pk,
+        plan_id=plan.pk,
+        family_name=person.family_name,
+        municipality_id=person.municipality_id,
+    )
 
 
 # --- measuring -------------------------------------------------------------------
@@ -159,14 +266,13 @@ def run(repeat: int, progress: Callable[[str], None], scenarios=None) -> list[Re
     clients: dict[str, Client] = {}
     # The demo's users have no second factor to pass; the bench measures pages.
     with override_settings(DEMO_MODE=True, ALLOWED_HOSTS=["testserver"]):
-        floor_times, floor_queries = _measure(FLOOR, _client(clients, FLOOR.login), found, repeat)
-        floor = statistics.median(floor_times)
-        results = [_result(FLOOR.name, floor_times, floor, floor_queries)]
-        progress(f"{FLOOR.name}: {floor:.1f} ms")
-        for scenario in SCENARIOS if scenarios is None else scenarios:
+        results, floors = [], {}
+        for scenario in [FLOOR, *(SCENARIOS if scenarios is None else scenarios)]:
             times, queries = _measure(scenario, _client(clients, scenario.login), found, repeat)
-            results.append(_result(scenario.name, times, floor, queries))
-            progress(f"{scenario.name}: {statistics.median(times):.1f} ms, {queries} spørringer")
+            median = statistics.median(times)
+            floors.setdefault(scenario.name, median)
+            results.append(_result(scenario.name, times, floors[scenario.floor], queries))
+            progress(f"{scenario.name}: {median:.1f} ms, {queries} spørringer")
     return results
 
 
@@ -180,26 +286,36 @@ def _client(clients: dict, login: str) -> Client:
 
 def _measure(scenario: Scenario, client: Client, found: Targets, repeat: int):
     times, queries = [], []
-    # The first request fills caches (templates, sessions) and is not counted.
+    # The first run fills caches (templates, sessions) and is not counted.
     for attempt in range(repeat + 1):
-        path = scenario.path(found)
-        data = scenario.form(found) if scenario.form else None
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            if data is None:
-                response = client.get(path, secure=True)
-            else:
-                response = client.post(path, data, secure=True)
-            elapsed = time.perf_counter() - started
-        if response.status_code != scenario.status:
-            raise CommandError(
-                f"{scenario.name}: {path} svarte {response.status_code}, ventet {scenario.status}.",
-                returncode=1,
-            )
+            elapsed = _once(scenario, client, found)
         if attempt:
             times.append(elapsed * 1000)
             queries.append(len(captured))
     return times, max(queries)
+
+
+def _once(scenario: Scenario, client: Client, found: Targets) -> float:
+    """Seconds for one request (or call); POST data is made before the clock starts."""
+    if scenario.call:
+        started = time.perf_counter()
+        scenario.call(found)
+        return time.perf_counter() - started
+    path = scenario.path(found)
+    data = scenario.form(found) if scenario.form else None
+    started = time.perf_counter()
+    if data is None:
+        response = client.get(path, secure=True)
+    else:
+        response = client.post(path, data, secure=True)
+    elapsed = time.perf_counter() - started
+    if response.status_code != scenario.status:
+        raise CommandError(
+            f"{scenario.name}: {path} svarte {response.status_code}, ventet {scenario.status}.",
+            returncode=1,
+        )
+    return elapsed
 
 
 def _result(name: str, times: list[float], floor: float, queries: int) -> Result:
@@ -226,12 +342,12 @@ def as_dicts(results: list[Result]) -> list[dict]:
 
 def as_text(results: list[Result]) -> str:
     lines = [
-        f"{'scenario':<12} {'median ms':>10} {'p95 ms':>10} {'gulv ms':>9} "
+        f"{'scenario':<21} {'median ms':>10} {'p95 ms':>10} {'gulv ms':>9} "
         f"{'forhold':>8} {'spørringer':>10}"
     ]
     for r in results:
         lines.append(
-            f"{r.name:<12} {r.median_ms:>10.1f} {r.p95_ms:>10.1f} {r.floor_ms:>9.1f} "
+            f"{r.name:<21} {r.median_ms:>10.1f} {r.p95_ms:>10.1f} {r.floor_ms:>9.1f} "
             f"{r.ratio:>8.1f} {r.queries:>10}"
         )
     return "\n".join(lines)

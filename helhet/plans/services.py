@@ -16,6 +16,7 @@ from helhet.consent.models import Category, Consent
 from helhet.consent.services import plan_coverage
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.core.legal import IP_CONTENT
+from helhet.exchange import outbox
 from helhet.plans import rules
 from helhet.plans.models import (
     CrisisPlan,
@@ -255,6 +256,7 @@ def _row(section, item, name, before, after) -> dict:
 def record_version(plan: IndividualPlan, user, summary: str) -> PlanVersion:
     previous = plan.versions.order_by("-number").first()
     current = snapshot(plan)
+    outbox.plan_changed(plan)
     return PlanVersion.objects.create(
         plan=plan,
         number=plan.version,

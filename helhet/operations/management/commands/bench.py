@@ -1,4 +1,5 @@
-"""`helhet bench`: measure the main pages on a synthetic municipality of N persons."""
+"""`helhet bench`: measure the main pages, the compliance report, an audit sample and
+the APIs on a synthetic municipality of N persons."""
 
 import argparse
 import json
@@ -14,7 +15,8 @@ from helhet.operations import bench
 
 class Command(BaseCommand):
     help = (
-        "Måler oversikten, personsiden, plansiden, lagring av plan og søk på en oppdiktet "
+        "Måler oversikten, personsiden, plansiden, lagring av plan, søk, etterlevelsesrapporten "
+        "(også mot én SQL-spørring), revisjonsutvalg, REST-liste og FHIR-lesing på en oppdiktet "
         "kommune med N personer, i en ny database (midlertidig SQLite-fil, eller "
         "--database-url som må være tom eller bare ha demodata)."
     )
