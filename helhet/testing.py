@@ -53,14 +53,15 @@ def staff(muni_or_unit, role: str = Role.SERVICE_PROVIDER, username: str | None 
 
 
 def person(muni: Municipality, born: dt.date | None = None, **fields) -> Person:
-    born = born or dt.date(1990, 5, 17)
+    # A birth date of its own per call: one date has only some two hundred
+    # valid numbers per gender, and a long test run would draw the same twice.
+    born = born or dt.date(1965, 1, 1) + dt.timedelta(days=next(_counter) % 10950)
     fields.setdefault("given_name", "Kari")
     fields.setdefault("family_name", f"Testesen{next(_counter)}")
-    return Person.objects.create(
-        municipality=muni,
-        national_id=identity.synthetic_national_id(_rng, born, "K"),
-        **fields,
-    )
+    number = identity.synthetic_national_id(_rng, born, "K")
+    while Person.objects.filter(municipality=muni, national_id=number).exists():
+        number = identity.synthetic_national_id(_rng, born, "K")
+    return Person.objects.create(municipality=muni, national_id=number, **fields)
 
 
 def service(person: Person, the_unit: Unit, basis=Service.Basis.DECISION, **fields) -> Service:
