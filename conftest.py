@@ -1,6 +1,12 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No per-example deadline: CI shares two cores with a browser and a database,
+# and a slow example is not a wrong one. Tests that need speed are benchmarks.
+hypothesis_settings.register_profile("helhet", deadline=None)
+hypothesis_settings.load_profile("helhet")
 
 # Browser tests run Django's live server in a thread; Playwright's sync API
 # runs an event loop in the test thread, which Django would otherwise refuse.
