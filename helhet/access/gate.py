@@ -218,10 +218,6 @@ def has_case_role(user) -> bool:
     return bool(_roles(user) & CASE_ROLES)
 
 
-def _active_service(today) -> Q:
-    return Q(valid_from__lte=today) & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-
-
 # --- the decision ------------------------------------------------------------------
 
 
@@ -248,7 +244,7 @@ def _relations(user, person: Person) -> list[Relation]:
             found.append(Relation(extra.basis, str(extra.label), units))
     service = (
         Service.objects.filter(
-            _active_service(timezone.localdate()),
+            Service.active_on(timezone.localdate()),
             person=person,
             unit_id__in=units,
             basis=Service.Basis.DECISION,
@@ -492,7 +488,7 @@ def accessible_persons(user) -> QuerySet[Person]:
         )
         | Q(
             pk__in=Service.objects.filter(
-                _active_service(today), unit_id__in=_unit_ids(user), basis=Service.Basis.DECISION
+                Service.active_on(today), unit_id__in=_unit_ids(user), basis=Service.Basis.DECISION
             ).values("person_id")
         )
         | Q(

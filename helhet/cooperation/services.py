@@ -40,12 +40,6 @@ def roles_of(user) -> set[str]:
     return set(staff.memberships.values_list("role", flat=True)) if staff else set()
 
 
-def _active_service(today: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}valid_from__lte": today}) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": today})
-    )
-
-
 # --- Service directory
 
 
@@ -129,8 +123,8 @@ def shared_unit_pairs(municipality, today: dt.date) -> dict[tuple[int, int], int
     the number of persons shared: one query, whatever the number of persons."""
     rows = (
         Service.objects.filter(
-            _active_service(today),
-            _active_service(today, "person__services__"),
+            Service.active_on(today),
+            Service.active_on(today, "person__services__"),
             unit__municipality=municipality,
             unit_id__lt=F("person__services__unit_id"),
         )
@@ -452,7 +446,7 @@ def around_person(person, service_units=None) -> list[Contact]:
         _add_participant(add, add_staff, p, _("Deltaker i individuell plan"), partner_ids)
 
     services = Service.objects.filter(
-        _active_service(today), person=person, basis=Service.Basis.DECISION
+        Service.active_on(today), person=person, basis=Service.Basis.DECISION
     ).select_related("unit")
     if service_units is not None:
         services = services.filter(unit_id__in=service_units)

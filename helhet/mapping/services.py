@@ -77,9 +77,7 @@ def create_mapping(
 def services_received(person: Person) -> str:
     """The person's current services, as a starting point for the form."""
     today = timezone.localdate()
-    current = person.services.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today), valid_from__lte=today
-    ).select_related("unit")
+    current = person.services.filter(Service.active_on(today)).select_related("unit")
     return ", ".join(f"{s.name} ({s.unit.name})" for s in current.order_by("unit__name", "name"))
 
 

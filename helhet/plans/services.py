@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from helhet.consent.models import Category, Consent
-from helhet.consent.services import plan_coverage
+from helhet.consent.services import plan_coverage, valid_q
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.core.legal import IP_CONTENT
 from helhet.exchange import outbox
@@ -127,7 +127,7 @@ def facts_for_rows(rows: list[dict], plans) -> dict[int, rules.PlanFacts]:
             person_id__in=person_ids, coordinator__isnull=False, ended_on__isnull=True
         ).values_list("person_id", flat=True)
     )
-    consents = _valid_plan_consents(person_ids)
+    consents = plan_coverage(person_ids)
     facts = {}
     for row in rows:
         pk = row["pk"]
@@ -152,18 +152,10 @@ def facts_for_rows(rows: list[dict], plans) -> dict[int, rules.PlanFacts]:
 
 
 def valid_consents(person_ids):
-    """Consents in force today and not withdrawn, with their units and partners."""
-    today = timezone.localdate()
-    return (
-        Consent.objects.filter(person_id__in=person_ids, valid_from__lte=today, valid_to__gte=today)
-        .exclude(withdrawn_at__lte=timezone.now())
-        .prefetch_related("units", "partners")
+    """Consents in force now, with their units and partners."""
+    return Consent.objects.filter(valid_q(), person_id__in=person_ids).prefetch_related(
+        "units", "partners"
     )
-
-
-def _valid_plan_consents(person_ids) -> dict[int, tuple[bool, set, set]]:
-    # § 19 h counts a unit only where "plan" is ticked for it (consent scopes).
-    return plan_coverage(person_ids)
 
 
 def missing_items(plan: IndividualPlan) -> list[tuple[str, str]]:
