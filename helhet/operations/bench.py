@@ -197,6 +197,20 @@ SCENARIOS = [
 ]
 
 
+def chosen(only: str) -> list[Scenario]:
+    """The scenarios named in ``--only`` (all when empty), with the floors they are
+    compared with, in the order of ``SCENARIOS``."""
+    names = {name.strip() for name in only.split(",") if name.strip()}
+    by_name = {s.name: s for s in SCENARIOS}
+    unknown = sorted(names - set(by_name))
+    if unknown:
+        raise ValueError(f"Ukjent scenario: {', '.join(unknown)}. Kjente: {', '.join(by_name)}.")
+    if not names:
+        return list(SCENARIOS)
+    wanted = names | {by_name[n].floor for n in names} - {FLOOR.name}
+    return [s for s in SCENARIOS if s.name in wanted]
+
+
 # --- the database ----------------------------------------------------------------
 
 

@@ -96,3 +96,16 @@ def test_percentile_is_a_measured_value():
     assert bench.percentile([5.0, 1.0, 3.0, 2.0, 4.0], 95) == 5.0
     assert bench.percentile(list(map(float, range(1, 101))), 95) == 95.0
     assert bench.percentile([7.0], 95) == 7.0
+
+
+def test_only_measures_the_named_scenarios_with_their_floors():
+    chosen = [s.name for s in bench.chosen("compliance_revision, plan")]
+
+    assert chosen == ["plan", "compliance_sql_floor", "compliance_revision"]
+    assert [s.name for s in bench.chosen("")] == NAMES[1:]
+
+
+def test_only_refuses_an_unknown_scenario_and_names_the_known_ones():
+    with pytest.raises(CommandError, match="Ukjent scenario: oversikt. Kjente: overview") as no:
+        call_command("bench", only="oversikt", stdout=io.StringIO(), stderr=io.StringIO())
+    assert no.value.returncode == 2

@@ -27,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="frø for demodata (1)")
         parser.add_argument("--format", choices=["json", "text"], default="text")
         parser.add_argument(
+            "--only",
+            default="",
+            help="bare disse scenarioene, kommaseparert (f.eks. overview,plan); gulvene måles alltid",
+        )
+        parser.add_argument(
             "--database-url",
             help="database å måle i (tom eller bare demodata); standard: en midlertidig SQLite-fil",
         )
@@ -38,6 +43,10 @@ class Command(BaseCommand):
             raise CommandError("--persons må være mellom 1 og 1 000 000.", returncode=2)
         if not 1 <= options["repeat"] <= 10_000:
             raise CommandError("--repeat må være mellom 1 og 10 000.", returncode=2)
+        try:
+            options["scenarios"] = bench.chosen(options["only"])
+        except ValueError as error:
+            raise CommandError(str(error), returncode=2) from error
         if options["in_this_database"]:
             self._measure(options)
         else:
@@ -59,6 +68,7 @@ class Command(BaseCommand):
                 f"--repeat={options['repeat']}",
                 f"--seed={options['seed']}",
                 f"--format={options['format']}",
+                f"--only={options['only']}",
             ]
             done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)
         if done.returncode:
@@ -72,7 +82,7 @@ class Command(BaseCommand):
         self.stderr.write(f"Lager demokommune med {options['persons']} personer ...")
         bench.prepare(options["persons"], options["seed"], progress)
         self.stderr.write(f"Måler {options['repeat']} ganger per side ...")
-        results = bench.run(options["repeat"], progress)
+        results = bench.run(options["repeat"], progress, options["scenarios"])
         if options["format"] == "json":
             self.stdout.write(json.dumps(bench.as_dicts(results), indent=2))
         else:
