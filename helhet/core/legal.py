@@ -14,7 +14,13 @@ REFERENCES = {
     "sosialtjenesteloven § 44",
     "access_log": "pasientjournalloven §§ 16–18; helsepersonelloven § 21a",
     "special_category": "personvernforordningen (GDPR) art. 9",
-    "preliminary_answer": "forvaltningsloven § 11a",
+    # Intake and case handling (issue 5).
+    "preliminary_answer": "forvaltningsloven § 11a tredje ledd",
+    "investigation": "forvaltningsloven § 17",
+    "reasons": "forvaltningsloven §§ 24–25",
+    "appeal": "forvaltningsloven §§ 27–29",
+    "child_heard": "barnekonvensjonen art. 12; Grunnloven § 104",
+    "child_best_interests": "barnekonvensjonen art. 3; Grunnloven § 104",
     # Audit criteria (issue 7, DOMAIN.md §4.9).
     "coordinator_training": "forskrift om habilitering mv. § 6 (koordinerende enhets ansvar "
     "for opplæring og veiledning av koordinatorer)",

@@ -6,11 +6,11 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from helhet.intake import rules
+from helhet.core.legal import REFERENCES
 
 
 def letter_html(template: str, context: dict) -> str:
-    context = {"today": timezone.localdate(), "law": rules.LAW, **context}
+    context = {"today": timezone.localdate(), "law": REFERENCES, **context}
     return render_to_string(f"intake/letters/{template}.html", context)
 
 

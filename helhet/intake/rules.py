@@ -12,19 +12,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
-LAW = {
-    "preliminary_answer": "forvaltningsloven § 11a tredje ledd",
-    "investigation": "forvaltningsloven § 17",
-    "reasons": "forvaltningsloven §§ 24–25",
-    "appeal": "forvaltningsloven §§ 27–29",
-    "decision_required": "helse- og omsorgstjenesteloven § 3-2; pasient- og brukerrettighetsloven § 2-7",
-    "coordinator_naming": "helse- og omsorgstjenesteloven §§ 7-2 og 7-3 (Nes kommunes rutine)",
-    "guidance": "sosialtjenesteloven § 17",
-    "activity_condition": "sosialtjenesteloven § 20 a andre ledd",
-    "kvp": "sosialtjenesteloven § 29",
-    "child_heard": "barnekonvensjonen art. 12; Grunnloven § 104",
-    "child_best_interests": "barnekonvensjonen art. 3; Grunnloven § 104",
-}
+from helhet.core.legal import REFERENCES
 
 # Shown as "due" this many days before a deadline, so it can still be met.
 WARNING_DAYS = 7
@@ -233,11 +221,11 @@ class NavFacts:
 
 
 def _check(rule: str, law: str, ok: bool, message: str) -> Check:
-    return Check(rule, Result.MET if ok else Result.NOT_MET, LAW[law], "" if ok else message)
+    return Check(rule, Result.MET if ok else Result.NOT_MET, REFERENCES[law], "" if ok else message)
 
 
 def _na(rule: str, law: str) -> Check:
-    return Check(rule, Result.NOT_APPLICABLE, LAW[law])
+    return Check(rule, Result.NOT_APPLICABLE, REFERENCES[law])
 
 
 def guidance_recorded(f: NavFacts) -> Check:
@@ -245,7 +233,7 @@ def guidance_recorded(f: NavFacts) -> Check:
     information and the applicant's wish are recorded."""
     return _check(
         "nav_guidance_informed",
-        "guidance",
+        "nav_guidance",
         f.guidance_informed and bool(f.guidance_wish),
         _(
             "Registrer at søkeren er informert om og oppfordret til å søke opplysning, råd "
@@ -257,10 +245,10 @@ def guidance_recorded(f: NavFacts) -> Check:
 def guidance_decided(f: NavFacts) -> Check:
     """§ 17: guidance given is an individual service and needs its own decision."""
     if not f.guidance_given:
-        return _na("nav_guidance_decided", "guidance")
+        return _na("nav_guidance_decided", "nav_guidance")
     return _check(
         "nav_guidance_decided",
-        "guidance",
+        "nav_guidance",
         f.guidance_decided_on is not None,
         _("Det er gitt veiledning etter sosialtjenesteloven § 17 uten vedtak om det."),
     )
@@ -270,10 +258,10 @@ def activity_condition_under_30(f: NavFacts) -> Check:
     """§ 20 a second paragraph: recipients under 30 get an activity condition
     unless weighty reasons speak against it; those reasons must be documented."""
     if not f.granted or f.age >= ACTIVITY_CONDITION_UNDER_AGE:
-        return _na("nav_activity_condition", "activity_condition")
+        return _na("nav_activity_condition", "nav_activity_condition")
     return _check(
         "nav_activity_condition",
-        "activity_condition",
+        "nav_activity_condition",
         f.activity_condition or f.weighty_reasons,
         _(
             "Søkeren er under 30 år: still vilkår om aktivitet, eller dokumenter de "
@@ -286,11 +274,11 @@ def kvp_assessed_first(f: NavFacts) -> Check:
     """§ 29: a person over 18 who meets the qualification programme's criteria
     is assessed for it before assistance with activity conditions is granted."""
     if not (f.granted and f.activity_condition and f.age >= ADULT_AGE):
-        return _na("nav_kvp_assessed", "kvp")
+        return _na("nav_kvp_assessed", "nav_kvp")
     assessed_in_time = f.kvp_assessed_on is not None and f.kvp_assessed_on <= f.decided_on
     return _check(
         "nav_kvp_assessed",
-        "kvp",
+        "nav_kvp",
         f.kvp_criteria == "nei" or (f.kvp_criteria == "ja" and assessed_in_time),
         _(
             "Før stønad med aktivitetsvilkår innvilges, må det vurderes om søkeren fyller "
