@@ -144,7 +144,12 @@ class AccessReview(models.Model):
     """The leader's review of a flagged log entry. A row of its own, because the
     log itself can never be changed."""
 
-    entry = models.OneToOneField(AccessLogEntry, on_delete=models.PROTECT, related_name="review")
+    # No database constraint: on PostgreSQL the log is partitioned by month and
+    # its key is (id, at), which a foreign key to id alone cannot point at
+    # (migration 0006). Log rows are never deleted, so the reference holds.
+    entry = models.OneToOneField(
+        AccessLogEntry, on_delete=models.PROTECT, related_name="review", db_constraint=False
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -352,25 +352,47 @@ def _sqlite_restore(conn, dump: Path) -> None:
 def _pg_restore(conn, dump: Path) -> None:
     if conn.in_atomic_block:
         raise BackupError(_("Kan ikke gjenopprette inne i en åpen transaksjon."))
-    # Our own session must not hold locks on the tables pg_restore drops.
+    # Not `pg_restore --clean`: it drops the access log's partitions' inherited
+    # keys one by one, which PostgreSQL refuses. One psql transaction drops our
+    # tables and replays the dump instead; an error rolls all of it back.
+    clean = _pg_clean_sql(conn)
+    # Our own session must not hold locks on the tables that are dropped.
     conn.close()
-    _run_pg(
-        conn,
-        [
-            "pg_restore",
-            "--clean",
-            "--if-exists",
-            "--single-transaction",
-            "--exit-on-error",
-            "--no-owner",
-            "--no-privileges",
-            "--no-password",
-            f"--dbname={conn.settings_dict['NAME']}",
-            str(dump),
-        ],
-        _("pg_restore feilet; databasen er uendret"),
-        extra_env={"PGOPTIONS": f"-c lock_timeout={PG_LOCK_TIMEOUT}"},
-    )
+    env = {**pg_environment(conn.settings_dict), "PGOPTIONS": f"-c lock_timeout={PG_LOCK_TIMEOUT}"}
+    failure = _("pg_restore feilet; databasen er uendret")
+    script = ["pg_restore", "--no-owner", "--no-privileges", "--file=-", str(dump)]
+    replay = ["psql", "--quiet", "--no-psqlrc", "--no-password", "--single-transaction"]
+    replay += ["--set=ON_ERROR_STOP=1", f"--command={clean}", "--file=-"]
+    try:
+        reader = subprocess.Popen(script, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        done = subprocess.run(
+            replay, env=env, stdin=reader.stdout, capture_output=True, text=True, check=False
+        )
+        reader.stdout.close()
+        read_error = reader.stderr.read().decode(errors="replace")
+        reader.wait()
+    except FileNotFoundError as error:
+        raise BackupError(
+            _("%(program)s finnes ikke. Installer PostgreSQL-klienten (postgresql-client).")
+            % {"program": error.filename}
+        ) from error
+    if reader.returncode or done.returncode:
+        raise BackupError(f"{failure}: {(read_error + done.stderr).strip()[-1000:]}")
+
+
+def _pg_clean_sql(conn) -> str:
+    """DROP statements for every table and function of this database's public schema
+    (not functions of installed extensions: those are not in the dump's charge)."""
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT format('DROP TABLE IF EXISTS %I CASCADE;', tablename) FROM pg_tables "
+            "WHERE schemaname = 'public' "
+            "UNION ALL SELECT format('DROP FUNCTION IF EXISTS %s CASCADE;', p.oid::regprocedure) "
+            "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = 'public' AND NOT EXISTS "
+            "(SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+        )
+        return " ".join(row[0] for row in cursor.fetchall())
 
 
 # --- PostgreSQL client programs --------------------------------------------------
