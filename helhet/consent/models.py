@@ -25,6 +25,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.consent import rules
 from helhet.organisation.models import ExternalPartner, Unit
 from helhet.people.models import Person
 
@@ -105,8 +106,6 @@ class Consent(models.Model):
         return f"{self.purpose} ({self.valid_from:%d.%m.%Y}–{self.valid_to:%d.%m.%Y})"
 
     def clean(self) -> None:
-        from helhet.consent import rules
-
         period = rules.period_errors(self.valid_from, self.valid_to)
         if period:
             raise ValidationError(period)
@@ -224,3 +223,38 @@ class ConsentEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Consent history is append-only.")
+
+
+class ConsentReminder(models.Model):
+    """A reminder to the person that they have consented and can withdraw
+    (Selbu; DOMAIN.md §4.3): shown on Min side until it is seen, and e-mailed
+    to the person and to those who may consent for them, where they have an
+    address. Made by the daily ``helhet reminders``; at most one per consent,
+    kind and day."""
+
+    class Kind(models.TextChoices):
+        REMINDER = rules.REMINDER, _("Påminnelse om samtykke")
+        EXPIRY = rules.EXPIRY, _("Samtykket utløper snart")
+
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    created_on = models.DateField(_("dato"))
+    # How many addresses the e-mail went to (0: Min side only).
+    emailed = models.PositiveSmallIntegerField(_("sendt på e-post til"), default=0)
+    seen_at = models.DateTimeField(_("lest"), null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("påminnelse om samtykke")
+        verbose_name_plural = _("påminnelser om samtykke")
+        ordering = ["-created_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consent", "kind", "created_on"], name="one_consent_reminder_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_on:%d.%m.%Y}"

@@ -17,6 +17,14 @@ DEFAULT_MONTHS = 12
 MAX_MONTHS = 36
 # Consents ending within this time are listed for renewal.
 EXPIRY_WARNING = dt.timedelta(days=30)
+# Selbu: two users did not remember whether they had consented, so the person
+# is reminded at reasonable intervals that they have consented and can
+# withdraw (DOMAIN.md §4.3): twice a year, and once more before it runs out.
+REMINDER_INTERVAL = dt.timedelta(days=182)
+# No periodic reminder shortly before the notice that the consent ends.
+REMINDER_QUIET_BEFORE_EXPIRY = dt.timedelta(days=60)
+REMINDER = "paminnelse"
+EXPIRY = "utloper"
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -32,6 +40,27 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def default_valid_to(valid_from: dt.date) -> dt.date:
     return add_months(valid_from, DEFAULT_MONTHS) - dt.timedelta(days=1)
+
+
+def reminder_due(
+    valid_from: dt.date,
+    valid_to: dt.date,
+    withdrawn: bool,
+    last_reminded: dt.date | None,
+    expiry_reminded: bool,
+    today: dt.date,
+) -> str | None:
+    """Which reminder the person gets today about one consent: ``REMINDER``,
+    ``EXPIRY`` or None. Nothing about a consent withdrawn or not in force."""
+    if withdrawn or not valid_from <= today <= valid_to:
+        return None
+    if valid_to - today < EXPIRY_WARNING:
+        return None if expiry_reminded else EXPIRY
+    if valid_to - today < EXPIRY_WARNING + REMINDER_QUIET_BEFORE_EXPIRY:
+        return None
+    if today - (last_reminded or valid_from) >= REMINDER_INTERVAL:
+        return REMINDER
+    return None
 
 
 def period_errors(valid_from: dt.date | None, valid_to: dt.date | None) -> dict[str, str]:

@@ -18,6 +18,7 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path("paminnelser/<int:reminder_id>/lest/", views.reminder_seen, name="reminder_seen"),
     path("innsyn/", views.access_log, name="access_log"),
     path("innsyn/sperr/", views.block_new, name="block_new"),
     path("innsyn/sperr/<int:block_id>/opphev/", views.block_lift, name="block_lift"),

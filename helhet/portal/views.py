@@ -17,12 +17,12 @@ from django.views.decorators.http import require_POST
 from helhet.access import gate, roles
 from helhet.access.models import AccessBlock, Action
 from helhet.consent import services as consent_services
-from helhet.consent.models import Category, Consent
+from helhet.consent.models import Category, Consent, ConsentReminder
 from helhet.plans import pdf
 from helhet.plans import services as plan_services
 from helhet.plans.models import Goal
 from helhet.plans.services import StaleEdit
-from helhet.portal import access, forms, rules, services
+from helhet.portal import access, forms, reminders, rules, services
 from helhet.portal.access import ChooseFirst
 from helhet.portal.models import Representation, Right
 
@@ -56,6 +56,7 @@ def _refused_input(acting, kind: str, form) -> None:
 OWNER = {
     Goal: "plan__person_id",
     Consent: "person_id",
+    ConsentReminder: "consent__person_id",
     AccessBlock: "person_id",
     Representation: "person_id",
 }
@@ -87,8 +88,19 @@ def home(request):
         plan=plan,
         next_meeting=services.next_meeting(person) if acting.may(Right.READ_PLAN) else None,
         feedback=services.pending_feedback(person) if not acting.on_behalf else [],
+        reminders=reminders.open_reminders(person) if acting.may(Right.CONSENTS) else [],
         representations=access.active_representations(request.user),
     )
+
+
+@portal_view
+@require_POST
+def reminder_seen(request, reminder_id: int):
+    what = "samtykke: påminnelse lest"
+    acting = access.acting(request, Action.EDIT, BASIC, what, Right.CONSENTS)
+    reminder = _own_or_404(request, acting, ConsentReminder, reminder_id, Action.EDIT, BASIC, what)
+    reminders.mark_seen(acting, reminder)
+    return redirect("portal:home")
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from helhet.access.models import AccessBlock, AccessLogEntry
 from helhet.access.tests.urlwalk import ALL
+from helhet.consent.models import ConsentReminder
 from helhet.cooperation.services import post_message
 from helhet.portal.tests.helpers import proxy, world
 
@@ -34,6 +35,9 @@ def two(db):
     other.block = AccessBlock.objects.create(
         person=other.person, staff_user=other.nurse, created_by=other.user
     )
+    other.reminder = ConsentReminder.objects.create(
+        consent=other.consent, kind=ConsentReminder.Kind.REMINDER, created_on=dt.date.today()
+    )
     _user, other.representation = proxy(other, username="annens-fullmektig", read_plan=True)
     post_message(other.person, other.user, "Hemmelig melding fra den andre")
     return me, other
@@ -45,6 +49,7 @@ def _ids_of(other) -> dict:
         "consent_id": other.consent.pk,
         "block_id": other.block.pk,
         "representation_id": other.representation.pk,
+        "reminder_id": other.reminder.pk,
         "person_id": other.person.pk,
     }
 
@@ -54,12 +59,14 @@ def _state(other) -> tuple:
     other.consent.refresh_from_db()
     other.block.refresh_from_db()
     other.representation.refresh_from_db()
+    other.reminder.refresh_from_db()
     other.plan.refresh_from_db()
     return (
         other.goal.text,
         other.consent.withdrawn_at,
         other.block.lifted_at,
         other.representation.revoked_at,
+        other.reminder.seen_at,
         other.plan.version,
         other.plan.goals.count(),
     )
