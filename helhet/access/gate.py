@@ -74,6 +74,8 @@ Calling the gate
   ``decide(...)`` plus ``log(...)``.
 """
 
+import contextlib
+import contextvars
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -221,6 +223,34 @@ def has_case_role(user) -> bool:
 # --- the decision ------------------------------------------------------------------
 
 
+# Set by ``same_request``: what was found about a (user, person) pair so far.
+_FOUND: contextvars.ContextVar[dict | None] = contextvars.ContextVar("gate_found", default=None)
+
+
+@contextlib.contextmanager
+def same_request():
+    """Within the block, the user's relations to a person and whether the person
+    blocked them are looked up once, for a page that asks the gate several
+    questions about one person (the person page: basic data, then the
+    services). Every question is still decided and logged; only the lookups
+    are shared, for the span of one read-only request."""
+    token = _FOUND.set({})
+    try:
+        yield
+    finally:
+        _FOUND.reset(token)
+
+
+def _found(what: str, user, person: Person, lookup: Callable):
+    found = _FOUND.get()
+    if found is None:
+        return lookup(user, person)
+    key = (what, user.pk, person.pk)
+    if key not in found:
+        found[key] = lookup(user, person)
+    return found[key]
+
+
 def _relations(user, person: Person) -> list[Relation]:
     units = frozenset(_unit_ids(user))
     shared = frozenset(SHARED_CATEGORIES)
@@ -358,10 +388,10 @@ def decide(
         return Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
     if not has_case_role(user):
         return Decision(False, NONE, _("Rollen din gir ikke tilgang til personopplysninger."))
-    if is_blocked(user, person):
+    if _found("blocked", user, person, is_blocked):
         decision = Decision(False, BLOCKED, _("Sperret av personen"))
     else:
-        relations = _relations(user, person)
+        relations = _found("relations", user, person, _relations)
         decision = (
             _decide_category(person, relations, category, owner_unit, user)
             if relations

@@ -23,8 +23,11 @@ def search(request):
 
 @login_required
 def detail(request, person_id: int):
-    person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what="personside")
-    return render(request, "people/detail.html", services.person_page(request.user, person))
+    # One relation lookup for the page's several gate decisions (basic data, services).
+    with gate.same_request():
+        person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what="personside")
+        context = services.person_page(request.user, person)
+    return render(request, "people/detail.html", context)
 
 
 @login_required
