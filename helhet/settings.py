@@ -129,6 +129,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # (pjl § 16: refused attempts must stay in the log). Writes that span several
 # rows use transaction.atomic in the app's services instead.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A PostgreSQL hot standby for reports (helhet/core/replica.py); tests mirror it
+# onto the default database.
+if os.environ.get("HELHET_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["HELHET_REPLICA_DATABASE_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["helhet.core.replica.ReportRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

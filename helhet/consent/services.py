@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from helhet.consent import rules
 from helhet.consent.models import Category, Consent, ConsentEvent, ConsentScope
+from helhet.core.replica import reporting
 from helhet.organisation.models import ExternalPartner, Unit
 
 
@@ -207,6 +208,7 @@ class Tally:
         return rules.refusal_rate(self.given, self.declined)
 
 
+@reporting()
 def evaluation(municipality_id: int, today: dt.date | None = None) -> dict:
     """Per form version, per category and per party: how often each scope is
     given, declined, withdrawn, or left to expire without renewal. Counts only."""

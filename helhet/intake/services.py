@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.coordination.models import CoordinatorAssignment
+from helhet.core.replica import reporting
 from helhet.exchange import outbox
 from helhet.exchange.models import EventType
 from helhet.intake import access, rules
@@ -527,6 +528,7 @@ class MonthStats:
         return 100 * self.refusals / self.decisions if self.decisions else None
 
 
+@reporting()
 def monthly_statistics(municipality_id, since: dt.date) -> list[MonthStats]:
     """Processing time (received → decided) and refusal rate per month of decision."""
     rows = Decision.objects.filter(

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helhet.core.replica import reporting
 from helhet.mapping import report, rules
 from helhet.mapping.models import (
     Domain,
@@ -228,6 +229,7 @@ def available_years(municipality_id) -> list[int]:
     return [d.year for d in dates]
 
 
+@reporting()
 def statistics_rows(municipality_id, year: int) -> list[report.PersonRow]:
     """One row per person mapped in the year: their last mapping that year."""
     mappings = (
