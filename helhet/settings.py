@@ -300,6 +300,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "helhet.cooperation.models.Meeting.Status",
         "ApplicationKindEnum": "helhet.intake.models.Application.Kind",
         "ApplicationStatusEnum": "helhet.intake.models.Application.Status",
+        "DeviationKindEnum": "helhet.quality.models.Deviation.Kind",
+        "DeviationStatusEnum": "helhet.quality.models.Deviation.Status",
     },
     "PREPROCESSING_HOOKS": ["helhet.api.schema.only_api"],
     "POSTPROCESSING_HOOKS": [

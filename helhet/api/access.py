@@ -1,8 +1,10 @@
 """The API's way through the access gate: the same gate, the same log, the
 same lawful bases as the pages (hpl § 21a, pjl §§ 16–18)."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helhet.access import gate
 from helhet.access.models import Action
@@ -12,7 +14,10 @@ from helhet.cooperation.models import Meeting, ResponsibilityGroup
 from helhet.intake import access as intake_access
 from helhet.intake import services as intake_services
 from helhet.intake.models import Decision
+from helhet.mapping import access as mapping_access
+from helhet.mapping.models import Mapping
 from helhet.plans.models import IndividualPlan
+from helhet.quality import services as quality_services
 
 API = " (API)"
 
@@ -67,10 +72,38 @@ def decisions(user):
     )
 
 
-def log_list(user, shown_persons, what: str) -> None:
+def own_unit_mappings(user):
+    """Mappings the gate opens on the relation alone: those recorded by one of
+    the user's own units (gate rule 2). Another unit's mappings need the
+    person's consent, decided per unit, so they are listed only per person."""
+    return Mapping.objects.filter(
+        person__in=gate.accessible_persons(user), unit_id__in=gate.case_unit_ids(user)
+    )
+
+
+def person_mappings(request, person, mappings):
+    """The person's mappings whose unit the gate opens, as the history page
+    does: one logged decision per unit, nothing read from the units it keeps
+    closed (hpl § 22)."""
+    rows = list(mappings.only("pk", "unit_id"))
+    shown, _left_out = mapping_access.visible_mappings(
+        request.user, person, rows, "kartleggingsliste" + API
+    )
+    return mappings.filter(unit_id__in={m.unit_id for m in shown})
+
+
+def deviations(user):
+    """The deviations quality's own pages show the user (leader, quality
+    officer, head of sector, the reporter); staff only."""
+    if getattr(user, "staff", None) is None:
+        raise PermissionDenied(_("Internkontroll er for ansatte i kommunen."))
+    return quality_services.visible_deviations(user)
+
+
+def log_list(user, shown_persons, what: str, category=gate.BASIC) -> None:
     """One granted row per person shown, as the pages' lists do."""
     unique = {p.pk: p for p in shown_persons}
-    gate.log_many(user, unique.values(), Action.LIST, what + API, category=gate.BASIC)
+    gate.log_many(user, unique.values(), Action.LIST, what + API, category=category)
 
 
 def person_filter(request, person_id, what: str):

@@ -1,10 +1,13 @@
-"""Limit/offset paging that refuses a malformed limit instead of ignoring it."""
+"""Limit/offset paging that refuses a malformed limit instead of ignoring it,
+and counts in the same statement as it reads the page."""
 
+from django.db.models import Count, Window
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 
 MAX_LIMIT = 200
+TOTAL = "_helhet_total"
 
 
 class StrictLimitOffsetPagination(LimitOffsetPagination):
@@ -24,6 +27,24 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
                 {name: [_("Må være et heltall %(range)s.") % {"range": f"{low}{upper or '+'}"}]}
             )
         return value
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """The page and the total in one statement: every list sits behind
+        the access filter (who the user has a relation to), and a separate
+        COUNT evaluated it a second time (issue 10)."""
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        counted = queryset.annotate(**{TOTAL: Window(Count("pk"))})
+        rows = list(counted[self.offset : self.offset + self.limit])
+        if rows:
+            self.count = getattr(rows[0], TOTAL)
+        else:
+            # Past the end (or nothing there): the total still has to be right.
+            self.count = self.get_count(queryset) if self.offset else 0
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        return rows
 
     def get_limit(self, request):
         return self._number(request, self.limit_query_param, 1, self.max_limit, self.default_limit)

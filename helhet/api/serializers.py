@@ -10,8 +10,11 @@ from helhet.consent.models import Consent, ConsentScope
 from helhet.consent.models import Status as ConsentStatus
 from helhet.cooperation.models import GroupMember, Meeting, ResponsibilityGroup
 from helhet.intake.models import Application, Decision
+from helhet.mapping.models import DomainScore, Mapping, Screening
 from helhet.people.models import Person
 from helhet.plans.models import Goal, IndividualPlan, Measure, Participant
+from helhet.quality import rules as quality_rules
+from helhet.quality.models import Deviation
 
 
 class StrictMixin:
@@ -301,3 +304,156 @@ class DecisionSerializer(DecisionSummarySerializer):
             "started_on",
         ]
         read_only_fields = fields
+
+
+# --- needs mappings ---------------------------------------------------------------
+
+
+class ScoreSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DomainScore
+        fields = ["domain", "level"]
+        read_only_fields = fields
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DomainScore
+        fields = ["domain", "level", "note"]
+        read_only_fields = fields
+
+
+class ScreeningSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Screening
+        fields = ["instrument", "score", "result"]
+        read_only_fields = fields
+
+
+MAPPING_SUMMARY = ["id", "person", "unit", "round", "mapped_on", "mapped_by_name", "person_present"]
+
+
+class MappingSummarySerializer(serializers.ModelSerializer):
+    scores = ScoreSummarySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Mapping
+        fields = [*MAPPING_SUMMARY, "scores"]
+        read_only_fields = fields
+
+
+class MappingSerializer(serializers.ModelSerializer):
+    scores = ScoreSerializer(many=True, read_only=True)
+    screenings = ScreeningSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Mapping
+        fields = [
+            *MAPPING_SUMMARY,
+            "services_received",
+            "cares_for_children",
+            "children_note",
+            "requested_plan",
+            "scores",
+            "screenings",
+        ]
+        read_only_fields = fields
+
+
+# --- deviations ----------------------------------------------------------------------
+
+
+class DeviationSummarySerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    overdue = serializers.SerializerMethodField()
+    # Whether a person is concerned, never who: the name goes through the gate
+    # on the detail endpoint only.
+    concerns_person = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deviation
+        fields = [
+            "id",
+            "reference",
+            "unit",
+            "kind",
+            "severity",
+            "title",
+            "occurred_on",
+            "reported_on",
+            "deadline",
+            "status",
+            "closed_on",
+            "overdue",
+            "concerns_person",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, deviation) -> bool:
+        return quality_rules.is_overdue(
+            deviation.deadline, deviation.closed_on, self.context["today"]
+        )
+
+    def get_concerns_person(self, deviation) -> bool:
+        return deviation.person_id is not None
+
+
+class DeviationSerializer(DeviationSummarySerializer):
+    person = serializers.SerializerMethodField(
+        help_text="Personen avviket gjelder, bare om du har tjenstlig grunnlag for personen."
+    )
+    person_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deviation
+        fields = [
+            *DeviationSummarySerializer.Meta.fields,
+            "person",
+            "person_name",
+            "description",
+            "assessment",
+            "assessed_on",
+            "cause",
+            "measures",
+            "measures_on",
+            "learning",
+            "top_management_informed_on",
+        ]
+        read_only_fields = fields
+
+    def get_person(self, deviation) -> int | None:
+        return deviation.person_id if self.context["person_name"] else None
+
+    def get_person_name(self, deviation) -> str | None:
+        return self.context["person_name"]
+
+
+# --- compliance --------------------------------------------------------------------
+
+
+class TallySerializer(serializers.Serializer):
+    met = serializers.IntegerField(min_value=0)
+    not_met = serializers.IntegerField(min_value=0)
+    not_applicable = serializers.IntegerField(min_value=0)
+
+
+class UnitTallySerializer(TallySerializer):
+    unit = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CriterionResultSerializer(TallySerializer):
+    id = serializers.CharField()
+    title = serializers.CharField()
+    legal_basis = serializers.CharField()
+    source = serializers.CharField()
+    rate = serializers.FloatField(
+        allow_null=True, help_text="Andel oppfylt av der kriteriet gjelder; null når ingen gjelder."
+    )
+    units = UnitTallySerializer(many=True)
+
+
+class ComplianceSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    criteria = CriterionResultSerializer(many=True)

@@ -29,6 +29,11 @@ urlpatterns = [
     ),
     path(f"{v1}decisions/", views.DecisionList.as_view(), name="decisions"),
     path(f"{v1}decisions/<int:decision_id>/", views.DecisionDetail.as_view(), name="decision"),
+    path(f"{v1}mappings/", views.MappingList.as_view(), name="mappings"),
+    path(f"{v1}mappings/<int:mapping_id>/", views.MappingDetail.as_view(), name="mapping"),
+    path(f"{v1}deviations/", views.DeviationList.as_view(), name="deviations"),
+    path(f"{v1}deviations/<int:deviation_id>/", views.DeviationDetail.as_view(), name="deviation"),
+    path(f"{v1}compliance/", views.Compliance.as_view(), name="compliance"),
     # Anything else under the API answers in JSON, not with the HTML 404 page.
     re_path(r"^v1/", views.not_found, name="not_found"),
 ]

@@ -1,29 +1,39 @@
 """REST API views: the gate first, then services, then a serializer."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.api import access, schema
+from helhet.api import access, compliance, schema
 from helhet.api import serializers as s
 from helhet.api.preconditions import PreconditionFailed, etag, expected_version
+from helhet.audit import services as audit_services
 from helhet.consent.models import Consent
 from helhet.cooperation import access as cooperation_access
 from helhet.cooperation.models import Meeting, ResponsibilityGroup
 from helhet.intake import access as intake_access
 from helhet.intake.models import Application, Decision
+from helhet.mapping import access as mapping_access
+from helhet.mapping.models import DomainScore, Mapping
 from helhet.plans import services as plan_services
 from helhet.plans.access import plan_for
 from helhet.plans.models import IndividualPlan
+from helhet.quality import services as quality_services
+from helhet.quality.models import Deviation
 
 
 @csrf_exempt
@@ -47,14 +57,11 @@ def _checked(filters, request) -> dict:
     return checked.validated_data
 
 
-class GatedListView(generics.ListAPIView):
-    """A list: only what the gate lets the user see; each person shown is logged.
-    A ``?person=`` filter goes through the gate for that person first."""
+class FilteredListView(generics.ListAPIView):
+    """A list whose query parameters are checked (400 on a malformed filter)."""
 
     filters: type[serializers.Serializer]
-    what = ""
-    # Filters a person the user has no relation to is refused and logged.
-    gate_person_filter = True
+    lookups: dict[str, str] = {}
 
     def base_queryset(self):
         raise NotImplementedError
@@ -65,7 +72,17 @@ class GatedListView(generics.ListAPIView):
                 queryset = queryset.filter(**{lookup: params[name]})
         return queryset
 
-    lookups: dict[str, str] = {}
+    def get_queryset(self):
+        return self.apply_filters(self.base_queryset(), _checked(self.filters, self.request))
+
+
+class GatedListView(FilteredListView):
+    """A list: only what the gate lets the user see; each person shown is logged.
+    A ``?person=`` filter goes through the gate for that person first."""
+
+    what = ""
+    # Filters a person the user has no relation to is refused and logged.
+    gate_person_filter = True
 
     def person_of(self, row):
         return row.person
@@ -139,7 +156,13 @@ class PlanList(GatedListView):
     lookups = {"person": "person_id", "status": "status"}
 
     def base_queryset(self):
-        return access.plans(self.request.user).select_related("person")
+        # The summary's columns only: the plan's text fields belong to the
+        # detail, and the person is read just for the access log.
+        return (
+            access.plans(self.request.user)
+            .select_related("person")
+            .only(*s.PLAN_SUMMARY, "person__municipality_id")
+        )
 
 
 def _plan_response(plan_id: int) -> Response:
@@ -344,3 +367,169 @@ class DecisionDetail(APIView):
     def get(self, request, decision_id):
         decision = intake_access.decision_for(request, decision_id, what="vedtak" + access.API)
         return Response(s.DecisionSerializer(decision).data)
+
+
+# --- needs mappings -----------------------------------------------------------------
+
+MappingFilter = _filters(
+    "MappingFilter",
+    person=serializers.IntegerField(**ID),
+    unit=serializers.IntegerField(**ID),
+    round=serializers.IntegerField(**ID),
+    mapped_from=serializers.DateField(required=False),
+    mapped_to=serializers.DateField(required=False),
+)
+
+MAPPING_LIST_DOC = (
+    "Uten `person`: kartlegginger gjort av dine egne enheter, for personer du har tjenstlig "
+    "relasjon til. Med `person`: alle personens kartlegginger porten åpner for deg, også andre "
+    "enheters når personen har samtykket (hpl § 22)."
+)
+
+
+@extend_schema(tags=["mapping"], parameters=[MappingFilter], description=MAPPING_LIST_DOC)
+class MappingList(GatedListView):
+    serializer_class = s.MappingSummarySerializer
+    filters = MappingFilter
+    what = "kartleggingsliste"
+    lookups = {
+        "unit": "unit_id",
+        "round": "round_id",
+        "mapped_from": "mapped_on__gte",
+        "mapped_to": "mapped_on__lte",
+    }
+    # Set for ?person=: the gate has then logged each opened unit's mappings.
+    logged_by_gate = False
+
+    def get_queryset(self):
+        params = _checked(self.filters, self.request)
+        if "person" in params:
+            person = access.person_filter(self.request, params["person"], self.what)
+            mappings = self.apply_filters(Mapping.objects.filter(person=person), params)
+            found = access.person_mappings(self.request, person, mappings)
+            self.logged_by_gate = True
+        else:
+            found = self.apply_filters(access.own_unit_mappings(self.request.user), params)
+        return (
+            found.select_related("person")
+            .prefetch_related(Prefetch("scores", DomainScore.objects.order_by("domain")))
+            .order_by("-mapped_on", "-pk")
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        if not self.logged_by_gate:
+            access.log_list(
+                request.user, [row.person for row in page], self.what, mapping_access.CATEGORY
+            )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema(tags=["mapping"], responses=s.MappingSerializer)
+class MappingDetail(APIView):
+    def get(self, request, mapping_id):
+        mapping_access.mapping_for(request, mapping_id, Action.VIEW, "kartlegging" + access.API)
+        mapping = Mapping.objects.prefetch_related(
+            Prefetch("scores", DomainScore.objects.order_by("domain")), "screenings"
+        ).get(pk=mapping_id)
+        return Response(s.MappingSerializer(mapping).data)
+
+
+# --- deviations ---------------------------------------------------------------------
+
+DeviationFilter = _filters(
+    "DeviationFilter",
+    status=serializers.ChoiceField(choices=Deviation.Status.choices, required=False),
+    kind=serializers.ChoiceField(choices=Deviation.Kind.choices, required=False),
+    severity=serializers.ChoiceField(choices=Deviation.Severity.choices, required=False),
+    unit=serializers.IntegerField(**ID),
+    reported_from=serializers.DateField(required=False),
+    reported_to=serializers.DateField(required=False),
+)
+
+
+@extend_schema(tags=["quality"], parameters=[DeviationFilter])
+class DeviationList(FilteredListView):
+    """Deviations as quality's pages show them: quality officers and the head
+    of sector all of the municipality's, a leader their units', everyone their
+    own reports. Lists say only whether a person is concerned."""
+
+    serializer_class = s.DeviationSummarySerializer
+    filters = DeviationFilter
+    lookups = {
+        "status": "status",
+        "kind": "kind",
+        "severity": "severity",
+        "unit": "unit_id",
+        "reported_from": "reported_on__gte",
+        "reported_to": "reported_on__lte",
+    }
+
+    def base_queryset(self):
+        return access.deviations(self.request.user).order_by("-reported_on", "-pk")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+
+@extend_schema(tags=["quality"], responses=s.DeviationSerializer)
+class DeviationDetail(APIView):
+    def get(self, request, deviation_id):
+        deviation = get_object_or_404(
+            access.deviations(request.user).select_related("person"), pk=deviation_id
+        )
+        context = {
+            "today": timezone.localdate(),
+            # The person only if the gate gives a basis (logged); no refusal
+            # is flagged, as on the page: the handler needs the deviation.
+            "person_name": quality_services.shown_person(request, deviation),
+        }
+        return Response(s.DeviationSerializer(deviation, context=context).data)
+
+
+# --- compliance ---------------------------------------------------------------------
+
+
+ComplianceFilter = _filters(
+    "ComplianceFilter",
+    start=serializers.DateField(
+        required=False, help_text="Fra og med (ISO-dato). Uten: ett år før `end`."
+    ),
+    end=serializers.DateField(
+        required=False, help_text="Til og med (ISO-dato), ikke før `start`. Uten: i dag."
+    ),
+)
+
+
+def _period(params: dict, today: dt.date) -> tuple[dt.date, dt.date]:
+    start, end = params.get("start"), params.get("end")
+    try:
+        return audit_services.period(start, end, today)
+    except OverflowError:
+        # "A year before end" reaches before the calendar: start at its beginning.
+        return audit_services.period(dt.date.min, end, today)
+    except audit_services.BadInput as error:
+        raise ApiValidationError({"end": [str(error)]}) from error
+
+
+@extend_schema(
+    tags=["audit"],
+    parameters=[ComplianceFilter],
+    responses=s.ComplianceSerializer,
+    description="Etterlevelse per kriterium og enhet for din kommune: bare tall, ingen personer.",
+)
+class Compliance(APIView):
+    def get(self, request):
+        staff = getattr(request.user, "staff", None)
+        if staff is None or not audit_services.may_see_report(request.user):
+            raise ApiPermissionDenied(
+                _(
+                    "Etterlevelsen er for ledere, koordinerende enhet, kvalitetsansvarlige, "
+                    "kommunalsjef og revisorer."
+                )
+            )
+        today = timezone.localdate()
+        start, end = _period(_checked(ComplianceFilter, request), today)
+        criteria = compliance.results(staff.municipality_id, start, end, today)
+        data = {"start": start, "end": end, "criteria": criteria}
+        return Response(s.ComplianceSerializer(data).data)

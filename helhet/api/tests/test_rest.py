@@ -193,3 +193,23 @@ def test_other_lists_answer(demo, name):
     response = demo.client(login).get(reverse(name))
     assert response.status_code == 200
     assert "results" in response.json()
+
+
+def test_count_is_the_same_on_every_page_also_past_the_end(demo):
+    client = demo.client("ke")
+    url = reverse("api:plans")
+    first = client.get(url, {"limit": 2}).json()
+    total = first["count"]
+    assert (
+        total == IndividualPlan.objects.filter(person__municipality=demo.ctx.municipality).count()
+    )
+    assert client.get(url, {"limit": 2, "offset": total - 1}).json()["count"] == total
+    past = client.get(url, {"limit": 2, "offset": total + 5}).json()
+    assert (past["count"], past["results"]) == (total, [])
+
+
+def test_plan_list_queries_do_not_grow_with_rows(demo, django_assert_max_num_queries):
+    client = demo.client("ke")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("api:plans"), {"limit": 200})
+    assert len(response.json()["results"]) > 10

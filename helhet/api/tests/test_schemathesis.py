@@ -6,10 +6,13 @@ authenticated with a personal API token.
 (schemathesis' own pytest plugin does not run under pytest 9, so the
 operations are parametrized here and each runs as a Hypothesis test.)"""
 
+import datetime as dt
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 
@@ -21,6 +24,16 @@ OPERATIONS = sorted(
     for method in methods
 )
 MODES = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
+
+
+def _backwards_period(query) -> bool:
+    """A compliance period ending before it starts (no end: today)."""
+    try:
+        start = dt.date.fromisoformat(query["start"])
+        end = dt.date.fromisoformat(query.get("end") or timezone.localdate().isoformat())
+    except (KeyError, TypeError, ValueError):
+        return False
+    return end < start
 
 
 @pytest.fixture
@@ -52,6 +65,12 @@ def test_api_conforms_to_its_schema(api_schema, demo, path, method, mode):
 
         def set(self, case, data, ctx):
             case.headers = {**(case.headers or {}), "Authorization": f"Token {data}"}
+
+    @api_schema.hook
+    def filter_query(ctx, query):
+        # The one rule OpenAPI cannot state: a period does not end before it
+        # starts (documented; the API answers 400). Valid cases keep to it.
+        return not _backwards_period(query)
 
     operation = api_schema[path][method]
 
