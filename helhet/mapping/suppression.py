@@ -21,7 +21,11 @@ hide one more cell, while any of these holds:
   (the difference of two shown totals is then a group smaller than 5);
 * a "<5" cell, or a sum of "<5" cells in one line that is below 5, follows from
   the lines by linear algebra (chains of subtractions across tables);
-* a "<5" cell is pinned to one value by the bounds above (interval reasoning).
+* a group below 5 (a hidden cell, such a sum, or the difference of two nested
+  totals) has the same size in every integer table consistent with all lines
+  and bounds at once. Reading line by line is not enough: combining several
+  published totals with the 0–4 of "<5" can force cells to 0 that no single
+  line pins, so this is decided exactly over the whole system (``_Reader``).
 
 Which cell to hide next is a shown part of the offending line: preferably one
 whose other lines already hide something (so hidden cells close into
@@ -31,9 +35,12 @@ population and in each published group) stay shown; callers keep them at 5 or
 more by merging small groups before building tables.
 """
 
+import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+
+from helhet.mapping import polytope
 
 THRESHOLD = 5
 SHOWN = "vist"
@@ -136,8 +143,7 @@ def _first_problem(values, lines, status, nested) -> Problem | None:
     problem = _algebra_problem(values, lines, status, hidden, nested)
     if problem is not None or not hidden:
         return problem
-    line = _bounds_problem(values, lines, status, hidden)
-    return Problem(BOUNDS, line) if line is not None else None
+    return _exact_problem(values, lines, status, hidden, nested)
 
 
 def _local_problem(values, line: Line, status) -> bool:
@@ -227,56 +233,151 @@ def _in_row_space(basis, vector: dict[int, int]) -> bool:
     return not _reduce(basis, vector)
 
 
-# --- bounds ------------------------------------------------------------------------
+# --- what every consistent table agrees on ---------------------------------------
 
 
-def _bounds_problem(values, lines, status, hidden) -> Line | None:
-    ceiling = max(values.values(), default=0)
-    low = dict.fromkeys(hidden, 0)
-    high = {k: (THRESHOLD - 1 if status[k] == SMALL else ceiling) for k in hidden}
-    known = {k: v for k, v in values.items() if status[k] == SHOWN}
-    for _round in range(50):
-        changed = False
-        for line in lines:
-            changed |= _tighten(line, known, low, high)
-        if not changed:
-            break
-    for key in hidden:
-        if status[key] == SMALL and low[key] >= high[key]:
-            return _line_with(key, lines, status)
+def _exact_problem(values, lines, status, hidden, nested) -> Problem | None:
+    """A group below 5 that has the same size in every integer table the reader
+    cannot rule out, found by exact linear programming over all lines at once."""
+    shown = {k: v for k, v in values.items() if status[k] == SHOWN}
+    ceiling = max(shown.values(), default=max(values.values()))
+    bounds = {k: (0, THRESHOLD - 1 if status[k] == SMALL else ceiling) for k in hidden}
+    rows = [_row(line, shown) for line in lines]
+    try:
+        reader = _Reader(rows, bounds, {k: values[k] for k in hidden})
+    except polytope.Infeasible:  # pragma: no cover - the true table always fits
+        raise AssertionError("the true table breaks its own lines") from None
+    # Two tables far from the true one refute most small cells at once.
+    reader.explore({k: 1 for k in hidden if values[k] < THRESHOLD})
+    for coefficients, problem in _watched(values, lines, status, hidden, nested):
+        free = {k: c for k, c in coefficients.items() if k not in shown}
+        if reader.pinned(free):
+            return problem()
     return None
 
 
-def _tighten(line: Line, known, low, high) -> bool:
-    """Narrow each hidden entry of ``total = sum(parts)`` by the others' bounds."""
+def _row(line: Line, shown) -> polytope.Row:
+    coefficients: dict = {}
+    for key, sign in ((line.total, -1), *((k, 1) for k in line.parts)):
+        if key not in shown:
+            coefficients[key] = coefficients.get(key, 0) + sign
+    constant = shown.get(line.total, 0) - sum(shown[k] for k in line.parts if k in shown)
+    return coefficients, constant
 
-    def lo(k):
-        return known[k] if k in known else low[k]
 
-    def hi(k):
-        return known[k] if k in known else high[k]
+def _watched(values, lines, status, hidden, nested):
+    """(coefficients, problem) for every group whose true size is below 5; the
+    problem is built only when needed."""
+    for key in hidden:
+        if values[key] < THRESHOLD:
+            yield {key: 1}, lambda key=key: Problem(BOUNDS, _line_with(key, lines, status))
+    for outer, inner in nested:
+        yield (
+            {outer: 1, inner: -1},
+            lambda o=outer, i=inner: Problem(BOUNDS, _line_with(i, lines, status), (i, o)),
+        )
+    for line in lines:
+        small = [k for k in line.parts if status[k] != SHOWN and values[k] < THRESHOLD]
+        for size in range(2, min(len(small), _SUBSET_LIMIT) + 1):
+            for group in combinations(small, size):
+                if sum(values[k] for k in group) < THRESHOLD:
+                    yield dict.fromkeys(group, 1), lambda line=line: Problem(BOUNDS, line)
 
-    changed = False
-    parts_lo = sum(lo(k) for k in line.parts)
-    parts_hi = sum(hi(k) for k in line.parts)
-    if line.total not in known:
-        changed |= _narrow(line.total, parts_lo, parts_hi, low, high)
-    for k in line.parts:
-        if k in known:
+
+class _Reader:
+    """What a reader can prove about a linear combination of hidden counts.
+
+    A combination is *pinned* when every integer table consistent with the
+    published numbers gives it the same value. Integer tables found on the way
+    are kept: most combinations differ between two of them, so only the rest
+    need a linear program.
+
+    Integrality matters. One table with its margins, or two breakdowns sharing
+    the level totals, is a network flow: its matrix is totally unimodular, so
+    every vertex of the LP is an integer table and LP bounds are integer bounds.
+    Three breakdowns sharing the level totals are not (an odd cycle of levels
+    across them defeats Ghouila-Houri's criterion), so a fractional vertex is
+    followed by a bounded branch and bound; when that runs out of budget the
+    combination counts as pinned, which only hides more.
+    """
+
+    def __init__(self, rows, bounds, truth):
+        self.rows, self.bounds = rows, bounds
+        self.lp = polytope.Polytope(rows, bounds, start=truth)
+        self.tables = [truth]
+
+    def explore(self, coefficients: dict) -> None:
+        for _value, vertex in (self.lp.minimize(coefficients), self.lp.maximize(coefficients)):
+            if _integral(vertex):
+                self.tables.append(vertex)
+
+    def pinned(self, coefficients: dict) -> bool:
+        if not coefficients:
+            return True
+        truth = _apply(coefficients, self.tables[0])
+        if any(_apply(coefficients, t) != truth for t in self.tables[1:]):
+            return False
+        low, vertex = self.lp.minimize(coefficients)
+        if low < truth and self._keep(vertex, coefficients, (None, truth - 1)):
+            return False
+        high, vertex = self.lp.maximize(coefficients)
+        return not (high > truth and self._keep(vertex, coefficients, (truth + 1, None)))
+
+    def _keep(self, vertex, coefficients, wanted) -> bool:
+        """Keep an integer table whose combination lies in ``wanted``, if one exists."""
+        table = (
+            vertex
+            if _integral(vertex)
+            else _integer_table(self.rows, self.bounds, coefficients, wanted)
+        )
+        if table is None:
+            return False
+        self.tables.append(table)
+        return True
+
+
+_BRANCH_LIMIT = 200
+_COMBINATION = object()  # the extra variable holding the combination's value
+
+
+def _integer_table(rows, bounds, coefficients, wanted) -> dict | None:
+    """An integer table with the combination in ``wanted`` (low, high; None is
+    open), or None if there is none or the search budget runs out."""
+    total = _COMBINATION
+    floor = sum(min(c * bounds[k][0], c * bounds[k][1]) for k, c in coefficients.items())
+    ceiling = sum(max(c * bounds[k][0], c * bounds[k][1]) for k, c in coefficients.items())
+    low, high = wanted
+    low, high = (
+        max(floor, low if low is not None else floor),
+        min(ceiling, high if high is not None else ceiling),
+    )
+    if low > high:
+        return None
+    rows = [*rows, ({**coefficients, total: -1}, 0)]
+    pending, budget = [{**bounds, total: (low, high)}], _BRANCH_LIMIT
+    while pending and budget:
+        budget -= 1
+        box = pending.pop()
+        try:
+            vertex = polytope.Polytope(rows, box).point()
+        except polytope.Infeasible:
             continue
-        others_lo, others_hi = parts_lo - lo(k), parts_hi - hi(k)
-        changed |= _narrow(k, lo(line.total) - others_hi, hi(line.total) - others_lo, low, high)
-        parts_lo, parts_hi = others_lo + lo(k), others_hi + hi(k)
-    return changed
+        fractional = next((k for k, v in vertex.items() if not isinstance(v, int)), None)
+        if fractional is None:
+            del vertex[total]
+            return vertex
+        v, (lo, hi) = vertex[fractional], box[fractional]
+        pending.append({**box, fractional: (lo, math.floor(v))})
+        pending.append({**box, fractional: (math.ceil(v), hi)})
+    return None
 
 
-def _narrow(key, new_low, new_high, low, high) -> bool:
-    changed = False
-    if new_low > low[key]:
-        low[key], changed = new_low, True
-    if new_high < high[key]:
-        high[key], changed = new_high, True
-    return changed
+def _apply(coefficients, table) -> int:
+    return sum(c * table[k] for k, c in coefficients.items())
+
+
+def _integral(table) -> bool:
+    return all(isinstance(v, int) for v in table.values())
 
 
 # --- choosing the complement -----------------------------------------------------

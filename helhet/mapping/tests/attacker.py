@@ -3,7 +3,8 @@
 It knows what a reader of the report knows: every shown number, which numbers
 add up to which total, that "<5" means 0–4, that ":" is some count, and that
 no count exceeds the population. It enumerates *every* integer table consistent
-with that, and reports what it can pin down. Deliberately shares no code with
+with that (or, for large systems, searches for a table that refutes each
+small group), and reports what it can pin down. Deliberately shares no code with
 ``helhet.mapping.suppression``.
 """
 
@@ -22,8 +23,9 @@ class TooBig(Exception):
 def leaks(values, lines, status, exhaustive=True) -> list[str]:
     """Every way the published numbers reveal a group of fewer than 5 persons.
 
-    ``exhaustive`` lists every consistent table (small tables only); otherwise
-    exact rational algebra and interval reasoning stand in for it.
+    ``exhaustive`` lists every consistent table while there are few enough,
+    else searches per group for one where it has another size (small tables
+    only); otherwise exact rational algebra and interval reasoning stand in.
     """
     found = []
     for key, state in status.items():
@@ -33,7 +35,10 @@ def leaks(values, lines, status, exhaustive=True) -> list[str]:
     found += _algebra_leaks(values, lines, status)
     found += _interval_leaks(values, lines, status)
     if exhaustive:
-        found += _enumeration_leaks(values, lines, status)
+        try:
+            found += _enumeration_leaks(values, lines, status)
+        except TooBig:
+            found += search_leaks(values, lines, status)
     return found
 
 
@@ -151,32 +156,81 @@ def _nested_differences(values, lines, status) -> list[str]:
     ]
 
 
-def _enumeration_leaks(values, lines, status) -> list[str]:
+def _reader(values, status):
+    """The hidden cells, their possible values and the shown numbers."""
     hidden = sorted((k for k, s in status.items() if s != SHOWN), key=repr)
+    assert all(status[k] in (SMALL, HIDDEN) for k in hidden)
+    known = {k: v for k, v in values.items() if status[k] == SHOWN}
+    # No count exceeds the largest shown total (the population, always shown).
+    ceiling = max(known.values(), default=max(values.values()) * 3)
+    domains = {k: range(0, 5) if status[k] == SMALL else range(0, ceiling + 1) for k in hidden}
+    return hidden, domains, known
+
+
+def _small_groups(values, lines, status) -> list[tuple[str, dict]]:
+    """(name, coefficients) of every group whose true size is below 5 and that
+    is not simply shown: hidden cells, sums of hidden parts of a line, and
+    differences of nested totals."""
+    groups = [(str(k), {k: 1}) for k, s in status.items() if s != SHOWN and values[k] < 5]
+    groups += [(f"group {g}", dict.fromkeys(g, 1)) for g in _watched_groups(values, lines, status)]
+    groups += [
+        (f"{outer}-{inner}", {outer: 1, inner: -1})
+        for outer, members in _nesting(lines).items()
+        for inner in members
+        if values[outer] - values[inner] < 5
+        and not (status[outer] == SHOWN and status[inner] == SHOWN)
+    ]
+    return groups
+
+
+def _size(coefficients, table) -> int:
+    return sum(c * table[k] for k, c in coefficients.items())
+
+
+def _enumeration_leaks(values, lines, status) -> list[str]:
+    """Groups below 5 with one size in every consistent table, listing them all."""
+    hidden, domains, known = _reader(values, status)
     if not hidden:
         return []
-    shown = [v for k, v in values.items() if status[k] == SHOWN]
-    # No count exceeds the largest shown total (the population, always shown).
-    ceiling = max(shown, default=max(values.values()) * 3)
-    domains = {k: range(0, 5) if status[k] == SMALL else range(0, ceiling + 1) for k in hidden}
-    assert all(status[k] in (SMALL, HIDDEN) for k in hidden)
-    watched = _watched_groups(values, lines, status)
-    seen_cells = {k: set() for k in hidden}
-    seen_groups = {g: set() for g in watched}
-    known = {k: v for k, v in values.items() if status[k] == SHOWN}
+    groups = _small_groups(values, lines, status)
+    seen = {name: set() for name, _ in groups}
     for solution in _solutions(hidden, domains, lines, known):
-        for k in hidden:
-            seen_cells[k].add(solution[k])
-        for group in watched:
-            seen_groups[group].add(sum(solution[k] for k in group))
-    found = [
-        f"{k} pinned to {values[k]}" for k in hidden if values[k] < 5 and len(seen_cells[k]) == 1
-    ]
-    found += [
-        f"group {group} pinned to {sum(values[k] for k in group)}"
-        for group in watched
-        if len(seen_groups[group]) == 1
-    ]
+        table = {**known, **solution}
+        for name, coefficients in groups:
+            seen[name].add(_size(coefficients, table))
+    return [f"{name} pinned" for name, _ in groups if len(seen[name]) == 1]
+
+
+def search_leaks(values, lines, status) -> list[str]:
+    """Groups below 5 for which no consistent table of another size is found.
+
+    For systems too large to list: per group, a depth-first search for one
+    table where the group has another size, trying the group's own cells
+    first and values far from the truth before it. A search that runs out of
+    nodes counts as a leak, so this never passes a table it could not check.
+    """
+    hidden, domains, known = _reader(values, status)
+    found = []
+    for name, coefficients in _small_groups(values, lines, status):
+        truth = _size(coefficients, values)
+        members = [k for k in coefficients if k in domains]
+        order = {
+            k: sorted(domains[k], key=lambda v, k=k: (v == values[k], abs(v - values[k])))
+            for k in hidden
+        }
+        try:
+            witness = next(
+                (
+                    s
+                    for s in _solutions(hidden, domains, lines, known, members, order)
+                    if _size(coefficients, {**known, **s}) != truth
+                ),
+                None,
+            )
+        except TooBig:
+            witness = None
+        if witness is None:
+            found.append(f"{name} pinned (or not refuted)")
     return found
 
 
@@ -192,8 +246,9 @@ def _watched_groups(values, lines, status) -> list[tuple]:
     return sorted(groups, key=repr)
 
 
-def _solutions(hidden, domains, lines, known):
-    """Every assignment of the hidden cells that satisfies all lines."""
+def _solutions(hidden, domains, lines, known, first=(), order=None):
+    """Every assignment of the hidden cells that satisfies all lines: the
+    cells in ``first`` are branched on first, values in ``order`` if given."""
     nodes = [0]
 
     def propagate(assigned) -> bool:
@@ -231,8 +286,8 @@ def _solutions(hidden, domains, lines, known):
         if not free:
             yield dict(assigned)
             return
-        key = min(free, key=lambda k: (len(domains[k]), repr(k)))
-        for candidate in domains[key]:
+        key = min(free, key=lambda k: (k not in first, len(domains[k]), repr(k)))
+        for candidate in order[key] if order else domains[key]:
             yield from search({**assigned, key: candidate})
 
     yield from search({})

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from helhet.mapping import report, rules
 from helhet.mapping.models import Domain, Level
 from helhet.mapping.suppression import HIDDEN, SHOWN, SMALL, Line, suppress
-from helhet.mapping.tests.attacker import leaks
+from helhet.mapping.tests.attacker import leaks, search_leaks
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -79,10 +79,7 @@ def test_anchor_below_threshold_is_a_programming_error():
 cell = st.integers(min_value=0, max_value=14)
 
 
-# Derandomized while the known leak above is open: a random run finds that
-# class of tables now and then, which is documented by the strict xfail test
-# rather than left to make CI flip between green and red.
-@settings(PROPERTY, derandomize=True)
+@PROPERTY
 @given(
     st.integers(min_value=2, max_value=3).flatmap(
         lambda width: st.lists(
@@ -97,19 +94,25 @@ def test_no_table_reveals_a_group_below_five(rows):
     assert leaks(values, lines, status) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known leak, found by the property test: N=14, a column total 9 and a row total 9 "
-        "together with '<5' bounds force four cells to 0. suppress() propagates bounds line "
-        "by line and misses bounds from combined lines; the fix is bound propagation over "
-        "combinations of published totals (a small LP). Strict: this fails once fixed."
-    ),
-)
 def test_bounds_from_combined_totals_do_not_pin_cells():
+    # Found by the property test: N=14, a column total 9 and a row total 9
+    # with the "<5" bounds force four cells to 0 when read line by line only.
     values, lines = _table([[0, 0, 0], [4, 0, 5], [5, 0, 0]])
     status = suppress(values, lines, anchors={("N",)})
     assert leaks(values, lines, status) == []
+    assert sum(s != SHOWN for s in status.values()) > 5
+
+
+def test_a_pinned_cell_is_found_by_the_attacker_too():
+    # The attacker must be able to see the leak that the old interval check
+    # let through, or a passing property test would prove nothing.
+    values, lines = _table([[0, 0, 0], [4, 0, 5], [5, 0, 0]])
+    # What the interval check published: N=14, row 1 = 9 and column 0 = 9 shown.
+    status = {k: (SMALL if v < 5 else SHOWN) for k, v in values.items()}
+    for key in [("col", 2), ("cell", 1, 2), ("row", 2), ("cell", 2, 0)]:
+        status[key] = HIDDEN
+    assert leaks(values, lines, status)
+    assert search_leaks(values, lines, status)
 
 
 def _two_breakdowns(first: list[list[int]], second_split: list[list[int]]):
