@@ -7,16 +7,22 @@ Each ``Criterion`` is data — a stable id, a title, its legal basis (a key into
 number of queries per criterion, whatever the number of persons: an audit of a
 large municipality must not become a query per person.
 
+Facts shared by several criteria are loaded once per report by ``Scope``; each
+criterion declares the shared facts it uses (``needs``), and may read only those
+(``Scope.declared``), so a criterion never pays for facts it does not judge
+(issue 10: the revision date needs no § 19 facts of every plan).
+
 What the period means: persons are "active" when they had a service valid at
 some point in the period; event criteria (applications, decisions, coordinator
 assignments, meetings, deviations) count the events of the period; state
 criteria (plan content, consents, directory, routines) are read as the data
 stands now, because plan content and consents are not kept "as of" a past day.
-The trend over time comes from the daily snapshots (``helhet compliance
---snapshot``).
+The trend over time comes from the stored snapshots (``helhet
+compliance-snapshot``, nightly).
 """
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,14 +76,36 @@ class Scope:
     def service_spans(self) -> dict[int, list[rules.ServiceSpan]]:
         """Services valid in the period, per person: who is active, and where."""
         spans = defaultdict(list)
-        rows = Service.objects.filter(
+        for person_id, unit_id, valid_from, valid_to in self.services_in_period().values_list(
+            "person_id", "unit_id", "valid_from", "valid_to"
+        ):
+            spans[person_id].append(rules.ServiceSpan(unit_id, valid_from, valid_to))
+        return dict(spans)
+
+    def services_in_period(self):
+        """Services valid at some point in the period (a queryset; not memoised)."""
+        return Service.objects.filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=self.start),
             person__municipality_id=self.municipality_id,
             valid_from__lte=self.end,
-        ).values_list("person_id", "unit_id", "valid_from", "valid_to")
-        for person_id, unit_id, valid_from, valid_to in rows:
-            spans[person_id].append(rules.ServiceSpan(unit_id, valid_from, valid_to))
-        return dict(spans)
+        )
+
+    @cached_property
+    def involved(self) -> dict[int, frozenset]:
+        """Units involved with each person: services in the period and the unit
+        with open coordinator responsibility (one query, pairs only)."""
+        open_units = CoordinatorAssignment.objects.filter(
+            person__municipality_id=self.municipality_id,
+            unit__isnull=False,
+            ended_on__isnull=True,
+        ).values_list("person_id", "unit_id")
+        services = self.services_in_period().values_list("person_id", "unit_id")
+        units = defaultdict(set)
+        # No ORDER BY inside a UNION (SQLite refuses it); the models have default
+        # orderings. UNION ALL: the sets below remove duplicates more cheaply than SQL.
+        for person_id, unit_id in services.order_by().union(open_units.order_by(), all=True):
+            units[person_id].add(unit_id)
+        return {person_id: frozenset(found) for person_id, found in units.items()}
 
     @cached_property
     def assignments(self) -> dict[int, list[dict]]:
@@ -101,19 +129,21 @@ class Scope:
 
     @cached_property
     def plans(self) -> list[dict]:
+        """Every plan, oldest offer first: the columns the rules read, no plan text."""
         return list(
             IndividualPlan.objects.filter(person__municipality_id=self.municipality_id)
             .order_by("offered_on", "pk")
-            .values(*plan_services.PLAN_FACT_FIELDS, "status", "offered_on")
+            .values("pk", "person_id", "status", "offered_on", "revision_due")
         )
 
     @cached_property
-    def plan_facts(self):
-        active = [row for row in self.plans if row["status"] == IndividualPlan.Status.ACTIVE]
-        subquery = IndividualPlan.objects.filter(
+    def plan_facts(self) -> dict:
+        """§ 19 facts (content, goals, measures, participants, consents) of active plans."""
+        active = IndividualPlan.objects.filter(
             person__municipality_id=self.municipality_id, status=IndividualPlan.Status.ACTIVE
         )
-        return plan_services.facts_for_rows(active, subquery)
+        rows = list(active.values(*plan_services.PLAN_FACT_FIELDS))
+        return plan_services.facts_for_rows(rows, active)
 
     @cached_property
     def party_names(self) -> dict[tuple[str, int], str]:
@@ -124,15 +154,42 @@ class Scope:
         return {("u", pk): name for pk, name in units} | {("p", pk): name for pk, name in partners}
 
     def person_units(self, person_id: int) -> frozenset:
-        """Units involved with the person: services in the period and the
-        unit with coordinator responsibility."""
-        units = {s.unit_id for s in self.service_spans.get(person_id, ())}
-        units |= {
-            a["unit_id"]
-            for a in self.assignments.get(person_id, ())
-            if a["unit_id"] and a["ended_on"] is None
-        }
-        return frozenset(units)
+        return self.involved.get(person_id, frozenset())
+
+    def declared(self, needs: frozenset) -> "Declared":
+        return Declared(self, needs)
+
+
+# The shared facts a criterion may declare; ``person_units`` reads ``involved``.
+FACTS = {
+    "service_spans": "service_spans",
+    "involved": "involved",
+    "person_units": "involved",
+    "assignments": "assignments",
+    "plans": "plans",
+    "plan_facts": "plan_facts",
+    "party_names": "party_names",
+}
+
+
+class UndeclaredFact(AttributeError):
+    """A criterion read a shared fact it did not declare in ``needs``."""
+
+
+class Declared:
+    """The scope as one criterion sees it: only the shared facts it declared."""
+
+    def __init__(self, scope: Scope, needs: frozenset):
+        unknown = needs - set(FACTS.values())
+        if unknown:
+            raise ValueError(f"Unknown facts: {sorted(unknown)}")
+        self._scope, self._needs = scope, needs
+
+    def __getattr__(self, name):
+        fact = FACTS.get(name)
+        if fact is not None and fact not in self._needs:
+            raise UndeclaredFact(f"{name} needs the fact {fact!r}, not declared")
+        return getattr(self._scope, name)
 
 
 @dataclass(frozen=True)
@@ -142,6 +199,8 @@ class Criterion:
     legal_basis: str  # key into helhet.core.legal.REFERENCES
     source: str
     evaluate: Callable[[Scope], list[Outcome]] = field(repr=False)
+    # The shared facts of ``Scope`` the rule reads (keys of ``FACTS``).
+    needs: frozenset = frozenset()
 
     @property
     def legal_text(self) -> str:
@@ -159,12 +218,12 @@ def _first_plan(scope: Scope) -> dict[int, dict]:
 
 
 def _ip_offered(scope: Scope) -> list[Outcome]:
-    plans = _first_plan(scope)
+    plans, judge = _first_plan(scope), _memo(rules.ip_offered)
     outcomes = []
     for person_id, spans in scope.service_spans.items():
         need = rules.coordinated_units(spans, scope.as_of)
         plan = plans.get(person_id)
-        verdict = rules.ip_offered(len(need), plan["offered_on"] if plan else None)
+        verdict = judge(len(need), plan["offered_on"] if plan else None)
         outcomes.append(_person(scope, person_id, verdict))
     return outcomes
 
@@ -172,43 +231,54 @@ def _ip_offered(scope: Scope) -> list[Outcome]:
 def _coordinator_offered(scope: Scope) -> list[Outcome]:
     plans = _first_plan(scope)
     latest_status = {row["person_id"]: row["status"] for row in scope.plans}
+    judge = _memo(rules.coordinator_offered)
     outcomes = []
     for person_id, spans in scope.service_spans.items():
         need = rules.coordinated_units(spans, scope.as_of)
         assignments = scope.assignments.get(person_id, [])
         offered = assignments[0]["offered_on"] if assignments else None
         status = latest_status.get(person_id) if person_id in plans else None
-        verdict = rules.coordinator_offered(len(need), status, offered)
+        verdict = judge(len(need), status, offered)
         outcomes.append(_person(scope, person_id, verdict))
     return outcomes
 
 
 def _plan_outcomes(scope: Scope, judge) -> list[Outcome]:
-    facts = scope.plan_facts
+    """One outcome per active or offered plan; ``judge(row)`` reads only the plan's row
+    and whatever facts the criterion itself loaded."""
+    units = scope.person_units
     return [
-        _person(scope, row["person_id"], judge(row, facts.get(row["pk"])))
+        _outcome(judge(row), row["person_id"], units(row["person_id"]))
         for row in scope.plans
         if row["status"] in (IndividualPlan.Status.ACTIVE, IndividualPlan.Status.OFFERED)
     ]
 
 
+def _memo(rule: Callable[..., rules.Verdict]) -> Callable[..., rules.Verdict]:
+    """The rule asked once per distinct set of facts within one report: it is pure,
+    and thousands of cases share a few hundred (e.g. plans and their revision
+    dates), so the evidence is translated and formatted once per distinct verdict,
+    not once per case (issue 10)."""
+    return functools.cache(rule)
+
+
 def _plan_complete(scope: Scope) -> list[Outcome]:
-    return _plan_outcomes(scope, lambda row, facts: rules.plan_complete(row["status"], facts))
-
-
-def _revision(scope: Scope) -> list[Outcome]:
+    facts = scope.plan_facts
     return _plan_outcomes(
-        scope,
-        lambda row, _facts: rules.revision_not_passed(
-            row["status"], row["revision_due"], scope.today
-        ),
+        scope, lambda row: rules.plan_complete(row["status"], facts.get(row["pk"]))
     )
 
 
+def _revision(scope: Scope) -> list[Outcome]:
+    judge, today = _memo(rules.revision_not_passed), scope.today
+    return _plan_outcomes(scope, lambda row: judge(row["status"], row["revision_due"], today))
+
+
 def _participants_consented(scope: Scope) -> list[Outcome]:
-    names = scope.party_names
+    facts, names = scope.plan_facts, scope.party_names
     return _plan_outcomes(
-        scope, lambda row, facts: rules.participants_consented(row["status"], facts, names)
+        scope,
+        lambda row: rules.participants_consented(row["status"], facts.get(row["pk"]), names),
     )
 
 
@@ -348,14 +418,12 @@ def _decision_started(scope: Scope) -> list[Outcome]:
 
 
 def _service_on_decision(scope: Scope) -> list[Outcome]:
-    rows = Service.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=scope.start),
-        person__municipality_id=scope.municipality_id,
-        valid_from__lte=scope.end,
-    ).values_list("person_id", "unit_id", "basis", "valid_from", "valid_to")
-    outcomes = []
+    rows = scope.services_in_period().values_list(
+        "person_id", "unit_id", "basis", "valid_from", "valid_to"
+    )
+    outcomes, judge = [], _memo(rules.service_on_decision)
     for person_id, unit_id, basis, valid_from, valid_to in rows:
-        verdict = rules.service_on_decision(basis, valid_from, valid_to)
+        verdict = judge(basis, valid_from, valid_to)
         outcomes.append(Outcome(verdict.result, verdict.evidence, person_id, frozenset({unit_id})))
     return outcomes
 
@@ -542,21 +610,29 @@ def _mapping(scope: Scope) -> list[Outcome]:
         .values_list("person_id", "mapped_on")
     ):
         last[person_id] = mapped_on
+    judge = _memo(rules.mapping_done)
     return [
         _person(
             scope,
             person_id,
-            rules.mapping_done(person_id in with_plan, last.get(person_id), scope.today),
+            judge(person_id in with_plan, last.get(person_id), scope.today),
         )
         for person_id in population
     ]
 
 
 def _person(scope: Scope, person_id: int, verdict: rules.Verdict) -> Outcome:
-    return Outcome(verdict.result, verdict.evidence, person_id, scope.person_units(person_id))
+    return _outcome(verdict, person_id, scope.person_units(person_id))
+
+
+def _outcome(verdict: rules.Verdict, person_id: int, unit_ids: frozenset) -> Outcome:
+    return Outcome(verdict.result, verdict.evidence, person_id, unit_ids)
 
 
 # --- the catalogue -----------------------------------------------------------------
+
+SPANS, UNITS, ASSIGNMENTS = "service_spans", "involved", "assignments"
+PLANS, PLAN_FACTS, NAMES = "plans", "plan_facts", "party_names"
 
 EIDSKOG, NES, SELBU = "Eidskog 2015", "Nes 2018", "Selbu 2021"
 ROP, INNLANDET = (
@@ -571,6 +647,7 @@ CRITERIA: list[Criterion] = [
         "ip_right",
         EIDSKOG,
         _ip_offered,
+        needs=frozenset({SPANS, PLANS, UNITS}),
     ),
     Criterion(
         "coordinator_offered",
@@ -578,6 +655,7 @@ CRITERIA: list[Criterion] = [
         "coordinator",
         NES,
         _coordinator_offered,
+        needs=frozenset({SPANS, ASSIGNMENTS, PLANS, UNITS}),
     ),
     Criterion(
         "ip_content_complete",
@@ -585,6 +663,7 @@ CRITERIA: list[Criterion] = [
         "ip_content",
         EIDSKOG,
         _plan_complete,
+        needs=frozenset({PLANS, PLAN_FACTS, UNITS}),
     ),
     Criterion(
         "ip_revision_kept",
@@ -592,6 +671,7 @@ CRITERIA: list[Criterion] = [
         "ip_content",
         EIDSKOG,
         _revision,
+        needs=frozenset({PLANS, UNITS}),
     ),
     Criterion(
         "ip_consent_participants",
@@ -599,6 +679,7 @@ CRITERIA: list[Criterion] = [
         "confidentiality",
         SELBU,
         _participants_consented,
+        needs=frozenset({PLANS, PLAN_FACTS, NAMES, UNITS}),
     ),
     Criterion(
         "coordinator_named_14_days",
@@ -606,6 +687,7 @@ CRITERIA: list[Criterion] = [
         "coordinator_naming",
         NES,
         _coordinator_named,
+        needs=frozenset({ASSIGNMENTS, UNITS}),
     ),
     Criterion(
         "coordinator_trained",
@@ -613,6 +695,7 @@ CRITERIA: list[Criterion] = [
         "coordinator_training",
         NES,
         _coordinator_trained,
+        needs=frozenset({ASSIGNMENTS}),
     ),
     Criterion(
         "preliminary_answer",
@@ -680,6 +763,7 @@ CRITERIA: list[Criterion] = [
         "cooperation_routine",
         SELBU,
         _routines,
+        needs=frozenset({NAMES}),
     ),
     Criterion(
         "directory_verified",
@@ -694,6 +778,7 @@ CRITERIA: list[Criterion] = [
         "responsibility_group",
         NES,
         _group_meetings,
+        needs=frozenset({UNITS}),
     ),
     Criterion(
         "deviations_in_time",
@@ -708,6 +793,7 @@ CRITERIA: list[Criterion] = [
         "needs_mapping",
         SELBU,
         _mapping,
+        needs=frozenset({SPANS, PLANS, UNITS}),
     ),
 ]
 

@@ -16,37 +16,50 @@ from helhet.people.models import Person
 
 
 class ComplianceSnapshot(models.Model):
-    """One day's tally of one criterion, for the whole municipality (unit empty)
-    or one unit: the compliance trend over time (``helhet compliance --snapshot``)."""
+    """The compliance report as computed at ``computed_at``: every criterion's
+    tally in total and per unit, for one period and one scope (the whole
+    municipality, or the outcomes involving ``unit``).
+
+    The page shows the stored figures (issue 10: computing 20 criteria over a
+    large municipality on every page view is too slow), computed nightly
+    (``helhet compliance-snapshot``), on the first view of a day and period, or
+    on request. ``day`` is the date the figures hold for; the stored snapshots
+    of earlier days are the trend over time.
+
+    ``results``: ``{criterion id: {"total": [met, not met, not applicable],
+    "units": {unit id: [met, not met, not applicable]}}}``.
+    """
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    criterion = models.CharField(max_length=60)
+    period_start = models.DateField()
+    period_end = models.DateField()
     unit = models.ForeignKey(
         Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    met = models.PositiveIntegerField()
-    not_met = models.PositiveIntegerField()
-    not_applicable = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+    results = models.JSONField()
 
     class Meta:
         ordering = ["day"]
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality", "day", "criterion", "unit"],
+                fields=["municipality", "day", "period_start", "period_end", "unit"],
                 condition=models.Q(unit__isnull=False),
                 name="snapshot_unit_once_per_day",
             ),
             models.UniqueConstraint(
-                fields=["municipality", "day", "criterion"],
+                fields=["municipality", "day", "period_start", "period_end"],
                 condition=models.Q(unit__isnull=True),
                 name="snapshot_total_once_per_day",
             ),
         ]
-        indexes = [models.Index(fields=["municipality", "criterion", "day"])]
+        indexes = [
+            models.Index(fields=["municipality", "unit", "day"], name="audit_snapshot_unit_day_idx")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.criterion} {self.day}"
+        return f"{self.day} {self.period_start}–{self.period_end}"
 
 
 class AuditSample(models.Model):

@@ -98,7 +98,8 @@ def population(municipality_id: int, p: Parameters) -> list[int]:
     )
     if p.unit_ids:
         services = services.filter(unit_id__in=p.unit_ids)
-    return sorted(set(services.values_list("person_id", flat=True)))
+    # Distinct and ordered in the database: half the rows of one per service (issue 10).
+    return list(services.order_by("person_id").values_list("person_id", flat=True).distinct())
 
 
 def _bool(value: bool) -> str:
@@ -142,8 +143,12 @@ def _prefills(person_ids: list[int], p: Parameters) -> dict[int, dict[str, str]]
     active = [row for row in plans.values() if row["status"] == IndividualPlan.Status.ACTIVE]
     facts = plan_services.facts_for_rows(active, [row["pk"] for row in active])
     assignments = defaultdict(list)
-    for row in CoordinatorAssignment.objects.filter(person_id__in=person_ids).values(
-        "person_id", "coordinator_id"
+    # No ORDER BY: the model's default ordering made SQLite scan every assignment
+    # in that order instead of using the person index (8 ms at 5,000 persons).
+    for row in (
+        CoordinatorAssignment.objects.filter(person_id__in=person_ids)
+        .order_by()
+        .values("person_id", "coordinator_id")
     ):
         assignments[row["person_id"]].append(row)
     groups = set(
@@ -213,7 +218,8 @@ def create_sample(municipality, p: Parameters, user=None) -> AuditSample:
             population_size=len(people),
             created_by=user,
         )
-        sample.units.set(p.unit_ids)
+        if p.unit_ids:  # a new sample has no units to compare with: no query without any
+            sample.units.add(*p.unit_ids)
         items = SampleItem.objects.bulk_create(
             [
                 SampleItem(

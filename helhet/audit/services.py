@@ -1,11 +1,17 @@
 """The compliance report: every criterion's tally, per unit and over time,
-and the failing cases a user may see."""
+and the failing cases a user may see.
+
+``build`` computes live (the API and the drill-down use it); the page, the PDF
+and the exports read the stored report (``stored_report``), computed nightly,
+on the first view of a day and period, or on request (issue 10).
+"""
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import DurationField, ExpressionWrapper, F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +20,7 @@ from helhet.access.models import Action
 from helhet.audit import rules
 from helhet.audit.criteria import CRITERIA, Criterion, Outcome, Scope
 from helhet.audit.models import ComplianceSnapshot
+from helhet.core.replica import reporting
 from helhet.intake.rules import Result
 from helhet.organisation.models import Municipality, Role, Unit
 
@@ -39,13 +46,13 @@ class Tally:
     not_met: int = 0
     not_applicable: int = 0
 
-    def add(self, result: Result) -> None:
+    def add(self, result: Result, n: int = 1) -> None:
         if result == Result.MET:
-            self.met += 1
+            self.met += n
         elif result == Result.NOT_MET:
-            self.not_met += 1
+            self.not_met += n
         else:
-            self.not_applicable += 1
+            self.not_applicable += n
 
     @property
     def rate(self) -> float | None:
@@ -82,7 +89,11 @@ class CriterionReport:
 
 def roles_of(user) -> set[str]:
     staff = getattr(user, "staff", None)
-    return {m.role for m in staff.memberships.all()} if staff else set()
+    if staff is None:
+        return set()
+    # Loaded once per user object: a page, its menu and its buttons each ask.
+    prefetch_related_objects([staff], "memberships")
+    return {m.role for m in staff.memberships.all()}
 
 
 def may_see_report(user) -> bool:
@@ -136,18 +147,33 @@ def build(
 ) -> list[CriterionReport]:
     """Evaluate the criteria; with ``unit_ids``, only outcomes involving those units."""
     scope = Scope(municipality_id, start, end, today or timezone.localdate())
+    wanted = None if unit_ids is None else frozenset(unit_ids)
     reports = []
-    for criterion in criteria or CRITERIA:
-        outcomes = [
-            o for o in criterion.evaluate(scope) if unit_ids is None or o.unit_ids & set(unit_ids)
-        ]
-        total, per_unit = Tally(), defaultdict(Tally)
-        for outcome in outcomes:
-            total.add(outcome.result)
-            for unit_id in outcome.unit_ids:
-                per_unit[unit_id].add(outcome.result)
-        reports.append(CriterionReport(criterion, total, dict(per_unit), outcomes))
+    for criterion, outcomes in _evaluate(scope, criteria or CRITERIA):
+        if wanted is not None:
+            outcomes = [o for o in outcomes if o.unit_ids & wanted]
+        total, per_unit = _tally(outcomes)
+        reports.append(CriterionReport(criterion, total, per_unit, outcomes))
     return reports
+
+
+def _evaluate(scope: Scope, criteria: list[Criterion]) -> list[tuple[Criterion, list[Outcome]]]:
+    """Each criterion's outcomes; it reads only the shared facts it declares, from
+    the read replica where there is one (helhet/core/replica.py)."""
+    with reporting():
+        return [(c, list(c.evaluate(scope.declared(c.needs)))) for c in criteria]
+
+
+def _tally(outcomes: list[Outcome]) -> tuple[Tally, dict[int, Tally]]:
+    """The tally in total and per involved unit. Outcomes are first counted per set
+    of units (persons share a few combinations of units), then spread to the units."""
+    by_units = Counter((o.unit_ids, o.result) for o in outcomes)
+    total, per_unit = Tally(), defaultdict(Tally)
+    for (unit_ids, result), n in by_units.items():
+        total.add(result, n)
+        for unit_id in unit_ids:
+            per_unit[unit_id].add(result, n)
+    return total, dict(per_unit)
 
 
 def unit_table(reports: list[CriterionReport], municipality_id: int) -> dict:
@@ -217,44 +243,151 @@ def failing_cases(report: CriterionReport, user) -> tuple[list[FailingCase], int
     return sorted(visible, key=lambda c: c.label), hidden
 
 
-# --- over time: daily snapshots -------------------------------------------------
+# --- the stored report: snapshots ----------------------------------------------
 
 
-def take_snapshot(municipality_id: int, day: dt.date) -> int:
-    """Store today's tallies (whole municipality and per unit); again the same day replaces."""
-    start, end = period(None, day, day)
-    reports = build(municipality_id, start, end, today=day)
-    rows = []
-    for report in reports:
-        tallies = [(None, report.total), *report.per_unit.items()]
-        for unit_id, tally in tallies:
-            rows.append(
-                ComplianceSnapshot(
-                    municipality_id=municipality_id,
-                    day=day,
-                    criterion=report.criterion.id,
-                    unit_id=unit_id,
-                    met=tally.met,
-                    not_met=tally.not_met,
-                    not_applicable=tally.not_applicable,
-                )
-            )
-    with transaction.atomic():
-        ComplianceSnapshot.objects.filter(municipality_id=municipality_id, day=day).delete()
-        ComplianceSnapshot.objects.bulk_create(rows)
-    return len(rows)
+@dataclass
+class StoredReport:
+    """The report as stored: the figures of ``computed_at``, not live ones."""
+
+    computed_at: dt.datetime
+    reports: list[CriterionReport]
 
 
-def trend(municipality_id: int, unit_id: int | None, days: int = 12) -> dict:
-    """The last ``days`` snapshot days: rate per criterion per day."""
-    snapshots = ComplianceSnapshot.objects.filter(municipality_id=municipality_id, unit_id=unit_id)
-    recent = sorted(snapshots.order_by("-day").values_list("day", flat=True).distinct()[:days])
+def _counts(tally: Tally) -> list[int]:
+    return [tally.met, tally.not_met, tally.not_applicable]
+
+
+def _results(outcomes: list[Outcome]) -> dict:
+    total, per_unit = _tally(outcomes)
+    return {
+        "total": _counts(total),
+        "units": {str(unit_id): _counts(t) for unit_id, t in per_unit.items()},
+    }
+
+
+def store_snapshots(
+    municipality_id: int, start: dt.date, end: dt.date, today: dt.date | None = None
+) -> list[ComplianceSnapshot]:
+    """Compute the report once and store it for the whole municipality and for every
+    unit's view of it (the outcomes involving the unit): one evaluation serves
+    every unit filter of the page. Storing again the same day replaces."""
+    today = today or timezone.localdate()
+    computed_at = timezone.now()
+    scope = Scope(municipality_id, start, end, today)
+    unit_ids = list(
+        Unit.objects.filter(municipality_id=municipality_id).values_list("pk", flat=True)
+    )
+    whole, per_unit = {}, {unit_id: {} for unit_id in unit_ids}
+    for criterion, outcomes in _evaluate(scope, CRITERIA):
+        whole[criterion.id] = _results(outcomes)
+        involving = defaultdict(list)
+        for outcome in outcomes:
+            for unit_id in outcome.unit_ids:
+                involving[unit_id].append(outcome)
+        for unit_id, results in per_unit.items():
+            results[criterion.id] = _results(involving.get(unit_id, []))
+    snapshots = [
+        ComplianceSnapshot(
+            municipality_id=municipality_id,
+            day=today,
+            period_start=start,
+            period_end=end,
+            unit_id=unit_id,
+            computed_at=computed_at,
+            results=results,
+        )
+        for unit_id, results in [(None, whole), *per_unit.items()]
+    ]
+    try:
+        with transaction.atomic():
+            ComplianceSnapshot.objects.filter(
+                municipality_id=municipality_id, day=today, period_start=start, period_end=end
+            ).delete()
+            ComplianceSnapshot.objects.bulk_create(snapshots)
+    except IntegrityError:
+        pass  # a concurrent request stored the same day and period: its figures stand
+    return snapshots
+
+
+def nightly_snapshot(municipality_id: int, today: dt.date) -> int:
+    """The default period ending today (``helhet compliance-snapshot``): the page's
+    first view of the day reads it, and it is the trend's point for today."""
+    start, end = period(None, None, today)
+    return len(store_snapshots(municipality_id, start, end, today))
+
+
+def stored_report(
+    municipality_id: int,
+    start: dt.date,
+    end: dt.date,
+    unit_id: int | None = None,
+    today: dt.date | None = None,
+    recompute: bool = False,
+) -> StoredReport:
+    """Today's stored report for the period and unit; computed and stored when there is
+    none (or ``recompute``). Figures of an earlier day are never shown as today's."""
+    today = today or timezone.localdate()
+    snapshot = None
+    if not recompute:
+        snapshot = ComplianceSnapshot.objects.filter(
+            municipality_id=municipality_id,
+            day=today,
+            period_start=start,
+            period_end=end,
+            unit_id=unit_id,
+        ).first()
+    if snapshot is None:
+        stored = store_snapshots(municipality_id, start, end, today)
+        snapshot = next(s for s in stored if s.unit_id == unit_id)
+    return StoredReport(snapshot.computed_at, _reports_from(snapshot.results))
+
+
+def _reports_from(results: dict) -> list[CriterionReport]:
+    """Reports with stored tallies and no outcomes (the drill-down computes those live).
+    A criterion added to the catalogue after the snapshot is left out, not shown as 0."""
+    return [
+        CriterionReport(
+            criterion,
+            Tally(*results[criterion.id]["total"]),
+            {int(u): Tally(*t) for u, t in results[criterion.id]["units"].items()},
+            outcomes=[],
+        )
+        for criterion in CRITERIA
+        if criterion.id in results
+    ]
+
+
+def trend(
+    municipality_id: int, unit_id: int | None, start: dt.date, end: dt.date, days: int = 12
+) -> dict:
+    """Rates per criterion of the last ``days`` stored periods of the same length,
+    each ending on the day it was computed, up to ``end`` (one query).
+
+    Only stored snapshots: an earlier period is not computed afresh, because plan
+    content, consents and the directory are read as they stand now (criteria.py),
+    so a period computed today would not show what was true then."""
+    length = ExpressionWrapper(F("period_end") - F("period_start"), output_field=DurationField())
+    rows = list(
+        ComplianceSnapshot.objects.filter(
+            municipality_id=municipality_id,
+            unit__isnull=True,
+            period_end=F("day"),
+            day__lte=end,
+        )
+        .annotate(length=length)
+        .filter(length=end - start)
+        .order_by("-day")
+        .values_list("day", "results")[:days]
+    )
+    rows.reverse()
     rates = defaultdict(dict)
-    for criterion, day, met, not_met in snapshots.filter(day__in=recent).values_list(
-        "criterion", "day", "met", "not_met"
-    ):
-        rate = rules.rate(met, not_met)
-        rates[criterion][day] = None if rate is None else round(rate * 100)
+    for day, results in rows:
+        for criterion_id, entry in results.items():
+            counts = entry["total"] if unit_id is None else entry["units"].get(str(unit_id))
+            rate = rules.rate(counts[0], counts[1]) if counts else None
+            rates[criterion_id][day] = None if rate is None else round(rate * 100)
+    recent = [day for day, _results in rows]
     return {
         "days": recent,
         "rows": [(c, [rates[c.id].get(d) for d in recent]) for c in CRITERIA if c.id in rates],

@@ -5,6 +5,7 @@ from helhet.audit import campaign_views, views
 app_name = "audit"
 urlpatterns = [
     path("", views.compliance, name="compliance"),
+    path("beregn/", views.recompute, name="recompute"),
     path("etterlevelse.pdf", views.compliance_pdf, name="compliance_pdf"),
     path("kriterium/<str:criterion>/", views.criterion, name="criterion"),
     path("utvalg/", views.samples, name="samples"),

@@ -3,8 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from helhet.audit import pdf, sampling, services
 from helhet.audit.criteria import BY_ID
@@ -31,50 +33,64 @@ def _report_input(request, staff):
     return form, unit, start, end
 
 
-def _build(staff, unit, start, end, criteria=None):
-    return services.build(
-        staff.municipality_id,
-        start,
-        end,
-        unit_ids={unit.pk} if unit else None,
-        criteria=criteria,
+def _stored(staff, unit, start, end, recompute=False) -> services.StoredReport:
+    unit_id = unit.pk if unit else None
+    return services.stored_report(
+        staff.municipality_id, start, end, unit_id=unit_id, recompute=recompute
     )
 
 
 @login_required
 def compliance(request):
+    """The stored report (computed nightly, on the day's first view, or on request):
+    computing every criterion live on each view does not scale (issue 10)."""
     staff = _staff(request, services.may_see_report)
     form, unit, start, end = _report_input(request, staff)
-    reports = _build(staff, unit, start, end)
+    stored = _stored(staff, unit, start, end)
     return render(
         request,
         "audit/compliance.html",
         {
             "form": form,
-            "reports": reports,
+            "reports": stored.reports,
+            "computed_at": stored.computed_at,
             "unit": unit,
             "start": start,
             "end": end,
-            "table": services.unit_table(reports, staff.municipality_id),
-            "trend": services.trend(staff.municipality_id, unit.pk if unit else None),
+            "table": services.unit_table(stored.reports, staff.municipality_id),
+            "trend": services.trend(staff.municipality_id, unit.pk if unit else None, start, end),
             "query": request.GET.urlencode(),
             "may_sample": services.may_sample(request.user),
         },
     )
 
 
+@require_POST
 @login_required
-def compliance_pdf(request):
+def recompute(request):
+    """«Beregn på nytt»: for staff who just fixed something and want to see it counted."""
     staff = _staff(request, services.may_see_report)
     _form, unit, start, end = _report_input(request, staff)
-    reports = _build(staff, unit, start, end)
+    _stored(staff, unit, start, end, recompute=True)
+    messages.success(request, _("Etterlevelsen er beregnet på nytt."))
+    query = request.GET.urlencode()
+    return redirect(reverse("audit:compliance") + (f"?{query}" if query else ""))
+
+
+@login_required
+def compliance_pdf(request):
+    """The same stored figures as the page, with the time they were computed."""
+    staff = _staff(request, services.may_see_report)
+    _form, unit, start, end = _report_input(request, staff)
+    stored = _stored(staff, unit, start, end)
     context = {
-        "reports": reports,
+        "reports": stored.reports,
+        "computed_at": stored.computed_at,
         "unit": unit,
         "start": start,
         "end": end,
         "municipality": staff.municipality,
-        "table": services.unit_table(reports, staff.municipality_id),
+        "table": services.unit_table(stored.reports, staff.municipality_id),
         "generated": timezone.localtime(),
     }
     content = pdf.render("audit/compliance_pdf.html", context)
@@ -88,7 +104,11 @@ def criterion(request, criterion):
     if found is None:
         raise Http404(_("Ukjent kriterium."))
     form, unit, start, end = _report_input(request, staff)
-    report = _build(staff, unit, start, end, criteria=[found])[0]
+    # Live, one criterion: the persons behind a figure must be today's, not the snapshot's.
+    unit_ids = {unit.pk} if unit else None
+    (report,) = services.build(
+        staff.municipality_id, start, end, unit_ids=unit_ids, criteria=[found]
+    )
     visible, hidden = services.failing_cases(report, request.user)
     return render(
         request,

@@ -7,6 +7,7 @@ import pytest
 
 from helhet import testing as t
 from helhet.access.models import AccessLogEntry
+from helhet.audit import services as audit_services
 from helhet.consent import services as consent_services
 from helhet.consent.models import Consent
 from helhet.core import replica
@@ -43,8 +44,9 @@ def test_report_reads_go_to_the_replica_and_nothing_else_does(monkeypatch):
         lambda muni: consent_services.evaluation(muni.pk),
         lambda muni: intake_services.monthly_statistics(muni.pk, dt.date(2026, 1, 1)),
         lambda muni: mapping_services.statistics_rows(muni.pk, 2026),
+        lambda muni: audit_services.build(muni.pk, dt.date(2026, 1, 1), dt.date(2026, 6, 30)),
     ],
-    ids=["consent evaluation", "intake statistics", "mapping statistics"],
+    ids=["consent evaluation", "intake statistics", "mapping statistics", "compliance report"],
 )
 def test_the_reports_read_as_reports(monkeypatch, report):
     muni = t.municipality()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.audit import services
-from helhet.audit.management.commands._common import municipality, refuse
+from helhet.audit.management.commands._common import municipality, refuse, store_snapshots
 
 FIELDS = ["id", "title", "legal_basis", "met", "not_met", "not_applicable", "rate"]
 
@@ -25,13 +25,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--snapshot",
             action="store_true",
-            help=_("lagre dagens tall for alle kommuner (kjøres daglig, f.eks. fra cron)"),
+            help=_("som «helhet compliance-snapshot»: lagre dagens tall"),
         )
 
     def handle(self, *args, **options):
         today = timezone.localdate()
         if options["snapshot"]:
-            self._snapshot(options, today)
+            store_snapshots(self.stdout, options["municipality"])
             return
         muni = municipality(options["municipality"])
         try:
@@ -41,8 +41,9 @@ class Command(BaseCommand):
             unit = services.unit_by_code(muni, options["unit"]) if options["unit"] else None
         except services.BadInput as error:
             raise refuse(str(error)) from error
-        reports = services.build(muni.pk, start, end, unit_ids={unit.pk} if unit else None)
-        rows = [r.as_dict() for r in reports]
+        # The same stored figures as the page and the PDF show.
+        stored = services.stored_report(muni.pk, start, end, unit_id=unit.pk if unit else None)
+        rows = [r.as_dict() for r in stored.reports]
         if options["format"] == "csv":
             writer = csv.DictWriter(self.stdout, fieldnames=FIELDS, extrasaction="ignore")
             writer.writeheader()
@@ -54,21 +55,7 @@ class Command(BaseCommand):
             "from": start.isoformat(),
             "to": end.isoformat(),
             "generated": timezone.now().isoformat(),
+            "computed_at": stored.computed_at.isoformat(),
             "criteria": rows,
         }
         self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
-
-    def _snapshot(self, options, today):
-        from helhet.organisation.models import Municipality
-
-        munis = (
-            [municipality(options["municipality"])]
-            if options["municipality"]
-            else list(Municipality.objects.all())
-        )
-        for muni in munis:
-            n = services.take_snapshot(muni.pk, today)
-            self.stdout.write(
-                _("%(m)s: %(n)s tall lagret for %(d)s")
-                % {"m": muni.name, "n": n, "d": today.strftime("%d.%m.%Y")}
-            )
