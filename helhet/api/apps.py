@@ -12,3 +12,9 @@ class ApiConfig(AppConfig):
         register_not_person_kwarg(
             "token_id", "the user's own API token (no person data)", namespace="api"
         )
+        # As on quality's pages: the deviation's person is shown only through the gate.
+        register_not_person_kwarg(
+            "deviation_id",
+            "a deviation; its person reference is shown only through the gate",
+            namespace="api",
+        )

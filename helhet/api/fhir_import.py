@@ -37,6 +37,7 @@ from helhet.consent.models import Category, Consent
 from helhet.organisation.models import ExternalPartner, Role, Unit
 from helhet.people import identity
 from helhet.people.models import Person
+from helhet.plans import completeness
 from helhet.plans import services as plan_services
 from helhet.plans.models import Goal, IndividualPlan, Measure, Participant
 
@@ -592,6 +593,7 @@ def _write_consent(user, consent_in: ConsentIn, person: Person, municipality):
         consent_services.withdraw(consent.pk, user, note=WHAT)
         # The consent was withdrawn in the other system at this moment, not now.
         Consent.objects.filter(pk=consent.pk).update(withdrawn_at=consent_in.withdrawn_at)
+        completeness.invalidate_consents([consent.pk])  # update() sends no signal
     _remember("consent", consent_in.identifiers, municipality, consent)
     return consent, status
 

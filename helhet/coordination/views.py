@@ -49,8 +49,8 @@ def overview(request):
         {
             "form": form,
             "page": page,
-            "total": len(rows),
-            "unit_counts": services.unit_counts(rows),
+            "total": page.paginator.count,
+            "unit_counts": rows.unit_counts(),
             "query": query.urlencode(),
         },
     )
@@ -59,7 +59,7 @@ def overview(request):
 @login_required
 def overview_csv(request):
     _form, filters = _filters(request)
-    rows = services.plan_rows(request.user, filters)
+    rows = list(services.plan_rows(request.user, filters))
     gate.log_many(request.user, [r.person for r in rows], Action.EXPORT, what="planoversikt.csv")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()

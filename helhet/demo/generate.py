@@ -28,6 +28,7 @@ from helhet.organisation.models import (
 )
 from helhet.people import identity
 from helhet.people.models import Person, Relative, Service
+from helhet.plans import completeness
 from helhet.plans import services as plan_services
 from helhet.plans.models import CrisisPlan, Goal, IndividualPlan, Measure, Participant
 
@@ -221,6 +222,7 @@ def generate(persons: int, seed: int, password: str, today: dt.date, progress) -
             continue
         module.populate(ctx)
         progress(f"Demodata for {config.label} laget")
+    completeness.refresh(IndividualPlan.objects.filter(person__municipality=muni))
     return ctx
 
 

@@ -244,7 +244,8 @@ def prepare(persons: int, seed: int, progress: Callable[[str], None]) -> None:
     options = {
         "persons": persons,
         "seed": seed,
-        "password": secrets.token_urlsafe(16),
+        # Hex: a password starting with "-" would be read by argparse as an option.
+        "password": secrets.token_hex(16),
         "no_serve": True,
         "stdout": io.StringIO(),
         "stderr": _ProgressStream(progress),

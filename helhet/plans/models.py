@@ -228,3 +228,34 @@ class PlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Versjon {self.number}"
+
+
+class PlanCompleteness(models.Model):
+    """The stored answer of ``rules.missing_items`` for one plan, so the coordinating
+    unit's overview (hol § 7-3) can filter, count and page in SQL (issue 10).
+
+    A cache, never a second rule: ``plans.completeness`` writes it from
+    ``facts_for_rows``. No row means "not computed"; every change of a § 19 fact
+    deletes the rows of the plans it concerns, and a row is stale from
+    ``valid_until``, the first day a consent starts, ends or is withdrawn.
+    """
+
+    plan = models.OneToOneField(
+        IndividualPlan, on_delete=models.CASCADE, primary_key=True, related_name="completeness"
+    )
+    # The § 19 letters the plan lacks, in order ("" = complete), e.g. "ch".
+    missing = models.CharField(max_length=9, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    # The person's current coordinator responsibility (the newest unended one):
+    # the overview filters and counts plans by its unit.
+    assignment = models.ForeignKey(
+        "coordination.CoordinatorAssignment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.missing or '-'}"

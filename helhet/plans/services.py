@@ -80,8 +80,8 @@ def facts_for_rows(rows: list[dict], plans) -> dict[int, rules.PlanFacts]:
     ``rows`` hold ``PLAN_FACT_FIELDS`` of each plan (from ``.values()``);
     ``plans`` selects the same plans — a queryset, used as a subquery so a
     municipality with tens of thousands of plans needs no giant IN list, or a
-    list of ids. Plain tuples, not model instances: the coordinating unit's
-    overview computes this for every plan on every load (docs/performance.md).
+    list of ids. Plain tuples, not model instances: the stored completeness
+    (``plans.completeness``) is computed with this for many plans at a time.
     """
     if isinstance(plans, list):
         in_plans, person_ids = {"plan_id__in": plans}, {row["person_id"] for row in rows}
@@ -91,64 +91,102 @@ def facts_for_rows(rows: list[dict], plans) -> dict[int, rules.PlanFacts]:
         Goal.objects.filter(status=Goal.Status.ACTIVE, **in_plans).values_list("plan_id", flat=True)
     )
     measures = defaultdict(list)
-    for plan_id, scope, unit_id, partner_id, other, how in (
+    for plan_id, *values in (
         Measure.objects.filter(**in_plans)
         .exclude(status=Measure.Status.STOPPED)
-        .values_list(
-            "plan_id",
-            "scope",
-            "responsible_unit_id",
-            "responsible_partner_id",
-            "responsible_other",
-            "how",
-        )
+        .values_list("plan_id", *MEASURE_FACT_FIELDS)
     ):
-        measures[plan_id].append(
-            rules.MeasureFacts(
-                has_scope=bool(scope.strip()),
-                has_responsible=bool(unit_id or partner_id or other),
-                has_how=bool(how.strip()),
-            )
-        )
+        measures[plan_id].append(_measure_facts(*values))
     participants = defaultdict(list)
-    for plan_id, kind, unit_id, partner_id, contribution in Participant.objects.filter(
-        **in_plans
-    ).values_list("plan_id", "kind", "unit_id", "partner_id", "contribution"):
-        participants[plan_id].append(
-            rules.ParticipantFacts(
-                kind=kind,
-                unit_id=unit_id,
-                partner_id=partner_id,
-                has_contribution=bool(contribution.strip()),
-            )
-        )
+    for plan_id, *values in Participant.objects.filter(**in_plans).values_list(
+        "plan_id", *PARTICIPANT_FACT_FIELDS
+    ):
+        participants[plan_id].append(_participant_facts(*values))
     named = set(
         CoordinatorAssignment.objects.filter(
             person_id__in=person_ids, coordinator__isnull=False, ended_on__isnull=True
         ).values_list("person_id", flat=True)
     )
     consents = plan_coverage(person_ids)
-    facts = {}
-    for row in rows:
-        pk = row["pk"]
-        plan_consent, units, partners = consents.get(row["person_id"], (False, set(), set()))
-        facts[pk] = rules.PlanFacts(
-            goals=goals[pk],
-            has_resources=bool(row["resources"].strip()),
-            has_needs=bool(row["needs"].strip()),
-            participants=tuple(participants[pk]),
-            coordinator_named=row["person_id"] in named,
-            has_person_contribution=bool(row["person_contribution"].strip()),
-            measures=tuple(measures[pk]),
-            period_start=row["period_start"],
-            period_end=row["period_end"],
-            revision_due=row["revision_due"],
-            consent_to_plan=plan_consent,
-            consented_units=frozenset(units),
-            consented_partners=frozenset(partners),
-            has_cooperation=bool(row["cooperation"].strip()),
+    return {
+        row["pk"]: _plan_facts(
+            row,
+            goals[row["pk"]],
+            measures[row["pk"]],
+            participants[row["pk"]],
+            row["person_id"] in named,
+            consents.get(row["person_id"], NO_COVERAGE),
         )
-    return facts
+        for row in rows
+    }
+
+
+MEASURE_FACT_FIELDS = (
+    "scope",
+    "responsible_unit_id",
+    "responsible_partner_id",
+    "responsible_other",
+    "how",
+)
+PARTICIPANT_FACT_FIELDS = ("kind", "unit_id", "partner_id", "contribution")
+NO_COVERAGE = (False, set(), set())
+
+
+def _measure_facts(scope, unit_id, partner_id, other, how) -> rules.MeasureFacts:
+    return rules.MeasureFacts(
+        has_scope=bool(scope.strip()),
+        has_responsible=bool(unit_id or partner_id or other),
+        has_how=bool(how.strip()),
+    )
+
+
+def _participant_facts(kind, unit_id, partner_id, contribution) -> rules.ParticipantFacts:
+    return rules.ParticipantFacts(
+        kind=kind,
+        unit_id=unit_id,
+        partner_id=partner_id,
+        has_contribution=bool(contribution.strip()),
+    )
+
+
+def _plan_facts(row, goals, measures, participants, named, coverage) -> rules.PlanFacts:
+    plan_consent, units, partners = coverage
+    return rules.PlanFacts(
+        goals=goals,
+        has_resources=bool(row["resources"].strip()),
+        has_needs=bool(row["needs"].strip()),
+        participants=tuple(participants),
+        coordinator_named=named,
+        has_person_contribution=bool(row["person_contribution"].strip()),
+        measures=tuple(measures),
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        revision_due=row["revision_due"],
+        consent_to_plan=plan_consent,
+        consented_units=frozenset(units),
+        consented_partners=frozenset(partners),
+        has_cooperation=bool(row["cooperation"].strip()),
+    )
+
+
+def _loaded_facts(plan: IndividualPlan, coordinator) -> rules.PlanFacts:
+    """The facts of a plan whose goals, measures and participants are prefetched
+    (``with_content``), read from them as ``facts_for_rows`` reads the tables."""
+    return _plan_facts(
+        {name: getattr(plan, name) for name in PLAN_FACT_FIELDS},
+        sum(1 for goal in plan.goals.all() if goal.status == Goal.Status.ACTIVE),
+        [
+            _measure_facts(*(getattr(m, name) for name in MEASURE_FACT_FIELDS))
+            for m in plan.measures.all()
+            if m.status != Measure.Status.STOPPED
+        ],
+        [
+            _participant_facts(*(getattr(p, name) for name in PARTICIPANT_FACT_FIELDS))
+            for p in plan.participants.all()
+        ],
+        coordinator is not None,
+        plan_coverage([plan.person_id]).get(plan.person_id, NO_COVERAGE),
+    )
 
 
 def valid_consents(person_ids):
@@ -303,22 +341,26 @@ def plan_page(plan_id: int) -> dict:
     for measure in plan.measures.all():
         measures_by_goal[measure.goal_id].append(measure)
     consents = [c for c in valid_consents([plan.person_id]) if _concerns_plan(c)]
-    _covers, units, partners = plan_coverage([plan.person_id]).get(
-        plan.person_id, (False, set(), set())
-    )
-    return {
-        "plan": plan,
-        "goals": [(goal, measures_by_goal[goal.pk]) for goal in plan.goals.all()],
-        "participants": [(p, _covered(p, units, partners)) for p in plan.participants.all()],
-        "coordinator": CoordinatorAssignment.objects.filter(
+    coordinator = (
+        CoordinatorAssignment.objects.filter(
             person_id=plan.person_id, coordinator__isnull=False, ended_on__isnull=True
         )
         .select_related("coordinator__staff", "unit")
         .order_by("-named_on", "-pk")
-        .first(),
+        .first()
+    )
+    # From what the page has loaded anyway; they also say which units and
+    # partners the consents cover (§ 19 h).
+    facts = _loaded_facts(plan, coordinator)
+    units, partners = facts.consented_units, facts.consented_partners
+    return {
+        "plan": plan,
+        "goals": [(goal, measures_by_goal[goal.pk]) for goal in plan.goals.all()],
+        "participants": [(p, _covered(p, units, partners)) for p in plan.participants.all()],
+        "coordinator": coordinator,
         "consents": consents,
         "crisis_plan": getattr(plan, "crisis_plan", None),
-        "missing": missing_items(plan),
+        "missing": rules.missing_items(facts),
         "revision_overdue": rules.revision_overdue(plan.revision_due, timezone.localdate()),
         "editable": rules.is_open(plan.status),
         "may_answer": rules.may_answer_offer(plan.status),
@@ -330,10 +372,8 @@ def _concerns_plan(consent: Consent) -> bool:
     return consent.covers_plan or Category.PLAN in consent.categories
 
 
-def _covered(participant: Participant, units: set, partners: set) -> bool | None:
-    return rules.consent_covers(
-        participant.unit_id, participant.partner_id, frozenset(units), frozenset(partners)
-    )
+def _covered(participant: Participant, units: frozenset, partners: frozenset) -> bool | None:
+    return rules.consent_covers(participant.unit_id, participant.partner_id, units, partners)
 
 
 # --- editing: every change is one versioned, conflict-checked step ---------------

@@ -10,6 +10,9 @@ from helhet.access.models import AccessLogEntry
 from helhet.coordination import services
 from helhet.organisation.models import Role
 from helhet.people.models import Person
+from helhet.plans import services as plan_services
+from helhet.plans.models import Measure
+from helhet.plans.tests.conftest import make_story
 
 PASSWORD = "demo-passord-1"
 
@@ -99,3 +102,22 @@ def test_other_municipalities_plans_never_appear(client):
     ke = testing.staff(testing.unit(other, kind="ke"), role=Role.COORDINATING_UNIT)
     client.force_login(ke)
     assert client.get("/koordinering/").context["total"] == 0
+
+
+@pytest.mark.django_db
+def test_a_change_to_the_plan_shows_at_once_in_the_completeness_filters(client):
+    story = make_story()
+    ke = testing.staff(testing.unit(story.municipality, kind="ke"), role=Role.COORDINATING_UNIT)
+    client.force_login(ke)
+
+    def shown(completeness):
+        rows = client.get("/koordinering/", {"completeness": completeness}).context["page"]
+        return [(row.plan_id, [letter for letter, _label in row.missing]) for row in rows]
+
+    assert shown("komplett") == [(story.plan.pk, [])]
+    assert shown("mangler") == []
+    plan_services.remove_row(
+        story.plan.pk, story.coordinator, story.plan.version, Measure, story.measure.pk
+    )
+    assert shown("komplett") == []
+    assert shown("mangler") == [(story.plan.pk, ["e", "f"])]
