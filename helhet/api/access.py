@@ -27,7 +27,7 @@ def persons(user):
 
 
 def plans(user):
-    return IndividualPlan.objects.filter(person__in=gate.accessible_persons(user)).order_by("pk")
+    return gate.accessible_plans(user, IndividualPlan.objects.all()).order_by("pk")
 
 
 def consents(user):

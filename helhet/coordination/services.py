@@ -9,7 +9,7 @@ shown page is turned into rows (docs/performance.md).
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from helhet.access import gate
@@ -132,10 +132,7 @@ class Rows:
 
 def matching_plans(user, filters: Filters):
     """The user's plans that match ``filters``, by name, their completeness stored first."""
-    # EXISTS, not IN: SQLite then checks the gate's conditions for the persons
-    # with plans only, not for every person of the municipality.
-    accessible = gate.accessible_persons(user).filter(pk=OuterRef("person_id"))
-    plans = IndividualPlan.objects.filter(Exists(accessible))
+    plans = gate.accessible_plans(user, IndividualPlan.objects.all())
     if filters.status:
         plans = plans.filter(status=filters.status)
     for word in filters.name.split():

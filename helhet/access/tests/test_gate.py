@@ -7,7 +7,7 @@ import time_machine
 
 from helhet import testing as t
 from helhet.access import gate
-from helhet.access.models import AccessLogEntry, Action
+from helhet.access.models import AccessBlock, AccessLogEntry, Action
 from helhet.consent import services as consent_services
 from helhet.consent.models import Category
 from helhet.consent.testing import consent
@@ -206,3 +206,27 @@ def test_accessible_persons_query_count_does_not_grow(world, django_assert_max_n
     with django_assert_max_num_queries(2):
         gate.log_many(user, persons, Action.SEARCH, "søk")
     assert AccessLogEntry.objects.filter(basis=gate.LIST).count() == 20
+
+
+def test_accessible_plans_are_the_plans_of_accessible_persons(world):
+    """The coordinating unit's short cut gives exactly the general answer."""
+    muni = world["muni"]
+    ke = t.staff(world["ke"], Role.COORDINATING_UNIT)
+    provider = t.staff(world["mental"])
+    t.service(world["person"], world["mental"])
+    blocked, unblocked, released = (t.person(muni) for _ in range(3))
+    elsewhere = t.person(t.municipality(name="Annen kommune"))
+    for person in (blocked, unblocked, released, elsewhere):
+        IndividualPlan.objects.create(
+            person=person, status=IndividualPlan.Status.OFFERED, offered_on=dt.date(2026, 1, 5)
+        )
+    for person in (blocked, released):
+        AccessBlock.objects.create(person=person, staff_user=ke, created_by=ke)
+    gate.grant_emergency(ke, released, "Akutt innleggelse, trenger kriseplanen.")
+
+    for user in (ke, provider):
+        persons = set(gate.accessible_persons(user))
+        expected = set(IndividualPlan.objects.filter(person__in=persons))
+        assert set(gate.accessible_plans(user, IndividualPlan.objects.all())) == expected
+    ke_sees = {p.person for p in gate.accessible_plans(ke, IndividualPlan.objects.all())}
+    assert ke_sees == {world["person"], unblocked, released}
