@@ -43,7 +43,7 @@ def due(today: dt.date) -> list[Due]:
         consent=OuterRef("pk"), kind=ConsentReminder.Kind.EXPIRY
     )
     rows = (
-        Consent.objects.filter(valid_q(_start_of(today)))
+        Consent.objects.filter(valid_q(_end_of(today)))
         .annotate(last=Max("reminders__created_on"), expiry_sent=Exists(expiry_sent))
         .values_list("pk", "person_id", "valid_from", "valid_to", "last", "expiry_sent")
     )
@@ -55,8 +55,9 @@ def due(today: dt.date) -> list[Due]:
     return found
 
 
-def _start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+def _end_of(day: dt.date) -> dt.datetime:
+    # In force all day: a consent withdrawn earlier today is not recalled.
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
 
 
 def run(today: dt.date, base_url: str) -> tuple[int, int]:
