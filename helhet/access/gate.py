@@ -555,7 +555,8 @@ def accessible_plans(user, plans: QuerySet[IndividualPlan]) -> QuerySet[Individu
 
     The same answer, in a far simpler query for the coordinating unit: it has a
     relation to every person with a plan in its municipality (hol. § 7-3), so
-    only blocks remain to be checked. The overview of every plan is its page.
+    only blocks remain to be checked. Its overview of every plan is where the
+    general subquery was the cost (docs/performance.md).
     """
     staff = _staff(user)
     if staff is not None and has_case_role(user) and Role.COORDINATING_UNIT in _roles(user):
@@ -585,10 +586,10 @@ def log_many(
     at = connection.ops.adapt_datetimefield_value(timezone.now())
     same = (user.pk, user.get_username(), role, unit, action, category, what[:200], basis, detail)
     rows = [(at, p.municipality_id, p.pk, *same) for p in persons]
-    # Multi-row INSERTs instead of fifty model instances: a list page logs every
-    # row it shows (pjl § 16), and building instances was a sixth of the
-    # coordinating unit's overview (docs/performance.md). One transaction: in
-    # autocommit each statement would be a commit of its own.
+    # Multi-row INSERTs without model instances: a list page logs every row it
+    # shows (pjl § 16), and fifty instances through bulk_create cost the
+    # coordinating unit's overview several milliseconds (docs/performance.md).
+    # One transaction: in autocommit each batch would be a commit of its own.
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         for start in range(0, len(rows), _LOG_MANY_BATCH):
             batch = rows[start : start + _LOG_MANY_BATCH]

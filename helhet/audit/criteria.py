@@ -246,9 +246,8 @@ def _coordinator_offered(scope: Scope) -> list[Outcome]:
 def _plan_outcomes(scope: Scope, judge) -> list[Outcome]:
     """One outcome per active or offered plan; ``judge(row)`` reads only the plan's row
     and whatever facts the criterion itself loaded."""
-    units = scope.person_units
     return [
-        _outcome(judge(row), row["person_id"], units(row["person_id"]))
+        _person(scope, row["person_id"], judge(row))
         for row in scope.plans
         if row["status"] in (IndividualPlan.Status.ACTIVE, IndividualPlan.Status.OFFERED)
     ]
@@ -622,11 +621,7 @@ def _mapping(scope: Scope) -> list[Outcome]:
 
 
 def _person(scope: Scope, person_id: int, verdict: rules.Verdict) -> Outcome:
-    return _outcome(verdict, person_id, scope.person_units(person_id))
-
-
-def _outcome(verdict: rules.Verdict, person_id: int, unit_ids: frozenset) -> Outcome:
-    return Outcome(verdict.result, verdict.evidence, person_id, unit_ids)
+    return Outcome(verdict.result, verdict.evidence, person_id, scope.person_units(person_id))
 
 
 # --- the catalogue -----------------------------------------------------------------

@@ -8,6 +8,7 @@ again on every request against the representation's period and rights).
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,14 +45,14 @@ class Acting:
         return self.representation is None or self.representation.has_right(right)
 
 
+def in_force(today=None) -> Q:
+    """Representations not revoked and valid on ``today`` (default: today)."""
+    today = today or timezone.localdate()
+    return Q(revoked_at__isnull=True, valid_from__lte=today, valid_to__gte=today)
+
+
 def active_representations(user):
-    today = timezone.localdate()
-    return Representation.objects.filter(
-        representative=user,
-        revoked_at__isnull=True,
-        valid_from__lte=today,
-        valid_to__gte=today,
-    ).select_related("person")
+    return Representation.objects.filter(in_force(), representative=user).select_related("person")
 
 
 # --- the gate's question for representatives (registered in apps.py) --------

@@ -23,6 +23,7 @@ from helhet.consent import rules
 from helhet.consent.models import Consent, ConsentReminder
 from helhet.consent.services import valid_q
 from helhet.people.models import Person
+from helhet.portal.access import in_force
 from helhet.portal.models import NoticePreference, Representation
 from helhet.portal.services import record
 
@@ -75,7 +76,7 @@ def run(today: dt.date, base_url: str) -> tuple[int, int]:
     by_person = defaultdict(list)
     for item in found:
         by_person[item.person_id].append(item)
-    addresses = recipients(by_person)
+    addresses = recipients(by_person, today)
     link = f"{base_url.rstrip('/')}/min-side/samtykker/"
     mails = 0
     for person_id, items in by_person.items():
@@ -87,7 +88,7 @@ def run(today: dt.date, base_url: str) -> tuple[int, int]:
     return len(found), mails
 
 
-def recipients(person_ids) -> dict[int, list[tuple[str, bool]]]:
+def recipients(person_ids, today: dt.date) -> dict[int, list[tuple[str, bool]]]:
     """E-mail addresses per person: the person's own (the address chosen for
     notices on Min side, else the one on record) and those of guardians and
     proxies who may consent for them; ``True`` marks the person's own."""
@@ -100,15 +101,8 @@ def recipients(person_ids) -> dict[int, list[tuple[str, bool]]]:
     for person_id, email in Person.objects.filter(pk__in=person_ids).values_list("pk", "email"):
         if chosen.get(person_id) or email:
             found[person_id].append((chosen.get(person_id) or email, True))
-    today = timezone.localdate()
     for person_id, email in (
-        Representation.objects.filter(
-            person_id__in=person_ids,
-            consents=True,
-            revoked_at__isnull=True,
-            valid_from__lte=today,
-            valid_to__gte=today,
-        )
+        Representation.objects.filter(in_force(today), person_id__in=person_ids, consents=True)
         .exclude(representative__email="")
         .values_list("person_id", "representative__email")
     ):
