@@ -201,6 +201,12 @@ class Criterion:
     evaluate: Callable[[Scope], list[Outcome]] = field(repr=False)
     # The shared facts of ``Scope`` the rule reads (keys of ``FACTS``).
     needs: frozenset = frozenset()
+    # What an auditor puts in a report's method chapter (DOMAIN.md §4.9):
+    # what is checked, over whom, what counts as met, and what the data cannot show.
+    definition: str = ""
+    population: str = ""
+    met_when: str = ""
+    blind_spots: str = ""
 
     @property
     def legal_text(self) -> str:
