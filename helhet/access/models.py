@@ -23,6 +23,15 @@ class Action(models.TextChoices):
     SEARCH = "sok", _("Søk")
     LIST = "oversikt", _("Oversikt")
     EMERGENCY = "nodtilgang", _("Nødtilgang")
+    # Administrative acts: a basis that allows reading does not allow these
+    # (a unit that may read the plan may not close it).
+    OFFER = "tilby", _("Tilby plan")
+    CLOSE = "avslutte", _("Avslutte eller gjenåpne plan")
+    SIGN = "signere", _("Signere vedtak")
+    START = "starte", _("Bekrefte oppstart")
+    REGISTER_CONSENT = "reg_samtykke", _("Registrere samtykke")
+    WITHDRAW_CONSENT = "trekk_samtyk", _("Trekke samtykke")
+    REGISTER_GUARDIAN = "reg_verge", _("Registrere verge eller fullmakt")
 
 
 class AppendOnlyError(Exception):
