@@ -38,8 +38,16 @@ def partner(muni: Municipality, kind: str = ExternalPartner.Kind.DPS) -> Externa
     )
 
 
-def staff(muni_or_unit, role: str = Role.SERVICE_PROVIDER, username: str | None = None):
-    """A user working in a unit with a role; returns the User."""
+def staff(
+    muni_or_unit,
+    role: str = Role.SERVICE_PROVIDER,
+    username: str | None = None,
+    *,
+    confirmed: bool = True,
+):
+    """A user working in a unit with a role; returns the User. The membership
+    is confirmed by a unit head unless ``confirmed=False`` (then it is
+    registered but has no effect yet)."""
     from helhet.organisation.models import StaffMember
 
     the_unit = muni_or_unit if isinstance(muni_or_unit, Unit) else unit(muni_or_unit)
@@ -48,8 +56,22 @@ def staff(muni_or_unit, role: str = Role.SERVICE_PROVIDER, username: str | None 
         username=username, password=PASSWORD, first_name="Test", last_name=username.title()
     )
     member = StaffMember.objects.create(user=user, municipality=the_unit.municipality)
-    Membership.objects.create(staff=member, unit=the_unit, role=role)
+    membership(member, the_unit, role, confirmed=confirmed)
     return user
+
+
+def membership(staff_member, the_unit: Unit, role: str, *, confirmed: bool = True) -> Membership:
+    """Another membership for a StaffMember (or a User with one); confirmed
+    by default, as a unit head would have done."""
+    from django.utils import timezone
+
+    staff_member = getattr(staff_member, "staff", staff_member)
+    return Membership.objects.create(
+        staff=staff_member,
+        unit=the_unit,
+        role=role,
+        confirmed_at=timezone.now() if confirmed else None,
+    )
 
 
 def person(muni: Municipality, born: dt.date | None = None, **fields) -> Person:

@@ -11,3 +11,7 @@ class AccessConfig(AppConfig):
         from helhet.access.registry import register_defaults
 
         register_defaults()
+
+        from helhet.access import adminlog
+
+        adminlog.connect()

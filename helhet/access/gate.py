@@ -196,12 +196,11 @@ def _staff(user):
 
 
 def _memberships(user) -> list:
-    staff = _staff(user)
-    if staff is None:
-        return []
-    if not hasattr(staff, "_helhet_memberships"):
-        staff._helhet_memberships = list(staff.memberships.select_related("unit"))
-    return staff._helhet_memberships
+    # Only confirmed memberships count: one registered by an administrator
+    # takes effect when the unit head confirms it (organisation.rules).
+    from helhet.organisation.models import effective_memberships
+
+    return effective_memberships(_staff(user))
 
 
 def _roles(user) -> set[str]:

@@ -210,3 +210,73 @@ class AccessBlock(models.Model):
 
     def __str__(self) -> str:
         return f"Sperring {self.pk}"
+
+
+class AdminLogEntry(models.Model):
+    """One administrative change: users, staff, memberships, units,
+    municipalities, second-factor devices, resets of a login (Normen: the
+    administration of access must itself be traceable). Append-only like the
+    access log (migration 0008 adds the triggers), and shown to leaders.
+
+    No foreign keys: the entry must outlive what it describes (a deleted user,
+    a demo municipality), and must not hold up their deletion.
+    """
+
+    class Kind(models.TextChoices):
+        USER = "bruker", _("Brukerkonto")
+        STAFF = "ansatt", _("Ansatt")
+        MEMBERSHIP = "tilknytning", _("Tilknytning")
+        UNIT = "enhet", _("Enhet")
+        MUNICIPALITY = "kommune", _("Kommune")
+        PARTNER = "partner", _("Samarbeidspartner")
+        DEVICE = "tofaktor", _("Tofaktorenhet")
+        GROUP = "gruppe", _("Tilgangsgruppe")
+
+    class Change(models.TextChoices):
+        CREATED = "opprettet", _("Opprettet")
+        CHANGED = "endret", _("Endret")
+        DELETED = "slettet", _("Slettet")
+        CONFIRMED = "bekreftet", _("Bekreftet")
+        REJECTED = "avvist", _("Avvist")
+        RESET = "tilbakestilt", _("Innlogging tilbakestilt")
+        LINK_SENT = "lenke", _("Engangslenke sendt")
+        LINK_REFUSED = "ingen_lenke", _("Engangslenke ikke sendt")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Who did it; empty when done outside a request (a command run by operations).
+    actor_id = models.IntegerField(null=True, blank=True)
+    actor = models.CharField(max_length=150, blank=True)
+    # The municipality the changed object belongs to; empty for accounts that
+    # belong to none (administrators, portal users): all leaders see those.
+    municipality_id = models.IntegerField(null=True, blank=True, db_index=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    change = models.CharField(max_length=12, choices=Change.choices)
+    object_id = models.CharField(max_length=40, blank=True)
+    # The user the change is about (the account, the staff member, the
+    # device's owner), so an account's history can be asked for.
+    subject_user_id = models.IntegerField(null=True, blank=True, db_index=True)
+    summary = models.CharField(max_length=300)
+    # Names of the fields that changed, comma-separated (e.g. "email,password").
+    fields = models.CharField(max_length=300, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrasjonslogg")
+        verbose_name_plural = _("administrasjonslogg")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.summary}"
+
+    @property
+    def field_list(self) -> list[str]:
+        return [f for f in self.fields.split(",") if f]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("The administration log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The administration log is append-only.")

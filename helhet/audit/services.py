@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import DurationField, ExpressionWrapper, F, prefetch_related_objects
+from django.db.models import DurationField, ExpressionWrapper, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ from helhet.audit.criteria import CRITERIA, Criterion, Outcome, Scope
 from helhet.audit.models import ComplianceSnapshot
 from helhet.core.replica import reporting
 from helhet.intake.rules import Result
-from helhet.organisation.models import Municipality, Role, Unit
+from helhet.organisation.models import Municipality, Role, Unit, effective_memberships
 
 DEFAULT_PERIOD_DAYS = 365
 # Those who follow compliance (DOMAIN.md §2): leaders, KE, quality, head of sector, auditors.
@@ -91,9 +91,8 @@ def roles_of(user) -> set[str]:
     staff = getattr(user, "staff", None)
     if staff is None:
         return set()
-    # Loaded once per user object: a page, its menu and its buttons each ask.
-    prefetch_related_objects([staff], "memberships")
-    return {m.role for m in staff.memberships.all()}
+    # Confirmed memberships only, loaded once per user object.
+    return {m.role for m in effective_memberships(staff)}
 
 
 def may_see_report(user) -> bool:

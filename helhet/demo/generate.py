@@ -15,6 +15,7 @@ import random
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.demo.context import DemoContext
@@ -307,7 +308,8 @@ def _organisation(ctx: DemoContext, password: str, rng: random.Random) -> None:
     )
     Membership.objects.bulk_create(
         [
-            Membership(staff=member, unit=ctx.units[unit], role=role)
+            # Demo staff start out confirmed, as if their unit heads had done it.
+            Membership(staff=member, unit=ctx.units[unit], role=role, confirmed_at=timezone.now())
             for member, (_, _, _, unit, roles, _) in zip(members, people, strict=True)
             for role in roles
         ]

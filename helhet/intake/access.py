@@ -23,7 +23,7 @@ from helhet.consent.models import Category
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.intake import rules
 from helhet.intake.models import Appeal, Application, Decision
-from helhet.organisation.models import Role
+from helhet.organisation.models import Role, effective_memberships
 
 # Roles that receive and process applications in their unit.
 RECEIVING_ROLES = {Role.CASEWORKER, Role.COORDINATING_UNIT, Role.NAV_ADVISER}
@@ -48,11 +48,8 @@ def category_for(application: Application) -> str:
 
 def memberships(user) -> list:
     staff = getattr(user, "staff", None) if user.is_authenticated else None
-    if staff is None:
-        return []
-    if not hasattr(staff, "_helhet_memberships"):
-        staff._helhet_memberships = list(staff.memberships.select_related("unit"))
-    return staff._helhet_memberships
+    # Confirmed memberships only, the same list the gate decides on.
+    return effective_memberships(staff)
 
 
 def unit_ids(user, roles=None) -> set[int]:

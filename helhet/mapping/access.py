@@ -20,7 +20,7 @@ from helhet.access import gate
 from helhet.access.models import Action
 from helhet.consent.models import Category
 from helhet.mapping.models import Mapping
-from helhet.organisation.models import Role, Unit
+from helhet.organisation.models import Role, Unit, effective_memberships
 
 CATEGORY = Category.MAPPING
 STATISTICS_ROLES = {
@@ -36,11 +36,8 @@ ROUND_ROLES = {Role.COORDINATING_UNIT}
 
 def _memberships(user) -> list:
     staff = getattr(user, "staff", None) if user.is_authenticated else None
-    if staff is None:
-        return []
-    if not hasattr(staff, "_helhet_memberships"):
-        staff._helhet_memberships = list(staff.memberships.select_related("unit"))
-    return staff._helhet_memberships
+    # Confirmed memberships only, the same list the gate decides on.
+    return effective_memberships(staff)
 
 
 def municipality_id(user):

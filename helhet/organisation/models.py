@@ -8,6 +8,7 @@ municipality sees another's data (DOMAIN.md §5).
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -123,13 +124,61 @@ class StaffMember(models.Model):
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
 
+    @property
+    def memberships(self):
+        """The memberships in force: confirmed by a unit head. Everything that
+        decides what a user may do reads these; ``all_memberships`` also holds
+        those still waiting for confirmation (separation of duties: the
+        administrator who registers a membership cannot make it take effect)."""
+        return self.all_memberships.confirmed()
+
+
+class MembershipQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def pending(self):
+        return self.filter(confirmed_at__isnull=True)
+
 
 class Membership(models.Model):
-    """User ↔ unit ↔ role. A staff member may work in several units."""
+    """User ↔ unit ↔ role. A staff member may work in several units.
 
-    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    A membership takes effect only once confirmed by the head of its unit (or,
+    where the unit has no head, by a head of sector in the municipality), and
+    nobody confirms their own (see ``organisation.rules``). Changing the
+    staff member, unit or role of a membership makes it unconfirmed again.
+    """
+
+    staff = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="all_memberships"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="all_memberships")
     role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("registrert"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("registrert av"),
+    )
+    confirmed_at = models.DateTimeField(_("bekreftet"), null=True, blank=True, editable=False)
+    # Empty on a confirmed membership: confirmed when the rule was introduced
+    # (memberships that existed before) or by operations at start-up.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("bekreftet av"),
+    )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tilknytning")
@@ -140,3 +189,31 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} – {self.unit} ({self.get_role_display()})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.confirmed_at is not None:
+            before = (
+                Membership.objects.filter(pk=self.pk).values_list("staff_id", "unit_id", "role").first()
+            )
+            if before is not None and before != (self.staff_id, self.unit_id, self.role):
+                # Another person, unit or role is another membership: it needs
+                # its own confirmation.
+                self.confirmed_at = None
+                self.confirmed_by = None
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "confirmed_at", "confirmed_by"}
+        super().save(*args, **kwargs)
+
+
+def effective_memberships(staff) -> list:
+    """The staff member's confirmed memberships with their units, loaded once
+    per user object (a page, its menu and its buttons each ask)."""
+    if staff is None:
+        return []
+    if not hasattr(staff, "_helhet_memberships"):
+        staff._helhet_memberships = list(staff.memberships.select_related("unit"))
+    return staff._helhet_memberships

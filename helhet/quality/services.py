@@ -9,14 +9,14 @@ from django.db.models import Max, Q
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.organisation.models import Role
+from helhet.organisation.models import Role, effective_memberships
 from helhet.quality import rules
 from helhet.quality.models import Acknowledgement, Deviation, Procedure, ProcedureVersion
 
 
 def memberships(user) -> list:
     staff = getattr(user, "staff", None)
-    return list(staff.memberships.all()) if staff else []
+    return effective_memberships(staff)
 
 
 def roles_of(user) -> set[str]:

@@ -3,11 +3,11 @@ from types import SimpleNamespace
 import pytest
 
 from helhet import testing
-from helhet.organisation.models import Membership, Role, Unit
+from helhet.organisation.models import Role, Unit
 
 
 def add_role(user, unit, role):
-    Membership.objects.create(staff=user.staff, unit=unit, role=role)
+    testing.membership(user, unit, role)
     return user
 
 

@@ -1,0 +1,344 @@
+"""The administration log: every change to who may log in and in which role.
+
+Written from model signals, so a change is logged whichever way it is made
+(the Django admin, the staff import, a command, a service), in the same
+transaction as the change. Who made it comes from the request
+(``ActorMiddleware``); outside a request the actor is empty ("drift").
+
+What is logged: user accounts (without the password hash, only that it
+changed), staff members, memberships, units, municipalities, external
+partners, access groups, and second-factor devices (created, confirmed,
+deleted — never the key). Logins themselves (``last_login``) and django-otp's
+own bookkeeping (throttling, last code used) are not administrative changes.
+"""
+
+import contextvars
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhet.access.models import AdminLogEntry
+
+Kind = AdminLogEntry.Kind
+Change = AdminLogEntry.Change
+
+_actor: contextvars.ContextVar = contextvars.ContextVar("helhet_admin_actor", default=None)
+
+# Fields whose change is not an administrative act.
+_IGNORED = {
+    "last_login",
+    # django-otp's bookkeeping on every code checked
+    "last_t",
+    "drift",
+    "throttling_failure_timestamp",
+    "throttling_failure_count",
+    "last_used_at",
+    "created_at",
+}
+USER_FIELDS = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "password",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+]
+
+
+class ActorMiddleware:
+    """Remembers who is acting during a request, for the log entries."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _actor.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _actor.reset(token)
+
+
+def current_actor():
+    request = _actor.get()
+    user = getattr(request, "user", None) if request is not None else None
+    if user is not None and user.is_authenticated:
+        return user
+    return None
+
+
+def write(
+    *,
+    kind: str,
+    change: str,
+    summary: str,
+    object_id=None,
+    municipality_id: int | None = None,
+    subject_user_id: int | None = None,
+    fields: list[str] | None = None,
+    actor=None,
+) -> AdminLogEntry:
+    actor = actor if actor is not None else current_actor()
+    return AdminLogEntry.objects.create(
+        actor_id=actor.pk if actor is not None else None,
+        actor=actor.get_username() if actor is not None else "",
+        municipality_id=municipality_id,
+        kind=kind,
+        change=change,
+        object_id="" if object_id is None else str(object_id),
+        subject_user_id=subject_user_id,
+        summary=summary[:300],
+        fields=",".join(fields or [])[:300],
+    )
+
+
+def changed_recently(user_id: int, field: str, days: int, *, now=None) -> bool:
+    """Whether the account was created, or ``field`` of it changed, within
+    ``days`` — read from the append-only log, which the administrator cannot edit."""
+    now = now or timezone.now()
+    entries = AdminLogEntry.objects.filter(
+        kind=Kind.USER, subject_user_id=user_id, at__gte=now - dt.timedelta(days=days)
+    )
+    return any(
+        e.change == Change.CREATED or field in e.field_list
+        for e in entries.only("change", "fields")
+    )
+
+
+# --- describing objects ------------------------------------------------------------
+
+
+def _user_municipality(user_id) -> int | None:
+    from helhet.organisation.models import StaffMember
+
+    return (
+        StaffMember.objects.filter(user_id=user_id).values_list("municipality_id", flat=True).first()
+    )
+
+
+def _account(user) -> str:
+    # A portal account's username may say who the person is; a staff
+    # member's is a work identity.
+    if _user_municipality(user.pk) is not None or user.is_staff or user.is_superuser:
+        return user.get_username()
+    return _("innbyggerkonto nr. %(id)s") % {"id": user.pk}
+
+
+def _describe(instance):
+    """(kind, municipality_id, subject_user_id, summary) or None if not logged."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from helhet.organisation.models import (
+        ExternalPartner,
+        Membership,
+        Municipality,
+        StaffMember,
+        Unit,
+    )
+
+    if isinstance(instance, get_user_model()):
+        return (
+            Kind.USER,
+            _user_municipality(instance.pk),
+            instance.pk,
+            _("Brukerkonto %(name)s") % {"name": _account(instance)},
+        )
+    if isinstance(instance, StaffMember):
+        return (
+            Kind.STAFF,
+            instance.municipality_id,
+            instance.user_id,
+            _("Ansatt %(name)s") % {"name": instance.user.get_username()},
+        )
+    if isinstance(instance, Membership):
+        return (
+            Kind.MEMBERSHIP,
+            instance.unit.municipality_id,
+            instance.staff.user_id,
+            _("Tilknytning: %(name)s, %(unit)s, %(role)s")
+            % {
+                "name": instance.staff.user.get_username(),
+                "unit": instance.unit.name,
+                "role": instance.get_role_display(),
+            },
+        )
+    if isinstance(instance, Unit):
+        return (
+            Kind.UNIT,
+            instance.municipality_id,
+            None,
+            _("Enhet %(name)s") % {"name": instance.name},
+        )
+    if isinstance(instance, Municipality):
+        return (Kind.MUNICIPALITY, instance.pk, None, _("Kommune %(name)s") % {"name": instance})
+    if isinstance(instance, ExternalPartner):
+        return (
+            Kind.PARTNER,
+            instance.municipality_id,
+            None,
+            _("Samarbeidspartner %(name)s") % {"name": instance.name},
+        )
+    if isinstance(instance, TOTPDevice):
+        return (
+            Kind.DEVICE,
+            _user_municipality(instance.user_id),
+            instance.user_id,
+            _("Tofaktorenhet for %(name)s") % {"name": _account(instance.user)},
+        )
+    if isinstance(instance, Group):
+        return (Kind.GROUP, None, None, _("Tilgangsgruppe %(name)s") % {"name": instance.name})
+    return None
+
+
+def _field_names(instance) -> list[str]:
+    if isinstance(instance, get_user_model()):
+        return USER_FIELDS
+    return [
+        f.attname
+        for f in instance._meta.concrete_fields
+        if not f.primary_key and f.attname not in _IGNORED
+    ]
+
+
+def _is_pending_device(instance) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return isinstance(instance, TOTPDevice) and not instance.confirmed
+
+
+# --- signal handlers -----------------------------------------------------------------
+
+
+def _before(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or instance.pk is None or _describe_kind(instance) is None:
+        return
+    names = _field_names(instance)
+    if update_fields is not None:
+        names = [n for n in names if n in update_fields or n.removesuffix("_id") in update_fields]
+    old = type(instance)._base_manager.filter(pk=instance.pk).values(*names).first()
+    instance._helhet_before = old
+
+
+def _after(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if raw:
+        return
+    described = _describe(instance)
+    if described is None:
+        return
+    kind, municipality_id, subject, summary = described
+    if created:
+        if _is_pending_device(instance):
+            return  # the user's own enrolment in progress; logged when confirmed
+        write(
+            kind=kind,
+            change=Change.CREATED,
+            summary=summary,
+            object_id=instance.pk,
+            municipality_id=municipality_id,
+            subject_user_id=subject,
+        )
+        return
+    old = getattr(instance, "_helhet_before", None)
+    instance._helhet_before = None
+    if not old:
+        return
+    changed = [n for n, value in old.items() if getattr(instance, n) != value]
+    if not changed:
+        return
+    change = Change.CHANGED
+    if kind == Kind.MEMBERSHIP and "confirmed_at" in changed and instance.confirmed_at:
+        change = Change.CONFIRMED
+    elif kind == Kind.DEVICE and "confirmed" in changed and instance.confirmed:
+        change = Change.CREATED
+    write(
+        kind=kind,
+        change=change,
+        summary=summary,
+        object_id=instance.pk,
+        municipality_id=municipality_id,
+        subject_user_id=subject,
+        fields=changed,
+    )
+
+
+def _deleted(sender, instance, **kwargs):
+    if _is_pending_device(instance):
+        return
+    try:
+        described = _describe(instance)
+    except Exception:  # noqa: BLE001 — a related row already gone in a cascade
+        described = None
+    if described is None:
+        write(
+            kind=_describe_kind(instance) or Kind.USER,
+            change=Change.DELETED,
+            summary=_("Slettet: %(object)s") % {"object": type(instance)._meta.verbose_name},
+            object_id=instance.pk,
+        )
+        return
+    kind, municipality_id, subject, summary = described
+    write(
+        kind=kind,
+        change=Change.DELETED,
+        summary=summary,
+        object_id=instance.pk,
+        municipality_id=municipality_id,
+        subject_user_id=subject,
+    )
+
+
+def _describe_kind(instance):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from helhet.organisation.models import (
+        ExternalPartner,
+        Membership,
+        Municipality,
+        StaffMember,
+        Unit,
+    )
+
+    kinds = {
+        get_user_model(): Kind.USER,
+        StaffMember: Kind.STAFF,
+        Membership: Kind.MEMBERSHIP,
+        Unit: Kind.UNIT,
+        Municipality: Kind.MUNICIPALITY,
+        ExternalPartner: Kind.PARTNER,
+        TOTPDevice: Kind.DEVICE,
+        Group: Kind.GROUP,
+    }
+    return kinds.get(type(instance))
+
+
+def connect() -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from helhet.organisation.models import (
+        ExternalPartner,
+        Membership,
+        Municipality,
+        StaffMember,
+        Unit,
+    )
+
+    for model in (
+        get_user_model(),
+        StaffMember,
+        Membership,
+        Unit,
+        Municipality,
+        ExternalPartner,
+        TOTPDevice,
+        Group,
+    ):
+        uid = f"helhet-adminlog-{model._meta.label_lower}"
+        pre_save.connect(_before, sender=model, dispatch_uid=uid + "-pre")
+        post_save.connect(_after, sender=model, dispatch_uid=uid + "-post")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=uid + "-delete")
