@@ -177,6 +177,11 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("HELHET_PROXY_COUNT", "0")) or None
 # Two factors (TOTP) are required for staff whenever DEMO_MODE is off
 # (helhet.access.middleware); a laptop demo has no phone to enrol.
 OTP_TOTP_ISSUER = os.environ.get("HELHET_OTP_ISSUER", "Helhet")
+# After an administrator resets a login, a one-time link goes only to an
+# e-mail address the account has had at least this many days (helhet.access.recovery).
+ENROL_EMAIL_QUIET_DAYS = int(os.environ.get("HELHET_ENROL_EMAIL_QUIET_DAYS", "7"))
+# mozilla-django-oidc keeps the ID token, so logout can end the provider's session too.
+OIDC_STORE_ID_TOKEN = True
 
 # OpenID Connect (ID-porten or the municipality's own identity provider) is on
 # when a client id is configured. Users are never created from the IdP: a

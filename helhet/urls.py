@@ -18,6 +18,7 @@ urlpatterns = [
     path("planer/", include("helhet.plans.urls")),
     path("koordinering/", include("helhet.coordination.urls")),
     path("tilgang/", include("helhet.access.urls")),
+    path("organisasjon/", include("helhet.organisation.urls")),
     path("samtykker/", include("helhet.consent.urls")),
     path("inntak/", include("helhet.intake.urls")),
     path("samarbeid/", include("helhet.cooperation.urls")),

@@ -118,7 +118,9 @@ def _user_municipality(user_id) -> int | None:
     from helhet.organisation.models import StaffMember
 
     return (
-        StaffMember.objects.filter(user_id=user_id).values_list("municipality_id", flat=True).first()
+        StaffMember.objects.filter(user_id=user_id)
+        .values_list("municipality_id", flat=True)
+        .first()
     )
 
 

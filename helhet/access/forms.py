@@ -55,3 +55,7 @@ class TokenForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class EnrolRequestForm(forms.Form):
+    username = forms.CharField(label=_("Brukernavn"), max_length=150)

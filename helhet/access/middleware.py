@@ -19,6 +19,8 @@ EXEMPT_VIEWS = {
     "access:otp_verify",
     "access:oidc_init",
     "access:oidc_callback",
+    "access:enrol_request",
+    "access:enrol_confirm",
     "logout",
     "login",
     "healthz",

@@ -212,6 +212,36 @@ class AccessBlock(models.Model):
         return f"Sperring {self.pk}"
 
 
+FIELD_LABELS = {
+    "username": _("brukernavn"),
+    "first_name": _("fornavn"),
+    "last_name": _("etternavn"),
+    "email": _("e-post"),
+    "password": _("passord"),
+    "is_active": _("aktiv"),
+    "is_staff": _("adgang til systemadministrasjon"),
+    "is_superuser": _("alle administratorrettigheter"),
+    "role": _("rolle"),
+    "unit_id": _("enhet"),
+    "staff_id": _("ansatt"),
+    "user_id": _("brukerkonto"),
+    "municipality_id": _("kommune"),
+    "confirmed_at": _("bekreftelse"),
+    "confirmed_by_id": _("bekreftet av"),
+    "created_by_id": _("registrert av"),
+    "name": _("navn"),
+    "code": _("kode"),
+    "kind": _("type"),
+    "number": _("kommunenummer"),
+    "is_demo": _("demokommune"),
+    "title": _("stilling"),
+    "phone": _("telefon"),
+    "coordinator_trained_on": _("koordinatoropplæring"),
+    "confirmed": _("tatt i bruk"),
+    "key": _("nøkkel"),
+}
+
+
 class AdminLogEntry(models.Model):
     """One administrative change: users, staff, memberships, units,
     municipalities, second-factor devices, resets of a login (Normen: the
@@ -272,6 +302,10 @@ class AdminLogEntry(models.Model):
     @property
     def field_list(self) -> list[str]:
         return [f for f in self.fields.split(",") if f]
+
+    @property
+    def field_labels(self) -> str:
+        return ", ".join(str(FIELD_LABELS.get(f, _("annet"))) for f in self.field_list)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -125,6 +125,13 @@ def register_defaults() -> None:
         "an access-log entry: only the leader's review, by role and municipality",
         namespace="access",
     )
+    # The one-time link after a reset of a login: a user account and its token.
+    register_not_person_kwarg(
+        "uidb64", "a user account in a one-time link (no person data)", namespace="access"
+    )
+    register_not_person_kwarg(
+        "token", "the one-time link's token (no person data)", namespace="access"
+    )
     # Rows of a plan are looked up inside the plan, which the gate checks.
     for name in ("goal_id", "measure_id", "participant_id", "row_id"):
         register_not_person_kwarg(name, "a row of the plan", within="plan_id", namespace="plans")

@@ -2,20 +2,22 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from mozilla_django_oidc import views as oidc_views
 
-from helhet.access import gate, roles, services, twofactor
-from helhet.access.forms import EmergencyForm, ReviewForm, TokenForm
-from helhet.access.models import AccessLogEntry, Action
+from helhet.access import gate, recovery, roles, services, twofactor
+from helhet.access.forms import EmergencyForm, EnrolRequestForm, ReviewForm, TokenForm
+from helhet.access.models import AccessLogEntry, Action, AdminLogEntry
 from helhet.people.models import Person
 
 
@@ -199,3 +201,67 @@ def oidc_init(request):
 def oidc_callback(request):
     _oidc_enabled()
     return oidc_views.OIDCAuthenticationCallbackView.as_view()(request)
+
+
+# --- the administration log ------------------------------------------------------
+
+
+@login_required
+def admin_log(request):
+    """«Administrasjonslogg»: every change to accounts, roles and second factors
+    in the municipality (and to accounts that belong to none), for leaders."""
+    staff = roles.staff_with_role(request.user, roles.REVIEWERS)
+    entries = AdminLogEntry.objects.filter(
+        Q(municipality_id=staff.municipality_id) | Q(municipality_id__isnull=True)
+    )
+    kind = request.GET.get("type", "")
+    if kind in AdminLogEntry.Kind.values:
+        entries = entries.filter(kind=kind)
+    page = Paginator(entries, 50).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "access/admin_log.html",
+        {"page": page, "kind": kind, "kinds": AdminLogEntry.Kind.choices},
+    )
+
+
+# --- enrolling anew after a reset ------------------------------------------------
+
+
+def enrol_request(request):
+    """The user asks for a one-time link to their own e-mail address."""
+    form = EnrolRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        recovery.request_link(form.cleaned_data["username"], request=request)
+        messages.info(
+            request,
+            _(
+                "Hvis brukernavnet finnes og e-postadressen kan brukes, er en lenke sendt. "
+                "Er adressen nylig endret, må du logge inn med %(idp)s eller vente."
+            )
+            % {"idp": settings.OIDC_LABEL},
+        )
+        return redirect(reverse("login"))
+    return render(
+        request,
+        "access/enrol_request.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+class EnrolConfirmView(auth_views.PasswordResetConfirmView):
+    """The one-time link: the user chooses a password (Django's reset token)."""
+
+    template_name = "access/enrol_confirm.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        messages.success(
+            self.request,
+            _("Passordet er lagret. Logg inn og registrer en ny kodeapp."),
+        )
+        return super().form_valid(form)
+
+
+enrol_confirm = EnrolConfirmView.as_view()

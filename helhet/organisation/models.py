@@ -150,9 +150,7 @@ class Membership(models.Model):
     staff member, unit or role of a membership makes it unconfirmed again.
     """
 
-    staff = models.ForeignKey(
-        StaffMember, on_delete=models.CASCADE, related_name="all_memberships"
-    )
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="all_memberships")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="all_memberships")
     role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(_("registrert"), default=timezone.now, editable=False)
@@ -197,7 +195,9 @@ class Membership(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and self.confirmed_at is not None:
             before = (
-                Membership.objects.filter(pk=self.pk).values_list("staff_id", "unit_id", "role").first()
+                Membership.objects.filter(pk=self.pk)
+                .values_list("staff_id", "unit_id", "role")
+                .first()
             )
             if before is not None and before != (self.staff_id, self.unit_id, self.role):
                 # Another person, unit or role is another membership: it needs
@@ -205,7 +205,11 @@ class Membership(models.Model):
                 self.confirmed_at = None
                 self.confirmed_by = None
                 if kwargs.get("update_fields") is not None:
-                    kwargs["update_fields"] = {*kwargs["update_fields"], "confirmed_at", "confirmed_by"}
+                    kwargs["update_fields"] = {
+                        *kwargs["update_fields"],
+                        "confirmed_at",
+                        "confirmed_by",
+                    }
         super().save(*args, **kwargs)
 
 
