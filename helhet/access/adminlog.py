@@ -208,6 +208,18 @@ def _field_names(instance) -> list[str]:
     ]
 
 
+def _password_really_changed(user, old_hash: str) -> bool:
+    """A login may upgrade the stored hash of the same password (Django's
+    check_password); that is not a change. A new password goes through
+    set_password, which leaves ``_password`` set until the save; making it
+    unusable turns a usable hash into an unusable one."""
+    from django.contrib.auth.hashers import is_password_usable
+
+    if getattr(user, "_password", None) is not None:
+        return True
+    return is_password_usable(old_hash) != is_password_usable(user.password)
+
+
 def _is_pending_device(instance) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -223,6 +235,9 @@ def _before(sender, instance, raw=False, update_fields=None, **kwargs):
     names = _field_names(instance)
     if update_fields is not None:
         names = [n for n in names if n in update_fields or n.removesuffix("_id") in update_fields]
+    if not names:  # e.g. only last_login: a login, not an administrative change
+        instance._helhet_before = None
+        return
     old = type(instance)._base_manager.filter(pk=instance.pk).values(*names).first()
     instance._helhet_before = old
 
@@ -251,6 +266,8 @@ def _after(sender, instance, created, raw=False, update_fields=None, **kwargs):
     if not old:
         return
     changed = [n for n, value in old.items() if getattr(instance, n) != value]
+    if "password" in changed and not _password_really_changed(instance, old["password"]):
+        changed.remove("password")
     if not changed:
         return
     change = Change.CHANGED

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from helhet import testing as t
 from helhet.access import gate
-from helhet.access.models import AdminLogEntry, Action
+from helhet.access.models import Action, AdminLogEntry
 from helhet.consent.models import Category
 from helhet.organisation import services
 from helhet.organisation.models import Membership, Role, StaffMember, Unit
@@ -109,7 +109,10 @@ def test_nobody_confirms_their_own_membership_not_even_a_leader(client, world):
     # The leader is registered (by the administrator) as KE worker as well.
     pending = t.membership(world["leader"], world["ke"], Role.COORDINATING_UNIT, confirmed=False)
     client.force_login(world["leader"])
-    assert "Ingen tilknytninger venter" in client.get(reverse("organisation:memberships")).content.decode()
+    assert (
+        "Ingen tilknytninger venter"
+        in client.get(reverse("organisation:memberships")).content.decode()
+    )
     response = client.post(
         reverse("organisation:memberships"), {"membership": pending.pk, "handling": "bekreft"}
     )
@@ -159,7 +162,9 @@ def test_rejected_membership_is_removed_and_logged(client, world):
     worker = t.staff(world["ke"], Role.COORDINATING_UNIT, "avvises", confirmed=False)
     pending = worker.staff.all_memberships.get()
     client.force_login(world["leader"])
-    client.post(reverse("organisation:memberships"), {"membership": pending.pk, "handling": "avvis"})
+    client.post(
+        reverse("organisation:memberships"), {"membership": pending.pk, "handling": "avvis"}
+    )
     assert not Membership.objects.filter(pk=pending.pk).exists()
     assert AdminLogEntry.objects.filter(
         change=AdminLogEntry.Change.REJECTED, subject_user_id=worker.pk
@@ -204,7 +209,9 @@ def test_start_up_confirmation_only_where_nobody_in_helhet_can(world):
 
 def test_staff_import_creates_memberships_that_wait_for_confirmation(world):
     """Any administrative channel, not only the admin, registers pending memberships."""
-    staff = StaffMember.objects.create(user=get_user_model().objects.create_user("imp"), municipality=world["muni"])
+    staff = StaffMember.objects.create(
+        user=get_user_model().objects.create_user("imp"), municipality=world["muni"]
+    )
     Membership.objects.create(staff=staff, unit=world["ke"], role=Role.COORDINATING_UNIT)
     assert not gate.has_case_role(_fresh(staff.user))
     assert AdminLogEntry.objects.filter(
