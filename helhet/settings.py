@@ -200,7 +200,8 @@ OIDC_RP_SCOPES = os.environ.get("HELHET_OIDC_SCOPES", "openid profile")
 OIDC_CREATE_USER = False
 OIDC_USE_PKCE = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "access:oidc_callback"
-LOGIN_REDIRECT_URL_FAILURE = "login"
+# A path, not a URL name: mozilla-django-oidc redirects to it as it stands.
+LOGIN_REDIRECT_URL_FAILURE = "/logg-inn/"
 OIDC_PERSON_CLAIM = os.environ.get("HELHET_OIDC_PERSON_CLAIM", "pid")
 OIDC_STAFF_CLAIM = os.environ.get("HELHET_OIDC_STAFF_CLAIM", "")
 # acr/amr values that mean the IdP itself did two-factor login (ID-porten

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from helhet.access import views as access_views
 from helhet.core import views as core_views
 
 urlpatterns = [
@@ -12,7 +13,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logg-ut/", access_views.logout, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("personer/", include("helhet.people.urls")),
     path("planer/", include("helhet.plans.urls")),

@@ -12,8 +12,10 @@ deleted — never the key). Logins themselves (``last_login``) and django-otp's
 own bookkeeping (throttling, last code used) are not administrative changes.
 """
 
+import contextlib
 import contextvars
 import datetime as dt
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -63,6 +65,17 @@ class ActorMiddleware:
             return self.get_response(request)
         finally:
             _actor.reset(token)
+
+
+@contextlib.contextmanager
+def acting_as(user):
+    """Who acts, for changes made outside a request's own user (a service
+    that knows who asked for it)."""
+    token = _actor.set(SimpleNamespace(user=user))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
 
 
 def current_actor():

@@ -11,19 +11,34 @@ Helhet maps that to an existing account.
 
 If the provider says it did two-factor login (an ``acr`` or ``amr`` value in
 ``settings.OIDC_TWO_FACTOR_VALUES``), the TOTP step is skipped for this session.
+
+Claims that match no account are refused: the login page says so, and the
+refusal goes to the application log (``helhet.access.oidc``) without the
+fødselsnummer. Logging out ends the provider's session too, when the provider
+has an end-session endpoint (``HELHET_OIDC_LOGOUT_ENDPOINT``).
+
+This is also the way back in after an administrator has reset a login: the
+provider proves who it is, and the user enrols a new authenticator
+(``helhet.access.recovery``). Tested end to end against a real OpenID
+provider on loopback (``tests/test_oidc_end_to_end.py``).
 """
 
+import logging
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from helhet.access.twofactor import IDP_TWO_FACTOR
 from helhet.people import identity
 
 _CLAIMS = "helhet_oidc_claims"
+logger = logging.getLogger(__name__)
 
 
 def users_for_claims(claims: dict):
@@ -60,7 +75,45 @@ class HelhetOIDCBackend(OIDCAuthenticationBackend):
         return "the identity provider's claims"
 
     def filter_users_by_claims(self, claims):
-        return users_for_claims(claims)
+        users = users_for_claims(claims)
+        if not users.exists():
+            kind = "person" if claims.get(settings.OIDC_PERSON_CLAIM) else "staff"
+            logger.warning("OpenID Connect login refused: no %s account matches the claims", kind)
+            if self.request is not None:
+                messages.error(
+                    self.request,
+                    _(
+                        "Du har ingen bruker i Helhet. Ta kontakt med kommunen om du mener du skal ha det."
+                    ),
+                )
+        return users
+
+    def retrieve_matching_jwk(self, token):
+        # A token header's "kid" is optional (RFC 7515 § 4.1.4); a provider
+        # with one signing key may leave it out. Then that one key must be it —
+        # never "any key that fits": with several keys and no kid, refuse.
+        import jwt
+        import requests
+        from django.core.exceptions import SuspiciousOperation
+
+        header = jwt.get_unverified_header(token)
+        if "kid" in header:
+            return super().retrieve_matching_jwk(token)
+        response = requests.get(
+            self.OIDC_OP_JWKS_ENDPOINT,
+            verify=self.get_settings("OIDC_VERIFY_SSL", True),
+            timeout=self.get_settings("OIDC_TIMEOUT", None),
+            proxies=self.get_settings("OIDC_PROXY", None),
+        )
+        response.raise_for_status()
+        keys = [
+            k
+            for k in response.json().get("keys", [])
+            if k.get("use", "sig") == "sig" and k.get("alg", header.get("alg")) == header.get("alg")
+        ]
+        if len(keys) != 1:
+            raise SuspiciousOperation("Could not find one valid JWK for a token without kid.")
+        return jwt.PyJWK(keys[0])
 
     def get_userinfo(self, access_token, id_token, payload):
         # ID-porten puts pid/acr/amr in the ID token; userinfo may add more.

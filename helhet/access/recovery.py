@@ -51,10 +51,11 @@ def _subject(user):
 def reset_login(*, user, by, request=None) -> bool:
     """Make the account's password unusable and remove its second factors;
     returns whether a one-time link was sent. Logged either way."""
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
-    for device in TOTPDevice.objects.filter(user=user):
-        device.delete()
+    with adminlog.acting_as(by):
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        for device in TOTPDevice.objects.filter(user=user):
+            device.delete()
     kind, municipality_id, subject, summary = _subject(user)
     adminlog.write(
         kind=kind,

@@ -265,3 +265,24 @@ class EnrolConfirmView(auth_views.PasswordResetConfirmView):
 
 
 enrol_confirm = EnrolConfirmView.as_view()
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out of Helhet, and of the identity provider's session when the
+    login came from it (OpenID Connect RP-initiated logout)."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get("oidc_id_token")
+        response = super().post(request, *args, **kwargs)
+        if id_token and settings.OIDC_ENABLED and settings.OIDC_OP_LOGOUT_ENDPOINT:
+            query = urlencode(
+                {
+                    "id_token_hint": id_token,
+                    "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+                }
+            )
+            return redirect(f"{settings.OIDC_OP_LOGOUT_ENDPOINT}?{query}")
+        return response
+
+
+logout = LogoutView.as_view()
