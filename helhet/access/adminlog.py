@@ -111,15 +111,18 @@ def write(
     )
 
 
-def changed_recently(user_id: int, field: str, days: int, *, now=None) -> bool:
-    """Whether the account was created, or ``field`` of it changed, within
-    ``days`` — read from the append-only log, which the administrator cannot edit."""
+def changed_recently(
+    user_id: int, field: str, days: int, *, now=None, creation_counts: bool = True
+) -> bool:
+    """Whether ``field`` of the account changed (or, with ``creation_counts``,
+    the account was created) within ``days`` — read from the append-only log,
+    which the administrator cannot edit."""
     now = now or timezone.now()
     entries = AdminLogEntry.objects.filter(
         kind=Kind.USER, subject_user_id=user_id, at__gte=now - dt.timedelta(days=days)
     )
     return any(
-        e.change == Change.CREATED or field in e.field_list
+        (creation_counts and e.change == Change.CREATED) or field in e.field_list
         for e in entries.only("change", "fields")
     )
 

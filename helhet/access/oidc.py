@@ -12,6 +12,10 @@ Helhet maps that to an existing account.
 If the provider says it did two-factor login (an ``acr`` or ``amr`` value in
 ``settings.OIDC_TWO_FACTOR_VALUES``), the TOTP step is skipped for this session.
 
+A staff account whose username was changed in the last
+``ENROL_EMAIL_QUIET_DAYS`` days is not matched: the username is the link to
+the provider's identity, and renaming is an administrator's act.
+
 Claims that match no account are refused: the login page says so, and the
 refusal goes to the application log (``helhet.access.oidc``) without the
 fødselsnummer. Logging out ends the provider's session too, when the provider
@@ -53,7 +57,22 @@ def users_for_claims(claims: dict):
         return users.filter(person__national_id=number)
     staff_claim = settings.OIDC_STAFF_CLAIM
     if staff_claim and claims.get(staff_claim):
-        return users.filter(username__iexact=str(claims[staff_claim]), staff__isnull=False)
+        found = users.filter(username__iexact=str(claims[staff_claim]), staff__isnull=False)
+        # The username is what ties the provider's identity to the account.
+        # An administrator who just renamed an account to his own identity at
+        # the provider would log in as its owner; a renamed account waits out
+        # the same quiet period as a changed e-mail address.
+        from helhet.access import adminlog, recovery
+
+        return found.exclude(
+            pk__in=[
+                u.pk
+                for u in found
+                if adminlog.changed_recently(
+                    u.pk, "username", recovery.quiet_days(), creation_counts=False
+                )
+            ]
+        )
     return users.none()
 
 

@@ -215,3 +215,16 @@ def test_after_an_admin_reset_the_user_enrols_a_new_second_factor_through_the_pr
     entries = AdminLogEntry.objects.filter(subject_user_id=user.pk, kind=AdminLogEntry.Kind.DEVICE)
     assert entries.filter(change=AdminLogEntry.Change.DELETED, actor="sysadm").exists()
     assert entries.filter(change=AdminLogEntry.Change.CREATED, actor="anne").exists()
+
+
+def test_an_account_just_renamed_to_the_admins_identity_does_not_log_him_in(client, provider):
+    """The administrator renames a colleague's account to his own identity at
+    the provider: logging in there must not make him the colleague."""
+    victim = t.staff(t.municipality(), Role.COORDINATING_UNIT, "kari.k")
+    victim.username = "sysadm.privat"
+    victim.save()
+    _oidc_login(client, provider, "adm", {"preferred_username": "sysadm.privat", "acr": "mfa"})
+    assert "_auth_user_id" not in client.session
+    assert AdminLogEntry.objects.filter(
+        subject_user_id=victim.pk, change=AdminLogEntry.Change.CHANGED, fields__contains="username"
+    ).exists()
