@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -352,6 +352,26 @@ def _describe_kind(instance):
     return kinds.get(type(instance))
 
 
+def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    # Group membership and permissions of an account (the admin's own
+    # rights system) are administrative changes too.
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    field = "groups" if sender is get_user_model().groups.through else "user_permissions"
+    users = get_user_model().objects.filter(pk__in=pk_set or []) if reverse else [instance]
+    for user in users:
+        kind, municipality_id, subject, summary = _describe(user)
+        write(
+            kind=kind,
+            change=Change.CHANGED,
+            summary=summary,
+            object_id=user.pk,
+            municipality_id=municipality_id,
+            subject_user_id=subject,
+            fields=[field],
+        )
+
+
 def connect() -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -377,3 +397,10 @@ def connect() -> None:
         pre_save.connect(_before, sender=model, dispatch_uid=uid + "-pre")
         post_save.connect(_after, sender=model, dispatch_uid=uid + "-post")
         post_delete.connect(_deleted, sender=model, dispatch_uid=uid + "-delete")
+    user = get_user_model()
+    for through in (user.groups.through, user.user_permissions.through):
+        m2m_changed.connect(
+            _groups_changed,
+            sender=through,
+            dispatch_uid=f"helhet-adminlog-{through._meta.label_lower}",
+        )

@@ -239,6 +239,8 @@ FIELD_LABELS = {
     "coordinator_trained_on": _("koordinatoropplæring"),
     "confirmed": _("tatt i bruk"),
     "key": _("nøkkel"),
+    "groups": _("tilgangsgrupper"),
+    "user_permissions": _("rettigheter"),
 }
 
 

@@ -259,3 +259,16 @@ def test_logins_themselves_are_not_administrative_changes(client, world, setting
     client.post(reverse("login"), {"username": "leder", "password": t.PASSWORD})
     assert "_auth_user_id" in client.session
     assert AdminLogEntry.objects.count() == before
+
+
+def test_giving_an_account_admin_rights_or_groups_is_logged(world):
+    from django.contrib.auth.models import Group
+
+    victim = world["victim"]
+    victim.is_staff = True
+    victim.save()
+    victim.groups.add(Group.objects.create(name="Brukerstøtte"))
+    fields = set()
+    for entry in AdminLogEntry.objects.filter(subject_user_id=victim.pk):
+        fields |= set(entry.field_list)
+    assert {"is_staff", "groups"} <= fields
