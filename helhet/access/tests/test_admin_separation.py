@@ -272,3 +272,26 @@ def test_giving_an_account_admin_rights_or_groups_is_logged(world):
     for entry in AdminLogEntry.objects.filter(subject_user_id=victim.pk):
         fields |= set(entry.field_list)
     assert {"is_staff", "groups"} <= fields
+
+
+def test_units_and_municipalities_changed_in_the_admin_are_logged_with_who(client, world):
+    _admin_client(client, world["admin"])
+    response = client.post(
+        reverse("admin:organisation_municipality_change", args=[world["muni"].pk]),
+        {"number": world["muni"].number, "name": "Nytt navn"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("admin:organisation_unit_add"),
+        {"municipality": world["muni"].pk, "code": "ny-enhet", "name": "Ny enhet", "kind": "annet"},
+    )
+    assert response.status_code == 302
+    entries = AdminLogEntry.objects.filter(actor="sysadm", municipality_id=world["muni"].pk)
+    assert entries.filter(
+        kind=AdminLogEntry.Kind.MUNICIPALITY,
+        change=AdminLogEntry.Change.CHANGED,
+        fields__contains="name",
+    ).exists()
+    assert entries.filter(
+        kind=AdminLogEntry.Kind.UNIT, change=AdminLogEntry.Change.CREATED
+    ).exists()
