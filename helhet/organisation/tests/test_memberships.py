@@ -217,3 +217,28 @@ def test_staff_import_creates_memberships_that_wait_for_confirmation(world):
     assert AdminLogEntry.objects.filter(
         kind=AdminLogEntry.Kind.MEMBERSHIP, change=AdminLogEntry.Change.CREATED, actor=""
     ).exists()
+
+
+def test_every_reader_of_roles_ignores_a_waiting_membership(client, world):
+    """Not only the gate: the leader's pages, intake, mapping, quality,
+    cooperation and audit see a waiting membership as no membership."""
+    from helhet.audit import services as audit_services
+    from helhet.cooperation import services as cooperation_services
+    from helhet.intake import access as intake_access
+    from helhet.mapping import access as mapping_access
+    from helhet.quality import services as quality_services
+
+    sector = t.unit(world["muni"], Unit.Kind.SECTOR_HEAD)
+    waiting = t.staff(sector, Role.SECTOR_HEAD, "ventende", confirmed=False)
+    t.membership(waiting, sector, Role.AUDITOR, confirmed=False)
+    t.membership(waiting, world["ke"], Role.LEADER, confirmed=False)
+    user = _fresh(waiting)
+    assert not intake_access.has_role(user, Role.SECTOR_HEAD)
+    assert not mapping_access.can_see_statistics(user)
+    assert quality_services.roles_of(user) == set()
+    assert cooperation_services.roles_of(user) == set()
+    assert not audit_services.may_sample(user)
+    client.force_login(user)
+    assert client.get(reverse("access:review")).status_code == 403
+    assert client.get(reverse("access:admin_log")).status_code == 403
+    assert client.get(reverse("organisation:memberships")).status_code == 403
