@@ -180,8 +180,6 @@ OTP_TOTP_ISSUER = os.environ.get("HELHET_OTP_ISSUER", "Helhet")
 # After an administrator resets a login, a one-time link goes only to an
 # e-mail address the account has had at least this many days (helhet.access.recovery).
 ENROL_EMAIL_QUIET_DAYS = int(os.environ.get("HELHET_ENROL_EMAIL_QUIET_DAYS", "7"))
-# mozilla-django-oidc keeps the ID token, so logout can end the provider's session too.
-OIDC_STORE_ID_TOKEN = True
 
 # OpenID Connect (ID-porten or the municipality's own identity provider) is on
 # when a client id is configured. Users are never created from the IdP: a
@@ -199,6 +197,11 @@ OIDC_RP_SIGN_ALGO = os.environ.get("HELHET_OIDC_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = os.environ.get("HELHET_OIDC_SCOPES", "openid profile")
 OIDC_CREATE_USER = False
 OIDC_USE_PKCE = True
+# mozilla-django-oidc keeps the ID token, so logout can end the provider's session too.
+OIDC_STORE_ID_TOKEN = True
+# Seconds to wait for the identity provider (token, keys, userinfo): a provider
+# that hangs must not hold a worker.
+OIDC_TIMEOUT = int(os.environ.get("HELHET_OIDC_TIMEOUT", "10"))
 OIDC_AUTHENTICATION_CALLBACK_URL = "access:oidc_callback"
 # A path, not a URL name: mozilla-django-oidc redirects to it as it stands.
 LOGIN_REDIRECT_URL_FAILURE = "/logg-inn/"
