@@ -3,7 +3,7 @@
 A membership (a staff member's role in a unit) takes effect only when a head
 confirms it, and nobody confirms their own: the system administrator who
 registers memberships must not be able to give himself, or anyone, a role
-alone (Normen: access is granted by the one responsible for the service, not
+alone — so neither the member nor whoever registered the membership confirms it (Normen: access is granted by the one responsible for the service, not
 by the one who runs the system; GDPR art. 32: only those who need it).
 
 Who is the head:
@@ -42,6 +42,8 @@ class Pending:
     user_id: int
     unit_id: int
     municipality_id: int
+    # Who registered it (an administrator); None when unknown.
+    registered_by: int | None = None
 
 
 def unit_has_leader(pending: Pending, held: list[Held]) -> bool:
@@ -53,7 +55,7 @@ def unit_has_leader(pending: Pending, held: list[Held]) -> bool:
 
 def may_confirm(confirmer_id: int, pending: Pending, held: list[Held]) -> bool:
     """``held``: the confirmed memberships in the pending membership's municipality."""
-    if confirmer_id == pending.user_id:
+    if confirmer_id in {pending.user_id, pending.registered_by}:
         return False
     mine = [h for h in held if h.user_id == confirmer_id]
     if unit_has_leader(pending, held):

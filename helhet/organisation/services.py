@@ -22,7 +22,10 @@ def _held(municipality_id: int) -> list[rules.Held]:
 
 def _pending(membership: Membership) -> rules.Pending:
     return rules.Pending(
-        membership.staff.user_id, membership.unit_id, membership.unit.municipality_id
+        membership.staff.user_id,
+        membership.unit_id,
+        membership.unit.municipality_id,
+        membership.created_by_id,
     )
 
 

@@ -242,3 +242,18 @@ def test_every_reader_of_roles_ignores_a_waiting_membership(client, world):
     assert client.get(reverse("access:review")).status_code == 403
     assert client.get(reverse("access:admin_log")).status_code == 403
     assert client.get(reverse("organisation:memberships")).status_code == 403
+
+
+def test_who_registered_a_membership_does_not_confirm_it(world):
+    """A leader who is also administrator registers a colleague's membership:
+    another head must confirm it."""
+    worker = t.staff(world["ke"], Role.SERVICE_PROVIDER, "kollega")
+    pending = t.membership(worker, world["ke"], Role.COORDINATING_UNIT, confirmed=False)
+    pending.created_by = world["leader"]
+    pending.save()
+    with pytest.raises(services.ConfirmationRefused):
+        services.confirm(membership_id=pending.pk, by=world["leader"])
+    second_leader = t.staff(world["ke"], Role.LEADER, "nestleder")
+    services.confirm(membership_id=pending.pk, by=second_leader)
+    pending.refresh_from_db()
+    assert pending.is_confirmed
