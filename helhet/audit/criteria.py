@@ -401,6 +401,7 @@ def _decision_started(scope: Scope) -> list[Outcome]:
         "application__person_id",
         "application__unit_id",
         "provider_id",
+        "application__kind",
         "outcome",
         "period_from",
         "started_on",
@@ -410,6 +411,7 @@ def _decision_started(scope: Scope) -> list[Outcome]:
             row["period_from"],
             row["started_on"],
             scope.today,
+            kind=row["application__kind"],
         )
         outcomes.append(
             Outcome(

@@ -238,10 +238,30 @@ def decision_reasons_and_appeal(
     )
 
 
+# Decisions on an individual plan or a coordinator (hol. §§ 7-1–7-2) are
+# followed up through the coordinator responsibility, not started by a
+# providing unit; only grants of a service are "started".
+NOT_STARTED_BY_A_PROVIDER = frozenset({"ip_koordinator"})
+
+
 def decision_started(
-    granted: bool, period_from: dt.date | None, started_on: dt.date | None, today: dt.date
+    granted: bool,
+    period_from: dt.date | None,
+    started_on: dt.date | None,
+    today: dt.date,
+    kind: str = "",
 ) -> Verdict:
-    """A granted decision is followed by the providing unit confirming the start."""
+    """A granted service is followed by the providing unit confirming the start
+    (hol. §§ 3-1 and 4-1: the service is given as decided). ``kind`` is the
+    application's kind: a coordinator/IP decision has no providing unit to start
+    it and is judged by «Koordinator oppnevnt» instead."""
+    if kind in NOT_STARTED_BY_A_PROVIDER:
+        return not_applicable(
+            _(
+                "Vedtak om individuell plan eller koordinator settes ikke i gang av en "
+                "utførende enhet; det følges opp gjennom koordinatoransvaret."
+            )
+        )
     if not granted:
         return not_applicable(_("Avslag."))
     if started_on is not None:

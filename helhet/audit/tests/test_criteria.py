@@ -204,6 +204,28 @@ def test_granted_decisions_are_started_by_the_provider():
     ]
 
 
+def test_a_granted_coordinator_decision_is_never_a_service_left_unstarted():
+    # hol. §§ 7-1–7-2: a coordinator/IP decision is carried out by naming a
+    # coordinator, not by a providing unit confirming a start; only service
+    # grants count in «Innvilget vedtak er satt i gang».
+    muni = t.municipality()
+    desk, provider = b.units(muni)
+    b.decision(
+        b.application(b.person(muni), desk, kind=Application.Kind.COORDINATION),
+        provider=provider,
+        period_from=dt.date(2026, 4, 1),
+    )
+    b.decision(
+        b.application(b.person(muni), desk),
+        provider=provider,
+        period_from=dt.date(2026, 4, 1),
+    )
+    counts, report = tally(muni, "decision_started")
+    assert counts == (0, 1, 1)
+    (coordinator_case,) = evidence(report, Result.NOT_APPLICABLE)
+    assert "koordinator" in coordinator_case
+
+
 def test_services_lasting_more_than_two_weeks_rest_on_a_decision():
     muni = t.municipality()
     (a,) = b.units(muni, 1)
