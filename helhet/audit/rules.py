@@ -125,11 +125,15 @@ def plan_complete(status: str, facts: plan_rules.PlanFacts | None) -> Verdict:
 
 
 def revision_not_passed(status: str, revision_due: dt.date | None, today: dt.date) -> Verdict:
-    """forskrift § 19 g: the plan says when it is revised, and that date is kept."""
+    """The revision day the plan states (forskrift § 19 g) is kept. A plan that
+    states no day lacks § 19 g and is counted there («Aktive planer inneholder
+    § 19 a–i»), not here as well: one gap, one breach."""
     if status != "aktiv":
         return not_applicable(_("Planen er ikke aktiv."))
     if revision_due is None:
-        return not_met(_("Planen har ingen revisjonsdato."))
+        return not_applicable(
+            _("Planen har ingen revisjonsdato; det telles som mangel ved § 19 g.")
+        )
     if plan_rules.revision_overdue(revision_due, today):
         return not_met(_("Revisjonsdatoen %(d)s er passert.") % {"d": _date(revision_due)})
     return met(_("Neste revisjon %(d)s.") % {"d": _date(revision_due)})

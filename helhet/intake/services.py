@@ -179,13 +179,42 @@ def sign_decision(decision: Decision, user, day: dt.date) -> None:
     decision.save(update_fields=["approved_by", "approved_on"])
 
 
-def mark_letter_sent(decision: Decision, day: dt.date) -> None:
+def mark_letter_sent(
+    decision: Decision,
+    day: dt.date,
+    *,
+    delivery: str = rules.Delivery.POST,
+    received_on: dt.date | None = None,
+) -> None:
+    """Record how and when the letter went. The appeal deadline counts from the
+    day it reached the person (``rules.deemed_received``): handed over or in the
+    digital mailbox, that day; by post, the day recorded with
+    ``record_letter_received``."""
     if not decision.is_signed:
         raise ValidationError(_("Vedtaket må være signert av leder før brevet sendes."))
     if day < decision.decided_on:
-        raise ValidationError(_("Brevet kan ikke være sendt før vedtaksdatoen."))
+        raise ValidationError({"day": _("Brevet kan ikke være sendt før vedtaksdatoen.")})
+    if delivery not in {choice.value for choice in rules.Delivery}:
+        raise ValidationError({"delivery": _("Velg hvordan brevet ble levert.")})
+    if received_on is not None and received_on < day:
+        raise ValidationError(
+            {"received_on": _("Brevet kan ikke ha kommet fram før det ble sendt.")}
+        )
     decision.letter_sent_on = day
-    decision.save(update_fields=["letter_sent_on"])
+    decision.letter_delivery = delivery
+    decision.letter_received_on = received_on
+    decision.save(update_fields=["letter_sent_on", "letter_delivery", "letter_received_on"])
+
+
+def record_letter_received(decision: Decision, day: dt.date) -> None:
+    """The day the person received the letter (e.g. told by them, or a receipt):
+    from it the appeal deadline runs (fvl. § 29; pbrl. § 7-5)."""
+    if decision.letter_sent_on is None:
+        raise ValidationError(_("Registrer først at vedtaksbrevet er sendt."))
+    if day < decision.letter_sent_on:
+        raise ValidationError({"day": _("Brevet kan ikke ha kommet fram før det ble sendt.")})
+    decision.letter_received_on = day
+    decision.save(update_fields=["letter_received_on"])
 
 
 @transaction.atomic
@@ -219,13 +248,32 @@ def confirm_start(decision: Decision, user, started_on: dt.date) -> Service:
     return service
 
 
-def register_appeal(decision: Decision, user, received_on: dt.date, grounds: str) -> Appeal:
+def register_appeal(
+    decision: Decision,
+    user,
+    received_on: dt.date,
+    grounds: str,
+    *,
+    posted_on: dt.date | None = None,
+) -> Appeal:
     if received_on < decision.decided_on:
         raise ValidationError(
             {"received_on": _("En klage kan ikke være mottatt før vedtaket ble fattet.")}
         )
+    if posted_on is not None and not decision.decided_on <= posted_on <= received_on:
+        raise ValidationError(
+            {
+                "posted_on": _(
+                    "Postlagt-datoen må være etter vedtaket og ikke etter at klagen kom inn."
+                )
+            }
+        )
     return Appeal.objects.create(
-        decision=decision, received_on=received_on, grounds=grounds, registered_by=user
+        decision=decision,
+        received_on=received_on,
+        posted_on=posted_on,
+        grounds=grounds,
+        registered_by=user,
     )
 
 

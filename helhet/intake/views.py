@@ -295,9 +295,8 @@ def _decision_page(request, decision, status=200, **forms_):
             (a, forms_.get(f"klage{a.pk}") or _appeal_status_form(a, today))
             for a in decision.appeals.all()
         ],
-        "appeal_deadline": rules.appeal_deadline(decision.letter_sent_on)
-        if decision.letter_sent_on
-        else None,
+        "route": decision.appeal_route,
+        "appeal_deadline": decision.appeal_deadline,
         "can_process": access.can_process(user, application),
         "can_sign": access.can_sign(user, decision) and not decision.is_signed,
         "can_start": access.can_confirm_start(user, decision)
@@ -310,7 +309,8 @@ def _decision_page(request, decision, status=200, **forms_):
         and decision.is_granted
         and decision.is_signed
         and decision.coordinator_assignment_id is None,
-        "letter_form": forms.DayForm(initial={"day": today}),
+        "letter_form": forms.LetterSentForm(initial={"day": today}),
+        "received_form": forms.DayForm(initial={"day": today}),
         "start_form": forms.StartForm(initial={"started_on": decision.period_from or today}),
         "appeal_form": forms.AppealForm(initial={"received_on": today}),
         "assign_form": forms.AssignForm(
@@ -351,13 +351,35 @@ def decision_letter_sent(request, decision_id):
         return HttpResponseNotAllowed(["POST"])
     if not access.can_process(request.user, d.application):
         raise PermissionDenied(_("Bare enheten som fattet vedtaket registrerer brevet."))
-    form = forms.DayForm(request.POST)
+    form = forms.LetterSentForm(request.POST)
     if form.is_valid() and _save(
-        form, lambda: services.mark_letter_sent(d, form.cleaned_data["day"])
+        form,
+        lambda: services.mark_letter_sent(
+            d,
+            form.cleaned_data["day"],
+            delivery=form.cleaned_data["delivery"],
+            received_on=form.cleaned_data["received_on"],
+        ),
     ):
         messages.success(request, _("Det er registrert at vedtaksbrevet er sendt."))
         return redirect("intake:decision", d.pk)
     return _decision_page(request, d, status=400, letter_form=form)
+
+
+@login_required
+def decision_letter_received(request, decision_id):
+    d = access.decision_for(request, decision_id, Action.EDIT, what="vedtaksbrev mottatt")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not access.can_process(request.user, d.application):
+        raise PermissionDenied(_("Bare enheten som fattet vedtaket registrerer brevet."))
+    form = forms.DayForm(request.POST)
+    if form.is_valid() and _save(
+        form, lambda: services.record_letter_received(d, form.cleaned_data["day"])
+    ):
+        messages.success(request, _("Det er registrert når vedtaksbrevet kom fram."))
+        return redirect("intake:decision", d.pk)
+    return _decision_page(request, d, status=400, received_form=form)
 
 
 @login_required
@@ -397,7 +419,11 @@ def add_appeal(request, decision_id):
     if form.is_valid() and _save(
         form,
         lambda: services.register_appeal(
-            d, request.user, form.cleaned_data["received_on"], form.cleaned_data["grounds"]
+            d,
+            request.user,
+            form.cleaned_data["received_on"],
+            form.cleaned_data["grounds"],
+            posted_on=form.cleaned_data["posted_on"],
         ),
     ):
         messages.success(request, _("Klagen er registrert."))
@@ -472,7 +498,8 @@ def _request_page(request, assignment, status=200, **forms_):
             candidates=services.coordinator_candidates(assignment.person.municipality_id),
             initial={"named_on": today},
         ),
-        "letter_form": forms.DayForm(initial={"day": today}),
+        "letter_form": forms.LetterSentForm(initial={"day": today}),
+        "received_form": forms.DayForm(initial={"day": today}),
         **forms_,
     }
     return render(request, "intake/request.html", context, status=status)

@@ -83,14 +83,6 @@ def test_coordinator_named_on_day_14_is_in_time_and_on_day_15_late():
     assert rules.naming_state(None, None, today) == State.NOT_APPLICABLE
 
 
-def test_appeal_deadline_is_three_weeks_after_the_letter():
-    sent = D(2025, 4, 1)
-    assert rules.appeal_deadline(sent) == D(2025, 4, 22)
-    assert rules.appeal_in_time(sent, D(2025, 4, 22))
-    assert not rules.appeal_in_time(sent, D(2025, 4, 23))
-    assert rules.appeal_in_time(None, D(2030, 1, 1))
-
-
 def test_services_over_two_weeks_require_a_decision():
     start = D(2025, 1, 1)
     assert not rules.requires_decision(start, start + dt.timedelta(days=14))
