@@ -33,8 +33,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from helhet.audit import rules
-from helhet.coordination.models import CoordinatorAssignment
-from helhet.core.legal import REFERENCES
+from helhet.coordination.models import CoordinatorAssignment, naming_routine
+from helhet.core.legal import REFERENCES, appeal_route
 from helhet.intake import rules as intake_rules
 from helhet.intake.models import Application, Decision
 from helhet.intake.rules import Result
@@ -288,12 +288,17 @@ def _participants_consented(scope: Scope) -> list[Outcome]:
 
 
 def _coordinator_named(scope: Scope) -> list[Outcome]:
+    # The municipality's own routine, if it has set one (never another's).
+    routine = naming_routine(scope.municipality_id)
+    days, name = (routine.days, routine.name) if routine else (None, "")
     outcomes = []
     for person_id, assignments in scope.assignments.items():
         for a in assignments:
             if not scope.start <= (a["assigned_on"] or a["offered_on"]) <= scope.end:
                 continue
-            verdict = rules.coordinator_named_in_time(a["assigned_on"], a["named_on"], scope.today)
+            verdict = rules.coordinator_named_in_time(
+                a["assigned_on"], a["named_on"], scope.today, days, name
+            )
             units = frozenset({a["unit_id"]}) if a["unit_id"] else scope.person_units(person_id)
             outcomes.append(Outcome(verdict.result, verdict.evidence, person_id, units))
     return outcomes
@@ -372,6 +377,7 @@ def _decision_reasons(scope: Scope) -> list[Outcome]:
         "application__person_id",
         "application__unit_id",
         "provider_id",
+        "application__kind",
         "outcome",
         "reasons",
         "decided_on",
@@ -383,6 +389,7 @@ def _decision_reasons(scope: Scope) -> list[Outcome]:
             row["decided_on"],
             row["letter_sent_on"],
             scope.today,
+            route=appeal_route(row["application__kind"]),
         )
         outcomes.append(
             Outcome(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from helhet.cooperation import rules as cooperation_rules
+from helhet.core.legal import AppealRoute
 from helhet.intake import rules as intake_rules
 from helhet.intake.rules import Result
 from helhet.plans import rules as plan_rules
@@ -169,19 +170,33 @@ def participants_consented(
 
 
 def coordinator_named_in_time(
-    assigned_on: dt.date | None, named_on: dt.date | None, today: dt.date
+    assigned_on: dt.date | None,
+    named_on: dt.date | None,
+    today: dt.date,
+    days: int | None = None,
+    routine: str = "",
 ) -> Verdict:
-    """hol §§ 7-2, 7-3 and the Nes routine: named within 14 days of assignment."""
-    state = intake_rules.naming_state(assigned_on, named_on, today)
-    deadline = intake_rules.naming_deadline(assigned_on) if assigned_on else None
-    if state == intake_rules.State.DONE:
-        return met(_("Oppnevnt %(d)s, innen fristen.") % {"d": _date(named_on)})
-    if state == intake_rules.State.LATE:
-        return not_met(
-            _("Oppnevnt %(d)s, etter fristen %(f)s.") % {"d": _date(named_on), "f": _date(deadline)}
+    """hol. §§ 7-2 and 7-3 set no number of days: the deadline is the
+    municipality's own routine (``days`` and its name ``routine``), cited as
+    that routine. Without one the criterion judges no deadline and says so."""
+    if assigned_on is None:
+        return not_applicable(_("Ansvaret er ikke tildelt en enhet ennå."))
+    if days is None:
+        return not_applicable(
+            _(
+                "Kommunen har ikke satt en egen frist for å oppnevne koordinator; loven "
+                "setter ingen frist i dager, så kriteriet bruker ingen."
+            )
         )
+    state = intake_rules.naming_state(assigned_on, named_on, today, days=days)
+    deadline = intake_rules.naming_deadline(assigned_on, days)
+    where = {"d": _date(named_on), "f": _date(deadline), "r": routine}
+    if state == intake_rules.State.DONE:
+        return met(_("Oppnevnt %(d)s, innen fristen etter %(r)s.") % where)
+    if state == intake_rules.State.LATE:
+        return not_met(_("Oppnevnt %(d)s, etter fristen %(f)s etter %(r)s.") % where)
     if state == intake_rules.State.ESCALATED:
-        return not_met(_("Ikke oppnevnt; fristen %(f)s er ute.") % {"f": _date(deadline)})
+        return not_met(_("Ikke oppnevnt; fristen %(f)s etter %(r)s er ute.") % where)
     if state == intake_rules.State.DUE:
         return not_applicable(_("Fristen %(f)s er ikke ute ennå.") % {"f": _date(deadline)})
     return not_applicable(_("Ansvaret er ikke tildelt en enhet ennå."))
@@ -227,18 +242,29 @@ def decision_reasons_and_appeal(
     decided_on: dt.date,
     letter_sent_on: dt.date | None,
     today: dt.date,
+    route: AppealRoute | None = None,
 ) -> Verdict:
     """fvl §§ 24–25: reasons (may be left out only for a grant in full);
-    fvl § 27: the decision letter, which carries the appeal information."""
+    fvl § 27: the decision letter, which carries the appeal information — the
+    deadline of the decision's type from the table in core/legal.py (pbrl.
+    § 7-5 or fvl. § 29), which the letter prints from the same table."""
     if not granted and not reasons.strip():
         return not_met(_("Avslaget er ikke begrunnet."))
     if letter_sent_on is None:
         if (today - decided_on).days <= LETTER_GRACE_DAYS:
             return not_applicable(_("Vedtaksbrevet er ikke sendt ennå (under en uke)."))
         return not_met(_("Vedtaksbrev med klageopplysninger er ikke sendt."))
+    if route is None:
+        return met(
+            _("Vedtaksbrev med begrunnelse og klageopplysninger sendt %(d)s.")
+            % {"d": _date(letter_sent_on)}
+        )
     return met(
-        _("Vedtaksbrev med begrunnelse og klageopplysninger sendt %(d)s.")
-        % {"d": _date(letter_sent_on)}
+        _(
+            "Vedtaksbrev med begrunnelse og klageopplysninger sendt %(d)s "
+            "(klagefrist %(weeks)s uker, %(law)s)."
+        )
+        % {"d": _date(letter_sent_on), "weeks": route.weeks, "law": route.appeal_law}
     )
 
 

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from helhet.coordination.models import naming_routine
 from helhet.core.legal import REFERENCES
 
 
@@ -16,6 +17,11 @@ def letter_html(template: str, context: dict) -> str:
         # The appeal information comes from the one table of decision types
         # (core/legal.py): deadline, when it starts, where to send, who decides.
         context.setdefault("route", context["decision"].appeal_route)
+    if "assignment" in context:
+        # A local deadline is cited by the name of this municipality's own
+        # routine, and only where it has set one; it is never law.
+        municipality_id = context["assignment"].person.municipality_id
+        context.setdefault("routine", naming_routine(municipality_id))
     return render_to_string(f"intake/letters/{template}.html", context)
 
 

@@ -18,8 +18,6 @@ from helhet.core.legal import REFERENCES, AppealRoute
 
 # Shown as "due" this many days before a deadline, so it can still be met.
 WARNING_DAYS = 7
-# Nes routine: the unit head names the coordinator within two weeks.
-NAMING_DAYS = 14
 # hol § 3-2 services expected to last longer than this need an individual decision.
 DECISION_REQUIRED_AFTER_DAYS = 14
 ACTIVITY_CONDITION_UNDER_AGE = 30
@@ -75,18 +73,27 @@ def preliminary_answer_state(
 
 
 # --- hol §§ 7-2, 7-3: naming the coordinator ---------------------------------
+#
+# The law sets no number of days. ``days`` is the municipality's own deadline
+# (coordination.models.LocalRoutine), or None where it has set none.
 
 
-def naming_deadline(assigned_on: dt.date) -> dt.date:
-    return assigned_on + dt.timedelta(days=NAMING_DAYS)
+def naming_deadline(assigned_on: dt.date, days: int | None) -> dt.date | None:
+    return assigned_on + dt.timedelta(days=days) if days is not None else None
 
 
-def naming_state(assigned_on: dt.date | None, named_on: dt.date | None, today: dt.date) -> State:
-    """Day 14 after KE assigned the unit is the last day; from day 15 the case
-    has escalated to the head of sector (Nes routine)."""
+def naming_state(
+    assigned_on: dt.date | None, named_on: dt.date | None, today: dt.date, *, days: int | None
+) -> State:
+    """With a local deadline of N days, day N after the unit got the
+    responsibility is the last day and from day N + 1 the case has escalated to
+    the head of sector. Without one, an unnamed coordinator is pending: nothing
+    is late and nothing escalates by a deadline the municipality never set."""
     if assigned_on is None:
         return State.NOT_APPLICABLE
-    deadline = naming_deadline(assigned_on)
+    deadline = naming_deadline(assigned_on, days)
+    if deadline is None:
+        return State.DONE if named_on is not None else State.PENDING
     if named_on is not None:
         return State.DONE if named_on <= deadline else State.LATE
     return State.ESCALATED if today > deadline else State.DUE

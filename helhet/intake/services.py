@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.coordination.models import CoordinatorAssignment
+from helhet.coordination.models import CoordinatorAssignment, LocalRoutine, naming_routine
 from helhet.core.replica import reporting
 from helhet.exchange import outbox
 from helhet.exchange.models import EventType
@@ -333,9 +333,11 @@ def name_coordinator(assignment: CoordinatorAssignment, by, coordinator, named_o
         raise ValidationError(
             {"named_on": _("Koordinatoren kan ikke oppnevnes før enheten fikk ansvaret.")}
         )
-    state = rules.naming_state(assignment.assigned_on, None, named_on)
+    days = naming_days(assignment.person.municipality_id)
+    state = rules.naming_state(assignment.assigned_on, None, named_on, days=days)
     if state == rules.State.ESCALATED and assignment.escalated_on is None:
-        assignment.escalated_on = rules.naming_deadline(assignment.assigned_on) + dt.timedelta(1)
+        deadline = rules.naming_deadline(assignment.assigned_on, days)
+        assignment.escalated_on = deadline + dt.timedelta(1)
     assignment.coordinator = coordinator
     assignment.named_by = by
     assignment.named_on = named_on
@@ -351,15 +353,26 @@ def mark_coordinator_letter_sent(assignment: CoordinatorAssignment, day: dt.date
     assignment.save(update_fields=["letter_sent_on"])
 
 
+def naming_days(municipality_id) -> int | None:
+    """The municipality's own deadline for naming a coordinator; None if it set none."""
+    routine = naming_routine(municipality_id)
+    return routine.days if routine else None
+
+
 def record_escalations(today: dt.date) -> int:
-    """Stamp the escalation date on requests past the naming deadline."""
-    return CoordinatorAssignment.objects.filter(
-        unit__isnull=False,
-        coordinator__isnull=True,
-        ended_on__isnull=True,
-        escalated_on__isnull=True,
-        assigned_on__lt=today - dt.timedelta(days=rules.NAMING_DAYS),
-    ).update(escalated_on=today)
+    """Stamp the escalation date on requests past the naming deadline of their
+    municipality's own routine; a municipality without one escalates nothing."""
+    escalated = 0
+    for routine in LocalRoutine.objects.filter(kind=LocalRoutine.Kind.COORDINATOR_NAMING):
+        escalated += CoordinatorAssignment.objects.filter(
+            person__municipality_id=routine.municipality_id,
+            unit__isnull=False,
+            coordinator__isnull=True,
+            ended_on__isnull=True,
+            escalated_on__isnull=True,
+            assigned_on__lt=today - dt.timedelta(days=routine.days),
+        ).update(escalated_on=today)
+    return escalated
 
 
 def coordinator_candidates(municipality_id):
@@ -494,15 +507,23 @@ def _assignment_items(user, heads, municipality_id, today):
     ).select_related("person")
     is_ke = access.has_role(user, Role.COORDINATING_UNIT)
     is_sector_head = access.has_role(user, Role.SECTOR_HEAD)
+    routine = naming_routine(municipality_id)
+    days = routine.days if routine else None
+    task = (
+        _("Oppnevn koordinator (innen %(days)s dager, %(routine)s)")
+        % {"days": routine.days, "routine": routine.name}
+        if routine
+        else _("Oppnevn koordinator")
+    )
     for a in open_requests.filter(coordinator__isnull=True):
-        state = rules.naming_state(a.assigned_on, None, today)
+        state = rules.naming_state(a.assigned_on, None, today, days=days)
         if a.unit_id in heads or is_ke or (is_sector_head and state == ESCALATED):
             yield WorkItem(
                 f"koordinator:{a.pk}:oppnevn",
-                state,
-                _("Oppnevn koordinator (innen 14 dager)"),
+                DUE if state == rules.State.PENDING else state,
+                task,
                 a.person,
-                rules.naming_deadline(a.assigned_on),
+                rules.naming_deadline(a.assigned_on, days),
                 reverse("intake:request", args=[a.pk]),
             )
     if is_ke:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access.models import Action
+from helhet.coordination.models import naming_routine
 from helhet.intake import access, forms, letters, rules, services
 from helhet.intake.models import Appeal, Application
 from helhet.intake.models import SocialAssistanceFacts as SocialFacts
@@ -313,6 +314,9 @@ def _decision_page(request, decision, status=200, **forms_):
         "received_form": forms.DayForm(initial={"day": today}),
         "start_form": forms.StartForm(initial={"started_on": decision.period_from or today}),
         "appeal_form": forms.AppealForm(initial={"received_on": today}),
+        "naming_routine": naming_routine(application.person.municipality_id)
+        if application.kind == Application.Kind.COORDINATION
+        else None,
         "assign_form": forms.AssignForm(
             municipality_id=application.person.municipality_id,
             initial={"assigned_on": today, "unit": decision.provider_id},
@@ -470,8 +474,13 @@ def assign(request, decision_id):
         )
 
     if form.is_valid() and _save(form, save):
+        routine = naming_routine(d.application.person.municipality_id)
         messages.success(
-            request, _("Koordinatoransvaret er tildelt. Enhetens leder har 14 dager på seg.")
+            request,
+            _("Koordinatoransvaret er tildelt. Enhetens leder har %(days)s dager på seg (%(r)s).")
+            % {"days": routine.days, "r": routine.name}
+            if routine
+            else _("Koordinatoransvaret er tildelt."),
         )
         return redirect("intake:request", created["a"].pk)
     return _decision_page(request, d, status=400, assign_form=form)
@@ -483,11 +492,14 @@ def assign(request, decision_id):
 def _request_page(request, assignment, status=200, **forms_):
     today = timezone.localdate()
     user = request.user
+    routine = naming_routine(assignment.person.municipality_id)
+    days = routine.days if routine else None
     context = {
         "assignment": assignment,
         "person": assignment.person,
-        "state": rules.naming_state(assignment.assigned_on, assignment.named_on, today),
-        "deadline": rules.naming_deadline(assignment.assigned_on)
+        "routine": routine,
+        "state": rules.naming_state(assignment.assigned_on, assignment.named_on, today, days=days),
+        "deadline": rules.naming_deadline(assignment.assigned_on, days)
         if assignment.assigned_on
         else None,
         "decision": getattr(assignment, "intake_decision", None),
