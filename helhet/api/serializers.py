@@ -301,6 +301,8 @@ class DecisionSerializer(DecisionSummarySerializer):
             "reasons",
             "approved_on",
             "letter_sent_on",
+            "letter_delivery",
+            "letter_received_on",
             "started_on",
         ]
         read_only_fields = fields

@@ -33,8 +33,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from helhet.audit import rules
-from helhet.coordination.models import CoordinatorAssignment
-from helhet.core.legal import REFERENCES
+from helhet.coordination.models import CoordinatorAssignment, naming_routine
+from helhet.core.legal import REFERENCES, appeal_route
 from helhet.intake import rules as intake_rules
 from helhet.intake.models import Application, Decision
 from helhet.intake.rules import Result
@@ -288,12 +288,17 @@ def _participants_consented(scope: Scope) -> list[Outcome]:
 
 
 def _coordinator_named(scope: Scope) -> list[Outcome]:
+    # The municipality's own routine, if it has set one (never another's).
+    routine = naming_routine(scope.municipality_id)
+    days, name = (routine.days, routine.name) if routine else (None, "")
     outcomes = []
     for person_id, assignments in scope.assignments.items():
         for a in assignments:
             if not scope.start <= (a["assigned_on"] or a["offered_on"]) <= scope.end:
                 continue
-            verdict = rules.coordinator_named_in_time(a["assigned_on"], a["named_on"], scope.today)
+            verdict = rules.coordinator_named_in_time(
+                a["assigned_on"], a["named_on"], scope.today, days, name
+            )
             units = frozenset({a["unit_id"]}) if a["unit_id"] else scope.person_units(person_id)
             outcomes.append(Outcome(verdict.result, verdict.evidence, person_id, units))
     return outcomes
@@ -372,6 +377,7 @@ def _decision_reasons(scope: Scope) -> list[Outcome]:
         "application__person_id",
         "application__unit_id",
         "provider_id",
+        "application__kind",
         "outcome",
         "reasons",
         "decided_on",
@@ -383,6 +389,7 @@ def _decision_reasons(scope: Scope) -> list[Outcome]:
             row["decided_on"],
             row["letter_sent_on"],
             scope.today,
+            route=appeal_route(row["application__kind"]),
         )
         outcomes.append(
             Outcome(
@@ -401,6 +408,7 @@ def _decision_started(scope: Scope) -> list[Outcome]:
         "application__person_id",
         "application__unit_id",
         "provider_id",
+        "application__kind",
         "outcome",
         "period_from",
         "started_on",
@@ -410,6 +418,7 @@ def _decision_started(scope: Scope) -> list[Outcome]:
             row["period_from"],
             row["started_on"],
             scope.today,
+            kind=row["application__kind"],
         )
         outcomes.append(
             Outcome(
@@ -665,14 +674,44 @@ CRITERIA: list[Criterion] = [
         EIDSKOG,
         _plan_complete,
         needs=frozenset({PLANS, PLAN_FACTS, UNITS}),
+        definition=_(
+            "Om den individuelle planen inneholder hvert av punktene i forskriften § 19 "
+            "bokstav a–i. Hver bokstav vurderes for seg, slik at en plan som mangler én "
+            "bokstav, bare får den bokstaven som mangel. Bokstav d vurderes ut fra bidragene "
+            "til dem som faktisk deltar (personen og hver deltaker som ikke er pårørende); "
+            "bokstav g krever at planen angir planperiode og når den skal revideres."
+        ),
+        population=_("Alle aktive individuelle planer i kommunen, slik de står i dag."),
+        met_when=_(
+            "Alle bokstavene a–i er fylt ut etter regelen i plans.rules.missing_items, den "
+            "samme regelen som planens side og koordinerende enhets oversikt bruker."
+        ),
+        blind_spots=_(
+            "Kriteriet ser om feltene er fylt ut, ikke om innholdet er godt eller er "
+            "personens egne ord. Om en revisjonsdato er passert, er et eget kriterium. "
+            "Pårørendes bidrag kreves ikke («eventuelt pårørende»)."
+        ),
     ),
     Criterion(
         "ip_revision_kept",
         _("Revisjonsdatoen for planen er ikke passert"),
-        "ip_content",
+        "ip_revision",
         EIDSKOG,
         _revision,
         needs=frozenset({PLANS, UNITS}),
+        definition=_(
+            "Om planen er revidert innen den datoen planen selv sier (forskriften § 19 g: "
+            "når planen skal justeres/revideres)."
+        ),
+        population=_(
+            "Aktive individuelle planer med en revisjonsdato. Planer uten revisjonsdato "
+            "mangler § 19 g og telles der, ikke her."
+        ),
+        met_when=_("Neste revisjonsdato er i dag eller senere."),
+        blind_spots=_(
+            "Kriteriet ser datoen, ikke om revisjonen faktisk ble gjort med personen; en "
+            "dato som er flyttet fram uten revisjon, ser ut som oppfylt."
+        ),
     ),
     Criterion(
         "ip_consent_participants",
@@ -684,11 +723,26 @@ CRITERIA: list[Criterion] = [
     ),
     Criterion(
         "coordinator_named_14_days",
-        _("Koordinator oppnevnt innen 14 dager"),
+        _("Koordinator oppnevnt innen kommunens egen frist"),
         "coordinator_naming",
         NES,
         _coordinator_named,
         needs=frozenset({ASSIGNMENTS, UNITS}),
+        definition=_(
+            "Om enheten som fikk koordinatoransvaret, oppnevnte koordinator innen fristen i "
+            "kommunens egen rutine. Loven (hol. §§ 7-2 og 7-3) setter ingen frist i dager; "
+            "fristen og rutinens navn er kommunens egne opplysninger."
+        ),
+        population=_("Koordinatoransvar tildelt en enhet i perioden."),
+        met_when=_(
+            "Koordinator er oppnevnt senest på fristens siste dag. Har kommunen ikke satt "
+            "en egen frist, vurderes ingen frist, og hver sak står som ikke aktuell med "
+            "den begrunnelsen."
+        ),
+        blind_spots=_(
+            "Kriteriet kjenner bare fristen kommunen har registrert, og ser ikke om "
+            "personen ønsket å vente med koordinator."
+        ),
     ),
     Criterion(
         "coordinator_trained",
@@ -711,6 +765,23 @@ CRITERIA: list[Criterion] = [
         "decision_reasons",
         NES,
         _decision_reasons,
+        definition=_(
+            "Om vedtaket er begrunnet (fvl. §§ 24–25) og vedtaksbrevet med "
+            "klageopplysninger er sendt (fvl. § 27). Klagefristen i brevet hentes fra én "
+            "tabell over vedtakstyper: fire uker for helse- og omsorgstjenester, "
+            "individuell plan og koordinator (pbrl. § 7-5), tre uker for sosiale tjenester "
+            "og andre vedtak (fvl. § 29)."
+        ),
+        population=_("Vedtak fattet i perioden."),
+        met_when=_(
+            "Et avslag har begrunnelse, og vedtaksbrevet er registrert sendt. Et brev som "
+            "ikke er sendt innen en uke etter vedtaket, teller som ikke oppfylt."
+        ),
+        blind_spots=_(
+            "Kriteriet ser at brevet er sendt, ikke hvordan begrunnelsen er skrevet. "
+            "Klagefristen løper fra brevet kom fram; for brev sendt med post vet systemet "
+            "det bare når saksbehandleren har registrert dagen."
+        ),
     ),
     Criterion(
         "decision_started",
@@ -718,6 +789,21 @@ CRITERIA: list[Criterion] = [
         "decision_started",
         NES,
         _decision_started,
+        definition=_(
+            "Om utførende enhet har bekreftet at en innvilget tjeneste er startet. Bare "
+            "vedtak om tjenester telles: vedtak om individuell plan eller koordinator "
+            "følges opp ved at koordinator oppnevnes (eget kriterium), ikke ved oppstart "
+            "hos en utførende enhet."
+        ),
+        population=_("Innvilgede vedtak om tjenester fattet i perioden."),
+        met_when=_(
+            "Oppstart er bekreftet. Et vedtak som skulle ha startet for mer enn en uke "
+            "siden uten bekreftet oppstart, teller som ikke oppfylt."
+        ),
+        blind_spots=_(
+            "Kriteriet ser bekreftelsen i systemet, ikke om tjenesten faktisk gis i det "
+            "omfanget vedtaket sier."
+        ),
     ),
     Criterion(
         "service_on_decision",

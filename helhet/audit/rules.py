@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from helhet.cooperation import rules as cooperation_rules
+from helhet.core.legal import AppealRoute
 from helhet.intake import rules as intake_rules
 from helhet.intake.rules import Result
 from helhet.plans import rules as plan_rules
@@ -125,11 +126,15 @@ def plan_complete(status: str, facts: plan_rules.PlanFacts | None) -> Verdict:
 
 
 def revision_not_passed(status: str, revision_due: dt.date | None, today: dt.date) -> Verdict:
-    """forskrift § 19 g: the plan says when it is revised, and that date is kept."""
+    """The revision day the plan states (forskrift § 19 g) is kept. A plan that
+    states no day lacks § 19 g and is counted there («Aktive planer inneholder
+    § 19 a–i»), not here as well: one gap, one breach."""
     if status != "aktiv":
         return not_applicable(_("Planen er ikke aktiv."))
     if revision_due is None:
-        return not_met(_("Planen har ingen revisjonsdato."))
+        return not_applicable(
+            _("Planen har ingen revisjonsdato; det telles som mangel ved § 19 g.")
+        )
     if plan_rules.revision_overdue(revision_due, today):
         return not_met(_("Revisjonsdatoen %(d)s er passert.") % {"d": _date(revision_due)})
     return met(_("Neste revisjon %(d)s.") % {"d": _date(revision_due)})
@@ -165,19 +170,33 @@ def participants_consented(
 
 
 def coordinator_named_in_time(
-    assigned_on: dt.date | None, named_on: dt.date | None, today: dt.date
+    assigned_on: dt.date | None,
+    named_on: dt.date | None,
+    today: dt.date,
+    days: int | None = None,
+    routine: str = "",
 ) -> Verdict:
-    """hol §§ 7-2, 7-3 and the Nes routine: named within 14 days of assignment."""
-    state = intake_rules.naming_state(assigned_on, named_on, today)
-    deadline = intake_rules.naming_deadline(assigned_on) if assigned_on else None
-    if state == intake_rules.State.DONE:
-        return met(_("Oppnevnt %(d)s, innen fristen.") % {"d": _date(named_on)})
-    if state == intake_rules.State.LATE:
-        return not_met(
-            _("Oppnevnt %(d)s, etter fristen %(f)s.") % {"d": _date(named_on), "f": _date(deadline)}
+    """hol. §§ 7-2 and 7-3 set no number of days: the deadline is the
+    municipality's own routine (``days`` and its name ``routine``), cited as
+    that routine. Without one the criterion judges no deadline and says so."""
+    if assigned_on is None:
+        return not_applicable(_("Ansvaret er ikke tildelt en enhet ennå."))
+    if days is None:
+        return not_applicable(
+            _(
+                "Kommunen har ikke satt en egen frist for å oppnevne koordinator; loven "
+                "setter ingen frist i dager, så kriteriet bruker ingen."
+            )
         )
+    state = intake_rules.naming_state(assigned_on, named_on, today, days=days)
+    deadline = intake_rules.naming_deadline(assigned_on, days)
+    where = {"d": _date(named_on), "f": _date(deadline), "r": routine}
+    if state == intake_rules.State.DONE:
+        return met(_("Oppnevnt %(d)s, innen fristen etter %(r)s.") % where)
+    if state == intake_rules.State.LATE:
+        return not_met(_("Oppnevnt %(d)s, etter fristen %(f)s etter %(r)s.") % where)
     if state == intake_rules.State.ESCALATED:
-        return not_met(_("Ikke oppnevnt; fristen %(f)s er ute.") % {"f": _date(deadline)})
+        return not_met(_("Ikke oppnevnt; fristen %(f)s etter %(r)s er ute.") % where)
     if state == intake_rules.State.DUE:
         return not_applicable(_("Fristen %(f)s er ikke ute ennå.") % {"f": _date(deadline)})
     return not_applicable(_("Ansvaret er ikke tildelt en enhet ennå."))
@@ -223,25 +242,56 @@ def decision_reasons_and_appeal(
     decided_on: dt.date,
     letter_sent_on: dt.date | None,
     today: dt.date,
+    route: AppealRoute | None = None,
 ) -> Verdict:
     """fvl §§ 24–25: reasons (may be left out only for a grant in full);
-    fvl § 27: the decision letter, which carries the appeal information."""
+    fvl § 27: the decision letter, which carries the appeal information — the
+    deadline of the decision's type from the table in core/legal.py (pbrl.
+    § 7-5 or fvl. § 29), which the letter prints from the same table."""
     if not granted and not reasons.strip():
         return not_met(_("Avslaget er ikke begrunnet."))
     if letter_sent_on is None:
         if (today - decided_on).days <= LETTER_GRACE_DAYS:
             return not_applicable(_("Vedtaksbrevet er ikke sendt ennå (under en uke)."))
         return not_met(_("Vedtaksbrev med klageopplysninger er ikke sendt."))
+    if route is None:
+        return met(
+            _("Vedtaksbrev med begrunnelse og klageopplysninger sendt %(d)s.")
+            % {"d": _date(letter_sent_on)}
+        )
     return met(
-        _("Vedtaksbrev med begrunnelse og klageopplysninger sendt %(d)s.")
-        % {"d": _date(letter_sent_on)}
+        _(
+            "Vedtaksbrev med begrunnelse og klageopplysninger sendt %(d)s "
+            "(klagefrist %(weeks)s uker, %(law)s)."
+        )
+        % {"d": _date(letter_sent_on), "weeks": route.weeks, "law": route.appeal_law}
     )
 
 
+# Decisions on an individual plan or a coordinator (hol. §§ 7-1–7-2) are
+# followed up through the coordinator responsibility, not started by a
+# providing unit; only grants of a service are "started".
+NOT_STARTED_BY_A_PROVIDER = frozenset({"ip_koordinator"})
+
+
 def decision_started(
-    granted: bool, period_from: dt.date | None, started_on: dt.date | None, today: dt.date
+    granted: bool,
+    period_from: dt.date | None,
+    started_on: dt.date | None,
+    today: dt.date,
+    kind: str = "",
 ) -> Verdict:
-    """A granted decision is followed by the providing unit confirming the start."""
+    """A granted service is followed by the providing unit confirming the start
+    (hol. §§ 3-1 and 4-1: the service is given as decided). ``kind`` is the
+    application's kind: a coordinator/IP decision has no providing unit to start
+    it and is judged by «Koordinator oppnevnt» instead."""
+    if kind in NOT_STARTED_BY_A_PROVIDER:
+        return not_applicable(
+            _(
+                "Vedtak om individuell plan eller koordinator settes ikke i gang av en "
+                "utførende enhet; det følges opp gjennom koordinatoransvaret."
+            )
+        )
     if not granted:
         return not_applicable(_("Avslag."))
     if started_on is not None:

@@ -28,3 +28,29 @@ class OverviewFilterForm(forms.Form):
     def __init__(self, *args, municipality=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(municipality=municipality)
+
+
+class NamingRoutineForm(forms.Form):
+    """The municipality's own deadline for naming a coordinator (not law)."""
+
+    days = forms.IntegerField(
+        label=_("Frist i dager"),
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text=_("La feltet stå tomt hvis kommunen ikke har en egen frist."),
+    )
+    name = forms.CharField(label=_("Rutinens navn"), required=False, max_length=200)
+    adopted_on = forms.DateField(
+        label=_("Vedtatt"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("days") and not (data.get("name") or "").strip():
+            self.add_error(
+                "name", _("Skriv navnet på kommunens egen rutine; det vises i brev og rapporter.")
+            )
+        if data.get("days") is None and (data.get("name") or "").strip() and not self.errors:
+            self.add_error("days", _("Skriv fristen i dager, eller fjern rutinens navn."))
+        return data

@@ -6,6 +6,7 @@ declines an individual plan must still be offered a coordinator, and
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,8 +55,9 @@ class CoordinatorAssignment(models.Model):
         related_name="+",
         verbose_name=_("oppnevnt av"),
     )
-    # Nes routine: a unit that has not named a coordinator within two weeks is
-    # escalated to the head of sector; the date stays as history after naming.
+    # Where the municipality's own routine sets a deadline (LocalRoutine), a
+    # unit that has not named a coordinator by then is escalated to the head of
+    # sector; the date stays as history after naming.
     escalated_on = models.DateField(_("eskalert til kommunalsjef"), null=True, blank=True)
     # KE's letter to the person naming the coordinator (hol § 7-3).
     letter_sent_on = models.DateField(_("brev om koordinator sendt"), null=True, blank=True)
@@ -69,3 +71,71 @@ class CoordinatorAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.coordinator or self.unit or '-'}"
+
+
+class LocalRoutine(models.Model):
+    """A deadline a municipality has set for itself in its own routine.
+
+    The law (hol. §§ 7-2, 7-3) sets no number of days for naming a coordinator;
+    a municipality may (Nes: within two weeks, then escalation to the head of
+    sector). Such a deadline is the municipality's own data, shown and cited
+    with the name of *its* routine — never as law, and never another
+    municipality's. Where none is set, no local deadline applies.
+    """
+
+    class Kind(models.TextChoices):
+        COORDINATOR_NAMING = (
+            "koordinator_oppnevnt",
+            _("Koordinator oppnevnt etter at enheten fikk ansvaret"),
+        )
+
+    municipality = models.ForeignKey(
+        "organisation.Municipality", on_delete=models.CASCADE, related_name="local_routines"
+    )
+    kind = models.CharField(_("frist for"), max_length=30, choices=Kind.choices)
+    days = models.PositiveSmallIntegerField(
+        _("antall dager"),
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Fristen i kalenderdager."),
+    )
+    name = models.CharField(
+        _("rutinens navn"),
+        max_length=200,
+        help_text=_("Navnet på kommunens egen rutine, slik det skal vises i brev og rapporter."),
+    )
+    adopted_on = models.DateField(_("vedtatt"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sist endret av"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kommunens egen rutine (frist)")
+        verbose_name_plural = _("kommunens egne rutiner (frister)")
+        ordering = ["municipality", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind"],
+                name="one_local_routine_per_kind",
+                violation_error_message=_("Kommunen har allerede en frist av denne typen."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.days} dager)"
+
+    @property
+    def citation(self) -> str:
+        return _("%(name)s: innen %(days)s dager") % {"name": self.name, "days": self.days}
+
+
+def naming_routine(municipality_id) -> LocalRoutine | None:
+    """The municipality's own deadline for naming a coordinator, if it has set one."""
+    return LocalRoutine.objects.filter(
+        municipality_id=municipality_id, kind=LocalRoutine.Kind.COORDINATOR_NAMING
+    ).first()

@@ -9,10 +9,13 @@ shown page is turned into rows (docs/performance.md).
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helhet.access import gate
+from helhet.coordination.models import LocalRoutine
 from helhet.plans import completeness, rules
 from helhet.plans.models import IndividualPlan
 
@@ -190,3 +193,28 @@ def _row(value: dict, live: dict, today: dt.date) -> Row:
         missing=completeness.labelled(live.get(value["pk"], missing or "")) if active else [],
         overdue=active and rules.revision_overdue(value["revision_due"], today),
     )
+
+
+def save_naming_routine(
+    *,
+    municipality_id: int,
+    days: int | None,
+    name: str,
+    adopted_on: dt.date | None,
+    by,
+) -> LocalRoutine | None:
+    """Set, change or remove the municipality's own deadline for naming a
+    coordinator. No days means no local deadline: nothing is escalated and the
+    criterion judges no deadline."""
+    kind = LocalRoutine.Kind.COORDINATOR_NAMING
+    if days is None:
+        LocalRoutine.objects.filter(municipality_id=municipality_id, kind=kind).delete()
+        return None
+    if not 1 <= days <= 365 or not name.strip():
+        raise ValidationError(_("Fristen må være 1–365 dager, og rutinen må ha et navn."))
+    routine, _created = LocalRoutine.objects.update_or_create(
+        municipality_id=municipality_id,
+        kind=kind,
+        defaults={"days": days, "name": name.strip(), "adopted_on": adopted_on, "updated_by": by},
+    )
+    return routine

@@ -6,4 +6,5 @@ app_name = "coordination"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("planoversikt.csv", views.overview_csv, name="overview-csv"),
+    path("rutiner/", views.routines, name="routines"),
 ]

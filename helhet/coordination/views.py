@@ -1,17 +1,20 @@
 import csv
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.coordination import services
-from helhet.coordination.forms import OverviewFilterForm
+from helhet.coordination.forms import NamingRoutineForm, OverviewFilterForm
+from helhet.coordination.models import naming_routine
+from helhet.organisation.models import Membership, Role
 
 PAGE_SIZE = 50
 
@@ -92,3 +95,43 @@ def overview_csv(request):
             ]
         )
     return response
+
+
+@login_required
+def routines(request):
+    """The municipality's own deadlines, kept by the coordinating unit (also in
+    the system administration). They are the municipality's routine, not law."""
+    staff = getattr(request.user, "staff", None)
+    if (
+        staff is None
+        or not Membership.objects.filter(staff=staff, role=Role.COORDINATING_UNIT).exists()
+    ):
+        raise PermissionDenied(_("Bare koordinerende enhet kan endre kommunens egne frister."))
+    routine = naming_routine(staff.municipality_id)
+    initial = (
+        {"days": routine.days, "name": routine.name, "adopted_on": routine.adopted_on}
+        if routine
+        else {}
+    )
+    form = NamingRoutineForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_naming_routine(
+                municipality_id=staff.municipality_id,
+                days=data["days"],
+                name=data["name"],
+                adopted_on=data["adopted_on"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Kommunens egen frist er lagret."))
+            return redirect("coordination:routines")
+    return render(
+        request,
+        "coordination/routines.html",
+        {"form": form, "routine": routine},
+        status=400 if form.errors else 200,
+    )

@@ -3,7 +3,16 @@
 The law moves (the welfare acts' shared cooperation provisions from 1 August
 2022, DOMAIN.md §4.1); a new wording should be one change here, not a search
 through templates. Code refers to the keys, the UI shows the text.
+
+Only law lives here. A municipality's own routines (local deadlines such as
+naming a coordinator within N days) are data per municipality
+(``coordination.models.LocalRoutine``) and are never cited as law.
 """
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
 
 REFERENCES = {
     "ip_right": "helse- og omsorgstjenesteloven § 7-1; pasient- og brukerrettighetsloven § 2-5",
@@ -24,9 +33,13 @@ REFERENCES = {
     # Audit criteria (issue 7, DOMAIN.md §4.9).
     "coordinator_training": "forskrift om habilitering mv. § 6 (koordinerende enhets ansvar "
     "for opplæring og veiledning av koordinatorer)",
-    "coordinator_naming": "helse- og omsorgstjenesteloven §§ 7-2 og 7-3 (Nes kommunes rutine: "
-    "koordinator oppnevnt innen to uker)",
-    "decision_reasons": "forvaltningsloven §§ 24–25 og 27 (begrunnelse og klageopplysninger)",
+    # The law sets no number of days; a local deadline comes from the
+    # municipality's own routine (coordination.models.LocalRoutine).
+    "coordinator_naming": "helse- og omsorgstjenesteloven §§ 7-2 og 7-3",
+    "ip_revision": "forskrift om habilitering og rehabilitering, individuell plan og "
+    "koordinator § 19 g (planen angir når den skal justeres/revideres)",
+    "decision_reasons": "forvaltningsloven §§ 24–25 og 27 (begrunnelse og klageopplysninger); "
+    "klagefrist etter pasient- og brukerrettighetsloven § 7-5 eller forvaltningsloven § 29",
     "decision_required": "helse- og omsorgstjenesteloven § 3-2; "
     "pasient- og brukerrettighetsloven § 2-7",
     "decision_started": "helse- og omsorgstjenesteloven §§ 3-1 og 4-1 (tjenesten skal ytes "
@@ -66,3 +79,129 @@ IP_CONTENT = {
 
 def cite(key: str) -> str:
     return REFERENCES[key]
+
+
+# --- Decisions and appeals ------------------------------------------------------
+#
+# One table: decision type → legal basis → appeal body → deadline → when the
+# deadline starts. Letters (intake/letters.py), appeal tracking (intake.rules)
+# and the audit criteria read it; a new decision type (e.g. housing) is one more
+# ``register_appeal_route`` call, nothing else.
+
+
+class DeadlineStart(StrEnum):
+    """When the appeal deadline starts running, in the statute's own words."""
+
+    # pbrl. § 7-5 first paragraph: "innen fire uker etter at vedkommende fikk
+    # eller burde ha fått tilstrekkelig kunnskap til å fremme en klage".
+    KNOWLEDGE = "kunnskap"
+    # fvl. § 29 first paragraph: "fra det tidspunkt underretning om vedtaket er
+    # kommet fram til vedkommende part".
+    NOTICE_REACHED = "underretning"
+
+
+START_RULES = {
+    DeadlineStart.KNOWLEDGE: _(
+        "fra du fikk eller burde ha fått nok kunnskap til å klage, vanligvis den dagen du "
+        "mottok dette brevet"
+    ),
+    DeadlineStart.NOTICE_REACHED: _("fra den dagen dette brevet kom fram til deg"),
+}
+
+
+@dataclass(frozen=True)
+class AppealRoute:
+    """How a type of individual decision is appealed."""
+
+    decision_type: str  # the application's kind (intake.models.Application.Kind)
+    legal_basis: str  # what the decision is made under
+    appeal_law: str  # the provisions on appeal and deadline
+    appeal_body: str  # who decides the appeal
+    sent_to: str  # where the appeal is sent (the body that made the decision)
+    weeks: int
+    starts: DeadlineStart
+
+    @property
+    def start_rule(self) -> str:
+        return str(START_RULES[self.starts])
+
+
+APPEAL_ROUTES: dict[str, AppealRoute] = {}
+
+# Decision types without a route of their own follow the general rule.
+GENERAL_DECISION = "annet"
+
+
+def register_appeal_route(route: AppealRoute) -> None:
+    """Add a decision type to the table (one place per type; a second is a bug)."""
+    if route.decision_type in APPEAL_ROUTES:
+        raise ValueError(f"Appeal route for {route.decision_type!r} already registered")
+    APPEAL_ROUTES[route.decision_type] = route
+
+
+def appeal_route(decision_type: str) -> AppealRoute:
+    return APPEAL_ROUTES.get(decision_type) or APPEAL_ROUTES[GENERAL_DECISION]
+
+
+# Health and care services: appeal under pbrl. chapter 7 — four weeks (§ 7-5),
+# to the state governor, sent through the municipality (§ 7-2).
+_HEALTH_APPEAL = "pasient- og brukerrettighetsloven §§ 7-2 og 7-5"
+# Social services: sotjl. § 48 names the state governor; the deadline is
+# fvl. § 29 (three weeks).
+_SOCIAL_APPEAL = "sosialtjenesteloven § 48; forvaltningsloven § 29"
+
+for _route in (
+    AppealRoute(
+        "helse_omsorg",
+        "helse- og omsorgstjenesteloven § 3-2; pasient- og brukerrettighetsloven §§ 2-1 a og 2-7",
+        _HEALTH_APPEAL,
+        _("Statsforvalteren"),
+        _("kommunen, som vurderer saken på nytt før klagen sendes til Statsforvalteren"),
+        4,
+        DeadlineStart.KNOWLEDGE,
+    ),
+    AppealRoute(
+        # Individual plan and coordinator: hol. §§ 7-1–7-2 with pbrl. § 2-5,
+        # appealed under pbrl. chapter 7 like other health and care services.
+        "ip_koordinator",
+        "helse- og omsorgstjenesteloven §§ 7-1 og 7-2; pasient- og brukerrettighetsloven § 2-5",
+        _HEALTH_APPEAL,
+        _("Statsforvalteren"),
+        _("kommunen, som vurderer saken på nytt før klagen sendes til Statsforvalteren"),
+        4,
+        DeadlineStart.KNOWLEDGE,
+    ),
+    AppealRoute(
+        "okonomisk",
+        "sosialtjenesteloven § 18",
+        _SOCIAL_APPEAL,
+        _("Statsforvalteren"),
+        _("NAV-kontoret, som vurderer saken på nytt før klagen sendes til Statsforvalteren"),
+        3,
+        DeadlineStart.NOTICE_REACHED,
+    ),
+    AppealRoute(
+        "veiledning",
+        "sosialtjenesteloven § 17",
+        _SOCIAL_APPEAL,
+        _("Statsforvalteren"),
+        _("NAV-kontoret, som vurderer saken på nytt før klagen sendes til Statsforvalteren"),
+        3,
+        DeadlineStart.NOTICE_REACHED,
+    ),
+    AppealRoute(
+        # Any other individual decision: fvl. § 28 (for a municipality's own
+        # decisions the appeal body is its appeals board, § 28 second paragraph)
+        # and § 29 (three weeks).
+        GENERAL_DECISION,
+        "forvaltningsloven § 2 første ledd bokstav b (enkeltvedtak)",
+        "forvaltningsloven §§ 28 og 29",
+        _(
+            "klageinstansen etter forvaltningsloven § 28, for kommunens egne vedtak kommunens klagenemnd"
+        ),
+        _("kommunen, som vurderer saken på nytt før klagen sendes til klageinstansen"),
+        3,
+        DeadlineStart.NOTICE_REACHED,
+    ),
+):
+    register_appeal_route(_route)

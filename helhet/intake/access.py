@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.consent.models import Category
-from helhet.coordination.models import CoordinatorAssignment
+from helhet.coordination.models import CoordinatorAssignment, naming_routine
 from helhet.intake import rules
 from helhet.intake.models import Appeal, Application, Decision
 from helhet.organisation.models import Role, effective_memberships
@@ -183,10 +183,13 @@ def _assignment_decision(user, assignment: CoordinatorAssignment, today):
             COORDINATOR_UNIT,
             _("%(unit)s har fått koordinatoransvar (hol. § 7-3)") % {"unit": assignment.unit},
         )
-    escalated = assignment.escalated_on is not None or (
-        rules.naming_state(assignment.assigned_on, assignment.named_on, today)
-        == rules.State.ESCALATED
-    )
+    escalated = assignment.escalated_on is not None
+    if not escalated and assignment.assigned_on and assignment.named_on is None:
+        routine = naming_routine(assignment.person.municipality_id)
+        escalated = routine is not None and (
+            rules.naming_state(assignment.assigned_on, None, today, days=routine.days)
+            == rules.State.ESCALATED
+        )
     if escalated and has_role(user, Role.SECTOR_HEAD):
         return gate.Decision(True, ESCALATED, _("Koordinatorsak eskalert til kommunalsjef"))
     return None

@@ -3,14 +3,15 @@
 The spread follows what the reports found: most cases handled in time, but
 some applications past one month without a preliminary answer (fvl § 11a),
 granted decisions never started, refusals with appeals, coordinator requests
-that escalated because no coordinator was named in two weeks (Nes), and NAV
+that escalated because no coordinator was named within the demo municipality's
+own routine (14 days, set as a ``LocalRoutine`` — Nes has such a routine), and NAV
 cases for young people with and without activity conditions (Innlandet).
 """
 
 import datetime as dt
 import random
 
-from helhet.coordination.models import CoordinatorAssignment
+from helhet.coordination.models import CoordinatorAssignment, LocalRoutine
 from helhet.demo.context import DemoContext
 from helhet.intake.models import (
     Appeal,
@@ -23,6 +24,9 @@ from helhet.people import identity
 from helhet.people.models import Service
 
 SHARE = 0.3
+# The demo municipality's own routine: the unit head names the coordinator
+# within 14 days of getting the responsibility, else the head of sector takes it.
+NAMING_DAYS = 14
 HEALTH_SERVICES = [
     ("hjemmetjeneste", "Hjemmesykepleie", "Medisinhjelp hver morgen"),
     ("hjemmetjeneste", "Praktisk bistand", "2 timer per uke"),
@@ -120,6 +124,8 @@ def _decide(ctx, rng, app) -> Decision | None:
         approved_on=decided if signed else None,
         letter_sent_on=min(decided + dt.timedelta(days=1), today) if signed else None,
     )
+    if decision.letter_sent_on:
+        _delivered(decision, today)
     if refused:
         decision.reasons = "Behovet dekkes av tjenester du allerede får."
         decision.service_name = _service(ctx, rng, app)[1]
@@ -179,7 +185,7 @@ def _social_facts(rng, app, decision, today):
 
 def _assignments(ctx, rng, decisions):
     """Coordinator responsibility after granted IP decisions: most named in
-    time, some waiting within the 14 days, a few escalated (Nes)."""
+    time, some waiting within the routine's 14 days, a few escalated."""
     today = ctx.today
     candidates = [u for login, u in sorted(ctx.users.items()) if login.startswith("ansatt-")]
     candidates = candidates or [ctx.users["koordinator"]]
@@ -189,13 +195,13 @@ def _assignments(ctx, rng, decisions):
         if assigned > today:
             continue
         waited = (today - assigned).days
-        if waited > 14 and escalations_left:
+        if waited > NAMING_DAYS and escalations_left:
             named = False
             escalations_left -= 1
         else:
-            named = rng.random() < (0.85 if waited > 14 else 0.3)
+            named = rng.random() < (0.85 if waited > NAMING_DAYS else 0.3)
         named_on = min(assigned + dt.timedelta(days=rng.randint(2, 20)), today)
-        late = named and (named_on - assigned).days > 14
+        late = named and (named_on - assigned).days > NAMING_DAYS
         decision.coordinator_assignment = CoordinatorAssignment(
             person=decision.application.person,
             offered_on=decision.decided_on,
@@ -208,8 +214,8 @@ def _assignments(ctx, rng, decisions):
             coordinator=rng.choice(candidates) if named else None,
             named_by=_user(ctx, f"leder-{decision.provider.code}", "leder") if named else None,
             named_on=named_on if named else None,
-            escalated_on=assigned + dt.timedelta(days=15)
-            if late or (not named and waited > 14)
+            escalated_on=assigned + dt.timedelta(days=NAMING_DAYS + 1)
+            if late or (not named and waited > NAMING_DAYS)
             else None,
             letter_sent_on=min(named_on + dt.timedelta(days=2), today)
             if named and rng.random() < 0.8
@@ -220,9 +226,22 @@ def _assignments(ctx, rng, decisions):
     return rows
 
 
+def _own_routine(ctx: DemoContext) -> None:
+    name = ctx.municipality.name.removesuffix(" (demo)")
+    LocalRoutine.objects.get_or_create(
+        municipality=ctx.municipality,
+        kind=LocalRoutine.Kind.COORDINATOR_NAMING,
+        defaults={
+            "days": NAMING_DAYS,
+            "name": f"Rutine for koordinerende enhet og koordinator, {name}",
+        },
+    )
+
+
 def populate(ctx: DemoContext) -> None:
     rng: random.Random = ctx.rng_for("intake")
     today = ctx.today
+    _own_routine(ctx)
     assigned = set(
         CoordinatorAssignment.objects.filter(person__municipality=ctx.municipality).values_list(
             "person_id", flat=True
@@ -289,6 +308,17 @@ def _services_for_started(decisions) -> None:
     Service.objects.bulk_create(services, batch_size=500)
     for d, service in zip(started, services, strict=True):
         d.service = service
+
+
+def _delivered(decision: Decision, today: dt.date) -> None:
+    """Delivery channel and, for post, the day the person says it arrived —
+    chosen from the dates, not the random stream, so a seed gives the same
+    municipality as before. Recent letters by post have no arrival day yet:
+    their appeal deadline is not running."""
+    sent = decision.letter_sent_on
+    decision.letter_delivery = ("digital", "post", "personlig")[sent.toordinal() % 3]
+    if decision.letter_delivery == "post" and (today - sent).days > 4:
+        decision.letter_received_on = sent + dt.timedelta(days=2)
 
 
 def _appeals(ctx, rng, decisions):

@@ -5,7 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helhet.intake.models import Appeal, Application, Decision, InvestigationNote
+from helhet.intake.models import (
+    Appeal,
+    Application,
+    Decision,
+    InvestigationNote,
+    LetterDelivery,
+)
 from helhet.intake.models import SocialAssistanceFacts as SocialFacts
 from helhet.organisation.models import StaffMember, Unit
 from helhet.people import identity
@@ -168,12 +174,38 @@ class StartForm(Form):
     started_on = date_field(_("Tjenesten startet"))
 
 
+class LetterSentForm(Form):
+    day = date_field(_("Sendt eller levert"), validators=[not_in_future])
+    delivery = forms.ChoiceField(
+        label=_("Levert som"),
+        choices=LetterDelivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Velg hvordan brevet ble levert.")},
+    )
+    received_on = date_field(
+        _("Kom fram til personen"),
+        required=False,
+        validators=[not_in_future],
+        help_text=_(
+            "Klagefristen løper fra brevet kom fram. Levert personlig eller i digital "
+            "postkasse: samme dag. Sendt med post: fyll inn når du vet hvilken dag "
+            "brevet kom fram; til da løper ikke fristen."
+        ),
+    )
+
+
 class AppealForm(ModelForm):
     received_on = date_field(_("Klage mottatt"), validators=[not_in_future])
+    posted_on = date_field(
+        _("Klage postlagt"),
+        required=False,
+        validators=[not_in_future],
+        help_text=_("En klage som er postlagt før fristen går ut, er kommet i tide."),
+    )
 
     class Meta:
         model = Appeal
-        fields = ["received_on", "grounds"]
+        fields = ["received_on", "posted_on", "grounds"]
 
 
 class AppealStatusForm(Form):

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from helhet.coordination.models import CoordinatorAssignment
+from helhet.core import legal
+from helhet.intake import rules
 from helhet.organisation.models import Unit
 from helhet.people.models import Person, Service
 
@@ -174,6 +176,13 @@ class SocialAssistanceFacts(models.Model):
         return f"NAV – {self.application_id}"
 
 
+class LetterDelivery(models.TextChoices):
+    # Values are intake.rules.Delivery's.
+    HAND = "personlig", _("Levert personlig")
+    POST = "post", _("Sendt med post")
+    DIGITAL = "digital", _("Digital postkasse")
+
+
 class Decision(models.Model):
     """An individual decision (enkeltvedtak), signed by caseworker and unit head."""
 
@@ -217,6 +226,13 @@ class Decision(models.Model):
     )
     approved_on = models.DateField(_("signert av leder"), null=True, blank=True)
     letter_sent_on = models.DateField(_("vedtaksbrev sendt"), null=True, blank=True)
+    # The appeal deadline runs from when the letter reached the person (fvl.
+    # § 29; pbrl. § 7-5), so how it went and when it arrived are recorded;
+    # intake.rules.deemed_received says which day counts.
+    letter_delivery = models.CharField(
+        _("levert som"), max_length=10, choices=LetterDelivery.choices, blank=True
+    )
+    letter_received_on = models.DateField(_("brevet kom fram"), null=True, blank=True)
     started_on = models.DateField(_("tjenesten startet"), null=True, blank=True)
     started_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -253,6 +269,22 @@ class Decision(models.Model):
     def is_signed(self) -> bool:
         return self.approved_by_id is not None
 
+    @property
+    def appeal_route(self):
+        return legal.appeal_route(self.application.kind)
+
+    @property
+    def letter_deemed_received(self):
+        return rules.deemed_received(
+            self.letter_delivery, self.letter_sent_on, self.letter_received_on
+        )
+
+    @property
+    def appeal_deadline(self):
+        """The last day to appeal; None while the deadline is not yet running."""
+        received = self.letter_deemed_received
+        return rules.appeal_deadline(self.appeal_route, received) if received else None
+
 
 class Appeal(models.Model):
     """A klage (fvl §§ 28–34): the unit may reverse, otherwise it is sent on."""
@@ -267,6 +299,8 @@ class Appeal(models.Model):
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
     received_on = models.DateField(_("klage mottatt"))
+    # fvl. § 30: an appeal posted before the deadline ends is in time.
+    posted_on = models.DateField(_("klage postlagt"), null=True, blank=True)
     grounds = models.TextField(_("hva klagen gjelder"), max_length=4000)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
@@ -287,6 +321,13 @@ class Appeal(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.RECEIVED, self.Status.FORWARDED)
+
+    @property
+    def timing(self) -> str:
+        d = self.decision
+        return rules.appeal_timing(
+            d.appeal_route, d.letter_deemed_received, self.received_on, self.posted_on
+        )
 
 
 class ReminderSent(models.Model):

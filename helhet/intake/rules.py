@@ -7,19 +7,17 @@ cites its law and says in Norwegian what is wrong.
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
+import holidays
 from django.utils.translation import gettext as _
 
-from helhet.core.legal import REFERENCES
+from helhet.core.legal import REFERENCES, AppealRoute
 
 # Shown as "due" this many days before a deadline, so it can still be met.
 WARNING_DAYS = 7
-# Nes routine: the unit head names the coordinator within two weeks.
-NAMING_DAYS = 14
-# fvl § 29: three weeks from the decision reached the party.
-APPEAL_DAYS = 21
 # hol § 3-2 services expected to last longer than this need an individual decision.
 DECISION_REQUIRED_AFTER_DAYS = 14
 ACTIVITY_CONDITION_UNDER_AGE = 30
@@ -75,33 +73,123 @@ def preliminary_answer_state(
 
 
 # --- hol §§ 7-2, 7-3: naming the coordinator ---------------------------------
+#
+# The law sets no number of days. ``days`` is the municipality's own deadline
+# (coordination.models.LocalRoutine), or None where it has set none.
 
 
-def naming_deadline(assigned_on: dt.date) -> dt.date:
-    return assigned_on + dt.timedelta(days=NAMING_DAYS)
+def naming_deadline(assigned_on: dt.date, days: int | None) -> dt.date | None:
+    return assigned_on + dt.timedelta(days=days) if days is not None else None
 
 
-def naming_state(assigned_on: dt.date | None, named_on: dt.date | None, today: dt.date) -> State:
-    """Day 14 after KE assigned the unit is the last day; from day 15 the case
-    has escalated to the head of sector (Nes routine)."""
+def naming_state(
+    assigned_on: dt.date | None, named_on: dt.date | None, today: dt.date, *, days: int | None
+) -> State:
+    """With a local deadline of N days, day N after the unit got the
+    responsibility is the last day and from day N + 1 the case has escalated to
+    the head of sector. Without one, an unnamed coordinator is pending: nothing
+    is late and nothing escalates by a deadline the municipality never set."""
     if assigned_on is None:
         return State.NOT_APPLICABLE
-    deadline = naming_deadline(assigned_on)
+    deadline = naming_deadline(assigned_on, days)
+    if deadline is None:
+        return State.DONE if named_on is not None else State.PENDING
     if named_on is not None:
         return State.DONE if named_on <= deadline else State.LATE
     return State.ESCALATED if today > deadline else State.DUE
 
 
-# --- fvl §§ 27–29: appeals -----------------------------------------------------
+# --- Appeals: pbrl. §§ 7-2, 7-5; fvl. §§ 28–30; sotjl. § 48 -------------------
+#
+# The deadline per decision type (weeks, and when it starts) is the table in
+# core/legal.py (``appeal_route``); these functions count it.
 
 
-def appeal_deadline(letter_sent_on: dt.date) -> dt.date:
-    return letter_sent_on + dt.timedelta(days=APPEAL_DAYS)
+class Delivery(StrEnum):
+    """How the decision letter was delivered to the person."""
+
+    HAND = "personlig"
+    POST = "post"
+    DIGITAL = "digital"
 
 
-def appeal_in_time(letter_sent_on: dt.date | None, received_on: dt.date) -> bool:
-    """An appeal before the letter is recorded as sent cannot be late."""
-    return letter_sent_on is None or received_on <= appeal_deadline(letter_sent_on)
+def deemed_received(
+    delivery: str, sent_on: dt.date | None, recorded_received_on: dt.date | None
+) -> dt.date | None:
+    """The day the letter reached the person, or is taken to have reached them;
+    None while nobody knows (the deadline is then not yet running).
+
+    - A day recorded by the caseworker always wins: it is the fact.
+    - Handed over in person: it reached the party that day (fvl. § 29 first
+      paragraph, "kommet fram til vedkommende part").
+    - Digital mailbox: the deadline runs from when the decision was made
+      available electronically and notice of it sent (eForvaltningsforskriften
+      § 11 second paragraph, with § 8 third paragraph); recording the letter as
+      sent digitally records that day.
+    - Ordinary post: the law gives no presumption of the day a letter arrives
+      (fvl. § 29 counts from when it *reached* the party; pbrl. § 7-5 from when
+      the person got or should have got enough knowledge). So nothing is
+      assumed: the caseworker records the day it was received, and until then
+      the deadline is not running.
+    """
+    if recorded_received_on is not None:
+        return recorded_received_on
+    if sent_on is None:
+        return None
+    if delivery in (Delivery.HAND, Delivery.DIGITAL):
+        return sent_on
+    return None
+
+
+@functools.cache
+def _norwegian_holidays() -> holidays.HolidayBase:
+    # Public holidays (helligdager) and the statutory høytidsdager 1 and 17 May.
+    return holidays.country_holidays("NO")
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in _norwegian_holidays()
+
+
+def appeal_deadline(route: AppealRoute, received_on: dt.date) -> dt.date:
+    """The last day to appeal, counted from the day the letter was received.
+
+    fvl. § 30 applies domstolloven §§ 148–149 to the count (and pbrl. § 7-6
+    applies fvl. to appeals under pbrl.): a deadline in weeks ends on the same
+    weekday as the day it started (§ 148 second paragraph); if that day is a
+    Saturday, Sunday or public holiday, it moves to the next working day
+    (§ 149)."""
+    last = received_on + dt.timedelta(weeks=route.weeks)
+    while not is_working_day(last):
+        last += dt.timedelta(days=1)
+    return last
+
+
+class AppealTiming(StrEnum):
+    IN_TIME = "i_tide"
+    LATE = "for_sent"
+    NOT_RUNNING = "frist_loper_ikke"
+
+
+def appeal_timing(
+    route: AppealRoute,
+    letter_received_on: dt.date | None,
+    appeal_received_on: dt.date,
+    appeal_posted_on: dt.date | None = None,
+) -> AppealTiming:
+    """Whether an appeal came in time.
+
+    fvl. § 30 first paragraph: an appeal is in time when, before the deadline
+    ends, it is posted or has reached the body that made the decision (or the
+    appeal body) — so the day it was posted counts when known. While the day the
+    person received the letter is unknown the deadline is not running, and the
+    appeal cannot be called late.
+    """
+    if letter_received_on is None:
+        return AppealTiming.NOT_RUNNING
+    made_on = min(appeal_received_on, appeal_posted_on or appeal_received_on)
+    deadline = appeal_deadline(route, letter_received_on)
+    return AppealTiming.IN_TIME if made_on <= deadline else AppealTiming.LATE
 
 
 # --- hol § 3-2: decisions and evaluation --------------------------------------

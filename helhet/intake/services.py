@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.coordination.models import CoordinatorAssignment
+from helhet.coordination.models import CoordinatorAssignment, LocalRoutine, naming_routine
 from helhet.core.replica import reporting
 from helhet.exchange import outbox
 from helhet.exchange.models import EventType
@@ -179,13 +179,42 @@ def sign_decision(decision: Decision, user, day: dt.date) -> None:
     decision.save(update_fields=["approved_by", "approved_on"])
 
 
-def mark_letter_sent(decision: Decision, day: dt.date) -> None:
+def mark_letter_sent(
+    decision: Decision,
+    day: dt.date,
+    *,
+    delivery: str = rules.Delivery.POST,
+    received_on: dt.date | None = None,
+) -> None:
+    """Record how and when the letter went. The appeal deadline counts from the
+    day it reached the person (``rules.deemed_received``): handed over or in the
+    digital mailbox, that day; by post, the day recorded with
+    ``record_letter_received``."""
     if not decision.is_signed:
         raise ValidationError(_("Vedtaket må være signert av leder før brevet sendes."))
     if day < decision.decided_on:
-        raise ValidationError(_("Brevet kan ikke være sendt før vedtaksdatoen."))
+        raise ValidationError({"day": _("Brevet kan ikke være sendt før vedtaksdatoen.")})
+    if delivery not in {choice.value for choice in rules.Delivery}:
+        raise ValidationError({"delivery": _("Velg hvordan brevet ble levert.")})
+    if received_on is not None and received_on < day:
+        raise ValidationError(
+            {"received_on": _("Brevet kan ikke ha kommet fram før det ble sendt.")}
+        )
     decision.letter_sent_on = day
-    decision.save(update_fields=["letter_sent_on"])
+    decision.letter_delivery = delivery
+    decision.letter_received_on = received_on
+    decision.save(update_fields=["letter_sent_on", "letter_delivery", "letter_received_on"])
+
+
+def record_letter_received(decision: Decision, day: dt.date) -> None:
+    """The day the person received the letter (e.g. told by them, or a receipt):
+    from it the appeal deadline runs (fvl. § 29; pbrl. § 7-5)."""
+    if decision.letter_sent_on is None:
+        raise ValidationError(_("Registrer først at vedtaksbrevet er sendt."))
+    if day < decision.letter_sent_on:
+        raise ValidationError({"day": _("Brevet kan ikke ha kommet fram før det ble sendt.")})
+    decision.letter_received_on = day
+    decision.save(update_fields=["letter_received_on"])
 
 
 @transaction.atomic
@@ -219,13 +248,32 @@ def confirm_start(decision: Decision, user, started_on: dt.date) -> Service:
     return service
 
 
-def register_appeal(decision: Decision, user, received_on: dt.date, grounds: str) -> Appeal:
+def register_appeal(
+    decision: Decision,
+    user,
+    received_on: dt.date,
+    grounds: str,
+    *,
+    posted_on: dt.date | None = None,
+) -> Appeal:
     if received_on < decision.decided_on:
         raise ValidationError(
             {"received_on": _("En klage kan ikke være mottatt før vedtaket ble fattet.")}
         )
+    if posted_on is not None and not decision.decided_on <= posted_on <= received_on:
+        raise ValidationError(
+            {
+                "posted_on": _(
+                    "Postlagt-datoen må være etter vedtaket og ikke etter at klagen kom inn."
+                )
+            }
+        )
     return Appeal.objects.create(
-        decision=decision, received_on=received_on, grounds=grounds, registered_by=user
+        decision=decision,
+        received_on=received_on,
+        posted_on=posted_on,
+        grounds=grounds,
+        registered_by=user,
     )
 
 
@@ -285,9 +333,11 @@ def name_coordinator(assignment: CoordinatorAssignment, by, coordinator, named_o
         raise ValidationError(
             {"named_on": _("Koordinatoren kan ikke oppnevnes før enheten fikk ansvaret.")}
         )
-    state = rules.naming_state(assignment.assigned_on, None, named_on)
+    days = naming_days(assignment.person.municipality_id)
+    state = rules.naming_state(assignment.assigned_on, None, named_on, days=days)
     if state == rules.State.ESCALATED and assignment.escalated_on is None:
-        assignment.escalated_on = rules.naming_deadline(assignment.assigned_on) + dt.timedelta(1)
+        deadline = rules.naming_deadline(assignment.assigned_on, days)
+        assignment.escalated_on = deadline + dt.timedelta(1)
     assignment.coordinator = coordinator
     assignment.named_by = by
     assignment.named_on = named_on
@@ -303,15 +353,26 @@ def mark_coordinator_letter_sent(assignment: CoordinatorAssignment, day: dt.date
     assignment.save(update_fields=["letter_sent_on"])
 
 
+def naming_days(municipality_id) -> int | None:
+    """The municipality's own deadline for naming a coordinator; None if it set none."""
+    routine = naming_routine(municipality_id)
+    return routine.days if routine else None
+
+
 def record_escalations(today: dt.date) -> int:
-    """Stamp the escalation date on requests past the naming deadline."""
-    return CoordinatorAssignment.objects.filter(
-        unit__isnull=False,
-        coordinator__isnull=True,
-        ended_on__isnull=True,
-        escalated_on__isnull=True,
-        assigned_on__lt=today - dt.timedelta(days=rules.NAMING_DAYS),
-    ).update(escalated_on=today)
+    """Stamp the escalation date on requests past the naming deadline of their
+    municipality's own routine; a municipality without one escalates nothing."""
+    escalated = 0
+    for routine in LocalRoutine.objects.filter(kind=LocalRoutine.Kind.COORDINATOR_NAMING):
+        escalated += CoordinatorAssignment.objects.filter(
+            person__municipality_id=routine.municipality_id,
+            unit__isnull=False,
+            coordinator__isnull=True,
+            ended_on__isnull=True,
+            escalated_on__isnull=True,
+            assigned_on__lt=today - dt.timedelta(days=routine.days),
+        ).update(escalated_on=today)
+    return escalated
 
 
 def coordinator_candidates(municipality_id):
@@ -446,15 +507,23 @@ def _assignment_items(user, heads, municipality_id, today):
     ).select_related("person")
     is_ke = access.has_role(user, Role.COORDINATING_UNIT)
     is_sector_head = access.has_role(user, Role.SECTOR_HEAD)
+    routine = naming_routine(municipality_id)
+    days = routine.days if routine else None
+    task = (
+        _("Oppnevn koordinator (innen %(days)s dager, %(routine)s)")
+        % {"days": routine.days, "routine": routine.name}
+        if routine
+        else _("Oppnevn koordinator")
+    )
     for a in open_requests.filter(coordinator__isnull=True):
-        state = rules.naming_state(a.assigned_on, None, today)
+        state = rules.naming_state(a.assigned_on, None, today, days=days)
         if a.unit_id in heads or is_ke or (is_sector_head and state == ESCALATED):
             yield WorkItem(
                 f"koordinator:{a.pk}:oppnevn",
-                state,
-                _("Oppnevn koordinator (innen 14 dager)"),
+                DUE if state == rules.State.PENDING else state,
+                task,
                 a.person,
-                rules.naming_deadline(a.assigned_on),
+                rules.naming_deadline(a.assigned_on, days),
                 reverse("intake:request", args=[a.pk]),
             )
     if is_ke:

@@ -24,6 +24,11 @@ urlpatterns = [
     path("vedtak/<int:decision_id>/signer/", views.sign, name="sign"),
     path("vedtak/<int:decision_id>/brev.pdf", views.decision_letter, name="decision_letter"),
     path("vedtak/<int:decision_id>/brev-sendt/", views.decision_letter_sent, name="letter_sent"),
+    path(
+        "vedtak/<int:decision_id>/brev-mottatt/",
+        views.decision_letter_received,
+        name="letter_received",
+    ),
     path("vedtak/<int:decision_id>/oppstart/", views.confirm_start, name="confirm_start"),
     path("vedtak/<int:decision_id>/klage/", views.add_appeal, name="add_appeal"),
     path(

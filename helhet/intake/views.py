@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access.models import Action
+from helhet.coordination.models import naming_routine
 from helhet.intake import access, forms, letters, rules, services
 from helhet.intake.models import Appeal, Application
 from helhet.intake.models import SocialAssistanceFacts as SocialFacts
@@ -295,9 +296,8 @@ def _decision_page(request, decision, status=200, **forms_):
             (a, forms_.get(f"klage{a.pk}") or _appeal_status_form(a, today))
             for a in decision.appeals.all()
         ],
-        "appeal_deadline": rules.appeal_deadline(decision.letter_sent_on)
-        if decision.letter_sent_on
-        else None,
+        "route": decision.appeal_route,
+        "appeal_deadline": decision.appeal_deadline,
         "can_process": access.can_process(user, application),
         "can_sign": access.can_sign(user, decision) and not decision.is_signed,
         "can_start": access.can_confirm_start(user, decision)
@@ -310,9 +310,13 @@ def _decision_page(request, decision, status=200, **forms_):
         and decision.is_granted
         and decision.is_signed
         and decision.coordinator_assignment_id is None,
-        "letter_form": forms.DayForm(initial={"day": today}),
+        "letter_form": forms.LetterSentForm(initial={"day": today}),
+        "received_form": forms.DayForm(initial={"day": today}),
         "start_form": forms.StartForm(initial={"started_on": decision.period_from or today}),
         "appeal_form": forms.AppealForm(initial={"received_on": today}),
+        "naming_routine": naming_routine(application.person.municipality_id)
+        if application.kind == Application.Kind.COORDINATION
+        else None,
         "assign_form": forms.AssignForm(
             municipality_id=application.person.municipality_id,
             initial={"assigned_on": today, "unit": decision.provider_id},
@@ -351,13 +355,35 @@ def decision_letter_sent(request, decision_id):
         return HttpResponseNotAllowed(["POST"])
     if not access.can_process(request.user, d.application):
         raise PermissionDenied(_("Bare enheten som fattet vedtaket registrerer brevet."))
-    form = forms.DayForm(request.POST)
+    form = forms.LetterSentForm(request.POST)
     if form.is_valid() and _save(
-        form, lambda: services.mark_letter_sent(d, form.cleaned_data["day"])
+        form,
+        lambda: services.mark_letter_sent(
+            d,
+            form.cleaned_data["day"],
+            delivery=form.cleaned_data["delivery"],
+            received_on=form.cleaned_data["received_on"],
+        ),
     ):
         messages.success(request, _("Det er registrert at vedtaksbrevet er sendt."))
         return redirect("intake:decision", d.pk)
     return _decision_page(request, d, status=400, letter_form=form)
+
+
+@login_required
+def decision_letter_received(request, decision_id):
+    d = access.decision_for(request, decision_id, Action.EDIT, what="vedtaksbrev mottatt")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not access.can_process(request.user, d.application):
+        raise PermissionDenied(_("Bare enheten som fattet vedtaket registrerer brevet."))
+    form = forms.DayForm(request.POST)
+    if form.is_valid() and _save(
+        form, lambda: services.record_letter_received(d, form.cleaned_data["day"])
+    ):
+        messages.success(request, _("Det er registrert når vedtaksbrevet kom fram."))
+        return redirect("intake:decision", d.pk)
+    return _decision_page(request, d, status=400, received_form=form)
 
 
 @login_required
@@ -397,7 +423,11 @@ def add_appeal(request, decision_id):
     if form.is_valid() and _save(
         form,
         lambda: services.register_appeal(
-            d, request.user, form.cleaned_data["received_on"], form.cleaned_data["grounds"]
+            d,
+            request.user,
+            form.cleaned_data["received_on"],
+            form.cleaned_data["grounds"],
+            posted_on=form.cleaned_data["posted_on"],
         ),
     ):
         messages.success(request, _("Klagen er registrert."))
@@ -444,8 +474,13 @@ def assign(request, decision_id):
         )
 
     if form.is_valid() and _save(form, save):
+        routine = naming_routine(d.application.person.municipality_id)
         messages.success(
-            request, _("Koordinatoransvaret er tildelt. Enhetens leder har 14 dager på seg.")
+            request,
+            _("Koordinatoransvaret er tildelt. Enhetens leder har %(days)s dager på seg (%(r)s).")
+            % {"days": routine.days, "r": routine.name}
+            if routine
+            else _("Koordinatoransvaret er tildelt."),
         )
         return redirect("intake:request", created["a"].pk)
     return _decision_page(request, d, status=400, assign_form=form)
@@ -457,11 +492,14 @@ def assign(request, decision_id):
 def _request_page(request, assignment, status=200, **forms_):
     today = timezone.localdate()
     user = request.user
+    routine = naming_routine(assignment.person.municipality_id)
+    days = routine.days if routine else None
     context = {
         "assignment": assignment,
         "person": assignment.person,
-        "state": rules.naming_state(assignment.assigned_on, assignment.named_on, today),
-        "deadline": rules.naming_deadline(assignment.assigned_on)
+        "routine": routine,
+        "state": rules.naming_state(assignment.assigned_on, assignment.named_on, today, days=days),
+        "deadline": rules.naming_deadline(assignment.assigned_on, days)
         if assignment.assigned_on
         else None,
         "decision": getattr(assignment, "intake_decision", None),
@@ -472,7 +510,8 @@ def _request_page(request, assignment, status=200, **forms_):
             candidates=services.coordinator_candidates(assignment.person.municipality_id),
             initial={"named_on": today},
         ),
-        "letter_form": forms.DayForm(initial={"day": today}),
+        "letter_form": forms.LetterSentForm(initial={"day": today}),
+        "received_form": forms.DayForm(initial={"day": today}),
         **forms_,
     }
     return render(request, "intake/request.html", context, status=status)

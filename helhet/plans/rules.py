@@ -60,10 +60,15 @@ def _c(f: PlanFacts) -> bool:
 
 
 def _d(f: PlanFacts) -> bool:
+    """§ 19 d: what the person, the service providers and, where relevant
+    («eventuelt»), relatives will contribute. Judged on those who do take part:
+    the person's own contribution, and that of every participant who is not a
+    relative (the coordinator among them when listed). Who takes part at all is
+    § 19 b; a plan with no participants yet lacks b, not d, so each letter can
+    be missing alone. Relatives' contributions are not demanded: the regulation
+    says «eventuelt pårørende»."""
     providers = [p for p in f.participants if p.kind != "parorende"]
-    return (
-        f.has_person_contribution and bool(providers) and all(p.has_contribution for p in providers)
-    )
+    return f.has_person_contribution and all(p.has_contribution for p in providers)
 
 
 def _e(f: PlanFacts) -> bool:
@@ -75,6 +80,10 @@ def _f(f: PlanFacts) -> bool:
 
 
 def _g(f: PlanFacts) -> bool:
+    """§ 19 g: the plan states its period and when it is to be adjusted/revised.
+    The letter asks that the plan *says* so; whether the stated revision day has
+    passed is a separate criterion (``revision_overdue``, «Revisjonsdatoen for
+    planen er ikke passert»), never a missing § 19 item."""
     return bool(f.period_start and f.period_end and f.revision_due)
 
 

@@ -11,6 +11,7 @@ from helhet.audit import criteria, services
 from helhet.audit.criteria import BY_ID, CRITERIA
 from helhet.audit.tests import builders as b
 from helhet.cooperation.models import CooperationRoutine, DirectoryEntry, ResponsibilityGroup
+from helhet.coordination.models import LocalRoutine
 from helhet.core.legal import REFERENCES
 from helhet.intake.models import Application, Decision
 from helhet.intake.rules import Result
@@ -104,6 +105,32 @@ def test_revision_date_not_passed():
     assert evidence(report, Result.NOT_MET) == ["Revisjonsdatoen 01.06.2026 er passert."]
 
 
+def test_a_plan_without_a_revision_date_is_counted_under_19_g_not_twice():
+    muni = t.municipality()
+    b.plan(b.person(muni), revision_due=None)
+    counts, report = tally(muni, "ip_revision_kept")
+    assert counts == (0, 0, 1)
+    assert "§ 19 g" in evidence(report, Result.NOT_APPLICABLE)[0]
+    counts, _report = tally(muni, "ip_content_complete")
+    assert counts == (0, 1, 0)
+
+
+def test_decision_letters_state_the_appeal_deadline_of_their_type():
+    muni = t.municipality()
+    (desk,) = b.units(muni, 1)
+    b.decision(b.application(b.person(muni), desk), letter_sent_on=dt.date(2026, 3, 21))
+    nav = t.unit(muni, Unit.Kind.NAV)
+    b.decision(
+        b.application(b.person(muni), nav, kind=Application.Kind.GUIDANCE),
+        letter_sent_on=dt.date(2026, 3, 21),
+    )
+    counts, report = tally(muni, "decision_reasons_appeal")
+    assert counts == (2, 0, 0)
+    said = sorted(evidence(report, Result.MET))
+    assert any("4 uker, pasient- og brukerrettighetsloven §§ 7-2 og 7-5" in e for e in said)
+    assert any("3 uker, sosialtjenesteloven § 48; forvaltningsloven § 29" in e for e in said)
+
+
 def test_consent_covers_each_participant():
     muni = t.municipality()
     a, c = b.units(muni)
@@ -120,8 +147,14 @@ def test_consent_covers_each_participant():
     assert evidence(report, Result.NOT_MET) == [f"Samtykket dekker ikke: {c.name}."]
 
 
-def test_coordinator_named_within_14_days():
+def test_coordinator_named_within_the_municipalitys_own_deadline():
     muni = t.municipality()
+    LocalRoutine.objects.create(
+        municipality=muni,
+        kind=LocalRoutine.Kind.COORDINATOR_NAMING,
+        days=14,
+        name="Kommunens rutine for koordinator",
+    )
     (a,) = b.units(muni, 1)
     coordinator = t.staff(a)
     b.assignment(
@@ -135,7 +168,25 @@ def test_coordinator_named_within_14_days():
     b.assignment(b.person(muni), a, assigned_on=dt.date(2026, 6, 10))
     counts, report = tally(muni, "coordinator_named_14_days")
     assert counts == (1, 1, 1)
-    assert evidence(report, Result.NOT_MET) == ["Ikke oppnevnt; fristen 15.05.2026 er ute."]
+    assert evidence(report, Result.NOT_MET) == [
+        "Ikke oppnevnt; fristen 15.05.2026 etter Kommunens rutine for koordinator er ute."
+    ]
+
+
+def test_without_its_own_routine_no_local_deadline_is_judged_and_the_page_says_so():
+    # hol. §§ 7-2 and 7-3 set no number of days; another municipality's routine
+    # (here Nes's) is never used.
+    nes, muni = t.municipality(name="Nes"), t.municipality()
+    LocalRoutine.objects.create(
+        municipality=nes, kind=LocalRoutine.Kind.COORDINATOR_NAMING, days=14, name="Nes' rutine"
+    )
+    (a,) = b.units(muni, 1)
+    b.assignment(b.person(muni), a, assigned_on=dt.date(2026, 1, 5))
+    counts, report = tally(muni, "coordinator_named_14_days")
+    assert counts == (0, 0, 1)
+    (said,) = evidence(report, Result.NOT_APPLICABLE)
+    assert "Kommunen har ikke satt en egen frist" in said
+    assert "Nes" not in said
 
 
 def test_coordinators_trained():
@@ -202,6 +253,28 @@ def test_granted_decisions_are_started_by_the_provider():
     assert evidence(report, Result.NOT_MET) == [
         "Innvilget fra 01.04.2026, men utførende enhet har ikke bekreftet oppstart."
     ]
+
+
+def test_a_granted_coordinator_decision_is_never_a_service_left_unstarted():
+    # hol. §§ 7-1–7-2: a coordinator/IP decision is carried out by naming a
+    # coordinator, not by a providing unit confirming a start; only service
+    # grants count in «Innvilget vedtak er satt i gang».
+    muni = t.municipality()
+    desk, provider = b.units(muni)
+    b.decision(
+        b.application(b.person(muni), desk, kind=Application.Kind.COORDINATION),
+        provider=provider,
+        period_from=dt.date(2026, 4, 1),
+    )
+    b.decision(
+        b.application(b.person(muni), desk),
+        provider=provider,
+        period_from=dt.date(2026, 4, 1),
+    )
+    counts, report = tally(muni, "decision_started")
+    assert counts == (0, 1, 1)
+    (coordinator_case,) = evidence(report, Result.NOT_APPLICABLE)
+    assert "koordinator" in coordinator_case
 
 
 def test_services_lasting_more_than_two_weeks_rest_on_a_decision():

@@ -3,6 +3,7 @@ from types import SimpleNamespace
 import pytest
 
 from helhet import testing
+from helhet.coordination.models import LocalRoutine
 from helhet.organisation.models import Role, Unit
 
 
@@ -14,6 +15,13 @@ def add_role(user, unit, role):
 @pytest.fixture
 def world(db):
     muni = testing.municipality(name="Nes")
+    # Nes's own routine: a coordinator named within two weeks (DOMAIN.md §4.2).
+    LocalRoutine.objects.create(
+        municipality=muni,
+        kind=LocalRoutine.Kind.COORDINATOR_NAMING,
+        days=14,
+        name="Nes kommunes rutine for koordinerende enhet",
+    )
     units = SimpleNamespace(
         allocation=testing.unit(muni, Unit.Kind.ALLOCATION, "Tildelingskontoret"),
         ke=testing.unit(muni, Unit.Kind.COORDINATING, "Koordinerende enhet"),

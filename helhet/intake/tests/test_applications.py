@@ -217,12 +217,77 @@ def test_decision_letter_is_a_pdf_and_the_print_is_logged(client, world):
     assert AccessLogEntry.objects.filter(action="utskrift", what="vedtaksbrev").exists()
 
 
-def test_letter_sent_starts_the_three_week_appeal_clock(client, world):
+def test_a_health_care_letter_in_the_digital_mailbox_gives_four_weeks_from_that_day(client, world):
+    # pbrl. § 7-5: four weeks; eForvaltningsforskriften § 11: from the day the
+    # decision was made available in the mailbox (Monday 3 March 2025).
     d = decision(world, application(world))
     login(client, world.users.caseworker)
-    client.post(f"/inntak/vedtak/{d.pk}/brev-sendt/", {"day": "2025-03-01"})
+    response = client.post(
+        f"/inntak/vedtak/{d.pk}/brev-sendt/", {"day": "2025-03-03", "delivery": "digital"}
+    )
+    assert response.status_code == 302
     page = client.get(f"/inntak/vedtak/{d.pk}/").content.decode()
-    assert "klagefrist 22.03.2025" in page
+    assert "31.03.2025" in page
+    assert "4 uker til Statsforvalteren" in page
+    letter = client.get(f"/inntak/vedtak/{d.pk}/brev.pdf")
+    assert letter.content.startswith(b"%PDF")
+
+
+def test_a_letter_by_post_starts_no_deadline_until_its_arrival_is_recorded(client, world):
+    d = decision(world, application(world))
+    login(client, world.users.caseworker)
+    client.post(f"/inntak/vedtak/{d.pk}/brev-sendt/", {"day": "2025-03-03", "delivery": "post"})
+    page = client.get(f"/inntak/vedtak/{d.pk}/").content.decode()
+    assert "Løper ikke ennå: registrer hvilken dag brevet kom fram." in page
+    early = client.post(f"/inntak/vedtak/{d.pk}/brev-mottatt/", {"day": "2025-03-01"})
+    assert early.status_code == 400
+    assert "Brevet kan ikke ha kommet fram før det ble sendt." in early.content.decode()
+    client.post(f"/inntak/vedtak/{d.pk}/brev-mottatt/", {"day": "2025-03-05"})
+    d.refresh_from_db()
+    assert d.letter_received_on == dt.date(2025, 3, 5)
+    assert "02.04.2025" in client.get(f"/inntak/vedtak/{d.pk}/").content.decode()
+
+
+def test_a_letter_without_a_delivery_channel_is_refused_and_nothing_saved(client, world):
+    d = decision(world, application(world))
+    login(client, world.users.caseworker)
+    response = client.post(f"/inntak/vedtak/{d.pk}/brev-sendt/", {"day": "2025-03-03"})
+    assert response.status_code == 400
+    assert "Velg hvordan brevet ble levert." in response.content.decode()
+    d.refresh_from_db()
+    assert d.letter_sent_on is None
+
+
+def test_a_social_services_letter_handed_over_gives_three_weeks(client, world):
+    # sotjl. § 48 with fvl. § 29: three weeks from the day the notice reached the party.
+    app = application(world, unit=world.units.nav, kind=Application.Kind.GUIDANCE)
+    d = decision(world, app, outcome=Decision.Outcome.REFUSED, reasons="Ikke behov.")
+    login(client, world.users.nav)
+    client.post(
+        f"/inntak/vedtak/{d.pk}/brev-sendt/", {"day": "2025-03-03", "delivery": "personlig"}
+    )
+    d.refresh_from_db()
+    assert d.appeal_deadline == dt.date(2025, 3, 24)
+    page = client.get(f"/inntak/vedtak/{d.pk}/").content.decode()
+    assert "3 uker til Statsforvalteren" in page
+
+
+def test_an_appeal_is_shown_late_or_in_time_and_a_posted_appeal_counts_from_posting(client, world):
+    d = decision(world, application(world), outcome=Decision.Outcome.REFUSED, reasons="Nei.")
+    d.letter_sent_on = d.letter_received_on = dt.date(2025, 1, 27)
+    d.letter_delivery = "post"
+    d.save()
+    # Four weeks from Monday 27 January 2025: Monday 24 February.
+    login(client, world.users.caseworker)
+    client.post(
+        f"/inntak/vedtak/{d.pk}/klage/",
+        {"received_on": "2025-02-26", "posted_on": "2025-02-24", "grounds": "Uenig"},
+    )
+    client.post(f"/inntak/vedtak/{d.pk}/klage/", {"received_on": "2025-02-25", "grounds": "Sent"})
+    timings = {a.grounds: a.timing for a in Appeal.objects.all()}
+    assert timings == {"Uenig": "i_tide", "Sent": "for_sent"}
+    page = client.get(f"/inntak/vedtak/{d.pk}/").content.decode()
+    assert "Kom i tide" in page and "Kom for sent" in page
 
 
 def test_appeals_are_registered_and_tracked(client, world):

@@ -104,7 +104,7 @@ def test_oral_application_to_started_service_and_coordinator_escalation(page, wo
         page.get_by_label("Personens ønsker").fill("Ønsker å slippe å gjenta historien sin.")
         page.get_by_label("Ansvar tildelt").fill("2025-03-10")
         page.get_by_role("button", name="Tildel koordinatoransvar").click()
-        expect(page.get_by_text("Enhetens leder har 14 dager på seg.")).to_be_visible()
+        expect(page.get_by_text("Enhetens leder har 14 dager på seg")).to_be_visible()
         expect(page.locator("#naming-state")).to_have_text("Forfaller")
 
         # Fifteen days later nobody has been named: escalated.
@@ -118,5 +118,5 @@ def test_oral_application_to_started_service_and_coordinator_escalation(page, wo
         )
         expect(row).to_contain_text("Eskalert til kommunalsjef")
         expect(row).to_contain_text("24.03.2025")
-        row.get_by_role("link", name="Oppnevn koordinator (innen 14 dager)").click()
+        row.get_by_role("link", name="Oppnevn koordinator (innen 14 dager").click()
         expect(page.locator("#naming-state")).to_have_text("Eskalert til kommunalsjef")

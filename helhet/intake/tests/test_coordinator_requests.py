@@ -7,7 +7,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from helhet import testing
-from helhet.coordination.models import CoordinatorAssignment
+from helhet.coordination.models import CoordinatorAssignment, LocalRoutine
 from helhet.intake import letters
 from helhet.intake.models import Application
 from helhet.intake.tests.builders import application, decision
@@ -97,6 +97,9 @@ def test_ke_assigns_responsibility_and_the_unit_head_names_a_coordinator(client,
     assert pdf.content.startswith(b"%PDF")
     html = letters.letter_html("coordinator", {"assignment": a, "person": a.person})
     assert "Din koordinator er Test Hjemmesykepleier ved Hjemmetjenesten." in html
+    # The letter cites the law, and the municipality's own routine by its own name.
+    assert "helse- og omsorgstjenesteloven §§ 7-2 og 7-3" in html
+    assert "Kommunens egen rutine: Nes kommunes rutine for koordinerende enhet: innen 14" in html
     client.post(f"/inntak/koordinator/{a.pk}/brev-sendt/", {"day": "2025-03-10"})
     a.refresh_from_db()
     assert a.letter_sent_on == dt.date(2025, 3, 10)
@@ -170,3 +173,18 @@ def test_training_dates_are_shown_and_edited_by_ke(client, world, granted):
     assert "koordinatoropplæring 01.10.2024" in page
     client.force_login(world.users.caseworker)
     assert client.get("/inntak/koordinatorer/").status_code == 403
+
+
+def test_the_coordinator_letter_cites_no_routine_where_the_municipality_set_none(world):
+    LocalRoutine.objects.filter(municipality=world.muni).delete()
+    a = CoordinatorAssignment.objects.create(
+        person=testing.person(world.muni),
+        offered_on=dt.date(2025, 3, 3),
+        unit=world.units.provider,
+        assigned_on=dt.date(2025, 3, 3),
+        coordinator=world.users.provider,
+        named_on=dt.date(2025, 3, 5),
+    )
+    html = letters.letter_html("coordinator", {"assignment": a, "person": a.person})
+    assert "helse- og omsorgstjenesteloven §§ 7-2 og 7-3" in html
+    assert "rutine" not in html.lower()

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from helhet import testing
-from helhet.coordination.models import CoordinatorAssignment
+from helhet.coordination.models import CoordinatorAssignment, LocalRoutine
 from helhet.intake import services
 from helhet.intake.rules import State
 from helhet.intake.tests.builders import application
@@ -119,3 +119,35 @@ def test_late_naming_keeps_the_escalation_in_the_history(client, world):
     assert a.coordinator == world.users.provider
     assert a.escalated_on == dt.date(2025, 3, 18)
     assert "Utført for sent" in page
+
+
+def test_without_its_own_routine_a_municipality_escalates_nothing(client, world):
+    # The law sets no number of days for naming a coordinator (hol. §§ 7-2, 7-3);
+    # with no routine of its own nothing is escalated and no deadline is shown.
+    LocalRoutine.objects.filter(municipality=world.muni).delete()
+    a = assignment(world, dt.date(2025, 3, 3))
+    assert services.record_escalations(dt.date(2025, 6, 1)) == 0
+    with on(dt.date(2025, 6, 1)):
+        sector_page = worklist(client, world.users.sector_head)
+        client.force_login(world.users.provider_head)
+        request_page = client.get(f"/inntak/koordinator/{a.pk}/").content.decode()
+    assert a.person.full_name not in sector_page
+    assert "Kommunen har ikke satt en egen frist." in request_page
+    assert "Eskalert" not in request_page
+
+
+def test_escalation_uses_each_municipalitys_own_number_of_days(world):
+    LocalRoutine.objects.filter(municipality=world.muni).update(days=7)
+    other = testing.municipality(name="Annen")
+    CoordinatorAssignment.objects.create(
+        person=testing.person(other),
+        offered_on=dt.date(2025, 3, 3),
+        unit=testing.unit(other),
+        assigned_on=dt.date(2025, 3, 3),
+    )
+    assignment(world, dt.date(2025, 3, 3))
+    # Day 8 after assignment: past Nes's 7 days; the other municipality has no routine.
+    assert services.record_escalations(dt.date(2025, 3, 11)) == 1
+    assert CoordinatorAssignment.objects.get(escalated_on__isnull=False).person.municipality == (
+        world.muni
+    )

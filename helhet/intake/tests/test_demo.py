@@ -85,7 +85,8 @@ def test_demo_covers_every_state_and_the_broken_rules():
     escalated = [
         a
         for a in CoordinatorAssignment.objects.filter(coordinator__isnull=True)
-        if rules.naming_state(a.assigned_on, None, today) == rules.State.ESCALATED
+        if rules.naming_state(a.assigned_on, None, today, days=demo.NAMING_DAYS)
+        == rules.State.ESCALATED
     ]
     assert len(escalated) >= 2
     assert all(a.escalated_on for a in escalated)

@@ -70,25 +70,34 @@ def test_decided_within_a_month_needs_no_preliminary_answer_but_later_without_on
         (40, State.ESCALATED),
     ],
 )
-def test_coordinator_naming_escalates_from_day_15(days_after, state):
+def test_with_a_14_day_routine_naming_escalates_from_day_15(days_after, state):
     assigned = D(2025, 3, 3)
-    assert rules.naming_state(assigned, None, assigned + dt.timedelta(days=days_after)) == state
+    today = assigned + dt.timedelta(days=days_after)
+    assert rules.naming_state(assigned, None, today, days=14) == state
 
 
-def test_coordinator_named_on_day_14_is_in_time_and_on_day_15_late():
+def test_with_a_14_day_routine_named_on_day_14_is_in_time_and_on_day_15_late():
     assigned = D(2025, 3, 3)
     today = D(2025, 5, 1)
-    assert rules.naming_state(assigned, assigned + dt.timedelta(14), today) == State.DONE
-    assert rules.naming_state(assigned, assigned + dt.timedelta(15), today) == State.LATE
-    assert rules.naming_state(None, None, today) == State.NOT_APPLICABLE
+    assert rules.naming_state(assigned, assigned + dt.timedelta(14), today, days=14) == State.DONE
+    assert rules.naming_state(assigned, assigned + dt.timedelta(15), today, days=14) == State.LATE
+    assert rules.naming_state(None, None, today, days=14) == State.NOT_APPLICABLE
 
 
-def test_appeal_deadline_is_three_weeks_after_the_letter():
-    sent = D(2025, 4, 1)
-    assert rules.appeal_deadline(sent) == D(2025, 4, 22)
-    assert rules.appeal_in_time(sent, D(2025, 4, 22))
-    assert not rules.appeal_in_time(sent, D(2025, 4, 23))
-    assert rules.appeal_in_time(None, D(2030, 1, 1))
+def test_without_a_local_routine_nothing_is_late_or_escalated():
+    # hol. §§ 7-2 and 7-3 set no number of days; only a municipality's own routine does.
+    assigned = D(2025, 3, 3)
+    years_later = D(2027, 1, 1)
+    assert rules.naming_deadline(assigned, None) is None
+    assert rules.naming_state(assigned, None, years_later, days=None) == State.PENDING
+    assert rules.naming_state(assigned, years_later, years_later, days=None) == State.DONE
+
+
+def test_a_municipalitys_own_deadline_is_its_number_of_days():
+    assigned = D(2025, 3, 3)
+    assert rules.naming_deadline(assigned, 7) == D(2025, 3, 10)
+    assert rules.naming_state(assigned, None, D(2025, 3, 11), days=7) == State.ESCALATED
+    assert rules.naming_state(assigned, None, D(2025, 3, 11), days=30) == State.DUE
 
 
 def test_services_over_two_weeks_require_a_decision():

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.utils import timezone
 
@@ -98,3 +99,39 @@ def test_i_needs_cooperation(story):
     assert "i" not in missing(story.plan)
     update(story.plan, cooperation="")
     assert "i" in missing(story.plan)
+
+
+# One way each to take away exactly one § 19 letter from the complete story plan.
+TAKE_AWAY = {
+    "a": lambda story: update(story.plan, needs="  "),
+    "b": lambda story: story.plan.participants.all().delete(),
+    "c": lambda story: CoordinatorAssignment.objects.filter(person=story.person).update(
+        ended_on=dt.date(2026, 1, 1)
+    ),
+    "d": lambda story: update(story.plan, person_contribution=""),
+    "e": lambda story: Measure.objects.filter(pk=story.measure.pk).update(scope=""),
+    "f": lambda story: Measure.objects.filter(pk=story.measure.pk).update(how=""),
+    "g": lambda story: update(story.plan, revision_due=None),
+    "h": lambda story: (
+        type(story.consent).objects.filter(pk=story.consent.pk).update(withdrawn_at=timezone.now())
+    ),
+    "i": lambda story: update(story.plan, cooperation=""),
+}
+
+
+@pytest.mark.parametrize("letter", sorted(TAKE_AWAY))
+def test_a_stored_plan_missing_one_letter_lacks_exactly_that_letter(story, letter):
+    TAKE_AWAY[letter](story)
+    assert [found for found, _label in services.missing_items(story.plan)] == [letter]
+
+
+def test_a_plan_without_participants_lacks_b_only(story):
+    # The person and the coordinator have stated their contributions; with nobody
+    # else taking part yet, § 19 d is not missing because b is.
+    story.plan.participants.all().delete()
+    assert missing(story.plan) == {"b"}
+
+
+def test_an_overdue_revision_is_not_a_missing_g(story):
+    update(story.plan, revision_due=timezone.localdate() - dt.timedelta(days=10))
+    assert "g" not in missing(story.plan)
