@@ -18,5 +18,12 @@ class PortalConfig(AppConfig):
         # the acting person's own (another person's id answers 404 and is
         # logged on that person's access log; see helhet/portal/tests).
         own = "a row of the acting person's own, looked up only among their rows"
-        for name in ("goal_id", "consent_id", "block_id", "representation_id", "reminder_id", "act_id"):
+        for name in (
+            "goal_id",
+            "consent_id",
+            "block_id",
+            "representation_id",
+            "reminder_id",
+            "act_id",
+        ):
             register_not_person_kwarg(name, own, namespace="portal")

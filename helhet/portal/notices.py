@@ -96,9 +96,7 @@ def body(kind: str, link: str, own: bool) -> str:
         ),
     }
     if not own:
-        texts[StaffAct.Kind.GUARDIAN] = _(
-            "En ansatt har registrert en verge for %(whom)s."
-        )
+        texts[StaffAct.Kind.GUARDIAN] = _("En ansatt har registrert en verge for %(whom)s.")
     return "\n\n".join(
         [
             texts[kind] % {"whom": whom},

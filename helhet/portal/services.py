@@ -347,9 +347,7 @@ def give_representation(
     )
 
 
-def register_guardian(
-    actor, person: Person, *, log_entry, link: str, **fields
-) -> Representation:
+def register_guardian(actor, person: Person, *, log_entry, link: str, **fields) -> Representation:
     """A guardian registered by staff from the guardianship decision, with its
     reference and scope. Privileged (DOMAIN.md §4.3): the view has asked the
     gate (Action.REGISTER_GUARDIAN: the coordinating unit or a unit head);
@@ -359,9 +357,7 @@ def register_guardian(
     if not fields.get("reference", "").strip():
         raise PortalRefused(_("Skriv referansen til vedtaket om vergemål."))
     with transaction.atomic():
-        found = give_representation(
-            actor, person, kind=Representation.Kind.GUARDIAN, **fields
-        )
+        found = give_representation(actor, person, kind=Representation.Kind.GUARDIAN, **fields)
         notices.record_act(
             kind=StaffAct.Kind.GUARDIAN,
             person=person,
