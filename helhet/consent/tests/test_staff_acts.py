@@ -347,3 +347,29 @@ def test_a_mail_server_that_is_down_does_not_undo_the_act(
         assert _register(client, w).status_code == 302
     act = StaffAct.objects.get()
     assert act.emailed == 0 and act.consent.withdrawn_at is None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_leader_marks_a_registration_as_reviewed(client, w):
+    client.force_login(w.coordinator)
+    assert _register(client, w, given_how="signert", person_words="").status_code == 302
+    client.force_login(w.leader)
+    page = client.get(reverse("access:review")).content.decode()
+    section = page.split("Samtykker registrert av ansatte", 1)[1]
+    # The coordinator opened home care, not her own unit: no such mark.
+    assert "Åpnet tilgang for egen enhet" not in section
+    assert "Signert skjema" in section and "skjemaversjon 2026-1" in section
+    assert "Merk som gjennomgått" in section
+    entry = StaffAct.objects.get().log_entry
+    client.post(reverse("access:review_entry", args=[entry.pk]), {"note": "Kontrollert"})
+    section = client.get(reverse("access:review")).content.decode()
+    section = section.split("Samtykker registrert av ansatte", 1)[1]
+    assert "Ingen samtykker registrert av ansatte å gjennomgå." in section
+    every = client.get(reverse("access:review"), {"status": "alle"}).content.decode()
+    every = every.split("Samtykker registrert av ansatte", 1)[1].split("Verger registrert", 1)[0]
+    assert "Kontrollert" in every and w.person.full_name in every
+
+
+def test_the_control_page_is_for_leaders_only(client, w):
+    client.force_login(w.nurse)
+    assert client.get(reverse("access:review")).status_code == 403
