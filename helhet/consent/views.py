@@ -120,13 +120,15 @@ def create(request, person_id: int, renew_from: Consent | None = None):
             )
             raise PermissionDenied(_("Skjemaet gjelder en annen person. Ingenting er lagret."))
         if form.is_valid():
-            what = "samtykke registrert av ansatt"
-            decision = _privileged(request, person, Action.REGISTER_CONSENT, what)
+            # A person who consents to nothing opens nothing: recording that is
+            # an ordinary change, not the privileged act.
+            opens = bool(form.selected_scopes() or form.cleaned_data["covers_plan"])
+            action = Action.REGISTER_CONSENT if opens else Action.EDIT
+            what = "samtykke registrert av ansatt" if opens else "samtykke: ikke gitt"
+            decision = _privileged(request, person, action, what)
             try:
                 with transaction.atomic():
-                    entry = gate.log(
-                        request.user, person, Action.REGISTER_CONSENT, decision, gate.BASIC, what
-                    )
+                    entry = gate.log(request.user, person, action, decision, gate.BASIC, what)
                     consent = services.register_by_staff(
                         person,
                         request.user,

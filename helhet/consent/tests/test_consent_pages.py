@@ -114,6 +114,8 @@ def test_a_person_who_consents_to_nothing_is_recorded_as_declining(client, world
     assert response.status_code == 302
     assert not Consent.objects.exists()
     assert ConsentEvent.objects.filter(kind="avslatt").count() == 3 * len(Category.values)
+    # Recording a refusal opens nothing: not the privileged act, not flagged.
+    assert not AccessLogEntry.objects.filter(flagged=True).exists()
 
 
 def test_tampered_person_field_is_refused_and_logged(client, world):
