@@ -154,7 +154,7 @@ def add_comment(acting: Acting, goal: Goal, text: str) -> GoalComment:
 def consents_of(person: Person):
     return (
         person.consents.prefetch_related("scopes__unit", "scopes__partner")
-        .select_related("renews")
+        .select_related("renews", "registered_by")
         .order_by("-valid_from", "-id")
     )
 
