@@ -126,6 +126,13 @@ EMERGENCY_REASON_MAX = 1000
 
 OPEN_PLAN = ["tilbudt", "aktiv"]
 
+# Acts that change who may see the person's data (DOMAIN.md §4.3): never on
+# emergency access alone, and flagged for the leader even when a member of staff
+# is granted them. A guardian is registered by the coordinating unit or a unit
+# head only.
+PRIVILEGED_ACTIONS = {Action.REGISTER_CONSENT, Action.WITHDRAW_CONSENT, Action.REGISTER_GUARDIAN}
+GUARDIAN_ROLES = {Role.COORDINATING_UNIT, Role.LEADER}
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -398,7 +405,17 @@ def decide(
             if relations
             else Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
         )
-    if decision.granted:
+    if (
+        decision.granted
+        and action == Action.REGISTER_GUARDIAN
+        and not _roles(user) & GUARDIAN_ROLES
+    ):
+        decision = Decision(
+            False,
+            decision.basis,
+            _("Verge registreres bare av koordinerende enhet eller leder for enheten."),
+        )
+    if decision.granted or action in PRIVILEGED_ACTIONS:
         return decision
     emergency = _active_emergency(user, person)
     if emergency is not None:
@@ -446,7 +463,9 @@ def log(user, person: Person, action: str, decision: Decision, category="", what
         emergency=emergency,
         emergency_access_id=decision.emergency_id,
         consent_id=decision.consent_id,
-        flagged=emergency or not decision.granted,
+        flagged=emergency
+        or not decision.granted
+        or (action in PRIVILEGED_ACTIONS and _staff(user) is not None),
     )
 
 

@@ -19,6 +19,8 @@ from helhet.access import gate, recovery, roles, services, twofactor
 from helhet.access.forms import EmergencyForm, EnrolRequestForm, ReviewForm, TokenForm
 from helhet.access.models import AccessLogEntry, Action, AdminLogEntry
 from helhet.people.models import Person
+from helhet.portal import notices
+from helhet.portal.models import StaffAct
 
 
 def _safe_next(request, value: str, default: str) -> str:
@@ -97,7 +99,8 @@ def review(request):
     page = Paginator(services.flagged(staff.municipality_id, kind, unreviewed), 50).get_page(
         request.GET.get("side")
     )
-    shown = {e.person for e in page if e.person is not None}
+    acts = notices.for_review(staff.municipality_id, unreviewed)
+    shown = {e.person for e in page if e.person is not None} | {r["act"].person for r in acts}
     gate.log_many(
         request.user,
         shown,
@@ -116,6 +119,8 @@ def review(request):
             "kinds": services.KINDS,
             "unreviewed": unreviewed,
             "form": ReviewForm(),
+            "consent_acts": [r for r in acts if r["act"].kind != StaffAct.Kind.GUARDIAN],
+            "guardian_acts": [r for r in acts if r["act"].kind == StaffAct.Kind.GUARDIAN],
         },
     )
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.consent import rules
-from helhet.consent.models import Consent
+from helhet.consent.models import Consent, RequestedHow
 from helhet.consent.services import Scope
 
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
@@ -33,6 +33,17 @@ class ConsentForm(forms.Form):
             (Consent.GivenHow.SIGNED, _("Signert skjema")),
             (Consent.GivenHow.ORAL, _("Muntlig – jeg noterer det")),
         ],
+    )
+    given_on = forms.DateField(
+        label=_("Dato samtykket ble gitt (skjemaet signert eller sagt muntlig)"),
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+    )
+    person_words = forms.CharField(
+        label=_("Personens egne ord (valgfritt, for muntlig samtykke)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     purpose = forms.CharField(label=_("Formål"), max_length=300)
     valid_from = forms.DateField(
@@ -65,6 +76,7 @@ class ConsentForm(forms.Form):
                 "valid_to", rules.default_valid_to(today)
             )
             self.fields["form_version"].initial = rules.CURRENT_FORM_VERSION
+            self.fields["given_on"].initial = self.initial.get("given_on", today)
 
     def person_tampered(self) -> bool:
         """The hidden person field names someone else than the page's person."""
@@ -73,6 +85,11 @@ class ConsentForm(forms.Form):
     def clean(self):
         data = super().clean()
         errors = rules.period_errors(data.get("valid_from"), data.get("valid_to"))
+        errors.update(
+            rules.given_on_errors(
+                data.get("given_on"), data.get("valid_from"), timezone.localdate()
+            )
+        )
         errors.update(
             rules.giver_errors(
                 data.get("given_by", ""),
@@ -110,6 +127,8 @@ class ConsentForm(forms.Form):
             "valid_to": d["valid_to"],
             "form_version": d["form_version"],
             "covers_plan": d["covers_plan"],
+            "given_on": d["given_on"],
+            "person_words": d["person_words"].strip(),
         }
 
 
@@ -127,9 +146,49 @@ def initial_from(consent: Consent, today: dt.date) -> dict:
 
 
 class WithdrawForm(forms.Form):
+    """The person withdraws their own consent here; staff use
+    ``StaffWithdrawForm``, which records that the person asked."""
+
     note = forms.CharField(
         label=_("Hvordan ble tilbaketrekkingen meldt? (valgfritt)"),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class StaffWithdrawForm(WithdrawForm):
+    """Staff withdraw a consent only because the person asked (DOMAIN.md §4.3):
+    how and when the person asked is recorded and told to them."""
+
+    requested_how = forms.ChoiceField(
+        label=_("Hvordan ba personen om å trekke samtykket tilbake?"),
+        choices=[("", "–")] + RequestedHow.choices,
+        error_messages={"required": _("Velg hvordan personen ba om det.")},
+    )
+    requested_on = forms.DateField(
+        label=_("Når ba personen om det?"),
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        error_messages={"required": _("Skriv datoen personen ba om det.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Personen har selv bedt om at samtykket trekkes tilbake"),
+        error_messages={
+            "required": _("Et samtykke trekkes bare tilbake når personen selv har bedt om det.")
+        },
+    )
+    field_order = ["requested_how", "requested_on", "note", "confirm"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = _("Merknad (valgfritt)")
+        if not self.is_bound:
+            self.fields["requested_on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        errors = rules.request_errors(data.get("requested_on"), timezone.localdate())
+        if errors:
+            raise ValidationError(errors)
+        return data

@@ -88,6 +88,10 @@ class Consent(models.Model):
         related_name="+",
         verbose_name=_("registrert av"),
     )
+    # How a consent registered by staff was given (DOMAIN.md §4.3): the day the
+    # form was signed or the person said it, and the person's own words, if any.
+    given_on = models.DateField(_("dato gitt"), null=True, blank=True)
+    person_words = models.TextField(_("personens egne ord"), max_length=1000, blank=True)
     renews = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -180,6 +184,14 @@ class ConsentScope(models.Model):
         return f"{self.unit or self.partner}: {self.get_category_display()}"
 
 
+class RequestedHow(models.TextChoices):
+    """How the person asked staff to act for them (a withdrawal)."""
+
+    IN_PERSON = "oppmote", _("Muntlig ved oppmøte eller hjemmebesøk")
+    PHONE = "telefon", _("På telefon")
+    WRITING = "skriftlig", _("Skriftlig (brev, e-post eller melding)")
+
+
 class ConsentEvent(models.Model):
     """The consent register's history; rows are only ever added."""
 
@@ -206,6 +218,11 @@ class ConsentEvent(models.Model):
     category = models.CharField(_("kategori"), max_length=20, blank=True)
     form_version = models.CharField(_("skjemaversjon"), max_length=20, blank=True)
     note = models.CharField(_("merknad"), max_length=300, blank=True)
+    # A withdrawal registered by staff: how and when the person asked for it.
+    requested_how = models.CharField(
+        _("hvordan personen ba om det"), max_length=12, choices=RequestedHow.choices, blank=True
+    )
+    requested_on = models.DateField(_("når personen ba om det"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("samtykkehendelse")

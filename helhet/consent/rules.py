@@ -94,6 +94,27 @@ def giver_errors(given_by: str, giver_name: str, given_how: str, is_staff_actor:
     return errors
 
 
+def given_on_errors(
+    given_on: dt.date | None, valid_from: dt.date | None, today: dt.date
+) -> dict[str, str]:
+    """When a consent registered by staff was given (DOMAIN.md §4.3): not in
+    the future, and not after the day it is to apply from."""
+    if given_on is None:
+        return {}
+    if given_on > today:
+        return {"given_on": _("Datoen samtykket ble gitt, kan ikke være fram i tid.")}
+    if valid_from is not None and valid_from < given_on:
+        return {"valid_from": _("Et samtykke kan ikke gjelde fra før det ble gitt.")}
+    return {}
+
+
+def request_errors(requested_on: dt.date | None, today: dt.date) -> dict[str, str]:
+    """When the person asked staff to withdraw: not in the future."""
+    if requested_on is not None and requested_on > today:
+        return {"requested_on": _("Datoen personen ba om det, kan ikke være fram i tid.")}
+    return {}
+
+
 def refusal_rate(given: int, declined: int) -> int | None:
     total = given + declined
     return round(100 * declined / total) if total else None

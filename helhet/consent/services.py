@@ -10,8 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helhet.consent import rules
-from helhet.consent.models import Category, Consent, ConsentEvent, ConsentScope
+from helhet.consent import rules, signals
+from helhet.consent.models import Category, Consent, ConsentEvent, ConsentScope, RequestedHow
 from helhet.core.replica import reporting
 from helhet.organisation.models import ExternalPartner, Unit
 
@@ -151,7 +151,7 @@ def _create(person, actor, scopes, renews=None, **fields) -> Consent:
     return consent
 
 
-def _event(consent, actor, kind, note="") -> ConsentEvent:
+def _event(consent, actor, kind, note="", **fields) -> ConsentEvent:
     return ConsentEvent.objects.create(
         person_id=consent.person_id,
         consent=consent,
@@ -160,19 +160,80 @@ def _event(consent, actor, kind, note="") -> ConsentEvent:
         actor_name=_actor_name(actor),
         form_version=consent.form_version,
         note=note[:300],
+        **fields,
     )
 
 
-def withdraw(consent_id: int, actor, note: str = "") -> Consent:
+def withdraw(consent_id: int, actor, note: str = "", **request) -> Consent:
     """Withdraw from this moment. A withdrawn consent stays withdrawn: a second
-    withdrawal (a replayed form) changes nothing and is refused."""
+    withdrawal (a replayed form) changes nothing and is refused. ``request``:
+    how and when the person asked (``requested_how``, ``requested_on``), when
+    staff withdraw for them."""
     with transaction.atomic():
         consent = Consent.objects.select_for_update().get(pk=consent_id)
         if consent.withdrawn_at is not None:
             raise ConsentRefused(_("Samtykket er allerede trukket tilbake."))
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at"])
-        _event(consent, actor, ConsentEvent.Kind.WITHDRAWN, note=note)
+        _event(consent, actor, ConsentEvent.Kind.WITHDRAWN, note=note, **request)
+    return consent
+
+
+# --- acts by staff on the person's behalf (DOMAIN.md §4.3) --------------------------
+#
+# A consent opens access, so registering one for the person (a signed paper
+# form, an oral consent) or withdrawing one at their request is privileged: the
+# view asks the gate (Action.REGISTER_CONSENT / WITHDRAW_CONSENT), the gate's
+# granted row is flagged for the leader, and the portal tells the person.
+
+
+def register_by_staff(
+    person, actor, *, log_entry, link: str, scopes: set[Scope], offered: list[Scope], **fields
+) -> Consent | None:
+    """``register`` for a consent given on paper or orally and typed in by
+    ``actor``, who is never the giver (Selbu). ``log_entry`` is the gate's
+    flagged row for the act; the person is told in the same transaction."""
+    if fields.get("given_how") not in (Consent.GivenHow.SIGNED, Consent.GivenHow.ORAL):
+        raise ConsentRefused(_("En ansatt kan registrere signert skjema eller muntlig samtykke."))
+    with transaction.atomic():
+        consent = register(person, actor, scopes=scopes, offered=offered, **fields)
+        if consent is not None:
+            signals.staff_act.send(
+                sender=Consent,
+                kind=ConsentEvent.Kind.GIVEN,
+                consent=consent,
+                actor=actor,
+                log_entry=log_entry,
+                link=link,
+            )
+    return consent
+
+
+def withdraw_for_person(
+    consent_id: int,
+    actor,
+    *,
+    requested_how: str,
+    requested_on: dt.date,
+    note: str,
+    log_entry,
+    link: str,
+) -> Consent:
+    """Withdraw at the person's request, recording how and when they asked."""
+    if requested_how not in RequestedHow.values:
+        raise ConsentRefused(_("Velg hvordan personen ba om å trekke samtykket tilbake."))
+    with transaction.atomic():
+        consent = withdraw(
+            consent_id, actor, note, requested_how=requested_how, requested_on=requested_on
+        )
+        signals.staff_act.send(
+            sender=Consent,
+            kind=ConsentEvent.Kind.WITHDRAWN,
+            consent=consent,
+            actor=actor,
+            log_entry=log_entry,
+            link=link,
+        )
     return consent
 
 

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -26,6 +28,23 @@ def _require_staff(request) -> None:
         raise PermissionDenied(
             _("Samtykkeskjema registreres av en ansatt. Du kan selv trekke samtykker tilbake.")
         )
+
+
+def _privileged(request, person, action: str, what: str) -> gate.Decision:
+    """The gate's decision on an act that changes who may see the person's
+    data (DOMAIN.md §4.3). A refusal is logged (flagged) and answered 403; a
+    grant is logged by the caller, in the transaction that does the act."""
+    decision = gate.decide(request.user, person, action, gate.BASIC)
+    if not decision.granted:
+        gate.log(request.user, person, action, decision, gate.BASIC, what)
+        raise PermissionDenied(
+            _("Du har ikke tilgang til denne personen: %(reason)s") % {"reason": decision.detail}
+        )
+    return decision
+
+
+def _portal_link(request) -> str:
+    return request.build_absolute_uri(reverse("portal:home"))
 
 
 def _grid(person, selected: set[str]):
@@ -74,14 +93,12 @@ def person_consents(request, person_id: int):
 
 @login_required
 def create(request, person_id: int, renew_from: Consent | None = None):
+    """Staff register a consent given on a signed paper form or orally. The
+    form is shown to whoever may see the person; registering it is the gate's
+    privileged act (Action.REGISTER_CONSENT), flagged and told to the person."""
     writing = request.method == "POST"
-    person = gate.person_for(
-        request,
-        person_id,
-        Action.EDIT if writing else Action.VIEW,
-        gate.BASIC,
-        what="samtykke: fornyelse" if renew_from else "samtykke: nytt",
-    )
+    what = "samtykke: fornyelse" if renew_from else "samtykke: nytt"
+    person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what=what)
     _require_staff(request)
     selected = {s.key for s in services.scopes_of(renew_from)} if renew_from else set()
     initial = forms.initial_from(renew_from, timezone.localdate()) if renew_from else {}
@@ -103,15 +120,25 @@ def create(request, person_id: int, renew_from: Consent | None = None):
             )
             raise PermissionDenied(_("Skjemaet gjelder en annen person. Ingenting er lagret."))
         if form.is_valid():
+            # A person who consents to nothing opens nothing: recording that is
+            # an ordinary change, not the privileged act.
+            opens = bool(form.selected_scopes() or form.cleaned_data["covers_plan"])
+            action = Action.REGISTER_CONSENT if opens else Action.EDIT
+            what = "samtykke registrert av ansatt" if opens else "samtykke: ikke gitt"
+            decision = _privileged(request, person, action, what)
             try:
-                consent = services.register(
-                    person,
-                    request.user,
-                    scopes=form.selected_scopes(),
-                    offered=offered,
-                    renews=renew_from,
-                    **form.consent_fields(),
-                )
+                with transaction.atomic():
+                    entry = gate.log(request.user, person, action, decision, gate.BASIC, what)
+                    consent = services.register_by_staff(
+                        person,
+                        request.user,
+                        log_entry=entry,
+                        link=_portal_link(request),
+                        scopes=form.selected_scopes(),
+                        offered=offered,
+                        renews=renew_from,
+                        **form.consent_fields(),
+                    )
             except services.ConsentRefused as error:
                 form.add_error(None, str(error))
             else:
@@ -158,14 +185,25 @@ def detail(request, consent_id: int):
 
 @login_required
 def withdraw(request, consent_id: int):
+    """The person withdraws their own consent; staff withdraw one only at the
+    person's request, recorded (how, when), through the gate
+    (Action.WITHDRAW_CONSENT), flagged and told to the person."""
     writing = request.method == "POST"
-    consent = _consent_for(
-        request, consent_id, Action.EDIT if writing else Action.VIEW, "samtykke: trekke tilbake"
-    )
-    form = forms.WithdrawForm(request.POST if writing else None)
+    is_staff = getattr(request.user, "staff", None) is not None
+    what = "samtykke: trekke tilbake"
+    if is_staff:
+        consent = _consent_for(request, consent_id, Action.VIEW, what)
+        form = forms.StaffWithdrawForm(request.POST if writing else None)
+    else:
+        action = Action.WITHDRAW_CONSENT if writing else Action.VIEW
+        consent = _consent_for(request, consent_id, action, what)
+        form = forms.WithdrawForm(request.POST if writing else None)
     if writing and form.is_valid():
         try:
-            services.withdraw(consent.pk, request.user, form.cleaned_data["note"])
+            if is_staff:
+                _withdraw_for_person(request, consent, form.cleaned_data)
+            else:
+                services.withdraw(consent.pk, request.user, form.cleaned_data["note"])
         except services.ConsentRefused as error:
             messages.error(request, str(error))
         else:
@@ -179,6 +217,24 @@ def withdraw(request, consent_id: int):
         {"consent": consent, "person": consent.person, "form": form},
         status=400 if writing else 200,
     )
+
+
+def _withdraw_for_person(request, consent: Consent, data: dict) -> None:
+    what = "samtykke trukket tilbake av ansatt"
+    decision = _privileged(request, consent.person, Action.WITHDRAW_CONSENT, what)
+    with transaction.atomic():
+        entry = gate.log(
+            request.user, consent.person, Action.WITHDRAW_CONSENT, decision, gate.BASIC, what
+        )
+        services.withdraw_for_person(
+            consent.pk,
+            request.user,
+            requested_how=data["requested_how"],
+            requested_on=data["requested_on"],
+            note=data["note"],
+            log_entry=entry,
+            link=_portal_link(request),
+        )
 
 
 @login_required

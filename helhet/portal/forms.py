@@ -136,22 +136,45 @@ class ProxyForm(forms.Form):
             self.fields["valid_to"].initial = timezone.localdate() + dt.timedelta(days=365)
 
     def clean_username(self):
+        """The representative's account. An unknown name and a refused account
+        (a member of staff, a deactivated login) get the same answer, so the
+        form does not tell whether a username exists."""
         user = (
             get_user_model()
             .objects.filter(username=self.cleaned_data["username"].strip(), is_active=True)
+            .select_related("staff")
             .first()
         )
-        if user is None:
-            raise forms.ValidationError(_("Fant ingen bruker med dette brukernavnet."))
+        if user is None or rules.is_staff_account(user):
+            raise forms.ValidationError(rules.NOT_A_REPRESENTATIVE)
         return user
 
 
 class GuardianForm(ProxyForm):
+    """A guardian as the guardianship decision appoints them: the reference to
+    the decision, and the rights (scope) it gives (vergemålsloven §§ 20–21, 33)."""
+
     username = forms.CharField(label=_("Brukernavnet til vergen"), max_length=150)
+    reference = forms.CharField(
+        label=_("Referanse til vergemålet (for eksempel statsforvalterens saksnummer)"),
+        max_length=100,
+        error_messages={"required": _("Skriv referansen til vedtaket om vergemål.")},
+    )
+    rights = RightsField(
+        required=True,
+        help_text=_("Kryss bare av for det vergemålet omfatter."),
+        error_messages={"required": _("Kryss av for hva vergemålet omfatter.")},
+    )
     valid_from = forms.DateField(
         label=_("Gyldig fra"), input_formats=DATE_FORMATS, widget=DateInput()
     )
-    field_order = ["username", "rights", "valid_from", "valid_to"]
+    field_order = ["username", "reference", "rights", "valid_from", "valid_to"]
+
+    def clean_reference(self):
+        value = self.cleaned_data["reference"].strip()
+        if not value:
+            raise forms.ValidationError(_("Skriv referansen til vedtaket om vergemål."))
+        return value
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helhet.access.models import EmergencyAccess
+from helhet.access.models import AccessLogEntry, EmergencyAccess
+from helhet.consent.models import Consent
 from helhet.organisation.models import Municipality, Unit
 from helhet.people.models import Person
 from helhet.plans.models import Goal
@@ -51,6 +52,9 @@ class Representation(models.Model):
     given_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # A guardian's reference: the guardianship decision (e.g. the state
+    # governor's case number), as vergemålsloven § 33 appoints it.
+    reference = models.CharField(_("referanse til vergemålet"), max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(_("tilbakekalt"), null=True, blank=True)
 
@@ -68,6 +72,53 @@ class Representation(models.Model):
 
     def rights(self) -> list[str]:
         return [str(label) for value, label in Right.choices if self.has_right(value)]
+
+
+class StaffAct(models.Model):
+    """Staff acted on the person's behalf in a way that changes who may see
+    their data (DOMAIN.md §4.3): registered a consent (a signed paper form or an
+    oral consent), withdrew one at the person's request, or registered a
+    guardian. Privileged: ``log_entry`` is the gate's flagged row, which the
+    leader reviews on the control page; the person is told on Min side (until
+    seen) and by an e-mail that names no service, unit or person."""
+
+    class Kind(models.TextChoices):
+        CONSENT_GIVEN = "samtykke", _("Samtykke registrert av ansatt")
+        CONSENT_WITHDRAWN = "trukket", _("Samtykke trukket tilbake av ansatt")
+        GUARDIAN = "verge", _("Verge registrert av ansatt")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="staff_acts")
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="staff_acts"
+    )
+    representation = models.ForeignKey(
+        "Representation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The units the employee worked in (case roles) at the time: the leader
+    # sees whether the act opened access for the employee's own unit.
+    actor_unit_ids = models.JSONField(default=list)
+    # No database constraint: the log is partitioned on PostgreSQL (see
+    # access.AccessReview); log rows are never deleted.
+    log_entry = models.OneToOneField(
+        AccessLogEntry, on_delete=models.PROTECT, related_name="staff_act", db_constraint=False
+    )
+    # How many addresses the e-mail went to (0: Min side only).
+    emailed = models.PositiveSmallIntegerField(_("sendt på e-post til"), default=0)
+    seen_at = models.DateTimeField(_("lest"), null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("handling av ansatt på personens vegne")
+        verbose_name_plural = _("handlinger av ansatte på personens vegne")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
 
 
 class PortalAction(models.Model):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from helhet.access.models import Action
 from helhet.consent.models import Category
@@ -18,8 +19,24 @@ TEXT_MAX = 1000
 ANY = ""
 
 
+# Acts a representative never does through the gate: staff's administrative
+# acts, and registering a guardian (only the coordinating unit or a unit head).
+NEVER = {
+    Action.REGISTER_GUARDIAN,
+    Action.OFFER,
+    Action.CLOSE,
+    Action.SIGN,
+    Action.START,
+}
+CONSENT_ACTIONS = {Action.REGISTER_CONSENT, Action.WITHDRAW_CONSENT}
+
+
 def right_for(action: str, category: str) -> str | None:
     """The right a proxy or guardian needs for ``action`` on ``category``."""
+    if action in NEVER:
+        return None
+    if action in CONSENT_ACTIONS:
+        return "consents"
     if category == Category.PLAN:
         return "edit_goals" if action == Action.EDIT else "read_plan"
     if category == Category.COOPERATION:
@@ -27,6 +44,25 @@ def right_for(action: str, category: str) -> str | None:
     if category == "grunndata":
         return "consents" if action == Action.EDIT else ANY
     return None
+
+
+# One answer for an unknown username and a refused account, so the proxy and
+# guardian forms do not tell whether a username exists.
+NOT_A_REPRESENTATIVE = gettext_lazy(
+    "Kan ikke registreres med dette brukernavnet. Sjekk at det er skrevet riktig: "
+    "fullmektigen eller vergen må ha sin egen innlogging som privatperson, ikke som ansatt."
+)
+
+
+def is_staff_account(user) -> bool:
+    """A member of staff (or a Django staff or superuser account): never a
+    proxy or guardian, so no one can widen their own access through Min side
+    (DOMAIN.md §4.3)."""
+    return bool(
+        getattr(user, "is_staff", False)
+        or getattr(user, "is_superuser", False)
+        or getattr(user, "staff", None) is not None
+    )
 
 
 def is_active(valid_from: dt.date, valid_to: dt.date, revoked: bool, today: dt.date) -> bool:

@@ -35,6 +35,7 @@ from helhet.portal.models import (
     NoticePreference,
     PortalAction,
     Representation,
+    StaffAct,
 )
 
 logger = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ def add_comment(acting: Acting, goal: Goal, text: str) -> GoalComment:
 def consents_of(person: Person):
     return (
         person.consents.prefetch_related("scopes__unit", "scopes__partner")
-        .select_related("renews")
+        .select_related("renews", "registered_by")
         .order_by("-valid_from", "-id")
     )
 
@@ -306,8 +307,21 @@ def representations_of(person: Person):
 
 
 def give_representation(
-    acting_user, person: Person, *, representative, kind, rights: set[str], valid_from, valid_to
+    acting_user,
+    person: Person,
+    *,
+    representative,
+    kind,
+    rights: set[str],
+    valid_from,
+    valid_to,
+    reference: str = "",
 ) -> Representation:
+    # Proxies and guardians are never staff accounts: no one widens their own
+    # access through Min side (DOMAIN.md §4.3). The answer is the one an
+    # unknown username gets, so it does not tell who is staff.
+    if rules.is_staff_account(representative) or not representative.is_active:
+        raise PortalRefused(str(rules.NOT_A_REPRESENTATIVE))
     if representative.pk == acting_user.pk and kind == Representation.Kind.PROXY:
         raise PortalRefused(_("Du kan ikke gi fullmakt til deg selv."))
     if (
@@ -329,7 +343,30 @@ def give_representation(
         valid_from=valid_from,
         valid_to=valid_to,
         given_by=acting_user,
+        reference=reference[:100],
     )
+
+
+def register_guardian(actor, person: Person, *, log_entry, link: str, **fields) -> Representation:
+    """A guardian registered by staff from the guardianship decision, with its
+    reference and scope. Privileged (DOMAIN.md §4.3): the view has asked the
+    gate (Action.REGISTER_GUARDIAN: the coordinating unit or a unit head);
+    ``log_entry`` is its flagged row; the person is told."""
+    from helhet.portal import notices
+
+    if not fields.get("reference", "").strip():
+        raise PortalRefused(_("Skriv referansen til vedtaket om vergemål."))
+    with transaction.atomic():
+        found = give_representation(actor, person, kind=Representation.Kind.GUARDIAN, **fields)
+        notices.record_act(
+            kind=StaffAct.Kind.GUARDIAN,
+            person=person,
+            actor=actor,
+            log_entry=log_entry,
+            link=link,
+            representation=found,
+        )
+    return found
 
 
 def give_proxy(acting: Acting, **fields) -> Representation:

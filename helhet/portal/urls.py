@@ -19,6 +19,7 @@ urlpatterns = [
         name="consent_withdraw",
     ),
     path("paminnelser/<int:reminder_id>/lest/", views.reminder_seen, name="reminder_seen"),
+    path("varsler/<int:act_id>/lest/", views.act_seen, name="act_seen"),
     path("innsyn/", views.access_log, name="access_log"),
     path("innsyn/sperr/", views.block_new, name="block_new"),
     path("innsyn/sperr/<int:block_id>/opphev/", views.block_lift, name="block_lift"),

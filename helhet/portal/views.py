@@ -6,10 +6,12 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,9 +24,9 @@ from helhet.plans import pdf
 from helhet.plans import services as plan_services
 from helhet.plans.models import Goal
 from helhet.plans.services import StaleEdit
-from helhet.portal import access, forms, reminders, rules, services
+from helhet.portal import access, forms, notices, reminders, rules, services
 from helhet.portal.access import ChooseFirst
-from helhet.portal.models import Representation, Right
+from helhet.portal.models import Representation, Right, StaffAct
 
 BASIC = gate.BASIC
 
@@ -59,6 +61,7 @@ OWNER = {
     ConsentReminder: "consent__person_id",
     AccessBlock: "person_id",
     Representation: "person_id",
+    StaffAct: "person_id",
 }
 
 
@@ -89,6 +92,7 @@ def home(request):
         next_meeting=services.next_meeting(person) if acting.may(Right.READ_PLAN) else None,
         feedback=services.pending_feedback(person) if not acting.on_behalf else [],
         reminders=reminders.open_reminders(person) if acting.may(Right.CONSENTS) else [],
+        staff_acts=notices.open_acts(person) if acting.may(Right.CONSENTS) else [],
         representations=access.active_representations(request.user),
     )
 
@@ -100,6 +104,17 @@ def reminder_seen(request, reminder_id: int):
     acting = access.acting(request, Action.EDIT, BASIC, what, Right.CONSENTS)
     reminder = _own_or_404(request, acting, ConsentReminder, reminder_id, Action.EDIT, BASIC, what)
     reminders.mark_seen(acting, reminder)
+    return redirect("portal:home")
+
+
+@portal_view
+@require_POST
+def act_seen(request, act_id: int):
+    """The person has seen the notice that staff acted on their behalf."""
+    what = "varsel lest"
+    acting = access.acting(request, Action.EDIT, BASIC, what, Right.CONSENTS)
+    act = _own_or_404(request, acting, StaffAct, act_id, Action.EDIT, BASIC, what)
+    notices.mark_seen(acting, act)
     return redirect("portal:home")
 
 
@@ -526,29 +541,46 @@ def _feedback_form(occasion):
 
 @login_required
 def guardian_new(request, person_id: int):
-    """Staff register a guardian from the guardianship decision (vergemålsloven)."""
+    """Staff register a guardian from the guardianship decision (vergemålsloven
+    § 33), with its reference and scope. Shown to whoever may see the person;
+    registering is the gate's privileged act (Action.REGISTER_GUARDIAN: the
+    coordinating unit or a unit head), flagged and told to the person."""
     writing = request.method == "POST"
-    person = gate.person_for(
-        request, person_id, Action.EDIT if writing else Action.VIEW, BASIC, what="verge"
-    )
+    person = gate.person_for(request, person_id, Action.VIEW, BASIC, what="verge")
     if getattr(request.user, "staff", None) is None:
         raise Http404(_("Fant ikke siden."))
     form = forms.GuardianForm(request.POST if writing else None)
     if writing and form.is_valid():
-        try:
-            services.give_representation(
-                request.user,
-                person,
-                representative=form.cleaned_data["username"],
-                kind=Representation.Kind.GUARDIAN,
-                rights=set(form.cleaned_data["rights"]),
-                valid_from=form.cleaned_data["valid_from"],
-                valid_to=form.cleaned_data["valid_to"],
+        what = "verge registrert av ansatt"
+        decision = gate.decide(request.user, person, Action.REGISTER_GUARDIAN, BASIC)
+        if not decision.granted:
+            gate.log(request.user, person, Action.REGISTER_GUARDIAN, decision, BASIC, what)
+            raise PermissionDenied(
+                _("Du kan ikke registrere verge for denne personen: %(reason)s")
+                % {"reason": decision.detail}
             )
+        try:
+            with transaction.atomic():
+                entry = gate.log(
+                    request.user, person, Action.REGISTER_GUARDIAN, decision, BASIC, what
+                )
+                services.register_guardian(
+                    request.user,
+                    person,
+                    log_entry=entry,
+                    link=request.build_absolute_uri(reverse("portal:home")),
+                    representative=form.cleaned_data["username"],
+                    rights=set(form.cleaned_data["rights"]),
+                    valid_from=form.cleaned_data["valid_from"],
+                    valid_to=form.cleaned_data["valid_to"],
+                    reference=form.cleaned_data["reference"],
+                )
         except services.PortalRefused as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Vergen er registrert."))
+            messages.success(
+                request, _("Vergen er registrert. Personen får beskjed på Min side og e-post.")
+            )
             return redirect("portal:guardian_new", person_id=person.pk)
     return render(
         request,

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from helhet import testing as t
 from helhet.access import gate
@@ -41,7 +42,15 @@ def test_withdrawing_consent_removes_the_other_units_access_at_once(client, worl
 
     clerk = t.staff(t.unit(world["muni"], Unit.Kind.COORDINATING), Role.COORDINATING_UNIT)
     client.force_login(clerk)
-    client.post(reverse("consent:withdraw", args=[given.pk]), {"note": "Personen ringte"})
+    client.post(
+        reverse("consent:withdraw", args=[given.pk]),
+        {
+            "note": "Personen ringte",
+            "requested_how": "telefon",
+            "requested_on": timezone.localdate().strftime("%d.%m.%Y"),
+            "confirm": "on",
+        },
+    )
 
     client.force_login(adviser)
     response = client.get(plan_url)

@@ -39,6 +39,7 @@ def _form(world, **overrides):
         "given_by": "person",
         "giver_name": "",
         "given_how": "signert",
+        "given_on": "02.03.2026",
         "purpose": "Samarbeid om individuell plan",
         "valid_from": "02.03.2026",
         "valid_to": "01.03.2027",
@@ -113,6 +114,8 @@ def test_a_person_who_consents_to_nothing_is_recorded_as_declining(client, world
     assert response.status_code == 302
     assert not Consent.objects.exists()
     assert ConsentEvent.objects.filter(kind="avslatt").count() == 3 * len(Category.values)
+    # Recording a refusal opens nothing: not the privileged act, not flagged.
+    assert not AccessLogEntry.objects.filter(flagged=True).exists()
 
 
 def test_tampered_person_field_is_refused_and_logged(client, world):
@@ -149,13 +152,14 @@ def test_the_printable_form_is_a_pdf_listing_every_party(client, world):
 def test_withdrawing_stays_withdrawn_and_a_replay_changes_nothing(client, world):
     given = consent(world["person"], units=[world["nav"]])
     url = reverse("consent:withdraw", args=[given.pk])
+    request = {"requested_how": "telefon", "requested_on": "02.03.2026", "confirm": "on"}
     with time_machine.travel(NOW):
-        client.post(url, {"note": "Ringte og trakk samtykket"})
+        client.post(url, {"note": "Ringte og trakk samtykket", **request})
     given.refresh_from_db()
     first = given.withdrawn_at
     assert first is not None
     with time_machine.travel(NOW + dt.timedelta(minutes=10)):
-        response = client.post(url, {"note": "igjen"}, follow=True)
+        response = client.post(url, {"note": "igjen", **request}, follow=True)
     given.refresh_from_db()
     assert given.withdrawn_at == first
     assert "allerede trukket tilbake" in response.content.decode()

@@ -13,10 +13,12 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from helhet.access.models import AccessBlock, AccessLogEntry
+from helhet.access import gate
+from helhet.access.models import AccessBlock, AccessLogEntry, Action
 from helhet.access.tests.urlwalk import ALL
 from helhet.consent.models import ConsentReminder
 from helhet.cooperation.services import post_message
+from helhet.portal.models import StaffAct
 from helhet.portal.tests.helpers import proxy, world
 
 PORTAL = [(name, kwargs) for name, kwargs in ALL if name.startswith("portal:")]
@@ -39,6 +41,14 @@ def two(db):
         consent=other.consent, kind=ConsentReminder.Kind.REMINDER, created_on=dt.date.today()
     )
     _user, other.representation = proxy(other, username="annens-fullmektig", read_plan=True)
+    decision = gate.decide(other.coordinator, other.person, Action.VIEW, gate.BASIC)
+    other.act = StaffAct.objects.create(
+        person=other.person,
+        kind=StaffAct.Kind.CONSENT_GIVEN,
+        actor=other.coordinator,
+        consent=other.consent,
+        log_entry=gate.log(other.coordinator, other.person, Action.VIEW, decision, gate.BASIC),
+    )
     post_message(other.person, other.user, "Hemmelig melding fra den andre")
     return me, other
 
@@ -50,6 +60,7 @@ def _ids_of(other) -> dict:
         "block_id": other.block.pk,
         "representation_id": other.representation.pk,
         "reminder_id": other.reminder.pk,
+        "act_id": other.act.pk,
         "person_id": other.person.pk,
     }
 
@@ -60,6 +71,7 @@ def _state(other) -> tuple:
     other.block.refresh_from_db()
     other.representation.refresh_from_db()
     other.reminder.refresh_from_db()
+    other.act.refresh_from_db()
     other.plan.refresh_from_db()
     return (
         other.goal.text,
@@ -67,6 +79,7 @@ def _state(other) -> tuple:
         other.block.lifted_at,
         other.representation.revoked_at,
         other.reminder.seen_at,
+        other.act.seen_at,
         other.plan.version,
         other.plan.goals.count(),
     )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from helhet import testing as t
 from helhet.access.models import AccessLogEntry
 from helhet.consent.models import Consent
-from helhet.organisation.models import Role
+from helhet.organisation.models import Role, Unit
 from helhet.plans.models import PlanVersion
 from helhet.portal.models import PortalAction, Representation
 from helhet.portal.tests.helpers import proxy, world
@@ -142,20 +142,23 @@ def test_a_representative_of_two_chooses_and_the_choice_is_checked(client, w):
 
 def test_staff_register_a_guardian_through_the_gate(client, w):
     get_user_model().objects.create_user(username="verge", password=t.PASSWORD)
-    client.force_login(w.coordinator)
+    ke = t.staff(t.unit(w.muni, Unit.Kind.COORDINATING), Role.COORDINATING_UNIT)
+    client.force_login(ke)
     url = reverse("portal:guardian_new", args=[w.person.pk])
     assert client.get(url).status_code == 200
     client.post(
         url,
         {
             "username": "verge",
+            "reference": "SF 2026/1234",
             "rights": ["read_plan", "consents"],
             "valid_from": "01.01.2026",
             "valid_to": "31.12.2027",
         },
     )
     guardian = Representation.objects.get(representative__username="verge")
-    assert guardian.kind == Representation.Kind.GUARDIAN and guardian.given_by == w.coordinator
+    assert guardian.kind == Representation.Kind.GUARDIAN and guardian.given_by == ke
+    assert guardian.reference == "SF 2026/1234"
     outsider = t.staff(t.unit(w.muni), Role.SERVICE_PROVIDER)
     client.force_login(outsider)
     assert client.get(url).status_code == 403
