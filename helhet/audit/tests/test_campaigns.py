@@ -244,6 +244,12 @@ def test_the_governor_invites_nav_offices_of_several_municipalities(client, gove
     assert {p.unit.municipality for p in campaign.participations.all()} == set(governor["munis"])
 
 
+def test_the_governors_staff_start_on_the_campaigns(client, governor):
+    client.force_login(governor["inspector"])
+    assert client.get("/")["Location"] == reverse("audit:campaigns")
+    assert client.get(reverse("audit:campaigns")).status_code == 200
+
+
 def test_a_unit_outside_the_governors_municipalities_cannot_be_invited(governor):
     stranger = t.unit(t.municipality(name="Trondheim"), Unit.Kind.NAV, name="NAV Trondheim")
     with pytest.raises(campaigns.Refused, match="utenfor det tilsynet omfatter: NAV Trondheim"):
