@@ -41,7 +41,7 @@ def test_caseworker_registers_a_person_with_derived_birth_date(client, muni):
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"national_id": "12345678901"}, "ikke et gyldig fødselsnummer"),
+        ({"national_id": "12345678901"}, "Feil kontrollsiffer"),
         ({"national_id": "123"}, "11 siffer"),
         ({"given_name": "   "}, "påkrevd"),
         ({"given_name": "x" * 101}, "100 eller færre tegn"),
