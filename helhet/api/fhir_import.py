@@ -200,9 +200,7 @@ class _Reader:
     def patient(self, index: int, resource: dict, where: str) -> PatientIn | None:
         """The Patient's number, under the no-basis system of its kind: a number
         whose digits say another kind than its system is refused, naming both."""
-        ours = [
-            i for i in resource.get("identifier", []) if i.get("system") in fhir.KIND_OF_SYSTEM
-        ]
+        ours = [i for i in resource.get("identifier", []) if i.get("system") in fhir.KIND_OF_SYSTEM]
         if not ours:
             self.error(
                 f"{where}.identifier",
