@@ -39,7 +39,7 @@ class Command(BaseCommand):
             number = identity.clean_national_id(national_id)
         except ValidationError as error:
             # The real reason (length, characters, check digits, date), not a guess.
-            raise _fail(" ".join(error.messages)) from error
+            raise _fail("Ugyldig identitetsnummer: " + " ".join(error.messages)) from error
         if category not in gate.CATEGORIES:
             raise _fail(
                 f"Ukjent kategori «{category}». Gyldige kategorier: {', '.join(gate.CATEGORIES)}."
