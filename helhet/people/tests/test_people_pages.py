@@ -59,6 +59,28 @@ def test_bad_input_is_refused_and_nothing_saved(client, muni, data, message):
 
 
 @pytest.mark.django_db
+def test_an_fh_number_is_registered_with_birth_date_and_gender_typed(client, muni):
+    client.force_login(testing.staff(testing.unit(muni, Unit.Kind.ALLOCATION), Role.CASEWORKER))
+    number = identity.synthetic_fh_number(random.Random(9))
+    form = {"national_id": number, "given_name": "Ukjent", "family_name": "Pasient"}
+    refused = client.post("/personer/ny/", form)
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "Et FH-nummer har ingen fødselsdato. Oppgi fødselsdatoen." in text
+    assert "Et FH-nummer har ingen kjønn. Oppgi kjønn." in text
+    assert not Person.objects.exists()
+    response = client.post(
+        "/personer/ny/", {**form, "birth_date": "03.02.1981", "gender": "M"}, follow=True
+    )
+    person = Person.objects.get(national_id=number)
+    assert (person.id_type, person.birth_date, person.gender) == ("fhnr", dt.date(1981, 2, 3), "M")
+    assert (
+        "FH-nummer (felles hjelpenummer)" in client.get(f"/personer/{person.pk}/").content.decode()
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
 def test_a_number_already_registered_is_refused(client, muni):
     existing = testing.person(muni)
     client.force_login(testing.staff(testing.unit(muni, Unit.Kind.NAV), Role.NAV_ADVISER))
