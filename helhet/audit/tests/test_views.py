@@ -132,6 +132,8 @@ def test_auditor_draws_reviews_and_downloads_a_sample(client, world):
         item__reference="U-001", item__sample=sample, key="ip_offered"
     )
     url = reverse("audit:sample_item", args=[sample.pk, "U-001"])
+    item_page = client.get(url).content.decode()
+    assert "2 tjenester fra 2 enheter i kommunen" in item_page  # «Kjent»: Eidskog's columns
     data = {
         f"{a.pk}-value": a.prefilled
         for a in ChecklistAnswer.objects.filter(item__reference="U-001", item__sample=sample)
