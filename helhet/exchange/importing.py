@@ -340,6 +340,7 @@ def _commit_persons(ctx: _Context, source: str) -> dict[str, int]:
         [
             Person(
                 municipality=ctx.municipality,
+                id_type=identity.kind_of(spec["national_id"]),
                 birth_date=identity.birth_date(spec["national_id"]),
                 gender=identity.gender(spec["national_id"]),
                 **spec,
