@@ -51,7 +51,8 @@ def users_for_claims(claims: dict):
     pid = claims.get(settings.OIDC_PERSON_CLAIM)
     if pid:
         try:
-            number = identity.clean_national_id(str(pid))
+            # ID-porten's pid is a fødselsnummer or D-nummer, never a help number.
+            number = identity.clean_national_id(str(pid), kinds=identity.REGISTER_KINDS)
         except ValidationError:
             return users.none()
         return users.filter(person__national_id=number)

@@ -21,8 +21,19 @@ from helhet.plans.models import Goal, IndividualPlan, Measure, Participant
 
 FHIR_VERSION = "4.0.1"
 CONTENT_TYPE = "application/fhir+json"
+# Identifier systems of HL7 Norway's no-basis-Patient (Direktoratet for
+# e-helse's OIDs): fødselsnummer 2.16.578.1.12.4.1.4.1, D-nummer .4.2, felles
+# hjelpenummer (FH) .4.3 — .4.4 is the health personnel number (HPR), not a
+# patient's. An H-nummer is assigned locally and has no national system:
+# no-basis gives it the system "HNR", the type HNR from Volven 8327 (type of
+# identity number) and requires the assigner.
 FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
 DNR = "urn:oid:2.16.578.1.12.4.1.4.2"
+FHNR = "urn:oid:2.16.578.1.12.4.1.4.3"
+HNR = "HNR"
+ID_TYPE_CODES = "urn:oid:2.16.578.1.12.4.1.1.8327"
+SYSTEMS = {identity.FNR: FNR, identity.DNR: DNR, identity.FHNR: FHNR, identity.HNR: HNR}
+KIND_OF_SYSTEM = {system: kind for kind, system in SYSTEMS.items()}
 URN = "urn:ietf:rfc:3986"
 UNIT = "urn:helhet:unit"
 PARTNER = "urn:helhet:partner"
@@ -122,8 +133,17 @@ def _party(unit=None, partner=None, other: str = "") -> dict | None:
 # --- Patient ----------------------------------------------------------------------
 
 
+def person_identifier(person) -> dict:
+    """The person's number with the no-basis system of its kind."""
+    kind = identity.kind_of(person.national_id)
+    found = {"use": "official", "system": SYSTEMS[kind], "value": person.national_id}
+    if kind == identity.HNR:
+        found["type"] = {"coding": [{"system": ID_TYPE_CODES, "code": "HNR"}]}
+        found["assigner"] = {"display": person.municipality.name}
+    return found
+
+
 def patient(person) -> dict:
-    system = DNR if identity.kind_of(person.national_id) == identity.DNR else FNR
     telecom = [
         {"system": "phone", "value": person.phone},
         {"system": "email", "value": person.email},
@@ -133,7 +153,7 @@ def patient(person) -> dict:
             {
                 "resourceType": "Patient",
                 "id": str(person.pk),
-                "identifier": [{"use": "official", "system": system, "value": person.national_id}],
+                "identifier": [person_identifier(person)],
                 "name": [
                     {
                         "use": "official",

@@ -60,6 +60,9 @@ class PatientIn:
     phone: str = ""
     email: str = ""
     address: str = ""
+    # Only for an FH-number, which carries neither.
+    birth_date: dt.date | None = None
+    gender: str = ""
 
 
 @dataclass
@@ -195,19 +198,49 @@ class _Reader:
     # --- resources ---
 
     def patient(self, index: int, resource: dict, where: str) -> PatientIn | None:
-        number = next(
-            (
-                i.get("value", "")
-                for i in resource.get("identifier", [])
-                if i.get("system") in (fhir.FNR, fhir.DNR)
-            ),
-            "",
-        )
+        """The Patient's number, under the no-basis system of its kind: a number
+        whose digits say another kind than its system is refused, naming both."""
+        ours = [i for i in resource.get("identifier", []) if i.get("system") in fhir.KIND_OF_SYSTEM]
+        if not ours:
+            self.error(
+                f"{where}.identifier",
+                _(
+                    "Personen mangler identitetsnummer med et kjent system "
+                    "(fødselsnummer, D-nummer, H-nummer eller FH-nummer)."
+                ),
+            )
+            return None
         try:
-            number = identity.clean_national_id(number)
+            number = identity.clean_national_id(ours[0].get("value", ""))
         except ValidationError as error:
             self.error(f"{where}.identifier", " ".join(error.messages))
             return None
+        stated = fhir.KIND_OF_SYSTEM[ours[0]["system"]]
+        if identity.kind_of(number) != stated:
+            self.error(
+                f"{where}.identifier",
+                _("Nummeret er et %(kind)s, men står med systemet for %(stated)s.")
+                % {
+                    "kind": identity.KINDS[identity.kind_of(number)],
+                    "stated": identity.KINDS[stated],
+                },
+            )
+            return None
+        born, gender = None, ""
+        if not identity.carries_birth_date(number):
+            # An FH-number has no birth date or gender; the resource must give both.
+            born = self.date(resource.get("birthDate"), f"{where}.birthDate")
+            if born is None and not resource.get("birthDate"):
+                self.error(
+                    f"{where}.birthDate",
+                    _("Et FH-nummer har ingen fødselsdato; oppgi birthDate."),
+                )
+            gender = {"female": "K", "male": "M"}.get(resource.get("gender"), "")
+            if not gender:
+                self.error(
+                    f"{where}.gender",
+                    _("Et FH-nummer har ingen kjønn; oppgi gender (female eller male)."),
+                )
         name = (resource.get("name") or [{}])[0]
         given, family = " ".join(name.get("given", [])), name.get("family", "")
         if not given or not family:
@@ -222,6 +255,8 @@ class _Reader:
             telecom.get("phone", "")[:20],
             telecom.get("email", ""),
             address[:200],
+            birth_date=born,
+            gender=gender,
         )
 
     def plan(self, index: int, resource: dict, where: str) -> PlanIn | None:
@@ -534,7 +569,13 @@ def _write_person(user, patient_in: PatientIn, existing: Person | None, municipa
         "address": patient_in.address,
     }
     if existing is None:
-        person = Person(municipality=municipality, national_id=patient_in.national_id, **fields)
+        person = Person(
+            municipality=municipality,
+            national_id=patient_in.national_id,
+            birth_date=patient_in.birth_date,
+            gender=patient_in.gender,
+            **fields,
+        )
         person.full_clean()
         person.save()
         gate.log(

@@ -131,7 +131,7 @@ class Metadata(FhirView):
 
 def _identifier_param(value: str) -> tuple[str, str]:
     system, _bar, number = value.rpartition("|")
-    if system not in ("", fhir.FNR, fhir.DNR) or not number:
+    if (system and system not in fhir.KIND_OF_SYSTEM) or not number:
         raise exceptions.ValidationError(
             {"identifier": [_("Bruk identifier=%(fnr)s|<fødselsnummer>.") % {"fnr": fhir.FNR}]}
         )
@@ -151,8 +151,10 @@ class PatientSearch(FhirView):
         params = self.params({"identifier", "_id", "_count"})
         persons = access.persons(request.user)
         if "identifier" in params:
-            _system, number = _identifier_param(params["identifier"])
+            system, number = _identifier_param(params["identifier"])
             persons = persons.filter(national_id=number)
+            if system:  # a number searched under another kind's system is not that person
+                persons = persons.filter(id_type=fhir.KIND_OF_SYSTEM[system])
         if "_id" in params:
             persons = persons.filter(pk=_int_id(params["_id"]))
         shown = list(persons[: self.count(params)])

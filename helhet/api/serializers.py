@@ -30,7 +30,9 @@ class StrictMixin:
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    id_kind = serializers.CharField(read_only=True, help_text="fnr eller dnr")
+    id_kind = serializers.CharField(
+        read_only=True, help_text="fnr, dnr, hnr (H-nummer) eller fhnr (FH-nummer)"
+    )
     # Often empty, which is no e-mail address: not "format: email" in the schema.
     email = serializers.CharField(read_only=True)
 

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,31 +16,43 @@ from helhet.audit.models import Campaign, Participation
 from helhet.organisation.models import Role
 
 
-def _staff(request):
-    staff = getattr(request.user, "staff", None)
-    if staff is None:
-        raise PermissionDenied(_("Egenvurdering er for ansatte og tilsyn."))
-    return staff
-
-
-def _is_supervisor(user) -> bool:
+def _is_auditor(user) -> bool:
     return Role.AUDITOR in services.roles_of(user)
 
 
-def _supervisor(request):
-    staff = _staff(request)
-    if not _is_supervisor(request.user):
-        raise PermissionDenied(_("Bare tilsynet definerer og følger opp egenvurderinger."))
-    return staff
+def _scope(request):
+    """Where the user may run campaigns: (municipality, authority), or refused.
+
+    A member of a supervisory authority (the state governor) runs them across
+    the authority's municipalities; a municipality's auditor inside it.
+    """
+    authorities = campaigns.authorities_of(request.user)
+    if authorities:
+        return None, authorities[0]
+    staff = getattr(request.user, "staff", None)
+    if staff is not None and _is_auditor(request.user):
+        return staff.municipality, None
+    raise PermissionDenied(_("Bare tilsynet definerer og følger opp egenvurderinger."))
+
+
+def _supervised(user):
+    """Every campaign the user supervises (one query)."""
+    authorities = campaigns.authorities_of(user)
+    staff = getattr(user, "staff", None)
+    auditor = staff is not None and _is_auditor(user)
+    if not authorities and not auditor:
+        return None
+    query = Q(authority__in=authorities)
+    if auditor:
+        query |= Q(municipality_id=staff.municipality_id)
+    return Campaign.objects.filter(query)
 
 
 @login_required
 def campaign_list(request):
-    staff = _staff(request)
-    supervisor = _is_supervisor(request.user)
-    found = Campaign.objects.filter(municipality_id=staff.municipality_id)
+    found = _supervised(request.user)
+    supervisor = found is not None
     mine = Participation.objects.filter(
-        campaign__municipality_id=staff.municipality_id,
         unit_id__in=campaigns.responder_units(request.user),
     ).select_related("campaign", "unit")
     if not supervisor and not mine:
@@ -52,25 +66,37 @@ def campaign_list(request):
 
 @login_required
 def campaign_new(request):
-    staff = _supervisor(request)
-    form = CampaignForm(request.POST or None, municipality=staff.municipality)
+    municipality, authority = _scope(request)
+    units = campaigns.invitable_units(municipality, authority)
+    form = CampaignForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = campaigns.create(staff.municipality, request.user, **form.cleaned_data)
+            campaign = campaigns.create(
+                municipality, request.user, authority=authority, **form.cleaned_data
+            )
         except campaigns.Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Egenvurderingen er opprettet."))
             return redirect("audit:campaign", campaign_id=campaign.pk)
-    return render(request, "audit/campaign_form.html", {"form": form})
+    return render(request, "audit/campaign_form.html", {"form": form, "authority": authority})
+
+
+def _own_campaign(request, campaign_id) -> Campaign:
+    """The campaign, for its supervisor only; anyone else is told it does not exist."""
+    found = get_object_or_404(
+        Campaign.objects.select_related("authority", "municipality"), pk=campaign_id
+    )
+    if not campaigns.supervises(request.user, found, services.roles_of(request.user)):
+        raise Http404(_("Fant ikke egenvurderingen."))
+    return found
 
 
 @login_required
 def campaign(request, campaign_id):
-    staff = _supervisor(request)
-    found = get_object_or_404(Campaign, pk=campaign_id, municipality_id=staff.municipality_id)
+    found = _own_campaign(request, campaign_id)
     today = timezone.localdate()
-    participations = list(found.participations.select_related("unit"))
+    participations = list(found.participations.select_related("unit__municipality"))
     return render(
         request,
         "audit/campaign.html",
@@ -84,17 +110,30 @@ def campaign(request, campaign_id):
 
 
 def _participation(request, participation_id) -> tuple[Participation, bool]:
-    """The unit's participation; the supervisor or the unit's own leaders only."""
-    staff = _staff(request)
+    """One unit's answer: its supervisor, or the unit's own leaders — nobody else.
+
+    Units of another municipality (or a campaign the user has nothing to do
+    with) get 404, so an answer's existence is not revealed across
+    municipalities; another unit of the user's own municipality gets 403.
+    """
     found = get_object_or_404(
-        Participation.objects.select_related("campaign", "unit"),
+        Participation.objects.select_related("campaign", "unit__municipality"),
         pk=participation_id,
-        campaign__municipality_id=staff.municipality_id,
     )
-    supervisor = _is_supervisor(request.user)
-    if not supervisor and found.unit_id not in campaigns.responder_units(request.user):
+    supervisor = campaigns.supervises(request.user, found.campaign, services.roles_of(request.user))
+    if supervisor or found.unit_id in campaigns.responder_units(request.user):
+        return found, supervisor
+    staff = getattr(request.user, "staff", None)
+    if staff is not None and staff.municipality_id == found.unit.municipality_id:
         raise PermissionDenied(_("Bare enhetens ledelse og tilsynet ser dette svaret."))
-    return found, supervisor
+    raise Http404(_("Fant ikke svaret."))
+
+
+def _supervisor_of(request, participation_id) -> Participation:
+    found, supervisor = _participation(request, participation_id)
+    if not supervisor:
+        raise PermissionDenied(_("Bare tilsynet vurderer og sender tilbakemelding."))
+    return found
 
 
 @login_required
@@ -142,8 +181,7 @@ def participation(request, participation_id):
 @login_required
 @require_POST
 def assess(request, participation_id):
-    _supervisor(request)
-    found, _supervisor_flag = _participation(request, participation_id)
+    found = _supervisor_of(request, participation_id)
     form = AssessForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Skriv tilsynets vurdering."))
@@ -162,9 +200,9 @@ def assess(request, participation_id):
 @login_required
 @require_POST
 def feedback_letter(request, participation_id):
-    """Record that the feedback letter is sent, and hand it over as PDF."""
-    _supervisor(request)
-    found, _supervisor_flag = _participation(request, participation_id)
+    """Record that the feedback letter is sent, and hand it over as PDF: one
+    letter per unit, addressed to it, with its own answers only."""
+    found = _supervisor_of(request, participation_id)
     if found.assessed_on is None:
         messages.error(request, _("Vurder forbedringsplanen før tilbakemeldingen sendes."))
         return redirect("audit:participation", participation_id=found.pk)
@@ -175,6 +213,7 @@ def feedback_letter(request, participation_id):
         "questions": [(a.question, a) for a in found.answers.select_related("question")],
         "approved": campaigns.plan_approved(found),
         "generated": timezone.localtime(),
+        "sender": found.campaign.authority or found.campaign.municipality,
     }
     content = pdf.render("audit/feedback_pdf.html", context)
     return pdf.response(content, f"tilbakemelding-egenvurdering-{found.pk}")

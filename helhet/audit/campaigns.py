@@ -1,11 +1,18 @@
 """Self-assessment campaigns (egenvurdering; Statsforvalteren i Innlandet 2022).
 
-The supervisor defines the questions; each unit answers yes / no / partly and
-says how it understood each question (Innlandet: yes/no answers alone could
-not be compared), declares whether it found a lovbrudd, describes the cause
-along the quality circle (plan, do, check, correct) and submits an
-improvement plan with measures, responsible, deadline and how management will
-follow up. The supervisor assesses the plan against exactly those four points.
+The supervisor — the state governor across the municipalities it supervises,
+or a municipality's own auditor — defines the questions and invites units
+(NAV offices, health and care units) of several municipalities; each unit
+answers yes / no / partly for itself only and says how it understood each
+question (Innlandet: yes/no answers alone could not be compared), declares
+whether it found a lovbrudd, describes the cause along the quality circle
+(planlegge, utføre, kontrollere, korrigere) and submits an improvement plan
+with measures, responsible, deadline and how management will follow up. The
+supervisor assesses the plan against exactly those four points.
+
+A cause is needed in at least one phase of the circle, not in all four: a
+failure may lie only in how the work is checked (Innlandet 3.3.6: «manglende
+systematisk kvalitetsarbeid»), and a unit must not invent causes to submit.
 """
 
 import datetime as dt
@@ -13,6 +20,7 @@ from collections import Counter
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from helhet.audit.models import (
     Campaign,
@@ -20,11 +28,19 @@ from helhet.audit.models import (
     CampaignQuestion,
     Milestone,
     Participation,
+    SupervisoryAuthority,
 )
-from helhet.organisation.models import Role
+from helhet.organisation.models import Role, Unit
 
 RESPONDER_ROLES = {Role.LEADER, Role.QUALITY}
 CAUSE_FIELDS = ("cause_plan", "cause_do", "cause_check", "cause_correct")
+# The quality circle's phases as the state governor names them (Innlandet 2.3).
+PHASES = (
+    ("cause_plan", _lazy("planlegge")),
+    ("cause_do", _lazy("utføre")),
+    ("cause_check", _lazy("kontrollere")),
+    ("cause_correct", _lazy("korrigere")),
+)
 PLAN_FIELDS = ("measures", "responsible", "measures_deadline", "monitoring")
 PLAN_CHECKS = (
     "plan_measures_ok",
@@ -55,10 +71,21 @@ def parse_lines(text: str, what: str) -> list[tuple[str, str]]:
     return rows
 
 
+def invitable_units(municipality=None, authority: SupervisoryAuthority | None = None):
+    """The units a supervisor may invite: every unit of the municipalities the
+    authority supervises, or of the auditor's own municipality."""
+    if authority is not None:
+        return Unit.objects.filter(municipality__authorities=authority).select_related(
+            "municipality"
+        )
+    return Unit.objects.filter(municipality=municipality).select_related("municipality")
+
+
 def create(
     municipality,
     user,
     *,
+    authority: SupervisoryAuthority | None = None,
     topic,
     description,
     answer_deadline,
@@ -80,9 +107,19 @@ def create(
             raise Refused(_("Ugyldig dato «%(d)s». Bruk dd.mm.åååå.") % {"d": day}) from error
     if not units:
         raise Refused(_("Velg minst én enhet som skal delta."))
+    if authority is not None:
+        municipality = None
+    allowed = set(invitable_units(municipality, authority).values_list("pk", flat=True))
+    outside = [unit.name for unit in units if unit.pk not in allowed]
+    if outside:
+        raise Refused(
+            _("Disse enhetene er utenfor det tilsynet omfatter: %(units)s.")
+            % {"units": ", ".join(outside)}
+        )
     with transaction.atomic():
         campaign = Campaign.objects.create(
             municipality=municipality,
+            authority=authority,
             topic=topic,
             description=description,
             answer_deadline=answer_deadline,
@@ -102,6 +139,25 @@ def create(
     return campaign
 
 
+def authorities_of(user) -> list[SupervisoryAuthority]:
+    if not user.is_authenticated:
+        return []
+    return list(user.supervisory_authorities.all())
+
+
+def supervises(user, campaign: Campaign, roles: set) -> bool:
+    """The campaign's supervisor: a member of its authority, or (a municipal
+    campaign) an auditor of its municipality. ``roles`` are the user's roles."""
+    if campaign.authority_id is not None:
+        return campaign.authority_id in {a.pk for a in authorities_of(user)}
+    staff = getattr(user, "staff", None)
+    return (
+        staff is not None
+        and staff.municipality_id == campaign.municipality_id
+        and Role.AUDITOR in roles
+    )
+
+
 def responder_units(user) -> set[int]:
     staff = getattr(user, "staff", None)
     if staff is None:
@@ -118,11 +174,11 @@ def submission_errors(values: dict, answers: dict[int, tuple[str, str]], questio
     if values.get("lovbrudd") is None:
         errors.append(_("Oppgi om enheten har funnet lovbrudd."))
     if values.get("lovbrudd"):
-        if not all(str(values.get(name) or "").strip() for name in CAUSE_FIELDS):
+        if not any(str(values.get(name) or "").strip() for name in CAUSE_FIELDS):
             errors.append(
                 _(
-                    "Beskriv årsaken langs kvalitetssirkelen: planlegge, gjennomføre, "
-                    "kontrollere og korrigere."
+                    "Beskriv årsaken til lovbruddet i minst én fase av kvalitetssirkelen: "
+                    "planlegge, utføre, kontrollere eller korrigere."
                 )
             )
         if not all(values.get(name) for name in PLAN_FIELDS):
@@ -187,8 +243,10 @@ def state(p: Participation, campaign: Campaign, today: dt.date) -> str:
 
 
 def aggregate(campaign: Campaign) -> dict:
-    """ "16 of 28 found lovbrudd": counts, answers per question and causes."""
-    participations = list(campaign.participations.select_related("unit"))
+    """ "16 av 28 fant lovbrudd": of the units that answered, how many found a
+    lovbrudd; answers per question; and per phase of the quality circle, how
+    many of those with a lovbrudd placed a cause there."""
+    participations = list(campaign.participations.select_related("unit__municipality"))
     submitted = [p for p in participations if p.submitted_on]
     answers = Counter(
         CampaignAnswer.objects.filter(participation__campaign=campaign).values_list(
@@ -204,9 +262,12 @@ def aggregate(campaign: Campaign) -> dict:
             for q in campaign.questions.all()
         ],
         "causes": [
-            (p.unit.name, [getattr(p, name) for name in CAUSE_FIELDS])
-            for p in submitted
-            if p.lovbrudd
+            (p.unit, [getattr(p, name) for name in CAUSE_FIELDS]) for p in submitted if p.lovbrudd
         ],
+        "phases": [
+            (label, sum(1 for p in submitted if p.lovbrudd and getattr(p, name).strip()))
+            for name, label in PHASES
+        ],
+        "municipalities": len({p.unit.municipality_id for p in participations}),
         "approved_plans": sum(1 for p in submitted if p.assessed_on and plan_approved(p)),
     }

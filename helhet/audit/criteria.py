@@ -21,6 +21,7 @@ The trend over time comes from the stored snapshots (``helhet
 compliance-snapshot``, nightly).
 """
 
+import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
@@ -32,7 +33,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from helhet.audit import rules
+from helhet.audit import criterion_texts, rules
 from helhet.coordination.models import CoordinatorAssignment, naming_routine
 from helhet.core.legal import REFERENCES, appeal_route
 from helhet.intake import rules as intake_rules
@@ -884,4 +885,18 @@ CRITERIA: list[Criterion] = [
     ),
 ]
 
+
+def with_texts(criterion: Criterion) -> Criterion:
+    """The criterion with its method-chapter texts: a text written on the
+    criterion itself wins; empty fields are filled from ``criterion_texts``."""
+    texts = criterion_texts.TEXTS.get(criterion.id, {})
+    missing = {
+        name: texts[name]
+        for name in criterion_texts.FIELDS
+        if name in texts and not getattr(criterion, name)
+    }
+    return dataclasses.replace(criterion, **missing) if missing else criterion
+
+
+CRITERIA = [with_texts(c) for c in CRITERIA]
 BY_ID = {c.id: c for c in CRITERIA}

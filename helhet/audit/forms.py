@@ -42,10 +42,18 @@ class SampleForm(forms.Form):
     )
     every = forms.IntegerField(label=_("Hver k-te person"), required=False, min_value=1)
     offset = forms.IntegerField(
-        label=_("Startposisjon (0 til k−1)"), required=False, min_value=0, initial=0
+        label=_("Start (1 til k; tom: den k-te)"),
+        required=False,
+        min_value=1,
+        help_text=_("Med start 3 og k = 10 trekkes person nr. 3, 13, 23 … i rekkefølgen."),
+    )
+    random_start = forms.BooleanField(
+        label=_("Trekk starten tilfeldig (krever frø)"), required=False
     )
     size = forms.IntegerField(label=_("Antall (tilfeldig utvalg)"), required=False, min_value=1)
-    seed = forms.IntegerField(label=_("Frø (tilfeldig utvalg)"), required=False)
+    seed = forms.IntegerField(
+        label=_("Frø (tilfeldig utvalg eller tilfeldig start)"), required=False
+    )
     start = _date_field(_("Periode fra"))
     end = _date_field(_("Periode til"))
     units = forms.ModelMultipleChoiceField(
@@ -69,7 +77,8 @@ class SampleForm(forms.Form):
             start=data["start"],
             end=data["end"],
             every=data.get("every"),
-            offset=data.get("offset") or 0,
+            offset=data.get("offset"),
+            random_start=bool(data.get("random_start")),
             size=data.get("size"),
             seed=data.get("seed"),
             unit_ids=tuple(sorted(u.pk for u in data.get("units") or [])),
@@ -96,6 +105,13 @@ class ReviewForm(forms.Form):
     )
 
 
+class UnitsAcrossMunicipalities(forms.ModelMultipleChoiceField):
+    """Units of several municipalities: each named with its municipality."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.municipality.name} – {obj.name}"
+
+
 class CampaignForm(forms.Form):
     topic = forms.CharField(label=_("Tema"), max_length=200)
     description = forms.CharField(
@@ -106,8 +122,8 @@ class CampaignForm(forms.Form):
     )
     answer_deadline = _date_field(_("Frist for egenvurdering"))
     plan_deadline = _date_field(_("Frist for forbedringsplan"))
-    units = forms.ModelMultipleChoiceField(
-        label=_("Enheter som deltar"),
+    units = UnitsAcrossMunicipalities(
+        label=_("Enheter som inviteres (NAV-kontor eller enheter i kommunene)"),
         queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
@@ -123,9 +139,9 @@ class CampaignForm(forms.Form):
         max_length=4000,
     )
 
-    def __init__(self, *args, municipality, **kwargs):
+    def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = Unit.objects.filter(municipality=municipality)
+        self.fields["units"].queryset = units.order_by("municipality__name", "name")
 
 
 YES_NO = [("ja", _("Ja")), ("nei", _("Nei"))]
@@ -149,7 +165,7 @@ class ParticipationForm(forms.Form):
         max_length=2000,
     )
     cause_do = forms.CharField(
-        label=_("Årsak – gjennomføre"),
+        label=_("Årsak – utføre"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,

@@ -72,7 +72,9 @@ class AuditSample(models.Model):
     )
     method = models.CharField(_("metode"), max_length=12, choices=Method.choices)
     every = models.PositiveIntegerField(_("hver k-te"), null=True, blank=True)
-    offset = models.PositiveIntegerField(_("startposisjon"), null=True, blank=True)
+    # The 1-based start actually used (the o-th, (o+k)-th …), also when drawn at random.
+    offset = models.PositiveIntegerField(_("start"), null=True, blank=True)
+    random_start = models.BooleanField(_("tilfeldig start"), default=False)
     size = models.PositiveIntegerField(_("antall"), null=True, blank=True)
     seed = models.BigIntegerField(_("frø"), null=True, blank=True)
     period_start = models.DateField(_("periode fra"))
@@ -101,10 +103,16 @@ class SampleItem(models.Model):
 
     sample = models.ForeignKey(AuditSample, on_delete=models.CASCADE, related_name="items")
     reference = models.CharField(_("referanse"), max_length=10)
-    # Position in the population (ordered by person id): shows that the draw is systematic.
+    # 0-based position in the population (ordered by person id): shows that the
+    # draw is systematic; the report shows it 1-based, as the auditor counts.
     position = models.PositiveIntegerField()
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=10, choices=Reason.choices)
+    # Eidskog's table 1: how long, how many services, how many of the municipality's units.
+    services_since = models.DateField(_("tjenester siden"), null=True, blank=True)
+    service_months = models.PositiveIntegerField(_("varighet (måneder)"), null=True, blank=True)
+    service_count = models.PositiveIntegerField(_("antall tjenester"), default=0)
+    unit_count = models.PositiveIntegerField(_("antall enheter"), default=0)
 
     class Meta:
         ordering = ["reference"]
@@ -152,12 +160,58 @@ class ChecklistAnswer(models.Model):
         return bool(self.value) and self.value != self.prefilled
 
 
+class SupervisoryAuthority(models.Model):
+    """A supervisor above the municipalities — the state governor
+    (Statsforvalteren, kommuneloven § 30-1) — whose campaigns span every
+    municipality it supervises (Innlandet 2022: 30 NAV offices, 28
+    municipalities or host-municipality groups took part).
+
+    Its members are users, not municipal staff: they see the campaigns and the
+    units' answers, never person data.
+    """
+
+    name = models.CharField(_("navn"), max_length=200, unique=True)
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="authorities", verbose_name=_("kommuner")
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="supervisory_authorities",
+        verbose_name=_("medlemmer"),
+    )
+
+    class Meta:
+        verbose_name = _("tilsynsmyndighet")
+        verbose_name_plural = _("tilsynsmyndigheter")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Campaign(models.Model):
     """A self-assessment supervision (Statsforvalteren i Innlandet 2022): the
-    supervisor asks, each unit answers for itself and plans its improvement."""
+    supervisor asks, each unit answers for itself and plans its improvement.
+
+    Run either by a supervisory authority across its municipalities
+    (``authority``) or inside one municipality by its auditor (``municipality``).
+    """
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="campaigns"
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        null=True,
+        blank=True,
+    )
+    authority = models.ForeignKey(
+        SupervisoryAuthority,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        null=True,
+        blank=True,
+        verbose_name=_("tilsynsmyndighet"),
     )
     topic = models.CharField(_("tema"), max_length=200)
     description = models.TextField(_("beskrivelse"), max_length=4000, blank=True)
@@ -175,6 +229,13 @@ class Campaign(models.Model):
         verbose_name = _("egenvurdering")
         verbose_name_plural = _("egenvurderinger")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(municipality__isnull=True, authority__isnull=False)
+                | models.Q(municipality__isnull=False, authority__isnull=True),
+                name="campaign_has_one_owner",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.topic
@@ -213,7 +274,7 @@ class Participation(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     lovbrudd = models.BooleanField(_("enheten har funnet lovbrudd"), null=True)
     cause_plan = models.TextField(_("årsak – planlegge"), max_length=2000, blank=True)
-    cause_do = models.TextField(_("årsak – gjennomføre"), max_length=2000, blank=True)
+    cause_do = models.TextField(_("årsak – utføre"), max_length=2000, blank=True)
     cause_check = models.TextField(_("årsak – kontrollere"), max_length=2000, blank=True)
     cause_correct = models.TextField(_("årsak – korrigere"), max_length=2000, blank=True)
     measures = models.TextField(_("tiltak"), max_length=4000, blank=True)

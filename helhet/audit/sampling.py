@@ -3,8 +3,16 @@ read against the regulation's § 19 checklist).
 
 The population is every person with a service valid in the period, in the
 chosen units, ordered by person id — a stable order that does not depend on
-names. The same parameters on the same data give the same sample; the
-parameters are stored with the sample so anyone can draw it again.
+names, and stated on the report. "Every k-th" is what an auditor means by it:
+the k-th, 2k-th, 3k-th … person of that order (1-based). A stated start
+``o`` (1 ≤ o ≤ k) gives the o-th, (o+k)-th …; a random start is drawn from
+1..k with a recorded seed. The same parameters on the same data give the same
+sample; the start actually used is stored so anyone can draw it again.
+
+Besides the yes/no checklist, each sampled person carries the columns the
+Eidskog auditors tabulated (table 1): how long the person has had services
+(since when, in months), how many services and how many of the municipality's
+units give them, and whether the data shows a need for an IP.
 """
 
 import datetime as dt
@@ -18,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from helhet.audit import rules as audit_rules
 from helhet.audit.models import Answer, AuditSample, ChecklistAnswer, SampleItem
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.core.legal import IP_CONTENT
@@ -30,6 +39,10 @@ YES, NO, NA = Answer.YES.value, Answer.NO.value, Answer.NOT_APPLICABLE.value
 
 # The checklist, in the order the auditor reads it (Eidskog's checklist).
 CHECKLIST: list[tuple[str, object]] = [
+    (
+        "ip_need",
+        _lazy("Behov for IP: langvarige og koordinerte tjenester fra flere enheter?"),
+    ),
     ("ip_offered", _lazy("Er IP tilbudt?")),
     ("ip_exists", _lazy("Finnes det en aktiv IP?")),
     ("coord_offered", _lazy("Er koordinator tilbudt?")),
@@ -51,7 +64,9 @@ class Parameters:
     start: dt.date
     end: dt.date
     every: int | None = None
-    offset: int = 0
+    # 1-based start within the first k (None: the k-th, i.e. positions k, 2k, …).
+    offset: int | None = None
+    random_start: bool = False
     size: int | None = None
     seed: int | None = None
     unit_ids: tuple[int, ...] = ()
@@ -65,8 +80,12 @@ def parameter_errors(p: Parameters) -> list[str]:
     if p.method == AuditSample.Method.SYSTEMATIC:
         if not p.every or p.every < 1:
             errors.append(_("«Hver k-te» må være et helt tall på minst 1."))
-        elif not 0 <= p.offset < p.every:
-            errors.append(_("Startposisjonen må være mellom 0 og %(max)s.") % {"max": p.every - 1})
+        elif p.random_start and p.offset is not None:
+            errors.append(_("Oppgi enten en start eller tilfeldig start, ikke begge."))
+        elif p.offset is not None and not 1 <= p.offset <= p.every:
+            errors.append(_("Starten må være mellom 1 og %(max)s.") % {"max": p.every})
+        if p.random_start and p.seed is None:
+            errors.append(_("En tilfeldig start må ha et frø, så utvalget kan trekkes på nytt."))
     elif p.method == AuditSample.Method.RANDOM:
         if not p.size or p.size < 1:
             errors.append(_("Antall må være et helt tall på minst 1."))
@@ -77,10 +96,24 @@ def parameter_errors(p: Parameters) -> list[str]:
     return errors
 
 
+def start_of(p: Parameters) -> int:
+    """The 1-based start of a systematic sample: stated, drawn from the seed, or k."""
+    if p.offset is not None:
+        return p.offset
+    if p.random_start:
+        return random.Random(p.seed).randint(1, p.every)
+    return p.every
+
+
+def systematic_positions(size: int, every: int, start: int) -> list[int]:
+    """0-based positions of the start-th, (start+k)-th … of ``size`` persons."""
+    return list(range(start - 1, size, every))
+
+
 def draw(population: list[int], p: Parameters) -> list[int]:
     """Positions in ``population`` that are drawn, in population order."""
     if p.method == AuditSample.Method.SYSTEMATIC:
-        return list(range(p.offset, len(population), p.every))
+        return systematic_positions(len(population), p.every, start_of(p))
     if p.size > len(population):
         raise SampleRefused(
             _("Utvalget (%(n)s) er større enn populasjonen (%(pop)s personer).")
@@ -113,10 +146,12 @@ def prefill(
     held: int,
     without_minutes: int,
     has_group: bool,
+    need: bool = False,
 ) -> dict[str, str]:
     """The checklist answers the data gives, for one person."""
     active = plan is not None and plan["status"] == IndividualPlan.Status.ACTIVE
     answers = {
+        "ip_need": _bool(need),
         "ip_offered": _bool(plan is not None),
         "ip_exists": _bool(active),
         "coord_offered": _bool(bool(assignments)),
@@ -129,7 +164,61 @@ def prefill(
     return answers
 
 
-def _prefills(person_ids: list[int], p: Parameters) -> dict[int, dict[str, str]]:
+def months_between(since: dt.date, until: dt.date) -> int:
+    """Whole months from ``since`` to ``until`` (0 when ``until`` is earlier)."""
+    months = (until.year - since.year) * 12 + until.month - since.month
+    months -= until.day < since.day
+    return max(months, 0)
+
+
+@dataclass(frozen=True)
+class ServiceColumns:
+    """Eidskog's table 1 for one person: duration, number of services and units."""
+
+    since: dt.date | None
+    months: int | None
+    services: int
+    units: int
+    need: bool
+
+
+def service_columns(person_ids: list[int], p: Parameters, today: dt.date) -> dict:
+    """The duration/number columns for the sampled persons, in one query.
+
+    Every service of the municipality's units counts (Eidskog: «instanser i
+    kommunen»), not only those of the units the population was drawn from. The
+    need for an IP is read as the IP criterion reads it: services from two or
+    more units at once, one of them for at least three months (hol. § 7-1).
+    """
+    as_of = min(p.end, today)
+    spans = defaultdict(list)
+    for person_id, unit_id, valid_from, valid_to in (
+        Service.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=p.start),
+            person_id__in=person_ids,
+            valid_from__lte=p.end,
+        )
+        .order_by()
+        .values_list("person_id", "unit_id", "valid_from", "valid_to")
+    ):
+        spans[person_id].append(audit_rules.ServiceSpan(unit_id, valid_from, valid_to))
+    columns = {}
+    for person_id in person_ids:
+        found = spans.get(person_id, [])
+        since = min((s.valid_from for s in found), default=None)
+        columns[person_id] = ServiceColumns(
+            since=since,
+            months=months_between(since, as_of) if since else None,
+            services=len(found),
+            units=len({s.unit_id for s in found}),
+            need=bool(audit_rules.coordinated_units(found, as_of)),
+        )
+    return columns
+
+
+def _prefills(
+    person_ids: list[int], p: Parameters, columns: dict[int, ServiceColumns]
+) -> dict[int, dict[str, str]]:
     """Pre-filled checklists for all sampled persons, in a constant number of queries."""
     from helhet.cooperation.models import Meeting, ResponsibilityGroup
 
@@ -173,6 +262,7 @@ def _prefills(person_ids: list[int], p: Parameters) -> dict[int, dict[str, str]]
             held[pid],
             without[pid],
             pid in groups,
+            columns[pid].need,
         )
         for pid in person_ids
     }
@@ -203,15 +293,18 @@ def create_sample(municipality, p: Parameters, user=None) -> AuditSample:
     if not positions:
         raise SampleRefused(_("Utvalget ble tomt. Velg en mindre k eller en lengre periode."))
     chosen = [people[i] for i in positions]
-    checklists = _prefills(chosen, p)
+    columns = service_columns(chosen, p, timezone.localdate())
+    checklists = _prefills(chosen, p, columns)
+    start = start_of(p) if p.method == AuditSample.Method.SYSTEMATIC else None
     with transaction.atomic():
         sample = AuditSample.objects.create(
             municipality=municipality,
             method=p.method,
             every=p.every if p.method == AuditSample.Method.SYSTEMATIC else None,
-            offset=p.offset if p.method == AuditSample.Method.SYSTEMATIC else None,
+            offset=start,
+            random_start=p.random_start and p.method == AuditSample.Method.SYSTEMATIC,
             size=p.size if p.method == AuditSample.Method.RANDOM else None,
-            seed=p.seed if p.method == AuditSample.Method.RANDOM else None,
+            seed=p.seed if p.method == AuditSample.Method.RANDOM or p.random_start else None,
             period_start=p.start,
             period_end=p.end,
             with_all_plans=p.with_all_plans,
@@ -230,6 +323,10 @@ def create_sample(municipality, p: Parameters, user=None) -> AuditSample:
                     reason=SampleItem.Reason.DRAWN
                     if position in drawn
                     else SampleItem.Reason.HAS_PLAN,
+                    services_since=columns[people[position]].since,
+                    service_months=columns[people[position]].months,
+                    service_count=columns[people[position]].services,
+                    unit_count=columns[people[position]].units,
                 )
                 for n, position in enumerate(positions, start=1)
             ]
@@ -246,12 +343,13 @@ def create_sample(municipality, p: Parameters, user=None) -> AuditSample:
 
 def parameters_of(sample: AuditSample) -> Parameters:
     """The stored parameters, to draw the same sample again."""
+    # The start actually used is stored, so a random start is redrawn exactly.
     return Parameters(
         method=sample.method,
         start=sample.period_start,
         end=sample.period_end,
         every=sample.every,
-        offset=sample.offset or 0,
+        offset=sample.offset,
         size=sample.size,
         seed=sample.seed,
         unit_ids=tuple(sorted(sample.units.values_list("pk", flat=True))),
@@ -303,6 +401,51 @@ def report(sample: AuditSample) -> dict:
         "questions": [(key, label, per_question[key]) for key, label in CHECKLIST],
         "reviewed": reviewed,
         "overridden": overridden,
+        "counts": counts(sample, items),
+    }
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What the method chapter states: population, drawn, added and their share."""
+
+    population: int
+    drawn: int
+    added: int
+
+    @property
+    def total(self) -> int:
+        return self.drawn + self.added
+
+    @property
+    def share(self) -> float:
+        """Per cent of the population in the sample, one decimal (Eidskog: 12,5 %)."""
+        return round(100 * self.total / self.population, 1) if self.population else 0.0
+
+    @property
+    def share_text(self) -> str:
+        return f"{self.share:.1f}".replace(".", ",") + " %"
+
+
+def counts(sample: AuditSample, items=None) -> Counts:
+    items = list(sample.items.all()) if items is None else items
+    added = sum(1 for item in items if item.reason == SampleItem.Reason.HAS_PLAN)
+    return Counts(sample.population_size, len(items) - added, added)
+
+
+def summary_line(sample: AuditSample) -> str:
+    """One line for the command line, the same figures as the report."""
+    found = counts(sample)
+    return _(
+        "Utvalg %(n)s: populasjon %(pop)s, trukket %(drawn)s, lagt til %(added)s "
+        "(alle med aktiv IP), til sammen %(total)s = %(share)s av populasjonen."
+    ) % {
+        "n": sample.pk,
+        "pop": found.population,
+        "drawn": found.drawn,
+        "added": found.added,
+        "total": found.total,
+        "share": found.share_text,
     }
 
 
@@ -320,13 +463,22 @@ def as_json(sample: AuditSample) -> dict:
         "to": sample.period_end.isoformat(),
         "units": sorted(sample.units.values_list("code", flat=True)),
         "with_all_plans": sample.with_all_plans,
+        "random_start": sample.random_start,
+        "order": "person-id",
         "population": sample.population_size,
+        "drawn": data["counts"].drawn,
+        "added": data["counts"].added,
+        "share_percent": data["counts"].share,
         "created_at": sample.created_at.isoformat(),
         "items": [
             {
                 "reference": item.reference,
                 "position": item.position,
                 "reason": item.reason,
+                "services_since": item.services_since.isoformat() if item.services_since else None,
+                "service_months": item.service_months,
+                "services": item.service_count,
+                "units": item.unit_count,
                 "checklist": {
                     a.key: {"prefilled": a.prefilled, "value": a.effective, "comment": a.comment}
                     for a in answers

@@ -23,7 +23,10 @@ def healthz(request):
 @login_required
 def home(request):
     # A person, or their proxy or guardian, has no staff role: their start is Min side.
+    # The state governor's staff are no municipality's staff: their start is the campaigns.
     if getattr(request.user, "staff", None) is None:
+        if request.user.supervisory_authorities.exists():
+            return redirect("audit:campaigns")
         return redirect("portal:home")
     return render(request, "core/home.html")
 

@@ -333,6 +333,7 @@ def _persons(ctx: DemoContext, count: int, rng: random.Random) -> None:
             Person(
                 municipality=ctx.municipality,
                 national_id=number,
+                id_type=identity.kind_of(number),  # bulk_create skips Person.save
                 given_name=rng.choice(GIVEN_F if gender == "K" else GIVEN_M),
                 family_name=rng.choice(FAMILY),
                 birth_date=identity.birth_date(number),

@@ -196,13 +196,13 @@ def _email(row, reasons) -> None:
             reasons.append(_("Ugyldig e-postadresse «%(v)s».") % {"v": row["email"]})
 
 
-def _national_id(row, reasons) -> str | None:
+def _national_id(row, reasons, kinds=identity.ALL_KINDS) -> str | None:
     value = row.get("national_id", "")
     # Excel drops the leading zero of numbers born on days 01–09.
     if value.isdigit() and len(value) == 10:
         value = "0" + value
     try:
-        return identity.clean_national_id(value)
+        return identity.clean_national_id(value, kinds=kinds)
     except ValidationError as error:
         reasons.extend(error.messages)
         return None
@@ -320,7 +320,9 @@ def _commit_staff(ctx: _Context) -> dict[str, int]:
 
 
 def _validate_person(row, ctx: _Context, reasons):
-    national_id = _national_id(row, reasons)
+    # The file has no birth date or gender column: an FH-number, which carries
+    # neither, is registered in Helhet by hand.
+    national_id = _national_id(row, reasons, kinds=identity.WITH_BIRTH_DATE)
     for name, limit in (("given_name", 100), ("family_name", 100), ("phone", 20)):
         _length(row, name, limit, reasons)
     _length(row, "address", 200, reasons)
@@ -338,6 +340,7 @@ def _commit_persons(ctx: _Context, source: str) -> dict[str, int]:
         [
             Person(
                 municipality=ctx.municipality,
+                id_type=identity.kind_of(spec["national_id"]),
                 birth_date=identity.birth_date(spec["national_id"]),
                 gender=identity.gender(spec["national_id"]),
                 **spec,

@@ -46,7 +46,9 @@ def not_in_future(day: dt.date | None) -> None:
 
 
 class ApplicationForm(ModelForm):
-    national_id = forms.CharField(label=_("Fødselsnummer / D-nummer"), max_length=20)
+    national_id = forms.CharField(
+        label=_("Fødselsnummer, D-nummer eller hjelpenummer"), max_length=20
+    )
     given_name = forms.CharField(
         label=_("Fornavn"), max_length=100, required=False, help_text=_("Bare for nye personer.")
     )

@@ -38,6 +38,15 @@ def find_or_create_person(municipality_id, national_id, given_name, family_name)
     person = Person.objects.filter(municipality_id=municipality_id, national_id=national_id).first()
     if person is not None:
         return person
+    if not identity.carries_birth_date(national_id):
+        raise ValidationError(
+            {
+                "national_id": _(
+                    "Et FH-nummer har ingen fødselsdato eller kjønn. Registrer personen "
+                    "under «Personer» først."
+                )
+            }
+        )
     if not (given_name.strip() and family_name.strip()):
         raise ValidationError(
             {

@@ -15,9 +15,27 @@ from helhet.people import identity
 
 class Person(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="persons")
-    national_id = models.CharField(_("fødselsnummer / D-nummer"), max_length=11)
+
+    class IdType(models.TextChoices):
+        FNR = identity.FNR, _("Fødselsnummer")
+        DNR = identity.DNR, _("D-nummer")
+        HNR = identity.HNR, _("H-nummer (hjelpenummer)")
+        FHNR = identity.FHNR, _("FH-nummer (felles hjelpenummer)")
+
+    national_id = models.CharField(_("identitetsnummer"), max_length=11)
+    # Derived from the number on every save, stored so lists, exports and FHIR
+    # can tell the kinds apart without decoding (and FHIR picks the right system).
+    id_type = models.CharField(
+        _("type identitetsnummer"),
+        max_length=4,
+        choices=IdType.choices,
+        default=IdType.FNR,
+        editable=False,
+    )
     given_name = models.CharField(_("fornavn"), max_length=100)
     family_name = models.CharField(_("etternavn"), max_length=100)
+    # Derived from the number, except for an FH-number, which carries neither:
+    # then they are recorded as given (the form asks for them).
     birth_date = models.DateField(_("fødselsdato"), editable=False)
     gender = models.CharField(_("kjønn"), max_length=1, editable=False)
     phone = models.CharField(_("telefon"), max_length=20, blank=True)
@@ -53,7 +71,7 @@ class Person(models.Model):
 
     @property
     def id_kind(self) -> str:
-        return identity.kind_of(self.national_id)
+        return self.id_type
 
     @property
     def age(self) -> int:
@@ -67,10 +85,16 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # Birth date and gender are derived, never typed, so they cannot drift
-        # from the number.
+        # from the number — except for an FH-number, which has neither by design.
         self.national_id = identity.clean_national_id(self.national_id)
-        self.birth_date = identity.birth_date(self.national_id)
-        self.gender = identity.gender(self.national_id)
+        self.id_type = identity.kind_of(self.national_id)
+        if identity.carries_birth_date(self.national_id):
+            self.birth_date = identity.birth_date(self.national_id)
+            self.gender = identity.gender(self.national_id)
+        elif self.birth_date is None or self.gender not in ("K", "M"):
+            raise ValidationError(
+                {"national_id": _("Et FH-nummer har ingen fødselsdato eller kjønn; oppgi begge.")}
+            )
         super().save(*args, **kwargs)
 
 

@@ -47,7 +47,7 @@ def test_text_explains_a_refusal_for_a_category(world, capsys):
     ("args", "message"),
     [
         (["ukjent", "VALID"], "Fant ingen bruker"),
-        (["hilde", "12345678901"], "Ugyldig fødselsnummer"),
+        (["hilde", "12345678901"], "Ugyldig identitetsnummer: Feil kontrollsiffer"),
         (["hilde", "VALID", "--category", "alt"], "Ukjent kategori"),
         (["hilde", "01010112345"], "Ugyldig"),
     ],

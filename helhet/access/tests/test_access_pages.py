@@ -147,7 +147,7 @@ def test_emergency_access_by_number_opens_the_person_for_two_hours(client, world
     ("data", "message"),
     [
         ({"reason": REASON}, "Oppgi fødselsnummer"),
-        ({"national_id": "12345678901", "reason": REASON}, "ikke et gyldig"),
+        ({"national_id": "12345678901", "reason": REASON}, "Feil kontrollsiffer"),
         ({"national_id": "17059012345x", "reason": REASON}, "11 siffer"),
         ({"national_id": "VALID", "reason": "fordi"}, "minst 20 tegn"),
         ({"national_id": "VALID", "reason": "x" * 1001}, "1000 eller færre tegn"),

@@ -214,3 +214,97 @@ def test_normalising_keeps_what_matters():
         "id": "goal-1",
         "subject": {"reference": "Patient/*"},
     }
+
+
+# --- identity numbers of every kind, under HL7 Norway's no-basis systems ---------
+
+SYSTEMS = {
+    "fnr": "urn:oid:2.16.578.1.12.4.1.4.1",
+    "dnr": "urn:oid:2.16.578.1.12.4.1.4.2",
+    "fhnr": "urn:oid:2.16.578.1.12.4.1.4.3",
+    "hnr": "HNR",
+}
+
+
+def _numbers():
+    import random
+
+    from helhet.people import identity
+
+    rng, born = random.Random(8), dt.date(1988, 8, 8)
+    return {
+        "fnr": identity.synthetic_national_id(rng, born, "K"),
+        "dnr": identity.synthetic_national_id(rng, born, "K", d_number=True),
+        "hnr": identity.synthetic_national_id(rng, born, "K", h_number=True),
+        "fhnr": identity.synthetic_fh_number(rng),
+    }
+
+
+def _patient(number, system, **extra):
+    return {
+        "resourceType": "Patient",
+        "id": f"p{number}",
+        "identifier": [{"system": system, "value": number}],
+        "name": [{"family": "Nordmann", "given": ["Kari"]}],
+        **extra,
+    }
+
+
+def test_each_kind_is_exported_with_its_own_system(demo):
+    from helhet.api import fhir
+
+    muni = demo.ctx.municipality
+    for kind, number in _numbers().items():
+        extra = {"birth_date": dt.date(1988, 8, 8), "gender": "K"} if kind == "fhnr" else {}
+        person = Person.objects.create(
+            municipality=muni, national_id=number, given_name="Kari", family_name="N", **extra
+        )
+        assert person.id_type == kind
+        (identifier,) = fhir.patient(person)["identifier"]
+        assert (identifier["system"], identifier["value"]) == (SYSTEMS[kind], number)
+        if kind == "hnr":
+            # no-basis: a local H-nummer has type HNR (Volven 8327) and an assigner.
+            assert identifier["type"]["coding"][0]["code"] == "HNR"
+            assert identifier["assigner"]["display"] == muni.name
+
+
+def test_each_kind_is_imported_and_its_type_stored(demo):
+    other, ke = _empty_municipality(demo)
+    numbers = _numbers()
+    resources = [
+        _patient(number, SYSTEMS[kind])
+        | ({"birthDate": "1988-08-08", "gender": "female"} if kind == "fhnr" else {})
+        for kind, number in numbers.items()
+    ]
+    response = _post(_client(ke), _bundle(resources))
+    assert response.status_code == 200, response.content
+    stored = dict(Person.objects.filter(municipality=other).values_list("national_id", "id_type"))
+    assert stored == {number: kind for kind, number in numbers.items()}
+
+
+def test_a_number_under_another_kinds_system_or_an_fh_without_birth_date_is_refused(demo):
+    other, ke = _empty_municipality(demo)
+    numbers = _numbers()
+    response = _post(
+        _client(ke),
+        _bundle(
+            [
+                _patient(numbers["dnr"], SYSTEMS["fnr"]),
+                _patient(numbers["fhnr"], SYSTEMS["fhnr"]),
+            ]
+        ),
+    )
+    assert response.status_code == 400
+    text = json.dumps(response.json(), ensure_ascii=False)
+    assert "Nummeret er et D-nummer, men står med systemet for Fødselsnummer." in text
+    assert "Et FH-nummer har ingen fødselsdato; oppgi birthDate." in text
+    assert not Person.objects.filter(municipality=other).exists()
+
+
+def test_a_patient_without_a_known_system_is_not_told_must_be_filled(demo):
+    other, ke = _empty_municipality(demo)
+    response = _post(_client(ke), _bundle([_patient("12345", "urn:example:local")]))
+    assert response.status_code == 400
+    text = json.dumps(response.json(), ensure_ascii=False)
+    assert "må fylles ut" not in text
+    assert "mangler identitetsnummer med et kjent system" in text

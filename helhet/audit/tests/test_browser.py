@@ -25,13 +25,14 @@ def test_auditor_draws_a_sample_confirms_a_checklist_and_downloads_the_report(pa
     page.get_by_role("link", name="Revisjonsutvalg").click()
     page.get_by_label("Hver k-te aktive person").check()
     page.get_by_label("Hver k-te person").fill("5")
-    page.get_by_label("Startposisjon (0 til k−1)").fill("0")
+    # No start: persons no. 5 and 10 of 12 (every 5th), plus the one with an IP.
     page.get_by_label("Periode fra").fill("01.01.2026")
     page.get_by_label("Periode til").fill("30.06.2026")
     page.get_by_label("Ta i tillegg med alle med aktiv individuell plan").check()
     page.get_by_role("button", name="Trekk utvalg").click()
 
     expect(page.get_by_text("Utvalget er trukket: 3 personer.")).to_be_visible()
+    expect(page.get_by_text("3 personer, 25,0 % av populasjonen")).to_be_visible()
     expect(page.get_by_role("link", name="U-003")).to_be_visible()
     expect(page.get_by_text("Synlig")).to_have_count(0)
 

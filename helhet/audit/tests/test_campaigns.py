@@ -3,12 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from helhet import testing as t
 from helhet.audit import campaigns
-from helhet.audit.models import Campaign, Participation
+from helhet.audit.models import Campaign, Participation, SupervisoryAuthority
 from helhet.organisation.models import Role, Unit
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +135,7 @@ def test_supervisor_assesses_sends_feedback_and_sees_the_aggregate(client, world
     a.refresh_from_db()
     assert a.feedback_sent_on is not None
     page = client.get(reverse("audit:campaign", args=[campaign.pk])).content.decode()
-    assert "1 av 2 enheter som har svart, fant lovbrudd" in page
+    assert "1 av 2 fant lovbrudd" in page
     assert "Ingen rutine" in page
     summary = campaigns.aggregate(campaign)
     assert [(yes, partly, no) for _q, yes, partly, no in summary["questions"]] == [
@@ -181,5 +182,185 @@ def test_a_unit_answers_and_the_supervisor_sees_the_aggregate(page):
     t.browser_login(page, world_["supervisor"].username, t.PASSWORD)
     page.goto(reverse("audit:campaigns"))
     page.get_by_role("link", name="Unge 17–23 i NAV").click()
-    expect(page.get_by_text("0 av 1 enheter som har svart, fant lovbrudd")).to_be_visible()
+    expect(page.get_by_text("0 av 1 fant lovbrudd")).to_be_visible()
     expect(page.get_by_role("cell", name="Sendt inn")).to_be_visible()
+
+
+# --- the state governor's campaign across municipalities ------------------------
+
+
+@pytest.fixture
+def governor():
+    """Statsforvalteren with three municipalities and a NAV office in each."""
+    munis = [t.municipality(name=name) for name in ("Elverum", "Hamar", "Lom")]
+    navs = [t.unit(m, Unit.Kind.NAV, name=f"NAV {m.name}") for m in munis]
+    authority = SupervisoryAuthority.objects.create(name="Statsforvalteren i Innlandet")
+    authority.municipalities.set(munis)
+    # The governor's staff are users, not staff of any municipality.
+    inspector = get_user_model().objects.create_user("inspektor", password=t.PASSWORD)
+    authority.members.add(inspector)
+    leaders = [t.staff(nav, Role.LEADER) for nav in navs]
+    return {
+        "authority": authority,
+        "munis": munis,
+        "navs": navs,
+        "inspector": inspector,
+        "leaders": leaders,
+    }
+
+
+def make_across(g, **extra) -> Campaign:
+    fields = {
+        "topic": "Sosiale tjenester til unge 17–23",
+        "description": "",
+        "answer_deadline": dt.date(2026, 5, 20),
+        "plan_deadline": dt.date(2026, 6, 30),
+        "units": list(g["navs"]),
+        "questions": QUESTIONS,
+        "milestones": "",
+        **extra,
+    }
+    return campaigns.create(None, g["inspector"], authority=g["authority"], **fields)
+
+
+def test_the_governor_invites_nav_offices_of_several_municipalities(client, governor):
+    client.force_login(governor["inspector"])
+    form = client.get(reverse("audit:campaign_new")).content.decode()
+    for muni, nav in zip(governor["munis"], governor["navs"], strict=True):
+        assert f"{muni.name} – {nav.name}" in form
+    response = client.post(
+        reverse("audit:campaign_new"),
+        {
+            "topic": "Unge i NAV",
+            "answer_deadline": "20.05.2026",
+            "plan_deadline": "30.06.2026",
+            "units": [nav.pk for nav in governor["navs"]],
+            "questions": QUESTIONS,
+        },
+    )
+    assert response.status_code == 302
+    campaign = Campaign.objects.get()
+    assert campaign.authority == governor["authority"] and campaign.municipality is None
+    assert {p.unit.municipality for p in campaign.participations.all()} == set(governor["munis"])
+
+
+def test_the_governors_staff_start_on_the_campaigns(client, governor):
+    client.force_login(governor["inspector"])
+    assert client.get("/")["Location"] == reverse("audit:campaigns")
+    assert client.get(reverse("audit:campaigns")).status_code == 200
+
+
+def test_a_unit_outside_the_governors_municipalities_cannot_be_invited(governor):
+    stranger = t.unit(t.municipality(name="Trondheim"), Unit.Kind.NAV, name="NAV Trondheim")
+    with pytest.raises(campaigns.Refused, match="utenfor det tilsynet omfatter: NAV Trondheim"):
+        make_across(governor, units=[*governor["navs"], stranger])
+    assert not Campaign.objects.exists()
+
+
+def test_each_unit_sees_only_its_own_answer_and_another_units_url_is_refused(client, governor):
+    campaign = make_across(governor)
+    own, other, third = (campaign.participations.get(unit=nav) for nav in governor["navs"])
+    assert answer(client, governor["leaders"][1], other, True).status_code == 302
+    # The attacker: leader of NAV Elverum tries NAV Hamar's answer, its
+    # assessment, its letter and the campaign's aggregate, by URL.
+    client.force_login(governor["leaders"][0])
+    for url in (
+        reverse("audit:participation", args=[other.pk]),
+        reverse("audit:campaign", args=[campaign.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Ingen rutine" not in response.content.decode()
+    assert client.post(reverse("audit:participation", args=[third.pk]), {}).status_code == 404
+    assert client.post(reverse("audit:assess", args=[other.pk]), {}).status_code == 404
+    assert client.post(reverse("audit:feedback_letter", args=[other.pk])).status_code == 404
+    other.refresh_from_db()
+    assert other.assessed_on is None and other.feedback_sent_on is None
+    listing = client.get(reverse("audit:campaigns")).content.decode()
+    assert "NAV Elverum" in listing and "NAV Hamar" not in listing
+    assert client.get(reverse("audit:participation", args=[own.pk])).status_code == 200
+    # A municipality's own auditor does not supervise the governor's campaign:
+    # refused (403: the unit is of the auditor's own municipality).
+    client.force_login(t.staff(t.unit(governor["munis"][1]), Role.AUDITOR))
+    assert client.get(reverse("audit:participation", args=[other.pk])).status_code == 403
+    assert client.get(reverse("audit:campaign", args=[campaign.pk])).status_code == 404
+
+
+def test_a_cause_in_one_phase_is_enough_none_is_refused(client, governor):
+    campaign = make_across(governor)
+    first, second, _third = (campaign.participations.get(unit=nav) for nav in governor["navs"])
+    no_cause = {"cause_plan": "", "cause_do": "", "cause_check": "", "cause_correct": ""}
+    refused = answer(client, governor["leaders"][0], first, True, **no_cause)
+    assert refused.status_code == 400
+    assert "Beskriv årsaken til lovbruddet i minst én fase av kvalitetssirkelen" in (
+        refused.content.decode()
+    )
+    first.refresh_from_db()
+    assert first.submitted_on is None
+    only_check = {**no_cause, "cause_check": "Ingen kontroll av vedtakene"}
+    assert answer(client, governor["leaders"][0], first, True, **only_check).status_code == 302
+    first.refresh_from_db()
+    assert first.lovbrudd and first.cause_check and not first.cause_plan
+
+
+def test_aggregate_says_n_of_m_found_lovbrudd_and_counts_causes_by_phase(client, governor):
+    campaign = make_across(governor)
+    first, second, third = (campaign.participations.get(unit=nav) for nav in governor["navs"])
+    empty = {"cause_plan": "", "cause_do": "", "cause_check": "", "cause_correct": ""}
+    answer(
+        client, governor["leaders"][0], first, True, **{**empty, "cause_check": "Ingen kontroll"}
+    )
+    answer(client, governor["leaders"][1], second, True)  # all four phases
+    answer(client, governor["leaders"][2], third, False)
+    summary = campaigns.aggregate(campaign)
+    assert (summary["lovbrudd"], summary["submitted"], summary["municipalities"]) == (2, 3, 3)
+    assert [(str(phase), n) for phase, n in summary["phases"]] == [
+        ("planlegge", 1),
+        ("utføre", 1),
+        ("kontrollere", 2),
+        ("korrigere", 1),
+    ]
+    client.force_login(governor["inspector"])
+    page = client.get(reverse("audit:campaign", args=[campaign.pk])).content.decode()
+    assert "2 av 3 fant lovbrudd." in page
+    assert "Statsforvalteren i Innlandet fører tilsynet. Enheter i 3 kommuner er invitert." in page
+
+
+def test_each_unit_gets_its_own_feedback_letter(client, governor):
+    campaign = make_across(governor)
+    letters = []
+    for leader, nav in zip(governor["leaders"], governor["navs"], strict=True):
+        participation = campaign.participations.get(unit=nav)
+        answer(client, leader, participation, False)
+        client.force_login(governor["inspector"])
+        assert (
+            client.post(
+                reverse("audit:assess", args=[participation.pk]),
+                {"assessment": f"Vurdering av {nav.name}"},
+            ).status_code
+            == 302
+        )
+        letter = client.post(reverse("audit:feedback_letter", args=[participation.pk]))
+        assert letter["Content-Type"] == "application/pdf"
+        letters.append(letter.content)
+    assert all(content.startswith(b"%PDF") for content in letters)
+    assert len(set(letters)) == 3
+    assert campaign.participations.filter(feedback_sent_on__isnull=False).count() == 3
+
+
+def test_feedback_letter_names_the_unit_its_municipality_and_the_governor(governor):
+    from django.template.loader import render_to_string
+
+    campaign = make_across(governor)
+    participation = campaign.participations.get(unit=governor["navs"][2])
+    html = render_to_string(
+        "audit/feedback_pdf.html",
+        {
+            "p": participation,
+            "questions": [],
+            "approved": False,
+            "generated": None,
+            "sender": campaign.authority,
+        },
+    )
+    assert "Til NAV Lom, Lom." in html and "Statsforvalteren i Innlandet" in html

@@ -116,7 +116,7 @@ def test_auditor_draws_reviews_and_downloads_a_sample(client, world):
         {
             "method": "systematisk",
             "every": "1",
-            "offset": "0",
+            "offset": "1",
             "start": "01.01.2026",
             "end": "30.06.2026",
         },
@@ -127,8 +127,13 @@ def test_auditor_draws_reviews_and_downloads_a_sample(client, world):
     assert "U-001" in page and "U-002" in page
     for person in (known, unknown):
         assert person.full_name not in page and person.national_id not in page
-    answer = ChecklistAnswer.objects.filter(item__reference="U-001").order_by("id").first()
+    assert "2 personer, 100,0 % av populasjonen" in page
+    answer = ChecklistAnswer.objects.get(
+        item__reference="U-001", item__sample=sample, key="ip_offered"
+    )
     url = reverse("audit:sample_item", args=[sample.pk, "U-001"])
+    item_page = client.get(url).content.decode()
+    assert "2 tjenester fra 2 enheter i kommunen" in item_page  # «Kjent»: Eidskog's columns
     data = {
         f"{a.pk}-value": a.prefilled
         for a in ChecklistAnswer.objects.filter(item__reference="U-001", item__sample=sample)

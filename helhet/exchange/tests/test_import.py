@@ -215,3 +215,28 @@ def test_validation_queries_do_not_grow_with_rows(tmp_path, capsys, django_asser
         code, out = run(capsys, "services", path, "--municipality", muni.number)
     assert code == 0, out
     assert Service.objects.filter(unit=unit).count() == 30
+
+
+def test_imported_persons_get_their_number_kind_and_an_fh_number_is_refused(tmp_path, capsys):
+    muni = testing.municipality()
+    born = dt.date(1979, 9, 9)
+    dnr = identity.synthetic_national_id(_rng, born, "K", d_number=True)
+    hnr = identity.synthetic_national_id(_rng, born, "K", h_number=True)
+    fh = identity.synthetic_fh_number(_rng)
+    ok = write_csv(
+        tmp_path,
+        "national_id;given_name;family_name;phone;email;address\n"
+        f"{dnr};Ola;D;;;\n{hnr};Kari;H;;;\n",
+    )
+    code, out = run(capsys, "persons", ok, "--municipality", muni.number)
+    assert code == 0, out
+    assert dict(Person.objects.values_list("national_id", "id_type")) == {dnr: "dnr", hnr: "hnr"}
+    bad = write_csv(
+        tmp_path,
+        f"national_id;given_name;family_name;phone;email;address\n{fh};Per;F;;;\n",
+        "fh.csv",
+    )
+    code, out = run(capsys, "persons", bad, "--municipality", muni.number)
+    assert code == 2
+    assert "Et FH-nummer kan ikke brukes her" in out
+    assert Person.objects.count() == 2

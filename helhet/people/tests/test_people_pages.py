@@ -41,7 +41,7 @@ def test_caseworker_registers_a_person_with_derived_birth_date(client, muni):
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"national_id": "12345678901"}, "ikke et gyldig fødselsnummer"),
+        ({"national_id": "12345678901"}, "Feil kontrollsiffer"),
         ({"national_id": "123"}, "11 siffer"),
         ({"given_name": "   "}, "påkrevd"),
         ({"given_name": "x" * 101}, "100 eller færre tegn"),
@@ -56,6 +56,25 @@ def test_bad_input_is_refused_and_nothing_saved(client, muni, data, message):
     assert response.status_code == 400
     assert message in response.content.decode().replace("&nbsp;", " ")
     assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_fh_number_is_registered_with_birth_date_and_gender_typed(client, muni):
+    client.force_login(testing.staff(testing.unit(muni, Unit.Kind.ALLOCATION), Role.CASEWORKER))
+    number = identity.synthetic_fh_number(random.Random(9))
+    form = {"national_id": number, "given_name": "Ukjent", "family_name": "Pasient"}
+    refused = client.post("/personer/ny/", form)
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "Et FH-nummer har ingen fødselsdato. Oppgi fødselsdatoen." in text
+    assert "Et FH-nummer har ingen kjønn. Oppgi kjønn." in text
+    assert not Person.objects.exists()
+    response = client.post(
+        "/personer/ny/", {**form, "birth_date": "03.02.1981", "gender": "M"}, follow=True
+    )
+    person = Person.objects.get(national_id=number)
+    assert (person.id_type, person.birth_date, person.gender) == ("fhnr", dt.date(1981, 2, 3), "M")
+    assert "Ukjent Pasient er registrert" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -38,9 +38,8 @@ class Command(BaseCommand):
         try:
             number = identity.clean_national_id(national_id)
         except ValidationError as error:
-            raise _fail(
-                "Ugyldig fødselsnummer eller D-nummer (kontrollsiffer eller lengde)."
-            ) from error
+            # The real reason (length, characters, check digits, date), not a guess.
+            raise _fail("Ugyldig identitetsnummer: " + " ".join(error.messages)) from error
         if category not in gate.CATEGORIES:
             raise _fail(
                 f"Ukjent kategori «{category}». Gyldige kategorier: {', '.join(gate.CATEGORIES)}."

@@ -1,5 +1,10 @@
-"""helhet audit-sample (--every K [--offset J] | --random N --seed S) --from DATE --to DATE
-[--units CODES] [--with-all-plans] --format json|pdf [--output PATH]"""
+"""helhet audit-sample (--every K [--offset O | --random-start --seed S] | --random N --seed S)
+--from DATE --to DATE [--units CODES] [--with-all-plans] --format json|pdf [--output PATH]
+
+--every K draws the K-th, 2K-th, 3K-th … person of the population (ordered by
+person id); --offset O the O-th, (O+K)-th …; --random-start draws O from the seed.
+The population, the number drawn, the number added and their share of the
+population are printed (on stderr when the JSON goes to the screen)."""
 
 import json
 from pathlib import Path
@@ -20,8 +25,11 @@ class Command(BaseCommand):
         how = parser.add_mutually_exclusive_group(required=True)
         how.add_argument("--every", type=int, help=_("hver k-te aktive person"))
         how.add_argument("--random", type=int, dest="size", help=_("antall tilfeldig valgte"))
-        parser.add_argument("--offset", type=int, default=0, help=_("startposisjon, 0 til k−1"))
-        parser.add_argument("--seed", type=int, help=_("frø for tilfeldig utvalg"))
+        parser.add_argument("--offset", type=int, help=_("start, 1 til k (standard: den k-te)"))
+        parser.add_argument(
+            "--random-start", action="store_true", help=_("trekk starten tilfeldig (med --seed)")
+        )
+        parser.add_argument("--seed", type=int, help=_("frø for tilfeldig utvalg eller start"))
         parser.add_argument("--from", dest="start", required=True)
         parser.add_argument("--to", dest="end", required=True)
         parser.add_argument("--units", default="", help=_("enhetskoder, kommaseparert"))
@@ -46,6 +54,12 @@ class Command(BaseCommand):
             raise refuse(_("Oppgi perioden med --from og --to."))
         if options["size"] is not None and options["seed"] is None:
             raise refuse(_("Et tilfeldig utvalg må ha et frø (--seed)."))
+        if options["random_start"] and options["seed"] is None:
+            raise refuse(_("En tilfeldig start må ha et frø (--seed)."))
+        if options["size"] is not None and (
+            options["offset"] is not None or options["random_start"]
+        ):
+            raise refuse(_("--offset og --random-start gjelder bare --every."))
         if options["format"] == "pdf" and not options["output"]:
             raise refuse(_("PDF skrives til fil: bruk --output FIL."))
         if options["output"] and not Path(options["output"]).resolve().parent.is_dir():
@@ -58,6 +72,7 @@ class Command(BaseCommand):
             end=end,
             every=options["every"],
             offset=options["offset"],
+            random_start=options["random_start"],
             size=options["size"],
             seed=options["seed"],
             unit_ids=tuple(sorted(u.pk for u in units)),
@@ -67,12 +82,17 @@ class Command(BaseCommand):
             sample = sampling.create_sample(muni, parameters)
         except sampling.SampleRefused as error:
             raise refuse(str(error)) from error
+        summary = sampling.summary_line(sample)
         if options["format"] == "pdf":
             context = {**sampling.report(sample), "generated": timezone.localtime()}
             Path(options["output"]).write_bytes(pdf.render("audit/sample_pdf.html", context))
+            self.stdout.write(summary)
             return
         text = json.dumps(sampling.as_json(sample), ensure_ascii=False, indent=2)
         if options["output"]:
             Path(options["output"]).write_text(text + "\n", encoding="utf-8")
+            self.stdout.write(summary)
         else:
+            # The JSON owns stdout (it is piped); the summary goes to the terminal.
             self.stdout.write(text)
+            self.stderr.write(summary)
