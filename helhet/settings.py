@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files may be cached), before everything else.
+    "helhet.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Staff must pass the second factor before any other page (Normen: strong login).
     "helhet.access.middleware.RequireTwoFactorMiddleware",
+    # Persons and their representatives use Min side only (helhet.access.staffonly).
+    "helhet.access.middleware.StaffOnlyMiddleware",
     # Last, as django-axes requires: turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -273,7 +277,11 @@ REST_FRAMEWORK = {
         "helhet.api.authentication.ApiTokenAuthentication",
         *(["helhet.api.authentication.OIDCBearerAuthentication"] if OIDC_ENABLED else []),
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Staff only, for token and bearer users too (helhet.access.staffonly).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "helhet.api.permissions.StaffRole",
+    ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
