@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -22,12 +23,22 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 # Demo mode relaxes only what a laptop demo cannot have (two-factor enrolment,
-# HTTPS); it never relaxes the access gate.
-DEMO_MODE = env_bool("HELHET_DEMO_MODE", True)
+# HTTPS); it never relaxes the access gate. It is off unless turned on
+# (tools/demo and the test settings do): an installation that forgets the
+# variable runs with every protection, not as a demo.
+DEMO_MODE = env_bool("HELHET_DEMO_MODE", False)
 DEBUG = env_bool("HELHET_DEBUG", False)
-SECRET_KEY = os.environ.get("HELHET_SECRET_KEY") or (
-    "insecure-demo-key-only-for-demo-mode" if DEMO_MODE else ""
-)
+SECRET_KEY = os.environ.get("HELHET_SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    if not DEMO_MODE:
+        # Sessions, CSRF tokens and password-reset links are signed with it: a
+        # known key lets anyone forge them. Refuse to start instead of guessing.
+        raise ImproperlyConfigured(
+            "HELHET_SECRET_KEY is not set. Set it to a long random value kept outside "
+            "the code (README, 'Production settings'), or HELHET_DEMO_MODE=1 for a demo "
+            "on a laptop."
+        )
+    SECRET_KEY = "insecure-demo-key-only-for-demo-mode"
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("HELHET_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
