@@ -1,9 +1,6 @@
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +9,7 @@ from helhet.access import gate
 from helhet.access.models import Action
 from helhet.coordination import services
 from helhet.coordination.forms import OverviewFilterForm
+from helhet.core import csvexport
 
 PAGE_SIZE = 50
 
@@ -61,11 +59,8 @@ def overview_csv(request):
     _form, filters = _filters(request)
     rows = list(services.plan_rows(request.user, filters))
     gate.log_many(request.user, [r.person for r in rows], Action.EXPORT, what="planoversikt.csv")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="planoversikt-{stamp}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with æøå correctly only with a BOM.
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csvexport.response(f"planoversikt-{stamp}.csv")
     writer.writerow(
         [
             _("Person"),
