@@ -293,7 +293,8 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "helhet.api.permissions.StaffRole",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["helhet.api.parsers.BoundedJSONParser"],
+    "EXCEPTION_HANDLER": "helhet.api.parsers.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
