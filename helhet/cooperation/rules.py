@@ -1,9 +1,9 @@
 """Pure rules for cooperation: no database, easy to test."""
 
 import datetime as dt
-import re
 import itertools
 import math
+import re
 from dataclasses import dataclass
 
 from django.utils import timezone
