@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "helhet.access.middleware.RequireTwoFactorMiddleware",
     # Persons and their representatives use Min side only (helhet.access.staffonly).
     "helhet.access.middleware.StaffOnlyMiddleware",
+    # A refusal after the gate granted is logged as one (helhet.access.afterwards).
+    "helhet.access.middleware.RefusedAfterGrantMiddleware",
     # Last, as django-axes requires: turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

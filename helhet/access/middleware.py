@@ -14,7 +14,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from helhet.access import staffonly, twofactor
+from helhet.access import afterwards, staffonly, twofactor
 from helhet.core.views import permission_denied
 
 EXEMPT_VIEWS = {
@@ -74,3 +74,20 @@ class StaffOnlyMiddleware:
         if "api" in match.namespaces:
             return JsonResponse({"detail": message}, status=403)
         return permission_denied(request, PermissionDenied(message))
+
+
+class RefusedAfterGrantMiddleware:
+    """A page that refuses after the gate granted logs the refusal too
+    (helhet.access.afterwards)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with afterwards.request_scope():
+            return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            afterwards.log_refusal(request.user, str(exception))
+        return None

@@ -7,9 +7,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE, which DRF's JSON reading honours) with a 413.
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers, status
+
+from helhet.access import afterwards
 
 # A FHIR Bundle nests about ten levels (Bundle.entry.resource.…); nothing
 # Helhet reads needs more than a few dozen.
@@ -48,8 +51,14 @@ class BoundedJSONParser(parsers.JSONParser):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django
+    """DRF's handler; a refusal after the gate granted logged as a refusal;
+    and a body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django
     refuses to read it) as a 413 in the API's own format, not an HTML page."""
+    if isinstance(exc, DjangoPermissionDenied | exceptions.PermissionDenied):
+        # The API refuses after the gate granted as a page does (logged).
+        request = context.get("request")
+        if request is not None:
+            afterwards.log_refusal(request.user, str(getattr(exc, "detail", exc)))
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
         exc = TooLarge(_("Innholdet er for stort (høyst %(mb).1f MB).") % {"mb": limit / 1e6})
