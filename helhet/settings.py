@@ -176,15 +176,16 @@ AUTHENTICATION_BACKENDS = [
     "helhet.access.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Repeated failed logins lock the username for a while (django-axes). Per
-# username, not per address: a municipality's office shares one address, and
-# staff accounts also have a second factor.
+# Repeated failed logins lock the username *from that client address* for a
+# while (django-axes). By username alone, anyone who knows a colleague's
+# username could lock them out at will; by username and address, the
+# attacker locks only themselves out, while guessing from one address stays
+# throttled. Behind a reverse proxy HELHET_PROXY_COUNT must be set, or every
+# client has the proxy's address. Staff accounts also have a second factor
+# (Normen: strong authentication), which a guessed password alone does not pass.
 AXES_FAILURE_LIMIT = int(os.environ.get("HELHET_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("HELHET_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 warns that a lockout without the address can be dodged by rotating
-# user agents or cookies; a lockout by username cannot.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
