@@ -9,6 +9,7 @@ import sqlite3
 import tarfile
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import DatabaseError, connection
 
@@ -97,27 +98,27 @@ def _recompute(path, change_dump):
             tar.addfile(info, io.BytesIO(data))
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_edited_sqlite_dump_without_triggers_restores_with_them(tmp_path):
-    if connection.vendor != "sqlite":
-        # The PostgreSQL dump is binary; the test above covers PostgreSQL.
-        assert connection.vendor == "postgresql"
-        return
-    _logged_row()
-    path = tmp_path / "helhet.tar"
-    call_command("backup", str(path), **QUIET)
+# An edited SQLite dump is a database file anyone can open; PostgreSQL's
+# custom-format dump is covered by the test above (a backup taken without them).
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
-    def drop(data: bytes) -> bytes:
-        work = tmp_path / "dump.sqlite3"
-        work.write_bytes(data)
-        db = sqlite3.connect(work)
-        db.execute("DROP TRIGGER access_log_no_update")
-        db.execute("DROP TRIGGER access_log_no_delete")
-        db.commit()
-        db.close()
-        return work.read_bytes()
+    @pytest.mark.django_db(transaction=True)
+    def test_an_edited_sqlite_dump_without_triggers_restores_with_them(tmp_path):
+        _logged_row()
+        path = tmp_path / "helhet.tar"
+        call_command("backup", str(path), **QUIET)
 
-    _recompute(path, drop)
-    call_command("restore", str(path), yes=True, **QUIET)
-    assert dbguards.missing() == []
-    _assert_append_only()
+        def drop(data: bytes) -> bytes:
+            work = tmp_path / "dump.sqlite3"
+            work.write_bytes(data)
+            db = sqlite3.connect(work)
+            db.execute("DROP TRIGGER access_log_no_update")
+            db.execute("DROP TRIGGER access_log_no_delete")
+            db.commit()
+            db.close()
+            return work.read_bytes()
+
+        _recompute(path, drop)
+        call_command("restore", str(path), yes=True, **QUIET)
+        assert dbguards.missing() == []
+        _assert_append_only()
