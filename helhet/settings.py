@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -22,12 +23,22 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 # Demo mode relaxes only what a laptop demo cannot have (two-factor enrolment,
-# HTTPS); it never relaxes the access gate.
-DEMO_MODE = env_bool("HELHET_DEMO_MODE", True)
+# HTTPS); it never relaxes the access gate. It is off unless turned on
+# (tools/demo and the test settings do): an installation that forgets the
+# variable runs with every protection, not as a demo.
+DEMO_MODE = env_bool("HELHET_DEMO_MODE", False)
 DEBUG = env_bool("HELHET_DEBUG", False)
-SECRET_KEY = os.environ.get("HELHET_SECRET_KEY") or (
-    "insecure-demo-key-only-for-demo-mode" if DEMO_MODE else ""
-)
+SECRET_KEY = os.environ.get("HELHET_SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    if not DEMO_MODE:
+        # Sessions, CSRF tokens and password-reset links are signed with it: a
+        # known key lets anyone forge them. Refuse to start instead of guessing.
+        raise ImproperlyConfigured(
+            "HELHET_SECRET_KEY is not set. Set it to a long random value kept outside "
+            "the code (README, 'Production settings'), or HELHET_DEMO_MODE=1 for a demo "
+            "on a laptop."
+        )
+    SECRET_KEY = "insecure-demo-key-only-for-demo-mode"
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("HELHET_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -75,6 +86,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files may be cached), before everything else.
+    "helhet.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,6 +102,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Staff must pass the second factor before any other page (Normen: strong login).
     "helhet.access.middleware.RequireTwoFactorMiddleware",
+    # Persons and their representatives use Min side only (helhet.access.staffonly).
+    "helhet.access.middleware.StaffOnlyMiddleware",
+    # A refusal after the gate granted is logged as one (helhet.access.afterwards).
+    "helhet.access.middleware.RefusedAfterGrantMiddleware",
     # Last, as django-axes requires: turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -161,15 +178,16 @@ AUTHENTICATION_BACKENDS = [
     "helhet.access.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Repeated failed logins lock the username for a while (django-axes). Per
-# username, not per address: a municipality's office shares one address, and
-# staff accounts also have a second factor.
+# Repeated failed logins lock the username *from that client address* for a
+# while (django-axes). By username alone, anyone who knows a colleague's
+# username could lock them out at will; by username and address, the
+# attacker locks only themselves out, while guessing from one address stays
+# throttled. Behind a reverse proxy HELHET_PROXY_COUNT must be set, or every
+# client has the proxy's address. Staff accounts also have a second factor
+# (Normen: strong authentication), which a guessed password alone does not pass.
 AXES_FAILURE_LIMIT = int(os.environ.get("HELHET_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("HELHET_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 warns that a lockout without the address can be dodged by rotating
-# user agents or cookies; a lockout by username cannot.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -284,8 +302,13 @@ REST_FRAMEWORK = {
         "helhet.api.authentication.ApiTokenAuthentication",
         *(["helhet.api.authentication.OIDCBearerAuthentication"] if OIDC_ENABLED else []),
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Staff only, for token and bearer users too (helhet.access.staffonly).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "helhet.api.permissions.StaffRole",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["helhet.api.parsers.BoundedJSONParser"],
+    "EXCEPTION_HANDLER": "helhet.api.parsers.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -7,7 +7,7 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the SQLite function the access-log triggers call.
-        from helhet.access import purge  # noqa: F401
+        from helhet.access import afterwards, purge  # noqa: F401
         from helhet.access.registry import register_defaults
 
         register_defaults()
@@ -15,3 +15,4 @@ class AccessConfig(AppConfig):
         from helhet.access import adminlog
 
         adminlog.connect()
+        afterwards.connect()

@@ -9,10 +9,13 @@ the enrolment or verification page until a TOTP code is verified
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from helhet.access import twofactor
+from helhet.access import afterwards, staffonly, twofactor
+from helhet.core.views import permission_denied
 
 EXEMPT_VIEWS = {
     "access:otp_setup",
@@ -45,3 +48,48 @@ class RequireTwoFactorMiddleware:
             return None
         target = "access:otp_verify" if twofactor.has_device(request.user) else "access:otp_setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class StaffOnlyMiddleware:
+    """Staff URLs refuse logged-in users without a staff account (persons,
+    proxies, guardians) with a Norwegian 403; see helhet.access.staffonly."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if not staffonly.refused(request.user, match, request.method):
+            return None
+        message = staffonly.refusal_message()
+        if "fhir" in match.namespaces:
+            from helhet.api import fhir
+
+            return JsonResponse(
+                fhir.outcome([("", message)], "forbidden"),
+                status=403,
+                content_type=fhir.CONTENT_TYPE,
+            )
+        if "api" in match.namespaces:
+            return JsonResponse({"detail": message}, status=403)
+        return permission_denied(request, PermissionDenied(message))
+
+
+class RefusedAfterGrantMiddleware:
+    """A page that refuses after the gate granted logs the refusal too
+    (helhet.access.afterwards)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with afterwards.request_scope():
+            return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            afterwards.log_refusal(request.user, str(exception))
+        return None

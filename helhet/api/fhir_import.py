@@ -91,6 +91,9 @@ class Parsed:
     others: list[int] = field(default_factory=list)
 
 
+MAX_BUNDLE_ENTRIES = 500
+
+
 class _Reader:
     """Reads a Bundle into plain values, collecting every error with its place."""
 
@@ -109,6 +112,23 @@ class _Reader:
         bundle = self.bundle
         if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
             raise fhir.Invalid([("", _("Forventet en Bundle av typen transaction."))])
+        entries = bundle.get("entry")
+        if isinstance(entries, list) and len(entries) > MAX_BUNDLE_ENTRIES:
+            # One transaction is one database transaction and one gate
+            # decision per person: bounded, so one request cannot hold the
+            # database for minutes.
+            raise fhir.Invalid(
+                [
+                    (
+                        "Bundle.entry",
+                        _(
+                            "Bundle har %(count)s oppføringer; høyst %(max)s i én transaksjon. "
+                            "Del importen i flere transaksjoner."
+                        )
+                        % {"count": len(entries), "max": MAX_BUNDLE_ENTRIES},
+                    )
+                ]
+            )
         fhir.validate(bundle)
         if bundle.get("type") != "transaction":
             raise fhir.Invalid([("Bundle.type", _("Bundle må ha type «transaction»."))])

@@ -7,15 +7,16 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, parsers, renderers, status
+from rest_framework import exceptions, renderers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView, exception_handler
+from rest_framework.views import APIView
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.api import access, fhir, fhir_import
+from helhet.api import access, fhir, fhir_import, parsers
 from helhet.api.models import ImportedIdentifier
+from helhet.api.pagination import plain_int
 from helhet.consent.models import Category, Consent
 from helhet.cooperation import access as cooperation_access
 from helhet.cooperation.models import ResponsibilityGroup
@@ -34,14 +35,14 @@ class FhirRenderer(renderers.JSONRenderer):
     format = "fhir"
 
 
-class FhirParser(parsers.JSONParser):
+class FhirParser(parsers.BoundedJSONParser):
     media_type = fhir.CONTENT_TYPE
 
 
 def _outcome_handler(exc, context):
     if isinstance(exc, fhir.Invalid):
         return Response(fhir.outcome(exc.issues), status=status.HTTP_400_BAD_REQUEST)
-    response = exception_handler(exc, context)
+    response = parsers.exception_handler(exc, context)
     if response is None:
         return None
     data = response.data
@@ -54,16 +55,20 @@ def _outcome_handler(exc, context):
         ]
     else:
         issues = [("", " ".join(str(m) for m in data))]
-    code = {401: "login", 403: "forbidden", 404: "not-found", 412: "conflict"}.get(
-        response.status_code, "invalid"
-    )
+    code = {
+        401: "login",
+        403: "forbidden",
+        404: "not-found",
+        412: "conflict",
+        413: "too-costly",
+    }.get(response.status_code, "invalid")
     response.data = fhir.outcome(issues, code)
     return response
 
 
 class FhirView(APIView):
     renderer_classes = [FhirRenderer, renderers.JSONRenderer]
-    parser_classes = [FhirParser, parsers.JSONParser]
+    parser_classes = [FhirParser, parsers.BoundedJSONParser]
     # Not in the REST API's OpenAPI schema: FHIR describes itself (/metadata).
     schema = None
 
@@ -82,12 +87,13 @@ class FhirView(APIView):
         return self.request.query_params.dict()
 
     def count(self, params) -> int:
-        raw = params.get("_count", "50")
-        if not raw.isdigit() or not 0 < int(raw) <= MAX_COUNT:
+        # "²".isdigit() is true, but int("²") fails: ASCII digits only.
+        value = plain_int(params.get("_count", "50"))
+        if value is None or not 0 < value <= MAX_COUNT:
             raise exceptions.ValidationError(
                 {"_count": [_("Må være et heltall 1–%(max)s.") % {"max": MAX_COUNT}]}
             )
-        return int(raw)
+        return value
 
     def patient_param(self, params) -> str:
         """``patient=Patient/<id>`` (or just the id): the person's id."""

@@ -3,6 +3,7 @@
 import datetime as dt
 import itertools
 import math
+import re
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -123,14 +124,16 @@ class CalendarEvent:
     cancelled: bool = False
 
 
+# Control characters other than TAB may not stand in a TEXT value (RFC 5545
+# §3.3.11); a bare CR or LF would end the property line, and what follows
+# would be read as a property of its own.
+_ICS_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
+_ICS_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def _ics_escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _ICS_CONTROL.sub("", _ICS_LINE_BREAK.sub("\\\\n", text))
 
 
 def _ics_fold(line: str) -> str:
@@ -169,7 +172,7 @@ def render_ics(events: list[CalendarEvent], stamp: dt.datetime, name: str) -> st
             f"DTEND:{_ics_time(event.ends_at)}",
             f"SUMMARY:{_ics_escape(event.summary)}",
             f"DESCRIPTION:{_ics_escape(event.description)}",
-            f"LOCATION:{_ics_escape(event.location)}",
+            *([f"LOCATION:{_ics_escape(event.location)}"] if event.location else []),
             f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}",
             "END:VEVENT",
         ]

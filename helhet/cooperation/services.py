@@ -306,6 +306,23 @@ def meeting_event(meeting: Meeting, url: str) -> rules.CalendarEvent:
     )
 
 
+def feed_event(meeting: Meeting, url: str) -> rules.CalendarEvent:
+    """The meeting as the login-less calendar feed shows it: the time and a
+    neutral title only. The place is free text (often the person's home
+    address) and the group reference ties a person's meetings together, so
+    both stay behind the login, at ``url`` (hpl § 21, GDPR art. 9)."""
+    return rules.CalendarEvent(
+        uid=f"helhet-ansvarsgruppe-{meeting.pk}@helhet",
+        starts_at=meeting.starts_at,
+        ends_at=meeting.starts_at + dt.timedelta(minutes=meeting.duration_minutes),
+        summary=_("Ansvarsgruppemøte"),
+        description=_("Sted, saksliste og deltakere i Helhet (krever innlogging): %(url)s")
+        % {"url": url},
+        location="",
+        cancelled=meeting.status == Meeting.Status.CANCELLED,
+    )
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -622,14 +622,14 @@ def calendar(request):
 
 def calendar_feed(request, token: str):
     # No login and no gate: calendar programs cannot log in. The feed therefore
-    # holds no person data at all, only times, places and references that lead
-    # back through the gate (see services.meeting_event).
+    # holds no person data at all, only times and a link that leads back
+    # through the login and the gate (see services.feed_event).
     user = services.feed_user(token)
     if user is None:
         raise Http404(_("Ukjent kalenderadresse."))
     now = timezone.now()
     events = [
-        services.meeting_event(
+        services.feed_event(
             m, request.build_absolute_uri(reverse("cooperation:meeting", args=[m.pk]))
         )
         for m in services.feed_meetings(user, now)

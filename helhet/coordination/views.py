@@ -1,10 +1,7 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +11,7 @@ from helhet.access.models import Action
 from helhet.coordination import services
 from helhet.coordination.forms import NamingRoutineForm, OverviewFilterForm
 from helhet.coordination.models import naming_routine
+from helhet.core import csvexport
 from helhet.organisation.models import Membership, Role
 
 PAGE_SIZE = 50
@@ -64,11 +62,8 @@ def overview_csv(request):
     _form, filters = _filters(request)
     rows = list(services.plan_rows(request.user, filters))
     gate.log_many(request.user, [r.person for r in rows], Action.EXPORT, what="planoversikt.csv")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="planoversikt-{stamp}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with æøå correctly only with a BOM.
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csvexport.response(f"planoversikt-{stamp}.csv")
     writer.writerow(
         [
             _("Person"),

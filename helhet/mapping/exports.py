@@ -4,7 +4,6 @@ Exports carry exactly the cells the page shows, with the same marks: a
 suppressed count is the text "<5" or ":", never the number.
 """
 
-import csv
 import io
 import re
 
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from helhet.core import csvexport
 from helhet.mapping import report
 from helhet.mapping.models import Domain, Level
 
@@ -160,26 +160,15 @@ def rows(result: dict) -> dict[str, list[list]]:
     return tables
 
 
-def _safe(value):
-    """Text a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def _safe_rows(result: dict):
-    for table_rows in rows(result).values():
-        yield from ([_safe(v) for v in row] for row in table_rows)
-
-
 def to_csv(result: dict) -> bytes:
     buffer = io.StringIO()
     # Semicolons and a byte-order mark: what Norwegian spreadsheet programs expect.
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csvexport.SafeWriter(buffer)
     for line in legend():
         writer.writerow([line])
     writer.writerow(_header())
-    writer.writerows(_safe_rows(result))
+    for table_rows in rows(result).values():
+        writer.writerows(table_rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -202,7 +191,7 @@ def to_xlsx(result: dict) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table_rows:
-            sheet.append([_safe(v) for v in row])
+            sheet.append([csvexport.safe(v) for v in row])
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

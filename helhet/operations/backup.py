@@ -13,7 +13,9 @@ the backup was taken, the applied migrations, and the size and SHA-256 of the
 dump and of every file. Restore
 refuses a file that is damaged (checksum, truncation, not our format) or foreign
 (another vendor, another database structure than this code's) *before* it
-touches the database, so a bad file can never replace good data.
+touches the database, so a bad file can never replace good data. After the
+replay it installs the access log's append-only triggers from this code, not
+from the dump (helhet.access.dbguards), and checks that they are there.
 """
 
 import hashlib
@@ -38,6 +40,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from helhet.access import dbguards
 
 FORMAT = "helhet-backup"
 FORMAT_VERSION = 1
@@ -322,7 +326,24 @@ def restore(
             _sqlite_restore(conn, dump)
         else:
             _pg_restore(conn, dump)
+    _reinstall_guards(using)
     return manifest
+
+
+def _reinstall_guards(using: str) -> None:
+    """The access log's append-only triggers from this code, never from the
+    dump: a dump edited to drop them (its checksum recomputed) would
+    otherwise restore a log anyone can change (pjl. § 16)."""
+    dbguards.reinstall(using)
+    problems = dbguards.missing(using)
+    if problems:
+        raise BackupError(
+            _(
+                "Databasen er gjenopprettet, men tilgangsloggens vern mangler etterpå "
+                "(%(what)s). Ikke ta databasen i bruk; kontakt driftsleverandøren."
+            )
+            % {"what": ", ".join(problems)}
+        )
 
 
 def _restore_files(manifest: dict, folder: Path) -> None:

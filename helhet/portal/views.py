@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helhet.access import gate, roles
+from helhet.access import afterwards, gate, roles
 from helhet.access.models import AccessBlock, Action
 from helhet.consent import services as consent_services
 from helhet.consent.models import Category, Consent, ConsentReminder
@@ -413,8 +413,10 @@ def proxies(request):
     form = forms.ProxyForm(request.POST if writing else None)
     if writing:
         if acting.on_behalf:
+            refusal = _("Bare personen selv kan gi fullmakt.")
             services.record(acting, "fullmakt gitt", _("Avvist: ikke personen selv"), False)
-            messages.error(request, _("Bare personen selv kan gi fullmakt."))
+            afterwards.log_refusal(request.user, refusal)
+            messages.error(request, refusal)
             return redirect("portal:proxies")
         if form.is_valid():
             try:
@@ -458,6 +460,8 @@ def proxy_revoke(request, representation_id: int):
     try:
         services.revoke(acting, found)
     except services.PortalRefused as error:
+        if acting.on_behalf:
+            afterwards.log_refusal(request.user, str(error))
         messages.error(request, str(error))
     else:
         messages.success(request, _("Fullmakten er trukket tilbake."))

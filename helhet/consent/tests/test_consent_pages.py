@@ -180,7 +180,7 @@ def test_renewal_creates_a_new_consent_and_leaves_the_old_one(client, world):
     assert ConsentEvent.objects.filter(consent=old, kind="fornyet").exists()
 
 
-def test_the_person_can_see_and_withdraw_their_own_consent(client, world):
+def test_the_person_sees_and_withdraws_their_own_consent_on_min_side_only(client, world):
     from django.contrib.auth import get_user_model
 
     own = get_user_model().objects.create_user("kari")
@@ -188,9 +188,14 @@ def test_the_person_can_see_and_withdraw_their_own_consent(client, world):
     world["person"].save()
     given = consent(world["person"], units=[world["nav"]])
     client.force_login(own)
-    assert client.get(reverse("consent:person", args=[world["person"].pk])).status_code == 200
+    # The staff pages are for staff; the person's own consents are on Min side.
+    assert client.get(reverse("consent:person", args=[world["person"].pk])).status_code == 403
     assert client.get(_create_url(world)).status_code == 403
     client.post(reverse("consent:withdraw", args=[given.pk]))
+    given.refresh_from_db()
+    assert given.withdrawn_at is None
+    assert client.get(reverse("portal:consents")).status_code == 200
+    client.post(reverse("portal:consent_withdraw", args=[given.pk]))
     given.refresh_from_db()
     assert given.withdrawn_at is not None
 

@@ -95,3 +95,44 @@ def test_a_member_who_leaves_drops_out_of_the_feed(client):
     member.left_on = dt.date(2026, 1, 1)
     member.save()
     assert client.get(path).content.decode().count("BEGIN:VEVENT") == 0
+
+
+@time_machine.travel("2026-03-01 09:00 +0100", tick=False)
+def test_the_feed_carries_no_place_and_no_group_reference(client):
+    _, _, coordinator, person = coordinated_person()
+    group, _ = group_with_member(person, coordinator)
+    home = Meeting.objects.create(
+        group=group,
+        starts_at=at(2026, 3, 10, 14),
+        place="Hjemme hos Kari, Storgata 5",
+        status=Meeting.Status.PLANNED,
+    )
+    client.force_login(coordinator)
+    page = client.post("/samarbeid/kalender/").content.decode()
+    path = re.search(r'http://testserver(/samarbeid/kalender/[^"]+\.ics)', page).group(1)
+    client.logout()
+    response = client.get(path)
+    feed = _unfold(response.content.decode())
+    assert "Storgata" not in feed and "LOCATION" not in feed
+    assert f"AG-{group.pk}" not in feed
+    assert "SUMMARY:Ansvarsgruppemøte\r\n" in feed
+    assert f"/samarbeid/mote/{home.pk}/" in feed
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_bare_carriage_return_in_the_place_cannot_add_properties(client):
+    _, _, coordinator, person = coordinated_person()
+    group, _ = group_with_member(person, coordinator)
+    planned = Meeting.objects.create(
+        group=group,
+        starts_at=at(2030, 3, 10, 14),
+        place="Rom 1\rATTENDEE:mailto:angriper@example.com\nX-EVIL:1\u2028Y",
+        status=Meeting.Status.PLANNED,
+    )
+    client.force_login(coordinator)
+    ics = client.get(f"/samarbeid/mote/{planned.pk}/invitasjon.ics").content.decode()
+    lines = ics.split("\r\n")
+    assert "\r" not in "".join(lines) and "\n" not in "".join(lines)
+    assert not [line for line in lines if line.startswith(("ATTENDEE", "X-EVIL", "Y"))]
+    unfolded = _unfold(ics)
+    assert "LOCATION:Rom 1\\nATTENDEE:mailto:angriper@example.com\\nX-EVIL:1\\nY" in unfolded

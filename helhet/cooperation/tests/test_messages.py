@@ -83,7 +83,7 @@ def test_an_accepted_attachment_is_stored_outside_the_web_root_and_served_throug
     assert client.get("/samarbeid/vedlegg/987654/").status_code == 404
 
 
-def test_the_person_can_read_and_write_in_their_own_thread(client):
+def test_the_person_reads_and_writes_their_thread_on_min_side_not_the_staff_page(client):
     _, _, coordinator, person = coordinated_person()
     person.user = get_user_model().objects.create_user(username="kari", password=testing.PASSWORD)
     person.save()
@@ -91,6 +91,9 @@ def test_the_person_can_read_and_write_in_their_own_thread(client):
         person=person, author=coordinator, author_name="Koordinator", body="Hei Kari"
     )
     client.force_login(person.user)
-    assert "Hei Kari" in client.get(f"/samarbeid/person/{person.pk}/meldinger/").content.decode()
-    client.post(f"/samarbeid/person/{person.pk}/meldinger/", {"body": "Takk!"})
-    assert Message.objects.filter(author=person.user, body="Takk!").exists()
+    assert client.get(f"/samarbeid/person/{person.pk}/meldinger/").status_code == 403
+    client.post(f"/samarbeid/person/{person.pk}/meldinger/", {"body": "Ikke her"})
+    assert not Message.objects.filter(body="Ikke her").exists()
+    assert "Hei Kari" in client.get("/min-side/meldinger/").content.decode()
+    client.post("/min-side/meldinger/", {"body": "Takk!"})
+    assert Message.objects.filter(person=person, body="Takk!").exists()

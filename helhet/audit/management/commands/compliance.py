@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from helhet.audit import services
 from helhet.audit.management.commands._common import municipality, refuse, store_snapshots
+from helhet.core import csvexport
 
 FIELDS = ["id", "title", "legal_basis", "met", "not_met", "not_applicable", "rate"]
 
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         if options["format"] == "csv":
             writer = csv.DictWriter(self.stdout, fieldnames=FIELDS, extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: csvexport.safe(v) for k, v in row.items()} for row in rows)
             return
         document = {
             "municipality": muni.number,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from helhet.operations import backup
+from helhet.operations import backup, logchain
 
 
 class Command(BaseCommand):
@@ -31,6 +31,14 @@ class Command(BaseCommand):
             f"Databasen er gjenopprettet fra {options['path']} "
             f"(tatt {manifest['created_at']}, Helhet {manifest['helhet_version']})."
         )
+        self.stdout.write("Tilgangsloggens vern (kun tillegg) er lagt inn på nytt og kontrollert.")
+        # The restored log's hash chain, as `helhet verify-log --no-seal` checks it.
+        report = logchain.verify()
+        if report.broken:
+            raise CommandError(
+                f"Tilgangsloggen i sikkerhetskopien er endret: {report.broken}", returncode=1
+            )
+        self.stdout.write(f"Tilgangsloggens hash-kjede er kontrollert ({report.checked} rader).")
 
     def _confirm(self, yes: bool):
         def confirm(manifest: dict) -> bool:
