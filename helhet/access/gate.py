@@ -90,8 +90,8 @@ from django.utils.translation import gettext as _
 
 from helhet.access import registry
 from helhet.access.models import AccessBlock, AccessLogEntry, Action, EmergencyAccess
-from helhet.consent.models import Category
-from helhet.consent.services import covering_consent
+from helhet.consent.models import Category, ConsentScope
+from helhet.consent.services import covering_consent, valid_q
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
 from helhet.people.models import Person, Service
@@ -499,9 +499,18 @@ def person_for_kwarg(
     return person_for(request, person_id, action, category, what, owner_unit)
 
 
-def accessible_persons(user) -> QuerySet[Person]:
-    """Persons the user has a relation to (or emergency access to); search
-    never reveals that anyone else exists."""
+def accessible_persons(user, category: str = BASIC) -> QuerySet[Person]:
+    """Persons whose ``category`` the gate would open to the user (or emergency
+    access opens); search never reveals that anyone else exists.
+
+    ``category=BASIC`` (the default): every person the user has a relation to.
+    A crossing category narrows it as the gate's rule 2 does, so a list shows a
+    person's plan status, meetings or records only where the page would: the
+    coordinator (plan, cooperation), the coordinating unit (plan), and any other
+    relation only with a valid consent covering one of the user's units (or,
+    for a plan participant, the unit they take part for) and that category.
+    ``UNIT_CATEGORIES`` are treated as another unit's records (the safe side).
+    """
     staff = _staff(user)
     if staff is None:
         own = getattr(user, "person", None) if user.is_authenticated else None
@@ -509,35 +518,57 @@ def accessible_persons(user) -> QuerySet[Person]:
     if not has_case_role(user):
         return Person.objects.none()
     today = timezone.localdate()
+    units = _unit_ids(user)
     # Subqueries, not joins: a person with many plans or services stays one row.
-    coordinated = CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True)
-    relation = (
-        Q(pk__in=coordinated.values("person_id"))
-        | Q(
-            pk__in=IndividualPlan.objects.filter(
-                participants__user=user, status__in=OPEN_PLAN
-            ).values("person_id")
-        )
-        | Q(
-            pk__in=Service.objects.filter(
-                Service.active_on(today), unit_id__in=_unit_ids(user), basis=Service.Basis.DECISION
-            ).values("person_id")
-        )
-        | Q(
-            pk__in=EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
-                "person_id"
-            )
+    coordinated = Q(
+        pk__in=CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True).values(
+            "person_id"
         )
     )
+    emergency = Q(
+        pk__in=EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+            "person_id"
+        )
+    )
+    participation = IndividualPlan.objects.filter(participants__user=user, status__in=OPEN_PLAN)
+    others = Q(pk__in=participation.values("person_id")) | Q(
+        pk__in=Service.objects.filter(
+            Service.active_on(today), unit_id__in=units, basis=Service.Basis.DECISION
+        ).values("person_id")
+    )
     for extra in EXTRA_RELATIONS:
-        relation |= Q(pk__in=extra.person_ids(user))
+        others |= Q(pk__in=extra.person_ids(user))
+    coordinating_unit = Q()
     if Role.COORDINATING_UNIT in _roles(user):
-        relation |= Q(pk__in=IndividualPlan.objects.values("person_id")) | Q(
+        coordinating_unit = Q(pk__in=IndividualPlan.objects.values("person_id")) | Q(
             pk__in=CoordinatorAssignment.objects.values("person_id")
         )
+    if category == BASIC:
+        relation = coordinated | emergency | others | coordinating_unit
+    else:
+        relation = emergency | (others & _consent_covers(user, units, category))
+        if category in SHARED_CATEGORIES:
+            relation |= coordinated
+        if category == Category.PLAN and coordinating_unit:
+            relation |= coordinating_unit
     return Person.objects.filter(relation, municipality_id=staff.municipality_id).exclude(
         pk__in=_blocking(user).values("person_id")
     )
+
+
+def _consent_covers(user, units, category) -> Q:
+    """Persons with a valid consent letting one of the user's units (or the unit
+    of their participation in the person's open plan) receive ``category``."""
+    participating_units = Participant.objects.filter(
+        user=user,
+        plan__person_id=OuterRef("consent__person_id"),
+        plan__status__in=OPEN_PLAN,
+        unit__isnull=False,
+    ).values("unit_id")
+    scopes = ConsentScope.objects.filter(valid_q(prefix="consent__"), category=category).filter(
+        Q(unit_id__in=units) | Q(unit_id__in=participating_units)
+    )
+    return Q(pk__in=scopes.values("consent__person_id"))
 
 
 def _blocking(user) -> QuerySet[AccessBlock]:
@@ -550,22 +581,32 @@ def _blocking(user) -> QuerySet[AccessBlock]:
     )
 
 
-def accessible_plans(user, plans: QuerySet[IndividualPlan]) -> QuerySet[IndividualPlan]:
-    """``plans`` narrowed to persons in ``accessible_persons(user)``.
+def accessible_plans(
+    user, plans: QuerySet[IndividualPlan], category: str = Category.PLAN
+) -> QuerySet[IndividualPlan]:
+    """``plans`` narrowed to persons in ``accessible_persons(user, category)``:
+    a list of plans shows a plan's status, dates and coordinator, so by default
+    only the plans whose person's plan data the gate would open.
 
     The same answer, in a far simpler query for the coordinating unit: it has a
-    relation to every person with a plan in its municipality (hol. § 7-3), so
-    only blocks remain to be checked. Its overview of every plan is where the
-    general subquery was the cost (docs/performance.md).
+    relation to every person with a plan in its municipality and reads the
+    plan without a consent (hol. § 7-3), so only blocks remain to be checked.
+    Its overview of every plan is where the general subquery was the cost
+    (docs/performance.md).
     """
     staff = _staff(user)
-    if staff is not None and has_case_role(user) and Role.COORDINATING_UNIT in _roles(user):
+    if (
+        category in (BASIC, Category.PLAN)
+        and staff is not None
+        and has_case_role(user)
+        and Role.COORDINATING_UNIT in _roles(user)
+    ):
         return plans.filter(person__municipality_id=staff.municipality_id).exclude(
             person_id__in=_blocking(user).values("person_id")
         )
     # EXISTS, not IN: SQLite then checks the gate's conditions for the persons
     # with plans only, not for every person of the municipality.
-    return plans.filter(Exists(accessible_persons(user).filter(pk=OuterRef("person_id"))))
+    return plans.filter(Exists(accessible_persons(user, category).filter(pk=OuterRef("person_id"))))
 
 
 def log_many(
