@@ -225,8 +225,13 @@ def test_accessible_plans_are_the_plans_of_accessible_persons(world):
     gate.grant_emergency(ke, released, "Akutt innleggelse, trenger kriseplanen.")
 
     for user in (ke, provider):
-        persons = set(gate.accessible_persons(user))
-        expected = set(IndividualPlan.objects.filter(person__in=persons))
-        assert set(gate.accessible_plans(user, IndividualPlan.objects.all())) == expected
+        for category in (gate.BASIC, Category.PLAN):
+            persons = set(gate.accessible_persons(user, category))
+            expected = set(IndividualPlan.objects.filter(person__in=persons))
+            plans = gate.accessible_plans(user, IndividualPlan.objects.all(), category)
+            assert set(plans) == expected
+    # The service unit knows the person but may not read the plan without a consent.
+    assert world["person"] in set(gate.accessible_persons(provider))
+    assert not gate.accessible_plans(provider, IndividualPlan.objects.all()).exists()
     ke_sees = {p.person for p in gate.accessible_plans(ke, IndividualPlan.objects.all())}
     assert ke_sees == {world["person"], unblocked, released}
