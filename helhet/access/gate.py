@@ -87,6 +87,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from helhet.access import registry
 from helhet.access.models import AccessBlock, AccessLogEntry, Action, EmergencyAccess
@@ -126,6 +127,28 @@ EMERGENCY_REASON_MAX = 1000
 
 OPEN_PLAN = ["tilbudt", "aktiv"]
 
+# What a basis allows (``Action``). Reading covers every way of showing data;
+# changing adds editing; administrative acts are named one by one, so a basis
+# that lets a unit read the plan does not let it close the plan.
+READ = frozenset(
+    {Action.VIEW, Action.LIST, Action.SEARCH, Action.EXPORT, Action.PRINT, Action.EMERGENCY}
+)
+CHANGE = READ | {Action.EDIT}
+# Registering or withdrawing a consent on the person's behalf: staff with a
+# case relation only (never emergency access alone).
+CONSENT_ACTS = frozenset({Action.REGISTER_CONSENT, Action.WITHDRAW_CONSENT})
+ADMINISTRATIVE = frozenset(
+    {
+        Action.OFFER,
+        Action.CLOSE,
+        Action.SIGN,
+        Action.START,
+        Action.REGISTER_CONSENT,
+        Action.WITHDRAW_CONSENT,
+        Action.REGISTER_GUARDIAN,
+    }
+)
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -140,20 +163,39 @@ class Decision:
 class Relation:
     basis: str
     detail: str
+    # The units a consent must name for this relation (the user's case units,
+    # and e.g. the unit a participant takes part for).
     unit_ids: frozenset
     # Categories this relation reads without a consent (statutory roles).
     own_categories: frozenset = frozenset()
+    # What the relation allows (``Action``s); see READ, CHANGE, ADMINISTRATIVE.
+    actions: frozenset = CHANGE
+    # The units through which the relation holds (the service's unit, the
+    # unit a participant or coordinator acts for): a unit head (Role.LEADER)
+    # of one of them may register a guardian.
+    via_unit_ids: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
-class ExtraRelation:
-    basis: str
+class Basis:
+    """A lawful basis the gate decides on.
+
+    ``find(user, person, subject) -> Relation | None``: the relation, if the
+    basis holds. ``subject`` is the record the question is about (an
+    application, a decision, a coordinator request) or None; a basis that
+    concerns one record only holds when given it.
+    ``person_ids(user)``: the persons the basis holds for without a subject
+    (a queryset of ids, for lists), or None when it holds for single records only.
+    """
+
+    code: str
     label: str
-    holds: Callable  # (user, person) -> bool
-    person_ids: Callable  # (user) -> queryset of person ids
+    find: Callable
+    person_ids: Callable | None = None
+    rank: int = 50
 
 
-EXTRA_RELATIONS: list[ExtraRelation] = []
+BASES: list[Basis] = []
 
 
 @dataclass(frozen=True)
@@ -169,12 +211,44 @@ REPRESENTATIONS: list[Representation] = []
 EMERGENCY_HOOKS: list[Callable] = []
 
 
-def register_relation(basis: str, label: str, holds: Callable, person_ids: Callable) -> None:
-    """Let another app add a relation, e.g. membership of a responsibility
-    group. Such a relation works like plan participation: it opens ``grunndata``,
-    and crossing categories still need a consent covering the user's unit."""
-    EXTRA_RELATIONS[:] = [r for r in EXTRA_RELATIONS if r.basis != basis]
-    EXTRA_RELATIONS.append(ExtraRelation(basis, label, holds, person_ids))
+def register_basis(
+    code: str,
+    label: str,
+    find: Callable,
+    person_ids: Callable | None = None,
+    rank: int = 50,
+) -> None:
+    """Register a lawful basis (see ``Basis``). The gate asks every basis, and
+    applies blocks, municipality, category, action and logging to all alike;
+    no app decides after the gate. Registering a code again replaces it."""
+    BASES[:] = sorted(
+        [b for b in BASES if b.code != code] + [Basis(code, label, find, person_ids, rank)],
+        key=lambda b: b.rank,
+    )
+
+
+def unregister_basis(code: str) -> None:
+    BASES[:] = [b for b in BASES if b.code != code]
+
+
+def register_relation(
+    basis: str,
+    label: str,
+    holds: Callable,
+    person_ids: Callable,
+    actions: frozenset = CHANGE | CONSENT_ACTS,
+) -> None:
+    """Let another app add a relation to the person, e.g. membership of a
+    responsibility group. Such a relation works like plan participation: it
+    opens ``grunndata``, and crossing categories still need a consent covering
+    the user's unit. ``holds(user, person) -> bool``."""
+
+    def find(user, person, subject):
+        if not has_case_role(user) or not holds(user, person):
+            return None
+        return Relation(basis, str(label), frozenset(_unit_ids(user)), actions=actions)
+
+    register_basis(basis, label, find, person_ids, rank=30)
 
 
 def register_representation(decide: Callable, represents_anyone: Callable) -> None:
@@ -195,6 +269,12 @@ def _staff(user):
     return getattr(user, "staff", None) if user.is_authenticated else None
 
 
+def memberships(user) -> list:
+    """The user's unit memberships that count for access: the one place they
+    are loaded (once per request). Every app asks here."""
+    return _memberships(user)
+
+
 def _memberships(user) -> list:
     staff = _staff(user)
     if staff is None:
@@ -213,6 +293,15 @@ def _unit_ids(user) -> set[int]:
     return {m.unit_id for m in _memberships(user) if m.role in CASE_ROLES}
 
 
+def unit_ids(user, roles=None) -> set[int]:
+    """Units where the user holds one of ``roles`` (any role when None)."""
+    return {m.unit_id for m in _memberships(user) if roles is None or m.role in roles}
+
+
+def has_role(user, role: str) -> bool:
+    return role in _roles(user)
+
+
 def case_unit_ids(user) -> set[int]:
     """The units whose own records the user reads on their relation alone."""
     return _unit_ids(user)
@@ -220,6 +309,123 @@ def case_unit_ids(user) -> set[int]:
 
 def has_case_role(user) -> bool:
     return bool(_roles(user) & CASE_ROLES)
+
+
+# --- the built-in bases ----------------------------------------------------------
+
+
+def _coordinator(user, person, subject):
+    if not has_case_role(user):
+        return None
+    assignment = person.coordinator_assignments.filter(
+        coordinator=user, ended_on__isnull=True
+    ).first()
+    if assignment is None:
+        return None
+    via = frozenset({assignment.unit_id} if assignment.unit_id else set())
+    return Relation(
+        COORDINATOR,
+        _("Koordinator for personen"),
+        frozenset(_unit_ids(user)) | via,
+        frozenset(SHARED_CATEGORIES),
+        # hol. § 7-2: the coordinator drives the plan, offers, closes and reopens it.
+        CHANGE | CONSENT_ACTS | {Action.OFFER, Action.CLOSE},
+        via,
+    )
+
+
+def _participant(user, person, subject):
+    if not has_case_role(user):
+        return None
+    participation = Participant.objects.filter(
+        plan__person=person, plan__status__in=OPEN_PLAN, user=user
+    ).first()
+    if participation is None:
+        return None
+    via = frozenset({participation.unit_id} if participation.unit_id else set())
+    return Relation(
+        PLAN_PARTICIPANT,
+        _("Deltaker i personens individuelle plan"),
+        frozenset(_unit_ids(user)) | via,
+        actions=CHANGE | CONSENT_ACTS,
+        via_unit_ids=via,
+    )
+
+
+def _service(user, person, subject):
+    units = _unit_ids(user)
+    if not units:
+        return None
+    services = list(
+        Service.objects.filter(
+            Service.active_on(timezone.localdate()),
+            person=person,
+            unit_id__in=units,
+            basis=Service.Basis.DECISION,
+        ).select_related("unit")[:20]
+    )
+    if not services:
+        return None
+    return Relation(
+        SERVICE,
+        _("Enheten %(unit)s gir tjeneste etter vedtak") % {"unit": services[0].unit},
+        frozenset(units),
+        # The duty to offer a plan lies with every service that sees the need
+        # (hol. § 7-1, forskrift § 16); closing it is the coordinator's.
+        actions=CHANGE | CONSENT_ACTS | {Action.OFFER},
+        via_unit_ids=frozenset(s.unit_id for s in services),
+    )
+
+
+def _coordinating_unit(user, person, subject):
+    if not (has_case_role(user) and Role.COORDINATING_UNIT in _roles(user)):
+        return None
+    if not (person.plans.exists() or person.coordinator_assignments.exists()):
+        return None
+    return Relation(
+        COORDINATING_UNIT,
+        _("Koordinerende enhet (hol. § 7-3)"),
+        frozenset(_unit_ids(user)),
+        frozenset({Category.PLAN}),
+        CHANGE | CONSENT_ACTS | {Action.OFFER, Action.CLOSE, Action.REGISTER_GUARDIAN},
+        frozenset(unit_ids(user, {Role.COORDINATING_UNIT})),
+    )
+
+
+def _coordinated_ids(user):
+    return CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True).values(
+        "person_id"
+    )
+
+
+def _participating_ids(user):
+    return IndividualPlan.objects.filter(participants__user=user, status__in=OPEN_PLAN).values(
+        "person_id"
+    )
+
+
+def _service_ids(user):
+    return Service.objects.filter(
+        Service.active_on(timezone.localdate()),
+        unit_id__in=_unit_ids(user),
+        basis=Service.Basis.DECISION,
+    ).values("person_id")
+
+
+register_basis(
+    COORDINATOR, gettext_lazy("Koordinator for personen"), _coordinator, _coordinated_ids, 10
+)
+register_basis(
+    PLAN_PARTICIPANT,
+    gettext_lazy("Deltaker i individuell plan"),
+    _participant,
+    _participating_ids,
+    20,
+)
+register_basis(SERVICE, gettext_lazy("Tjeneste etter vedtak"), _service, _service_ids, 40)
+# Its persons are listed by ``accessible_persons`` directly (every person with
+# a plan or a coordinator case: one simple condition, docs/performance.md).
+register_basis(COORDINATING_UNIT, gettext_lazy("Koordinerende enhet"), _coordinating_unit, None, 45)
 
 
 # --- the decision ------------------------------------------------------------------
@@ -243,67 +449,35 @@ def same_request():
         _FOUND.reset(token)
 
 
-def _found(what: str, user, person: Person, lookup: Callable):
+def _subject_key(subject):
+    if subject is None:
+        return None
+    return (type(subject).__name__, getattr(subject, "pk", id(subject)))
+
+
+def _found(what: str, user, person: Person, lookup: Callable, subject=None):
     found = _FOUND.get()
     if found is None:
-        return lookup(user, person)
-    key = (what, user.pk, person.pk)
+        return lookup(user, person, subject) if what == "relations" else lookup(user, person)
+    key = (what, user.pk, person.pk, _subject_key(subject))
     if key not in found:
-        found[key] = lookup(user, person)
+        found[key] = lookup(user, person, subject) if what == "relations" else lookup(user, person)
     return found[key]
 
 
-def _relations(user, person: Person) -> list[Relation]:
-    units = frozenset(_unit_ids(user))
-    shared = frozenset(SHARED_CATEGORIES)
+def _relations(user, person: Person, subject=None) -> list[Relation]:
+    """Every registered basis that holds, strongest first."""
     found = []
-    assignment = person.coordinator_assignments.filter(
-        coordinator=user, ended_on__isnull=True
-    ).first()
-    if assignment is not None:
-        unit_ids = units | ({assignment.unit_id} if assignment.unit_id else set())
-        found.append(Relation(COORDINATOR, _("Koordinator for personen"), unit_ids, shared))
-    participation = Participant.objects.filter(
-        plan__person=person, plan__status__in=OPEN_PLAN, user=user
-    ).first()
-    if participation is not None:
-        unit_ids = units | ({participation.unit_id} if participation.unit_id else set())
-        found.append(
-            Relation(PLAN_PARTICIPANT, _("Deltaker i personens individuelle plan"), unit_ids)
-        )
-    for extra in EXTRA_RELATIONS:
-        if extra.holds(user, person):
-            found.append(Relation(extra.basis, str(extra.label), units))
-    service = (
-        Service.objects.filter(
-            Service.active_on(timezone.localdate()),
-            person=person,
-            unit_id__in=units,
-            basis=Service.Basis.DECISION,
-        )
-        .select_related("unit")
-        .first()
-    )
-    if service is not None:
-        found.append(
-            Relation(
-                SERVICE,
-                _("Enheten %(unit)s gir tjeneste etter vedtak") % {"unit": service.unit},
-                units,
-            )
-        )
-    if Role.COORDINATING_UNIT in _roles(user) and (
-        person.plans.exists() or person.coordinator_assignments.exists()
-    ):
-        found.append(
-            Relation(
-                COORDINATING_UNIT,
-                _("Koordinerende enhet (hol. § 7-3)"),
-                units,
-                frozenset({Category.PLAN}),
-            )
-        )
+    for basis in BASES:
+        relation = basis.find(user, person, subject)
+        if relation is not None:
+            found.append(relation)
     return found
+
+
+def relations(user, person: Person, subject=None) -> list[Relation]:
+    """The bases that hold for the user and the person (``access-explain``)."""
+    return _relations(user, person, subject)
 
 
 def _active_emergency(user, person: Person):
@@ -336,6 +510,17 @@ def _category_label(category: str) -> str:
     if category == BASIC:
         return _("Grunnopplysninger")
     return str(dict(Category.choices).get(category, category))
+
+
+def _allows(user, relation: Relation, action: str) -> bool:
+    if action == Action.REGISTER_GUARDIAN:
+        # Only the coordinating unit, or the head of a unit with a case
+        # relation to the person: guardianship widens access, so it is not
+        # for every caseworker to register.
+        return Action.REGISTER_GUARDIAN in relation.actions or bool(
+            relation.via_unit_ids & unit_ids(user, {Role.LEADER})
+        )
+    return action in relation.actions
 
 
 def _decide_category(person, relations, category, owner_unit, user) -> Decision:
@@ -372,10 +557,22 @@ def _decide_category(person, relations, category, owner_unit, user) -> Decision:
     )
 
 
+def _action_label(action: str) -> str:
+    return str(dict(Action.choices).get(action, action)).lower()
+
+
 def decide(
-    user, person: Person, action: str, category: str = Category.PLAN, owner_unit=None
+    user,
+    person: Person,
+    action: str,
+    category: str = Category.PLAN,
+    owner_unit=None,
+    subject=None,
 ) -> Decision:
-    """The gate's decision and the basis it found or lacked. Does not log."""
+    """The gate's decision and the basis it found or lacked. Does not log.
+
+    ``subject``: the record the question is about, for bases that hold for one
+    record (intake's application, decision or coordinator request)."""
     if not user.is_authenticated:
         return Decision(False, NONE, _("Du er ikke logget inn."))
     own = getattr(user, "person", None)
@@ -388,18 +585,27 @@ def decide(
         return represented
     if staff is None or staff.municipality_id != person.municipality_id:
         return Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
-    if not has_case_role(user):
-        return Decision(False, NONE, _("Rollen din gir ikke tilgang til personopplysninger."))
     if _found("blocked", user, person, is_blocked):
         decision = Decision(False, BLOCKED, _("Sperret av personen"))
     else:
-        relations = _found("relations", user, person, _relations)
-        decision = (
-            _decide_category(person, relations, category, owner_unit, user)
-            if relations
-            else Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
-        )
-    if decision.granted:
+        found = _found("relations", user, person, _relations, subject)
+        allowed = [r for r in found if _allows(user, r, action)]
+        if allowed:
+            decision = _decide_category(person, allowed, category, owner_unit, user)
+        elif found:
+            decision = Decision(
+                False,
+                found[0].basis,
+                _("Grunnlaget ditt (%(basis)s) gir ikke rett til å %(action)s.")
+                % {"basis": found[0].detail, "action": _action_label(action)},
+            )
+        elif not has_case_role(user):
+            return Decision(False, NONE, _("Rollen din gir ikke tilgang til personopplysninger."))
+        else:
+            decision = Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
+    if decision.granted or action in ADMINISTRATIVE:
+        # Emergency access opens reading and recording, never an
+        # administrative act (offer, close, sign, start, consent, guardian).
         return decision
     emergency = _active_emergency(user, person)
     if emergency is not None:
@@ -452,15 +658,28 @@ def log(user, person: Person, action: str, decision: Decision, category="", what
 
 
 def check(
-    user, person: Person, action: str, category=Category.PLAN, what="", owner_unit=None
+    user,
+    person: Person,
+    action: str,
+    category=Category.PLAN,
+    what="",
+    owner_unit=None,
+    subject=None,
 ) -> Decision:
-    decision = decide(user, person, action, category, owner_unit)
+    """Decide and log, granted or refused."""
+    decision = decide(user, person, action, category, owner_unit, subject)
     log(user, person, action, decision, category, what)
     return decision
 
 
 def person_for(
-    request, person_id, action=Action.VIEW, category=Category.PLAN, what="", owner_unit=None
+    request,
+    person_id,
+    action=Action.VIEW,
+    category=Category.PLAN,
+    what="",
+    owner_unit=None,
+    subject=None,
 ) -> Person:
     """The person, if the user may; otherwise 404 (unknown, or outside their
     municipality) or 403 with the gate's reason. Every decision is logged."""
@@ -480,7 +699,7 @@ def person_for(
         if staff is None:
             raise PermissionDenied(_("Du har ikke tilgang til personopplysninger."))
         raise Http404(_("Fant ikke personen."))
-    decision = check(user, person, action, category, what, owner_unit)
+    decision = check(user, person, action, category, what, owner_unit, subject)
     if not decision.granted:
         raise PermissionDenied(
             _("Du har ikke tilgang til denne personen: %(reason)s") % {"reason": decision.detail}
@@ -517,27 +736,20 @@ def accessible_persons(user, category: str = BASIC) -> QuerySet[Person]:
         return Person.objects.filter(pk=own.pk) if own else Person.objects.none()
     if not has_case_role(user):
         return Person.objects.none()
-    today = timezone.localdate()
     units = _unit_ids(user)
     # Subqueries, not joins: a person with many plans or services stays one row.
-    coordinated = Q(
-        pk__in=CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True).values(
-            "person_id"
-        )
-    )
+    coordinated = Q(pk__in=_coordinated_ids(user))
     emergency = Q(
         pk__in=EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
             "person_id"
         )
     )
-    participation = IndividualPlan.objects.filter(participants__user=user, status__in=OPEN_PLAN)
-    others = Q(pk__in=participation.values("person_id")) | Q(
-        pk__in=Service.objects.filter(
-            Service.active_on(today), unit_id__in=units, basis=Service.Basis.DECISION
-        ).values("person_id")
-    )
-    for extra in EXTRA_RELATIONS:
-        others |= Q(pk__in=extra.person_ids(user))
+    # Every other registered basis that lists its persons: these read crossing
+    # categories only with a consent (the gate's rule 2).
+    others = Q(pk__in=[])
+    for basis in BASES:
+        if basis.person_ids is not None and basis.code != COORDINATOR:
+            others |= Q(pk__in=basis.person_ids(user))
     coordinating_unit = Q()
     if Role.COORDINATING_UNIT in _roles(user):
         coordinating_unit = Q(pk__in=IndividualPlan.objects.values("person_id")) | Q(
@@ -579,6 +791,12 @@ def _blocking(user) -> QuerySet[AccessBlock]:
             user=user, expires_at__gt=timezone.now()
         ).values("person_id")
     )
+
+
+def blocked_person_ids(user) -> QuerySet:
+    """Ids of the persons who blocked the user (and no emergency access is
+    open): for lists built on a basis of their own, which must leave them out."""
+    return _blocking(user).values("person_id")
 
 
 def accessible_plans(

@@ -193,7 +193,7 @@ def test_registered_relation_opens_basic_data_and_uses_consent_for_the_rest(worl
         assert gate.decide(user, world["person"], Action.VIEW, Category.COOPERATION).granted
         assert list(gate.accessible_persons(user)) == [world["person"]]
     finally:
-        gate.EXTRA_RELATIONS[:] = [r for r in gate.EXTRA_RELATIONS if r.basis != "testgruppe"]
+        gate.unregister_basis("testgruppe")
 
 
 def test_accessible_persons_query_count_does_not_grow(world, django_assert_max_num_queries):
