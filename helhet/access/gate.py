@@ -925,3 +925,93 @@ def grant_emergency(user, person: Person, reason: str) -> EmergencyAccess:
     for hook in EMERGENCY_HOOKS:
         hook(grant)
     return grant
+
+
+# --- who reads a person's access log ---------------------------------------------
+
+ACCESS_LOG = "tilgangslogg"
+LOG_REVIEW = "tilgangskontroll"
+
+
+@dataclass(frozen=True)
+class LogView:
+    """What of a person's access log the user may read. Other units' reads
+    are themselves health information (who treats the person, for what)."""
+
+    decision: Decision
+    # The categories whose log rows are shown; None: every row.
+    categories: frozenset | None = None
+    # The written reason of an emergency access: to the person and the leader only.
+    emergency_reasons: bool = False
+
+
+def decide_access_log(user, person: Person) -> LogView:
+    """Who may read the person's access log (pjl. § 18, hpl. § 21a):
+
+    * the person, and a proxy or guardian with the right to it (on Min side);
+    * the leader who reviews access (``Role.LEADER`` in the municipality);
+    * the coordinator and the coordinating unit: only rows about data
+      (categories) they may read themselves, and no emergency reasons.
+
+    A bare relation (a service, a participant) is refused; so is a user the
+    person blocked. Emergency access does not open the log."""
+    if not user.is_authenticated:
+        return LogView(Decision(False, NONE, _("Du er ikke logget inn.")))
+    own = getattr(user, "person", None)
+    if own is not None and own.pk == person.pk:
+        return LogView(Decision(True, SELF, _("Egne opplysninger")), None, True)
+    staff = _staff(user)
+    if staff is None:
+        represented = _representative_decision(user, person, Action.VIEW, ACCESS_LOG)
+        if represented is not None:
+            return LogView(represented)
+        return LogView(Decision(False, NONE, _("Ingen tjenstlig relasjon til personen.")))
+    if staff.municipality_id != person.municipality_id:
+        return LogView(Decision(False, NONE, _("Ingen tjenstlig relasjon til personen.")))
+    if is_blocked(user, person):
+        return LogView(Decision(False, BLOCKED, _("Sperret av personen")))
+    if Role.LEADER in _roles(user):
+        return LogView(
+            Decision(True, LOG_REVIEW, _("Leders kontroll av tilgang (hpl. § 21a)")), None, True
+        )
+    held = _relations(user, person)
+    found = [r for r in held if r.basis in (COORDINATOR, COORDINATING_UNIT)]
+    if not found:
+        return LogView(
+            Decision(
+                False,
+                held[0].basis if held else NONE,
+                _(
+                    "Tilgangsloggen er for personen selv, lederen som kontrollerer tilgang, "
+                    "koordinator og koordinerende enhet."
+                ),
+            )
+        )
+    categories = frozenset(
+        category
+        for category in CATEGORIES
+        if _decide_category(person, found, category, None, user).granted
+    )
+    return LogView(Decision(True, found[0].basis, found[0].detail), categories, False)
+
+
+def access_log_for(request, person_id) -> tuple[Person, LogView]:
+    """The person and what of their access log the user may read; 404 outside
+    the user's municipality, 403 (logged) when refused. The read is logged."""
+    user = request.user
+    staff = _staff(user)
+    try:
+        person = Person.objects.get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404(_("Fant ikke personen.")) from error
+    if staff is not None and staff.municipality_id != person.municipality_id:
+        raise Http404(_("Fant ikke personen."))
+    view = decide_access_log(user, person)
+    if user.is_authenticated:
+        log(user, person, Action.VIEW, view.decision, BASIC, ACCESS_LOG)
+    if not view.decision.granted:
+        raise PermissionDenied(
+            _("Du har ikke tilgang til tilgangsloggen: %(reason)s")
+            % {"reason": view.decision.detail}
+        )
+    return person, view

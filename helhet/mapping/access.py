@@ -35,12 +35,8 @@ ROUND_ROLES = {Role.COORDINATING_UNIT}
 
 
 def _memberships(user) -> list:
-    staff = getattr(user, "staff", None) if user.is_authenticated else None
-    if staff is None:
-        return []
-    if not hasattr(staff, "_helhet_memberships"):
-        staff._helhet_memberships = list(staff.memberships.select_related("unit"))
-    return staff._helhet_memberships
+    # The gate loads memberships, once, in one place.
+    return gate.memberships(user)
 
 
 def municipality_id(user):
