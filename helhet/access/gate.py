@@ -796,7 +796,7 @@ def _blocking(user) -> QuerySet[AccessBlock]:
 def blocked_person_ids(user) -> QuerySet:
     """Ids of the persons who blocked the user (and no emergency access is
     open): for lists built on a basis of their own, which must leave them out."""
-    return _blocking(user).values("person_id")
+    return _blocking(user).values_list("person_id", flat=True)
 
 
 def accessible_plans(
