@@ -5,74 +5,119 @@ GDPR art. 9).
 Views never query ``Person`` or plans directly; they ask this module, which
 returns the object or raises (and logs either way).
 
-Two questions, in this order
-----------------------------
-1. **Relation** — is the user assigned to this person's care? Bases, strongest
-   first:
+What is guaranteed
+------------------
+* **One decider.** Every lawful basis is registered here (``register_basis``;
+  ``register_relation`` for plain person relations) and decided here. Blocks,
+  municipality, category, action and logging apply to every basis alike. No
+  app grants after the gate said no; an app rule may only *narrow* a grant
+  (intake's ``rule=``), and its refusal is logged as refused.
+* **Actions, not just reading.** A basis says what it allows (``Relation.actions``):
+  ``READ`` (view, list, search, export, print), ``CHANGE`` (+ edit) and the
+  administrative acts in ``ADMINISTRATIVE`` (offer, close/reopen, sign, start,
+  register/withdraw consent, register guardian). Emergency access never opens
+  an administrative act.
+* **Lists show what the page would.** ``accessible_persons(user, category)`` and
+  ``accessible_plans(user, plans, category)`` answer as ``decide`` would for that
+  category; ``log_many`` records the category really shown.
+* **Who reads the access log**: ``decide_access_log`` (below).
 
-   * ``egen``: the person themself (their own portal login) — everything;
-   * ``koordinator``: named coordinator (hol § 7-2);
-   * ``plandeltaker``: participant in the person's open plan (forskrift § 19 b);
-   * other registered relations, e.g. a responsibility group
-     (``register_relation``, used by the cooperation app);
-   * ``tjeneste_vedtak``: one of the user's units gives the person a service by
-     individual decision;
-   * ``koordinerende_enhet``: the coordinating unit, for persons with a plan or a
-     coordinator case (hol § 7-3: the overview of plans and coordinators).
+The bases (``BASES``; ``helhet access-explain`` lists them all)
+--------------------------------------------------------------
+Built in, strongest first:
 
-   Only memberships in *case roles* (``CASE_ROLES``) count for unit-based
-   relations. System administrators, auditors, quality officers and heads of
-   sector have no person access by default.
+* ``egen``: the person themself (their own portal login) — everything;
+* ``representant``: a proxy or guardian, decided by the portal
+  (``register_representation``) on the representation's rights — through here,
+  so the decision and its log entry stay here;
+* ``koordinator``: named coordinator (hol § 7-2) — read, change, offer, close,
+  consent acts;
+* ``plandeltaker``: participant in the person's open plan (forskrift § 19 b) —
+  read, change, consent acts;
+* ``ansvarsgruppe`` (cooperation, ``register_relation``): member of the
+  responsibility group — read, change, consent acts;
+* ``tjeneste_vedtak``: one of the user's units gives the person a service by
+  individual decision — read, change, **offer** a plan (the duty to offer lies
+  with every service that sees the need), consent acts; *not* close;
+* ``koordinerende_enhet``: the coordinating unit, for persons with a plan or a
+  coordinator case (hol § 7-3) — read, change, offer, close, consent acts,
+  register a guardian.
 
-2. **Crossing units** — information that crosses a unit boundary needs a valid
-   consent (``consent.ConsentScope``) naming one of the user's units and the
-   category. What crosses:
+Registered by intake (``helhet/intake/access.py``); all but the first hold
+only with the record as ``subject``:
 
-   * ``grunndata`` (``BASIC``): who the person is and how to reach them. Part of
-     every relation's own work; no consent needed.
-   * ``plan`` and ``samarbeid`` (the shared plan, responsibility-group meetings):
-     shared across units by nature. The coordinator (who drives the plan and
-     obtains the consent) and, for ``plan``, the coordinating unit (the
-     statutory overview) read them without a consent. Everyone else — a plan
-     participant, a service unit — needs a consent covering their unit for that
-     category (§ 19 h: consent to the participants' access). A service unit
-     reading the shared plan thus needs a consent for its unit and "plan".
-   * ``helse``, ``sosial``, ``kartlegging``: recorded by one unit. The caller
-     passes ``owner_unit`` (the unit whose records they are). A user in that
-     unit reads their own unit's records on their relation alone; anyone
-     else needs a consent covering their unit and the category. Without
-     ``owner_unit`` the records are treated as another unit's (the safe side).
+* ``soknad_til_enhet``: an application addressed to the user's unit (fvl §§ 11a,
+  17); with the application as subject its own category is read on this basis;
+* ``vedtak_medsignatur``: the head of the deciding unit, on its decision, not
+  their own — read, **sign**;
+* ``utforende_enhet``: the providing unit of a signed decision — read, **start**;
+* ``koordinatoransvar_enhet``: the head of the unit given coordinator
+  responsibility, on that request; ``eskalert_kommunalsjef``: the head of
+  sector, on an escalated request.
 
-3. **Emergency access** ("break the glass", ``grant_emergency``): with a written
-   reason, a user in a case role gets time-limited access to one person,
-   relation or consent or not. Every access in the window is logged with
-   ``emergency=True`` and flagged for the leader's review. Apps may be told of
-   each grant (``register_emergency_hook``; the portal e-mails the person).
+Only memberships in *case roles* (``CASE_ROLES``) count for unit-based
+relations (the head of sector counts only on an escalated request).
+Memberships are loaded in one place, ``memberships(user)``. System
+administrators, auditors, quality officers and heads of sector have no person
+access by default.
 
-4. **Blocking** (``AccessBlock``): the person may block a named staff member.
-   The gate then refuses that member whatever their basis ("Sperret av
-   personen"); only emergency access still opens, and is flagged.
+Administrative acts other apps ask for
+--------------------------------------
+``check(user, person, Action.REGISTER_CONSENT, BASIC, what=...)`` (and
+``WITHDRAW_CONSENT``): granted on a *case relation* — coordinator, plan
+participant, responsibility group, service by decision, the coordinating unit,
+or intake's unit processing an application of the person — never on emergency
+access alone, never when the person blocked the user.
+``check(user, person, Action.REGISTER_GUARDIAN, BASIC, what=...)``: only the
+coordinating unit, or a unit head (``Role.LEADER``) of a unit through which
+the user has a case relation (the unit giving the service, the unit the user
+takes part in the plan for, the unit the application is addressed to).
+``check`` logs the decision either way; refuse with 403 when not granted.
 
-5. **Representatives**: a proxy given by the person, or a guardian registered
-   by staff, acts for the person within the rights given. The portal registers
-   how that is decided (``register_representation``); the gate asks it for
-   users without a staff role, so the decision and its log entry stay here.
+Crossing units
+--------------
+Information that crosses a unit boundary needs a valid consent
+(``consent.ConsentScope``) naming one of the user's units and the category:
 
-Every refusal and every emergency access is flagged (hpl § 21a: snooping must
-be detectable). Another municipality's persons do not exist for the user (404,
-not logged: they are not the user's municipality's persons).
+* ``grunndata`` (``BASIC``): who the person is and how to reach them. Part of
+  every relation's own work; no consent needed.
+* ``plan`` and ``samarbeid``: shared across units by nature. The coordinator
+  and, for ``plan``, the coordinating unit read them without a consent.
+  Everyone else needs a consent covering their unit for that category
+  (§ 19 h: consent to the participants' access).
+* ``helse``, ``sosial``, ``kartlegging``: recorded by one unit. The caller
+  passes ``owner_unit``. A user in that unit reads their own unit's records on
+  their relation alone; anyone else needs a consent. Without ``owner_unit`` the
+  records are treated as another unit's (the safe side).
+
+Emergency access ("break the glass", ``grant_emergency``): with a written
+reason, a user in a case role gets two hours' access to one person for reading
+and recording, relation or consent or not; every access in the window is
+logged with ``emergency=True`` and flagged. Apps may be told of each grant
+(``register_emergency_hook``).
+
+Blocking (``AccessBlock``): the person may block a named staff member. The
+gate then refuses that member whatever their basis ("Sperret av personen"),
+and leaves the person off their lists (``blocked_person_ids``); only emergency
+access still opens (reading), and is flagged.
+
+Every refusal and every emergency access is flagged (hpl § 21a). Another
+municipality's persons do not exist for the user (404, not logged).
 
 Calling the gate
 ----------------
 * a page about one person: ``person_for(request, person_id, action, category,
-  what=..., owner_unit=...)`` returns the Person or raises 404/403 (logged);
+  what=..., owner_unit=..., subject=...)`` returns the Person or raises
+  404/403 (logged);
 * a page about person-owned data by its own id: ``person_for_kwarg(request,
   "meeting_id", meeting_id, ...)`` (the kwarg registered in ``registry``);
-* lists and search: ``accessible_persons(user)`` (or, for lists of plans,
-  ``accessible_plans(user, plans)``), then ``log_many(...)`` for the persons
-  shown;
+* lists and search: ``accessible_persons(user, category)`` (or, for lists of
+  plans, ``accessible_plans(user, plans, category)``), then ``log_many(...,
+  category=...)`` for the persons shown, with the category shown;
 * a decision the view makes itself: ``check(...)`` (decide and log), or
-  ``decide(...)`` plus ``log(...)``.
+  ``decide(...)`` plus ``log(...)``; a button shown or hidden may use
+  ``decide`` alone (the act itself asks again and logs);
+* a person's access log: ``access_log_for(request, person_id)``.
 """
 
 import contextlib
