@@ -547,6 +547,11 @@ def _representative_decision(user, person, action, category) -> Decision | None:
     return None
 
 
+def represented_decision(user, person, action=Action.VIEW, category=BASIC) -> Decision | None:
+    """The portal's decision for a proxy or guardian, or None (``access-explain``)."""
+    return _representative_decision(user, person, action, category)
+
+
 def _represents_anyone(user) -> bool:
     return any(r.represents_anyone(user) for r in REPRESENTATIONS)
 

@@ -36,7 +36,7 @@ def test_json_shows_decision_and_basis_and_logs_its_use(world, capsys):
     # Every registered basis is listed, the apps' own included.
     assert bases["tjeneste_vedtak"]["holds"] and "tilby" in bases["tjeneste_vedtak"]["allows"]
     assert "avslutte" not in bases["tjeneste_vedtak"]["allows"]
-    for code in ("koordinator", "ansvarsgruppe", "soknad_til_enhet", "utforende_enhet"):
+    for code in ("egen", "representant", "koordinator", "ansvarsgruppe", "soknad_til_enhet"):
         assert code in bases and not bases[code]["holds"]
     assert bases["utforende_enhet"]["per_record"]
     entry = AccessLogEntry.objects.get()

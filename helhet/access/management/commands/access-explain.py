@@ -53,7 +53,24 @@ class Command(BaseCommand):
         decision = gate.decide(user, person, action, category)
         self._log_use(user, person, decision, category)
         held = {r.basis: r for r in gate.relations(user, person)}
+        own = getattr(user, "person", None)
+        represented = gate.represented_decision(user, person)
         bases = [
+            {
+                "basis": gate.SELF,
+                "label": "Personen selv",
+                "holds": own is not None and own.pk == person.pk,
+                "allows": [],
+                "per_record": False,
+            },
+            {
+                "basis": gate.REPRESENTATIVE,
+                "label": "Fullmektig eller verge (Min side)",
+                "holds": represented is not None and represented.granted,
+                "allows": [],
+                "per_record": False,
+            },
+        ] + [
             {
                 "basis": basis.code,
                 "label": str(basis.label),
