@@ -808,7 +808,9 @@ def accessible_persons(user, category: str = BASIC) -> QuerySet[Person]:
     if category == BASIC:
         relation = coordinated | emergency | others | coordinating_unit
     else:
-        relation = emergency | (others & _consent_covers(user, units, category))
+        # Any relation reads a crossing category with a covering consent.
+        related = others | coordinated | coordinating_unit
+        relation = emergency | (related & _consent_covers(user, units, category))
         if category in SHARED_CATEGORIES:
             relation |= coordinated
         if category == Category.PLAN and coordinating_unit:
@@ -820,15 +822,24 @@ def accessible_persons(user, category: str = BASIC) -> QuerySet[Person]:
 
 def _consent_covers(user, units, category) -> Q:
     """Persons with a valid consent letting one of the user's units (or the unit
-    of their participation in the person's open plan) receive ``category``."""
+    of their participation in the person's open plan, or of their coordinator
+    assignment) receive ``category``: the units ``decide`` asks a consent for."""
     participating_units = Participant.objects.filter(
         user=user,
         plan__person_id=OuterRef("consent__person_id"),
         plan__status__in=OPEN_PLAN,
         unit__isnull=False,
     ).values("unit_id")
+    coordinating_units = CoordinatorAssignment.objects.filter(
+        coordinator=user,
+        ended_on__isnull=True,
+        person_id=OuterRef("consent__person_id"),
+        unit__isnull=False,
+    ).values("unit_id")
     scopes = ConsentScope.objects.filter(valid_q(prefix="consent__"), category=category).filter(
-        Q(unit_id__in=units) | Q(unit_id__in=participating_units)
+        Q(unit_id__in=units)
+        | Q(unit_id__in=participating_units)
+        | Q(unit_id__in=coordinating_units)
     )
     return Q(pk__in=scopes.values("consent__person_id"))
 
