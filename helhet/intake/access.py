@@ -380,6 +380,25 @@ def role_only(role: str, reason: str):
     return lambda user, record: None if has_role(user, role) else reason
 
 
+def log_cases(user, applications, what: str) -> None:
+    """A case list shows each application's kind and status: one log row per
+    person shown, with the category of their application (not basic data)."""
+    by_category: dict[str, dict] = {}
+    for application in applications:
+        by_category.setdefault(category_for(application), {})[application.person_id] = (
+            application.person
+        )
+    for category, persons in by_category.items():
+        gate.log_many(
+            user,
+            persons.values(),
+            Action.LIST,
+            what=what,
+            category=category,
+            detail=_("Vist i saksbehandlingens saksliste"),
+        )
+
+
 def log_list(user, persons, what: str) -> None:
     """Work lists and case lists show names: one log row per person shown."""
     gate.log_many(

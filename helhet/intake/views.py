@@ -60,7 +60,7 @@ def cases(request):
     if status not in Application.Status.values:
         status = ""
     page = Paginator(services.case_list(request.user, status), 50).get_page(request.GET.get("side"))
-    access.log_list(request.user, {a.person for a in page}, "saksliste")
+    access.log_cases(request.user, list(page), "saksliste")
     return render(
         request,
         "intake/cases.html",
