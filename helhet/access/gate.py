@@ -5,74 +5,119 @@ GDPR art. 9).
 Views never query ``Person`` or plans directly; they ask this module, which
 returns the object or raises (and logs either way).
 
-Two questions, in this order
-----------------------------
-1. **Relation** — is the user assigned to this person's care? Bases, strongest
-   first:
+What is guaranteed
+------------------
+* **One decider.** Every lawful basis is registered here (``register_basis``;
+  ``register_relation`` for plain person relations) and decided here. Blocks,
+  municipality, category, action and logging apply to every basis alike. No
+  app grants after the gate said no; an app rule may only *narrow* a grant
+  (intake's ``rule=``), and its refusal is logged as refused.
+* **Actions, not just reading.** A basis says what it allows (``Relation.actions``):
+  ``READ`` (view, list, search, export, print), ``CHANGE`` (+ edit) and the
+  administrative acts in ``ADMINISTRATIVE`` (offer, close/reopen, sign, start,
+  register/withdraw consent, register guardian). Emergency access never opens
+  an administrative act.
+* **Lists show what the page would.** ``accessible_persons(user, category)`` and
+  ``accessible_plans(user, plans, category)`` answer as ``decide`` would for that
+  category; ``log_many`` records the category really shown.
+* **Who reads the access log**: ``decide_access_log`` (below).
 
-   * ``egen``: the person themself (their own portal login) — everything;
-   * ``koordinator``: named coordinator (hol § 7-2);
-   * ``plandeltaker``: participant in the person's open plan (forskrift § 19 b);
-   * other registered relations, e.g. a responsibility group
-     (``register_relation``, used by the cooperation app);
-   * ``tjeneste_vedtak``: one of the user's units gives the person a service by
-     individual decision;
-   * ``koordinerende_enhet``: the coordinating unit, for persons with a plan or a
-     coordinator case (hol § 7-3: the overview of plans and coordinators).
+The bases (``BASES``; ``helhet access-explain`` lists them all)
+--------------------------------------------------------------
+Built in, strongest first:
 
-   Only memberships in *case roles* (``CASE_ROLES``) count for unit-based
-   relations. System administrators, auditors, quality officers and heads of
-   sector have no person access by default.
+* ``egen``: the person themself (their own portal login) — everything;
+* ``representant``: a proxy or guardian, decided by the portal
+  (``register_representation``) on the representation's rights — through here,
+  so the decision and its log entry stay here;
+* ``koordinator``: named coordinator (hol § 7-2) — read, change, offer, close,
+  consent acts;
+* ``plandeltaker``: participant in the person's open plan (forskrift § 19 b) —
+  read, change, consent acts;
+* ``ansvarsgruppe`` (cooperation, ``register_relation``): member of the
+  responsibility group — read, change, consent acts;
+* ``tjeneste_vedtak``: one of the user's units gives the person a service by
+  individual decision — read, change, **offer** a plan (the duty to offer lies
+  with every service that sees the need), consent acts; *not* close;
+* ``koordinerende_enhet``: the coordinating unit, for persons with a plan or a
+  coordinator case (hol § 7-3) — read, change, offer, close, consent acts,
+  register a guardian.
 
-2. **Crossing units** — information that crosses a unit boundary needs a valid
-   consent (``consent.ConsentScope``) naming one of the user's units and the
-   category. What crosses:
+Registered by intake (``helhet/intake/access.py``); all but the first hold
+only with the record as ``subject``:
 
-   * ``grunndata`` (``BASIC``): who the person is and how to reach them. Part of
-     every relation's own work; no consent needed.
-   * ``plan`` and ``samarbeid`` (the shared plan, responsibility-group meetings):
-     shared across units by nature. The coordinator (who drives the plan and
-     obtains the consent) and, for ``plan``, the coordinating unit (the
-     statutory overview) read them without a consent. Everyone else — a plan
-     participant, a service unit — needs a consent covering their unit for that
-     category (§ 19 h: consent to the participants' access). A service unit
-     reading the shared plan thus needs a consent for its unit and "plan".
-   * ``helse``, ``sosial``, ``kartlegging``: recorded by one unit. The caller
-     passes ``owner_unit`` (the unit whose records they are). A user in that
-     unit reads their own unit's records on their relation alone; anyone
-     else needs a consent covering their unit and the category. Without
-     ``owner_unit`` the records are treated as another unit's (the safe side).
+* ``soknad_til_enhet``: an application addressed to the user's unit (fvl §§ 11a,
+  17); with the application as subject its own category is read on this basis;
+* ``vedtak_medsignatur``: the head of the deciding unit, on its decision, not
+  their own — read, **sign**;
+* ``utforende_enhet``: the providing unit of a signed decision — read, **start**;
+* ``koordinatoransvar_enhet``: the head of the unit given coordinator
+  responsibility, on that request; ``eskalert_kommunalsjef``: the head of
+  sector, on an escalated request.
 
-3. **Emergency access** ("break the glass", ``grant_emergency``): with a written
-   reason, a user in a case role gets time-limited access to one person,
-   relation or consent or not. Every access in the window is logged with
-   ``emergency=True`` and flagged for the leader's review. Apps may be told of
-   each grant (``register_emergency_hook``; the portal e-mails the person).
+Only memberships in *case roles* (``CASE_ROLES``) count for unit-based
+relations (the head of sector counts only on an escalated request).
+Memberships are loaded in one place, ``memberships(user)``. System
+administrators, auditors, quality officers and heads of sector have no person
+access by default.
 
-4. **Blocking** (``AccessBlock``): the person may block a named staff member.
-   The gate then refuses that member whatever their basis ("Sperret av
-   personen"); only emergency access still opens, and is flagged.
+Administrative acts other apps ask for
+--------------------------------------
+``check(user, person, Action.REGISTER_CONSENT, BASIC, what=...)`` (and
+``WITHDRAW_CONSENT``): granted on a *case relation* — coordinator, plan
+participant, responsibility group, service by decision, the coordinating unit,
+or intake's unit processing an application of the person — never on emergency
+access alone, never when the person blocked the user.
+``check(user, person, Action.REGISTER_GUARDIAN, BASIC, what=...)``: only the
+coordinating unit, or a unit head (``Role.LEADER``) of a unit through which
+the user has a case relation (the unit giving the service, the unit the user
+takes part in the plan for, the unit the application is addressed to).
+``check`` logs the decision either way; refuse with 403 when not granted.
 
-5. **Representatives**: a proxy given by the person, or a guardian registered
-   by staff, acts for the person within the rights given. The portal registers
-   how that is decided (``register_representation``); the gate asks it for
-   users without a staff role, so the decision and its log entry stay here.
+Crossing units
+--------------
+Information that crosses a unit boundary needs a valid consent
+(``consent.ConsentScope``) naming one of the user's units and the category:
 
-Every refusal and every emergency access is flagged (hpl § 21a: snooping must
-be detectable). Another municipality's persons do not exist for the user (404,
-not logged: they are not the user's municipality's persons).
+* ``grunndata`` (``BASIC``): who the person is and how to reach them. Part of
+  every relation's own work; no consent needed.
+* ``plan`` and ``samarbeid``: shared across units by nature. The coordinator
+  and, for ``plan``, the coordinating unit read them without a consent.
+  Everyone else needs a consent covering their unit for that category
+  (§ 19 h: consent to the participants' access).
+* ``helse``, ``sosial``, ``kartlegging``: recorded by one unit. The caller
+  passes ``owner_unit``. A user in that unit reads their own unit's records on
+  their relation alone; anyone else needs a consent. Without ``owner_unit`` the
+  records are treated as another unit's (the safe side).
+
+Emergency access ("break the glass", ``grant_emergency``): with a written
+reason, a user in a case role gets two hours' access to one person for reading
+and recording, relation or consent or not; every access in the window is
+logged with ``emergency=True`` and flagged. Apps may be told of each grant
+(``register_emergency_hook``).
+
+Blocking (``AccessBlock``): the person may block a named staff member. The
+gate then refuses that member whatever their basis ("Sperret av personen"),
+and leaves the person off their lists (``blocked_person_ids``); only emergency
+access still opens (reading), and is flagged.
+
+Every refusal and every emergency access is flagged (hpl § 21a). Another
+municipality's persons do not exist for the user (404, not logged).
 
 Calling the gate
 ----------------
 * a page about one person: ``person_for(request, person_id, action, category,
-  what=..., owner_unit=...)`` returns the Person or raises 404/403 (logged);
+  what=..., owner_unit=..., subject=...)`` returns the Person or raises
+  404/403 (logged);
 * a page about person-owned data by its own id: ``person_for_kwarg(request,
   "meeting_id", meeting_id, ...)`` (the kwarg registered in ``registry``);
-* lists and search: ``accessible_persons(user)`` (or, for lists of plans,
-  ``accessible_plans(user, plans)``), then ``log_many(...)`` for the persons
-  shown;
+* lists and search: ``accessible_persons(user, category)`` (or, for lists of
+  plans, ``accessible_plans(user, plans, category)``), then ``log_many(...,
+  category=...)`` for the persons shown, with the category shown;
 * a decision the view makes itself: ``check(...)`` (decide and log), or
-  ``decide(...)`` plus ``log(...)``.
+  ``decide(...)`` plus ``log(...)``; a button shown or hidden may use
+  ``decide`` alone (the act itself asks again and logs);
+* a person's access log: ``access_log_for(request, person_id)``.
 """
 
 import contextlib
@@ -87,11 +132,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from helhet.access import registry
 from helhet.access.models import AccessBlock, AccessLogEntry, Action, EmergencyAccess
-from helhet.consent.models import Category
-from helhet.consent.services import covering_consent
+from helhet.consent.models import Category, ConsentScope
+from helhet.consent.services import covering_consent, valid_q
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
 from helhet.people.models import Person, Service
@@ -126,12 +172,30 @@ EMERGENCY_REASON_MAX = 1000
 
 OPEN_PLAN = ["tilbudt", "aktiv"]
 
-# Acts that change who may see the person's data (DOMAIN.md §4.3): never on
-# emergency access alone, and flagged for the leader even when a member of staff
-# is granted them. A guardian is registered by the coordinating unit or a unit
-# head only.
-PRIVILEGED_ACTIONS = {Action.REGISTER_CONSENT, Action.WITHDRAW_CONSENT, Action.REGISTER_GUARDIAN}
-GUARDIAN_ROLES = {Role.COORDINATING_UNIT, Role.LEADER}
+# What a basis allows (``Action``). Reading covers every way of showing data;
+# changing adds editing; administrative acts are named one by one, so a basis
+# that lets a unit read the plan does not let it close the plan.
+READ = frozenset(
+    {Action.VIEW, Action.LIST, Action.SEARCH, Action.EXPORT, Action.PRINT, Action.EMERGENCY}
+)
+CHANGE = READ | {Action.EDIT}
+# Registering or withdrawing a consent on the person's behalf: staff with a
+# case relation only (never emergency access alone).
+CONSENT_ACTS = frozenset({Action.REGISTER_CONSENT, Action.WITHDRAW_CONSENT})
+ADMINISTRATIVE = frozenset(
+    {
+        Action.OFFER,
+        Action.CLOSE,
+        Action.SIGN,
+        Action.START,
+        Action.REGISTER_CONSENT,
+        Action.WITHDRAW_CONSENT,
+        Action.REGISTER_GUARDIAN,
+    }
+)
+# Acts that change who may see the person's data (DOMAIN.md §4.3): flagged for
+# the leader even when a member of staff is granted them.
+PRIVILEGED_ACTIONS = CONSENT_ACTS | {Action.REGISTER_GUARDIAN}
 
 
 @dataclass(frozen=True)
@@ -147,20 +211,39 @@ class Decision:
 class Relation:
     basis: str
     detail: str
+    # The units a consent must name for this relation (the user's case units,
+    # and e.g. the unit a participant takes part for).
     unit_ids: frozenset
     # Categories this relation reads without a consent (statutory roles).
     own_categories: frozenset = frozenset()
+    # What the relation allows (``Action``s); see READ, CHANGE, ADMINISTRATIVE.
+    actions: frozenset = CHANGE
+    # The units through which the relation holds (the service's unit, the
+    # unit a participant or coordinator acts for): a unit head (Role.LEADER)
+    # of one of them may register a guardian.
+    via_unit_ids: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
-class ExtraRelation:
-    basis: str
+class Basis:
+    """A lawful basis the gate decides on.
+
+    ``find(user, person, subject) -> Relation | None``: the relation, if the
+    basis holds. ``subject`` is the record the question is about (an
+    application, a decision, a coordinator request) or None; a basis that
+    concerns one record only holds when given it.
+    ``person_ids(user)``: the persons the basis holds for without a subject
+    (a queryset of ids, for lists), or None when it holds for single records only.
+    """
+
+    code: str
     label: str
-    holds: Callable  # (user, person) -> bool
-    person_ids: Callable  # (user) -> queryset of person ids
+    find: Callable
+    person_ids: Callable | None = None
+    rank: int = 50
 
 
-EXTRA_RELATIONS: list[ExtraRelation] = []
+BASES: list[Basis] = []
 
 
 @dataclass(frozen=True)
@@ -176,12 +259,44 @@ REPRESENTATIONS: list[Representation] = []
 EMERGENCY_HOOKS: list[Callable] = []
 
 
-def register_relation(basis: str, label: str, holds: Callable, person_ids: Callable) -> None:
-    """Let another app add a relation, e.g. membership of a responsibility
-    group. Such a relation works like plan participation: it opens ``grunndata``,
-    and crossing categories still need a consent covering the user's unit."""
-    EXTRA_RELATIONS[:] = [r for r in EXTRA_RELATIONS if r.basis != basis]
-    EXTRA_RELATIONS.append(ExtraRelation(basis, label, holds, person_ids))
+def register_basis(
+    code: str,
+    label: str,
+    find: Callable,
+    person_ids: Callable | None = None,
+    rank: int = 50,
+) -> None:
+    """Register a lawful basis (see ``Basis``). The gate asks every basis, and
+    applies blocks, municipality, category, action and logging to all alike;
+    no app decides after the gate. Registering a code again replaces it."""
+    BASES[:] = sorted(
+        [b for b in BASES if b.code != code] + [Basis(code, label, find, person_ids, rank)],
+        key=lambda b: b.rank,
+    )
+
+
+def unregister_basis(code: str) -> None:
+    BASES[:] = [b for b in BASES if b.code != code]
+
+
+def register_relation(
+    basis: str,
+    label: str,
+    holds: Callable,
+    person_ids: Callable,
+    actions: frozenset = CHANGE | CONSENT_ACTS,
+) -> None:
+    """Let another app add a relation to the person, e.g. membership of a
+    responsibility group. Such a relation works like plan participation: it
+    opens ``grunndata``, and crossing categories still need a consent covering
+    the user's unit. ``holds(user, person) -> bool``."""
+
+    def find(user, person, subject):
+        if not has_case_role(user) or not holds(user, person):
+            return None
+        return Relation(basis, str(label), frozenset(_unit_ids(user)), actions=actions)
+
+    register_basis(basis, label, find, person_ids, rank=30)
 
 
 def register_representation(decide: Callable, represents_anyone: Callable) -> None:
@@ -202,6 +317,12 @@ def _staff(user):
     return getattr(user, "staff", None) if user.is_authenticated else None
 
 
+def memberships(user) -> list:
+    """The user's unit memberships that count for access: the one place they
+    are loaded (once per request). Every app asks here."""
+    return _memberships(user)
+
+
 def _memberships(user) -> list:
     # Only confirmed memberships count: one registered by an administrator
     # takes effect when the unit head confirms it (organisation.rules).
@@ -219,6 +340,15 @@ def _unit_ids(user) -> set[int]:
     return {m.unit_id for m in _memberships(user) if m.role in CASE_ROLES}
 
 
+def unit_ids(user, roles=None) -> set[int]:
+    """Units where the user holds one of ``roles`` (any role when None)."""
+    return {m.unit_id for m in _memberships(user) if roles is None or m.role in roles}
+
+
+def has_role(user, role: str) -> bool:
+    return role in _roles(user)
+
+
 def case_unit_ids(user) -> set[int]:
     """The units whose own records the user reads on their relation alone."""
     return _unit_ids(user)
@@ -226,6 +356,123 @@ def case_unit_ids(user) -> set[int]:
 
 def has_case_role(user) -> bool:
     return bool(_roles(user) & CASE_ROLES)
+
+
+# --- the built-in bases ----------------------------------------------------------
+
+
+def _coordinator(user, person, subject):
+    if not has_case_role(user):
+        return None
+    assignment = person.coordinator_assignments.filter(
+        coordinator=user, ended_on__isnull=True
+    ).first()
+    if assignment is None:
+        return None
+    via = frozenset({assignment.unit_id} if assignment.unit_id else set())
+    return Relation(
+        COORDINATOR,
+        _("Koordinator for personen"),
+        frozenset(_unit_ids(user)) | via,
+        frozenset(SHARED_CATEGORIES),
+        # hol. § 7-2: the coordinator drives the plan, offers, closes and reopens it.
+        CHANGE | CONSENT_ACTS | {Action.OFFER, Action.CLOSE},
+        via,
+    )
+
+
+def _participant(user, person, subject):
+    if not has_case_role(user):
+        return None
+    participation = Participant.objects.filter(
+        plan__person=person, plan__status__in=OPEN_PLAN, user=user
+    ).first()
+    if participation is None:
+        return None
+    via = frozenset({participation.unit_id} if participation.unit_id else set())
+    return Relation(
+        PLAN_PARTICIPANT,
+        _("Deltaker i personens individuelle plan"),
+        frozenset(_unit_ids(user)) | via,
+        actions=CHANGE | CONSENT_ACTS,
+        via_unit_ids=via,
+    )
+
+
+def _service(user, person, subject):
+    units = _unit_ids(user)
+    if not units:
+        return None
+    services = list(
+        Service.objects.filter(
+            Service.active_on(timezone.localdate()),
+            person=person,
+            unit_id__in=units,
+            basis=Service.Basis.DECISION,
+        ).select_related("unit")[:20]
+    )
+    if not services:
+        return None
+    return Relation(
+        SERVICE,
+        _("Enheten %(unit)s gir tjeneste etter vedtak") % {"unit": services[0].unit},
+        frozenset(units),
+        # The duty to offer a plan lies with every service that sees the need
+        # (hol. § 7-1, forskrift § 16); closing it is the coordinator's.
+        actions=CHANGE | CONSENT_ACTS | {Action.OFFER},
+        via_unit_ids=frozenset(s.unit_id for s in services),
+    )
+
+
+def _coordinating_unit(user, person, subject):
+    if not (has_case_role(user) and Role.COORDINATING_UNIT in _roles(user)):
+        return None
+    if not (person.plans.exists() or person.coordinator_assignments.exists()):
+        return None
+    return Relation(
+        COORDINATING_UNIT,
+        _("Koordinerende enhet (hol. § 7-3)"),
+        frozenset(_unit_ids(user)),
+        frozenset({Category.PLAN}),
+        CHANGE | CONSENT_ACTS | {Action.OFFER, Action.CLOSE, Action.REGISTER_GUARDIAN},
+        frozenset(unit_ids(user, {Role.COORDINATING_UNIT})),
+    )
+
+
+def _coordinated_ids(user):
+    return CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True).values(
+        "person_id"
+    )
+
+
+def _participating_ids(user):
+    return IndividualPlan.objects.filter(participants__user=user, status__in=OPEN_PLAN).values(
+        "person_id"
+    )
+
+
+def _service_ids(user):
+    return Service.objects.filter(
+        Service.active_on(timezone.localdate()),
+        unit_id__in=_unit_ids(user),
+        basis=Service.Basis.DECISION,
+    ).values("person_id")
+
+
+register_basis(
+    COORDINATOR, gettext_lazy("Koordinator for personen"), _coordinator, _coordinated_ids, 10
+)
+register_basis(
+    PLAN_PARTICIPANT,
+    gettext_lazy("Deltaker i individuell plan"),
+    _participant,
+    _participating_ids,
+    20,
+)
+register_basis(SERVICE, gettext_lazy("Tjeneste etter vedtak"), _service, _service_ids, 40)
+# Its persons are listed by ``accessible_persons`` directly (every person with
+# a plan or a coordinator case: one simple condition, docs/performance.md).
+register_basis(COORDINATING_UNIT, gettext_lazy("Koordinerende enhet"), _coordinating_unit, None, 45)
 
 
 # --- the decision ------------------------------------------------------------------
@@ -249,67 +496,35 @@ def same_request():
         _FOUND.reset(token)
 
 
-def _found(what: str, user, person: Person, lookup: Callable):
+def _subject_key(subject):
+    if subject is None:
+        return None
+    return (type(subject).__name__, getattr(subject, "pk", id(subject)))
+
+
+def _found(what: str, user, person: Person, lookup: Callable, subject=None):
     found = _FOUND.get()
     if found is None:
-        return lookup(user, person)
-    key = (what, user.pk, person.pk)
+        return lookup(user, person, subject) if what == "relations" else lookup(user, person)
+    key = (what, user.pk, person.pk, _subject_key(subject))
     if key not in found:
-        found[key] = lookup(user, person)
+        found[key] = lookup(user, person, subject) if what == "relations" else lookup(user, person)
     return found[key]
 
 
-def _relations(user, person: Person) -> list[Relation]:
-    units = frozenset(_unit_ids(user))
-    shared = frozenset(SHARED_CATEGORIES)
+def _relations(user, person: Person, subject=None) -> list[Relation]:
+    """Every registered basis that holds, strongest first."""
     found = []
-    assignment = person.coordinator_assignments.filter(
-        coordinator=user, ended_on__isnull=True
-    ).first()
-    if assignment is not None:
-        unit_ids = units | ({assignment.unit_id} if assignment.unit_id else set())
-        found.append(Relation(COORDINATOR, _("Koordinator for personen"), unit_ids, shared))
-    participation = Participant.objects.filter(
-        plan__person=person, plan__status__in=OPEN_PLAN, user=user
-    ).first()
-    if participation is not None:
-        unit_ids = units | ({participation.unit_id} if participation.unit_id else set())
-        found.append(
-            Relation(PLAN_PARTICIPANT, _("Deltaker i personens individuelle plan"), unit_ids)
-        )
-    for extra in EXTRA_RELATIONS:
-        if extra.holds(user, person):
-            found.append(Relation(extra.basis, str(extra.label), units))
-    service = (
-        Service.objects.filter(
-            Service.active_on(timezone.localdate()),
-            person=person,
-            unit_id__in=units,
-            basis=Service.Basis.DECISION,
-        )
-        .select_related("unit")
-        .first()
-    )
-    if service is not None:
-        found.append(
-            Relation(
-                SERVICE,
-                _("Enheten %(unit)s gir tjeneste etter vedtak") % {"unit": service.unit},
-                units,
-            )
-        )
-    if Role.COORDINATING_UNIT in _roles(user) and (
-        person.plans.exists() or person.coordinator_assignments.exists()
-    ):
-        found.append(
-            Relation(
-                COORDINATING_UNIT,
-                _("Koordinerende enhet (hol. § 7-3)"),
-                units,
-                frozenset({Category.PLAN}),
-            )
-        )
+    for basis in BASES:
+        relation = basis.find(user, person, subject)
+        if relation is not None:
+            found.append(relation)
     return found
+
+
+def relations(user, person: Person, subject=None) -> list[Relation]:
+    """The bases that hold for the user and the person (``access-explain``)."""
+    return _relations(user, person, subject)
 
 
 def _active_emergency(user, person: Person):
@@ -334,6 +549,11 @@ def _representative_decision(user, person, action, category) -> Decision | None:
     return None
 
 
+def represented_decision(user, person, action=Action.VIEW, category=BASIC) -> Decision | None:
+    """The portal's decision for a proxy or guardian, or None (``access-explain``)."""
+    return _representative_decision(user, person, action, category)
+
+
 def _represents_anyone(user) -> bool:
     return any(r.represents_anyone(user) for r in REPRESENTATIONS)
 
@@ -342,6 +562,17 @@ def _category_label(category: str) -> str:
     if category == BASIC:
         return _("Grunnopplysninger")
     return str(dict(Category.choices).get(category, category))
+
+
+def _allows(user, relation: Relation, action: str) -> bool:
+    if action == Action.REGISTER_GUARDIAN:
+        # Only the coordinating unit, or the head of a unit with a case
+        # relation to the person: guardianship widens access, so it is not
+        # for every caseworker to register.
+        return Action.REGISTER_GUARDIAN in relation.actions or bool(
+            relation.via_unit_ids & unit_ids(user, {Role.LEADER})
+        )
+    return action in relation.actions
 
 
 def _decide_category(person, relations, category, owner_unit, user) -> Decision:
@@ -378,10 +609,22 @@ def _decide_category(person, relations, category, owner_unit, user) -> Decision:
     )
 
 
+def _action_label(action: str) -> str:
+    return str(dict(Action.choices).get(action, action)).lower()
+
+
 def decide(
-    user, person: Person, action: str, category: str = Category.PLAN, owner_unit=None
+    user,
+    person: Person,
+    action: str,
+    category: str = Category.PLAN,
+    owner_unit=None,
+    subject=None,
 ) -> Decision:
-    """The gate's decision and the basis it found or lacked. Does not log."""
+    """The gate's decision and the basis it found or lacked. Does not log.
+
+    ``subject``: the record the question is about, for bases that hold for one
+    record (intake's application, decision or coordinator request)."""
     if not user.is_authenticated:
         return Decision(False, NONE, _("Du er ikke logget inn."))
     own = getattr(user, "person", None)
@@ -394,28 +637,27 @@ def decide(
         return represented
     if staff is None or staff.municipality_id != person.municipality_id:
         return Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
-    if not has_case_role(user):
-        return Decision(False, NONE, _("Rollen din gir ikke tilgang til personopplysninger."))
     if _found("blocked", user, person, is_blocked):
         decision = Decision(False, BLOCKED, _("Sperret av personen"))
     else:
-        relations = _found("relations", user, person, _relations)
-        decision = (
-            _decide_category(person, relations, category, owner_unit, user)
-            if relations
-            else Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
-        )
-    if (
-        decision.granted
-        and action == Action.REGISTER_GUARDIAN
-        and not _roles(user) & GUARDIAN_ROLES
-    ):
-        decision = Decision(
-            False,
-            decision.basis,
-            _("Verge registreres bare av koordinerende enhet eller leder for enheten."),
-        )
-    if decision.granted or action in PRIVILEGED_ACTIONS:
+        found = _found("relations", user, person, _relations, subject)
+        allowed = [r for r in found if _allows(user, r, action)]
+        if allowed:
+            decision = _decide_category(person, allowed, category, owner_unit, user)
+        elif found:
+            decision = Decision(
+                False,
+                found[0].basis,
+                _("Grunnlaget ditt (%(basis)s) gir ikke rett til å %(action)s.")
+                % {"basis": found[0].detail, "action": _action_label(action)},
+            )
+        elif not has_case_role(user):
+            return Decision(False, NONE, _("Rollen din gir ikke tilgang til personopplysninger."))
+        else:
+            decision = Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
+    if decision.granted or action in ADMINISTRATIVE:
+        # Emergency access opens reading and recording, never an
+        # administrative act (offer, close, sign, start, consent, guardian).
         return decision
     emergency = _active_emergency(user, person)
     if emergency is not None:
@@ -470,15 +712,28 @@ def log(user, person: Person, action: str, decision: Decision, category="", what
 
 
 def check(
-    user, person: Person, action: str, category=Category.PLAN, what="", owner_unit=None
+    user,
+    person: Person,
+    action: str,
+    category=Category.PLAN,
+    what="",
+    owner_unit=None,
+    subject=None,
 ) -> Decision:
-    decision = decide(user, person, action, category, owner_unit)
+    """Decide and log, granted or refused."""
+    decision = decide(user, person, action, category, owner_unit, subject)
     log(user, person, action, decision, category, what)
     return decision
 
 
 def person_for(
-    request, person_id, action=Action.VIEW, category=Category.PLAN, what="", owner_unit=None
+    request,
+    person_id,
+    action=Action.VIEW,
+    category=Category.PLAN,
+    what="",
+    owner_unit=None,
+    subject=None,
 ) -> Person:
     """The person, if the user may; otherwise 404 (unknown, or outside their
     municipality) or 403 with the gate's reason. Every decision is logged."""
@@ -498,7 +753,7 @@ def person_for(
         if staff is None:
             raise PermissionDenied(_("Du har ikke tilgang til personopplysninger."))
         raise Http404(_("Fant ikke personen."))
-    decision = check(user, person, action, category, what, owner_unit)
+    decision = check(user, person, action, category, what, owner_unit, subject)
     if not decision.granted:
         raise PermissionDenied(
             _("Du har ikke tilgang til denne personen: %(reason)s") % {"reason": decision.detail}
@@ -517,45 +772,80 @@ def person_for_kwarg(
     return person_for(request, person_id, action, category, what, owner_unit)
 
 
-def accessible_persons(user) -> QuerySet[Person]:
-    """Persons the user has a relation to (or emergency access to); search
-    never reveals that anyone else exists."""
+def accessible_persons(user, category: str = BASIC) -> QuerySet[Person]:
+    """Persons whose ``category`` the gate would open to the user (or emergency
+    access opens); search never reveals that anyone else exists.
+
+    ``category=BASIC`` (the default): every person the user has a relation to.
+    A crossing category narrows it as the gate's rule 2 does, so a list shows a
+    person's plan status, meetings or records only where the page would: the
+    coordinator (plan, cooperation), the coordinating unit (plan), and any other
+    relation only with a valid consent covering one of the user's units (or,
+    for a plan participant, the unit they take part for) and that category.
+    ``UNIT_CATEGORIES`` are treated as another unit's records (the safe side).
+    """
     staff = _staff(user)
     if staff is None:
         own = getattr(user, "person", None) if user.is_authenticated else None
         return Person.objects.filter(pk=own.pk) if own else Person.objects.none()
     if not has_case_role(user):
         return Person.objects.none()
-    today = timezone.localdate()
+    units = _unit_ids(user)
     # Subqueries, not joins: a person with many plans or services stays one row.
-    coordinated = CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True)
-    relation = (
-        Q(pk__in=coordinated.values("person_id"))
-        | Q(
-            pk__in=IndividualPlan.objects.filter(
-                participants__user=user, status__in=OPEN_PLAN
-            ).values("person_id")
-        )
-        | Q(
-            pk__in=Service.objects.filter(
-                Service.active_on(today), unit_id__in=_unit_ids(user), basis=Service.Basis.DECISION
-            ).values("person_id")
-        )
-        | Q(
-            pk__in=EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
-                "person_id"
-            )
+    coordinated = Q(pk__in=_coordinated_ids(user))
+    emergency = Q(
+        pk__in=EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+            "person_id"
         )
     )
-    for extra in EXTRA_RELATIONS:
-        relation |= Q(pk__in=extra.person_ids(user))
+    # Every other registered basis that lists its persons: these read crossing
+    # categories only with a consent (the gate's rule 2).
+    others = Q(pk__in=[])
+    for basis in BASES:
+        if basis.person_ids is not None and basis.code != COORDINATOR:
+            others |= Q(pk__in=basis.person_ids(user))
+    coordinating_unit = Q()
     if Role.COORDINATING_UNIT in _roles(user):
-        relation |= Q(pk__in=IndividualPlan.objects.values("person_id")) | Q(
+        coordinating_unit = Q(pk__in=IndividualPlan.objects.values("person_id")) | Q(
             pk__in=CoordinatorAssignment.objects.values("person_id")
         )
+    if category == BASIC:
+        relation = coordinated | emergency | others | coordinating_unit
+    else:
+        # Any relation reads a crossing category with a covering consent.
+        related = others | coordinated | coordinating_unit
+        relation = emergency | (related & _consent_covers(user, units, category))
+        if category in SHARED_CATEGORIES:
+            relation |= coordinated
+        if category == Category.PLAN and coordinating_unit:
+            relation |= coordinating_unit
     return Person.objects.filter(relation, municipality_id=staff.municipality_id).exclude(
         pk__in=_blocking(user).values("person_id")
     )
+
+
+def _consent_covers(user, units, category) -> Q:
+    """Persons with a valid consent letting one of the user's units (or the unit
+    of their participation in the person's open plan, or of their coordinator
+    assignment) receive ``category``: the units ``decide`` asks a consent for."""
+    participating_units = Participant.objects.filter(
+        user=user,
+        plan__person_id=OuterRef("consent__person_id"),
+        plan__status__in=OPEN_PLAN,
+        unit__isnull=False,
+    ).values("unit_id")
+    coordinating_units = CoordinatorAssignment.objects.filter(
+        coordinator=user,
+        ended_on__isnull=True,
+        person_id=OuterRef("consent__person_id"),
+        unit__isnull=False,
+    ).values("unit_id")
+    scopes = ConsentScope.objects.filter(valid_q(prefix="consent__"), category=category).filter(
+        Q(unit_id__in=units)
+        | Q(unit_id__in=participating_units)
+        | Q(unit_id__in=coordinating_units)
+    )
+    return Q(pk__in=scopes.values("consent__person_id"))
 
 
 def _blocking(user) -> QuerySet[AccessBlock]:
@@ -568,22 +858,38 @@ def _blocking(user) -> QuerySet[AccessBlock]:
     )
 
 
-def accessible_plans(user, plans: QuerySet[IndividualPlan]) -> QuerySet[IndividualPlan]:
-    """``plans`` narrowed to persons in ``accessible_persons(user)``.
+def blocked_person_ids(user) -> QuerySet:
+    """Ids of the persons who blocked the user (and no emergency access is
+    open): for lists built on a basis of their own, which must leave them out."""
+    return _blocking(user).values_list("person_id", flat=True)
+
+
+def accessible_plans(
+    user, plans: QuerySet[IndividualPlan], category: str = Category.PLAN
+) -> QuerySet[IndividualPlan]:
+    """``plans`` narrowed to persons in ``accessible_persons(user, category)``:
+    a list of plans shows a plan's status, dates and coordinator, so by default
+    only the plans whose person's plan data the gate would open.
 
     The same answer, in a far simpler query for the coordinating unit: it has a
-    relation to every person with a plan in its municipality (hol. § 7-3), so
-    only blocks remain to be checked. Its overview of every plan is where the
-    general subquery was the cost (docs/performance.md).
+    relation to every person with a plan in its municipality and reads the
+    plan without a consent (hol. § 7-3), so only blocks remain to be checked.
+    Its overview of every plan is where the general subquery was the cost
+    (docs/performance.md).
     """
     staff = _staff(user)
-    if staff is not None and has_case_role(user) and Role.COORDINATING_UNIT in _roles(user):
+    if (
+        category in (BASIC, Category.PLAN)
+        and staff is not None
+        and has_case_role(user)
+        and Role.COORDINATING_UNIT in _roles(user)
+    ):
         return plans.filter(person__municipality_id=staff.municipality_id).exclude(
             person_id__in=_blocking(user).values("person_id")
         )
     # EXISTS, not IN: SQLite then checks the gate's conditions for the persons
     # with plans only, not for every person of the municipality.
-    return plans.filter(Exists(accessible_persons(user).filter(pk=OuterRef("person_id"))))
+    return plans.filter(Exists(accessible_persons(user, category).filter(pk=OuterRef("person_id"))))
 
 
 def log_many(
@@ -684,3 +990,93 @@ def grant_emergency(user, person: Person, reason: str) -> EmergencyAccess:
     for hook in EMERGENCY_HOOKS:
         hook(grant)
     return grant
+
+
+# --- who reads a person's access log ---------------------------------------------
+
+ACCESS_LOG = "tilgangslogg"
+LOG_REVIEW = "tilgangskontroll"
+
+
+@dataclass(frozen=True)
+class LogView:
+    """What of a person's access log the user may read. Other units' reads
+    are themselves health information (who treats the person, for what)."""
+
+    decision: Decision
+    # The categories whose log rows are shown; None: every row.
+    categories: frozenset | None = None
+    # The written reason of an emergency access: to the person and the leader only.
+    emergency_reasons: bool = False
+
+
+def decide_access_log(user, person: Person) -> LogView:
+    """Who may read the person's access log (pjl. § 18, hpl. § 21a):
+
+    * the person, and a proxy or guardian with the right to it (on Min side);
+    * the leader who reviews access (``Role.LEADER`` in the municipality);
+    * the coordinator and the coordinating unit: only rows about data
+      (categories) they may read themselves, and no emergency reasons.
+
+    A bare relation (a service, a participant) is refused; so is a user the
+    person blocked. Emergency access does not open the log."""
+    if not user.is_authenticated:
+        return LogView(Decision(False, NONE, _("Du er ikke logget inn.")))
+    own = getattr(user, "person", None)
+    if own is not None and own.pk == person.pk:
+        return LogView(Decision(True, SELF, _("Egne opplysninger")), None, True)
+    staff = _staff(user)
+    if staff is None:
+        represented = _representative_decision(user, person, Action.VIEW, ACCESS_LOG)
+        if represented is not None:
+            return LogView(represented)
+        return LogView(Decision(False, NONE, _("Ingen tjenstlig relasjon til personen.")))
+    if staff.municipality_id != person.municipality_id:
+        return LogView(Decision(False, NONE, _("Ingen tjenstlig relasjon til personen.")))
+    if is_blocked(user, person):
+        return LogView(Decision(False, BLOCKED, _("Sperret av personen")))
+    if Role.LEADER in _roles(user):
+        return LogView(
+            Decision(True, LOG_REVIEW, _("Leders kontroll av tilgang (hpl. § 21a)")), None, True
+        )
+    held = _relations(user, person)
+    found = [r for r in held if r.basis in (COORDINATOR, COORDINATING_UNIT)]
+    if not found:
+        return LogView(
+            Decision(
+                False,
+                held[0].basis if held else NONE,
+                _(
+                    "Tilgangsloggen er for personen selv, lederen som kontrollerer tilgang, "
+                    "koordinator og koordinerende enhet."
+                ),
+            )
+        )
+    categories = frozenset(
+        category
+        for category in CATEGORIES
+        if _decide_category(person, found, category, None, user).granted
+    )
+    return LogView(Decision(True, found[0].basis, found[0].detail), categories, False)
+
+
+def access_log_for(request, person_id) -> tuple[Person, LogView]:
+    """The person and what of their access log the user may read; 404 outside
+    the user's municipality, 403 (logged) when refused. The read is logged."""
+    user = request.user
+    staff = _staff(user)
+    try:
+        person = Person.objects.get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404(_("Fant ikke personen.")) from error
+    if staff is not None and staff.municipality_id != person.municipality_id:
+        raise Http404(_("Fant ikke personen."))
+    view = decide_access_log(user, person)
+    if user.is_authenticated:
+        log(user, person, Action.VIEW, view.decision, BASIC, ACCESS_LOG)
+    if not view.decision.granted:
+        raise PermissionDenied(
+            _("Du har ikke tilgang til tilgangsloggen: %(reason)s")
+            % {"reason": view.decision.detail}
+        )
+    return person, view

@@ -17,13 +17,13 @@ class ReviewRefused(Exception):
     pass
 
 
-def person_log(person):
-    """Who has read or changed the person's data (pasientjournalloven § 18)."""
-    return (
-        AccessLogEntry.objects.filter(person=person)
-        .select_related("user")
-        .order_by("-at", "-id")[:PERSON_LOG_LIMIT]
-    )
+def person_log(person, categories=None):
+    """Who has read or changed the person's data (pasientjournalloven § 18);
+    with ``categories``, only the rows about those categories."""
+    entries = AccessLogEntry.objects.filter(person=person)
+    if categories is not None:
+        entries = entries.filter(category__in=list(categories))
+    return entries.select_related("user").order_by("-at", "-id")[:PERSON_LOG_LIMIT]
 
 
 def flagged(municipality_id: int, kind: str = ALL, unreviewed_only: bool = True):

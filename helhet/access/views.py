@@ -33,15 +33,19 @@ def _safe_next(request, value: str, default: str) -> str:
 
 @login_required
 def person_log(request, person_id: int):
-    """«Hvem har sett opplysningene»: shown to the person (pjl § 18)."""
-    person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what="tilgangslogg")
+    """«Hvem har sett opplysningene» (pjl § 18): the person, the leader who
+    reviews access, and — for the data they read themselves — the coordinator
+    and the coordinating unit (``gate.decide_access_log``)."""
+    person, view = gate.access_log_for(request, person_id)
     return render(
         request,
         "access/person_log.html",
         {
             "person": person,
-            "entries": services.person_log(person),
+            "entries": services.person_log(person, view.categories),
             "limit": services.PERSON_LOG_LIMIT,
+            "emergency_reasons": view.emergency_reasons,
+            "filtered": view.categories is not None,
         },
     )
 

@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.consent.models import Consent
+from helhet.consent.models import Category, Consent
 from helhet.consent.services import valid_q
 from helhet.cooperation.models import Meeting, ResponsibilityGroup
-from helhet.intake import access as intake_access
 from helhet.intake import services as intake_services
 from helhet.intake.models import Decision
 from helhet.mapping import access as mapping_access
@@ -43,14 +42,19 @@ CONSENT_STATUS = {
 
 
 def groups(user):
-    return ResponsibilityGroup.objects.filter(person__in=gate.accessible_persons(user)).order_by(
-        "pk"
-    )
+    """Groups whose cooperation data (members, meetings) the group page would
+    open: the coordinator's, or with a consent for "samarbeid" (gate rule 2)."""
+    return ResponsibilityGroup.objects.filter(
+        person__in=gate.accessible_persons(user, Category.COOPERATION)
+    ).order_by("pk")
 
 
 def meetings(user):
+    """Meetings (times and places) only where the meeting page would open."""
     return (
-        Meeting.objects.filter(group__person__in=gate.accessible_persons(user))
+        Meeting.objects.filter(
+            group__person__in=gate.accessible_persons(user, Category.COOPERATION)
+        )
         .select_related("group")
         .order_by("starts_at", "pk")
     )
@@ -62,11 +66,15 @@ def applications(user):
 
 
 def decisions(user):
-    provider = Q(provider_id__in=intake_access.unit_ids(user), approved_by__isnull=False)
+    """The decisions intake's bases open: of the cases addressed to the user's
+    units, and signed decisions naming one of them as provider; never of a
+    person who blocked the user."""
+    provider = Q(provider_id__in=gate.case_unit_ids(user), approved_by__isnull=False)
     return (
         Decision.objects.filter(
             Q(application__in=intake_services.case_list(user).values("pk")) | provider
         )
+        .exclude(application__person_id__in=gate.blocked_person_ids(user))
         .select_related("application")
         .order_by("pk")
     )
@@ -101,12 +109,19 @@ def deviations(user):
 
 
 def log_list(user, shown_persons, what: str, category=gate.BASIC) -> None:
-    """One granted row per person shown, as the pages' lists do."""
-    unique = {p.pk: p for p in shown_persons}
-    gate.log_many(user, unique.values(), Action.LIST, what + API, category=category)
+    """One granted row per person shown, as the pages' lists do, with the
+    category the list really shows. ``shown_persons``: persons, or
+    (person, category) pairs for a list whose rows differ in category."""
+    by_category: dict[str, dict] = {}
+    for shown in shown_persons:
+        person, shown_category = shown if isinstance(shown, tuple) else (shown, category)
+        by_category.setdefault(shown_category, {})[person.pk] = person
+    for shown_category, unique in by_category.items():
+        gate.log_many(user, unique.values(), Action.LIST, what + API, category=shown_category)
 
 
-def person_filter(request, person_id, what: str):
-    """A ``?person=`` filter reaches the person through the gate, so asking
-    about someone without a basis is refused and logged like the person page."""
-    return gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what=what + API)
+def person_filter(request, person_id, what: str, category=gate.BASIC):
+    """A ``?person=`` filter reaches the person through the gate, for the
+    category the list shows, so asking about someone the page would refuse is
+    refused and logged like the page."""
+    return gate.person_for(request, person_id, Action.VIEW, category, what=what + API)

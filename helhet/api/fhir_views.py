@@ -194,8 +194,15 @@ class CarePlanSearch(FhirView):
         if "subject" in params:
             params["patient"] = params.pop("subject")
         if "identifier" in params and "patient" not in params:
-            plan_ids = fhir_import.plans_with_identifier(
+            found = fhir_import.plans_with_identifier(
                 request.user, params["identifier"].rpartition("|")[2]
+            )
+            # Only the plans the plan page would open: a search does not
+            # reveal another plan's existence.
+            plan_ids = list(
+                gate.accessible_plans(request.user, IndividualPlan.objects.filter(pk__in=found))
+                .order_by("pk")
+                .values_list("pk", flat=True)
             )
         else:
             person_id = self.patient_param(params)

@@ -22,7 +22,7 @@ from helhet.api import access, compliance, schema
 from helhet.api import serializers as s
 from helhet.api.preconditions import PreconditionFailed, etag, expected_version
 from helhet.audit import services as audit_services
-from helhet.consent.models import Consent
+from helhet.consent.models import Category, Consent
 from helhet.cooperation import access as cooperation_access
 from helhet.cooperation.models import Meeting, ResponsibilityGroup
 from helhet.intake import access as intake_access
@@ -81,21 +81,30 @@ class GatedListView(FilteredListView):
     A ``?person=`` filter goes through the gate for that person first."""
 
     what = ""
+    # The category of what a row shows: the list holds only rows whose page
+    # would open it, a ``?person=`` filter asks the gate for it, and the log
+    # records it (not "basic data" when plan data was shown).
+    category = gate.BASIC
     # Filters a person the user has no relation to is refused and logged.
     gate_person_filter = True
 
     def person_of(self, row):
         return row.person
 
+    def category_of(self, row) -> str:
+        return self.category
+
     def get_queryset(self):
         params = _checked(self.filters, self.request)
         if self.gate_person_filter and "person" in params:
-            access.person_filter(self.request, params["person"], self.what)
+            access.person_filter(self.request, params["person"], self.what, self.category)
         return self.apply_filters(self.base_queryset(), params)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        access.log_list(request.user, [self.person_of(row) for row in page], self.what)
+        access.log_list(
+            request.user, [(self.person_of(row), self.category_of(row)) for row in page], self.what
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -153,6 +162,7 @@ class PlanList(GatedListView):
     serializer_class = s.PlanSummarySerializer
     filters = PlanFilter
     what = "planliste"
+    category = Category.PLAN
     lookups = {"person": "person_id", "status": "status"}
 
     def base_queryset(self):
@@ -260,6 +270,7 @@ class GroupList(GatedListView):
     serializer_class = s.GroupSummarySerializer
     filters = GroupFilter
     what = "ansvarsgrupper"
+    category = Category.COOPERATION
     lookups = {"person": "person_id"}
 
     def base_queryset(self):
@@ -292,6 +303,7 @@ class MeetingList(GatedListView):
     serializer_class = s.MeetingSummarySerializer
     filters = MeetingFilter
     what = "møteliste"
+    category = Category.COOPERATION
     lookups = {"person": "group__person_id", "group": "group_id", "status": "status"}
 
     def base_queryset(self):
@@ -332,6 +344,9 @@ class ApplicationList(GatedListView):
     def base_queryset(self):
         return access.applications(self.request.user)
 
+    def category_of(self, row) -> str:
+        return intake_access.category_for(row)
+
 
 @extend_schema(tags=["intake"], responses=s.ApplicationSerializer)
 class ApplicationDetail(APIView):
@@ -360,6 +375,9 @@ class DecisionList(GatedListView):
 
     def person_of(self, row):
         return row.application.person
+
+    def category_of(self, row) -> str:
+        return intake_access.category_for(row.application)
 
 
 @extend_schema(tags=["intake"], responses=s.DecisionSerializer)

@@ -81,7 +81,14 @@ def index(request):
         .distinct()
         .order_by("person__family_name", "person__given_name")
     )
-    gate.log_many(request.user, [g.person for g in groups], Action.LIST, what="mine ansvarsgrupper")
+    # The list shows names only: logged as basic data, the category shown.
+    gate.log_many(
+        request.user,
+        [g.person for g in groups],
+        Action.LIST,
+        what="mine ansvarsgrupper",
+        category=gate.BASIC,
+    )
     return render(
         request,
         "cooperation/index.html",

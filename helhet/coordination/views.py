@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from helhet.access import gate
 from helhet.access.models import Action
+from helhet.consent.models import Category
 from helhet.coordination import services
 from helhet.coordination.forms import NamingRoutineForm, OverviewFilterForm
 from helhet.coordination.models import naming_routine
@@ -41,7 +42,11 @@ def overview(request):
     form, filters = _filters(request)
     rows = services.plan_rows(request.user, filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("side"))
-    gate.log_many(request.user, [r.person for r in page], Action.LIST, what="planoversikt")
+    # Plan status, dates, coordinator and missing § 19 items: plan data, and
+    # only of plans the plan page would open (``accessible_plans``).
+    gate.log_many(
+        request.user, [r.person for r in page], Action.LIST, "planoversikt", Category.PLAN
+    )
     query = request.GET.copy()
     query.pop("side", None)
     return render(
@@ -61,7 +66,9 @@ def overview(request):
 def overview_csv(request):
     _form, filters = _filters(request)
     rows = list(services.plan_rows(request.user, filters))
-    gate.log_many(request.user, [r.person for r in rows], Action.EXPORT, what="planoversikt.csv")
+    gate.log_many(
+        request.user, [r.person for r in rows], Action.EXPORT, "planoversikt.csv", Category.PLAN
+    )
     stamp = timezone.localdate().isoformat()
     response, writer = csvexport.response(f"planoversikt-{stamp}.csv")
     writer.writerow(

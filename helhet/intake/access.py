@@ -1,21 +1,24 @@
-"""Intake's lawful bases, on top of the access gate.
+"""Intake's lawful bases, registered with the access gate and decided there.
 
-The gate knows relations that exist once services run. An application comes
-before any relation: the unit it is addressed to must process it (fvl § 11a:
-without undue delay; § 17: investigate the case), so the unit's caseworkers,
-NAV advisers, KE officers and its head may register and read it. The unit a
-decision names as provider must see it to confirm the start; the head of the
-unit given coordinator responsibility must see the request to name a
-coordinator; the head of sector sees escalated requests (Nes routine).
+An application comes before any service relation: the unit it is addressed to
+must process it (fvl § 11a: without undue delay; § 17: investigate the case),
+so the unit's caseworkers, NAV advisers, KE officers and its head may register
+and read it. The head of that unit co-signs the decision (not their own). The
+unit a signed decision names as provider reads it to confirm the start; the
+head of the unit given coordinator responsibility reads the request to name a
+coordinator; the head of sector reads escalated requests (Nes routine).
 
-Every outcome is logged through ``gate.log`` with the basis found, so the
-person sees these reads in their access log like any other.
+These are bases of the gate (``gate.register_basis``, see ``register``): the
+gate asks them with the record as ``subject`` and applies the person's blocks,
+the municipality, the category, the action and the logging to them as to any
+other basis. Nothing here grants after the gate has refused.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from helhet.access import gate
 from helhet.access.models import Action
@@ -23,14 +26,16 @@ from helhet.consent.models import Category
 from helhet.coordination.models import CoordinatorAssignment, naming_routine
 from helhet.intake import rules
 from helhet.intake.models import Appeal, Application, Decision
-from helhet.organisation.models import Role, effective_memberships
+from helhet.organisation.models import Role
 
 # Roles that receive and process applications in their unit.
 RECEIVING_ROLES = {Role.CASEWORKER, Role.COORDINATING_UNIT, Role.NAV_ADVISER}
 # The unit head co-signs decisions, so reads them too.
 UNIT_CASE_ROLES = RECEIVING_ROLES | {Role.LEADER}
+IN_PROCESS = [Application.Status.RECEIVED, Application.Status.INVESTIGATING]
 
 ADDRESSED_TO_UNIT = "soknad_til_enhet"
+CO_SIGNER = "vedtak_medsignatur"
 PROVIDER = "utforende_enhet"
 COORDINATOR_UNIT = "koordinatoransvar_enhet"
 ESCALATED = "eskalert_kommunalsjef"
@@ -46,23 +51,190 @@ def category_for(application: Application) -> str:
     return CATEGORY_BY_KIND.get(application.kind, Category.HEALTH)
 
 
-def memberships(user) -> list:
-    staff = getattr(user, "staff", None) if user.is_authenticated else None
-    # Confirmed memberships only, the same list the gate decides on.
-    return effective_memberships(staff)
-
-
 def unit_ids(user, roles=None) -> set[int]:
-    return {m.unit_id for m in memberships(user) if roles is None or m.role in roles}
+    return gate.unit_ids(user, roles)
 
 
 def has_role(user, role: str) -> bool:
-    return any(m.role == role for m in memberships(user))
+    return gate.has_role(user, role)
 
 
 def municipality_id(user):
     staff = getattr(user, "staff", None) if user.is_authenticated else None
     return staff.municipality_id if staff else None
+
+
+# --- The bases (registered with the gate in apps.py) ---------------------------
+
+
+def _application_of(subject) -> Application | None:
+    if isinstance(subject, Application):
+        return subject
+    if isinstance(subject, Decision):
+        return subject.application
+    return None
+
+
+def _decision_of(subject) -> Decision | None:
+    if isinstance(subject, Decision):
+        return subject
+    if isinstance(subject, Application) and subject.pk is not None:
+        return Decision.objects.filter(application=subject).select_related("provider").first()
+    return None
+
+
+def _addressed_to_unit(user, person, subject):
+    """The application is addressed to one of the user's units, which must
+    process it (fvl. §§ 11a and 17). With the application as subject, its own
+    category is read on this basis; without one, any application of the person
+    still in process is a case relation (basic data, the unit's own records)."""
+    units = unit_ids(user, UNIT_CASE_ROLES)
+    if not units:
+        return None
+    application = _application_of(subject)
+    consent_units = frozenset(gate.case_unit_ids(user))
+    actions = gate.CHANGE | gate.CONSENT_ACTS
+    if application is not None:
+        if application.person_id != person.pk or application.unit_id not in units:
+            return None
+        return gate.Relation(
+            ADDRESSED_TO_UNIT,
+            _("Søknaden er stilet til %(unit)s, som skal behandle den (fvl. §§ 11a og 17)")
+            % {"unit": application.unit},
+            consent_units,
+            frozenset({category_for(application)}),
+            actions,
+            frozenset({application.unit_id}),
+        )
+    found = (
+        Application.objects.filter(person=person, unit_id__in=units, status__in=IN_PROCESS)
+        .select_related("unit")
+        .first()
+    )
+    if found is None:
+        return None
+    return gate.Relation(
+        ADDRESSED_TO_UNIT,
+        _("%(unit)s behandler en søknad fra personen (fvl. §§ 11a og 17)") % {"unit": found.unit},
+        consent_units,
+        actions=actions,
+        via_unit_ids=frozenset({found.unit_id}),
+    )
+
+
+def _addressed_person_ids(user):
+    return Application.objects.filter(
+        unit_id__in=unit_ids(user, UNIT_CASE_ROLES), status__in=IN_PROCESS
+    ).values("person_id")
+
+
+def _co_signer(user, person, subject):
+    """The head of the unit co-signs its decision; the caseworker cannot be
+    their own second signature."""
+    if not isinstance(subject, Decision):
+        return None
+    application = subject.application
+    if (
+        application.person_id != person.pk
+        or application.unit_id not in unit_ids(user, {Role.LEADER})
+        or subject.caseworker_id == user.pk
+    ):
+        return None
+    return gate.Relation(
+        CO_SIGNER,
+        _("Leder for %(unit)s, som fattet vedtaket") % {"unit": application.unit},
+        frozenset(gate.case_unit_ids(user)),
+        frozenset({category_for(application)}),
+        gate.READ | {Action.SIGN},
+        frozenset({application.unit_id}),
+    )
+
+
+def _provider(user, person, subject):
+    """The unit a signed decision names as provider reads it and confirms the start."""
+    application = _application_of(subject)
+    if application is None or application.person_id != person.pk:
+        return None
+    decision = _decision_of(subject)
+    if (
+        decision is None
+        or not decision.is_signed
+        or decision.provider_id not in gate.case_unit_ids(user)
+    ):
+        return None
+    return gate.Relation(
+        PROVIDER,
+        _("Vedtaket gjelder tjeneste fra %(unit)s") % {"unit": decision.provider},
+        frozenset(gate.case_unit_ids(user)),
+        frozenset({category_for(application)}),
+        gate.READ | {Action.START},
+        frozenset({decision.provider_id}),
+    )
+
+
+def _coordinator_unit(user, person, subject):
+    """The head of the unit given coordinator responsibility names the coordinator (hol. § 7-3)."""
+    if not isinstance(subject, CoordinatorAssignment) or subject.person_id != person.pk:
+        return None
+    if subject.unit_id not in unit_ids(user, {Role.LEADER}):
+        return None
+    return gate.Relation(
+        COORDINATOR_UNIT,
+        _("%(unit)s har fått koordinatoransvar (hol. § 7-3)") % {"unit": subject.unit},
+        frozenset(gate.case_unit_ids(user)),
+        frozenset({Category.PLAN}),
+        gate.CHANGE,
+        frozenset({subject.unit_id}),
+    )
+
+
+def _escalated(user, person, subject):
+    """A request not answered in time goes to the head of sector (municipal routine)."""
+    if not isinstance(subject, CoordinatorAssignment) or subject.person_id != person.pk:
+        return None
+    if not has_role(user, Role.SECTOR_HEAD):
+        return None
+    escalated = subject.escalated_on is not None
+    if not escalated and subject.assigned_on and subject.named_on is None:
+        # Only the municipality's own routine sets a deadline (no routine, no escalation).
+        routine = naming_routine(person.municipality_id)
+        escalated = routine is not None and (
+            rules.naming_state(subject.assigned_on, None, timezone.localdate(), days=routine.days)
+            == rules.State.ESCALATED
+        )
+    if not escalated:
+        return None
+    return gate.Relation(
+        ESCALATED,
+        _("Koordinatorsak eskalert til kommunalsjef"),
+        frozenset(),
+        frozenset({Category.PLAN}),
+        gate.CHANGE,
+    )
+
+
+def register() -> None:
+    gate.register_basis(
+        ADDRESSED_TO_UNIT,
+        gettext_lazy("Søknad stilet til enheten"),
+        _addressed_to_unit,
+        _addressed_person_ids,
+        rank=60,
+    )
+    gate.register_basis(
+        CO_SIGNER, gettext_lazy("Leder som medsignerer vedtak"), _co_signer, None, 61
+    )
+    gate.register_basis(PROVIDER, gettext_lazy("Utførende enhet etter vedtak"), _provider, None, 62)
+    gate.register_basis(
+        COORDINATOR_UNIT,
+        gettext_lazy("Leder for enhet med koordinatoransvar"),
+        _coordinator_unit,
+        None,
+        63,
+    )
+    gate.register_basis(
+        ESCALATED, gettext_lazy("Kommunalsjef, eskalert koordinatorsak"), _escalated, None, 64
+    )
 
 
 # --- What the user may do (beyond reading) ------------------------------------
@@ -76,16 +248,25 @@ def can_process(user, application: Application) -> bool:
     return application.unit_id in unit_ids(user, RECEIVING_ROLES)
 
 
+def _may(user, decision: Decision, action) -> bool:
+    application = decision.application
+    return gate.decide(
+        user,
+        application.person,
+        action,
+        category_for(application),
+        application.unit_id,
+        subject=decision,
+    ).granted
+
+
 def can_sign(user, decision: Decision) -> bool:
-    """The unit head co-signs; the caseworker cannot be their own second signature."""
-    return (
-        decision.application.unit_id in unit_ids(user, {Role.LEADER})
-        and decision.caseworker_id != user.pk
-    )
+    """The gate's answer to SIGN (shown as a button; the POST asks again and logs)."""
+    return _may(user, decision, Action.SIGN)
 
 
 def can_confirm_start(user, decision: Decision) -> bool:
-    return decision.provider_id in unit_ids(user)
+    return _may(user, decision, Action.START)
 
 
 def can_assign_coordinator(user) -> bool:
@@ -101,32 +282,21 @@ def can_name_coordinator(user, assignment: CoordinatorAssignment) -> bool:
 # --- Reading through the gate -------------------------------------------------
 
 
-def intake_basis(user, application: Application, decision: Decision | None):
-    units = unit_ids(user)
-    if application.unit_id in unit_ids(user, UNIT_CASE_ROLES):
-        return gate.Decision(
-            True,
-            ADDRESSED_TO_UNIT,
-            _("Søknaden er stilet til %(unit)s, som skal behandle den (fvl. §§ 11a og 17)")
-            % {"unit": application.unit},
-        )
-    if decision is not None and decision.provider_id in units and decision.is_signed:
-        return gate.Decision(
-            True,
-            PROVIDER,
-            _("Vedtaket gjelder tjeneste fra %(unit)s") % {"unit": decision.provider},
-        )
-    return None
+def _checked(request, person, action, category, what, subject, owner_unit=None, rule=None):
+    """The gate decides, with the record as subject, and logs either way.
 
-
-def _checked(request, person, action, category, what, extra, owner_unit=None) -> None:
-    """Gate first; if it finds no basis, intake's own; log once, either way."""
+    ``rule(user) -> str | None``: intake's narrower rule for this act (e.g. only
+    the unit the application is addressed to processes it); its refusal
+    replaces the gate's grant, so the attempt is logged as refused. A rule
+    can only narrow: it is asked only after the gate granted."""
     user = request.user
     if municipality_id(user) != person.municipality_id:
         raise Http404(_("Fant ikke saken."))
-    decision = gate.decide(user, person, action, category, owner_unit)
-    if not decision.granted:
-        decision = extra() or decision
+    decision = gate.decide(user, person, action, category, owner_unit, subject)
+    if decision.granted and rule is not None:
+        reason = rule(user)
+        if reason:
+            decision = gate.Decision(False, decision.basis, reason)
     gate.log(user, person, action, decision, category, what)
     if not decision.granted:
         raise PermissionDenied(
@@ -134,31 +304,33 @@ def _checked(request, person, action, category, what, extra, owner_unit=None) ->
         )
 
 
-def application_for(request, application_id, action=Action.VIEW, what="søknad") -> Application:
+def application_for(
+    request, application_id, action=Action.VIEW, what="søknad", rule=None
+) -> Application:
     application = (
-        Application.objects.select_related("person", "unit").filter(pk=application_id).first()
+        Application.objects.select_related("person", "unit").filter(pk=_pk(application_id)).first()
     )
     if application is None:
         raise Http404(_("Fant ikke søknaden."))
-    decision = Decision.objects.filter(application=application).first()
     _checked(
         request,
         application.person,
         action,
         category_for(application),
         what,
-        lambda: intake_basis(request.user, application, decision),
+        application,
         owner_unit=application.unit_id,
+        rule=rule and (lambda user: rule(user, application)),
     )
     return application
 
 
-def decision_for(request, decision_id, action=Action.VIEW, what="vedtak") -> Decision:
+def decision_for(request, decision_id, action=Action.VIEW, what="vedtak", rule=None) -> Decision:
     decision = (
         Decision.objects.select_related(
             "application__person", "application__unit", "provider", "caseworker", "approved_by"
         )
-        .filter(pk=decision_id)
+        .filter(pk=_pk(decision_id))
         .first()
     )
     if decision is None:
@@ -170,35 +342,17 @@ def decision_for(request, decision_id, action=Action.VIEW, what="vedtak") -> Dec
         action,
         category_for(application),
         what,
-        lambda: intake_basis(request.user, application, decision),
+        decision,
         owner_unit=application.unit_id,
+        rule=rule and (lambda user: rule(user, decision)),
     )
     return decision
 
 
-def _assignment_decision(user, assignment: CoordinatorAssignment, today):
-    if assignment.unit_id in unit_ids(user, {Role.LEADER}):
-        return gate.Decision(
-            True,
-            COORDINATOR_UNIT,
-            _("%(unit)s har fått koordinatoransvar (hol. § 7-3)") % {"unit": assignment.unit},
-        )
-    escalated = assignment.escalated_on is not None
-    if not escalated and assignment.assigned_on and assignment.named_on is None:
-        routine = naming_routine(assignment.person.municipality_id)
-        escalated = routine is not None and (
-            rules.naming_state(assignment.assigned_on, None, today, days=routine.days)
-            == rules.State.ESCALATED
-        )
-    if escalated and has_role(user, Role.SECTOR_HEAD):
-        return gate.Decision(True, ESCALATED, _("Koordinatorsak eskalert til kommunalsjef"))
-    return None
-
-
-def assignment_for(request, request_id, action=Action.VIEW, what="koordinatoransvar"):
+def assignment_for(request, request_id, action=Action.VIEW, what="koordinatoransvar", rule=None):
     assignment = (
         CoordinatorAssignment.objects.select_related("person", "unit", "coordinator")
-        .filter(pk=request_id)
+        .filter(pk=_pk(request_id))
         .first()
     )
     if assignment is None:
@@ -209,9 +363,44 @@ def assignment_for(request, request_id, action=Action.VIEW, what="koordinatorans
         action,
         Category.PLAN,
         what,
-        lambda: _assignment_decision(request.user, assignment, timezone.localdate()),
+        assignment,
+        rule=rule and (lambda user: rule(user, assignment)),
     )
     return assignment
+
+
+def processing_unit_only(reason: str):
+    """A ``rule``: only the unit the application is addressed to processes it."""
+
+    def rule(user, record):
+        application = _application_of(record) or record
+        return None if can_process(user, application) else reason
+
+    return rule
+
+
+def role_only(role: str, reason: str):
+    """A ``rule``: the act is for one role (e.g. the coordinating unit)."""
+    return lambda user, record: None if has_role(user, role) else reason
+
+
+def log_cases(user, applications, what: str) -> None:
+    """A case list shows each application's kind and status: one log row per
+    person shown, with the category of their application (not basic data)."""
+    by_category: dict[str, dict] = {}
+    for application in applications:
+        by_category.setdefault(category_for(application), {})[application.person_id] = (
+            application.person
+        )
+    for category, persons in by_category.items():
+        gate.log_many(
+            user,
+            persons.values(),
+            Action.LIST,
+            what=what,
+            category=category,
+            detail=_("Vist i saksbehandlingens saksliste"),
+        )
 
 
 def log_list(user, persons, what: str) -> None:

@@ -9,6 +9,7 @@ class IntakeConfig(AppConfig):
         from helhet.access.registry import register_not_person_kwarg, register_person_kwarg
         from helhet.intake import access
 
+        access.register()
         samples = "helhet.intake.samples"
         register_person_kwarg(
             "application_id", access.person_id_for_application_id, f"{samples}:application"

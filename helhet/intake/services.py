@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -71,10 +71,21 @@ def register_application(user, person: Person, **fields) -> Application:
     application.save()
     if application.kind == Application.Kind.FINANCIAL:
         SocialFacts.objects.create(application=application)
-    decision = access.intake_basis(user, application, None)
-    gate.log(
-        user, person, Action.EDIT, decision, access.category_for(application), "registrert søknad"
+    # The gate decides on the new application as subject (the unit it is
+    # addressed to), so a person's block of the user holds here too.
+    decision = gate.check(
+        user,
+        person,
+        Action.EDIT,
+        access.category_for(application),
+        "registrert søknad",
+        application.unit_id,
+        subject=application,
     )
+    if not decision.granted:
+        raise PermissionDenied(
+            _("Du har ikke tilgang til denne saken: %(reason)s") % {"reason": decision.detail}
+        )
     return application
 
 
@@ -565,8 +576,9 @@ def work_items(user, today: dt.date) -> list[WorkItem]:
         *_assignment_items(user, heads, municipality_id, today),
     ):
         found.setdefault(item.key, item)
+    hidden = set(gate.blocked_person_ids(user))
     return sorted(
-        found.values(),
+        (item for item in found.values() if item.person.pk not in hidden),
         key=lambda i: (KIND_ORDER[i.kind], i.deadline or dt.date.max, i.key),
     )
 
@@ -584,6 +596,8 @@ def count_by_kind(items) -> dict[str, int]:
 def case_list(user, status: str = ""):
     queryset = (
         Application.objects.filter(unit_id__in=access.unit_ids(user, access.UNIT_CASE_ROLES))
+        # A person who blocked the user is not on their lists (the gate's rule 4).
+        .exclude(person_id__in=gate.blocked_person_ids(user))
         .select_related("person", "unit")
         .order_by("-received_on", "-id")
     )

@@ -61,7 +61,7 @@ def cases(request):
     if status not in Application.Status.values:
         status = ""
     page = Paginator(services.case_list(request.user, status), 50).get_page(request.GET.get("side"))
-    access.log_list(request.user, {a.person for a in page}, "saksliste")
+    access.log_cases(request.user, list(page), "saksliste")
     return render(
         request,
         "intake/cases.html",
@@ -136,10 +136,15 @@ def _application_page(request, application, status=200, **forms_):
 
 
 def _processable(request, application_id, what):
-    application = access.application_for(request, application_id, Action.EDIT, what=what)
-    if not access.can_process(request.user, application):
-        raise PermissionDenied(_("Bare enheten søknaden er stilet til kan behandle den."))
-    return application
+    return access.application_for(
+        request,
+        application_id,
+        Action.EDIT,
+        what=what,
+        rule=access.processing_unit_only(
+            _("Bare enheten søknaden er stilet til kan behandle den.")
+        ),
+    )
 
 
 @login_required
@@ -334,11 +339,11 @@ def decision(request, decision_id):
 
 @login_required
 def sign(request, decision_id):
-    d = access.decision_for(request, decision_id, Action.EDIT, what="signer vedtak")
+    # The gate decides SIGN (the unit head, not the caseworker) and logs a
+    # refusal as refused.
+    d = access.decision_for(request, decision_id, Action.SIGN, what="signer vedtak")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not access.can_sign(request.user, d):
-        raise PermissionDenied(_("Bare leder for enheten kan signere vedtaket."))
     try:
         services.sign_decision(d, request.user, timezone.localdate())
     except ValidationError as error:
@@ -350,11 +355,15 @@ def sign(request, decision_id):
 
 @login_required
 def decision_letter_sent(request, decision_id):
-    d = access.decision_for(request, decision_id, Action.EDIT, what="vedtaksbrev sendt")
+    d = access.decision_for(
+        request,
+        decision_id,
+        Action.EDIT,
+        what="vedtaksbrev sendt",
+        rule=access.processing_unit_only(_("Bare enheten som fattet vedtaket registrerer brevet.")),
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not access.can_process(request.user, d.application):
-        raise PermissionDenied(_("Bare enheten som fattet vedtaket registrerer brevet."))
     form = forms.LetterSentForm(request.POST)
     if form.is_valid() and _save(
         form,
@@ -398,11 +407,10 @@ def decision_letter(request, decision_id):
 
 @login_required
 def confirm_start(request, decision_id):
-    d = access.decision_for(request, decision_id, Action.EDIT, what="oppstart")
+    # The gate decides START (the providing unit of a signed decision).
+    d = access.decision_for(request, decision_id, Action.START, what="oppstart")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not access.can_confirm_start(request.user, d):
-        raise PermissionDenied(_("Bare utførende enhet kan bekrefte oppstart."))
     form = forms.StartForm(request.POST)
     if form.is_valid() and _save(
         form, lambda: services.confirm_start(d, request.user, form.cleaned_data["started_on"])
@@ -414,11 +422,15 @@ def confirm_start(request, decision_id):
 
 @login_required
 def add_appeal(request, decision_id):
-    d = access.decision_for(request, decision_id, Action.EDIT, what="klage")
+    d = access.decision_for(
+        request,
+        decision_id,
+        Action.EDIT,
+        what="klage",
+        rule=access.processing_unit_only(_("Bare enheten som fattet vedtaket registrerer klager.")),
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not access.can_process(request.user, d.application):
-        raise PermissionDenied(_("Bare enheten som fattet vedtaket registrerer klager."))
     form = forms.AppealForm(request.POST)
     if form.is_valid() and _save(
         form,
@@ -437,11 +449,15 @@ def add_appeal(request, decision_id):
 
 @login_required
 def appeal_status(request, decision_id, appeal_id):
-    d = access.decision_for(request, decision_id, Action.EDIT, what="klagestatus")
+    d = access.decision_for(
+        request,
+        decision_id,
+        Action.EDIT,
+        what="klagestatus",
+        rule=access.processing_unit_only(_("Bare enheten som fattet vedtaket følger opp klager.")),
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not access.can_process(request.user, d.application):
-        raise PermissionDenied(_("Bare enheten som fattet vedtaket følger opp klager."))
     appeal = get_object_or_404(Appeal, pk=appeal_id, decision=d)
     form = _appeal_status_form(appeal, timezone.localdate(), request.POST)
     if form.is_valid() and _save(
@@ -457,11 +473,17 @@ def appeal_status(request, decision_id, appeal_id):
 
 @login_required
 def assign(request, decision_id):
-    d = access.decision_for(request, decision_id, Action.EDIT, what="tildel koordinatoransvar")
+    d = access.decision_for(
+        request,
+        decision_id,
+        Action.EDIT,
+        what="tildel koordinatoransvar",
+        rule=access.role_only(
+            Role.COORDINATING_UNIT, _("Bare koordinerende enhet tildeler koordinatoransvar.")
+        ),
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not access.can_assign_coordinator(request.user):
-        raise PermissionDenied(_("Bare koordinerende enhet tildeler koordinatoransvar."))
     form = forms.AssignForm(request.POST, municipality_id=d.application.person.municipality_id)
     created = {}
 
@@ -525,11 +547,19 @@ def coordinator_request(request, request_id):
 
 @login_required
 def name_coordinator(request, request_id):
-    assignment = access.assignment_for(request, request_id, Action.EDIT, what="oppnevn koordinator")
+    assignment = access.assignment_for(
+        request,
+        request_id,
+        Action.EDIT,
+        what="oppnevn koordinator",
+        rule=lambda user, a: (
+            None
+            if access.can_name_coordinator(user, a)
+            else _("Bare enhetens leder eller koordinerende enhet oppnevner.")
+        ),
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not access.can_name_coordinator(request.user, assignment):
-        raise PermissionDenied(_("Bare enhetens leder eller koordinerende enhet oppnevner."))
     form = forms.NameCoordinatorForm(
         request.POST,
         candidates=services.coordinator_candidates(assignment.person.municipality_id),
@@ -550,11 +580,15 @@ def name_coordinator(request, request_id):
 
 @login_required
 def coordinator_letter_sent(request, request_id):
-    assignment = access.assignment_for(request, request_id, Action.EDIT, what="koordinatorbrev")
+    assignment = access.assignment_for(
+        request,
+        request_id,
+        Action.EDIT,
+        what="koordinatorbrev",
+        rule=access.role_only(Role.COORDINATING_UNIT, _("Bare koordinerende enhet sender brevet.")),
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not access.has_role(request.user, Role.COORDINATING_UNIT):
-        raise PermissionDenied(_("Bare koordinerende enhet sender brevet."))
     form = forms.DayForm(request.POST)
     if form.is_valid() and _save(
         form, lambda: services.mark_coordinator_letter_sent(assignment, form.cleaned_data["day"])

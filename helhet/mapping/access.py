@@ -20,7 +20,7 @@ from helhet.access import gate
 from helhet.access.models import Action
 from helhet.consent.models import Category
 from helhet.mapping.models import Mapping
-from helhet.organisation.models import Role, Unit, effective_memberships
+from helhet.organisation.models import Role, Unit
 
 CATEGORY = Category.MAPPING
 STATISTICS_ROLES = {
@@ -35,9 +35,8 @@ ROUND_ROLES = {Role.COORDINATING_UNIT}
 
 
 def _memberships(user) -> list:
-    staff = getattr(user, "staff", None) if user.is_authenticated else None
-    # Confirmed memberships only, the same list the gate decides on.
-    return effective_memberships(staff)
+    # The gate loads memberships, once, in one place.
+    return gate.memberships(user)
 
 
 def municipality_id(user):

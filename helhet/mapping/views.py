@@ -5,7 +5,7 @@ planners (see ``mapping.access``)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,13 +30,26 @@ def _errors(error: ValidationError) -> list[str]:
 @login_required
 def index(request):
     user = request.user
-    latest = Mapping.objects.filter(person=OuterRef("pk")).order_by("-mapped_on", "-id")
+    # The last mapping the history page would show: the user's own units', or
+    # any unit's where the person's consent opens "kartlegging" (gate rule 2).
+    visible = Q(unit_id__in=gate.case_unit_ids(user)) | Q(
+        person__in=gate.accessible_persons(user, access.CATEGORY)
+    )
+    latest = Mapping.objects.filter(visible, person=OuterRef("pk")).order_by("-mapped_on", "-id")
     persons = list(
         gate.accessible_persons(user)
         .annotate(last_mapped=Subquery(latest.values("mapped_on")[:1]))
         .order_by("family_name", "given_name", "pk")[:100]
     )
-    gate.log_many(user, persons, Action.LIST, what="kartleggingsliste", category=access.CATEGORY)
+    mapped = [p for p in persons if p.last_mapped]
+    gate.log_many(user, mapped, Action.LIST, what="kartleggingsliste", category=access.CATEGORY)
+    gate.log_many(
+        user,
+        [p for p in persons if not p.last_mapped],
+        Action.LIST,
+        what="kartleggingsliste",
+        category=gate.BASIC,
+    )
     return render(
         request,
         "mapping/index.html",

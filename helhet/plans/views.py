@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from helhet.access import gate
 from helhet.access.models import Action
+from helhet.consent.models import Category
 from helhet.plans import access, forms, pdf, rules, services
 from helhet.plans.models import Goal, Measure, Participant, PlanVersion
 from helhet.plans.services import StaleEdit
@@ -60,8 +61,13 @@ def _version(form):
 
 @login_required
 def detail(request, plan_id: int):
-    access.plan_for(request, plan_id, what="plan")
-    return render(request, "plans/detail.html", services.plan_page(plan_id))
+    plan = access.plan_for(request, plan_id, what="plan")
+    # The close link only for those the gate lets close the plan (not logged:
+    # nothing is read or done; the close page asks again and logs).
+    may_close = gate.decide(request.user, plan.person, Action.CLOSE, Category.PLAN).granted
+    return render(
+        request, "plans/detail.html", {**services.plan_page(plan_id), "may_close": may_close}
+    )
 
 
 @login_required
@@ -223,7 +229,9 @@ def answer_offer(request, plan_id: int):
 
 @login_required
 def close(request, plan_id: int):
-    plan = _plan(request, plan_id, "plan: avslutt")
+    # Closing is an administrative act: only the coordinator and the
+    # coordinating unit (gate actions), not every unit that may read the plan.
+    plan = access.plan_for(request, plan_id, action=Action.CLOSE, what="plan: avslutt")
     if refused := _closed(request, plan):
         return refused
     form = forms.CloseForm(
@@ -295,8 +303,12 @@ def plan_pdf(request, plan_id: int):
 
 @login_required
 def offer(request, person_id: int):
-    action = Action.EDIT if request.method == "POST" else Action.VIEW
-    person = gate.person_for(request, person_id, action, what="tilby individuell plan")
+    # The duty to offer lies with every service that sees the need (hol.
+    # § 7-1): the gate's OFFER needs a relation that allows it, not a consent
+    # to the plan category.
+    person = gate.person_for(
+        request, person_id, Action.OFFER, gate.BASIC, what="tilby individuell plan"
+    )
     form = forms.OfferPlanForm(_data(request), initial={"offered_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

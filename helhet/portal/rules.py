@@ -41,6 +41,9 @@ def right_for(action: str, category: str) -> str | None:
         return "edit_goals" if action == Action.EDIT else "read_plan"
     if category == Category.COOPERATION:
         return "messages"
+    if category == "tilgangslogg":
+        # The access log goes with the right over consents, as on Min side.
+        return "consents"
     if category == "grunndata":
         return "consents" if action == Action.EDIT else ANY
     return None

@@ -48,9 +48,13 @@ def person_reference(request, national_id: str):
     """The person a deviation is about, found among those the user has a basis
     for (the gate); logged like any other access. None if not found."""
     person = gate.accessible_persons(request.user).filter(national_id=national_id.strip()).first()
-    if person is not None:
-        gate.check(request.user, person, Action.EDIT, gate.BASIC, what="avvik: personreferanse")
-    return person
+    if person is None:
+        return None
+    decision = gate.check(
+        request.user, person, Action.EDIT, gate.BASIC, what="avvik: personreferanse"
+    )
+    # The gate's answer stands: nothing is referenced after a refusal.
+    return person if decision.granted else None
 
 
 def report(user, person, **fields) -> Deviation:

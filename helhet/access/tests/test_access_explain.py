@@ -26,11 +26,19 @@ def test_json_shows_decision_and_basis_and_logs_its_use(world, capsys):
     _user, person = world
     call_command("access-explain", "hilde", person.national_id, "--format", "json")
     result = json.loads(capsys.readouterr().out)
+    bases = {b["basis"]: b for b in result.pop("bases")}
     assert result == {
         "granted": True,
         "basis": "tjeneste_vedtak",
         "detail": "Enheten Hjemmetjenesten gir tjeneste etter vedtak",
+        "action": "vis",
     }
+    # Every registered basis is listed, the apps' own included.
+    assert bases["tjeneste_vedtak"]["holds"] and "tilby" in bases["tjeneste_vedtak"]["allows"]
+    assert "avslutte" not in bases["tjeneste_vedtak"]["allows"]
+    for code in ("egen", "representant", "koordinator", "ansvarsgruppe", "soknad_til_enhet"):
+        assert code in bases and not bases[code]["holds"]
+    assert bases["utforende_enhet"]["per_record"]
     entry = AccessLogEntry.objects.get()
     assert entry.person == person and entry.flagged
     assert "kommandolinje" in entry.username and "hilde" in entry.what

@@ -193,7 +193,7 @@ def test_registered_relation_opens_basic_data_and_uses_consent_for_the_rest(worl
         assert gate.decide(user, world["person"], Action.VIEW, Category.COOPERATION).granted
         assert list(gate.accessible_persons(user)) == [world["person"]]
     finally:
-        gate.EXTRA_RELATIONS[:] = [r for r in gate.EXTRA_RELATIONS if r.basis != "testgruppe"]
+        gate.unregister_basis("testgruppe")
 
 
 def test_accessible_persons_query_count_does_not_grow(world, django_assert_max_num_queries):
@@ -225,8 +225,46 @@ def test_accessible_plans_are_the_plans_of_accessible_persons(world):
     gate.grant_emergency(ke, released, "Akutt innleggelse, trenger kriseplanen.")
 
     for user in (ke, provider):
-        persons = set(gate.accessible_persons(user))
-        expected = set(IndividualPlan.objects.filter(person__in=persons))
-        assert set(gate.accessible_plans(user, IndividualPlan.objects.all())) == expected
+        for category in (gate.BASIC, Category.PLAN):
+            persons = set(gate.accessible_persons(user, category))
+            expected = set(IndividualPlan.objects.filter(person__in=persons))
+            plans = gate.accessible_plans(user, IndividualPlan.objects.all(), category)
+            assert set(plans) == expected
+    # The service unit knows the person but may not read the plan without a consent.
+    assert world["person"] in set(gate.accessible_persons(provider))
+    assert not gate.accessible_plans(provider, IndividualPlan.objects.all()).exists()
     ke_sees = {p.person for p in gate.accessible_plans(ke, IndividualPlan.objects.all())}
     assert ke_sees == {world["person"], unblocked, released}
+
+
+def test_lists_per_category_agree_with_the_gate_person_by_person(world):
+    """``accessible_persons(user, category)`` is ``decide`` for every person:
+    a list never shows a category the person's page would refuse."""
+    muni, mental, nav = world["muni"], world["mental"], world["nav"]
+    user = t.staff(mental, Role.CASEWORKER)
+    other = t.staff(nav)
+    persons = [t.person(muni, born=dt.date(1960, 1, 1 + n)) for n in range(7)]
+    served, consented, coordinated, participant, blocked, plain, emergency = persons
+    for person in (served, consented, blocked):
+        t.service(person, mental)
+    consent(consented, units=[mental], categories=[Category.PLAN, Category.HEALTH])
+    CoordinatorAssignment.objects.create(
+        person=coordinated, offered_on=dt.date(2026, 1, 1), coordinator=user, unit=nav
+    )
+    consent(coordinated, units=[nav], categories=[Category.SOCIAL])
+    plan = IndividualPlan.objects.create(
+        person=participant, status=IndividualPlan.Status.ACTIVE, offered_on=dt.date(2026, 1, 5)
+    )
+    Participant.objects.create(
+        plan=plan, kind=Participant.Kind.STAFF, user=user, unit=nav, name="Saksbehandler"
+    )
+    consent(participant, units=[nav], categories=[Category.COOPERATION])
+    AccessBlock.objects.create(person=blocked, staff_user=user, created_by=other)
+    t.service(plain, nav)
+    gate.grant_emergency(user, emergency, "Akutt innleggelse, trenger oversikten nå.")
+    for category in gate.CATEGORIES:
+        listed = set(gate.accessible_persons(user, category).filter(pk__in=[p.pk for p in persons]))
+        expected = {p for p in persons if gate.decide(user, p, Action.VIEW, category).granted}
+        assert listed == expected, category
+    assert served in set(gate.accessible_persons(user))
+    assert served not in set(gate.accessible_persons(user, Category.PLAN))

@@ -1,4 +1,8 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
@@ -7,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from helhet import testing
 from helhet.access import gate
 from helhet.access.models import AccessLogEntry
+from helhet.consent.models import Category
 from helhet.coordination import services
 from helhet.organisation.models import Role
 from helhet.people.models import Person
@@ -15,6 +20,7 @@ from helhet.plans.models import Measure
 from helhet.plans.tests.conftest import make_story
 
 PASSWORD = "demo-passord-1"
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 def make_demo(persons, reset=False):
@@ -74,16 +80,33 @@ def test_filters_and_csv_export_agree(client):
     assert AccessLogEntry.objects.filter(what="planoversikt.csv", granted=True).count() == total
 
 
+# Days on both sides of a demo consent running out: the overview must follow
+# the gate whichever consents are still valid on the day it is read.
+OVERVIEW_DAYS = ["2026-03-02 10:00", "2026-12-07 10:00", "2029-06-15 10:00"]
+
+
 @pytest.mark.django_db
-def test_overview_shows_only_plans_the_user_has_a_relation_to(client):
-    make_demo(60)
-    client.login(username="koordinator", password=PASSWORD)
-    user = User.objects.get(username="koordinator")
-    rows = client.get("/koordinering/").context["page"].paginator.object_list
-    ke_total = len(services.plan_rows(User.objects.get(username="ke"), services.Filters()))
-    assert 0 < len(rows) < ke_total
-    persons = Person.objects.in_bulk([row.person.pk for row in rows])
-    assert all(gate.decide(user, persons[row.person.pk], "vis").granted for row in rows)
+@pytest.mark.parametrize("moment", OVERVIEW_DAYS)
+def test_overview_shows_only_plans_the_user_has_a_relation_to(client, moment):
+    with time_machine.travel(dt.datetime.fromisoformat(moment).replace(tzinfo=OSLO), tick=False):
+        make_demo(60)
+        client.login(username="koordinator", password=PASSWORD)
+        user = User.objects.get(username="koordinator")
+        rows = client.get("/koordinering/").context["page"].paginator.object_list
+        ke_total = len(services.plan_rows(User.objects.get(username="ke"), services.Filters()))
+        assert 0 < len(rows) < ke_total
+        persons = Person.objects.in_bulk([row.person.pk for row in rows])
+        # Every row shows plan status and dates: the gate opens the plan to him.
+        assert all(
+            gate.decide(user, persons[row.person.pk], "vis", Category.PLAN).granted for row in rows
+        )
+        # And no plan the gate would open to him is missing from it.
+        shown = {row.person.pk for row in rows}
+        with_plans = Person.objects.filter(plans__isnull=False).distinct()
+        missing = [
+            p for p in with_plans if p.pk not in shown and gate.decide(user, p, "vis").granted
+        ]
+        assert missing == []
 
 
 @pytest.mark.django_db

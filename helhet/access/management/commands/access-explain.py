@@ -1,7 +1,10 @@
-"""`helhet access-explain USERNAME FODSELSNUMMER [--category C] [--format text|json]`
+"""`helhet access-explain USERNAME FODSELSNUMMER [--category C] [--action A] [--format text|json]`
 
 Prints the gate's decision for a user and a person, and on which basis —
-for support ("why can't I open this person?") and for supervision. The use
+for support ("why can't I open this person?") and for supervision. Every
+basis registered with the gate is listed, with whether it holds and what it
+allows (bases that concern one record, such as an application, are listed as
+holding only for that record). The use
 of the command is itself logged and flagged: it looks a person up by number.
 """
 
@@ -29,9 +32,10 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("national_id", metavar="FODSELSNUMMER")
         parser.add_argument("--category", default=gate.BASIC)
+        parser.add_argument("--action", default=Action.VIEW, choices=Action.values)
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
-    def handle(self, *args, username, national_id, category, format, **options):
+    def handle(self, *args, username, national_id, category, action, format, **options):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise _fail(f"Fant ingen bruker med brukernavnet «{username}».")
@@ -45,8 +49,36 @@ class Command(BaseCommand):
                 f"Ukjent kategori «{category}». Gyldige kategorier: {', '.join(gate.CATEGORIES)}."
             )
         person = self._person(user, number)
-        decision = gate.decide(user, person, Action.VIEW, category)
+        decision = gate.decide(user, person, action, category)
         self._log_use(user, person, decision, category)
+        held = {r.basis: r for r in gate.relations(user, person)}
+        own = getattr(user, "person", None)
+        represented = gate.represented_decision(user, person)
+        bases = [
+            {
+                "basis": gate.SELF,
+                "label": "Personen selv",
+                "holds": own is not None and own.pk == person.pk,
+                "allows": [],
+                "per_record": False,
+            },
+            {
+                "basis": gate.REPRESENTATIVE,
+                "label": "Fullmektig eller verge (Min side)",
+                "holds": represented is not None and represented.granted,
+                "allows": [],
+                "per_record": False,
+            },
+        ] + [
+            {
+                "basis": basis.code,
+                "label": str(basis.label),
+                "holds": basis.code in held,
+                "allows": sorted(held[basis.code].actions) if basis.code in held else [],
+                "per_record": basis.person_ids is None,
+            }
+            for basis in gate.BASES
+        ]
         if format == "json":
             self.stdout.write(
                 json.dumps(
@@ -54,6 +86,8 @@ class Command(BaseCommand):
                         "granted": decision.granted,
                         "basis": decision.basis,
                         "detail": decision.detail,
+                        "action": action,
+                        "bases": bases,
                     },
                     ensure_ascii=False,
                 )
@@ -62,6 +96,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Tilgang: {'ja' if decision.granted else 'nei'}")
             self.stdout.write(f"Grunnlag: {decision.basis or '(ingen)'}")
             self.stdout.write(f"Forklaring: {decision.detail}")
+            self.stdout.write("Registrerte grunnlag:")
+            for b in bases:
+                state = "gjelder" if b["holds"] else "gjelder ikke"
+                if b["per_record"] and not b["holds"]:
+                    state += " (vurderes per sak)"
+                allows = f" – tillater: {', '.join(b['allows'])}" if b["allows"] else ""
+                self.stdout.write(f"  {b['basis']} ({b['label']}): {state}{allows}")
 
     def _person(self, user, number: str) -> Person:
         persons = Person.objects.filter(national_id=number)
