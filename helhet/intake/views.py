@@ -381,11 +381,15 @@ def decision_letter_sent(request, decision_id):
 
 @login_required
 def decision_letter_received(request, decision_id):
-    d = access.decision_for(request, decision_id, Action.EDIT, what="vedtaksbrev mottatt")
+    d = access.decision_for(
+        request,
+        decision_id,
+        Action.EDIT,
+        what="vedtaksbrev mottatt",
+        rule=access.processing_unit_only(_("Bare enheten som fattet vedtaket registrerer brevet.")),
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not access.can_process(request.user, d.application):
-        raise PermissionDenied(_("Bare enheten som fattet vedtaket registrerer brevet."))
     form = forms.DayForm(request.POST)
     if form.is_valid() and _save(
         form, lambda: services.record_letter_received(d, form.cleaned_data["day"])
