@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "helhet.intake",
     "helhet.cooperation",
     "helhet.mapping",
+    "helhet.around",
     "helhet.quality",
     "helhet.audit",
     "helhet.portal",

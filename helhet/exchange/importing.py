@@ -382,7 +382,18 @@ def _validate_service(row, ctx: _Context, reasons):
 
 
 def _commit_services(ctx: _Context) -> dict[str, int]:
-    Service.objects.bulk_create([Service(**spec) for spec in ctx.accepted])
+    from helhet.people.services import guessed_service_type
+
+    # The import file has no type column: the type follows from the name, the
+    # basis and the unit (people.catalogue.guess_type), as for older rows.
+    rows = [
+        Service(
+            **spec,
+            type=guessed_service_type(spec["unit"].kind, spec["basis"], spec["name"]),
+        )
+        for spec in ctx.accepted
+    ]
+    Service.objects.bulk_create(rows)
     return {_("tjenester"): len(ctx.accepted)}
 
 
