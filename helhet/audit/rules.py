@@ -453,7 +453,9 @@ def mapping_done(
             _("Har ingen aktiv plan og er ikke vurdert å ha behov for langvarige tjenester.")
         )
     if last_mapped_on is None:
-        return not_met(_("Ingen kartlegging registrert.") + (f" ({why})" if why else ""))
+        if why:
+            return not_met(_("Ingen kartlegging registrert (%(why)s).") % {"why": why})
+        return not_met(_("Ingen kartlegging registrert."))
     if (today - last_mapped_on).days > MAPPING_VALID_DAYS:
         return not_met(
             _("Siste kartlegging %(d)s er mer enn ett år gammel.") % {"d": _date(last_mapped_on)}
