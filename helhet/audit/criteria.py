@@ -111,11 +111,18 @@ class Scope:
             "person_id", "unit_id", "valid_from", "valid_to"
         ):
             spans[person_id].append(rules.ServiceSpan(unit_id, valid_from, valid_to))
-        for pk, person_id, valid_from, valid_to in ExternalService.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=self.start),
-            person__municipality_id=self.municipality_id,
-            valid_from__lte=self.end,
-        ).values_list("pk", "person_id", "valid_from", "valid_to"):
+        # The GP is left out of the proxy: nearly everyone has one, so counting
+        # it would turn every long-term municipal service into a "need" the
+        # law does not presume. The assessment counts the GP; the proxy does not.
+        for pk, person_id, valid_from, valid_to in (
+            ExternalService.objects.filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gte=self.start),
+                person__municipality_id=self.municipality_id,
+                valid_from__lte=self.end,
+            )
+            .exclude(kind=ExternalService.Kind.GP)
+            .values_list("pk", "person_id", "valid_from", "valid_to")
+        ):
             spans[person_id].append(rules.ServiceSpan(("ekstern", pk), valid_from, valid_to))
         people = set(spans) | set(latest)
         return {
@@ -846,7 +853,8 @@ CRITERIA: list[Criterion] = [
             "i perioden og personer med registrert behovsvurdering. Behovet avgjøres av "
             "kommunens siste vurdering. For personer som aldri er vurdert, brukes et anslag: "
             "tjenester fra minst to tjenesteytere samtidig (kommunens enheter og tjenester "
-            "utenfor kommunen), der minst én har vart i 90 dager. Loven sier ikke noe antall "
+            "utenfor kommunen, som DPS, TSB og NAV, men ikke fastlegen, som nesten alle har), "
+            "der minst én har vart i 90 dager. Loven sier ikke noe antall "
             "dager eller tjenesteytere; anslaget er vårt, og en revisor kan være uenig i det."
         ),
         met_when=_("Personen med behov har fått tilbud om individuell plan (dato registrert)."),
