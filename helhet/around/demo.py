@@ -6,7 +6,7 @@ import datetime as dt
 from helhet.around.models import ExternalService, NeedAssessment, SomaticFollowUp
 from helhet.demo.context import DemoContext
 from helhet.mapping.models import DomainScore, Mapping
-from helhet.plans.models import IndividualPlan
+from helhet.plans.models import CrisisPlan, IndividualPlan
 
 
 def populate(ctx: DemoContext) -> None:
@@ -56,11 +56,11 @@ def populate(ctx: DemoContext) -> None:
                 )
             )
         # Everyone offered an IP was assessed first; a share of the others too.
-        if person.pk in with_plan or rng.random() < 0.2:
+        if person.pk in with_plan or rng.random() < 0.5:
             assessments.append(
                 NeedAssessment(
                     person=person,
-                    needs_coordinated=person.pk in with_plan or rng.random() < 0.3,
+                    needs_coordinated=person.pk in with_plan or rng.random() < 0.1,
                     assessed_on=today - dt.timedelta(days=rng.randint(30, 900)),
                     assessed_by=assessor,
                     assessed_by_name=assessor.get_full_name() if assessor else "KE",
@@ -71,9 +71,38 @@ def populate(ctx: DemoContext) -> None:
     ExternalService.objects.bulk_create(externals, batch_size=1000)
     NeedAssessment.objects.bulk_create(assessments, batch_size=1000)
     somatic = _somatic(ctx, rng)
+    _crisis_plans(ctx, rng)
     ctx.progress(
         f"around: {len(externals)} tjenester utenfor kommunen, {len(assessments)} vurderinger, "
         f"{len(somatic)} somatiske oppfølginger"
+    )
+
+
+def _crisis_plans(ctx, rng) -> None:
+    """Most persons whose latest mapping shows a risk of crisis get a crisis plan
+    of their own, also without an IP; a few do not (the ROP supervision's finding)."""
+    latest = {}
+    for person_id, risk in (
+        Mapping.objects.filter(person__municipality=ctx.municipality)
+        .order_by("mapped_on", "pk")
+        .values_list("person_id", "crisis_risk")
+    ):
+        latest[person_id] = risk
+    have = set(
+        CrisisPlan.objects.filter(person__municipality=ctx.municipality).values_list(
+            "person_id", flat=True
+        )
+    )
+    CrisisPlan.objects.bulk_create(
+        CrisisPlan(
+            person_id=person_id,
+            warning_signs="Trekker meg unna, sover lite, slutter å spise.",
+            what_helps="Besøk av kjent ansatt, faste avtaler, å gå tur.",
+            contacts_day="Psykisk helse og rus, telefon på dagtid",
+            contacts_night="Legevakt 116 117",
+        )
+        for person_id, risk in sorted(latest.items())
+        if risk and person_id not in have and rng.random() < 0.85
     )
 
 
