@@ -206,3 +206,9 @@ REQUIRED_TOPICS = (
     "beredskap",
     "psykisk_helse_rus",
 )
+
+
+def AgreementTopicLabels():  # noqa: N802 - reads like the choices it returns
+    from helhet.cooperation.models import AgreementTopic
+
+    return AgreementTopic.choices

@@ -291,7 +291,9 @@ def test_crisis_plan_is_written(client, db):
         "version": story.plan.version,
     }
     assert client.post(url(story.plan, "kriseplan/"), data).status_code == 302
-    assert CrisisPlan.objects.get(plan=story.plan).what_helps == "Musikk"
+    # The crisis plan is the person's, and the plan reaches it.
+    assert CrisisPlan.objects.get(person=story.plan.person).what_helps == "Musikk"
+    assert story.plan.crisis_plan.what_helps == "Musikk"
     assert story.plan.versions.latest("number").summary.startswith("Kriseplan endret")
 
 
