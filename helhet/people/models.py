@@ -140,6 +140,14 @@ class ServiceType(models.Model):
 
         return REFERENCES.get(self.legal_basis, "")
 
+    def clean(self) -> None:
+        from helhet.core.legal import REFERENCES
+
+        if self.legal_basis not in REFERENCES:
+            raise ValidationError(
+                {"legal_basis": _("Ukjent hjemmel: velg en nøkkel fra lovhenvisningene.")}
+            )
+
 
 class Service(models.Model):
     """A service a unit gives a person: the unit's lawful relation to the person."""
