@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0003_seed_service_types'),
+        ('people', '0001_initial'),
         ('plans', '0003_plancompleteness'),
     ]
 

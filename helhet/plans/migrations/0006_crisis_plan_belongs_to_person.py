@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0003_seed_service_types"),
+        ("people", "0001_initial"),
         ("plans", "0005_crisis_plan_to_person"),
     ]
 
