@@ -546,6 +546,8 @@ def display_value(section: str, name: str, value, goals: dict | None = None) -> 
         return str(dict(field_.flatchoices).get(value, value))
     if isinstance(field_, DateField):
         return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+    if isinstance(value, bool):
+        return str(_lazy("Ja") if value else _lazy("Nei"))
     return str(value)
 
 
