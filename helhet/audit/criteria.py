@@ -1171,11 +1171,12 @@ CRITERIA: list[Criterion] = [
         population=_("Kommunen: én vurdering av avtalen som gjelder."),
         met_when=_(
             "En avtale gjelder, delavtalene dekker hvert tema i § 6-2 (og ROP), og ingen "
-            "revisjonsdato er passert."
+            "revisjonsdato er passert. Er ingen avtale registrert, vises «Ingen data»."
         ),
         blind_spots=_(
             "Ser at avtalene er registrert og holdt oppdatert, ikke hva de inneholder eller "
-            "om de følges."
+            "om de følges. En kommune som ikke bruker registeret, får «Ingen data», ikke "
+            "et brudd."
         ),
     ),
 ]

@@ -532,7 +532,9 @@ def cooperation_agreement(
     trust; § 6-2: it covers at least the topics listed there (here as
     sub-agreements); each is kept up to date (revision date not passed)."""
     if not agreement_exists:
-        return not_met(_("Ingen samarbeidsavtale med helseforetaket er registrert."))
+        # Nothing registered is no data, not a finding: the register may simply
+        # not be in use yet (never a guessed result).
+        return no_data(_("ingen samarbeidsavtale med helseforetaket er registrert"))
     problems = []
     if missing_topics:
         problems.append(_("mangler delavtale om: %(t)s") % {"t": "; ".join(missing_topics)})

@@ -360,8 +360,9 @@ def _persons(ctx: DemoContext, count: int, rng: random.Random) -> None:
 
 
 def _services(ctx: DemoContext, rng: random.Random) -> None:
-    from helhet.people.services import guessed_service_type
+    from helhet.people.services import service_type_guesser
 
+    guessed_service_type = service_type_guesser()
     types = {}
     rows = []
     for person in ctx.persons:

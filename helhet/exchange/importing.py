@@ -382,15 +382,13 @@ def _validate_service(row, ctx: _Context, reasons):
 
 
 def _commit_services(ctx: _Context) -> dict[str, int]:
-    from helhet.people.services import guessed_service_type
+    from helhet.people.services import service_type_guesser
 
     # The import file has no type column: the type follows from the name, the
     # basis and the unit (people.catalogue.guess_type), as for older rows.
+    guess = service_type_guesser()
     rows = [
-        Service(
-            **spec,
-            type=guessed_service_type(spec["unit"].kind, spec["basis"], spec["name"]),
-        )
+        Service(**spec, type=guess(spec["unit"].kind, spec["basis"], spec["name"]))
         for spec in ctx.accepted
     ]
     Service.objects.bulk_create(rows)

@@ -277,7 +277,9 @@ def populate(ctx: DemoContext) -> None:
 
 def _services_for_started(decisions) -> None:
     """A started decision is the person's service with basis «vedtak»."""
-    from helhet.people.services import guessed_service_type
+    from helhet.people.services import service_type_guesser
+
+    guessed_service_type = service_type_guesser()
 
     started = [
         d for d in decisions if d.started_on and d.application.kind != Application.Kind.COORDINATION

@@ -113,6 +113,23 @@ def service_type(code: str):
     return found
 
 
+def service_type_guesser():
+    """A function (unit_kind, basis, name) -> ServiceType for many rows at once:
+    one query for the catalogue, not one per row (imports, the demo)."""
+    from helhet.people.catalogue import guess_type
+    from helhet.people.models import ServiceType
+
+    known = {found.code: found for found in ServiceType.objects.all()}
+
+    def guess(unit_kind: str, basis: str, name: str):
+        code = guess_type(unit_kind, basis, name)
+        if code not in known:
+            known[code] = service_type(code)
+        return known[code]
+
+    return guess
+
+
 def guessed_service_type(unit_kind: str, basis: str, name: str):
     """The type of a service recorded without one (imports, intake grants)."""
     from helhet.people.catalogue import guess_type

@@ -233,11 +233,19 @@ def _agreement(muni, topics=REQUIRED_TOPICS, revision=dt.date(2027, 1, 1)):
     return agreement
 
 
-def test_no_agreement_with_the_health_trust_is_a_breach_of_6_1():
+def test_no_registered_agreement_is_no_data_never_a_guessed_breach():
     muni = t.municipality()
     counts, report = tally(muni, "cooperation_agreement")
-    assert counts == (0, 1, 0)
-    assert "Ingen samarbeidsavtale" in report.outcomes[0].evidence
+    assert counts == (0, 0, 1)
+    assert report.outcomes[0].evidence.startswith("Ingen data:")
+
+
+def test_an_ended_agreement_leaves_none_in_force():
+    muni = t.municipality()
+    agreement = _agreement(muni)
+    agreement.ended_on = dt.date(2026, 1, 1)
+    agreement.save()
+    assert tally(muni, "cooperation_agreement")[0] == (0, 0, 1)
 
 
 def test_an_agreement_covering_every_6_2_topic_and_kept_up_to_date_is_met():
@@ -418,3 +426,27 @@ def test_plans_with_a_declined_status_are_not_counted_for_crisis_risk():
     person = b.person(muni)
     b.plan(person, IndividualPlan.Status.DECLINED, crisis_risk=True)
     assert tally(muni, "crisis_plan")[0] == (0, 0, 0)
+
+
+def test_the_demo_report_shows_the_new_criteria_with_data_and_their_breaches_are_real(db):
+    from helhet.audit.tests.test_report import make_demo
+    from helhet.plans.models import CrisisPlan
+
+    demo = make_demo(60)
+    reports = {
+        r.criterion.id: r for r in services.build(demo.pk, TODAY - dt.timedelta(days=365), TODAY)
+    }
+    for criterion_id in ("crisis_plan", "somatic_health", "cooperation_agreement", "needs_mapping"):
+        assert reports[criterion_id].total.met > 0, criterion_id
+    assert reports["cooperation_agreement"].total.not_met == 0
+    # Every crisis-plan breach is a person whose plan or mapping is marked with a
+    # risk and who has no complete crisis plan: nothing else is reported.
+    complete = {c.person_id for c in CrisisPlan.objects.all() if c.is_complete}
+    for outcome in reports["crisis_plan"].outcomes:
+        if outcome.result == R.NOT_MET:
+            assert outcome.person_id not in complete
+    # The IP criterion never judges an assessed person by the proxy.
+    assessed = set(NeedAssessment.objects.values_list("person_id", flat=True))
+    for outcome in reports["ip_offered"].outcomes:
+        if outcome.person_id in assessed:
+            assert "Ikke vurdert" not in outcome.evidence
