@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "helhet.intake",
     "helhet.cooperation",
     "helhet.mapping",
+    "helhet.around",
     "helhet.quality",
     "helhet.audit",
     "helhet.portal",

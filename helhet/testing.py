@@ -86,9 +86,22 @@ def person(muni: Municipality, born: dt.date | None = None, **fields) -> Person:
     return Person.objects.create(municipality=muni, national_id=number, **fields)
 
 
-def service(person: Person, the_unit: Unit, basis=Service.Basis.DECISION, **fields) -> Service:
+def service(
+    person: Person,
+    the_unit: Unit,
+    basis=Service.Basis.DECISION,
+    type_code: str | None = None,
+    **fields,
+) -> Service:
+    """A service; its type is ``type_code`` from the catalogue (people.catalogue),
+    or the one its name, basis and unit point to."""
+    from helhet.people.catalogue import guess_type
+    from helhet.people.services import service_type
+
     fields.setdefault("valid_from", dt.date(2020, 1, 1))
     fields.setdefault("name", "Oppfølging")
+    code = type_code or guess_type(the_unit.kind, basis, fields["name"])
+    fields.setdefault("type", service_type(code))
     return Service.objects.create(person=person, unit=the_unit, basis=basis, **fields)
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("inntak/", include("helhet.intake.urls")),
     path("samarbeid/", include("helhet.cooperation.urls")),
     path("kartlegging/", include("helhet.mapping.urls")),
+    path("rundt/", include("helhet.around.urls")),
     path("kvalitet/", include("helhet.quality.urls")),
     path("revisjon/", include("helhet.audit.urls")),
     path("min-side/", include("helhet.portal.urls")),

@@ -92,6 +92,46 @@ class Scope:
         )
 
     @cached_property
+    def need_facts(self) -> dict[int, rules.Need]:
+        """Per person: the need for long-term and coordinated services (hol. § 7-1)
+        — the latest assessment, or for persons never assessed the proxy over
+        every service they get, in the municipality's units and outside them."""
+        from helhet.around.models import ExternalService, NeedAssessment
+
+        latest = {}
+        for person_id, needs, assessed_on in (
+            NeedAssessment.objects.filter(
+                person__municipality_id=self.municipality_id, assessed_on__lte=self.as_of
+            )
+            .order_by("assessed_on", "pk")
+            .values_list("person_id", "needs_coordinated", "assessed_on")
+        ):
+            latest[person_id] = (needs, assessed_on)
+        spans = defaultdict(list)
+        for person_id, unit_id, valid_from, valid_to in self.services_in_period().values_list(
+            "person_id", "unit_id", "valid_from", "valid_to"
+        ):
+            spans[person_id].append(rules.ServiceSpan(unit_id, valid_from, valid_to))
+        # The GP is left out of the proxy: nearly everyone has one, so counting
+        # it would turn every long-term municipal service into a "need" the
+        # law does not presume. The assessment counts the GP; the proxy does not.
+        for pk, person_id, valid_from, valid_to in (
+            ExternalService.objects.filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gte=self.start),
+                person__municipality_id=self.municipality_id,
+                valid_from__lte=self.end,
+            )
+            .exclude(kind=ExternalService.Kind.GP)
+            .values_list("pk", "person_id", "valid_from", "valid_to")
+        ):
+            spans[person_id].append(rules.ServiceSpan(("ekstern", pk), valid_from, valid_to))
+        people = set(spans) | set(latest)
+        return {
+            person_id: rules.need_for(latest.get(person_id), spans.get(person_id, []), self.as_of)
+            for person_id in people
+        }
+
+    @cached_property
     def involved(self) -> dict[int, frozenset]:
         """Units involved with each person: services in the period and the unit
         with open coordinator responsibility (one query, pairs only)."""
@@ -170,6 +210,7 @@ FACTS = {
     "plans": "plans",
     "plan_facts": "plan_facts",
     "party_names": "party_names",
+    "need_facts": "need_facts",
 }
 
 
@@ -224,13 +265,23 @@ def _first_plan(scope: Scope) -> dict[int, dict]:
     return first
 
 
+def _population(scope: Scope) -> list[int]:
+    """Persons active in the period, and everyone the need facts know (assessed,
+    or receiving services outside the municipality's units)."""
+    return sorted(set(scope.service_spans) | set(scope.need_facts))
+
+
+def _no_need() -> rules.Need:
+    return rules.Need(False)
+
+
 def _ip_offered(scope: Scope) -> list[Outcome]:
     plans, judge = _first_plan(scope), _memo(rules.ip_offered)
     outcomes = []
-    for person_id, spans in scope.service_spans.items():
-        need = rules.coordinated_units(spans, scope.as_of)
+    for person_id in _population(scope):
+        need = scope.need_facts.get(person_id, _no_need())
         plan = plans.get(person_id)
-        verdict = judge(len(need), plan["offered_on"] if plan else None)
+        verdict = judge(need, plan["offered_on"] if plan else None)
         outcomes.append(_person(scope, person_id, verdict))
     return outcomes
 
@@ -240,12 +291,12 @@ def _coordinator_offered(scope: Scope) -> list[Outcome]:
     latest_status = {row["person_id"]: row["status"] for row in scope.plans}
     judge = _memo(rules.coordinator_offered)
     outcomes = []
-    for person_id, spans in scope.service_spans.items():
-        need = rules.coordinated_units(spans, scope.as_of)
+    for person_id in _population(scope):
+        need = scope.need_facts.get(person_id, _no_need())
         assignments = scope.assignments.get(person_id, [])
         offered = assignments[0]["offered_on"] if assignments else None
         status = latest_status.get(person_id) if person_id in plans else None
-        verdict = judge(len(need), status, offered)
+        verdict = judge(need, status, offered)
         outcomes.append(_person(scope, person_id, verdict))
     return outcomes
 
@@ -434,11 +485,17 @@ def _decision_started(scope: Scope) -> list[Outcome]:
 
 def _service_on_decision(scope: Scope) -> list[Outcome]:
     rows = scope.services_in_period().values_list(
-        "person_id", "unit_id", "basis", "valid_from", "valid_to"
+        "person_id",
+        "unit_id",
+        "type__name",
+        "type__needs_decision",
+        "basis",
+        "valid_from",
+        "valid_to",
     )
     outcomes, judge = [], _memo(rules.service_on_decision)
-    for person_id, unit_id, basis, valid_from, valid_to in rows:
-        verdict = judge(basis, valid_from, valid_to)
+    for person_id, unit_id, type_name, needs_decision, basis, valid_from, valid_to in rows:
+        verdict = judge(type_name, needs_decision, basis, valid_from, valid_to)
         outcomes.append(Outcome(verdict.result, verdict.evidence, person_id, frozenset({unit_id})))
     return outcomes
 
@@ -612,7 +669,10 @@ def _mapping_tables_exist() -> bool:
 
 def _mapping(scope: Scope) -> list[Outcome]:
     with_plan = {row["person_id"] for row in scope.plans if row["status"] == "aktiv"}
-    population = sorted(with_plan | set(scope.service_spans))
+    assessed = {
+        person_id for person_id, need in scope.need_facts.items() if need.needs and need.assessed
+    }
+    population = sorted(with_plan | assessed | set(scope.service_spans))
     if not _mapping_tables_exist():
         verdict = rules.no_data(str(_("kartleggingsmodulen har ingen registreringer ennå")))
         return [_person(scope, person_id, verdict) for person_id in population]
@@ -626,13 +686,145 @@ def _mapping(scope: Scope) -> list[Outcome]:
     ):
         last[person_id] = mapped_on
     judge = _memo(rules.mapping_done)
+    plan_why, need_why = (
+        str(_("har aktiv plan")),
+        str(_("vurdert å ha behov for langvarige tjenester")),
+    )
     return [
         _person(
             scope,
             person_id,
-            judge(person_id in with_plan, last.get(person_id), scope.today),
+            judge(
+                person_id in with_plan or person_id in assessed,
+                last.get(person_id),
+                scope.today,
+                plan_why if person_id in with_plan else need_why if person_id in assessed else "",
+            ),
         )
         for person_id in population
+    ]
+
+
+def _latest_mappings(scope: Scope) -> dict[int, dict]:
+    """Per person, the latest mapping's crisis-risk flag and domain levels (two queries)."""
+    from helhet.mapping.models import DomainScore, Mapping
+
+    latest = {}
+    for pk, person_id, risk in (
+        Mapping.objects.filter(
+            person__municipality_id=scope.municipality_id, mapped_on__lte=scope.as_of
+        )
+        .order_by("mapped_on", "pk")
+        .values_list("pk", "person_id", "crisis_risk")
+    ):
+        latest[person_id] = {"pk": pk, "risk": risk, "levels": {}}
+    by_mapping = {facts["pk"]: facts for facts in latest.values()}
+    for mapping_id, domain, level in DomainScore.objects.filter(
+        mapping__person__municipality_id=scope.municipality_id,
+        mapping_id__in=list(by_mapping),
+    ).values_list("mapping_id", "domain", "level"):
+        by_mapping[mapping_id]["levels"][domain] = level
+    return latest
+
+
+def _crisis_plan(scope: Scope) -> list[Outcome]:
+    from helhet.plans.models import CrisisPlan
+
+    mappings = _latest_mappings(scope)
+    plan_risk = set(
+        IndividualPlan.objects.filter(
+            person__municipality_id=scope.municipality_id,
+            status=IndividualPlan.Status.ACTIVE,
+            crisis_risk=True,
+        ).values_list("person_id", flat=True)
+    )
+    crisis = {
+        person_id: all(v.strip() for v in values)
+        for person_id, *values in CrisisPlan.objects.filter(
+            person__municipality_id=scope.municipality_id
+        ).values_list("person_id", "warning_signs", "what_helps", "contacts_day", "contacts_night")
+    }
+    in_plan, in_mapping = str(_("Planen")), str(_("Kartleggingen"))
+    judge = _memo(rules.crisis_plan)
+    population = sorted(set(scope.service_spans) | plan_risk | set(mappings))
+    outcomes = []
+    for person_id in population:
+        where = (
+            in_plan
+            if person_id in plan_risk
+            else in_mapping
+            if mappings.get(person_id, {}).get("risk")
+            else ""
+        )
+        verdict = judge(where, person_id in crisis, crisis.get(person_id, False))
+        outcomes.append(_person(scope, person_id, verdict))
+    return outcomes
+
+
+def _somatic(scope: Scope) -> list[Outcome]:
+    from helhet.around.models import SomaticFollowUp
+
+    mappings = _latest_mappings(scope)
+    checks, informed = {}, {}
+    for person_id, kind, done_on, by_gp in (
+        SomaticFollowUp.objects.filter(
+            person__municipality_id=scope.municipality_id, done_on__lte=scope.as_of
+        )
+        .order_by("done_on", "pk")
+        .values_list("person_id", "kind", "done_on", "by_gp")
+    ):
+        if kind == SomaticFollowUp.Kind.CHECK:
+            checks[person_id] = (done_on, by_gp)
+        else:
+            informed[person_id] = done_on
+    judge = _memo(rules.somatic_followed)
+    outcomes = []
+    for person_id in sorted(set(scope.service_spans) | set(mappings)):
+        rop = rules.is_rop(mappings.get(person_id, {}).get("levels", {}))
+        last, by_gp = checks.get(person_id, (None, False))
+        verdict = judge(rop, last, by_gp, informed.get(person_id), scope.as_of)
+        outcomes.append(_person(scope, person_id, verdict))
+    return outcomes
+
+
+def _cooperation_agreement(scope: Scope) -> list[Outcome]:
+    from helhet.cooperation import rules as cooperation_rules
+    from helhet.cooperation.models import AgreementTopic, CooperationAgreement, SubAgreement
+
+    agreement = (
+        CooperationAgreement.objects.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=scope.as_of),
+            municipality_id=scope.municipality_id,
+            signed_on__lte=scope.as_of,
+        )
+        .order_by("-signed_on", "-pk")
+        .values("pk", "title", "health_trust", "revision_due")
+        .first()
+    )
+    if agreement is None:
+        verdict = rules.cooperation_agreement(False, [], [])
+        return [Outcome(verdict.result, verdict.evidence, subject=str(_("Kommunen")))]
+    subs = list(
+        SubAgreement.objects.filter(agreement_id=agreement["pk"]).values_list(
+            "title", "topics", "revision_due"
+        )
+    )
+    labels = dict(AgreementTopic.choices)
+    covered = {topic for _title, topics, _due in subs for topic in topics}
+    missing = [str(labels[t]) for t in cooperation_rules.REQUIRED_TOPICS if t not in covered]
+    overdue = [
+        title
+        for title, due in [(agreement["title"], agreement["revision_due"])]
+        + [(title, due) for title, _topics, due in subs]
+        if due < scope.today
+    ]
+    verdict = rules.cooperation_agreement(True, missing, overdue)
+    return [
+        Outcome(
+            verdict.result,
+            verdict.evidence,
+            subject=f"{agreement['title']} ({agreement['health_trust']})",
+        )
     ]
 
 
@@ -643,6 +835,7 @@ def _person(scope: Scope, person_id: int, verdict: rules.Verdict) -> Outcome:
 # --- the catalogue -----------------------------------------------------------------
 
 SPANS, UNITS, ASSIGNMENTS = "service_spans", "involved", "assignments"
+NEEDS = "need_facts"
 PLANS, PLAN_FACTS, NAMES = "plans", "plan_facts", "party_names"
 
 EIDSKOG, NES, SELBU = "Eidskog 2015", "Nes 2018", "Selbu 2021"
@@ -655,10 +848,31 @@ CRITERIA: list[Criterion] = [
     Criterion(
         "ip_offered",
         _("IP tilbudt personer med langvarige og koordinerte behov"),
-        "ip_right",
+        "ip_need",
         EIDSKOG,
         _ip_offered,
-        needs=frozenset({SPANS, PLANS, UNITS}),
+        needs=frozenset({SPANS, PLANS, UNITS, NEEDS}),
+        definition=_(
+            "Personer med behov for langvarige og koordinerte tjenester skal tilbys "
+            "individuell plan (helse- og omsorgstjenesteloven § 7-1 første ledd, pasient- og "
+            "brukerrettighetsloven § 2-5). Alle tjenester personen får teller, også fra "
+            "fastlege, DPS, TSB og NAV."
+        ),
+        population=_(
+            "Personer med tjeneste i perioden, personer med tjeneste utenfor kommunens enheter "
+            "i perioden og personer med registrert behovsvurdering. Behovet avgjøres av "
+            "kommunens siste vurdering. For personer som aldri er vurdert, brukes et anslag: "
+            "tjenester fra minst to tjenesteytere samtidig (kommunens enheter og tjenester "
+            "utenfor kommunen, som DPS, TSB og NAV, men ikke fastlegen, som nesten alle har), "
+            "der minst én har vart i 90 dager. Loven sier ikke noe antall "
+            "dager eller tjenesteytere; anslaget er vårt, og en revisor kan være uenig i det."
+        ),
+        met_when=_("Personen med behov har fått tilbud om individuell plan (dato registrert)."),
+        blind_spots=_(
+            "Ser bare tjenester som er registrert. Anslaget for personer uten vurdering kan "
+            "både overse behov (én tjenesteyter, men sammensatte behov) og finne behov som "
+            "ikke er der. Et tilbud gitt muntlig uten registrering telles ikke."
+        ),
     ),
     Criterion(
         "coordinator_offered",
@@ -666,7 +880,22 @@ CRITERIA: list[Criterion] = [
         "coordinator",
         NES,
         _coordinator_offered,
-        needs=frozenset({SPANS, ASSIGNMENTS, PLANS, UNITS}),
+        needs=frozenset({SPANS, ASSIGNMENTS, PLANS, UNITS, NEEDS}),
+        definition=_(
+            "Personer med behov for langvarige og koordinerte tjenester skal tilbys "
+            "koordinator, også når de takker nei til individuell plan (helse- og "
+            "omsorgstjenesteloven § 7-2)."
+        ),
+        population=_(
+            "Som for «IP tilbudt»: behovet fra kommunens siste vurdering, ellers anslaget "
+            "(minst to tjenesteytere samtidig, én i minst 90 dager), pluss alle som har fått "
+            "tilbud om IP."
+        ),
+        met_when=_("Et koordinatortilbud er registrert for personen."),
+        blind_spots=_(
+            "Anslaget for personer uten vurdering er vårt, ikke lovens. Koordinator tilbudt "
+            "uten registrering telles ikke."
+        ),
     ),
     Criterion(
         "ip_content_complete",
@@ -812,6 +1041,27 @@ CRITERIA: list[Criterion] = [
         "decision_required",
         EIDSKOG,
         _service_on_decision,
+        definition=_(
+            "Helse- og omsorgstjenester etter helse- og omsorgstjenesteloven § 3-2 første ledd "
+            "nr. 6, §§ 3-6 og 3-8 (blant annet hjemmesykepleie, praktisk bistand, "
+            "støttekontakt, avlastning, institusjonsopphold, omsorgsstønad og BPA) som "
+            "forventes å vare mer enn to uker, skal bygge på enkeltvedtak (pasient- og "
+            "brukerrettighetsloven § 2-7)."
+        ),
+        population=_(
+            "Tjenester som gjelder i perioden, med en tjenestetype som krever vedtak. "
+            "Lavterskeltilbud og dagaktivitet gis uten vedtak, og NAVs tjenester følger "
+            "sosialtjenesteloven (egne kriterier); de er ikke med. Tjenester uten "
+            "tjenestetype vurderes som om de krever vedtak, med mindre de er registrert "
+            "som lavterskeltilbud."
+        ),
+        met_when=_(
+            "Tjenesten har grunnlag «enkeltvedtak», eller varer (forventet) ikke mer enn to uker."
+        ),
+        blind_spots=_(
+            "Bygger på tjenestetypen som er registrert; en feil type gir feil svar. Ser ikke "
+            "om vedtaket dekker omfanget som faktisk gis."
+        ),
     ),
     Criterion(
         "nav_guidance_informed",
@@ -819,6 +1069,15 @@ CRITERIA: list[Criterion] = [
         "nav_guidance",
         INNLANDET,
         _nav(lambda facts, kind: rules.nav_rule(intake_rules.guidance_recorded, kind, facts)),
+        definition=_(
+            "Kommunen skal gi opplysning, råd og veiledning som kan bidra til å løse eller "
+            "forebygge sosiale problemer (sosialtjenesteloven § 17). Innlandet: søkere om "
+            "økonomisk stønad skal informeres om og oppfordres til å søke veiledning, og det "
+            "skal dokumenteres."
+        ),
+        population=_("Vedtak om økonomisk stønad i perioden fra NAV-kontoret."),
+        met_when=_("Saken viser at søkeren er informert, og hva søkeren ønsket."),
+        blind_spots=_("Informasjon som er gitt uten å bli registrert i saken, ses ikke."),
     ),
     Criterion(
         "nav_activity_condition",
@@ -852,6 +1111,19 @@ CRITERIA: list[Criterion] = [
         SELBU,
         _routines,
         needs=frozenset({NAMES}),
+        definition=_(
+            "Kommunen skal legge til rette for samhandling mellom sine egne deltjenester "
+            "(helse- og omsorgstjenesteloven § 3-4 første ledd) og beskrive hvem som gjør hva "
+            "og ha de rutinene som trengs (forskrift om ledelse og kvalitetsforbedring i "
+            "helse- og omsorgstjenesten § 6 bokstav a og e). Avtalen med helseforetaket "
+            "(§ 6-1) er et eget kriterium."
+        ),
+        population=_("Alle par av kommunens enheter som har felles personer nå."),
+        met_when=_("Det finnes en skriftlig samarbeidsrutine der begge enhetene er parter."),
+        blind_spots=_(
+            "Ser om rutinen finnes, ikke om den følges. Samarbeid uten felles registrerte "
+            "personer telles ikke."
+        ),
     ),
     Criterion(
         "directory_verified",
@@ -877,11 +1149,122 @@ CRITERIA: list[Criterion] = [
     ),
     Criterion(
         "needs_mapping",
-        _("Behovene er kartlagt siste 12 måneder (personer med aktiv IP)"),
-        "needs_mapping",
+        _("Behovene er kartlagt siste 12 måneder (aktiv IP eller vurdert langvarig behov)"),
+        "needs_mapping_long_term",
         SELBU,
         _mapping,
-        needs=frozenset({SPANS, PLANS, UNITS}),
+        needs=frozenset({SPANS, PLANS, UNITS, NEEDS}),
+        definition=_(
+            "Forsvarlige tjenester forutsetter at behovene er kartlagt (helse- og "
+            "omsorgstjenesteloven §§ 3-2 og 4-1), og planen skal beskrive behovene "
+            "(forskrift om habilitering mv. § 19 bokstav a). Selbu og Innlandet: kartlegging "
+            "for alle med langvarige behov, ikke bare dem med IP."
+        ),
+        population=_(
+            "Personer med aktiv individuell plan, og personer som etter kommunens siste "
+            "vurdering har behov for langvarige og koordinerte tjenester."
+        ),
+        met_when=_("En kartlegging er registrert, høyst 12 måneder gammel."),
+        blind_spots=_(
+            "Personer med langvarige behov som verken har plan eller registrert vurdering, "
+            "er ikke med. Kartlegginger gjort utenfor Helhet telles ikke."
+        ),
+    ),
+    Criterion(
+        "crisis_plan",
+        _("Kriseplan der planen eller kartleggingen viser risiko for krise"),
+        "crisis_plan",
+        ROP,
+        _crisis_plan,
+        needs=frozenset({SPANS, UNITS}),
+        definition=_(
+            "Tjenestene skal være forsvarlige (helse- og omsorgstjenesteloven § 4-1 første "
+            "ledd). Nasjonal faglig retningslinje for ROP-lidelser: personer med risiko for "
+            "tilbakevendende kriser skal ha en kriseplan med varselsignaler, tiltak og hvem "
+            "som kontaktes. ROP-tilsynet fant at kriseplaner ikke ble brukt som anbefalt."
+        ),
+        population=_(
+            "Personer med tjeneste i perioden, aktiv plan eller kartlegging. Gjelder dem der "
+            "den aktive planen eller siste kartlegging er merket med risiko for krise."
+        ),
+        met_when=_(
+            "Personen har en kriseplan med varselsignaler, hva som hjelper og kontakter "
+            "dagtid og kveld/natt."
+        ),
+        blind_spots=_(
+            "Risiko som ikke er merket i plan eller kartlegging, ses ikke. Ser ikke om "
+            "kriseplanen er kjent for personen og tjenesteyterne."
+        ),
+    ),
+    Criterion(
+        "somatic_health",
+        _("ROP: somatisk helse fulgt opp og fastlegen informert"),
+        "somatic_health",
+        ROP,
+        _somatic,
+        needs=frozenset({SPANS, UNITS}),
+        definition=_(
+            "Forsvarlige tjenester (helse- og omsorgstjenesteloven § 4-1 første ledd) til "
+            "personer med både psykiske lidelser og rusproblemer omfatter å kartlegge og "
+            "følge opp somatisk helse og å informere fastlegen om helsehjelp som gis "
+            "(ROP-tilsynet)."
+        ),
+        population=_(
+            "Personer med tjeneste i perioden eller kartlegging, der siste kartlegging "
+            "viser minst moderat problem både for rusmiddelbruk og psykisk helse."
+        ),
+        met_when=_(
+            "Somatisk helse er undersøkt siste 12 måneder, og fastlegen er informert etter "
+            "undersøkelsen (eller gjorde den selv)."
+        ),
+        blind_spots=_(
+            "Personer med ROP-lidelser uten kartlegging i Helhet er ikke med. Ser ikke "
+            "innholdet i undersøkelsen eller det fastlegen fikk vite."
+        ),
+    ),
+    Criterion(
+        "nav_guidance_decided",
+        _("NAV: vedtak om opplysning, råd og veiledning når veiledning gis (§ 17)"),
+        "nav_guidance_decision",
+        INNLANDET,
+        _nav(lambda facts, kind: rules.nav_rule(intake_rules.guidance_decided, kind, facts)),
+        definition=_(
+            "Opplysning, råd og veiledning etter sosialtjenesteloven § 17 er en individuell "
+            "tjeneste; tildeling er et enkeltvedtak (§ 41 andre ledd). Innlandet fant at "
+            "veiledning ble gitt uten vedtak."
+        ),
+        population=_(
+            "Vedtak om økonomisk stønad i perioden fra NAV-kontoret, der saken viser at "
+            "veiledning etter § 17 er gitt."
+        ),
+        met_when=_("Et vedtak etter § 17 er registrert i saken."),
+        blind_spots=_(
+            "Veiledning som er gitt uten at det er registrert i saken, ses ikke. Skillet mot "
+            "den alminnelige veiledningsplikten (forvaltningsloven § 11) er saksbehandlerens."
+        ),
+    ),
+    Criterion(
+        "cooperation_agreement",
+        _("Samarbeidsavtale med helseforetaket og delavtaler er på plass og oppdatert"),
+        "cooperation_agreement",
+        ROP,
+        _cooperation_agreement,
+        definition=_(
+            "Kommunen skal ha samarbeidsavtale med det regionale helseforetaket (helse- og "
+            "omsorgstjenesteloven § 6-1), som minst omfatter punktene i § 6-2, blant annet "
+            "innleggelse, utskrivning og tjenester til personer med psykiske lidelser og "
+            "rusproblemer."
+        ),
+        population=_("Kommunen: én vurdering av avtalen som gjelder."),
+        met_when=_(
+            "En avtale gjelder, delavtalene dekker hvert tema i § 6-2 (og ROP), og ingen "
+            "revisjonsdato er passert. Er ingen avtale registrert, vises «Ingen data»."
+        ),
+        blind_spots=_(
+            "Ser at avtalene er registrert og holdt oppdatert, ikke hva de inneholder eller "
+            "om de følges. En kommune som ikke bruker registeret, får «Ingen data», ikke "
+            "et brudd."
+        ),
     ),
 ]
 

@@ -19,15 +19,22 @@ from helhet.intake import rules as intake_rules
 from helhet.intake.rules import Result
 from helhet.plans import rules as plan_rules
 
-# A need is "long-term" when a service has lasted this long (hol § 7-1: "langvarige").
+# Who needs an IP is decided by the municipality's assessment of the need for
+# long-term and coordinated services (hol. § 7-1, pbrl. § 2-5). The law sets no
+# number of days or providers; for persons not yet assessed the criteria use a
+# stated proxy: a service that has lasted this long ...
 LONG_TERM_DAYS = 90
-# "Coordinated": services from at least this many units at once.
+# ... and services from at least this many providers at once, the municipality's
+# units and those outside it (GP, DPS, TSB, NAV ...) alike.
 COORDINATED_UNITS = 2
 # A decision letter may take a few days to send; a start a few days to confirm.
 LETTER_GRACE_DAYS = intake_rules.WARNING_DAYS
 START_GRACE_DAYS = intake_rules.WARNING_DAYS
 # A mapping older than a year no longer describes the person's needs.
 MAPPING_VALID_DAYS = 365
+# A somatic check, and word to the GP, at least once a year (ROP supervision:
+# somatic health "kartlagt og fulgt opp"; the national ROP guideline's yearly check).
+SOMATIC_VALID_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,10 @@ def _date(day: dt.date | None) -> str:
 
 @dataclass(frozen=True)
 class ServiceSpan:
-    unit_id: int
+    """One service in time. ``unit_id`` names the provider: a municipal unit's
+    id, or ("ekstern", id) for a service outside the municipality's units."""
+
+    unit_id: object
     valid_from: dt.date
     valid_to: dt.date | None
 
@@ -71,39 +81,90 @@ def _active(span: ServiceSpan, day: dt.date) -> bool:
     return span.valid_from <= day and (span.valid_to is None or span.valid_to >= day)
 
 
-def coordinated_units(spans: Iterable[ServiceSpan], day: dt.date) -> set[int]:
-    """Units serving the person on ``day``, if the need is long-term and
-    coordinated (hol § 7-1): two or more units at once, one of them for at
-    least three months. Empty when the person has no such need."""
+def coordinated_units(spans: Iterable[ServiceSpan], day: dt.date) -> set:
+    """The proxy for persons not yet assessed: providers serving the person on
+    ``day`` if two or more serve at once and one has done so for at least three
+    months. Empty when the proxy sees no such need."""
     active = [s for s in spans if _active(s, day)]
     units = {s.unit_id for s in active}
     long_term = any((day - s.valid_from).days >= LONG_TERM_DAYS for s in active)
     return units if len(units) >= COORDINATED_UNITS and long_term else set()
 
 
-def ip_offered(need_units: int, offered_on: dt.date | None) -> Verdict:
-    """hol § 7-1, pbrl § 2-5: a person with long-term, coordinated needs is offered an IP."""
-    if not need_units:
-        return not_applicable(_("Ikke langvarige, koordinerte tjenester fra flere enheter."))
-    if offered_on is not None:
-        return met(_("IP tilbudt %(d)s.") % {"d": _date(offered_on)})
-    return not_met(
-        _("Tjenester fra %(n)s enheter over tid, men ingen IP er tilbudt.") % {"n": need_units}
+@dataclass(frozen=True)
+class Need:
+    """Whether a person needs long-term and coordinated services, and how we know:
+    ``assessed_on`` is the day of the municipality's assessment, None for the proxy."""
+
+    needs: bool
+    assessed_on: dt.date | None = None
+    providers: int = 0
+
+    @property
+    def assessed(self) -> bool:
+        return self.assessed_on is not None
+
+
+def need_for(
+    assessment: tuple[bool, dt.date] | None, spans: Iterable[ServiceSpan], day: dt.date
+) -> Need:
+    """The latest assessment decides; only a person never assessed is judged by the proxy."""
+    if assessment is not None:
+        needs, assessed_on = assessment
+        return Need(bool(needs), assessed_on)
+    providers = coordinated_units(spans, day)
+    return Need(bool(providers), None, len(providers))
+
+
+def _how(need: Need) -> str:
+    if need.assessed:
+        return _("behovet vurdert %(d)s") % {"d": _date(need.assessed_on)}
+    return _("ikke vurdert; anslått ut fra tjenester fra %(n)s tjenesteytere over tid") % {
+        "n": need.providers
+    }
+
+
+def _no_need(need: Need) -> Verdict:
+    if need.assessed:
+        return not_applicable(
+            _("Vurdert %(d)s: har ikke behov for langvarige og koordinerte tjenester.")
+            % {"d": _date(need.assessed_on)}
+        )
+    return not_applicable(
+        _("Ikke vurdert; anslaget finner ikke langvarige tjenester fra flere tjenesteytere.")
     )
 
 
-def coordinator_offered(
-    need_units: int, plan_status: str | None, offered_on: dt.date | None
-) -> Verdict:
-    """hol § 7-2: a coordinator is offered to everyone with the need, also
+def ip_offered(need: Need, offered_on: dt.date | None) -> Verdict:
+    """hol. § 7-1, pbrl. § 2-5: a person with a need for long-term and
+    coordinated services is offered an individual plan."""
+    if not need.needs:
+        return _no_need(need)
+    if offered_on is not None:
+        return met(_("IP tilbudt %(d)s (%(how)s).") % {"d": _date(offered_on), "how": _how(need)})
+    if need.assessed:
+        return not_met(
+            _(
+                "Vurdert %(d)s å ha behov for langvarige og koordinerte tjenester, men ingen IP er tilbudt."
+            )
+            % {"d": _date(need.assessed_on)}
+        )
+    return not_met(
+        _("Ikke vurdert; tjenester fra %(n)s tjenesteytere over tid, men ingen IP er tilbudt.")
+        % {"n": need.providers}
+    )
+
+
+def coordinator_offered(need: Need, plan_status: str | None, offered_on: dt.date | None) -> Verdict:
+    """hol. § 7-2: a coordinator is offered to everyone with the need, also
     those who decline an IP (a coordinator without IP is a valid state)."""
-    if not need_units and plan_status is None:
-        return not_applicable(_("Ikke langvarige, koordinerte tjenester og ingen IP."))
+    if not need.needs and plan_status is None:
+        return _no_need(need)
     if offered_on is not None:
         return met(_("Koordinator tilbudt %(d)s.") % {"d": _date(offered_on)})
     if plan_status == "avslatt":
         return not_met(_("Personen takket nei til IP, men er ikke tilbudt koordinator."))
-    return not_met(_("Ingen koordinator er tilbudt."))
+    return not_met(_("Ingen koordinator er tilbudt (%(how)s).") % {"how": _how(need)})
 
 
 # --- the individual plan (forskrift § 19) --------------------------------------
@@ -304,8 +365,30 @@ def decision_started(
     )
 
 
-def service_on_decision(basis: str, valid_from: dt.date, valid_to: dt.date | None) -> Verdict:
-    """hol § 3-2: asks intake.rules.service_decision_check."""
+LOW_THRESHOLD = "lavterskel"
+
+
+def service_on_decision(
+    type_name: str | None,
+    needs_decision: bool | None,
+    basis: str,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+) -> Verdict:
+    """pbrl. § 2-7 with hol. § 3-2 first paragraph no. 6, §§ 3-6 and 3-8: the
+    health and care services listed there rest on an individual decision when
+    expected to last more than two weeks. The service's type says whether it is
+    one of them; a low-threshold offer or a NAV service never is. A service
+    without a type (imported without one) is judged as one, unless recorded as
+    a low-threshold offer — so no breach is hidden by a missing type."""
+    if needs_decision is None:
+        if basis == LOW_THRESHOLD:
+            return not_applicable(_("Lavterskeltilbud: gis uten vedtak."))
+    elif not needs_decision:
+        return not_applicable(
+            _("%(type)s: ikke en tjeneste som krever enkeltvedtak etter pbrl. § 2-7.")
+            % {"type": type_name}
+        )
     check = intake_rules.service_decision_check(basis, valid_from, valid_to)
     if check.result == Result.NOT_APPLICABLE:
         return not_applicable(_("Tjenesten varer ikke mer enn to uker."))
@@ -347,7 +430,10 @@ def nav_child(facts: intake_rules.NavFacts, kind: str) -> Verdict:
 
 
 def routine_between(shared_persons: int, covered: bool) -> Verdict:
-    """hol § 6-1, kvalitetsforskriften: units that share persons have a written routine."""
+    """hol. § 3-4 first paragraph (the municipality arranges cooperation between
+    its own services) and forskrift om ledelse og kvalitetsforbedring § 6 (a:
+    who does what is described; e: the routines needed): units that share
+    persons have a written routine."""
     if not shared_persons:
         return not_applicable(_("Enhetene har ingen felles personer nå."))
     if covered:
@@ -406,17 +492,107 @@ def deviation_in_time(deadline: dt.date, closed_on: dt.date | None, today: dt.da
     return not_applicable(_("Åpen, fristen %(f)s er ikke ute ennå.") % {"f": _date(deadline)})
 
 
-def mapping_done(has_active_plan: bool, last_mapped_on: dt.date | None, today: dt.date) -> Verdict:
-    """Needs are mapped (§ 19 a: needs; Selbu 2.5) and the mapping is at most a year old."""
-    if not has_active_plan:
-        return not_applicable(_("Har ingen aktiv plan."))
+def mapping_done(
+    needs_mapping: bool, last_mapped_on: dt.date | None, today: dt.date, why: str = ""
+) -> Verdict:
+    """Needs are mapped, and the mapping is at most a year old, for everyone
+    with an active plan (§ 19 a: needs) or assessed as needing long-term
+    services (hol. §§ 3-2, 4-1; Selbu 2.5, Innlandet). ``why`` says which."""
+    if not needs_mapping:
+        return not_applicable(
+            _("Har ingen aktiv plan og er ikke vurdert å ha behov for langvarige tjenester.")
+        )
     if last_mapped_on is None:
+        if why:
+            return not_met(_("Ingen kartlegging registrert (%(why)s).") % {"why": why})
         return not_met(_("Ingen kartlegging registrert."))
     if (today - last_mapped_on).days > MAPPING_VALID_DAYS:
         return not_met(
             _("Siste kartlegging %(d)s er mer enn ett år gammel.") % {"d": _date(last_mapped_on)}
         )
     return met(_("Kartlagt %(d)s.") % {"d": _date(last_mapped_on)})
+
+
+# Levels of the needs mapping (mapping.models.Level): 2 moderate, 3 serious.
+ROP_LEVEL = 2
+
+
+def is_rop(levels: dict[str, int]) -> bool:
+    """Mental illness and substance problems at once (ROP): the latest mapping
+    scores both «rus» and «psykisk» at least moderate."""
+    return levels.get("rus", 0) >= ROP_LEVEL and levels.get("psykisk", 0) >= ROP_LEVEL
+
+
+def crisis_plan(risk_shown_by: str, has_crisis_plan: bool, complete: bool) -> Verdict:
+    """hol. § 4-1 with the national ROP guideline: a person whose IP or needs
+    mapping shows a risk of crisis has a crisis plan with warning signs, what
+    helps, and whom to contact day and night. ``risk_shown_by`` names where the
+    risk was recorded ("" when nowhere)."""
+    if not risk_shown_by:
+        return not_applicable(_("Verken planen eller kartleggingen viser risiko for krise."))
+    if not has_crisis_plan:
+        return not_met(
+            _("%(where)s viser risiko for krise, men personen har ingen kriseplan.")
+            % {"where": risk_shown_by}
+        )
+    if not complete:
+        return not_met(
+            _("Kriseplanen mangler varselsignaler, hva som hjelper eller kontakter dag og natt.")
+        )
+    return met(_("Kriseplan med varselsignaler, tiltak og kontakter finnes."))
+
+
+def somatic_followed(
+    rop: bool,
+    last_check: dt.date | None,
+    check_by_gp: bool,
+    gp_informed: dt.date | None,
+    today: dt.date,
+) -> Verdict:
+    """hol. § 4-1 (ROP supervision: somatic health mapped and followed up, and the
+    GP told of health help given): a person with both mental illness and
+    substance problems has had somatic health checked within a year, and the
+    GP has been informed of it (a check the GP did counts as informed)."""
+    if not rop:
+        return not_applicable(_("Kartleggingen viser ikke både psykiske lidelser og rusproblemer."))
+    if last_check is None or (today - last_check).days > SOMATIC_VALID_DAYS:
+        return not_met(
+            _("Somatisk helse er ikke undersøkt siste 12 måneder (sist: %(d)s).")
+            % {"d": _date(last_check)}
+        )
+    if check_by_gp:
+        return met(_("Somatisk helse undersøkt av fastlegen %(d)s.") % {"d": _date(last_check)})
+    if gp_informed is None or gp_informed < last_check:
+        return not_met(
+            _("Somatisk helse undersøkt %(d)s, men fastlegen er ikke informert.")
+            % {"d": _date(last_check)}
+        )
+    return met(
+        _("Somatisk helse undersøkt %(d)s; fastlegen informert %(g)s.")
+        % {"d": _date(last_check), "g": _date(gp_informed)}
+    )
+
+
+def cooperation_agreement(
+    agreement_exists: bool,
+    missing_topics: list[str],
+    overdue: list[str],
+) -> Verdict:
+    """hol. § 6-1: the municipality has a cooperation agreement with the health
+    trust; § 6-2: it covers at least the topics listed there (here as
+    sub-agreements); each is kept up to date (revision date not passed)."""
+    if not agreement_exists:
+        # Nothing registered is no data, not a finding: the register may simply
+        # not be in use yet (never a guessed result).
+        return no_data(_("ingen samarbeidsavtale med helseforetaket er registrert"))
+    problems = []
+    if missing_topics:
+        problems.append(_("mangler delavtale om: %(t)s") % {"t": "; ".join(missing_topics)})
+    if overdue:
+        problems.append(_("revisjonsdatoen er passert for: %(t)s") % {"t": "; ".join(overdue)})
+    if problems:
+        return not_met(_("Samarbeidsavtalen %(p)s.") % {"p": ", ".join(problems)})
+    return met(_("Samarbeidsavtale og alle påkrevde delavtaler finnes, ingen er på overtid."))
 
 
 def rate(met_count: int, not_met_count: int) -> float | None:

@@ -27,6 +27,8 @@ class CooperationConfig(AppConfig):
             "forum_id": "a strategic forum (system level, no person)",
             "forum_meeting_id": "a strategic forum's meeting (system level, no person)",
             "routine_id": "a written cooperation routine between units (no person)",
+            "agreement_id": "the municipality's agreement with the health trust (no person)",
+            "sub_id": "a sub-agreement with the health trust (no person)",
             "unit_id": "a unit's entry in the service directory (no person)",
             "partner_id": "an external partner's entry in the service directory (no person)",
             "entry_id": "an entry in the service directory (no person)",

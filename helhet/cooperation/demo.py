@@ -163,9 +163,40 @@ def populate(ctx: DemoContext) -> None:
     staff_users = [u for name, u in sorted(ctx.users.items()) if hasattr(u, "staff")]
     _directory(ctx, rng, staff_users)
     _routines(ctx, rng)
+    _agreement(ctx)
     _groups(ctx, rng)
     _forums(ctx)
     ctx.progress("cooperation: tjenesteoversikt, rutiner, ansvarsgrupper og forum")
+
+
+def _agreement(ctx) -> None:
+    """The agreement with the health trust (hol. § 6-1) and its sub-agreements
+    covering every topic of § 6-2 and ROP, all within their revision dates."""
+    from helhet.cooperation.models import CooperationAgreement, SubAgreement
+    from helhet.cooperation.rules import REQUIRED_TOPICS
+
+    today = ctx.today
+    agreement = CooperationAgreement.objects.create(
+        municipality=ctx.municipality,
+        title="Samarbeidsavtale mellom Fjordvik kommune og Helse Fjord HF",
+        health_trust="Helse Fjord HF",
+        signed_on=today - dt.timedelta(days=700),
+        owner="Kommunalsjef helse og omsorg",
+        revision_due=today + dt.timedelta(days=400),
+        reference="Sak 2024/117",
+    )
+    groups = [REQUIRED_TOPICS[i : i + 3] for i in range(0, len(REQUIRED_TOPICS), 3)]
+    SubAgreement.objects.bulk_create(
+        SubAgreement(
+            agreement=agreement,
+            title=f"Tjenesteavtale {n}",
+            topics=list(topics),
+            owner="Kommunalsjef helse og omsorg",
+            approved_on=today - dt.timedelta(days=650),
+            revision_due=today + dt.timedelta(days=100 + 60 * n),
+        )
+        for n, topics in enumerate(groups, start=1)
+    )
 
 
 def _unit_texts(unit):

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from helhet.cooperation import rules
 from helhet.cooperation.models import (
     ActionItem,
+    AgreementTopic,
+    CooperationAgreement,
     CooperationRoutine,
     DirectoryEntry,
     Forum,
@@ -15,6 +17,7 @@ from helhet.cooperation.models import (
     ForumMeeting,
     GroupMember,
     Meeting,
+    SubAgreement,
 )
 from helhet.organisation.models import ExternalPartner, Unit
 
@@ -285,3 +288,54 @@ class DecisionFollowUpForm(forms.ModelForm):
         model = ForumDecision
         fields = ["status", "follow_up"]
         widgets = {"follow_up": forms.Textarea(attrs={"rows": 2})}
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = CooperationAgreement
+        fields = [
+            "title",
+            "health_trust",
+            "signed_on",
+            "owner",
+            "revision_due",
+            "reference",
+            "ended_on",
+        ]
+        widgets = {
+            "signed_on": DateInput(),
+            "revision_due": DateInput(),
+            "ended_on": DateInput(),
+        }
+
+    def clean(self):
+        data = super().clean()
+        signed, due = data.get("signed_on"), data.get("revision_due")
+        if signed and due and due < signed:
+            self.add_error(
+                "revision_due", _("Revisjonsdatoen kan ikke være før avtalen ble inngått.")
+            )
+        return data
+
+
+class SubAgreementForm(forms.ModelForm):
+    topics = forms.MultipleChoiceField(
+        label=_("Tema (helse- og omsorgstjenesteloven § 6-2)"),
+        choices=AgreementTopic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Velg minst ett tema delavtalen dekker.")},
+    )
+
+    class Meta:
+        model = SubAgreement
+        fields = ["title", "topics", "owner", "approved_on", "revision_due"]
+        widgets = {"approved_on": DateInput(), "revision_due": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        approved, due = data.get("approved_on"), data.get("revision_due")
+        if approved and due and due < approved:
+            self.add_error(
+                "revision_due", _("Revisjonsdatoen kan ikke være før delavtalen ble vedtatt.")
+            )
+        return data

@@ -3,8 +3,10 @@
 Responsibility groups, meetings and action items (hol § 3-4, forskrift om
 habilitering og rehabilitering, individuell plan og koordinator § 21), secure
 messages with attachments, the service directory (Selbu: "make contact
-information visible and current"), written cooperation routines (hol § 6-1,
-kvalitetsforskriften § 3) and strategic forums at system level.
+information visible and current"), written cooperation routines between the municipality's own units (hol. § 3-4,
+forskrift om ledelse og kvalitetsforbedring § 6), the cooperation agreement
+with the health trust and its sub-agreements (hol. §§ 6-1, 6-2) and strategic
+forums at system level.
 """
 
 from django.conf import settings
@@ -102,6 +104,90 @@ class CooperationRoutine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+
+class AgreementTopic(models.TextChoices):
+    """What hol. § 6-2 first paragraph says the agreement covers at least (nos. 1–11),
+    with services for people with mental illness and substance problems (ROP)
+    named on their own: the ROP supervision and DOMAIN.md §4.6 ask for them, and
+    they are the coordinated services of no. 2."""
+
+    TASKS = "oppgavefordeling", _("Oppgavefordeling mellom kommune og helseforetak (nr. 1)")
+    COORDINATED = (
+        "koordinerte",
+        _(
+            "Innleggelse, utskrivning, habilitering, rehabilitering og lærings- og mestringstilbud "
+            "for pasienter med behov for koordinerte tjenester (nr. 2)"
+        ),
+    )
+    ADMISSION = "innleggelse", _("Innleggelse i sykehus (nr. 3)")
+    EMERGENCY_BEDS = "oyeblikkelig_hjelp", _("Døgnopphold for øyeblikkelig hjelp (nr. 4)")
+    DISCHARGE = "utskrivning", _("Utskrivningsklare pasienter (nr. 5)")
+    KNOWLEDGE = (
+        "kunnskapsoverforing",
+        _("Kunnskapsoverføring, informasjonsutveksling, faglige nettverk og hospitering (nr. 6)"),
+    )
+    RESEARCH = "forskning", _("Forskning, utdanning, praksis og læretid (nr. 7)")
+    MIDWIFE = "jordmor", _("Jordmortjenester (nr. 8)")
+    ICT = "ikt", _("IKT-løsninger lokalt (nr. 9)")
+    PREVENTION = "forebygging", _("Forebygging (nr. 10)")
+    PREPAREDNESS = "beredskap", _("Beredskapsplaner og den akuttmedisinske kjeden (nr. 11)")
+    ROP = (
+        "psykisk_helse_rus",
+        _("Tjenester til personer med psykiske lidelser og rusproblemer (ROP, nr. 2)"),
+    )
+
+
+class CooperationAgreement(models.Model):
+    """The municipality's cooperation agreement with the regional health trust
+    (hol. § 6-1): one in force per municipality, with its owner and revision date."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="cooperation_agreements"
+    )
+    title = models.CharField(_("tittel"), max_length=200)
+    health_trust = models.CharField(_("helseforetak"), max_length=200)
+    signed_on = models.DateField(_("inngått"))
+    owner = models.CharField(_("eier i kommunen"), max_length=200)
+    revision_due = models.DateField(_("neste revisjon"))
+    reference = models.CharField(_("dokumentreferanse"), max_length=200, blank=True)
+    ended_on = models.DateField(_("opphørt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("samarbeidsavtale med helseforetaket")
+        verbose_name_plural = _("samarbeidsavtaler med helseforetaket")
+        ordering = ["-signed_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SubAgreement(models.Model):
+    """A sub-agreement (tjenesteavtale) under the cooperation agreement (hol. § 6-2):
+    the topics it covers, its owner and revision date."""
+
+    agreement = models.ForeignKey(
+        CooperationAgreement, on_delete=models.CASCADE, related_name="sub_agreements"
+    )
+    title = models.CharField(_("tittel"), max_length=200)
+    # AgreementTopic values; one sub-agreement often covers several topics.
+    topics = models.JSONField(_("tema"), default=list)
+    owner = models.CharField(_("eier i kommunen"), max_length=200)
+    approved_on = models.DateField(_("vedtatt"))
+    revision_due = models.DateField(_("neste revisjon"))
+
+    class Meta:
+        verbose_name = _("delavtale")
+        verbose_name_plural = _("delavtaler")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def topic_labels(self) -> list[str]:
+        labels = dict(AgreementTopic.choices)
+        return [str(labels.get(code, code)) for code in self.topics]
 
 
 class ResponsibilityGroup(models.Model):

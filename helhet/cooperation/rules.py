@@ -190,3 +190,28 @@ def meeting_time_error(status: str, starts_at: dt.datetime, now: dt.datetime) ->
     if status == Meeting.Status.HELD and timezone.localdate(starts_at) > timezone.localdate(now):
         return _("Et møte kan ikke registreres som gjennomført før det har funnet sted.")
     return None
+
+
+# hol. § 6-2 first paragraph: the agreement covers at least these topics (nos. 1–11),
+# and services for people with mental illness and substance problems (ROP,
+# DOMAIN.md §4.6). A sub-agreement may cover several.
+REQUIRED_TOPICS = (
+    "oppgavefordeling",
+    "koordinerte",
+    "innleggelse",
+    "oyeblikkelig_hjelp",
+    "utskrivning",
+    "kunnskapsoverforing",
+    "forskning",
+    "jordmor",
+    "ikt",
+    "forebygging",
+    "beredskap",
+    "psykisk_helse_rus",
+)
+
+
+def AgreementTopicLabels():  # noqa: N802 - reads like the choices it returns
+    from helhet.cooperation.models import AgreementTopic
+
+    return AgreementTopic.choices

@@ -14,6 +14,16 @@ urlpatterns = [
     path("tjenesteoversikt/<str:number>/", views.public_directory, name="public_directory"),
     # Cooperation routines.
     path("rutiner/", views.routines, name="routines"),
+    # The agreement with the health trust (hol. §§ 6-1, 6-2).
+    path("avtaler/", views.agreements, name="agreements"),
+    path("avtaler/ny/", views.agreement_edit, name="agreement_new"),
+    path("avtaler/<int:agreement_id>/endre/", views.agreement_edit, name="agreement_edit"),
+    path("avtaler/<int:agreement_id>/delavtale/ny/", views.sub_agreement_edit, name="sub_new"),
+    path(
+        "avtaler/<int:agreement_id>/delavtale/<int:sub_id>/",
+        views.sub_agreement_edit,
+        name="sub_edit",
+    ),
     path("rutiner/ny/", views.routine_edit, name="routine_new"),
     path("rutiner/<int:routine_id>/", views.routine_detail, name="routine"),
     path("rutiner/<int:routine_id>/endre/", views.routine_edit, name="routine_edit"),

@@ -20,6 +20,7 @@ from helhet.access.models import Action
 from helhet.cooperation import access, rules, services
 from helhet.cooperation.forms import (
     ActionItemForm,
+    AgreementForm,
     DecisionFollowUpForm,
     DirectoryEntryForm,
     ForumDecisionForm,
@@ -32,10 +33,12 @@ from helhet.cooperation.forms import (
     MessageForm,
     MinutesForm,
     RoutineForm,
+    SubAgreementForm,
 )
 from helhet.cooperation.models import (
     ActionItem,
     Attachment,
+    CooperationAgreement,
     CooperationRoutine,
     DirectoryEntry,
     Forum,
@@ -44,6 +47,7 @@ from helhet.cooperation.models import (
     GroupMember,
     Meeting,
     ResponsibilityGroup,
+    SubAgreement,
 )
 from helhet.organisation.models import ExternalPartner, Municipality, Unit
 
@@ -198,6 +202,79 @@ def public_directory(request, number: str):
         request,
         "cooperation/public_directory.html",
         {"municipality": municipality, "rows": rows, "query": query},
+    )
+
+
+# --- The agreement with the health trust (hol. §§ 6-1, 6-2)
+
+
+@login_required
+def agreements(request):
+    staff = _staff(request)
+    today = timezone.localdate()
+    found = list(
+        CooperationAgreement.objects.filter(municipality=staff.municipality).prefetch_related(
+            "sub_agreements"
+        )
+    )
+    current = next((a for a in found if a.ended_on is None or a.ended_on > today), None)
+    covered = {t for s in current.sub_agreements.all() for t in s.topics} if current else set()
+    labels = dict(rules.AgreementTopicLabels())
+    return render(
+        request,
+        "cooperation/agreements.html",
+        {
+            "agreements": found,
+            "current": current,
+            "missing": [labels[t] for t in rules.REQUIRED_TOPICS if t not in covered],
+            "today": today,
+            "can_manage": rules.can_manage(services.roles_of(request.user)),
+        },
+    )
+
+
+@login_required
+def agreement_edit(request, agreement_id: int | None = None):
+    staff = _manager(request)
+    agreement = (
+        get_object_or_404(CooperationAgreement, pk=agreement_id, municipality=staff.municipality)
+        if agreement_id
+        else CooperationAgreement(municipality=staff.municipality)
+    )
+    form = AgreementForm(request.POST or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Samarbeidsavtalen er lagret."))
+        return redirect("cooperation:agreements")
+    return render(
+        request,
+        "cooperation/agreement_form.html",
+        {"form": form, "title": _("Samarbeidsavtale med helseforetaket")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def sub_agreement_edit(request, agreement_id: int, sub_id: int | None = None):
+    staff = _manager(request)
+    agreement = get_object_or_404(
+        CooperationAgreement, pk=agreement_id, municipality=staff.municipality
+    )
+    sub = (
+        get_object_or_404(SubAgreement, pk=sub_id, agreement=agreement)
+        if sub_id
+        else SubAgreement(agreement=agreement)
+    )
+    form = SubAgreementForm(request.POST or None, instance=sub)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Delavtalen er lagret."))
+        return redirect("cooperation:agreements")
+    return render(
+        request,
+        "cooperation/agreement_form.html",
+        {"form": form, "title": _("Delavtale")},
+        status=400 if form.errors else 200,
     )
 
 

@@ -40,16 +40,21 @@ REFERENCES = {
     "koordinator § 19 g (planen angir når den skal justeres/revideres)",
     "decision_reasons": "forvaltningsloven §§ 24–25 og 27 (begrunnelse og klageopplysninger); "
     "klagefrist etter pasient- og brukerrettighetsloven § 7-5 eller forvaltningsloven § 29",
-    "decision_required": "helse- og omsorgstjenesteloven § 3-2; "
-    "pasient- og brukerrettighetsloven § 2-7",
+    "decision_required": "pasient- og brukerrettighetsloven § 2-7; helse- og "
+    "omsorgstjenesteloven § 3-2 første ledd nr. 6, §§ 3-6 og 3-8 (tjenester som forventes å "
+    "vare lenger enn to uker)",
     "decision_started": "helse- og omsorgstjenesteloven §§ 3-1 og 4-1 (tjenesten skal ytes "
     "slik vedtaket sier)",
     "nav_guidance": "sosialtjenesteloven § 17",
     "nav_activity_condition": "sosialtjenesteloven § 20 a andre ledd",
     "nav_kvp": "sosialtjenesteloven § 29",
     "nav_child_heard": "barnekonvensjonen art. 3 og 12; Grunnloven § 104",
-    "cooperation_routine": "helse- og omsorgstjenesteloven § 3-4 og § 6-1; forskrift om "
-    "ledelse og kvalitetsforbedring i helse- og omsorgstjenesten § 6",
+    # Routines between the municipality's own units: hol. § 3-4 (cooperation
+    # within the municipality) and the quality regulation's duty to plan
+    # (§ 6: overview of tasks and who does what, routines). § 6-1 is the
+    # agreement with the health trust, below.
+    "cooperation_routine": "helse- og omsorgstjenesteloven § 3-4 første ledd; forskrift om "
+    "ledelse og kvalitetsforbedring i helse- og omsorgstjenesten § 6 bokstav a og e",
     "service_directory": "helse- og omsorgstjenesteloven § 7-3; forskrift om habilitering mv. "
     "§ 6 (Selbu: kontaktinformasjon synlig og oppdatert)",
     "responsibility_group": "helse- og omsorgstjenesteloven § 3-4; forskrift om habilitering "
@@ -61,6 +66,42 @@ REFERENCES = {
     "audit_mandate": "kommuneloven §§ 23-2 og 24-2; forskrift om kontrollutvalg og revisjon § 15",
     "supervision": "kommuneloven § 30-1; helse- og omsorgstjenesteloven § 12-3; "
     "sosialtjenesteloven § 9",
+    # Service types (people.catalogue): the law each kind of service is given under.
+    "hol_3_2_6": "helse- og omsorgstjenesteloven § 3-2 første ledd nr. 6",
+    "hol_3_2_6a": "helse- og omsorgstjenesteloven § 3-2 første ledd nr. 6 bokstav a "
+    "(helsetjenester i hjemmet)",
+    "hol_3_2_6b": "helse- og omsorgstjenesteloven § 3-2 første ledd nr. 6 bokstav b "
+    "(personlig assistanse, herunder praktisk bistand og opplæring og støttekontakt)",
+    "hol_3_2_6c": "helse- og omsorgstjenesteloven § 3-2 første ledd nr. 6 bokstav c "
+    "(plass i institusjon, herunder sykehjem)",
+    "hol_3_2_6d": "helse- og omsorgstjenesteloven § 3-2 første ledd nr. 6 bokstav d "
+    "(avlastningstiltak)",
+    "hol_3_2_7": "helse- og omsorgstjenesteloven § 3-2 første ledd nr. 7 (dagaktivitetstilbud)",
+    "hol_3_3": "helse- og omsorgstjenesteloven § 3-3 (helsefremmende og forebyggende arbeid; "
+    "lavterskeltilbud uten vedtak)",
+    "hol_3_6": "helse- og omsorgstjenesteloven § 3-6 første ledd nr. 3 (omsorgsstønad)",
+    "hol_3_8": "helse- og omsorgstjenesteloven § 3-8; pasient- og brukerrettighetsloven § 2-1 d "
+    "(brukerstyrt personlig assistanse)",
+    "sotjl_18": "sosialtjenesteloven § 18 (økonomisk stønad)",
+    "housing_act": "lov om kommunenes ansvar på det boligsosiale feltet (boligsosialloven)",
+    # Who needs an IP: long-term and coordinated services, counting services outside
+    # the municipality's units too; NAV's own plan duty.
+    "ip_need": "helse- og omsorgstjenesteloven § 7-1 første ledd; pasient- og "
+    "brukerrettighetsloven § 2-5 (behov for langvarige og koordinerte tjenester)",
+    "nav_plan": "sosialtjenesteloven § 28 (individuell plan i NAV)",
+    # The agreement between the municipality and the health trust.
+    "cooperation_agreement": "helse- og omsorgstjenesteloven §§ 6-1 og 6-2 (samarbeidsavtale "
+    "med regionalt helseforetak og minstekrav til innholdet)",
+    # Checks the ROP supervision and Innlandet asked for.
+    "needs_mapping_long_term": "helse- og omsorgstjenesteloven § 3-2 første ledd og § 4-1 "
+    "(forsvarlige tjenester forutsetter kartlagte behov); forskrift om habilitering mv. "
+    "§ 19 bokstav a",
+    "crisis_plan": "helse- og omsorgstjenesteloven § 4-1 første ledd (forsvarlighet), med "
+    "nasjonal faglig retningslinje for ROP-lidelser (kriseplan ved risiko for krise)",
+    "somatic_health": "helse- og omsorgstjenesteloven § 4-1 første ledd (forsvarlighet): "
+    "somatisk helse kartlagt og fulgt opp, og fastlegen informert (ROP-tilsynet)",
+    "nav_guidance_decision": "sosialtjenesteloven § 17, jf. § 41 andre ledd (tildeling av "
+    "opplysning, råd og veiledning er et enkeltvedtak)",
 }
 
 # Forskrift § 19 a–i, in the audits' own order (Eidskog's checklist).

@@ -363,6 +363,10 @@ def _persons(ctx: DemoContext, count: int, rng: random.Random) -> None:
 
 
 def _services(ctx: DemoContext, rng: random.Random) -> None:
+    from helhet.people.services import service_type_guesser
+
+    guessed_service_type = service_type_guesser()
+    types = {}
     rows = []
     for person in ctx.persons:
         for code in rng.sample(sorted(SERVICES), k=rng.choice([1, 1, 2, 2, 3])):
@@ -372,7 +376,16 @@ def _services(ctx: DemoContext, rng: random.Random) -> None:
                 Service(
                     person=person,
                     unit=ctx.units[code],
-                    name=rng.choice(SERVICES[code]),
+                    name=(name := rng.choice(SERVICES[code])),
+                    type=types.get((code, name))
+                    or types.setdefault(
+                        (code, name),
+                        guessed_service_type(
+                            ctx.units[code].kind,
+                            "lavterskel" if code == "frisklivs" else "vedtak",
+                            name,
+                        ),
+                    ),
                     basis=Service.Basis.LOW_THRESHOLD
                     if code == "frisklivs"
                     else Service.Basis.DECISION,
@@ -497,14 +510,24 @@ def _fill_plan(ctx: DemoContext, plan: IndividualPlan, rng: random.Random, compl
 
 
 def _plan_content(ctx: DemoContext, content, rng: random.Random) -> None:
-    goals, crisis = [], []
+    goals, crisis, at_risk, with_crisis = [], [], [], set()
     for plan, _, complete in content:
         for position, text in enumerate(rng.sample(GOALS, k=rng.randint(1 if complete else 0, 3))):
             goals.append(Goal(plan=plan, text=text, position=position))
-        if complete or rng.random() < 0.5:
+        has_crisis = (complete or rng.random() < 0.5) and plan.person_id not in with_crisis
+        # The plan shows a risk of crisis for some; most of them have a crisis plan
+        # (a few do not: the ROP supervision's finding, a real breach).
+        if plan.status == IndividualPlan.Status.ACTIVE and rng.random() < (
+            0.5 if has_crisis else 0.05
+        ):
+            plan.crisis_risk = True
+            at_risk.append(plan)
+        if has_crisis:
+            # The crisis plan is the person's (it outlives any one plan).
+            with_crisis.add(plan.person_id)
             crisis.append(
                 CrisisPlan(
-                    plan=plan,
+                    person_id=plan.person_id,
                     warning_signs="Sover dårlig, trekker meg unna, slutter å svare på telefon.",
                     what_helps="Å gå tur, å snakke med søsteren min, faste rutiner.",
                     contacts_day="Koordinator, telefon på dagtid",
@@ -513,6 +536,7 @@ def _plan_content(ctx: DemoContext, content, rng: random.Random) -> None:
             )
     Goal.objects.bulk_create(goals, batch_size=1000)
     CrisisPlan.objects.bulk_create(crisis, batch_size=1000)
+    IndividualPlan.objects.bulk_update(at_risk, ["crisis_risk"], batch_size=1000)
     complete_by_plan = {plan.pk: (coordinator, complete) for plan, coordinator, complete in content}
     measures, participants = [], []
     for goal in goals:

@@ -385,7 +385,16 @@ def _validate_service(row, ctx: _Context, reasons):
 
 
 def _commit_services(ctx: _Context) -> dict[str, int]:
-    Service.objects.bulk_create([Service(**spec) for spec in ctx.accepted])
+    from helhet.people.services import service_type_guesser
+
+    # The import file has no type column: the type follows from the name, the
+    # basis and the unit (people.catalogue.guess_type), as for older rows.
+    guess = service_type_guesser()
+    rows = [
+        Service(**spec, type=guess(spec["unit"].kind, spec["basis"], spec["name"]))
+        for spec in ctx.accepted
+    ]
+    Service.objects.bulk_create(rows)
     return {_("tjenester"): len(ctx.accepted)}
 
 

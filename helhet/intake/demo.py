@@ -165,6 +165,12 @@ def _social_facts(rng, app, decision, today):
         guidance_informed=not sloppy or rng.random() < 0.5,
         guidance_wish=rng.choice(["onsker", "onsker_ikke"]) if not sloppy else "",
     )
+    # Guidance given to those who wanted it is decided under § 17 (sotjl. § 41);
+    # a sloppy case gives it without a decision (Innlandet's finding).
+    if facts.guidance_wish == "onsker" or (sloppy and rng.random() < 0.3):
+        facts.guidance_given = True
+        if not sloppy and decision is not None:
+            facts.guidance_decided_on = decision.decided_on
     granted = decision is not None and decision.is_granted
     if granted and age < 30:
         if rng.random() < 0.7 and not sloppy:
@@ -290,6 +296,10 @@ def populate(ctx: DemoContext) -> None:
 
 def _services_for_started(decisions) -> None:
     """A started decision is the person's service with basis «vedtak»."""
+    from helhet.people.services import service_type_guesser
+
+    guessed_service_type = service_type_guesser()
+
     started = [
         d for d in decisions if d.started_on and d.application.kind != Application.Kind.COORDINATION
     ]
@@ -298,6 +308,7 @@ def _services_for_started(decisions) -> None:
             person=d.application.person,
             unit=d.provider,
             name=d.service_name,
+            type=guessed_service_type(d.provider.kind, Service.Basis.DECISION, d.service_name),
             basis=Service.Basis.DECISION,
             decision_reference=d.reference,
             valid_from=d.started_on,

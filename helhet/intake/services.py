@@ -24,6 +24,7 @@ from helhet.intake.models import SocialAssistanceFacts as SocialFacts
 from helhet.organisation.models import Role, StaffMember, Unit
 from helhet.people import identity
 from helhet.people.models import Person, Service
+from helhet.people.services import guessed_service_type
 
 # --- Registering --------------------------------------------------------------
 
@@ -255,6 +256,9 @@ def confirm_start(decision: Decision, user, started_on: dt.date) -> Service:
         person=decision.application.person,
         unit=decision.provider,
         name=decision.service_name,
+        type=guessed_service_type(
+            decision.provider.kind, Service.Basis.DECISION, decision.service_name
+        ),
         basis=Service.Basis.DECISION,
         decision_reference=decision.reference,
         valid_from=started_on,

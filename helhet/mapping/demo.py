@@ -81,6 +81,10 @@ def populate(ctx: DemoContext) -> None:
                     person_present=rng.random() > 0.15,
                     services_received=", ".join(sorted({ctx.units[c].name for c in codes})),
                     cares_for_children=rng.choices(["nei", "ja", "ukjent"], [70, 22, 8])[0],
+                    # Serious mental-health or substance problems: some at risk of crisis.
+                    # (no draw from rng: the rest of the demo stays as it was)
+                    crisis_risk=max(current.get("psykisk", 0), current.get("rus", 0)) >= 3
+                    and person.pk % 5 < 2,
                     round=_round_on(rounds, code, day),
                 )
             )

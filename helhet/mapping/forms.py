@@ -75,6 +75,11 @@ class MappingForm(Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    crisis_risk = forms.BooleanField(
+        label=_("Kartleggingen viser risiko for krise eller alvorlig forverring"),
+        help_text=_("Da skal personen ha en kriseplan."),
+        required=False,
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,6 +125,7 @@ class MappingForm(Form):
             "services_received": data["services_received"],
             "cares_for_children": data["cares_for_children"],
             "children_note": data["children_note"],
+            "crisis_risk": data["crisis_risk"],
             "levels": {d: data[f"level_{d}"] for d in Domain.values},
             "notes": {d: data[f"note_{d}"] for d in Domain.values},
         }

@@ -99,6 +99,11 @@ class Mapping(models.Model):
         _("omsorg for barn under 18 år"), max_length=10, choices=Children.choices
     )
     children_note = models.TextField(_("merknad om barn"), blank=True, max_length=1000)
+    # The mapping shows a risk of crisis or serious deterioration: the person then
+    # needs a crisis plan (ROP supervision; audit criterion «crisis_plan»).
+    crisis_risk = models.BooleanField(
+        _("risiko for krise eller alvorlig forverring"), default=False
+    )
     round = models.ForeignKey(
         MappingRound,
         on_delete=models.PROTECT,

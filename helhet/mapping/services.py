@@ -44,6 +44,7 @@ def create_mapping(
     notes: dict | None = None,
     services_received: str = "",
     children_note: str = "",
+    crisis_risk: bool = False,
 ) -> Mapping:
     """Save one mapping with all eight domains, attached to the open round it falls in."""
     problem = rules.validate_mapping_date(mapped_on, today)
@@ -66,6 +67,7 @@ def create_mapping(
             services_received=services_received,
             cares_for_children=cares_for_children,
             children_note=children_note,
+            crisis_risk=crisis_risk,
             round=open_round_for(person.municipality_id, unit.pk, mapped_on),
         )
         DomainScore.objects.bulk_create(

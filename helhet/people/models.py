@@ -122,6 +122,57 @@ class Relative(models.Model):
         return self.name
 
 
+class ServiceType(models.Model):
+    """A kind of service, with the law it is given under and whether it needs
+    an individual decision.
+
+    pbrl. § 2-7 with hol. § 3-2 first paragraph no. 6, §§ 3-6 and 3-8: the
+    health and care services listed there need an individual decision when
+    expected to last more than two weeks. Low-threshold offers (hol. § 3-3) are
+    given without one by design, and NAV's social services follow
+    sosialtjenesteloven (decisions under its § 41, audited by the NAV criteria),
+    so neither is judged by that rule. The catalogue is data (seeded by a
+    migration), so a municipality can add its own types.
+    """
+
+    class Kind(models.TextChoices):
+        HEALTH_CARE = "helse_omsorg", _("Helse- og omsorgstjeneste")
+        LOW_THRESHOLD = "lavterskel", _("Lavterskeltilbud")
+        SOCIAL = "sosial", _("Sosial tjeneste i NAV")
+        OTHER = "annet", _("Annen tjeneste")
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("navn"), max_length=120)
+    kind = models.CharField(_("art"), max_length=20, choices=Kind.choices)
+    # Key into helhet.core.legal.REFERENCES.
+    legal_basis = models.CharField(_("hjemmel"), max_length=60)
+    needs_decision = models.BooleanField(
+        _("krever enkeltvedtak når den varer mer enn to uker (pbrl. § 2-7)"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("tjenestetype")
+        verbose_name_plural = _("tjenestetyper")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def legal_text(self) -> str:
+        from helhet.core.legal import REFERENCES
+
+        return REFERENCES.get(self.legal_basis, "")
+
+    def clean(self) -> None:
+        from helhet.core.legal import REFERENCES
+
+        if self.legal_basis not in REFERENCES:
+            raise ValidationError(
+                {"legal_basis": _("Ukjent hjemmel: velg en nøkkel fra lovhenvisningene.")}
+            )
+
+
 class Service(models.Model):
     """A service a unit gives a person: the unit's lawful relation to the person."""
 
@@ -133,6 +184,15 @@ class Service(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="services")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(_("tjeneste"), max_length=120)
+    # Which kind of service, with its law; empty only for rows imported without one.
+    type = models.ForeignKey(
+        ServiceType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="services",
+        verbose_name=_("tjenestetype"),
+    )
     basis = models.CharField(_("grunnlag"), max_length=20, choices=Basis.choices)
     decision_reference = models.CharField(_("vedtaksreferanse"), max_length=40, blank=True)
     valid_from = models.DateField(_("fra"))

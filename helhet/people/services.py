@@ -58,7 +58,7 @@ def visible_services(user, person) -> tuple[list, bool]:
     recording one, so one decision answers for all other units: at most two
     decisions per page, whatever the number of services.
     """
-    services = list(person.services.select_related("unit").order_by("-valid_from"))
+    services = list(person.services.select_related("unit", "type").order_by("-valid_from"))
     own = gate.case_unit_ids(user)
     shown_units = set()
     for units in (
@@ -93,3 +93,46 @@ def register(user, form) -> Person:
     decision = gate.Decision(True, "registrering", _("Registrerte personen"))
     gate.log(user, person, Action.EDIT, decision, what="registrering")
     return person
+
+
+def service_type(code: str):
+    """The catalogue's type ``code`` (people.catalogue), created if a database
+    was set up without the seeding migration's rows."""
+    from helhet.people.catalogue import BY_CODE
+    from helhet.people.models import ServiceType
+
+    spec = BY_CODE[code]
+    found, _created = ServiceType.objects.get_or_create(
+        code=code,
+        defaults={
+            "name": spec.name,
+            "kind": spec.kind,
+            "legal_basis": spec.legal_basis,
+            "needs_decision": spec.needs_decision,
+        },
+    )
+    return found
+
+
+def service_type_guesser():
+    """A function (unit_kind, basis, name) -> ServiceType for many rows at once:
+    one query for the catalogue, not one per row (imports, the demo)."""
+    from helhet.people.catalogue import guess_type
+    from helhet.people.models import ServiceType
+
+    known = {found.code: found for found in ServiceType.objects.all()}
+
+    def guess(unit_kind: str, basis: str, name: str):
+        code = guess_type(unit_kind, basis, name)
+        if code not in known:
+            known[code] = service_type(code)
+        return known[code]
+
+    return guess
+
+
+def guessed_service_type(unit_kind: str, basis: str, name: str):
+    """The type of a service recorded without one (imports, intake grants)."""
+    from helhet.people.catalogue import guess_type
+
+    return service_type(guess_type(unit_kind, basis, name))

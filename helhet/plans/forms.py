@@ -44,6 +44,7 @@ class PlanForm(VersionedModelForm):
             "period_end",
             "revision_due",
             "cooperation",
+            "crisis_risk",
         ]
         widgets = {
             "period_start": DateInput,

@@ -50,6 +50,10 @@ class IndividualPlan(models.Model):
         max_length=4000,
     )
     closed_on = models.DateField(_("avsluttet"), null=True, blank=True)
+    # The plan shows a risk of crisis: then the person needs a crisis plan.
+    crisis_risk = models.BooleanField(
+        _("risiko for krise eller alvorlig forverring"), default=False
+    )
     version = models.PositiveIntegerField(_("versjon"), default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -83,6 +87,11 @@ class IndividualPlan(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.OFFERED, self.Status.ACTIVE)
+
+    @property
+    def crisis_plan(self):
+        """The person's crisis plan, reached from the plan (None if there is none)."""
+        return CrisisPlan.objects.filter(person_id=self.person_id).first()
 
 
 class Goal(models.Model):
@@ -188,11 +197,13 @@ class Measure(models.Model):
 
 
 class CrisisPlan(models.Model):
-    """Belongs with the plan (ROP supervision: crisis plans not used as recommended)."""
+    """The person's crisis plan (ROP supervision: crisis plans not used as
+    recommended). It belongs to the person, not to one plan: a person whose
+    mapping shows a risk of crisis needs one before any IP exists, and it
+    outlives a closed plan. The open plan shows it and edits it as part of the
+    plan (``IndividualPlan.crisis_plan``, a plan version per change)."""
 
-    plan = models.OneToOneField(
-        IndividualPlan, on_delete=models.CASCADE, related_name="crisis_plan"
-    )
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="crisis_plan")
     warning_signs = models.TextField(_("varselsignaler"), blank=True, max_length=2000)
     what_helps = models.TextField(_("dette hjelper meg"), blank=True, max_length=2000)
     contacts_day = models.TextField(_("kontakt på dagtid"), blank=True, max_length=1000)
@@ -202,8 +213,24 @@ class CrisisPlan(models.Model):
         verbose_name = _("kriseplan")
         verbose_name_plural = _("kriseplaner")
 
+    updated_on = models.DateField(_("sist endret"), auto_now=True)
+
     def __str__(self) -> str:
-        return f"Kriseplan – {self.plan_id}"
+        return f"Kriseplan – {self.person_id}"
+
+    @property
+    def is_complete(self) -> bool:
+        """Warning signs, what helps and whom to call, day and night (the
+        national ROP guideline's content of a crisis plan)."""
+        return all(
+            value.strip()
+            for value in (
+                self.warning_signs,
+                self.what_helps,
+                self.contacts_day,
+                self.contacts_night,
+            )
+        )
 
 
 class PlanVersion(models.Model):

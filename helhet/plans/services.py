@@ -216,12 +216,13 @@ SNAPSHOT_FIELDS = [
     "revision_due",
     "cooperation",
     "closed_on",
+    "crisis_risk",
 ]
 
 
 def snapshot(plan: IndividualPlan) -> dict:
     """A plain, JSON-safe picture of the whole plan, for versions and comparison."""
-    crisis = getattr(plan, "crisis_plan", None)
+    crisis = plan.crisis_plan
     return {
         "plan": {name: _plain(getattr(plan, name)) for name in SNAPSHOT_FIELDS},
         "goals": {
@@ -334,9 +335,7 @@ def change_plan(
 
 def plan_page(plan_id: int) -> dict:
     """Everything § 19 a–i asks for, for one plan, in a constant number of queries."""
-    plan = (
-        with_content(IndividualPlan.objects.filter(pk=plan_id)).select_related("crisis_plan").get()
-    )
+    plan = with_content(IndividualPlan.objects.filter(pk=plan_id)).get()
     measures_by_goal = defaultdict(list)
     for measure in plan.measures.all():
         measures_by_goal[measure.goal_id].append(measure)
@@ -359,7 +358,7 @@ def plan_page(plan_id: int) -> dict:
         "participants": [(p, _covered(p, units, partners)) for p in plan.participants.all()],
         "coordinator": coordinator,
         "consents": consents,
-        "crisis_plan": getattr(plan, "crisis_plan", None),
+        "crisis_plan": plan.crisis_plan,
         "missing": rules.missing_items(facts),
         "revision_overdue": rules.revision_overdue(plan.revision_due, timezone.localdate()),
         "editable": rules.is_open(plan.status),
@@ -451,7 +450,8 @@ def save_participant(plan_id, user, version, participant_id, fields: dict) -> In
 
 def save_crisis_plan(plan_id, user, version, fields: dict) -> IndividualPlan:
     def apply(plan):
-        crisis, _created = CrisisPlan.objects.get_or_create(plan=plan)
+        # The person's crisis plan, edited as part of the open plan (a version).
+        crisis, _created = CrisisPlan.objects.get_or_create(person_id=plan.person_id)
         return _save_row(crisis, fields, "", _("Kriseplan endret"))
 
     return _change_open_plan(plan_id, user, version, apply)
@@ -546,6 +546,8 @@ def display_value(section: str, name: str, value, goals: dict | None = None) -> 
         return str(dict(field_.flatchoices).get(value, value))
     if isinstance(field_, DateField):
         return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+    if isinstance(value, bool):
+        return str(_lazy("Ja") if value else _lazy("Nei"))
     return str(value)
 
 

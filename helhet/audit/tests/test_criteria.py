@@ -60,7 +60,7 @@ def test_ip_offered_to_persons_with_long_term_coordinated_needs():
     counts, report = tally(muni, "ip_offered")
     assert counts == (1, 1, 1)
     assert evidence(report, Result.NOT_MET) == [
-        "Tjenester fra 2 enheter over tid, men ingen IP er tilbudt."
+        "Ikke vurdert; tjenester fra 2 tjenesteytere over tid, men ingen IP er tilbudt."
     ]
 
 
@@ -280,12 +280,13 @@ def test_a_granted_coordinator_decision_is_never_a_service_left_unstarted():
 def test_services_lasting_more_than_two_weeks_rest_on_a_decision():
     muni = t.municipality()
     (a,) = b.units(muni, 1)
-    t.service(b.person(muni), a)
-    t.service(b.person(muni), a, basis=Service.Basis.LOW_THRESHOLD)
+    t.service(b.person(muni), a, type_code="hjemmesykepleie")
+    t.service(b.person(muni), a, basis=Service.Basis.OTHER, type_code="hjemmesykepleie")
     t.service(
         b.person(muni),
         a,
-        basis=Service.Basis.LOW_THRESHOLD,
+        basis=Service.Basis.OTHER,
+        type_code="hjemmesykepleie",
         valid_from=dt.date(2026, 6, 1),
         valid_to=dt.date(2026, 6, 7),
     )
@@ -468,7 +469,7 @@ def test_needs_mapped_for_persons_with_an_active_plan():
     )
     counts, report = tally(muni, "needs_mapping")
     assert counts == (1, 1, 1)
-    assert evidence(report, Result.NOT_MET) == ["Ingen kartlegging registrert."]
+    assert evidence(report, Result.NOT_MET) == ["Ingen kartlegging registrert (har aktiv plan)."]
 
 
 def test_a_criterion_without_data_says_so_and_guesses_nothing(monkeypatch):
@@ -484,7 +485,7 @@ def test_unit_filter_counts_only_cases_involving_the_unit():
     muni = t.municipality()
     a, c = b.units(muni)
     t.service(b.person(muni), a)
-    t.service(b.person(muni), c, basis=Service.Basis.LOW_THRESHOLD)
+    t.service(b.person(muni), c, basis=Service.Basis.OTHER, type_code="praktisk_bistand")
     report = services.build(
         muni.pk,
         dt.date(2025, 6, 15),

@@ -70,13 +70,18 @@ def test_demo_numbers_agree_with_a_direct_count(demo):
     services_in_period = Service.objects.filter(person__municipality=demo).exclude(
         valid_to__lt=today - dt.timedelta(days=365)
     )
+    # Only types that need a decision (pbrl. § 2-7) count; low-threshold offers,
+    # NAV and housing never do.
     without = sum(
         1
-        for s in services_in_period
-        if intake_rules.service_decision_check(s.basis, s.valid_from, s.valid_to).result
+        for s in services_in_period.select_related("type")
+        if (s.type is None or s.type.needs_decision)
+        and intake_rules.service_decision_check(s.basis, s.valid_from, s.valid_to).result
         == intake_rules.Result.NOT_MET
     )
     assert reports["service_on_decision"].total.not_met == without
+    low_threshold = services_in_period.filter(type__needs_decision=False).count()
+    assert low_threshold > 0
 
     deviations = Deviation.objects.filter(
         municipality=demo, reported_on__gte=today - dt.timedelta(days=365)

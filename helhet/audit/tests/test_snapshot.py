@@ -33,7 +33,7 @@ def world():
     for given_name in ("Anna", "Berit", "Carl"):
         person = b.person(muni, given_name=given_name)
         t.service(person, mine)
-        t.service(person, other, basis=Service.Basis.LOW_THRESHOLD)
+        t.service(person, other, basis=Service.Basis.OTHER, type_code="praktisk_bistand")
     b.plan(person, revision_due=dt.date(2026, 1, 1))
     leader = t.staff(mine, Role.LEADER)
     return muni, mine, leader
@@ -101,7 +101,7 @@ def test_the_page_reads_a_snapshot_in_the_same_queries_whatever_the_data(client,
         page(client, leader)
     for _n in range(20):
         person = b.person(muni)
-        t.service(person, mine, basis=Service.Basis.LOW_THRESHOLD)
+        t.service(person, mine, basis=Service.Basis.OTHER, type_code="praktisk_bistand")
         b.plan(person)
     services.stored_report(
         muni.pk, *services.period(None, None, timezone.localdate()), recompute=True

@@ -25,8 +25,8 @@ def world():
     mine, other = b.units(muni)
     known, unknown = b.person(muni, given_name="Kjent"), b.person(muni, given_name="Ukjent")
     t.service(known, mine)
-    t.service(known, other, basis=Service.Basis.LOW_THRESHOLD)
-    t.service(unknown, other, basis=Service.Basis.LOW_THRESHOLD)
+    t.service(known, other, basis=Service.Basis.OTHER, type_code="praktisk_bistand")
+    t.service(unknown, other, basis=Service.Basis.OTHER, type_code="praktisk_bistand")
     leader = t.staff(mine, Role.LEADER)
     auditor = t.staff(t.unit(muni), Role.AUDITOR)
     return muni, known, unknown, leader, auditor

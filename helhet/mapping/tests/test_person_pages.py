@@ -56,6 +56,17 @@ def test_worker_with_a_service_maps_a_person_and_the_access_is_logged(client, wo
     assert "Alvorlig problem" in page and "01.06.2026" in page
 
 
+def test_a_mapping_can_show_a_risk_of_crisis(client, world):
+    _muni, unit, worker, person = world
+    login(client, worker)
+    data = form_data(unit=unit.pk, psykisk=Level.SERIOUS) | {"crisis_risk": "on"}
+    assert client.post(f"/kartlegging/person/{person.pk}/ny/", data).status_code == 302
+    saved = Mapping.objects.get(person=person)
+    assert saved.crisis_risk
+    page = client.get(f"/kartlegging/{saved.pk}/").content.decode()
+    assert "personen skal ha kriseplan" in page
+
+
 def test_a_mapping_dated_in_the_future_is_refused(client, world):
     _muni, unit, worker, person = world
     login(client, worker)

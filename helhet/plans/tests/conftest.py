@@ -86,7 +86,7 @@ def make_story(username: str | None = None, complete: bool = True) -> Story:
             contribution="Koordinerer og følger opp",
         )
         CrisisPlan.objects.create(
-            plan=plan,
+            person=plan.person,
             warning_signs="Sover dårlig",
             what_helps="Å gå tur",
             contacts_day="Koordinator",

@@ -150,6 +150,22 @@ def test_editing_the_plan_saves_a_new_version_with_author_and_diff(coordinator_c
     assert AccessLogEntry.objects.filter(action=Action.EDIT, person=story.person).exists()
 
 
+def test_marking_a_crisis_risk_is_a_plan_version_shown_as_yes(coordinator_client, story):
+    before = story.plan.version
+    response = coordinator_client.post(
+        url(story.plan, "endre/"), {**PLAN_FIELDS, "crisis_risk": "on", "version": before}
+    )
+    assert response.status_code == 302
+    plan = IndividualPlan.objects.get(pk=story.plan.pk)
+    assert plan.crisis_risk
+    change = next(
+        row for row in plan.versions.get(number=before + 1).changes if row["field"] == "crisis_risk"
+    )
+    assert (change["before"], change["after"]) == (False, True)
+    page = coordinator_client.get(url(plan)).content.decode()
+    assert "Planen viser risiko for krise" in page
+
+
 def test_period_ending_before_it_starts_is_refused(coordinator_client, story):
     data = {**PLAN_FIELDS, "period_start": "2027-01-01", "period_end": "2026-01-01"}
     response = coordinator_client.post(url(story.plan, "endre/"), {**data, "version": 1})
@@ -291,7 +307,9 @@ def test_crisis_plan_is_written(client, db):
         "version": story.plan.version,
     }
     assert client.post(url(story.plan, "kriseplan/"), data).status_code == 302
-    assert CrisisPlan.objects.get(plan=story.plan).what_helps == "Musikk"
+    # The crisis plan is the person's, and the plan reaches it.
+    assert CrisisPlan.objects.get(person=story.plan.person).what_helps == "Musikk"
+    assert story.plan.crisis_plan.what_helps == "Musikk"
     assert story.plan.versions.latest("number").summary.startswith("Kriseplan endret")
 
 
