@@ -7,7 +7,7 @@ need an individual decision when they are expected to last more than two weeks.
 Low-threshold offers (hol. § 3-3) are given without one by design; NAV's social
 services are decided under sosialtjenesteloven (§ 41 second paragraph) and
 audited by the NAV criteria; housing follows its own act. The migration
-``people.0003_seed_service_types`` seeds a frozen copy of ``TYPES``.
+``people.0004_seed_service_types`` seeds a frozen copy of ``TYPES``.
 """
 
 from dataclasses import dataclass

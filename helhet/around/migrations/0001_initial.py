@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisation', '0001_initial'),
-        ('people', '0003_seed_service_types'),
+        ('people', '0004_seed_service_types'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("plans", "0004_crisis_plan_person_step1"), ("people", "0002_service_type")]
-AFTER = [("plans", "0006_crisis_plan_belongs_to_person"), ("people", "0003_seed_service_types")]
+BEFORE = [("plans", "0004_crisis_plan_person_step1"), ("people", "0003_service_type")]
+AFTER = [("plans", "0006_crisis_plan_belongs_to_person"), ("people", "0004_seed_service_types")]
 
 
 @pytest.mark.django_db(transaction=True)

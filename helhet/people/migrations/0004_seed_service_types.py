@@ -58,7 +58,7 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0002_service_type'),
+        ('people', '0003_service_type'),
     ]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
