@@ -31,6 +31,7 @@ every case once and every role of a case meets many URLs.
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -255,3 +256,68 @@ def log_rows(person, user) -> tuple[int, int]:
         refused=Count("pk", filter=Q(granted=False)), granted=Count("pk", filter=Q(granted=True))
     )
     return counts["refused"], counts["granted"]
+
+
+# --- submitting a page's own form, as a browser would ------------------------------
+
+
+class _FormParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": attrs.get("action") or "", "fields": []})
+            return
+        if not self.forms:
+            return
+        fields = self.forms[-1]["fields"]
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind in ("submit", "button", "image", "file"):
+                return
+            fields.append([name, attrs.get("value") or ("on" if kind == "checkbox" else "")])
+        elif tag == "select" and name:
+            self._select = [name, None, False]
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            if self._select[1] is None or ("selected" in attrs and not self._select[2]):
+                self._select[1] = value
+                self._select[2] = "selected" in attrs
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select is not None:
+            self.forms[-1]["fields"].append([self._select[0], self._select[1] or ""])
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self.forms[-1]["fields"].append(self._textarea)
+            self._textarea = None
+
+
+def form_data(html: str, containing: str) -> dict:
+    """The fields of the first form on the page that has a field named
+    ``containing``, with the values the page filled in (multi-valued where the
+    page gives several): what a user submitting it unchanged would send."""
+    parser = _FormParser()
+    parser.feed(html)
+    for form in parser.forms:
+        names = [name for name, _value in form["fields"]]
+        if containing in names:
+            data: dict = {}
+            for name, value in form["fields"]:
+                data.setdefault(name, []).append(value)
+            return {k: v if len(v) > 1 else v[0] for k, v in data.items()}
+    return {}
