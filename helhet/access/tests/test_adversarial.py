@@ -39,8 +39,12 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from helhet import testing as t
 from helhet.access.tests import adversarial as adv
 from helhet.access.tests.urlwalk import ALL, PERSON_URLS, url_for
+from helhet.api.fhir import FNR
+from helhet.organisation.models import Membership, Role, Unit
+from helhet.people.models import Person
 
 API_NAMESPACES = ("api", "fhir")
 # URLs without an id that are not about persons at all: logging in and out,
@@ -231,6 +235,14 @@ def test_list_does_not_show_the_person_to_attacker(world, name, index, case):
             problems.append(f"{who}: answered {response.status_code} showing the person's {label}")
     if log_after[1] > log_before[1]:
         problems.append(f"{who}: {log_after[1] - log_before[1]} access-log row(s) say granted")
+    # The importer's role (the coordinating unit) gets as far as looking the
+    # person up; from there on a refusal is the gate's and is logged.
+    importer = (
+        user is not None
+        and Membership.objects.filter(staff__user=user, role=Role.COORDINATING_UNIT).exists()
+    )
+    if importer and case in adv.LOGGED_CASES and log_after[0] == log_before[0]:
+        problems.append(f"{who}: refused ({response.status_code}) but not logged as refused")
     changed = adv.changes(before, after)
     if changed:
         problems.append(f"{who}: changed the database: {'; '.join(changed)}")
@@ -250,3 +262,72 @@ def test_every_case_meets_every_url_and_every_role_is_used():
     names = {p.values[0] for p in PERSON_CASES}
     assert names == {n for n, _k in PERSON_URLS}
     assert {p.values[3] for p in PERSON_CASES} == set(adv.CASES)
+
+
+# --- the FHIR transaction endpoint: a write path that names the person -------------
+
+
+def _overwrite_bundle(person) -> str:
+    """A transaction that would rename the person (an existing person is found
+    by national id and updated)."""
+    patient = {
+        "resourceType": "Patient",
+        "id": "p1",
+        "identifier": [{"system": FNR, "value": person.national_id}],
+        "name": [{"family": "Overskrevet", "given": ["Angriper"]}],
+    }
+    entry = {"fullUrl": "urn:uuid:p1", "resource": patient, "request": {"method": "POST"}}
+    entry["request"]["url"] = "Patient"
+    return json.dumps({"resourceType": "Bundle", "type": "transaction", "entry": [entry]})
+
+
+def _post_bundle(client, person):
+    return client.generic(
+        "POST", reverse("fhir:base"), _overwrite_bundle(person), "application/fhir+json"
+    )
+
+
+@pytest.mark.django_db
+def test_the_fhir_bundle_works_for_a_lawful_user(world):
+    """The control for the next test: the same bundle, sent by a coordinating
+    unit with a relation and not blocked, is accepted — so a refusal below is
+    the gate's, not a malformed bundle's."""
+    lawful = t.staff(t.unit(world.muni, Unit.Kind.COORDINATING), Role.COORDINATING_UNIT)
+    response = _post_bundle(_client(lawful), world.person)
+    assert response.status_code == 200, response.content[:500]
+    world.person.refresh_from_db()
+    assert world.person.family_name == "Overskrevet"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", adv.CASES)
+def test_a_fhir_bundle_naming_the_person_is_refused(world, case):
+    variant, user = adv.attacker(world, case, 0)
+    if case in ("b_blocked", "f_other_municipality"):
+        adv.hold_every_unit(world, user)
+    person = world.person
+    client = _client(user)
+    before = adv.fingerprint(world.tables)
+    row_before = list(Person.objects.filter(pk=person.pk).values())
+    log_before = adv.log_rows(person, user)
+    response = _post_bundle(client, person)
+    log_after = adv.log_rows(person, user)
+    after = adv.fingerprint(world.tables)
+    who = f"POST /fhir/r4/ (fhir:base, a bundle naming the person) as {case} [{variant}]"
+    problems = []
+    if case == "f_other_municipality":
+        # Another municipality registers the national id as a person of its
+        # own (someone moving there): lawful, and it must not touch ours.
+        before = after = {}
+        if list(Person.objects.filter(pk=person.pk).values()) != row_before:
+            problems.append(f"{who}: changed the person")
+        if f"Patient/{person.pk}" in response.content.decode():
+            problems.append(f"{who}: answered with the person's id")
+    elif not (_refused(case, response, True) or response.status_code == 400):
+        problems.append(f"{who}: answered {response.status_code}, not refused")
+    if log_after[1] > log_before[1]:
+        problems.append(f"{who}: {log_after[1] - log_before[1]} access-log row(s) say granted")
+    changed = adv.changes(before, after)
+    if changed:
+        problems.append(f"{who}: changed the database: {'; '.join(changed)}")
+    assert not problems, "\n".join(problems)
