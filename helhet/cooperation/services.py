@@ -146,10 +146,12 @@ def covered_unit_pairs(municipality) -> set[tuple[int, int]]:
 
 def routine_overview(municipality, today: dt.date) -> dict:
     """Routines, those past review, and unit pairs that share persons without one."""
-    units = {u.pk: u for u in Unit.objects.filter(municipality=municipality)}
     gaps = rules.routine_gaps(
         shared_unit_pairs(municipality, today), covered_unit_pairs(municipality)
     )
+    # The other unit of a pair may be a host municipality's (vertskommune):
+    # persons served across the border need a routine too, so look units up by id.
+    units = Unit.objects.in_bulk({unit_id for pair, _n in gaps for unit_id in pair})
     routines = list(
         CooperationRoutine.objects.filter(municipality=municipality)
         .select_related("owner")

@@ -62,6 +62,21 @@ def test_units_sharing_persons_without_a_routine_are_flagged():
     assert gaps == [(mental, home, 1)]
 
 
+def test_a_unit_of_a_host_municipality_sharing_a_person_is_a_gap_not_an_error():
+    """Vertskommune: a person of this municipality served by another
+    municipality's unit; the pair needs a routine like any other."""
+    muni, nav, mental, home, housing, leader = _setup()
+    host = testing.municipality(name="Vertskommune")
+    host_unit = testing.unit(host, Unit.Kind.MENTAL_HEALTH, name="Felles DPS-team")
+    p = person(muni)
+    testing.service(p, nav)
+    testing.service(p, host_unit)
+
+    gaps = services.routine_overview(muni, dt.date(2026, 6, 1))["gaps"]
+
+    assert gaps == [(nav, host_unit, 1)]
+
+
 def test_the_pair_computation_takes_constant_queries(django_assert_max_num_queries):
     muni, nav, mental, home, housing, leader = _setup()
     units = [nav, mental, home, housing]
