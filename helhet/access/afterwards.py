@@ -61,6 +61,9 @@ def log_refusal(user, reason: str) -> int:
         gate.NONE,
         _("Avvist etter tilgangskontrollen: %(reason)s") % {"reason": reason or _("ingen tilgang")},
     )
-    for (person_id, action, category), entry in granted.items():
+    # A person created in a transaction the refusal rolled back (a FHIR
+    # import) is gone, and with them the entries about them.
+    logged = [(key, entry) for key, entry in granted.items() if key[0] in persons]
+    for (person_id, action, category), entry in logged:
         gate.log(user, persons[person_id], action, decision, category, entry.what)
-    return len(granted)
+    return len(logged)

@@ -12,7 +12,11 @@ All or nothing, in three steps:
 3. **Write**, in one transaction: persons are matched by fødselsnummer/
    D-nummer, plans and consents by the identifiers we emit (our own URN, or
    one recorded at an earlier import). What is unchanged is left alone, so
-   importing the same Bundle twice changes nothing the second time.
+   importing the same Bundle twice changes nothing the second time. A new
+   consent, or a withdrawal, is the importer acting on the person's behalf:
+   the same privileged act as on the consent pages (``consent.privileged``),
+   decided by the gate per person once the Bundle's plans are written; a
+   refusal undoes the whole Bundle (403).
 
 Units and partners are matched by their code in the importer's
 municipality; a consent naming an unknown party is refused (a consent must
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
@@ -31,9 +36,10 @@ from helhet.access import gate
 from helhet.access.models import Action
 from helhet.api import fhir
 from helhet.api.models import ImportedIdentifier
+from helhet.consent import privileged as consent_privileged
 from helhet.consent import rules as consent_rules
 from helhet.consent import services as consent_services
-from helhet.consent.models import Category, Consent
+from helhet.consent.models import Category, Consent, RequestedHow
 from helhet.organisation.models import ExternalPartner, Role, Unit
 from helhet.people import identity
 from helhet.people.models import Person
@@ -639,24 +645,68 @@ def _write_plan(user, plan_in: PlanIn, person: Person, municipality) -> tuple[ob
     return plan, status
 
 
-def _write_consent(user, consent_in: ConsentIn, person: Person, municipality):
+def _write_consent(user, consent_in: ConsentIn, person: Person, municipality, link: str):
+    """A consent brought over from another system is registered by the
+    importer on the person's behalf: the privileged act the consent pages do
+    (``consent.privileged``: the gate's decision, a flagged row, the leader's
+    control page, the person told), recorded as imported. A withdrawal in the
+    other system is a withdrawal at the person's request, likewise."""
     consent = _match("consent", Consent, consent_in.identifiers, municipality, person)
     status = "200 OK"
     if consent is None:
         scopes = consent_in.scopes
-        consent = consent_services.register(
-            person, user, scopes=scopes, offered=list(scopes), **consent_in.fields
-        )
-        if consent is None:
+        if not (scopes or consent_in.fields["covers_plan"]):
             raise ValidationError(_("Samtykket gir ingen enhet tilgang og gjelder ikke planen."))
+        consent = consent_privileged.register(
+            user,
+            person,
+            link=link,
+            scopes=scopes,
+            offered=list(scopes),
+            what=f"{WHAT}: {consent_privileged.REGISTERED}",
+            **{**consent_in.fields, "given_how": Consent.GivenHow.IMPORTED},
+        )
         status = "201 Created"
     if consent_in.withdrawn_at and consent.withdrawn_at is None:
-        consent_services.withdraw(consent.pk, user, note=WHAT)
+        withdrawn_at = consent_in.withdrawn_at
+        if timezone.is_naive(withdrawn_at):
+            withdrawn_at = timezone.make_aware(withdrawn_at)
+        consent_privileged.withdraw(
+            user,
+            consent,
+            link=link,
+            requested_how=RequestedHow.IMPORTED,
+            requested_on=timezone.localdate(withdrawn_at),
+            note=WHAT,
+            what=f"{WHAT}: {consent_privileged.WITHDRAWN}",
+        )
         # The consent was withdrawn in the other system at this moment, not now.
-        Consent.objects.filter(pk=consent.pk).update(withdrawn_at=consent_in.withdrawn_at)
+        Consent.objects.filter(pk=consent.pk).update(withdrawn_at=withdrawn_at)
         completeness.invalidate_consents([consent.pk])  # update() sends no signal
     _remember("consent", consent_in.identifiers, municipality, consent)
     return consent, status
+
+
+class _ConsentRefusedAt(Exception):
+    def __init__(self, refused: consent_privileged.Refused, index: int):
+        super().__init__(str(refused))
+        self.refused = refused
+        self.index = index
+
+
+def _refused_consent(refused: consent_privileged.Refused, index: int) -> PermissionDenied:
+    """The gate refused registering or withdrawing a consent: the whole Bundle
+    has rolled back. The refusal is logged on the person, unless the person
+    was new in this Bundle and went with the rollback."""
+    if Person.objects.filter(pk=refused.person.pk).exists():
+        refused.log()
+    return PermissionDenied(
+        _(
+            "Du har ikke tilgang til å registrere eller trekke tilbake samtykke for personen "
+            "i Bundle.entry[%(index)s]: %(reason)s Ingenting er importert."
+        )
+        % {"index": index, "reason": refused.decision.detail}
+    )
 
 
 def _messages(error: Exception) -> list[tuple[str, str]]:
@@ -686,14 +736,20 @@ def import_bundle(request, bundle, base: str) -> dict:
             for plan_in in parsed.plans:
                 plan, status = _write_plan(user, plan_in, persons[plan_in.patient], municipality)
                 responses[plan_in.index] = {"status": status, "location": f"CarePlan/{plan.pk}"}
+            link = consent_privileged.portal_link(request)
             for consent_in in parsed.consents:
-                consent, status = _write_consent(
-                    user, consent_in, persons[consent_in.patient], municipality
-                )
+                try:
+                    consent, status = _write_consent(
+                        user, consent_in, persons[consent_in.patient], municipality, link
+                    )
+                except consent_privileged.Refused as refused:
+                    raise _ConsentRefusedAt(refused, consent_in.index) from refused
                 responses[consent_in.index] = {
                     "status": status,
                     "location": f"Consent/{consent.pk}",
                 }
+    except _ConsentRefusedAt as error:
+        raise _refused_consent(error.refused, error.index) from None
     except (ValidationError, consent_services.ConsentRefused) as error:
         raise fhir.Invalid(_messages(error)) from error
     except IntegrityError as error:

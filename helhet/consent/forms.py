@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.consent import rules
-from helhet.consent.models import Consent, RequestedHow
+from helhet.consent.models import STAFF_REQUESTED_HOW, Consent
 from helhet.consent.services import Scope
 
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
@@ -163,7 +163,7 @@ class StaffWithdrawForm(WithdrawForm):
 
     requested_how = forms.ChoiceField(
         label=_("Hvordan ba personen om å trekke samtykket tilbake?"),
-        choices=[("", "–")] + RequestedHow.choices,
+        choices=[("", "–")] + STAFF_REQUESTED_HOW,
         error_messages={"required": _("Velg hvordan personen ba om det.")},
     )
     requested_on = forms.DateField(

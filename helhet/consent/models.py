@@ -43,6 +43,9 @@ class Consent(models.Model):
         SIGNED = "signert", _("Signert skjema")
         DIGITAL = "digitalt", _("Digitalt")
         ORAL = "muntlig", _("Muntlig (notert av ansatt)")
+        # Registered where the person gave it and brought over by the FHIR
+        # import; how it was given there is that system's record.
+        IMPORTED = "importert", _("Importert fra et annet system")
 
     class GivenBy(models.TextChoices):
         PERSON = "person", _("Personen selv")
@@ -190,6 +193,12 @@ class RequestedHow(models.TextChoices):
     IN_PERSON = "oppmote", _("Muntlig ved oppmøte eller hjemmebesøk")
     PHONE = "telefon", _("På telefon")
     WRITING = "skriftlig", _("Skriftlig (brev, e-post eller melding)")
+    # Withdrawn in another system and brought over by the FHIR import.
+    IMPORTED = "importert", _("I et annet system (importert)")
+
+
+# What a member of staff can choose on the withdrawal form: an import is not.
+STAFF_REQUESTED_HOW = [c for c in RequestedHow.choices if c[0] != RequestedHow.IMPORTED]
 
 
 class ConsentEvent(models.Model):

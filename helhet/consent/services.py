@@ -187,13 +187,17 @@ def withdraw(consent_id: int, actor, note: str = "", **request) -> Consent:
 # granted row is flagged for the leader, and the portal tells the person.
 
 
+STAFF_GIVEN_HOW = (Consent.GivenHow.SIGNED, Consent.GivenHow.ORAL, Consent.GivenHow.IMPORTED)
+
+
 def register_by_staff(
     person, actor, *, log_entry, link: str, scopes: set[Scope], offered: list[Scope], **fields
 ) -> Consent | None:
     """``register`` for a consent given on paper or orally and typed in by
-    ``actor``, who is never the giver (Selbu). ``log_entry`` is the gate's
-    flagged row for the act; the person is told in the same transaction."""
-    if fields.get("given_how") not in (Consent.GivenHow.SIGNED, Consent.GivenHow.ORAL):
+    ``actor``, who is never the giver (Selbu), or brought over from another
+    system by ``actor``'s import. ``log_entry`` is the gate's flagged row for
+    the act; the person is told in the same transaction."""
+    if fields.get("given_how") not in STAFF_GIVEN_HOW:
         raise ConsentRefused(_("En ansatt kan registrere signert skjema eller muntlig samtykke."))
     with transaction.atomic():
         consent = register(person, actor, scopes=scopes, offered=offered, **fields)

@@ -1,18 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from helhet.access import gate, roles
 from helhet.access.models import Action
-from helhet.consent import forms, rules, services
+from helhet.consent import forms, privileged, rules, services
 from helhet.consent.models import Category, Consent
 
 
@@ -30,21 +28,13 @@ def _require_staff(request) -> None:
         )
 
 
-def _privileged(request, person, action: str, what: str) -> gate.Decision:
-    """The gate's decision on an act that changes who may see the person's
-    data (DOMAIN.md §4.3). A refusal is logged (flagged) and answered 403; a
-    grant is logged by the caller, in the transaction that does the act."""
-    decision = gate.decide(request.user, person, action, gate.BASIC)
-    if not decision.granted:
-        gate.log(request.user, person, action, decision, gate.BASIC, what)
-        raise PermissionDenied(
-            _("Du har ikke tilgang til denne personen: %(reason)s") % {"reason": decision.detail}
-        )
-    return decision
-
-
-def _portal_link(request) -> str:
-    return request.build_absolute_uri(reverse("portal:home"))
+def _refusal(refused: privileged.Refused) -> PermissionDenied:
+    """A privileged act the gate refused: logged (flagged) and answered 403."""
+    refused.log()
+    return PermissionDenied(
+        _("Du har ikke tilgang til denne personen: %(reason)s")
+        % {"reason": refused.decision.detail}
+    )
 
 
 def _grid(person, selected: set[str]):
@@ -120,25 +110,18 @@ def create(request, person_id: int, renew_from: Consent | None = None):
             )
             raise PermissionDenied(_("Skjemaet gjelder en annen person. Ingenting er lagret."))
         if form.is_valid():
-            # A person who consents to nothing opens nothing: recording that is
-            # an ordinary change, not the privileged act.
-            opens = bool(form.selected_scopes() or form.cleaned_data["covers_plan"])
-            action = Action.REGISTER_CONSENT if opens else Action.EDIT
-            what = "samtykke registrert av ansatt" if opens else "samtykke: ikke gitt"
-            decision = _privileged(request, person, action, what)
             try:
-                with transaction.atomic():
-                    entry = gate.log(request.user, person, action, decision, gate.BASIC, what)
-                    consent = services.register_by_staff(
-                        person,
-                        request.user,
-                        log_entry=entry,
-                        link=_portal_link(request),
-                        scopes=form.selected_scopes(),
-                        offered=offered,
-                        renews=renew_from,
-                        **form.consent_fields(),
-                    )
+                consent = privileged.register(
+                    request.user,
+                    person,
+                    link=privileged.portal_link(request),
+                    scopes=form.selected_scopes(),
+                    offered=offered,
+                    renews=renew_from,
+                    **form.consent_fields(),
+                )
+            except privileged.Refused as refused:
+                raise _refusal(refused) from None
             except services.ConsentRefused as error:
                 form.add_error(None, str(error))
             else:
@@ -220,21 +203,17 @@ def withdraw(request, consent_id: int):
 
 
 def _withdraw_for_person(request, consent: Consent, data: dict) -> None:
-    what = "samtykke trukket tilbake av ansatt"
-    decision = _privileged(request, consent.person, Action.WITHDRAW_CONSENT, what)
-    with transaction.atomic():
-        entry = gate.log(
-            request.user, consent.person, Action.WITHDRAW_CONSENT, decision, gate.BASIC, what
-        )
-        services.withdraw_for_person(
-            consent.pk,
+    try:
+        privileged.withdraw(
             request.user,
+            consent,
+            link=privileged.portal_link(request),
             requested_how=data["requested_how"],
             requested_on=data["requested_on"],
             note=data["note"],
-            log_entry=entry,
-            link=_portal_link(request),
         )
+    except privileged.Refused as refused:
+        raise _refusal(refused) from None
 
 
 @login_required

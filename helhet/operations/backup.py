@@ -14,8 +14,9 @@ dump and of every file. Restore
 refuses a file that is damaged (checksum, truncation, not our format) or foreign
 (another vendor, another database structure than this code's) *before* it
 touches the database, so a bad file can never replace good data. After the
-replay it installs the access log's append-only triggers from this code, not
-from the dump (helhet.access.dbguards), and checks that they are there.
+replay it installs the append-only triggers of the access log and the
+administration log from this code, not from the dump (helhet.access.dbguards),
+and checks that they are there.
 """
 
 import hashlib
@@ -331,15 +332,16 @@ def restore(
 
 
 def _reinstall_guards(using: str) -> None:
-    """The access log's append-only triggers from this code, never from the
-    dump: a dump edited to drop them (its checksum recomputed) would
-    otherwise restore a log anyone can change (pjl. § 16)."""
+    """The append-only triggers of the access log and the administration log
+    from this code, never from the dump: a dump edited to drop them (its
+    checksum recomputed) would otherwise restore logs anyone can change
+    (pjl. § 16)."""
     dbguards.reinstall(using)
     problems = dbguards.missing(using)
     if problems:
         raise BackupError(
             _(
-                "Databasen er gjenopprettet, men tilgangsloggens vern mangler etterpå "
+                "Databasen er gjenopprettet, men loggenes vern mangler etterpå "
                 "(%(what)s). Ikke ta databasen i bruk; kontakt driftsleverandøren."
             )
             % {"what": ", ".join(problems)}

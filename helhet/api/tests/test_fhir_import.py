@@ -3,16 +3,21 @@ import datetime as dt
 import json
 
 import pytest
+from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from helhet import testing as t
-from helhet.access.models import AccessLogEntry
-from helhet.api import tokens
-from helhet.consent.models import Consent
+from helhet.access import gate
+from helhet.access.models import AccessLogEntry, Action
+from helhet.api import fhir, tokens
+from helhet.consent.models import Consent, ConsentEvent, RequestedHow
 from helhet.organisation.models import ExternalPartner, Role, Unit
 from helhet.people.models import Person
 from helhet.plans.models import IndividualPlan, PlanVersion
+from helhet.portal import notices
+from helhet.portal.models import StaffAct
 
 pytestmark = pytest.mark.django_db
 FHIR_JSON = "application/fhir+json"
@@ -73,6 +78,23 @@ def _normalised(resource):
     return out
 
 
+def _given_how(resources, drop=False):
+    """The Consents' consent-given-how codes, or the resources without them."""
+    url = f"{fhir.EXT}consent-given-how"
+    if not drop:
+        return [
+            ext["valueCode"]
+            for r in resources
+            if r["resourceType"] == "Consent"
+            for ext in r["extension"]
+            if ext["url"] == url
+        ]
+    resources = copy.deepcopy(resources)
+    for r in resources:
+        r["extension"] = [e for e in r.get("extension", []) if e["url"] != url]
+    return resources
+
+
 def _empty_municipality(demo):
     """Another municipality with the same organisation and no persons."""
     other = t.municipality(name="Nabokommune")
@@ -99,7 +121,10 @@ def test_round_trip_into_another_municipality(demo):
     assert {e["response"]["status"] for e in response.json()["entry"]} == {"201 Created"}
     copy_ = Person.objects.get(municipality=other, national_id=person.national_id)
     again = _export(target, copy_.pk)
-    assert _normalised(again) == _normalised(exported)
+    # Everything comes over unchanged, except that the consent is now one
+    # imported from another system.
+    assert _given_how(again) == ["importert"]
+    assert _normalised(_given_how(again, drop=True)) == _normalised(_given_how(exported, drop=True))
 
     # The same Bundle again changes nothing: no new person, plan, consent or version.
     counts = (Person.objects.count(), Consent.objects.count(), PlanVersion.objects.count())
@@ -308,3 +333,142 @@ def test_a_patient_without_a_known_system_is_not_told_must_be_filled(demo):
     text = json.dumps(response.json(), ensure_ascii=False)
     assert "må fylles ut" not in text
     assert "mangler identitetsnummer med et kjent system" in text
+
+
+# --- consents: the importer registers them on the person's behalf -----------------
+
+EMAIL = "kari.importert@example.org"
+
+
+def _exported_with_email(demo):
+    person = demo.ctx.persons[0]
+    person.email = EMAIL
+    person.save()
+    return person, _export(demo.client("koordinator"), person.pk)
+
+
+def test_an_imported_consent_is_the_privileged_act_flagged_listed_and_told(
+    demo, client, django_capture_on_commit_callbacks
+):
+    """The coordinating unit imports a person with a plan and a consent: the
+    consent is registered as staff register one on the consent pages — the
+    gate's flagged row, the act on the leader's control page, the person told
+    on Min side and by an e-mail without details — recorded as imported."""
+    person, exported = _exported_with_email(demo)
+    other, ke = _empty_municipality(demo)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(_client(ke), _bundle(exported))
+    assert response.status_code == 200, response.content
+
+    copy_ = Person.objects.get(municipality=other, national_id=person.national_id)
+    consent = Consent.objects.get(person=copy_)
+    assert consent.given_how == Consent.GivenHow.IMPORTED
+    assert consent.registered_by == ke
+    entry = AccessLogEntry.objects.get(person=copy_, action=Action.REGISTER_CONSENT)
+    assert entry.granted and entry.flagged and entry.user == ke
+    act = StaffAct.objects.get(person=copy_)
+    assert act.kind == StaffAct.Kind.CONSENT_GIVEN
+    assert act.consent == consent and act.log_entry == entry
+    assert list(notices.open_acts(copy_)) == [act]  # on Min side until seen
+
+    (message,) = mail.outbox
+    assert message.to == [EMAIL]
+    for detail in (person.given_name, person.family_name, consent.purpose):
+        assert detail not in message.body
+    assert "/min-side/" in message.body
+
+    leader = t.staff(Unit.objects.get(municipality=other, code="ke"), Role.SECTOR_HEAD)
+    client.force_login(leader)
+    page = client.get(reverse("access:review")).content.decode()
+    section = page.split("Samtykker registrert av ansatte", 1)[1]
+    assert copy_.full_name in section and "Importert fra et annet system" in section
+
+
+def test_a_consent_withdrawn_in_the_other_system_is_withdrawn_as_the_person_asked(demo):
+    _person, exported = _exported_with_email(demo)
+    other, ke = _empty_municipality(demo)
+    assert _post(_client(ke), _bundle(exported)).status_code == 200
+    withdrawn_at = (timezone.now() - dt.timedelta(hours=3)).replace(microsecond=0)
+    resource = next(r for r in exported if r["resourceType"] == "Consent")
+    resource["extension"].append(
+        {"url": f"{fhir.EXT}consent-withdrawn", "valueDateTime": withdrawn_at.isoformat()}
+    )
+
+    response = _post(_client(ke), _bundle(exported))
+
+    assert response.status_code == 200, response.content
+    consent = Consent.objects.get(person__municipality=other)
+    assert consent.withdrawn_at == withdrawn_at
+    event = consent.events.get(kind=ConsentEvent.Kind.WITHDRAWN)
+    assert event.requested_how == RequestedHow.IMPORTED
+    assert event.requested_on == timezone.localdate(withdrawn_at)
+    entry = AccessLogEntry.objects.get(action=Action.WITHDRAW_CONSENT, person=consent.person)
+    assert entry.granted and entry.flagged
+    assert StaffAct.objects.filter(
+        consent=consent, kind=StaffAct.Kind.CONSENT_WITHDRAWN, log_entry=entry
+    ).exists()
+
+
+def _nothing_written(other) -> None:
+    assert not Person.objects.filter(municipality=other).exists()
+    assert not Consent.objects.filter(person__municipality=other).exists()
+    assert not StaffAct.objects.exists()
+    assert not mail.outbox
+
+
+def test_a_consent_for_a_person_the_importer_has_no_case_relation_to_is_refused(
+    demo, django_capture_on_commit_callbacks
+):
+    """A new person with a consent but no plan: the coordinating unit has no
+    case relation to them (hol. § 7-3 gives it the persons with a plan or a
+    coordinator case), so it cannot register a consent that opens access."""
+    _person, exported = _exported_with_email(demo)
+    without_plan = [r for r in exported if r["resourceType"] != "CarePlan"]
+    other, ke = _empty_municipality(demo)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(_client(ke), _bundle(without_plan))
+
+    assert response.status_code == 403
+    body = response.json()
+    assert body["resourceType"] == "OperationOutcome"
+    assert body["issue"][0]["code"] == "forbidden"
+    text = body["issue"][0]["diagnostics"]
+    assert "Du har ikke tilgang til å registrere eller trekke tilbake samtykke" in text
+    assert "Ingen tjenstlig relasjon til personen." in text
+    _nothing_written(other)
+
+
+def test_an_importer_on_emergency_access_alone_cannot_import_a_consent(
+    demo, django_capture_on_commit_callbacks
+):
+    """Emergency access lets the coordinating unit change the person, but
+    never register a consent: the whole Bundle is refused, the person's name
+    is not changed either, and the refusal is in the person's access log."""
+    stranger = t.person(demo.ctx.municipality, born=dt.date(1980, 8, 8))
+    ke = demo.user("ke")
+    gate.grant_emergency(ke, stranger, "Akutt innleggelse, trenger kontaktopplysninger nå")
+    _person, exported = _exported_with_email(demo)
+    consent = copy.deepcopy(next(r for r in exported if r["resourceType"] == "Consent"))
+    consent.update(
+        id="fra-annet-system",
+        identifier=[{"system": "urn:example:annet-system", "value": "samtykke-77"}],
+        patient={"reference": "Patient/x"},
+    )
+    patient = {
+        "resourceType": "Patient",
+        "id": "x",
+        "identifier": [{"system": FNR, "value": stranger.national_id}],
+        "name": [{"family": "Endret", "given": ["Navn"]}],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(demo.client("ke"), _bundle([patient, consent]))
+
+    assert response.status_code == 403
+    assert "samtykke" in response.json()["issue"][0]["diagnostics"]
+    stranger.refresh_from_db()
+    assert stranger.family_name != "Endret"
+    assert not Consent.objects.filter(person=stranger).exists()
+    assert not StaffAct.objects.filter(person=stranger).exists()
+    assert not mail.outbox
+    refusal = AccessLogEntry.objects.get(person=stranger, action=Action.REGISTER_CONSENT)
+    assert not refusal.granted and refusal.flagged

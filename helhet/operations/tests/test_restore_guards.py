@@ -1,6 +1,6 @@
-"""A restore installs the access log's append-only triggers from the code,
-not from the dump: a backup edited to drop them (checksums recomputed)
-restores a log that still refuses every change."""
+"""A restore installs the append-only triggers of the access log and the
+administration log from the code, not from the dump: a backup edited to drop
+them (checksums recomputed) restores logs that still refuse every change."""
 
 import hashlib
 import io
@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection
 
 from helhet import testing
-from helhet.access import dbguards, gate
-from helhet.access.models import Action
+from helhet.access import adminlog, dbguards, gate
+from helhet.access.models import AccessLogEntry, Action, AdminLogEntry
 from helhet.organisation.models import Role
 
 QUIET = {"stdout": io.StringIO(), "stderr": io.StringIO()}
@@ -27,39 +27,89 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT.mkdir()
 
 
+ACCESS_LOG = dbguards.ACCESS_LOG.table
+ADMIN_LOG = dbguards.ADMIN_LOG.table
+
+
 def _logged_row():
     muni = testing.municipality()
     user = testing.staff(testing.unit(muni), Role.SERVICE_PROVIDER)
     gate.log_many(user, [testing.person(muni)], Action.LIST, what="før sikkerhetskopi")
+    adminlog.write(
+        kind=AdminLogEntry.Kind.USER,
+        change=AdminLogEntry.Change.CREATED,
+        summary="før sikkerhetskopi",
+        municipality_id=muni.pk,
+        actor=user,
+    )
 
 
-def _drop_triggers(cursor):
+def _drop_triggers(cursor, table):
+    """The table's guards dropped, and a look-alike that lets everything
+    through put in their place."""
     if connection.vendor == "sqlite":
-        cursor.execute("DROP TRIGGER access_log_no_update")
-        cursor.execute("DROP TRIGGER access_log_no_delete")
-        # … and one that looks right but lets everything through.
+        names = {ACCESS_LOG: "access_log", ADMIN_LOG: "admin_log"}
+        cursor.execute(f"DROP TRIGGER {names[table]}_no_update")
+        cursor.execute(f"DROP TRIGGER {names[table]}_no_delete")
         cursor.execute(
-            f"CREATE TRIGGER access_log_no_update BEFORE UPDATE ON {dbguards.TABLE} "
+            f"CREATE TRIGGER {names[table]}_no_update BEFORE UPDATE ON {table} "
             "WHEN 0 BEGIN SELECT 1; END"
         )
     else:
-        cursor.execute(f"DROP TRIGGER access_log_append_only ON {dbguards.TABLE}")
+        guarded = {g.table: g for g in dbguards.GUARDED}[table]
+        cursor.execute(f"DROP TRIGGER {guarded.pg_trigger} ON {table}")
         cursor.execute(
-            "CREATE OR REPLACE FUNCTION helhet_access_log_guard() RETURNS trigger AS $$ "
+            f"CREATE OR REPLACE FUNCTION {guarded.pg_function}() RETURNS trigger AS $$ "
             "BEGIN RETURN NEW; END; $$ LANGUAGE plpgsql"
         )
 
 
 def _assert_append_only():
-    with pytest.raises(DatabaseError), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {dbguards.TABLE} SET what = 'endret'")
-    with pytest.raises(DatabaseError), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {dbguards.TABLE}")
+    for table, column in [(ACCESS_LOG, "what"), (ADMIN_LOG, "summary")]:
+        with pytest.raises(DatabaseError), connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET {column} = 'endret'")
+        with pytest.raises(DatabaseError), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table}")
+    assert AccessLogEntry.objects.filter(what="før sikkerhetskopi").exists()
+    assert AdminLogEntry.objects.filter(summary="før sikkerhetskopi").exists()
+
+
+def _tables_with_triggers() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            # Clones on the access log's partitions belong to the partitioned table's trigger.
+            cursor.execute(
+                "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE NOT t.tgisinternal AND t.tgparentid = 0"
+            )
+        return {row[0] for row in cursor.fetchall()}
 
 
 @pytest.mark.django_db
 def test_guards_match_the_migrations():
+    # Both append-only logs are guarded, and no migration puts a trigger on a
+    # table restore would leave to the dump.
+    assert {g.table for g in dbguards.GUARDED} == {
+        AccessLogEntry._meta.db_table,
+        AdminLogEntry._meta.db_table,
+    }
+    assert _tables_with_triggers() == {ACCESS_LOG, ADMIN_LOG}
     # The migrated test database has exactly the guards restore installs.
+    assert dbguards.missing() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", [ACCESS_LOG, ADMIN_LOG])
+def test_a_changed_guard_on_either_log_is_found_and_reinstalled(table):
+    with connection.cursor() as cursor:
+        _drop_triggers(cursor, table)
+    problems = dbguards.missing()
+    assert problems and all(problem.startswith(f"{table}: ") for problem in problems)
+
+    dbguards.reinstall()
+
     assert dbguards.missing() == []
 
 
@@ -67,8 +117,9 @@ def test_guards_match_the_migrations():
 def test_a_backup_taken_without_the_triggers_restores_with_them(tmp_path):
     _logged_row()
     with connection.cursor() as cursor:
-        _drop_triggers(cursor)
-    assert dbguards.missing() != []
+        _drop_triggers(cursor, ACCESS_LOG)
+        _drop_triggers(cursor, ADMIN_LOG)
+    assert {p.split(":")[0] for p in dbguards.missing()} == {ACCESS_LOG, ADMIN_LOG}
     path = tmp_path / "uten-vern.tar"
     call_command("backup", str(path), **QUIET)  # a valid backup of a database without guards
 
@@ -77,7 +128,7 @@ def test_a_backup_taken_without_the_triggers_restores_with_them(tmp_path):
 
     assert dbguards.missing() == []
     _assert_append_only()
-    assert "vern" in out.getvalue()
+    assert "administrasjonsloggen" in out.getvalue()
 
 
 def _recompute(path, change_dump):
@@ -112,8 +163,13 @@ if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             work = tmp_path / "dump.sqlite3"
             work.write_bytes(data)
             db = sqlite3.connect(work)
-            db.execute("DROP TRIGGER access_log_no_update")
-            db.execute("DROP TRIGGER access_log_no_delete")
+            for trigger in [
+                "access_log_no_update",
+                "access_log_no_delete",
+                "admin_log_no_update",
+                "admin_log_no_delete",
+            ]:
+                db.execute(f"DROP TRIGGER {trigger}")
             db.commit()
             db.close()
             return work.read_bytes()

@@ -31,7 +31,10 @@ class Command(BaseCommand):
             f"Databasen er gjenopprettet fra {options['path']} "
             f"(tatt {manifest['created_at']}, Helhet {manifest['helhet_version']})."
         )
-        self.stdout.write("Tilgangsloggens vern (kun tillegg) er lagt inn på nytt og kontrollert.")
+        self.stdout.write(
+            "Vernet av tilgangsloggen og administrasjonsloggen (kun tillegg) "
+            "er lagt inn på nytt og kontrollert."
+        )
         # The restored log's hash chain, as `helhet verify-log --no-seal` checks it.
         report = logchain.verify()
         if report.broken:
