@@ -58,6 +58,26 @@ PORTAL_STAFF_PAGES = frozenset({"portal:guardian_new", "portal:feedback_overview
 ADMIN_NAMESPACE = "admin"
 
 
+# The state governor's staff are users of a supervisory authority, not of a
+# municipality (kommuneloven § 30-1): they run self-assessment campaigns and
+# read the units' answers, never person data. These pages decide who sees
+# which campaign themselves (helhet.audit.campaigns).
+SUPERVISOR_PAGES = frozenset(
+    {
+        "audit:campaigns",
+        "audit:campaign_new",
+        "audit:campaign",
+        "audit:participation",
+        "audit:assess",
+        "audit:feedback_letter",
+    }
+)
+
+
+def is_supervisor(user) -> bool:
+    return user.supervisory_authorities.exists()
+
+
 def is_staff_user(user) -> bool:
     return user.is_authenticated and getattr(user, "staff", None) is not None
 
@@ -84,6 +104,8 @@ def refused(user, match, method: str) -> bool:
     if match is None or not user.is_authenticated or is_staff_user(user):
         return False
     if not needs_staff(match.view_name, match.namespaces):
+        return False
+    if match.view_name in SUPERVISOR_PAGES and is_supervisor(user):
         return False
     _log_refusal(user, match, method)
     return True

@@ -4,7 +4,7 @@ planners (see ``mapping.access``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -111,12 +111,13 @@ def _ends(facts, domain):
 @login_required
 def new_mapping(request, person_id: int):
     units = access.mapping_units(request.user)
-    if not units:
-        raise Http404(_("Du er ikke knyttet til en enhet som kan kartlegge."))
     chosen = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
+    # The gate first, so every attempt is decided and logged; then the unit.
     the_person = access.person_for_mapping(
         request, person_id, _action(request), "ny kartlegging", unit=chosen
     )
+    if not units:
+        raise PermissionDenied(_("Du er ikke knyttet til en enhet som kan kartlegge."))
     form = forms.MappingForm(
         request.POST or None,
         units=units,

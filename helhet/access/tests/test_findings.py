@@ -301,11 +301,14 @@ def test_f4_an_administrator_cannot_give_himself_person_access(client):
     person, _plan = _person_with_plan(muni)
     client.force_login(admin)
     url = reverse("admin:organisation_staffmember_change", args=[admin.staff.pk])
-    data = form_data(client.get(url).content.decode(), "memberships-TOTAL_FORMS")
+    page = client.get(url).content.decode()
+    # The membership inline's prefix follows the relation's name.
+    prefix = re.search(r'name="(\w*memberships)-TOTAL_FORMS"', page).group(1)
+    data = form_data(page, f"{prefix}-TOTAL_FORMS")
     assert data, "the administrator's own staff page has no membership form"
-    row = int(data["memberships-TOTAL_FORMS"]) - 1  # the empty extra row
-    data[f"memberships-{row}-unit"] = str(ke.pk)
-    data[f"memberships-{row}-role"] = Role.COORDINATING_UNIT
+    row = int(data[f"{prefix}-TOTAL_FORMS"]) - 1  # the empty extra row
+    data[f"{prefix}-{row}-unit"] = str(ke.pk)
+    data[f"{prefix}-{row}-role"] = Role.COORDINATING_UNIT
     data["_save"] = "Lagre"
     client.post(url, data)
 
