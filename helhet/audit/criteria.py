@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from helhet.audit import criterion_texts, rules
+from helhet.consent.models import Category
 from helhet.coordination.models import CoordinatorAssignment, naming_routine
 from helhet.core.legal import REFERENCES, appeal_route
 from helhet.intake import rules as intake_rules
@@ -249,6 +250,10 @@ class Criterion:
     population: str = ""
     met_when: str = ""
     blind_spots: str = ""
+    # The category of the data a failing case's evidence shows (plan status,
+    # a decision, a mapping): a person's name is listed only to users the gate
+    # lets read that category, as the page behind it would (DOMAIN.md §4.3).
+    evidence_category: str = Category.PLAN
 
     @property
     def legal_text(self) -> str:
@@ -988,6 +993,7 @@ CRITERIA: list[Criterion] = [
         "preliminary_answer",
         NES,
         _preliminary,
+        evidence_category=Category.HEALTH,
     ),
     Criterion(
         "decision_reasons_appeal",
@@ -1012,6 +1018,7 @@ CRITERIA: list[Criterion] = [
             "Klagefristen løper fra brevet kom fram; for brev sendt med post vet systemet "
             "det bare når saksbehandleren har registrert dagen."
         ),
+        evidence_category=Category.HEALTH,
     ),
     Criterion(
         "decision_started",
@@ -1034,6 +1041,7 @@ CRITERIA: list[Criterion] = [
             "Kriteriet ser bekreftelsen i systemet, ikke om tjenesten faktisk gis i det "
             "omfanget vedtaket sier."
         ),
+        evidence_category=Category.HEALTH,
     ),
     Criterion(
         "service_on_decision",
@@ -1062,6 +1070,7 @@ CRITERIA: list[Criterion] = [
             "Bygger på tjenestetypen som er registrert; en feil type gir feil svar. Ser ikke "
             "om vedtaket dekker omfanget som faktisk gis."
         ),
+        evidence_category=Category.HEALTH,
     ),
     Criterion(
         "nav_guidance_informed",
@@ -1078,6 +1087,7 @@ CRITERIA: list[Criterion] = [
         population=_("Vedtak om økonomisk stønad i perioden fra NAV-kontoret."),
         met_when=_("Saken viser at søkeren er informert, og hva søkeren ønsket."),
         blind_spots=_("Informasjon som er gitt uten å bli registrert i saken, ses ikke."),
+        evidence_category=Category.SOCIAL,
     ),
     Criterion(
         "nav_activity_condition",
@@ -1089,6 +1099,7 @@ CRITERIA: list[Criterion] = [
                 intake_rules.activity_condition_under_30, kind, facts
             )
         ),
+        evidence_category=Category.SOCIAL,
     ),
     Criterion(
         "nav_kvp_assessed",
@@ -1096,6 +1107,7 @@ CRITERIA: list[Criterion] = [
         "nav_kvp",
         INNLANDET,
         _nav(lambda facts, kind: rules.nav_rule(intake_rules.kvp_assessed_first, kind, facts)),
+        evidence_category=Category.SOCIAL,
     ),
     Criterion(
         "nav_child_heard",
@@ -1103,6 +1115,7 @@ CRITERIA: list[Criterion] = [
         "nav_child_heard",
         INNLANDET,
         _nav(lambda facts, kind: rules.nav_child(facts, kind)),
+        evidence_category=Category.SOCIAL,
     ),
     Criterion(
         "cooperation_routine",
@@ -1139,6 +1152,7 @@ CRITERIA: list[Criterion] = [
         NES,
         _group_meetings,
         needs=frozenset({UNITS}),
+        evidence_category=Category.COOPERATION,
     ),
     Criterion(
         "deviations_in_time",
@@ -1169,6 +1183,7 @@ CRITERIA: list[Criterion] = [
             "Personer med langvarige behov som verken har plan eller registrert vurdering, "
             "er ikke med. Kartlegginger gjort utenfor Helhet telles ikke."
         ),
+        evidence_category=Category.MAPPING,
     ),
     Criterion(
         "crisis_plan",
@@ -1221,6 +1236,7 @@ CRITERIA: list[Criterion] = [
             "Personer med ROP-lidelser uten kartlegging i Helhet er ikke med. Ser ikke "
             "innholdet i undersøkelsen eller det fastlegen fikk vite."
         ),
+        evidence_category=Category.HEALTH,
     ),
     Criterion(
         "nav_guidance_decided",
@@ -1242,6 +1258,7 @@ CRITERIA: list[Criterion] = [
             "Veiledning som er gitt uten at det er registrert i saken, ses ikke. Skillet mot "
             "den alminnelige veiledningsplikten (forvaltningsloven § 11) er saksbehandlerens."
         ),
+        evidence_category=Category.SOCIAL,
     ),
     Criterion(
         "cooperation_agreement",

@@ -204,16 +204,19 @@ class FailingCase:
 def failing_cases(report: CriterionReport, user) -> tuple[list[FailingCase], int]:
     """The failing cases the user may see by name, and how many are hidden.
 
-    Person cases are shown only for persons the gate gives the user a basis
-    for (and each shown person is logged); the rest are counted. Auditors see
+    Person cases are shown only for persons whose data of the criterion's
+    evidence category the gate would open to the user, as the page behind the
+    evidence would (each shown person is logged with that category); the rest
+    are counted. Auditors see
     no names at all, also no staff names."""
     anonymous = sees_no_names(user)
     failing = report.failing
     person_ids = {o.person_id for o in failing if o.person_id}
     allowed = {}
+    category = report.criterion.evidence_category
     if person_ids and not anonymous:
         rows = (
-            gate.accessible_persons(user)
+            gate.accessible_persons(user, category=category)
             .filter(pk__in=person_ids)
             .values_list("pk", "given_name", "family_name", "municipality_id")
         )
@@ -237,7 +240,7 @@ def failing_cases(report: CriterionReport, user) -> tuple[list[FailingCase], int
         [PersonRef(pk, allowed[pk][1]) for pk in sorted(shown)],
         Action.LIST,
         what=f"etterlevelse: {report.criterion.id}",
-        category=gate.BASIC,
+        category=category,
     )
     return sorted(visible, key=lambda c: c.label), hidden
 

@@ -10,6 +10,8 @@ from helhet.access.models import AccessLogEntry
 from helhet.audit import sampling
 from helhet.audit.models import AuditSample, ChecklistAnswer
 from helhet.audit.tests import builders as b
+from helhet.consent.models import Category
+from helhet.consent.testing import consent
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
 from helhet.people.models import Service
@@ -57,6 +59,9 @@ def test_service_provider_has_no_report(client, world):
 
 def test_drill_down_names_only_persons_the_gate_allows_and_logs_them(client, world):
     _muni, known, unknown, leader, _auditor = world
+    # The evidence is another unit's service (health information): the name is
+    # shown only under a consent covering the leader's unit, as the page would.
+    consent(known, units=[leader.staff.memberships[0].unit], categories=[Category.HEALTH])
     response = criterion_page(client, leader)
     text = response.content.decode()
     assert known.full_name in text
@@ -64,6 +69,17 @@ def test_drill_down_names_only_persons_the_gate_allows_and_logs_them(client, wor
     assert "1 sak til oppfyller ikke kravet" in text
     logged = AccessLogEntry.objects.filter(user=leader, granted=True)
     assert list(logged.values_list("person_id", flat=True)) == [known.pk]
+
+
+def test_drill_down_hides_a_person_whose_evidence_the_gate_would_not_open(client, world):
+    """A relation alone opens basic data, not another unit's health information."""
+    _muni, known, unknown, leader, _auditor = world
+    text = criterion_page(client, leader).content.decode()
+    assert known.full_name not in text and unknown.full_name not in text
+    assert "2 saker til oppfyller ikke kravet" in text
+    assert not AccessLogEntry.objects.filter(user=leader, granted=True).exclude(
+        person=None
+    ).exists()
 
 
 def test_auditor_sees_counts_but_no_names(client, world):
