@@ -1,0 +1,114 @@
+"""The main menu: each item is shown only when its page would open for the user.
+
+Each item asks the same permission function its view asks, so a menu link never
+ends in a 403 (docs/user-interface.md, «Ingen blindveier»). Items that show
+person data also need a case role: without one the gate gives an empty list
+(DOMAIN.md §1: administrators, auditors and heads of sector have no person access).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from helhet.access import gate, roles
+from helhet.audit import services as audit_services
+
+# How many items the header shows before the rest go under «Mer»: at 1,280 px the
+# header then fits on one line.
+PRIMARY_LIMIT = 6
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str | Promise
+    url_name: str
+    allowed: Callable[[object, set[str]], bool]
+
+
+def _staff(user, _roles) -> bool:
+    return getattr(user, "staff", None) is not None
+
+
+def _case(user, _roles) -> bool:
+    # Same test as the emergency-access view and the gate's person lists.
+    return _staff(user, _roles) and gate.has_case_role(user)
+
+
+def _reviewer(user, user_roles) -> bool:
+    # access.views.review: roles.staff_with_role(user, roles.REVIEWERS)
+    return bool(user_roles & roles.REVIEWERS)
+
+
+def _report(user, _roles) -> bool:
+    return audit_services.may_see_report(user)
+
+
+def _sample(user, _roles) -> bool:
+    return audit_services.may_sample(user)
+
+
+def _quality(user, user_roles) -> bool:
+    # Internal control is for everyone who works with the services, and for
+    # those who follow them up; a system administrator has no deviations.
+    return _staff(user, user_roles) and bool(user_roles - {"admin"})
+
+
+def _admin(user, _roles) -> bool:
+    return user.is_active and user.is_staff
+
+
+STAFF_ITEMS = [
+    Item(_("Personer"), "people:search", _case),
+    Item(_("Arbeidsliste"), "intake:worklist", _case),
+    Item(_("Planoversikt"), "coordination:overview", _case),
+    Item(_("Samarbeid"), "cooperation:index", _case),
+    Item(_("Samtykker"), "consent:overview", _case),
+    Item(_("Tilgangskontroll"), "access:review", _reviewer),
+    Item(_("Etterlevelse"), "audit:compliance", _report),
+    Item(_("Kvalitet"), "quality:index", _quality),
+    Item(_("Kartlegging"), "mapping:index", _case),
+    Item(_("Revisjonsutvalg"), "audit:samples", _sample),
+    Item(_("Egenvurdering"), "audit:campaigns", _sample),
+    Item(_("Nødtilgang"), "access:emergency", _case),
+    Item(_("Systemadministrasjon"), "admin:index", _admin),
+    Item(_("API-nøkler"), "api:tokens", _staff),
+]
+
+PORTAL_ITEMS = [
+    Item(_("Min side"), "portal:home", lambda u, r: True),
+    Item(_("Min plan"), "portal:plan", lambda u, r: True),
+    Item(_("Samtykker"), "portal:consents", lambda u, r: True),
+    Item(_("Hvem har sett opplysningene"), "portal:access_log", lambda u, r: True),
+    Item(_("Meldinger"), "portal:messages", lambda u, r: True),
+]
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    current: bool
+
+
+def links_for(user, path: str = "") -> list[Link]:
+    """The menu links the user may open, in menu order."""
+    if not user.is_authenticated:
+        return []
+    staff = getattr(user, "staff", None)
+    items = STAFF_ITEMS if staff is not None else PORTAL_ITEMS
+    user_roles = audit_services.roles_of(user) if staff is not None else set()
+    links = []
+    for item in items:
+        if not item.allowed(user, user_roles):
+            continue
+        url = reverse(item.url_name)
+        links.append(Link(str(item.label), url, bool(path) and path.startswith(url)))
+    return links
+
+
+def split(links: list[Link]) -> tuple[list[Link], list[Link]]:
+    """Primary links for the header, the rest under «Mer»."""
+    return links[:PRIMARY_LIMIT], links[PRIMARY_LIMIT:]
