@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "csp",
     "django_otp",
@@ -109,6 +110,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Forms render through the project's templates (helhet/templates/django/forms/):
+# Designsystemet markup, an error summary, labels without colons, no «---------».
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -215,6 +220,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+# Dates: ISO from the date picker or dd.mm.åååå typed (helhet/core/forms.py).
+FORMAT_MODULE_PATH = ["helhet.formats"]
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
