@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "helhet.api",
     "helhet.exchange",
     "helhet.operations",
+    "helhet.workday",
     "helhet.demo",
 ]
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.access import gate, roles
 from helhet.audit import services as audit_services
+from helhet.organisation.models import Role
 
 # How many items the header shows before the rest go under «Mer»: at 1,280 px the
 # header then fits on one line.
@@ -53,7 +54,12 @@ def _sample(user, _roles) -> bool:
 def _quality(user, user_roles) -> bool:
     # Internal control is for everyone who works with the services, and for
     # those who follow them up; a system administrator has no deviations.
-    return _staff(user, user_roles) and bool(user_roles - {"admin"})
+    return _staff(user, user_roles) and bool(user_roles - {Role.SYSTEM_ADMIN})
+
+
+def _supervisor(user, user_roles) -> bool:
+    # audit.campaign_views: the auditor sees every campaign.
+    return Role.AUDITOR in user_roles
 
 
 def _admin(user, _roles) -> bool:
@@ -71,7 +77,7 @@ STAFF_ITEMS = [
     Item(_("Kvalitet"), "quality:index", _quality),
     Item(_("Kartlegging"), "mapping:index", _case),
     Item(_("Revisjonsutvalg"), "audit:samples", _sample),
-    Item(_("Egenvurdering"), "audit:campaigns", _sample),
+    Item(_("Egenvurdering"), "audit:campaigns", _supervisor),
     Item(_("Nødtilgang"), "access:emergency", _case),
     Item(_("Systemadministrasjon"), "admin:index", _admin),
     Item(_("API-nøkler"), "api:tokens", _staff),

@@ -1,7 +1,6 @@
-from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -21,14 +20,6 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@login_required
-def home(request):
-    # A person, or their proxy or guardian, has no staff role: their start is Min side.
-    if getattr(request.user, "staff", None) is None:
-        return redirect("portal:home")
-    return render(request, "core/home.html")
 
 
 def permission_denied(request, exception=None):
