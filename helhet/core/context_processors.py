@@ -17,7 +17,7 @@ def helhet(request):
     authenticated = bool(user and user.is_authenticated)
 
     def _menu():
-        primary, more = menu.split(menu.links_for(user, request.path))
+        primary, more = menu.split(menu.links_for(user, request.path, request))
         return {"primary": primary, "more": more}
 
     return {

@@ -9,6 +9,7 @@ person data also need a case role: without one the gate gives an empty list
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from helhet.access import gate, roles
 from helhet.audit import services as audit_services
 from helhet.organisation.models import Role
+from helhet.portal.models import Right
 
 # How many items the header shows before the rest go under «Mer»: at 1,280 px the
 # header then fits on one line.
@@ -83,12 +85,14 @@ STAFF_ITEMS = [
     Item(_("API-nøkler"), "api:tokens", _staff),
 ]
 
+# Min side: a proxy or guardian sees only what their rights cover, as the
+# portal's views ask (portal.access.acting with the view's Right).
 PORTAL_ITEMS = [
-    Item(_("Min side"), "portal:home", lambda u, r: True),
-    Item(_("Min plan"), "portal:plan", lambda u, r: True),
-    Item(_("Samtykker"), "portal:consents", lambda u, r: True),
-    Item(_("Hvem har sett opplysningene"), "portal:access_log", lambda u, r: True),
-    Item(_("Meldinger"), "portal:messages", lambda u, r: True),
+    (Item(_("Min side"), "portal:home", _staff), None),
+    (Item(_("Min plan"), "portal:plan", _staff), Right.READ_PLAN),
+    (Item(_("Samtykker"), "portal:consents", _staff), Right.CONSENTS),
+    (Item(_("Hvem har sett opplysningene"), "portal:access_log", _staff), Right.CONSENTS),
+    (Item(_("Meldinger"), "portal:messages", _staff), Right.MESSAGES),
 ]
 
 
@@ -99,17 +103,35 @@ class Link:
     current: bool
 
 
-def links_for(user, path: str = "") -> list[Link]:
+def _portal_items(request) -> list[Item]:
+    from helhet.portal import access as portal_access
+
+    try:
+        _person_id, representation = portal_access.acting_person_id(request)
+    except (portal_access.ChooseFirst, PermissionDenied):
+        # Not yet chosen whom to act for: Min side asks first.
+        return [PORTAL_ITEMS[0][0]]
+    return [
+        item
+        for item, right in PORTAL_ITEMS
+        if representation is None or right is None or representation.has_right(right)
+    ]
+
+
+def links_for(user, path: str = "", request=None) -> list[Link]:
     """The menu links the user may open, in menu order."""
     if not user.is_authenticated:
         return []
     staff = getattr(user, "staff", None)
-    items = STAFF_ITEMS if staff is not None else PORTAL_ITEMS
-    user_roles = audit_services.roles_of(user) if staff is not None else set()
+    if staff is not None:
+        user_roles = audit_services.roles_of(user)
+        items = [item for item in STAFF_ITEMS if item.allowed(user, user_roles)]
+    elif request is not None:
+        items = _portal_items(request)
+    else:
+        items = [item for item, _right in PORTAL_ITEMS]
     links = []
     for item in items:
-        if not item.allowed(user, user_roles):
-            continue
         url = reverse(item.url_name)
         links.append(Link(str(item.label), url, bool(path) and path.startswith(url)))
     return links
