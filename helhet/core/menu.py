@@ -29,6 +29,10 @@ class Item:
     label: str | Promise
     url_name: str
     allowed: Callable[[object, set[str]], bool]
+    rank: int | Callable[[set[str]], int] = 5
+
+    def rank_for(self, user_roles: set[str]) -> int:
+        return self.rank(user_roles) if callable(self.rank) else self.rank
 
 
 def _staff(user, _roles) -> bool:
@@ -64,25 +68,34 @@ def _supervisor(user, user_roles) -> bool:
     return Role.AUDITOR in user_roles
 
 
+def _quality_rank(user_roles) -> int:
+    # Leaders and quality officers handle deviations and routines there.
+    return 1 if user_roles & {Role.LEADER, Role.QUALITY} else 5
+
+
 def _admin(user, _roles) -> bool:
     return user.is_active and user.is_staff
 
 
+# rank: which links stay in the header when there are more than PRIMARY_LIMIT
+# (lowest first); the header keeps menu order. Pages only some roles may open
+# rank high for those roles: they are why the role logs in.
 STAFF_ITEMS = [
-    Item(_("Personer"), "people:search", _case),
-    Item(_("Arbeidsliste"), "intake:worklist", _case),
-    Item(_("Planoversikt"), "coordination:overview", _case),
-    Item(_("Samarbeid"), "cooperation:index", _case),
-    Item(_("Samtykker"), "consent:overview", _case),
-    Item(_("Tilgangskontroll"), "access:review", _reviewer),
-    Item(_("Etterlevelse"), "audit:compliance", _report),
-    Item(_("Kvalitet"), "quality:index", _quality),
-    Item(_("Kartlegging"), "mapping:index", _case),
-    Item(_("Revisjonsutvalg"), "audit:samples", _sample),
-    Item(_("Egenvurdering"), "audit:campaigns", _supervisor),
-    Item(_("Nødtilgang"), "access:emergency", _case),
-    Item(_("Systemadministrasjon"), "admin:index", _admin),
-    Item(_("API-nøkler"), "api:tokens", _staff),
+    Item(_("Personer"), "people:search", _case, 1),
+    Item(_("Arbeidsliste"), "intake:worklist", _case, 2),
+    Item(_("Planoversikt"), "coordination:overview", _case, 3),
+    Item(_("Samarbeid"), "cooperation:index", _case, 4),
+    Item(_("Samtykker"), "consent:overview", _case, 4),
+    Item(_("Tilgangskontroll"), "access:review", _reviewer, 1),
+    Item(_("Etterlevelse"), "audit:compliance", _report, 1),
+    Item(_("Kvalitet"), "quality:index", _quality, _quality_rank),
+    Item(_("Kartlegging"), "mapping:index", _case, 3),
+    Item(_("Revisjonsutvalg"), "audit:samples", _sample, 2),
+    Item(_("Egenvurdering"), "audit:campaigns", _supervisor, 3),
+    # Break the glass must be at hand when it is needed (hpl. § 21a logs it).
+    Item(_("Nødtilgang"), "access:emergency", _case, 2),
+    Item(_("Systemadministrasjon"), "admin:index", _admin, 1),
+    Item(_("API-nøkler"), "api:tokens", _staff, 9),
 ]
 
 # Min side: a proxy or guardian sees only what their rights cover, as the
@@ -101,6 +114,7 @@ class Link:
     label: str
     url: str
     current: bool
+    rank: int = 5
 
 
 def _portal_items(request) -> list[Item]:
@@ -123,6 +137,7 @@ def links_for(user, path: str = "", request=None) -> list[Link]:
     if not user.is_authenticated:
         return []
     staff = getattr(user, "staff", None)
+    user_roles = set()
     if staff is not None:
         user_roles = audit_services.roles_of(user)
         items = [item for item in STAFF_ITEMS if item.allowed(user, user_roles)]
@@ -133,10 +148,18 @@ def links_for(user, path: str = "", request=None) -> list[Link]:
     links = []
     for item in items:
         url = reverse(item.url_name)
-        links.append(Link(str(item.label), url, bool(path) and path.startswith(url)))
+        current = bool(path) and path.startswith(url)
+        links.append(Link(str(item.label), url, current, item.rank_for(user_roles)))
     return links
 
 
 def split(links: list[Link]) -> tuple[list[Link], list[Link]]:
-    """Primary links for the header, the rest under «Mer»."""
-    return links[:PRIMARY_LIMIT], links[PRIMARY_LIMIT:]
+    """Primary links for the header (the best ranked, in menu order), the rest under «Mer»."""
+    if len(links) <= PRIMARY_LIMIT + 1:
+        return links, []
+    order = sorted(range(len(links)), key=lambda i: (links[i].rank, i))
+    keep = set(order[:PRIMARY_LIMIT])
+    return (
+        [link for i, link in enumerate(links) if i in keep],
+        [link for i, link in enumerate(links) if i not in keep],
+    )
