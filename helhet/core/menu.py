@@ -90,7 +90,7 @@ STAFF_ITEMS = [
     Item(_("Etterlevelse"), "audit:compliance", _report, 1),
     Item(_("Kvalitet"), "quality:index", _quality, _quality_rank),
     Item(_("Kartlegging"), "mapping:index", _case, 3),
-    Item(_("Revisjonsutvalg"), "audit:samples", _sample, 2),
+    Item(_("Revisjon"), "audit:samples", _sample, 2),
     Item(_("Egenvurdering"), "audit:campaigns", _supervisor, 3),
     # Break the glass must be at hand when it is needed (hpl. § 21a logs it).
     Item(_("Nødtilgang"), "access:emergency", _case, 2),
