@@ -58,6 +58,7 @@ class Workday:
     plan_counts: dict = field(default_factory=dict)
     emergency_to_review: int = 0
     refusals_to_review: int = 0
+    others_to_review: int = 0
     overdue_deviations: list = field(default_factory=list)
     unread_procedures: list = field(default_factory=list)
     compliance: list = field(default_factory=list)
@@ -200,6 +201,9 @@ def workday(user, today: dt.date) -> Workday:
         flagged = access_services.flagged(staff.municipality_id)
         day.emergency_to_review = flagged.filter(emergency=True).count()
         day.refusals_to_review = flagged.filter(granted=False).count()
+        # The rest of what is flagged for the leader: acts that widen access, such as
+        # consent registered by staff (DOMAIN.md: privileged, visible to leaders).
+        day.others_to_review = flagged.filter(granted=True, emergency=False).count()
     if user_roles & {Role.LEADER, Role.QUALITY, Role.SECTOR_HEAD}:
         deviations = quality_services.visible_deviations(user).filter(
             closed_on__isnull=True, deadline__lt=today
