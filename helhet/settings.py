@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "csp",
     "django_otp",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "helhet.api",
     "helhet.exchange",
     "helhet.operations",
+    "helhet.workday",
     "helhet.demo",
 ]
 
@@ -129,6 +131,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Forms render through the project's templates (helhet/templates/django/forms/):
+# Designsystemet markup, an error summary, labels without colons, no «---------».
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -245,6 +251,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+# Dates: ISO from the date picker or dd.mm.åååå typed (helhet/core/forms.py).
+FORMAT_MODULE_PATH = ["helhet.formats"]
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

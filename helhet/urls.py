@@ -4,10 +4,11 @@ from django.urls import include, path
 
 from helhet.access import views as access_views
 from helhet.core import views as core_views
+from helhet.workday import views as workday_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("", core_views.home, name="home"),
+    path("", workday_views.start, name="home"),
     path(
         "logg-inn/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

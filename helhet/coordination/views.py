@@ -106,7 +106,9 @@ def routines(request):
     staff = getattr(request.user, "staff", None)
     if (
         staff is None
-        or not Membership.objects.filter(staff=staff, role=Role.COORDINATING_UNIT).exists()
+        or not Membership.objects.confirmed()
+        .filter(staff=staff, role=Role.COORDINATING_UNIT)
+        .exists()
     ):
         raise PermissionDenied(_("Bare koordinerende enhet kan endre kommunens egne frister."))
     routine = naming_routine(staff.municipality_id)

@@ -33,6 +33,27 @@ def search(user, query: str) -> list:
     return found
 
 
+def my_persons(user) -> list:
+    """The persons the user coordinates or takes part in the plan of, shown on
+    the search page before anything is typed; through the gate's list, logged."""
+    from helhet.coordination.models import CoordinatorAssignment
+    from helhet.plans.models import IndividualPlan
+
+    coordinated = CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True)
+    participating = IndividualPlan.objects.filter(
+        participants__user=user, status__in=gate.OPEN_PLAN
+    )
+    found = list(
+        gate.accessible_persons(user)
+        .filter(
+            Q(pk__in=coordinated.values("person_id")) | Q(pk__in=participating.values("person_id"))
+        )
+        .order_by("family_name", "given_name", "pk")[:SEARCH_LIMIT]
+    )
+    gate.log_many(user, found, Action.LIST, what="mine personer")
+    return found
+
+
 def person_page(user, person) -> dict:
     services, hidden = visible_services(user, person)
     return {

@@ -14,10 +14,16 @@ from helhet.people.forms import PersonForm
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     results = services.search(request.user, query) if query else []
+    mine = [] if query else services.my_persons(request.user)
     return render(
         request,
         "people/search.html",
-        {"query": query, "results": results, "may_register": services.may_register(request.user)},
+        {
+            "query": query,
+            "results": results,
+            "mine": mine,
+            "may_register": services.may_register(request.user),
+        },
     )
 
 

@@ -77,9 +77,9 @@ def test_drill_down_hides_a_person_whose_evidence_the_gate_would_not_open(client
     text = criterion_page(client, leader).content.decode()
     assert known.full_name not in text and unknown.full_name not in text
     assert "2 saker til oppfyller ikke kravet" in text
-    assert not AccessLogEntry.objects.filter(user=leader, granted=True).exclude(
-        person=None
-    ).exists()
+    assert (
+        not AccessLogEntry.objects.filter(user=leader, granted=True).exclude(person=None).exists()
+    )
 
 
 def test_auditor_sees_counts_but_no_names(client, world):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorkdayConfig(AppConfig):
+    name = "helhet.workday"
+    label = "workday"
