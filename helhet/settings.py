@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "helhet.cooperation",
     "helhet.mapping",
     "helhet.quality",
+    "helhet.housing",
     "helhet.audit",
     "helhet.portal",
     "helhet.api",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("samarbeid/", include("helhet.cooperation.urls")),
     path("kartlegging/", include("helhet.mapping.urls")),
     path("kvalitet/", include("helhet.quality.urls")),
+    path("bolig/", include("helhet.housing.urls")),
     path("revisjon/", include("helhet.audit.urls")),
     path("min-side/", include("helhet.portal.urls")),
     path("api/", include("helhet.api.urls")),

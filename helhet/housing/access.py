@@ -1,0 +1,106 @@
+"""Housing's lawful basis, registered with the access gate.
+
+An application for a dwelling is addressed to the housing office, which must
+process it (fvl. § 17, boligsosialloven § 6); a stay in emergency housing is
+the NAV office's case (sotjl. § 27). So a user in a case role in that unit
+has a relation to the person while the case is open — decided by the gate like
+every other basis. The records are ``sosial`` and owned by that unit: others
+need the person's consent (gate: crossing units).
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from helhet.access import gate
+from helhet.access.models import Action
+from helhet.consent.models import Category
+from helhet.housing.models import EmergencyStay, HousingApplication, Offer
+
+RELATION = "boligsak"
+CLOSED = [HousingApplication.Status.REFUSED, HousingApplication.Status.WITHDRAWN]
+
+
+def _open_applications(user):
+    return HousingApplication.objects.filter(unit_id__in=gate.case_unit_ids(user)).exclude(
+        status__in=CLOSED
+    )
+
+
+def _stays(user):
+    return EmergencyStay.objects.filter(unit_id__in=gate.case_unit_ids(user))
+
+
+def holds_case(user, person) -> bool:
+    return (
+        _open_applications(user).filter(person=person).exists()
+        or _stays(user).filter(person=person).exists()
+    )
+
+
+def person_ids_for_relation(user):
+    # A subquery the gate ORs into its own; unions cannot be used as __in
+    # subqueries on every database, so two plain ones.
+    ids = set(_open_applications(user).values_list("person_id", flat=True))
+    ids |= set(_stays(user).values_list("person_id", flat=True))
+    return list(ids)
+
+
+def person_id_for_application(value) -> int | None:
+    return HousingApplication.objects.filter(pk=value).values_list("person_id", flat=True).first()
+
+
+def person_id_for_offer(value) -> int | None:
+    return Offer.objects.filter(pk=value).values_list("application__person_id", flat=True).first()
+
+
+def person_id_for_stay(value) -> int | None:
+    return EmergencyStay.objects.filter(pk=value).values_list("person_id", flat=True).first()
+
+
+def application_for(request, application_id, action=Action.VIEW, what="boligsøknad"):
+    application = HousingApplication.objects.filter(pk=_int(application_id)).first()
+    if application is None:
+        raise Http404(_("Fant ikke søknaden."))
+    gate.person_for(
+        request,
+        application.person_id,
+        action,
+        Category.SOCIAL,
+        what=what,
+        owner_unit=application.unit_id,
+    )
+    return application
+
+
+def offer_for(request, offer_id, action=Action.EDIT, what="botilbud"):
+    offer = (
+        Offer.objects.select_related("application", "dwelling").filter(pk=_int(offer_id)).first()
+    )
+    if offer is None:
+        raise Http404(_("Fant ikke tilbudet."))
+    gate.person_for(
+        request,
+        offer.application.person_id,
+        action,
+        Category.SOCIAL,
+        what=what,
+        owner_unit=offer.application.unit_id,
+    )
+    return offer
+
+
+def stay_for(request, stay_id, action=Action.VIEW, what="midlertidig botilbud"):
+    stay = EmergencyStay.objects.filter(pk=_int(stay_id)).first()
+    if stay is None:
+        raise Http404(_("Fant ikke oppholdet."))
+    gate.person_for(
+        request, stay.person_id, action, Category.SOCIAL, what=what, owner_unit=stay.unit_id
+    )
+    return stay
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
