@@ -345,6 +345,9 @@ class EarmarkNotice(models.Model):
         verbose_name_plural = _("varsler om øremerkede boliger")
         ordering = ["-sent_on", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.unit} {self.sent_on:%d.%m.%Y}"
+
 
 class EmergencyStay(models.Model):
     """A stay in temporary housing found by the NAV office (sotjl. § 27)."""
