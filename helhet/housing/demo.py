@@ -186,7 +186,11 @@ def populate(ctx: DemoContext) -> None:
         decision = decided.get(application.pk)
         if decision is None or application.status not in ("venteliste", "tildelt", "bortfalt"):
             continue
-        pool = [d for d in dwellings if d.kind == application.kind and not d.earmarked_for]
+        pool = [
+            d
+            for d in dwellings
+            if d.kind == application.kind and d.earmarked_for in ("", application.group)
+        ] or [d for d in dwellings if d.kind == application.kind]
         day = decision.decided_on + dt.timedelta(days=rng.randint(20, 200))
         day = min(day, today - dt.timedelta(days=3))
         refusals = {

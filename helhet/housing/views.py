@@ -307,17 +307,55 @@ def _find_person(request, form):
 
 @login_required
 def register(request):
-    units = _require_housing(request)
-    form = forms.ApplicationForm(
-        request.POST or None, initial={"received_on": timezone.localdate()}
+    """The housing office registers an application; another unit with a
+    relation to the person (e.g. the coordinator after a mapping) sends one to
+    the housing office in one step, for a person the gate lets it reach."""
+    staff = _staff(request)
+    units = _housing_units(request)
+    office = (
+        units[0]
+        if units
+        else Unit.objects.filter(
+            municipality_id=staff.municipality_id, kind=Unit.Kind.HOUSING
+        ).first()
     )
+    if office is None or not (units or gate.has_case_role(request.user)):
+        raise PermissionDenied(_("Du kan ikke registrere boligsøknader."))
+    initial = {"received_on": timezone.localdate()}
+    # One step from a housing need in the mapping or the plan: the person is
+    # read through the gate (logged) and their number filled in.
+    source = request.GET.get("fra", "")
+    if request.GET.get("person") and source in HousingApplication.Source.values:
+        person = gate.person_for(
+            request, request.GET["person"], Action.VIEW, gate.BASIC, what="boligsøknad: forslag"
+        )
+        initial.update(
+            national_id=person.national_id,
+            given_name=person.given_name,
+            family_name=person.family_name,
+            source=source,
+        )
+    form = forms.ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        person = _find_person(request, form)
+        data = form.cleaned_data
+        if units:
+            person = _find_person(request, form)
+        else:
+            person = (
+                gate.accessible_persons(request.user)
+                .filter(national_id=data["national_id"].strip())
+                .first()
+            )
+            if person is None:
+                form.add_error(
+                    "national_id",
+                    _("Fant ingen person du har tjenstlig relasjon til med dette nummeret."),
+                )
         if person is not None:
-            data = form.cleaned_data
+            gate.check(request.user, person, Action.EDIT, gate.BASIC, what="boligsøknad registrert")
             application = services.register_application(
                 person=person,
-                unit_id=units[0].pk,
+                unit_id=office.pk,
                 kind=data["kind"],
                 need=data["need"],
                 received_on=data["received_on"],
@@ -325,16 +363,12 @@ def register(request):
                 source=data["source"],
                 registered_by=request.user,
             )
-            gate.check(
-                request.user,
-                person,
-                Action.EDIT,
-                Category.SOCIAL,
-                what="boligsøknad registrert",
-                owner_unit=application.unit_id,
+            messages.success(
+                request, _("Søknaden er registrert hos %(unit)s.") % {"unit": office.name}
             )
-            messages.success(request, _("Søknaden er registrert."))
-            return redirect("housing:application", application_id=application.pk)
+            if units:
+                return redirect("housing:application", application_id=application.pk)
+            return redirect("housing:index")
     return render(
         request,
         "housing/form.html",

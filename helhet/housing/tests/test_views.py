@@ -260,7 +260,36 @@ def test_statistics_hide_small_numbers(client, world):
     assert "&lt;5" in page
 
 
-def test_staff_without_a_housing_role_cannot_register(client, world):
+def test_the_mental_health_service_sends_an_application_in_one_step_for_its_own_person(
+    client, world
+):
+    served = testing.person(world.muni)
+    testing.service(served, world.units.mental)
+    stranger = testing.person(world.muni)
     client.force_login(world.users.mental)
-    response = client.get(reverse("housing:register"))
-    assert response.status_code == 403
+    url = reverse("housing:register")
+    form = client.get(url, {"person": served.pk, "fra": "kartlegging"}).content.decode()
+    assert served.national_id in form
+    refused = client.get(url, {"person": stranger.pk, "fra": "kartlegging"})
+    assert refused.status_code == 403
+    assert AccessLogEntry.objects.filter(person=stranger, granted=False).exists()
+    data = {
+        "kind": "utleiebolig",
+        "source": "kartlegging",
+        "need": "Boligbehov i kartleggingen",
+        "received_on": "01.06.2026",
+    }
+    client.post(url, {**data, "national_id": stranger.national_id})
+    assert not HousingApplication.objects.filter(person=stranger).exists()
+    client.post(url, {**data, "national_id": served.national_id})
+    application = HousingApplication.objects.get(person=served)
+    assert application.unit == world.units.housing
+    assert application.registered_by == world.users.mental
+
+
+def test_staff_outside_case_work_cannot_register(client, world):
+    from helhet.organisation.models import Role
+
+    auditor = testing.staff(world.units.mental, Role.AUDITOR, "revisor")
+    client.force_login(auditor)
+    assert client.get(reverse("housing:register")).status_code == 403
