@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "helhet.mapping",
     "helhet.quality",
     "helhet.housing",
+    "helhet.nav",
     "helhet.audit",
     "helhet.portal",
     "helhet.api",
