@@ -1091,3 +1091,69 @@ CRITERIA += [
     ),
 ]
 BY_ID = {c.id: c for c in CRITERIA}
+
+
+def _activity_conditions(scope: Scope) -> list[Outcome]:
+    from helhet.nav.models import ActivityCondition, Evaluation
+
+    rows = {
+        pk: (person_view, person_id, unit_id)
+        for pk, person_view, person_id, unit_id in ActivityCondition.objects.filter(
+            person__municipality_id=scope.municipality_id,
+            status=ActivityCondition.Status.ACTIVE,
+            set_on__lte=scope.end,
+        ).values_list("pk", "person_view", "person_id", "unit_id")
+    }
+    facts = defaultdict(lambda: {"next": None, "done": 0})
+    for condition_id, due_on, done_on in Evaluation.objects.filter(
+        condition_id__in=list(rows)
+    ).values_list("condition_id", "due_on", "done_on"):
+        fact = facts[condition_id]
+        if done_on is not None:
+            fact["done"] += 1
+        elif fact["next"] is None or due_on < fact["next"]:
+            fact["next"] = due_on
+    outcomes = []
+    for condition_id, (person_view, person_id, unit_id) in sorted(rows.items()):
+        fact = facts[condition_id]
+        verdict = rules.activity_condition_followed(
+            next_due=fact["next"],
+            done=fact["done"],
+            today=scope.as_of,
+            view_recorded=bool(person_view.strip()),
+        )
+        outcomes.append(
+            Outcome(
+                verdict.result,
+                verdict.evidence,
+                person_id,
+                frozenset({unit_id}),
+            )
+        )
+    return outcomes
+
+
+CRITERIA.append(
+    Criterion(
+        "activity_conditions_followed",
+        _("Aktivitetsvilkår følges opp og evalueres, med den unges eget syn"),
+        "nav_activity_condition",
+        INNLANDET,
+        _activity_conditions,
+        definition=_(
+            "Om hvert aktive aktivitetsvilkår (sosialtjenesteloven § 20 a) har en dato for "
+            "evaluering, om evalueringene er gjort til datoen NAV satte, og om den unges eget "
+            "syn på vilkåret er registrert."
+        ),
+        population=_("Aktive aktivitetsvilkår registrert i NAV-oppfølgingen, slik de står i dag."),
+        met_when=_(
+            "Ingen evaluering er forfalt uten å være gjort, minst én evaluering er planlagt "
+            "eller gjort, og den unges syn er skrevet ned."
+        ),
+        blind_spots=_(
+            "Vilkår som bare står i vedtaksbrevet og ikke er registrert i oppfølgingen, vises "
+            "ikke. Kriteriet ser om oppfølgingen er gjort, ikke om den var god."
+        ),
+    )
+)
+BY_ID = {c.id: c for c in CRITERIA}

@@ -518,3 +518,20 @@ def housing_need_followed(since: dt.date | None, followed: bool) -> Verdict:
     if followed:
         return met(_("Boligbehov (%(w)s) er fulgt opp med søknad om bolig.") % {"w": where})
     return not_met(_("Boligbehov (%(w)s) uten søknad om bolig.") % {"w": where})
+
+
+def activity_condition_followed(
+    *, next_due: dt.date | None, done: int, today: dt.date, view_recorded: bool
+) -> Verdict:
+    """sotjl. § 20 a: a condition set is followed up — evaluated on the dates
+    NAV set — and the young person's own view is recorded (Innlandet 2022,
+    Selbu 2021: conditions set without follow-up)."""
+    if next_due is None and done == 0:
+        return not_met(_("Ingen dato for evaluering av vilkåret."))
+    if next_due is not None and next_due < today:
+        return not_met(_("Evalueringen %(d)s er ikke gjort.") % {"d": _date(next_due)})
+    if not view_recorded:
+        return not_met(_("Den unges eget syn på vilkåret er ikke registrert."))
+    return met(
+        _("Fulgt opp: %(n)d evalueringer gjort, neste %(d)s.") % {"n": done, "d": _date(next_due)}
+    )

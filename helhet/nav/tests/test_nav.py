@@ -186,3 +186,39 @@ def test_a_person_the_adviser_cannot_reach_is_not_found(client, world):
     )
     assert response.status_code == 400
     assert not AdviceCase.objects.exists()
+
+
+def test_the_compliance_report_shows_conditions_not_followed_up(world):
+    from helhet.audit import services as audit
+    from helhet.audit.criteria import BY_ID
+    from helhet.intake.rules import Result
+
+    muni, nav, adviser, _outsider, person = world
+    kept = ActivityCondition.objects.create(
+        person=person,
+        unit=nav,
+        condition="Kurs",
+        activity="Kurs",
+        set_on=D(2026, 3, 1),
+        follow_up_by=adviser,
+        person_view="Greit for meg",
+    )
+    Evaluation.objects.create(condition=kept, due_on=D(2026, 4, 1), done_on=D(2026, 4, 1))
+    Evaluation.objects.create(condition=kept, due_on=D(2026, 7, 1))
+    forgotten = ActivityCondition.objects.create(
+        person=testing.person(muni),
+        unit=nav,
+        condition="Kurs",
+        activity="Kurs",
+        set_on=D(2026, 3, 1),
+        follow_up_by=adviser,
+        person_view="Vil heller jobbe",
+    )
+    Evaluation.objects.create(condition=forgotten, due_on=D(2026, 4, 1))
+    with time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False):
+        report = audit.build(
+            muni.pk, D(2025, 6, 1), D(2026, 6, 1), criteria=[BY_ID["activity_conditions_followed"]]
+        )[0]
+    found = {o.person_id: (o.result, o.evidence) for o in report.outcomes}
+    assert found[person.pk][0] == Result.MET
+    assert found[forgotten.person_id] == (Result.NOT_MET, "Evalueringen 01.04.2026 er ikke gjort.")
