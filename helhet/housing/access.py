@@ -104,3 +104,19 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def readable(user, records: list) -> list:
+    """The records (with ``person`` and ``unit_id``) the gate lets the user read
+    as the owning unit's ``sosial`` records: a list shows exactly what the
+    record's own page would. A relation to the person alone is not enough for
+    another unit's records (e.g. the housing office and NAV's emergency stays)."""
+    shown = []
+    with gate.same_request():
+        for record in records:
+            decision = gate.decide(
+                user, record.person, Action.VIEW, Category.SOCIAL, owner_unit=record.unit_id
+            )
+            if decision.granted:
+                shown.append(record)
+    return shown

@@ -255,9 +255,12 @@ def waiting_list(request):
     visible = gate.accessible_persons(request.user)
     applications = {
         a.pk: a
-        for a in HousingApplication.objects.filter(
-            pk__in=[p.id for p in order], person__in=visible
-        ).select_related("person")
+        for a in access.readable(
+            request.user,
+            HousingApplication.objects.filter(
+                pk__in=[p.id for p in order], person__in=visible
+            ).select_related("person"),
+        )
     }
     rows = [{"position": p, "application": applications.get(p.id)} for p in order]
     gate.log_many(
@@ -267,10 +270,11 @@ def waiting_list(request):
         "venteliste for bolig",
         Category.SOCIAL,
     )
-    others = (
+    others = access.readable(
+        request.user,
         HousingApplication.objects.filter(person__in=visible)
         .exclude(status__in=[Status.WAITING, Status.HOUSED, Status.REFUSED, Status.WITHDRAWN])
-        .select_related("person")[:200]
+        .select_related("person")[:200],
     )
     gate.log_many(
         request.user, [a.person for a in others], Action.VIEW, "boligsøknader", Category.SOCIAL
@@ -538,10 +542,11 @@ def _stay_rows(request, today, only_alerts=False):
     staff = _staff(request)
     routine = services.stay_limit(staff.municipality_id)
     limit = routine.emergency_stay_days if routine else None
-    stays = (
+    stays = access.readable(
+        request.user,
         EmergencyStay.objects.filter(person__in=gate.accessible_persons(request.user))
         .select_related("person", "unit", "application")
-        .order_by("ended_on", "-started_on")[:300]
+        .order_by("ended_on", "-started_on")[:300],
     )
     rows = []
     for stay in stays:

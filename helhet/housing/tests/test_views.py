@@ -293,3 +293,32 @@ def test_staff_outside_case_work_cannot_register(client, world):
     auditor = testing.staff(world.units.mental, Role.AUDITOR, "revisor")
     client.force_login(auditor)
     assert client.get(reverse("housing:register")).status_code == 403
+
+
+def test_the_housing_office_does_not_see_navs_emergency_stays_without_consent(client, world):
+    person = testing.person(world.muni)
+    _register(client, world, person)
+    EmergencyStay.objects.create(
+        person=person,
+        unit=world.units.nav,
+        place="hotell",
+        place_name="Grensehotellet",
+        reason="Uten bolig",
+        decided_on=dt.date(2026, 5, 1),
+        started_on=dt.date(2026, 5, 1),
+        registered_by=world.users.nav,
+    )
+    client.force_login(world.users.officer)
+    assert "Grensehotellet" not in client.get(reverse("housing:stays")).content.decode()
+    client.force_login(world.users.nav)
+    assert "Grensehotellet" in client.get(reverse("housing:stays")).content.decode()
+
+
+def test_nav_does_not_see_the_housing_waiting_list_names_without_consent(client, world):
+    criteria(world)
+    application = waiting(world)
+    testing.service(application.person, world.units.nav)
+    client.force_login(world.users.nav)
+    page = client.get(reverse("housing:waiting_list")).content.decode()
+    assert "Plass 1" in page
+    assert application.person.family_name not in page
