@@ -222,3 +222,12 @@ def test_the_compliance_report_shows_conditions_not_followed_up(world):
     found = {o.person_id: (o.result, o.evidence) for o in report.outcomes}
     assert found[person.pk][0] == Result.MET
     assert found[forgotten.person_id] == (Result.NOT_MET, "Evalueringen 01.04.2026 er ikke gjort.")
+
+
+def test_the_start_page_counts_overdue_evaluations_for_the_adviser(client, world):
+    _condition(client, world)
+    page = client.get(reverse("home")).content.decode()
+    assert "1 evaluering av aktivitetsvilkår er forfalt" in page
+    _muni, _nav, _adviser, outsider, _person = world
+    client.force_login(outsider)
+    assert "aktivitetsvilkår" not in client.get(reverse("home")).content.decode()
