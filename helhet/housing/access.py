@@ -16,27 +16,37 @@ from helhet.access import gate
 from helhet.access.models import Action
 from helhet.consent.models import Category
 from helhet.housing.models import EmergencyStay, HousingApplication, Offer
+from helhet.organisation.models import Unit
 from helhet.people.models import Person
 
 RELATION = "boligsak"
 CLOSED = [HousingApplication.Status.REFUSED, HousingApplication.Status.WITHDRAWN]
 
 
+def _unit_ids(user, kind) -> list[int]:
+    return [u.pk for u in gate.case_units(user) if u.kind == kind]
+
+
 def _open_applications(user):
-    return HousingApplication.objects.filter(unit_id__in=gate.case_unit_ids(user)).exclude(
-        status__in=CLOSED
-    )
+    # Applications are addressed to a housing office; stays are a NAV office's.
+    return HousingApplication.objects.filter(
+        unit_id__in=_unit_ids(user, Unit.Kind.HOUSING)
+    ).exclude(status__in=CLOSED)
 
 
 def _stays(user):
-    return EmergencyStay.objects.filter(unit_id__in=gate.case_unit_ids(user))
+    return EmergencyStay.objects.filter(unit_id__in=_unit_ids(user, Unit.Kind.NAV))
 
 
 def holds_case(user, person) -> bool:
-    return (
-        _open_applications(user).filter(person=person).exists()
-        or _stays(user).filter(person=person).exists()
-    )
+    """One query at most, none for users outside housing and NAV offices."""
+    if not (_unit_ids(user, Unit.Kind.HOUSING) or _unit_ids(user, Unit.Kind.NAV)):
+        return False
+    return Person.objects.filter(
+        Q(pk__in=_open_applications(user).values("person_id"))
+        | Q(pk__in=_stays(user).values("person_id")),
+        pk=person.pk,
+    ).exists()
 
 
 def person_ids_for_relation(user):

@@ -13,24 +13,35 @@ from helhet.access import gate
 from helhet.access.models import Action
 from helhet.consent.models import Category
 from helhet.nav.models import ActivityCondition, AdviceCase, QualificationProgramme
+from helhet.organisation.models import Unit
 from helhet.people.models import Person
 
 RELATION = "nav_oppfolging"
 MODELS = (ActivityCondition, QualificationProgramme, AdviceCase)
 
 
+def _nav_unit_ids(user) -> list[int]:
+    return [u.pk for u in gate.case_units(user) if u.kind == Unit.Kind.NAV]
+
+
+def _held(user) -> Q:
+    units = _nav_unit_ids(user)
+    held = Q()
+    for model in MODELS:
+        held |= Q(pk__in=model.objects.filter(unit_id__in=units).values("person_id"))
+    return held
+
+
 def holds_case(user, person) -> bool:
-    units = gate.case_unit_ids(user)
-    return any(m.objects.filter(person=person, unit_id__in=units).exists() for m in MODELS)
+    """One query at most, none for users outside a NAV office."""
+    if not _nav_unit_ids(user):
+        return False
+    return Person.objects.filter(_held(user), pk=person.pk).exists()
 
 
 def person_ids(user):
     # One subquery the gate ORs into its own (no list of ids in memory).
-    units = gate.case_unit_ids(user)
-    held = Q()
-    for model in MODELS:
-        held |= Q(pk__in=model.objects.filter(unit_id__in=units).values("person_id"))
-    return Person.objects.filter(held).values("pk")
+    return Person.objects.filter(_held(user)).values("pk")
 
 
 def _owner(model):
