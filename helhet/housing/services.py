@@ -249,6 +249,10 @@ def answer(
     if accepted:
         if contract_start is None:
             raise ValidationError({"contract_start": _("Oppgi når leiekontrakten starter.")})
+        if contract_start < offer.offered_on:
+            raise ValidationError(
+                {"contract_start": _("Leiekontrakten kan ikke starte før boligen ble tilbudt.")}
+            )
         offer.answer = Offer.Answer.ACCEPTED
         offer.contract_start = contract_start
         offer.save()
