@@ -18,6 +18,14 @@ from helhet.organisation.models import Unit
 
 
 class DwellingSerializer(serializers.ModelSerializer):
+    # Blank when the dwelling is not earmarked: plain strings, not enums.
+    earmarked_for = serializers.CharField(
+        read_only=True, help_text="psykisk_helse, rus, unge, eller tom"
+    )
+    earmark_basis = serializers.CharField(
+        read_only=True, help_text="servitutt, tilskudd, vedtak, avtale, eller tom"
+    )
+
     class Meta:
         model = Dwelling
         fields = [
@@ -36,6 +44,10 @@ class DwellingSerializer(serializers.ModelSerializer):
 
 
 class HousingApplicationSerializer(serializers.ModelSerializer):
+    urgency = serializers.CharField(
+        read_only=True, help_text="akutt, hoy, middels, lav, eller tom (ikke vurdert)"
+    )
+
     class Meta:
         model = HousingApplication
         fields = [
