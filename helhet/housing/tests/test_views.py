@@ -322,3 +322,34 @@ def test_nav_does_not_see_the_housing_waiting_list_names_without_consent(client,
     page = client.get(reverse("housing:waiting_list")).content.decode()
     assert "Plass 1" in page
     assert application.person.family_name not in page
+
+
+def test_refusal_reasons_are_hidden_when_the_total_would_give_away_a_small_one(client, world):
+    from helhet.housing.statistics import report
+
+    criteria(world, refusals_kept=5)
+    flats = [dwelling(world, address=f"Elvegata {n}") for n in range(12)]
+    for n in range(6):
+        application = waiting(world)
+        Offer.objects.create(
+            application=application,
+            dwelling=flats[n],
+            offered_on=dt.date(2026, 3, 1),
+            offered_by=world.users.officer,
+            position=1,
+            answer="avslatt",
+            answered_on=dt.date(2026, 3, 5),
+            refusal_reason="beliggenhet" if n < 5 else "husleie",
+            kept_place=True,
+        )
+    shown = report(world.muni.pk, world.today)
+    cells = {c.label: c.shown for c in shown["refused_cells"]}
+    # 6 in all and 5 for the location would give away the single refusal for
+    # the rent (6 - 5), so the 5 is hidden too (mapping.suppression).
+    assert cells["Avslått i alt"] == "6"
+    assert cells["Beliggenhet"] == ":"
+    assert cells["Husleien"] in ("<5", ":")
+    assert "5" not in [v for k, v in cells.items() if k != "Avslått i alt"]
+    assert shown["refused_share"] == "100 %"
+    client.force_login(world.users.officer)
+    assert "Beliggenhet" in client.get(reverse("housing:statistics")).content.decode()
