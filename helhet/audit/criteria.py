@@ -1133,6 +1133,50 @@ def _activity_conditions(scope: Scope) -> list[Outcome]:
     return outcomes
 
 
+def _housing_preliminary(scope: Scope) -> list[Outcome]:
+    from helhet.housing.models import HousingApplication
+
+    outcomes = []
+    for row in HousingApplication.objects.filter(
+        person__municipality_id=scope.municipality_id,
+        received_on__gte=scope.start,
+        received_on__lte=scope.end,
+    ).values("person_id", "unit_id", "received_on", "decision__decided_on", "preliminary_sent_on"):
+        verdict = rules.preliminary_answer(
+            row["received_on"],
+            row["decision__decided_on"],
+            row["preliminary_sent_on"],
+            scope.as_of,
+        )
+        outcomes.append(
+            Outcome(verdict.result, verdict.evidence, row["person_id"], frozenset({row["unit_id"]}))
+        )
+    return outcomes
+
+
+CRITERIA.append(
+    Criterion(
+        "housing_preliminary_answer",
+        _("Boligsøknader er avgjort innen en måned eller har fått foreløpig svar"),
+        "preliminary_answer",
+        EIDSKOG,
+        _housing_preliminary,
+        definition=_(
+            "Om hver søknad om kommunal bolig er avgjort innen en måned, eller søkeren har fått "
+            "foreløpig svar med grunnen og når svar kan ventes (forvaltningsloven § 11 a)."
+        ),
+        population=_("Søknader om bolig mottatt i perioden."),
+        met_when=_(
+            "Vedtak innen en måned (ikke aktuelt), eller foreløpig svar sendt innen en måned "
+            "etter at søknaden kom inn. Søknader der måneden ikke er ute, er ikke aktuelle."
+        ),
+        blind_spots=_(
+            "Kriteriet ser datoen for foreløpig svar, ikke innholdet. Om saken ellers er "
+            "avgjort «uten ugrunnet opphold», kan ikke tallene avgjøre."
+        ),
+    )
+)
+
 CRITERIA.append(
     Criterion(
         "activity_conditions_followed",

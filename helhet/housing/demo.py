@@ -150,6 +150,11 @@ def populate(ctx: DemoContext) -> None:
                 assessment="Behovet er vurdert etter samtale med søkeren." if assessed else "",
                 assessed_on=received + dt.timedelta(days=10) if assessed else None,
                 status=state,
+                # Most slow cases get a preliminary answer (fvl. § 11a); some do not.
+                preliminary_sent_on=received + dt.timedelta(days=25)
+                if (today - received).days > 30 and rng.random() < 0.4
+                else None,
+                preliminary_reason="Vi venter på opplysninger fra legen; svar innen to måneder.",
             )
         )
     HousingApplication.objects.bulk_create(applications)

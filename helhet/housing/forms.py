@@ -154,3 +154,8 @@ class StayForm(forms.Form):
 class FollowUpForm(forms.Form):
     follow_up = _text(_("Oppfølging mot varig bolig"))
     ended_on = _date(_("Oppholdet sluttet"), required=False)
+
+
+class PreliminaryForm(forms.Form):
+    sent_on = _date(_("Foreløpig svar sendt"))
+    reason = _text(_("Hvorfor saken tar tid, og når svar kan ventes"), max_length=1000, rows=2)

@@ -237,6 +237,12 @@ class HousingApplication(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
     )
     status_reason = models.CharField(_("begrunnelse for status"), max_length=500, blank=True)
+    # fvl. § 11a third paragraph: not answered within a month → a preliminary
+    # answer with the reason and when a decision can be expected.
+    preliminary_sent_on = models.DateField(_("foreløpig svar sendt"), null=True, blank=True)
+    preliminary_reason = models.CharField(
+        _("hvorfor saken tar tid, og når svar kan ventes"), max_length=1000, blank=True
+    )
 
     class Meta:
         verbose_name = _("boligsøknad")

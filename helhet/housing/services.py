@@ -119,6 +119,18 @@ def assess(
     application.save()
 
 
+def preliminary_answer(
+    *, application: HousingApplication, sent_on: dt.date, reason: str, today: dt.date
+) -> None:
+    if hasattr(application, "decision"):
+        raise ValidationError(_("Søknaden er allerede avgjort."))
+    if sent_on < application.received_on or sent_on > today:
+        raise ValidationError({"sent_on": _("Datoen må være mellom mottaksdatoen og i dag.")})
+    application.preliminary_sent_on = sent_on
+    application.preliminary_reason = reason
+    application.save(update_fields=["preliminary_sent_on", "preliminary_reason"])
+
+
 @transaction.atomic
 def decide(
     *, application: HousingApplication, user, outcome: str, reasons: str, day: dt.date

@@ -16,6 +16,7 @@ urlpatterns = [
     path("soknader/<int:application_id>/", views.application, name="application"),
     path("soknader/<int:application_id>/vurdering/", views.assess, name="assess"),
     path("soknader/<int:application_id>/vedtak/", views.decide, name="decide"),
+    path("soknader/<int:application_id>/forelopig-svar/", views.preliminary, name="preliminary"),
     path("soknader/<int:application_id>/tilbud/", views.make_offer, name="offer"),
     path("tilbud/<int:offer_id>/svar/", views.answer, name="answer"),
     path("sok/", views.apply, name="apply"),

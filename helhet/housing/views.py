@@ -26,6 +26,7 @@ from helhet.housing.models import (
     HousingApplication,
     Offer,
 )
+from helhet.intake.rules import add_months
 from helhet.intake.services import find_or_create_person
 from helhet.organisation.models import Role, Unit
 
@@ -409,6 +410,8 @@ def _application_page(request, application, status=200, **forms_):
             initial={"urgency": application.urgency, "group": application.group}
         ),
         "decision_form": forms.DecisionForm(),
+        "preliminary_form": forms.PreliminaryForm(initial={"sent_on": today}),
+        "preliminary_deadline": add_months(application.received_on, 1),
         "offer_form": forms.OfferForm(dwellings=vacant),
         "answer_form": forms.AnswerForm(initial={"answered_on": today}),
         **forms_,
@@ -441,6 +444,25 @@ def assess(request, application_id):
         messages.success(request, _("Vurderingen er lagret."))
         return redirect("housing:application", application_id=found.pk)
     return _application_page(request, found, 400, assessment_form=form)
+
+
+@login_required
+@require_POST
+def preliminary(request, application_id):
+    found = _processable(request, application_id, "boligsøknad: foreløpig svar")
+    form = forms.PreliminaryForm(request.POST)
+    if form.is_valid() and _save(
+        form,
+        lambda: services.preliminary_answer(
+            application=found,
+            sent_on=form.cleaned_data["sent_on"],
+            reason=form.cleaned_data["reason"],
+            today=timezone.localdate(),
+        ),
+    ):
+        messages.success(request, _("Foreløpig svar er registrert."))
+        return redirect("housing:application", application_id=found.pk)
+    return _application_page(request, found, 400, preliminary_form=form)
 
 
 @login_required

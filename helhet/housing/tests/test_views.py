@@ -353,3 +353,33 @@ def test_refusal_reasons_are_hidden_when_the_total_would_give_away_a_small_one(c
     assert shown["refused_share"] == "100 %"
     client.force_login(world.users.officer)
     assert "Beliggenhet" in client.get(reverse("housing:statistics")).content.decode()
+
+
+def test_a_preliminary_answer_is_registered_and_a_late_case_without_one_is_not_met(client, world):
+    from helhet.audit import services as audit
+    from helhet.audit.criteria import BY_ID
+    from helhet.intake.rules import Result
+
+    person = testing.person(world.muni)
+    _register(client, world, person, received_on="01.04.2026")
+    late = HousingApplication.objects.get(person=person)
+    answered = testing.person(world.muni)
+    _register(client, world, answered, received_on="01.04.2026")
+    application = HousingApplication.objects.get(person=answered)
+    bad = client.post(
+        reverse("housing:preliminary", args=[application.pk]),
+        {"sent_on": "01.03.2026", "reason": "Venter på legeopplysninger"},
+    )
+    assert bad.status_code == 400
+    client.post(
+        reverse("housing:preliminary", args=[application.pk]),
+        {"sent_on": "20.04.2026", "reason": "Venter på legeopplysninger"},
+    )
+    report = audit.build(
+        world.muni.pk,
+        dt.date(2026, 1, 1),
+        world.today,
+        criteria=[BY_ID["housing_preliminary_answer"]],
+    )[0]
+    found = {o.person_id: o.result for o in report.outcomes}
+    assert found == {late.person_id: Result.NOT_MET, answered.pk: Result.MET}
