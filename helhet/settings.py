@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "helhet.mapping",
     "helhet.around",
     "helhet.quality",
+    "helhet.housing",
+    "helhet.nav",
     "helhet.audit",
     "helhet.portal",
     "helhet.api",

@@ -27,6 +27,8 @@ urlpatterns = [
     path("kartlegging/", include("helhet.mapping.urls")),
     path("rundt/", include("helhet.around.urls")),
     path("kvalitet/", include("helhet.quality.urls")),
+    path("bolig/", include("helhet.housing.urls")),
+    path("nav/", include("helhet.nav.urls")),
     path("revisjon/", include("helhet.audit.urls")),
     path("min-side/", include("helhet.portal.urls")),
     path("api/", include("helhet.api.urls")),

@@ -49,6 +49,9 @@ ANY_USER = frozenset({"home", "access:otp_setup", "access:otp_verify"})
 
 # Min side, for persons and their representatives …
 PORTAL_NAMESPACE = "portal"
+# … and the person's own housing application (housing.views.apply decides:
+# the person themself only) …
+PORTAL_PAGES_ELSEWHERE = frozenset({"housing:apply"})
 # … except the pages for staff that live under /min-side/ansatt/.
 PORTAL_STAFF_PAGES = frozenset({"portal:guardian_new", "portal:feedback_overview"})
 
@@ -87,6 +90,8 @@ def needs_staff(view_name: str, namespaces) -> bool:
     if view_name in PUBLIC or view_name in ANY_USER:
         return False
     if ADMIN_NAMESPACE in namespaces:
+        return False
+    if view_name in PORTAL_PAGES_ELSEWHERE:
         return False
     if PORTAL_NAMESPACE in namespaces:
         return view_name in PORTAL_STAFF_PAGES

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from helhet.api import docs, token_views, views
+from helhet.housing import api as housing_api
 
 app_name = "api"
 
@@ -34,6 +35,12 @@ urlpatterns = [
     path(f"{v1}deviations/", views.DeviationList.as_view(), name="deviations"),
     path(f"{v1}deviations/<int:deviation_id>/", views.DeviationDetail.as_view(), name="deviation"),
     path(f"{v1}compliance/", views.Compliance.as_view(), name="compliance"),
+    path(f"{v1}housing/dwellings/", housing_api.DwellingList.as_view(), name="dwellings"),
+    path(
+        f"{v1}housing/applications/",
+        housing_api.HousingApplicationList.as_view(),
+        name="housing_applications",
+    ),
     # Anything else under the API answers in JSON, not with the HTML 404 page.
     re_path(r"^v1/", views.not_found, name="not_found"),
 ]

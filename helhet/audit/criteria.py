@@ -1300,3 +1300,319 @@ def with_texts(criterion: Criterion) -> Criterion:
 
 CRITERIA = [with_texts(c) for c in CRITERIA]
 BY_ID = {c.id: c for c in CRITERIA}
+
+
+# --- Housing (DOMAIN.md §4.11; Eidskog 11.2.10) ------------------------------------
+
+
+def _housing_criteria_exist(scope: Scope) -> list[Outcome]:
+    from helhet.housing.models import CriteriaVersion, Dwelling, DwellingType
+
+    # Emergency flats are the NAV office's temporary places (sotjl. § 27), not
+    # allocated on the waiting list.
+    kinds = set(
+        Dwelling.objects.filter(municipality_id=scope.municipality_id)
+        .exclude(kind=DwellingType.EMERGENCY)
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+    latest = {}
+    for kind, number in CriteriaVersion.objects.filter(
+        criteria__municipality_id=scope.municipality_id, approved_on__lte=scope.as_of
+    ).values_list("criteria__kind", "number"):
+        latest[kind] = max(number, latest.get(kind, 0))
+    labels = dict(DwellingType.choices)
+    outcomes = []
+    for kind in sorted(kinds):
+        verdict = rules.allocation_criteria_exist(str(labels[kind]), latest.get(kind))
+        outcomes.append(Outcome(verdict.result, verdict.evidence, subject=str(labels[kind])))
+    return outcomes
+
+
+def _housing_decisions(scope: Scope) -> list[Outcome]:
+    from helhet.housing.models import ALLOCATION_DECISION, HousingDecision
+
+    route = appeal_route(ALLOCATION_DECISION)
+    outcomes = []
+    for row in HousingDecision.objects.filter(
+        application__person__municipality_id=scope.municipality_id,
+        decided_on__gte=scope.start,
+        decided_on__lte=scope.end,
+    ).values(
+        "application__person_id",
+        "application__unit_id",
+        "outcome",
+        "reasons",
+        "decided_on",
+        "criteria_version__approved_on",
+        "criteria_version__number",
+        "appeal_body",
+        "appeal_weeks",
+    ):
+        verdict = rules.allocation_decision(
+            granted=row["outcome"] == HousingDecision.Outcome.GRANTED,
+            reasons=row["reasons"],
+            decided_on=row["decided_on"],
+            criteria_approved_on=row["criteria_version__approved_on"],
+            criteria_number=row["criteria_version__number"],
+            appeal_body=row["appeal_body"],
+            appeal_weeks=row["appeal_weeks"],
+            route=route,
+        )
+        outcomes.append(
+            Outcome(
+                verdict.result,
+                verdict.evidence,
+                row["application__person_id"],
+                frozenset({row["application__unit_id"]}),
+            )
+        )
+    return outcomes
+
+
+def _emergency_stays(scope: Scope) -> list[Outcome]:
+    from helhet.housing import rules as housing_rules
+    from helhet.housing.models import EmergencyStay, HousingRoutine
+
+    routine = HousingRoutine.objects.filter(municipality_id=scope.municipality_id).first()
+    limit = routine.emergency_stay_days if routine else None
+    places = dict(EmergencyStay.Place.choices)
+    outcomes = []
+    for row in EmergencyStay.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start),
+        person__municipality_id=scope.municipality_id,
+        started_on__lte=scope.end,
+    ).values(
+        "person_id", "unit_id", "started_on", "ended_on", "place", "follow_up", "application_id"
+    ):
+        state = housing_rules.stay_state(
+            started_on=row["started_on"],
+            ended_on=row["ended_on"],
+            today=scope.as_of,
+            place=row["place"],
+            limit_days=limit,
+        )
+        verdict = rules.emergency_stay(
+            days=state.days,
+            over_limit=state.over_limit,
+            limit_days=limit,
+            routine_name=routine.name if routine else "",
+            place_label=str(places[row["place"]]).lower(),
+            follow_up_missing=housing_rules.follow_up_missing(
+                over_limit=state.over_limit,
+                follow_up=row["follow_up"],
+                has_application=row["application_id"] is not None,
+            ),
+        )
+        outcomes.append(
+            Outcome(verdict.result, verdict.evidence, row["person_id"], frozenset({row["unit_id"]}))
+        )
+    return outcomes
+
+
+def _housing_need(scope: Scope) -> list[Outcome]:
+    from helhet.housing.statistics import housing_need_without_application
+
+    return [
+        _person(scope, person_id, rules.housing_need_followed(since, followed))
+        for person_id, (since, followed) in sorted(
+            housing_need_without_application(scope.municipality_id).items()
+        )
+    ]
+
+
+CRITERIA += [
+    Criterion(
+        "housing_criteria_written",
+        _("Skriftlige tildelingskriterier for hver boligtype kommunen tildeler"),
+        "housing_allocation",
+        EIDSKOG,
+        _housing_criteria_exist,
+        definition=_(
+            "Om kommunen har godkjente, skriftlige tildelingskriterier for hver boligtype den "
+            "tildeler. Eidskog-revisjonen fant tildeling uten andre skriftlige kriterier enn "
+            "boligstiftelsens vedtekter."
+        ),
+        population=_(
+            "Hver boligtype kommunen har boliger av, unntatt akuttboliger (midlertidig "
+            "botilbud etter sosialtjenesteloven § 27 tildeles ikke fra ventelisten)."
+        ),
+        met_when=_("Det finnes en versjon av kriteriene godkjent senest ved periodens slutt."),
+        blind_spots=_(
+            "Kriteriet ser at kriteriene finnes, ikke om innholdet er godt eller likebehandler. "
+            "Boliger kommunen ikke har registrert, er ikke med."
+        ),
+    ),
+    Criterion(
+        "housing_decisions_appeal",
+        _("Boligvedtak bygger på kriteriene, er begrunnet og har riktige klageopplysninger"),
+        "housing_allocation",
+        EIDSKOG,
+        _housing_decisions,
+        definition=_(
+            "Om hvert vedtak om kommunal bolig viser hvilken versjon av tildelingskriteriene "
+            "det bygger på, er begrunnet, og oppgir riktig klageinstans og klagefrist "
+            "(kommunens klagenemnd, tre uker, forvaltningsloven §§ 28–29)."
+        ),
+        population=_("Alle vedtak om tildeling av kommunal bolig fattet i perioden."),
+        met_when=_(
+            "Avslag er begrunnet, kriteriene var godkjent da vedtaket ble fattet, og "
+            "klageinstans og frist stemmer med klagetabellen i core/legal.py."
+        ),
+        blind_spots=_(
+            "Kriteriet vurderer ikke om begrunnelsen er god, eller om saken ble avgjort uten "
+            "ugrunnet opphold; foreløpig svar registreres ikke for boligsøknader."
+        ),
+    ),
+    Criterion(
+        "emergency_housing_followed",
+        _("Midlertidig botilbud er kortvarig og fulgt opp mot varig bolig"),
+        "emergency_housing",
+        EIDSKOG,
+        _emergency_stays,
+        definition=_(
+            "Om opphold i midlertidig botilbud (sosialtjenesteloven § 27) varer lenger enn "
+            "kommunens egen grense uten at personen følges opp mot en varig bolig. Grensen "
+            "er kommunens egen rutine, ikke lov. Hotell og campingplass vises som sted."
+        ),
+        population=_("Opphold som pågikk i perioden, registrert av NAV-kontoret."),
+        met_when=_(
+            "Oppholdet er innenfor grensen, eller det er skrevet oppfølging mot varig bolig "
+            "eller søkt om bolig. Uten kommunal grense vurderes ikke varigheten."
+        ),
+        blind_spots=_(
+            "Personer som trengte midlertidig botilbud, men ikke fikk det, er ikke registrert "
+            "og vises ikke. Kvaliteten på stedet vurderes ikke utover stedstypen."
+        ),
+    ),
+    Criterion(
+        "housing_need_in_plan",
+        _("Boligbehov i individuell plan er fulgt opp med søknad om bolig"),
+        "housing_in_plan",
+        EIDSKOG,
+        _housing_need,
+        needs=frozenset({UNITS}),
+        definition=_(
+            "Om personer med aktiv individuell plan og registrert boligbehov – siste "
+            "kartlegging viser moderat eller alvorlig problem med bolig, eller et mål i planen "
+            "gjelder bolig – har søkt om bolig eller fått midlertidig botilbud."
+        ),
+        population=_("Personer med aktiv individuell plan og registrert boligbehov, i dag."),
+        met_when=_("Det finnes en søknad om bolig (ikke trukket) eller et midlertidig botilbud."),
+        blind_spots=_(
+            "Boligbehov som løses i det private leiemarkedet, med startlån eller bostøtte, "
+            "vises som ikke fulgt opp hvis ingen søknad er registrert i Helhet."
+        ),
+    ),
+]
+BY_ID = {c.id: c for c in CRITERIA}
+
+
+def _activity_conditions(scope: Scope) -> list[Outcome]:
+    from helhet.nav.models import ActivityCondition, Evaluation
+
+    rows = {
+        pk: (person_view, person_id, unit_id)
+        for pk, person_view, person_id, unit_id in ActivityCondition.objects.filter(
+            person__municipality_id=scope.municipality_id,
+            status=ActivityCondition.Status.ACTIVE,
+            set_on__lte=scope.end,
+        ).values_list("pk", "person_view", "person_id", "unit_id")
+    }
+    facts = defaultdict(lambda: {"next": None, "done": 0})
+    for condition_id, due_on, done_on in Evaluation.objects.filter(
+        condition_id__in=list(rows)
+    ).values_list("condition_id", "due_on", "done_on"):
+        fact = facts[condition_id]
+        if done_on is not None:
+            fact["done"] += 1
+        elif fact["next"] is None or due_on < fact["next"]:
+            fact["next"] = due_on
+    outcomes = []
+    for condition_id, (person_view, person_id, unit_id) in sorted(rows.items()):
+        fact = facts[condition_id]
+        verdict = rules.activity_condition_followed(
+            next_due=fact["next"],
+            done=fact["done"],
+            today=scope.as_of,
+            view_recorded=bool(person_view.strip()),
+        )
+        outcomes.append(
+            Outcome(
+                verdict.result,
+                verdict.evidence,
+                person_id,
+                frozenset({unit_id}),
+            )
+        )
+    return outcomes
+
+
+def _housing_preliminary(scope: Scope) -> list[Outcome]:
+    from helhet.housing.models import HousingApplication
+
+    outcomes = []
+    for row in HousingApplication.objects.filter(
+        person__municipality_id=scope.municipality_id,
+        received_on__gte=scope.start,
+        received_on__lte=scope.end,
+    ).values("person_id", "unit_id", "received_on", "decision__decided_on", "preliminary_sent_on"):
+        verdict = rules.preliminary_answer(
+            row["received_on"],
+            row["decision__decided_on"],
+            row["preliminary_sent_on"],
+            scope.as_of,
+        )
+        outcomes.append(
+            Outcome(verdict.result, verdict.evidence, row["person_id"], frozenset({row["unit_id"]}))
+        )
+    return outcomes
+
+
+CRITERIA.append(
+    Criterion(
+        "housing_preliminary_answer",
+        _("Boligsøknader er avgjort innen en måned eller har fått foreløpig svar"),
+        "preliminary_answer",
+        EIDSKOG,
+        _housing_preliminary,
+        definition=_(
+            "Om hver søknad om kommunal bolig er avgjort innen en måned, eller søkeren har fått "
+            "foreløpig svar med grunnen og når svar kan ventes (forvaltningsloven § 11 a)."
+        ),
+        population=_("Søknader om bolig mottatt i perioden."),
+        met_when=_(
+            "Vedtak innen en måned (ikke aktuelt), eller foreløpig svar sendt innen en måned "
+            "etter at søknaden kom inn. Søknader der måneden ikke er ute, er ikke aktuelle."
+        ),
+        blind_spots=_(
+            "Kriteriet ser datoen for foreløpig svar, ikke innholdet. Om saken ellers er "
+            "avgjort «uten ugrunnet opphold», kan ikke tallene avgjøre."
+        ),
+    )
+)
+
+CRITERIA.append(
+    Criterion(
+        "activity_conditions_followed",
+        _("Aktivitetsvilkår følges opp og evalueres, med den unges eget syn"),
+        "nav_activity_condition",
+        INNLANDET,
+        _activity_conditions,
+        definition=_(
+            "Om hvert aktive aktivitetsvilkår (sosialtjenesteloven § 20 a) har en dato for "
+            "evaluering, om evalueringene er gjort til datoen NAV satte, og om den unges eget "
+            "syn på vilkåret er registrert."
+        ),
+        population=_("Aktive aktivitetsvilkår registrert i NAV-oppfølgingen, slik de står i dag."),
+        met_when=_(
+            "Ingen evaluering er forfalt uten å være gjort, minst én evaluering er planlagt "
+            "eller gjort, og den unges syn er skrevet ned."
+        ),
+        blind_spots=_(
+            "Vilkår som bare står i vedtaksbrevet og ikke er registrert i oppfølgingen, vises "
+            "ikke. Kriteriet ser om oppfølgingen er gjort, ikke om den var god."
+        ),
+    )
+)
+BY_ID = {c.id: c for c in CRITERIA}

@@ -599,3 +599,115 @@ def rate(met_count: int, not_met_count: int) -> float | None:
     """Share met of those where the criterion applies; None when none apply."""
     applicable = met_count + not_met_count
     return round(met_count / applicable, 3) if applicable else None
+
+
+# --- Housing (DOMAIN.md §4.11) ---------------------------------------------------
+
+
+def allocation_criteria_exist(kind_label: str, version_number: int | None) -> Verdict:
+    """Eidskog 11.2.10: dwellings allocated without written criteria. A type of
+    dwelling the municipality allocates needs approved written criteria."""
+    if version_number is None:
+        return not_met(
+            _("Ingen godkjente skriftlige tildelingskriterier for %(k)s.") % {"k": kind_label}
+        )
+    return met(
+        _("Skriftlige tildelingskriterier for %(k)s, versjon %(n)d.")
+        % {"k": kind_label, "n": version_number}
+    )
+
+
+def allocation_decision(
+    *,
+    granted: bool,
+    reasons: str,
+    decided_on: dt.date,
+    criteria_approved_on: dt.date,
+    criteria_number: int,
+    appeal_body: str,
+    appeal_weeks: int,
+    route: AppealRoute,
+) -> Verdict:
+    """A decision on a municipal dwelling cites the criteria it applied (which
+    must have been approved by then), gives reasons (fvl. §§ 24–25) and the
+    right appeal information (fvl. § 27; §§ 28–29: the appeals board, three
+    weeks — from the one table in core/legal.py)."""
+    if not granted and not reasons.strip():
+        return not_met(_("Avslaget er ikke begrunnet."))
+    if criteria_approved_on > decided_on:
+        return not_met(
+            _("Vedtaket bygger på kriterier som ble godkjent %(a)s, etter vedtaket %(d)s.")
+            % {"a": _date(criteria_approved_on), "d": _date(decided_on)}
+        )
+    if appeal_weeks != route.weeks or appeal_body != str(route.appeal_body):
+        return not_met(
+            _("Vedtaket oppgir feil klageinstans eller klagefrist (riktig: %(body)s, %(w)d uker).")
+            % {"body": route.appeal_body, "w": route.weeks}
+        )
+    return met(
+        _("Begrunnet, bygger på kriteriene versjon %(n)d, klage til %(body)s innen %(w)d uker.")
+        % {"n": criteria_number, "body": route.appeal_body, "w": route.weeks}
+    )
+
+
+def emergency_stay(
+    *,
+    days: int,
+    over_limit: bool,
+    limit_days: int | None,
+    routine_name: str,
+    place_label: str,
+    follow_up_missing: bool,
+) -> Verdict:
+    """sotjl. § 27 is a duty to find a *temporary* place; the municipality's own
+    routine (data, not law) says how long is too long. Past that limit the stay
+    must be followed up toward a permanent home (boligsosialloven § 6)."""
+    if limit_days is None:
+        return not_applicable(
+            _("Kommunen har ikke satt egen grense for varighet (%(d)d dager, %(p)s).")
+            % {"d": days, "p": place_label}
+        )
+    if not over_limit:
+        return met(
+            _("%(d)d dager i %(p)s, innenfor «%(r)s» (%(l)d dager).")
+            % {"d": days, "p": place_label, "r": routine_name, "l": limit_days}
+        )
+    if follow_up_missing:
+        return not_met(
+            _(
+                "%(d)d dager i %(p)s, over «%(r)s» (%(l)d dager), uten oppfølging mot varig "
+                "bolig eller søknad om bolig."
+            )
+            % {"d": days, "p": place_label, "r": routine_name, "l": limit_days}
+        )
+    return met(
+        _("%(d)d dager i %(p)s, over «%(r)s» (%(l)d dager), men fulgt opp mot varig bolig.")
+        % {"d": days, "p": place_label, "r": routine_name, "l": limit_days}
+    )
+
+
+def housing_need_followed(since: dt.date | None, followed: bool) -> Verdict:
+    """Forskrift § 19 a (needs and services in the plan) with boligsosialloven
+    § 6: a housing need recorded for a person with an active plan leads to an
+    application for a dwelling (or emergency housing)."""
+    where = _("kartlagt %(d)s") % {"d": _date(since)} if since else _("mål i planen om bolig")
+    if followed:
+        return met(_("Boligbehov (%(w)s) er fulgt opp med søknad om bolig.") % {"w": where})
+    return not_met(_("Boligbehov (%(w)s) uten søknad om bolig.") % {"w": where})
+
+
+def activity_condition_followed(
+    *, next_due: dt.date | None, done: int, today: dt.date, view_recorded: bool
+) -> Verdict:
+    """sotjl. § 20 a: a condition set is followed up — evaluated on the dates
+    NAV set — and the young person's own view is recorded (Innlandet 2022,
+    Selbu 2021: conditions set without follow-up)."""
+    if next_due is None and done == 0:
+        return not_met(_("Ingen dato for evaluering av vilkåret."))
+    if next_due is not None and next_due < today:
+        return not_met(_("Evalueringen %(d)s er ikke gjort.") % {"d": _date(next_due)})
+    if not view_recorded:
+        return not_met(_("Den unges eget syn på vilkåret er ikke registrert."))
+    return met(
+        _("Fulgt opp: %(n)d evalueringer gjort, neste %(d)s.") % {"n": done, "d": _date(next_due)}
+    )

@@ -83,7 +83,6 @@ REFERENCES = {
     "hol_3_8": "helse- og omsorgstjenesteloven § 3-8; pasient- og brukerrettighetsloven § 2-1 d "
     "(brukerstyrt personlig assistanse)",
     "sotjl_18": "sosialtjenesteloven § 18 (økonomisk stønad)",
-    "housing_act": "lov om kommunenes ansvar på det boligsosiale feltet (boligsosialloven)",
     # Who needs an IP: long-term and coordinated services, counting services outside
     # the municipality's units too; NAV's own plan duty.
     "ip_need": "helse- og omsorgstjenesteloven § 7-1 første ledd; pasient- og "
@@ -102,6 +101,18 @@ REFERENCES = {
     "somatisk helse kartlagt og fulgt opp, og fastlegen informert (ROP-tilsynet)",
     "nav_guidance_decision": "sosialtjenesteloven § 17, jf. § 41 andre ledd (tildeling av "
     "opplysning, råd og veiledning er et enkeltvedtak)",
+    # Housing (DOMAIN.md §4.11). The municipality's housing duties moved to
+    # boligsosialloven on 1 July 2023; hol. § 3-7 is repealed and sotjl. § 15
+    # only points to the new act.
+    "housing_act": "lov 20. desember 2022 nr. 121 om kommunenes ansvar på det boligsosiale "
+    "feltet (boligsosialloven), i kraft 1. juli 2023",
+    "housing_assistance": "boligsosialloven § 6 (individuelt tilpasset bistand); "
+    "sosialtjenesteloven § 15",
+    "housing_allocation": "boligsosialloven §§ 5–6; forvaltningsloven §§ 24–25 og 27 "
+    "(skriftlige tildelingskriterier, begrunnelse og klageopplysninger)",
+    "emergency_housing": "sosialtjenesteloven § 27 (midlertidig botilbud)",
+    "housing_in_plan": "forskrift om habilitering og rehabilitering, individuell plan og "
+    "koordinator § 19; boligsosialloven § 6",
 }
 
 # Forskrift § 19 a–i, in the audits' own order (Eidskog's checklist).
@@ -241,6 +252,33 @@ for _route in (
             "klageinstansen etter forvaltningsloven § 28, for kommunens egne vedtak kommunens klagenemnd"
         ),
         _("kommunen, som vurderer saken på nytt før klagen sendes til klageinstansen"),
+        3,
+        DeadlineStart.NOTICE_REACHED,
+    ),
+):
+    register_appeal_route(_route)
+
+
+# Housing (DOMAIN.md §4.11). A municipal dwelling is allocated by the
+# municipality itself, so fvl. § 28 second paragraph makes its own appeals board
+# (klagenemnd) the appeal body; deadline fvl. § 29. Emergency housing is the
+# NAV office's duty under sotjl. § 27, appealed to the state governor (§ 48).
+for _route in (
+    AppealRoute(
+        "bolig_tildeling",
+        "boligsosialloven § 6; kommunens skriftlige tildelingskriterier",
+        "forvaltningsloven §§ 28 og 29",
+        _("kommunens klagenemnd (forvaltningsloven § 28 andre ledd)"),
+        _("kommunen, som vurderer saken på nytt før klagen sendes til klagenemnda"),
+        3,
+        DeadlineStart.NOTICE_REACHED,
+    ),
+    AppealRoute(
+        "bolig_midlertidig",
+        "sosialtjenesteloven § 27",
+        _SOCIAL_APPEAL,
+        _("Statsforvalteren"),
+        _("NAV-kontoret, som vurderer saken på nytt før klagen sendes til Statsforvalteren"),
         3,
         DeadlineStart.NOTICE_REACHED,
     ),

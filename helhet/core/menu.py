@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.access import gate, roles
 from helhet.audit import services as audit_services
-from helhet.organisation.models import Role
+from helhet.organisation.models import Role, Unit
 from helhet.portal.models import Right
 
 # How many items the header shows before the rest go under «Mer»: at 1,280 px the
@@ -73,6 +73,16 @@ def _quality_rank(user_roles) -> int:
     return 1 if user_roles & {Role.LEADER, Role.QUALITY} else 5
 
 
+def _unit_kind(kind):
+    # housing.views and nav.views: the page is for staff of that kind of unit.
+    def allowed(user, _roles) -> bool:
+        return _staff(user, _roles) and any(
+            m.unit.kind == kind for m in gate.memberships(user) if m.role in gate.CASE_ROLES
+        )
+
+    return allowed
+
+
 def _admin(user, _roles) -> bool:
     return user.is_active and user.is_staff
 
@@ -90,6 +100,8 @@ STAFF_ITEMS = [
     Item(_("Etterlevelse"), "audit:compliance", _report, 1),
     Item(_("Kvalitet"), "quality:index", _quality, _quality_rank),
     Item(_("Kartlegging"), "mapping:index", _case, 3),
+    Item(_("Bolig"), "housing:index", _unit_kind(Unit.Kind.HOUSING), 2),
+    Item(_("NAV-oppfølging"), "nav:index", _unit_kind(Unit.Kind.NAV), 2),
     Item(_("Revisjon"), "audit:samples", _sample, 2),
     Item(_("Egenvurdering"), "audit:campaigns", _supervisor, 3),
     # Break the glass must be at hand when it is needed (hpl. § 21a logs it).
@@ -97,6 +109,9 @@ STAFF_ITEMS = [
     Item(_("Systemadministrasjon"), "admin:index", _admin, 1),
     Item(_("API-nøkler"), "api:tokens", _staff, 9),
 ]
+
+# Only the person themself, never someone acting for them.
+OWN = "own"
 
 # Min side: a proxy or guardian sees only what their rights cover, as the
 # portal's views ask (portal.access.acting with the view's Right).
@@ -106,6 +121,8 @@ PORTAL_ITEMS = [
     (Item(_("Samtykker"), "portal:consents", _staff), Right.CONSENTS),
     (Item(_("Hvem har sett opplysningene"), "portal:access_log", _staff), Right.CONSENTS),
     (Item(_("Meldinger"), "portal:messages", _staff), Right.MESSAGES),
+    # The person applies for housing themself (housing.views.apply: own data only).
+    (Item(_("Søk om bolig"), "housing:apply", _staff), OWN),
 ]
 
 
@@ -128,7 +145,9 @@ def _portal_items(request) -> list[Item]:
     return [
         item
         for item, right in PORTAL_ITEMS
-        if representation is None or right is None or representation.has_right(right)
+        if representation is None
+        or (right is not None and right != OWN and representation.has_right(right))
+        or right is None
     ]
 
 

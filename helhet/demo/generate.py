@@ -78,6 +78,7 @@ LOGINS = [
     ),
     ("nav", "Nils", "Navveileder", "nav", [Role.NAV_ADVISER], "Veileder"),
     ("saksbehandler", "Sara", "Saksbehandler", "tildeling", [Role.CASEWORKER], "Saksbehandler"),
+    ("bolig", "Bjørg", "Boligkonsulent", "bolig", [Role.CASEWORKER], "Boligkonsulent"),
     ("leder", "Lise", "Leder", "psykisk_rus", [Role.LEADER, Role.QUALITY], "Enhetsleder"),
     ("kommunalsjef", "Knut", "Kommunalsjef", "kommunalsjef", [Role.SECTOR_HEAD], "Kommunalsjef"),
     ("revisor", "Randi", "Revisor", "revisjon", [Role.AUDITOR], "Forvaltningsrevisor"),
