@@ -136,8 +136,8 @@ def compliance_sql(targets: Targets) -> dict:
     sql = f"""
         WITH judged AS (
             SELECT p.person_id,
-                   CASE WHEN p.status <> %s THEN 2
-                        WHEN p.revision_due IS NULL OR p.revision_due < %s THEN 1
+                   CASE WHEN p.status <> %s OR p.revision_due IS NULL THEN 2
+                        WHEN p.revision_due < %s THEN 1
                         ELSE 0 END AS result
             FROM {plan} p JOIN {person} pe ON pe.id = p.person_id
             WHERE pe.municipality_id = %s AND p.status IN (%s, %s)

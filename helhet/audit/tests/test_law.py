@@ -418,7 +418,7 @@ def test_the_criterion_page_shows_the_method(client):
     response = client.get("/revisjon/kriterium/ip_offered/")
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Hva dataene ikke viser" in body and "anslaget er vårt" in body
+    assert "Det dataene ikke viser" in body and "anslaget er vårt" in body
 
 
 def test_plans_with_a_declined_status_are_not_counted_for_crisis_risk():
