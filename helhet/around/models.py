@@ -136,3 +136,194 @@ class SomaticFollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.done_on:%d.%m.%Y}"
+
+
+class Referral(models.Model):
+    """A referral sent to, or received from, the specialist services (DPS, TSB,
+    detoxification, hospital), with its status and answer (hol. § 6-2 nr. 2:
+    cooperation on persons who need coordinated services)."""
+
+    class Direction(models.TextChoices):
+        SENT = "sendt", _("Sendt fra kommunen")
+        RECEIVED = "mottatt", _("Mottatt av kommunen")
+
+    class Service(models.TextChoices):
+        DPS = "dps", _("Distriktspsykiatrisk senter (DPS)")
+        TSB = "tsb", _("Tverrfaglig spesialisert rusbehandling (TSB)")
+        DETOX = "avrusning", _("Avrusning")
+        HOSPITAL = "sykehus", _("Sykehusavdeling")
+        OTHER = "annet", _("Annet")
+
+    class Status(models.TextChoices):
+        WAITING = "venter", _("Venter på svar")
+        ACCEPTED = "tatt_imot", _("Tatt imot / rett til helsehjelp")
+        REJECTED = "avvist", _("Avvist")
+        WITHDRAWN = "trukket", _("Trukket tilbake")
+        DONE = "avsluttet", _("Behandling avsluttet")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="referrals")
+    direction = models.CharField(_("retning"), max_length=8, choices=Direction.choices)
+    service = models.CharField(_("til eller fra"), max_length=10, choices=Service.choices)
+    counterpart = models.CharField(_("tjeneste eller sted"), max_length=200)
+    partner = models.ForeignKey(
+        ExternalPartner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("samarbeidspartner i tjenesteoversikten"),
+    )
+    sent_on = models.DateField(_("sendt dato"))
+    reason = models.TextField(_("hva henvisningen gjelder"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    answered_on = models.DateField(_("svar mottatt"), null=True, blank=True)
+    answer = models.TextField(_("svar"), blank=True, max_length=2000)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrert av enhet")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("henvisning")
+        verbose_name_plural = _("henvisninger")
+        ordering = ["-sent_on", "-id"]
+        indexes = [models.Index(fields=["person", "sent_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} {self.sent_on:%d.%m.%Y}"
+
+    def clean(self) -> None:
+        from helhet.around import rules
+
+        errors = rules.referral_errors(self.sent_on, self.status, self.answered_on)
+        if errors:
+            raise ValidationError(errors)
+
+
+class DischargeNotice(models.Model):
+    """Notice that the person will be discharged from the specialist services or
+    released from prison, received by the municipality. Aftercare must be in
+    place on ``discharge_on`` (hol. § 6-2 nr. 5; the Eidskog audit found it was not)."""
+
+    class Source(models.TextChoices):
+        SPECIALIST = "spesialist", _("Utskrivning fra spesialisthelsetjenesten")
+        PRISON = "fengsel", _("Løslatelse fra fengsel")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="discharge_notices")
+    source = models.CharField(_("hva"), max_length=10, choices=Source.choices)
+    institution = models.CharField(_("institusjon eller fengsel"), max_length=200)
+    partner = models.ForeignKey(
+        ExternalPartner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="discharge_notices",
+        verbose_name=_("samarbeidspartner i tjenesteoversikten"),
+    )
+    received_on = models.DateField(_("varsel mottatt"))
+    discharge_on = models.DateField(_("dato for utskrivning eller løslatelse"))
+    acted_on = models.DateField(_("fulgt opp av kommunen"), null=True, blank=True)
+    cancelled = models.BooleanField(_("utskrivningen er avlyst"), default=False)
+    note = models.TextField(_("merknad"), blank=True, max_length=2000)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrert av enhet")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("varsel om utskrivning eller løslatelse")
+        verbose_name_plural = _("varsler om utskrivning eller løslatelse")
+        ordering = ["-discharge_on", "-id"]
+        indexes = [models.Index(fields=["person", "discharge_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.discharge_on:%d.%m.%Y}"
+
+    def clean(self) -> None:
+        if self.acted_on and self.received_on and self.acted_on < self.received_on:
+            raise ValidationError(
+                {"acted_on": _("Oppfølgingen kan ikke være før varselet ble mottatt.")}
+            )
+
+
+class AftercarePlan(models.Model):
+    """What is in place when the person comes out: housing, follow-up, activity,
+    and who does what. Made before the day of discharge (Eidskog: aftercare
+    «på plass i god tid før utskrivelse ... eller løslatelse»)."""
+
+    notice = models.OneToOneField(
+        DischargeNotice, on_delete=models.CASCADE, related_name="aftercare"
+    )
+    made_on = models.DateField(_("planen laget"))
+    housing = models.TextField(_("bolig"), blank=True, max_length=2000)
+    housing_ready_on = models.DateField(_("bolig klar fra"), null=True, blank=True)
+    follow_up = models.TextField(_("oppfølging"), blank=True, max_length=2000)
+    follow_up_ready_on = models.DateField(_("oppfølging avtalt fra"), null=True, blank=True)
+    activity = models.TextField(_("aktivitet og arbeid"), blank=True, max_length=2000)
+    responsibilities = models.TextField(_("hvem gjør hva"), blank=True, max_length=2000)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrert av enhet")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ettervernsplan")
+        verbose_name_plural = _("ettervernsplaner")
+
+    def __str__(self) -> str:
+        return f"{_('Ettervernsplan')} {self.made_on:%d.%m.%Y}"
+
+
+class GpMessage(models.Model):
+    """A message to or from the person's GP. A message to the GP about the plan
+    says what changed, the plan and who the coordinator is (ROP supervision:
+    the GP informed of the plan and of changes); it leaves only within the
+    person's consent to the GP (hpl. § 22)."""
+
+    class Direction(models.TextChoices):
+        TO_GP = "til", _("Til fastlegen")
+        FROM_GP = "fra", _("Fra fastlegen")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="gp_messages")
+    direction = models.CharField(_("retning"), max_length=4, choices=Direction.choices)
+    gp = models.ForeignKey(
+        ExternalService,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("fastlege"),
+    )
+    sent_on = models.DateField(_("dato"))
+    about_plan = models.BooleanField(_("gjelder individuell plan"), default=False)
+    what_changed = models.TextField(_("hva er endret"), blank=True, max_length=4000)
+    plan_summary = models.TextField(_("planen kort"), blank=True, max_length=4000)
+    coordinator = models.CharField(_("koordinator"), max_length=200, blank=True)
+    text = models.TextField(_("melding"), blank=True, max_length=4000)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrert av enhet")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("melding med fastlegen")
+        verbose_name_plural = _("meldinger med fastlegen")
+        ordering = ["-sent_on", "-id"]
+        indexes = [models.Index(fields=["person", "direction", "sent_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.sent_on:%d.%m.%Y}"

@@ -828,6 +828,81 @@ def _cooperation_agreement(scope: Scope) -> list[Outcome]:
     ]
 
 
+def _discharge_aftercare(scope: Scope) -> list[Outcome]:
+    """One outcome per discharge or release in the period (two queries)."""
+    from helhet.around.models import DischargeNotice
+
+    rows = DischargeNotice.objects.filter(
+        person__municipality_id=scope.municipality_id,
+        discharge_on__gte=scope.start,
+        discharge_on__lte=scope.as_of,
+    ).values_list(
+        "person_id",
+        "discharge_on",
+        "cancelled",
+        "aftercare__made_on",
+        "aftercare__housing_ready_on",
+        "aftercare__follow_up_ready_on",
+    )
+    outcomes = []
+    for person_id, day, cancelled, made, housing, follow_up in rows.order_by("discharge_on", "pk"):
+        verdict = rules.aftercare_in_place(day, cancelled, made, housing, follow_up, scope.as_of)
+        outcomes.append(_person(scope, person_id, verdict))
+    return outcomes
+
+
+def _gp_informed(scope: Scope) -> list[Outcome]:
+    """Persons with an active plan: the latest message to the GP about the plan,
+    against the plan's start and latest change (four queries)."""
+    from helhet.around.models import ExternalService, GpMessage
+    from helhet.plans.models import PlanVersion
+
+    plans = {}
+    for pk, person_id, offered, answered in (
+        IndividualPlan.objects.filter(
+            person__municipality_id=scope.municipality_id,
+            status=IndividualPlan.Status.ACTIVE,
+            offered_on__lte=scope.as_of,
+        )
+        .order_by("offered_on", "pk")
+        .values_list("pk", "person_id", "offered_on", "answered_on")
+    ):
+        plans[person_id] = (pk, answered or offered)
+    changed = {}
+    for plan_id, created in PlanVersion.objects.filter(
+        plan_id__in=[pk for pk, _since in plans.values()]
+    ).values_list("plan_id", "created_at"):
+        day = created.date()
+        if day <= scope.as_of:
+            changed[plan_id] = max(changed.get(plan_id, day), day)
+    with_gp = set(
+        ExternalService.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=scope.as_of),
+            person_id__in=list(plans),
+            kind=ExternalService.Kind.GP,
+            valid_from__lte=scope.as_of,
+        ).values_list("person_id", flat=True)
+    )
+    told = {}
+    for person_id, day in GpMessage.objects.filter(
+        person_id__in=list(plans),
+        direction=GpMessage.Direction.TO_GP,
+        about_plan=True,
+        sent_on__lte=scope.as_of,
+    ).values_list("person_id", "sent_on"):
+        told[person_id] = max(told.get(person_id, day), day)
+    return [
+        _person(
+            scope,
+            person_id,
+            rules.gp_informed_of_plan(
+                person_id in with_gp, since, changed.get(plan_id), told.get(person_id)
+            ),
+        )
+        for person_id, (plan_id, since) in sorted(plans.items())
+    ]
+
+
 def _person(scope: Scope, person_id: int, verdict: rules.Verdict) -> Outcome:
     return Outcome(verdict.result, verdict.evidence, person_id, scope.person_units(person_id))
 
@@ -1264,6 +1339,63 @@ CRITERIA: list[Criterion] = [
             "Ser at avtalene er registrert og holdt oppdatert, ikke hva de inneholder eller "
             "om de følges. En kommune som ikke bruker registeret, får «Ingen data», ikke "
             "et brudd."
+        ),
+    ),
+    Criterion(
+        "discharge_aftercare",
+        _("Bolig og oppfølging på plass ved utskrivning og løslatelse"),
+        "discharge_aftercare",
+        EIDSKOG,
+        _discharge_aftercare,
+        needs=frozenset({UNITS}),
+        definition=_(
+            "Samarbeidsavtalen med helseforetaket skal ha retningslinjer for samarbeid om "
+            "utskrivningsklare pasienter (helse- og omsorgstjenesteloven § 6-2 første ledd "
+            "nr. 5), og kommunen får melding om utskrivningsklar pasient etter forskrift om "
+            "kommunal betaling for utskrivningsklare pasienter. Nasjonal faglig retningslinje "
+            "for ROP-lidelser og Eidskog-revisjonen: ettervern med bolig og oppfølging skal "
+            "være på plass i god tid før utskrivning fra spesialisthelsetjenesten eller "
+            "løslatelse fra fengsel."
+        ),
+        population=_(
+            "Varsler om utskrivning eller løslatelse der dagen var i perioden og ikke senere "
+            "enn i dag. Avlyste utskrivninger står som ikke aktuelle."
+        ),
+        met_when=_(
+            "En ettervernsplan er laget senest på utskrivningsdagen, bolig er klar og "
+            "oppfølging avtalt fra den dagen eller tidligere."
+        ),
+        blind_spots=_(
+            "Ser bare utskrivninger kommunen har fått varsel om og registrert. Ser at bolig "
+            "og oppfølging er registrert som på plass, ikke om personen faktisk flyttet inn "
+            "eller møtte til oppfølging. Loven setter ingen frist i dager for planen; «i god "
+            "tid» vurderes ikke, bare at den fantes på dagen."
+        ),
+    ),
+    Criterion(
+        "gp_informed_of_plan",
+        _("ROP: fastlegen informert om planen og endringer i den"),
+        "gp_informed",
+        ROP,
+        _gp_informed,
+        needs=frozenset({UNITS}),
+        definition=_(
+            "Forsvarlige og samordnede tjenester (helse- og omsorgstjenesteloven §§ 4-1 og "
+            "7-2) krever at fastlegen kjenner planen. ROP-tilsynet: fastlegen skal informeres "
+            "om planen og om endringer i den. Opplysningene går til fastlegen innenfor "
+            "personens samtykke (helsepersonelloven § 22)."
+        ),
+        population=_(
+            "Personer med aktiv individuell plan. Personer uten registrert fastlege står som "
+            "ikke aktuelle, med den begrunnelsen."
+        ),
+        met_when=_(
+            "En melding til fastlegen om planen er registrert samme dag som eller etter at "
+            "planen ble aktiv og etter siste lagrede endring av planen."
+        ),
+        blind_spots=_(
+            "Ser meldinger registrert i Helhet, ikke meldinger sendt bare i journalsystemet. "
+            "Ser ikke om endringen var så liten at fastlegen ikke trengte å vite om den."
         ),
     ),
 ]

@@ -599,3 +599,55 @@ def rate(met_count: int, not_met_count: int) -> float | None:
     """Share met of those where the criterion applies; None when none apply."""
     applicable = met_count + not_met_count
     return round(met_count / applicable, 3) if applicable else None
+
+
+def aftercare_in_place(
+    discharge_on: dt.date,
+    cancelled: bool,
+    plan_made_on: dt.date | None,
+    housing_ready_on: dt.date | None,
+    follow_up_ready_on: dt.date | None,
+    as_of: dt.date,
+) -> Verdict:
+    """hol. § 6-2 nr. 5 and the forskrift on patients ready for discharge, with
+    the national ROP guideline: when the person is discharged from the
+    specialist services or released from prison, an aftercare plan made no later
+    than that day has housing ready and follow-up agreed from that day. Asks
+    ``around.rules.aftercare_gaps``, the rule the alerts use."""
+    from helhet.around import rules as around_rules
+
+    if cancelled:
+        return not_applicable(_("Utskrivningen ble avlyst."))
+    if discharge_on > as_of:
+        return not_applicable(
+            _("Utskrivningsdagen %(d)s er ikke kommet ennå.") % {"d": _date(discharge_on)}
+        )
+    gaps = around_rules.aftercare_gaps(
+        discharge_on, plan_made_on, housing_ready_on, follow_up_ready_on
+    )
+    if gaps:
+        return not_met(
+            _("Utskrevet %(d)s uten: %(gaps)s.")
+            % {"d": _date(discharge_on), "gaps": ", ".join(gaps)}
+        )
+    return met(
+        _("Ettervernsplan laget %(m)s; bolig og oppfølging på plass %(d)s.")
+        % {"m": _date(plan_made_on), "d": _date(discharge_on)}
+    )
+
+
+def gp_informed_of_plan(
+    has_gp: bool,
+    plan_since: dt.date,
+    plan_changed: dt.date | None,
+    last_message_on: dt.date | None,
+) -> Verdict:
+    """hol. § 4-1 and the ROP supervision: the GP of a person with an active
+    individual plan is told of the plan, and of each change of it. Asks
+    ``around.rules.gp_told_of_plan``, the rule the person page uses."""
+    from helhet.around import rules as around_rules
+
+    if not has_gp:
+        return not_applicable(_("Ingen fastlege er registrert for personen."))
+    told, why = around_rules.gp_told_of_plan(plan_since, plan_changed, last_message_on)
+    return met(why) if told else not_met(why)

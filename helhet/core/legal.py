@@ -102,6 +102,16 @@ REFERENCES = {
     "somatisk helse kartlagt og fulgt opp, og fastlegen informert (ROP-tilsynet)",
     "nav_guidance_decision": "sosialtjenesteloven § 17, jf. § 41 andre ledd (tildeling av "
     "opplysning, råd og veiledning er et enkeltvedtak)",
+    # Around the person: discharge and aftercare, the GP informed.
+    "discharge_aftercare": "helse- og omsorgstjenesteloven § 6-2 første ledd nr. 2 og 5 "
+    "(delavtaler om pasienter med behov for koordinerte tjenester og om utskrivningsklare "
+    "pasienter); forskrift om kommunal betaling for utskrivningsklare pasienter (melding om "
+    "utskrivningsklar pasient); nasjonal faglig retningslinje for ROP-lidelser (bolig og "
+    "oppfølging på plass ved utskrivning og løslatelse)",
+    "gp_informed": "helse- og omsorgstjenesteloven § 4-1 første ledd (forsvarlighet) og "
+    "§ 7-2 (koordinatoren sørger for samordning), jf. helsepersonelloven § 22 (opplysninger "
+    "til fastlegen innenfor personens samtykke): fastlegen informert om planen og endringer "
+    "(ROP-tilsynet)",
 }
 
 # Forskrift § 19 a–i, in the audits' own order (Eidskog's checklist).
