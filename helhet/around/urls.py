@@ -10,4 +10,14 @@ urlpatterns = [
     path("person/<int:person_id>/behov/", views.assessment_new, name="assessment_new"),
     path("person/<int:person_id>/somatisk/", views.somatic_new, name="somatic_new"),
     path("person/<int:person_id>/kriseplan/", views.crisis_plan, name="crisis_plan"),
+    path("person/<int:person_id>/henvisning/ny/", views.referral_new, name="referral_new"),
+    path("henvisning/<int:referral_id>/", views.referral_edit, name="referral_edit"),
+    path("person/<int:person_id>/utskrivning/ny/", views.discharge_new, name="discharge_new"),
+    path("utskrivning/<int:discharge_id>/", views.discharge_edit, name="discharge_edit"),
+    path("utskrivning/<int:discharge_id>/ettervern/", views.aftercare, name="aftercare"),
+    path("person/<int:person_id>/fastlege/", views.gp_message_new, name="gp_message_new"),
+    path(
+        "fastlegemelding/<int:gp_message_id>/fhir/", views.gp_message_fhir, name="gp_message_fhir"
+    ),
+    path("utskrivninger/", views.discharges, name="discharges"),
 ]
