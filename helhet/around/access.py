@@ -86,3 +86,15 @@ def person_id_for_gp_message_id(value):
     from helhet.around.models import GpMessage
 
     return _owner(GpMessage, value)
+
+
+def person_id_for_relative_id(value):
+    from helhet.people.models import Relative
+
+    return _owner(Relative, value)
+
+
+def person_id_for_child_id(value):
+    from helhet.around.models import ChildRelative
+
+    return _owner(ChildRelative, value)

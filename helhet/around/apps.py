@@ -27,3 +27,9 @@ class AroundConfig(AppConfig):
             access.person_id_for_gp_message_id,
             "helhet.around.samples:gp_message",
         )
+        register_person_kwarg(
+            "relative_id", access.person_id_for_relative_id, "helhet.around.samples:relative"
+        )
+        register_person_kwarg(
+            "child_id", access.person_id_for_child_id, "helhet.around.samples:child_relative"
+        )

@@ -5,11 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from helhet.around import rules
 from helhet.around.models import (
     AftercarePlan,
+    ChildRelative,
+    ChildrenCheck,
     DischargeNotice,
     ExternalService,
     GpMessage,
     NeedAssessment,
     Referral,
+    RelativeNeed,
     SomaticFollowUp,
 )
 from helhet.organisation.models import ExternalPartner
@@ -276,4 +279,108 @@ class GpMessageForm(forms.ModelForm):
                 self.add_error("what_changed", _("Skriv hva som er endret eller planen kort."))
         elif not (data.get("text", "").strip() or data.get("what_changed", "").strip()):
             self.add_error("text", _("Skriv meldingen."))
+        return data
+
+
+class RelativeNeedForm(forms.ModelForm):
+    class Meta:
+        model = RelativeNeed
+        fields = [
+            "kind",
+            "mapped_on",
+            "description",
+            "person_consented",
+            "follow_up",
+            "followed_up_on",
+        ]
+        widgets = {
+            "mapped_on": DateInput(),
+            "followed_up_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "follow_up": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["mapped_on"].initial = timezone.localdate()
+
+    def clean_mapped_on(self):
+        return _not_in_future(self.cleaned_data.get("mapped_on"))
+
+    def clean_followed_up_on(self):
+        return _not_in_future(self.cleaned_data.get("followed_up_on"))
+
+    def clean(self):
+        data = super().clean()
+        for name, message in rules.relative_need_errors(
+            data.get("kind", ""), data.get("person_consented", False), data.get("followed_up_on")
+        ).items():
+            self.add_error(name, message)
+        return data
+
+
+class ChildrenCheckForm(forms.ModelForm):
+    has_minor_children = forms.TypedChoiceField(
+        label=_("Har personen mindreårige barn?"),
+        help_text=_(
+            "Helsepersonelloven § 10 a andre ledd: avklar om pasienten har barn under 18 år."
+        ),
+        choices=[("ja", _("Ja")), ("nei", _("Nei"))],
+        coerce=lambda value: value == "ja",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Svar ja eller nei.")},
+    )
+
+    class Meta:
+        model = ChildrenCheck
+        fields = ["has_minor_children", "checked_on"]
+        widgets = {"checked_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["checked_on"].initial = timezone.localdate()
+
+    def clean_checked_on(self):
+        return _not_in_future(self.cleaned_data.get("checked_on"))
+
+
+class ChildRelativeForm(forms.ModelForm):
+    class Meta:
+        model = ChildRelative
+        fields = [
+            "first_name",
+            "birth_year",
+            "condition",
+            "lives_with_patient",
+            "assessed_on",
+            "needs",
+            "measures",
+            "responsible",
+        ]
+        widgets = {
+            "assessed_on": DateInput(),
+            "needs": forms.Textarea(attrs={"rows": 2}),
+            "measures": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        today = timezone.localdate()
+        if year is not None and (year > today.year or not rules.is_minor(year, today)):
+            raise forms.ValidationError(_("Barnet må være under 18 år."))
+        return year
+
+    def clean_assessed_on(self):
+        return _not_in_future(self.cleaned_data.get("assessed_on"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("assessed_on") and not data.get("needs", "").strip():
+            self.add_error("needs", _("Beskriv hva barnet trenger av informasjon og oppfølging."))
         return data

@@ -24,7 +24,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from helhet.organisation.models import ExternalPartner, Unit
-from helhet.people.models import Person
+from helhet.people.models import Person, Relative
 
 
 class ExternalService(models.Model):
@@ -327,3 +327,112 @@ class GpMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.sent_on:%d.%m.%Y}"
+
+
+class RelativeNeed(models.Model):
+    """A relative's own need — information, guidance, relief, involvement —
+    mapped and followed up (the national guideline for relatives). Information
+    about the person's health, and involvement in the plan, are given only when
+    the person consents (pbrl. § 3-3, hpl. § 22); guidance and relief for the
+    relative's own sake need no such consent."""
+
+    class Kind(models.TextChoices):
+        INFORMATION = "informasjon", _("Informasjon om personens helsehjelp")
+        GUIDANCE = "veiledning", _("Veiledning og samtaler for egen del")
+        RELIEF = "avlastning", _("Avlastning")
+        INVOLVEMENT = "medvirkning", _("Å bli involvert i planen og tjenestene")
+
+    relative = models.ForeignKey(Relative, on_delete=models.CASCADE, related_name="needs")
+    kind = models.CharField(_("behov"), max_length=12, choices=Kind.choices)
+    person_consented = models.BooleanField(
+        _("personen har samtykket til at den pårørende får informasjon eller blir involvert"),
+        default=False,
+    )
+    mapped_on = models.DateField(_("kartlagt dato"))
+    description = models.TextField(_("beskrivelse"), blank=True, max_length=2000)
+    follow_up = models.TextField(_("oppfølging"), blank=True, max_length=2000)
+    followed_up_on = models.DateField(_("fulgt opp dato"), null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrert av enhet")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pårørendes behov")
+        verbose_name_plural = _("pårørendes behov")
+        ordering = ["-mapped_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def clean(self) -> None:
+        from helhet.around import rules
+
+        errors = rules.relative_need_errors(self.kind, self.person_consented, self.followed_up_on)
+        if errors:
+            raise ValidationError(errors)
+
+
+class ChildrenCheck(models.Model):
+    """Has it been clarified whether the patient has minor children (hpl. § 10 a
+    second paragraph)? The latest check counts."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="children_checks")
+    checked_on = models.DateField(_("avklart dato"))
+    has_minor_children = models.BooleanField(_("har mindreårige barn"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrert av enhet")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("avklaring av mindreårige barn")
+        verbose_name_plural = _("avklaringer av mindreårige barn")
+        ordering = ["-checked_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_on:%d.%m.%Y}"
+
+
+class ChildRelative(models.Model):
+    """A minor child of the patient, as a relative (hpl. § 10 a; § 10 b when the
+    patient dies): the child's need for information and follow-up assessed and
+    what was done documented. Only a first name and birth year: the child is not
+    the municipality's patient here."""
+
+    class Condition(models.TextChoices):
+        MENTAL = "psykisk", _("Psykisk sykdom")
+        SUBSTANCE = "rus", _("Rusmiddelavhengighet")
+        SOMATIC = "somatisk", _("Alvorlig somatisk sykdom eller skade")
+        DEATH = "dodsfall", _("Forelderen er død (§ 10 b)")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="child_relatives")
+    first_name = models.CharField(_("barnets fornavn"), max_length=100)
+    birth_year = models.PositiveSmallIntegerField(_("fødselsår"))
+    condition = models.CharField(
+        _("forelderens tilstand"), max_length=10, choices=Condition.choices
+    )
+    lives_with_patient = models.BooleanField(_("bor med forelderen"), default=False)
+    assessed_on = models.DateField(_("behov vurdert dato"), null=True, blank=True)
+    needs = models.TextField(_("barnets behov for informasjon og oppfølging"), blank=True)
+    measures = models.TextField(_("hva som er gjort"), blank=True, max_length=2000)
+    responsible = models.CharField(_("barneansvarlig"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrert av enhet")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("barn som pårørende")
+        verbose_name_plural = _("barn som pårørende")
+        ordering = ["birth_year", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} ({self.birth_year})"

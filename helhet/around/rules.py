@@ -89,3 +89,53 @@ def gp_told_of_plan(
     return True, _("Fastlegen fikk melding om planen %(m)s.") % {
         "m": last_message_on.strftime("%d.%m.%Y")
     }
+
+
+# A child counts as minor while under 18; with the birth year only, the child
+# is taken as minor through the calendar year of turning 17 (the safe side for
+# the child: asked about one year too long, never one year too short).
+MINOR_YEARS = 18
+NEEDS_CONSENT = {"informasjon", "medvirkning"}
+
+
+def relative_need_errors(kind: str, person_consented: bool, followed_up_on) -> dict[str, str]:
+    """Information about the person's health and involvement in the plan are
+    given to a relative only with the person's consent (pbrl. § 3-3 second
+    paragraph, hpl. § 22); guidance and relief for the relative's own sake are not
+    information about the person and need none."""
+    if kind in NEEDS_CONSENT and followed_up_on and not person_consented:
+        return {
+            "person_consented": _(
+                "Informasjon om helsehjelpen og medvirkning i planen krever personens "
+                "samtykke (pasient- og brukerrettighetsloven § 3-3)."
+            )
+        }
+    return {}
+
+
+def is_minor(birth_year: int, today: dt.date) -> bool:
+    return today.year - birth_year < MINOR_YEARS
+
+
+def children_followed(
+    has_minor_children: bool | None,
+    children_assessed: list[bool],
+) -> tuple[bool, str]:
+    """hpl. § 10 a: it is clarified whether the patient has minor children, and
+    each minor child's need for information and follow-up is assessed and
+    documented. ``has_minor_children`` is the latest clarification (None: not
+    clarified); ``children_assessed`` holds, per registered minor child, whether
+    the assessment is documented."""
+    if has_minor_children is None and not children_assessed:
+        return False, _("Det er ikke avklart om personen har mindreårige barn.")
+    if has_minor_children and not children_assessed:
+        return False, _("Personen har mindreårige barn, men ingen barn er registrert.")
+    missing = children_assessed.count(False)
+    if missing:
+        return False, _("%(n)d av %(total)d barn mangler vurdering av behov.") % {
+            "n": missing,
+            "total": len(children_assessed),
+        }
+    if not children_assessed:
+        return True, _("Avklart: ingen mindreårige barn.")
+    return True, _("Behovet er vurdert for alle %(n)d barn.") % {"n": len(children_assessed)}

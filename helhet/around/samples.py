@@ -2,8 +2,15 @@
 
 import datetime as dt
 
-from helhet.around.models import DischargeNotice, ExternalService, GpMessage, Referral
+from helhet.around.models import (
+    ChildRelative,
+    DischargeNotice,
+    ExternalService,
+    GpMessage,
+    Referral,
+)
 from helhet.organisation.models import Unit
+from helhet.people.models import Relative
 
 
 def _unit(person) -> Unit:
@@ -54,5 +61,19 @@ def gp_message(person, ids) -> int:
         direction=GpMessage.Direction.FROM_GP,
         sent_on=dt.date(2026, 1, 1),
         text="Melding",
+        unit=_unit(person),
+    ).pk
+
+
+def relative(person, ids) -> int:
+    return Relative.objects.create(person=person, name="Pårørende", relation="forelder").pk
+
+
+def child_relative(person, ids) -> int:
+    return ChildRelative.objects.create(
+        person=person,
+        first_name="Barn",
+        birth_year=2020,
+        condition=ChildRelative.Condition.MENTAL,
         unit=_unit(person),
     ).pk

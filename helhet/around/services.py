@@ -14,11 +14,14 @@ from helhet.around import rules
 from helhet.around.access import CATEGORY, visible
 from helhet.around.models import (
     AftercarePlan,
+    ChildRelative,
+    ChildrenCheck,
     DischargeNotice,
     ExternalService,
     GpMessage,
     NeedAssessment,
     Referral,
+    RelativeNeed,
     SomaticFollowUp,
 )
 from helhet.consent.models import Category, ConsentScope
@@ -99,8 +102,31 @@ def person_page(user, person) -> dict:
     gp_msgs, gp_hidden = visible(
         user, person, list(person.gp_messages.select_related("unit", "gp")), "fastlegemeldinger"
     )
+    relative_needs, rel_hidden = visible(
+        user,
+        person,
+        list(RelativeNeed.objects.filter(relative__person=person).select_related("relative")),
+        "pårørendes behov",
+    )
+    checks, chk_hidden = visible(
+        user, person, list(person.children_checks.select_related("unit")), "barn som pårørende"
+    )
+    children, chi_hidden = visible(
+        user, person, list(person.child_relatives.select_related("unit")), "barn som pårørende"
+    )
     today = timezone.localdate()
+    minors = [c for c in children if rules.is_minor(c.birth_year, today)]
+    _done, children_status = rules.children_followed(
+        checks[0].has_minor_children if checks else None,
+        [c.assessed_on is not None for c in minors],
+    )
+    hidden_more = rel_hidden or chk_hidden or chi_hidden
     return {
+        "relatives": list(person.relatives.order_by("name")),
+        "relative_needs": relative_needs,
+        "children_check": checks[0] if checks else None,
+        "children": children,
+        "children_status": children_status,
         "person": person,
         "external_services": externals,
         "assessments": assessments,
@@ -109,7 +135,13 @@ def person_page(user, person) -> dict:
         "referrals": referrals,
         "discharges": [discharge_row(notice, today) for notice in notices],
         "gp_messages": gp_msgs,
-        "hidden": ext_hidden or ass_hidden or som_hidden or ref_hidden or dis_hidden or gp_hidden,
+        "hidden": ext_hidden
+        or ass_hidden
+        or som_hidden
+        or ref_hidden
+        or dis_hidden
+        or gp_hidden
+        or hidden_more,
         "crisis_plan": CrisisPlan.objects.filter(person=person).first(),
         "open_plan": open_plan(person),
     }
@@ -286,3 +318,30 @@ def gp_status(person, today: dt.date) -> str:
         plan.answered_on or plan.offered_on, version.date() if version else None, last
     )
     return why
+
+
+def save_relative_need(*, form, relative, unit, user) -> RelativeNeed:
+    row = form.save(commit=False)
+    if row.pk is None:
+        row.relative, row.unit = relative, unit
+    row.registered_by = user
+    row.full_clean()
+    row.save()
+    return row
+
+
+def record_children_check(*, form, person, unit, user) -> ChildrenCheck:
+    row = form.save(commit=False)
+    row.person, row.unit, row.registered_by = person, unit, user
+    row.full_clean()
+    row.save()
+    return row
+
+
+def save_child(*, form, person, unit, user) -> ChildRelative:
+    row = form.save(commit=False)
+    if row.pk is None:
+        row.person, row.unit, row.registered_by = person, unit, user
+    row.full_clean()
+    row.save()
+    return row

@@ -20,4 +20,8 @@ urlpatterns = [
         "fastlegemelding/<int:gp_message_id>/fhir/", views.gp_message_fhir, name="gp_message_fhir"
     ),
     path("utskrivninger/", views.discharges, name="discharges"),
+    path("parorende/<int:relative_id>/behov/", views.relative_need_new, name="relative_need_new"),
+    path("person/<int:person_id>/barn/avklaring/", views.children_check, name="children_check"),
+    path("person/<int:person_id>/barn/ny/", views.child_new, name="child_new"),
+    path("barn/<int:child_id>/", views.child_edit, name="child_edit"),
 ]

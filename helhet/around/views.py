@@ -13,16 +13,20 @@ from helhet.access.models import Action
 from helhet.around import access, fhir, services
 from helhet.around.forms import (
     AftercarePlanForm,
+    ChildRelativeForm,
+    ChildrenCheckForm,
     CrisisPlanForm,
     DischargeNoticeForm,
     ExternalServiceForm,
     GpMessageForm,
     NeedAssessmentForm,
     ReferralForm,
+    RelativeNeedForm,
     SomaticFollowUpForm,
 )
 from helhet.around.models import (
     AftercarePlan,
+    ChildRelative,
     DischargeNotice,
     ExternalService,
     GpMessage,
@@ -289,3 +293,61 @@ def discharges(request):
         raise PermissionDenied(_("Oversikten er for ansatte i kommunen."))
     rows = services.discharge_alerts(request.user, timezone.localdate())
     return render(request, "around/discharges.html", {"rows": rows})
+
+
+@login_required
+def relative_need_new(request, relative_id: int):
+    """A relative's own need, recorded by the user's unit on the person's record."""
+    units = access.own_units(request.user)
+    person = gate.person_for_kwarg(
+        request,
+        "relative_id",
+        relative_id,
+        Action.EDIT,
+        category=access.CATEGORY,
+        what="pårørendes behov",
+        owner_unit=units[0] if units else None,
+    )
+    if not units:
+        raise PermissionDenied(_("Du er ikke knyttet til en enhet som kan registrere dette."))
+    relative = person.relatives.get(pk=relative_id)
+    form = RelativeNeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.save_relative_need(form=form, relative=relative, unit=units[0], user=request.user)
+        messages.success(request, _("Behovet er registrert."))
+        return redirect("around:person", person_id=person.pk)
+    title = _("Behov hos pårørende: %(name)s") % {"name": relative.name}
+    return _form_page(request, person, form, title, _status(form))
+
+
+@login_required
+def children_check(request, person_id: int):
+    person, unit = access.person_for_recording(request, person_id, "barn som pårørende")
+    form = ChildrenCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_children_check(form=form, person=person, unit=unit, user=request.user)
+        messages.success(request, _("Avklaringen er lagret."))
+        return redirect("around:person", person_id=person.pk)
+    return _form_page(request, person, form, _("Har personen mindreårige barn?"), _status(form))
+
+
+@login_required
+def child_new(request, person_id: int):
+    person, unit = access.person_for_recording(request, person_id, "barn som pårørende")
+    form = ChildRelativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.save_child(form=form, person=person, unit=unit, user=request.user)
+        messages.success(request, _("Barnet er registrert."))
+        return redirect("around:person", person_id=person.pk)
+    return _form_page(request, person, form, _("Barn som pårørende"), _status(form))
+
+
+@login_required
+def child_edit(request, child_id: int):
+    person, row = _row_person(request, "child_id", ChildRelative, child_id, "barn som pårørende")
+    form = ChildRelativeForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        services.save_child(form=form, person=person, unit=row.unit, user=request.user)
+        messages.success(request, _("Vurderingen er lagret."))
+        return redirect("around:person", person_id=person.pk)
+    return _form_page(request, person, form, str(row), _status(form))

@@ -903,6 +903,47 @@ def _gp_informed(scope: Scope) -> list[Outcome]:
     ]
 
 
+def _children(scope: Scope) -> list[Outcome]:
+    """Patients by the latest mapping (mental health or substance use at least
+    moderate), and anyone with children registered (three queries + mappings)."""
+    from helhet.around.models import ChildRelative, ChildrenCheck
+    from helhet.around.rules import is_minor
+
+    mappings = _latest_mappings(scope)
+    checked = {}
+    for person_id, has_children in (
+        ChildrenCheck.objects.filter(
+            person__municipality_id=scope.municipality_id, checked_on__lte=scope.as_of
+        )
+        .order_by("checked_on", "pk")
+        .values_list("person_id", "has_minor_children")
+    ):
+        checked[person_id] = has_children
+    children = defaultdict(list)
+    for person_id, born, assessed in ChildRelative.objects.filter(
+        person__municipality_id=scope.municipality_id
+    ).values_list("person_id", "birth_year", "assessed_on"):
+        if is_minor(born, scope.as_of):
+            children[person_id].append(assessed is not None and assessed <= scope.as_of)
+    level = rules.ROP_LEVEL
+    patients = {
+        person_id
+        for person_id, facts in mappings.items()
+        if facts["levels"].get("psykisk", 0) >= level or facts["levels"].get("rus", 0) >= level
+    }
+    population = sorted((set(scope.service_spans) & patients) | set(children))
+    return [
+        _person(
+            scope,
+            person_id,
+            rules.children_as_relatives(
+                person_id in patients, checked.get(person_id), children.get(person_id, [])
+            ),
+        )
+        for person_id in population
+    ]
+
+
 def _person(scope: Scope, person_id: int, verdict: rules.Verdict) -> Outcome:
     return Outcome(verdict.result, verdict.evidence, person_id, scope.person_units(person_id))
 
@@ -1396,6 +1437,36 @@ CRITERIA: list[Criterion] = [
         blind_spots=_(
             "Ser meldinger registrert i Helhet, ikke meldinger sendt bare i journalsystemet. "
             "Ser ikke om endringen var så liten at fastlegen ikke trengte å vite om den."
+        ),
+    ),
+    Criterion(
+        "children_as_relatives",
+        _("Barn som pårørende: avklart, og barnas behov vurdert"),
+        "children_as_relatives",
+        ROP,
+        _children,
+        needs=frozenset({SPANS, UNITS}),
+        definition=_(
+            "Helsepersonell skal bidra til å ivareta det behovet for informasjon og "
+            "oppfølging mindreårige barn kan ha når forelderen er pasient med psykisk sykdom, "
+            "rusmiddelavhengighet eller alvorlig somatisk sykdom eller skade, og skal avklare "
+            "om pasienten har mindreårige barn (helsepersonelloven § 10 a). Det samme gjelder "
+            "når forelderen dør (§ 10 b). Vurderingen skal dokumenteres."
+        ),
+        population=_(
+            "Personer med tjeneste i perioden der siste kartlegging viser minst moderat "
+            "problem for psykisk helse eller rusmiddelbruk, og alle personer med registrerte "
+            "mindreårige barn."
+        ),
+        met_when=_(
+            "Det er avklart om personen har mindreårige barn; har personen det, er hvert barn "
+            "registrert med dato for vurdering av behovet for informasjon og oppfølging."
+        ),
+        blind_spots=_(
+            "Alvorlig somatisk sykdom ses bare når barn er registrert; kartleggingen har "
+            "ikke et eget felt for det. Barn registreres med fødselsår, så et barn regnes som "
+            "mindreårig ut det året det fyller 17 (på den sikre siden). Ser at vurderingen er "
+            "dokumentert, ikke hva barnet fikk."
         ),
     ),
 ]

@@ -651,3 +651,20 @@ def gp_informed_of_plan(
         return not_applicable(_("Ingen fastlege er registrert for personen."))
     told, why = around_rules.gp_told_of_plan(plan_since, plan_changed, last_message_on)
     return met(why) if told else not_met(why)
+
+
+def children_as_relatives(
+    is_patient: bool,
+    has_minor_children: bool | None,
+    children_assessed: list[bool],
+) -> Verdict:
+    """hpl. § 10 a: for a patient with mental illness, substance dependence or
+    serious somatic illness or injury, it is clarified whether the patient has
+    minor children, and their need for information and follow-up is assessed and
+    documented. Asks ``around.rules.children_followed``, the page's rule."""
+    from helhet.around import rules as around_rules
+
+    if not is_patient and not children_assessed:
+        return not_applicable(_("Kartleggingen viser verken psykiske lidelser eller rusproblemer."))
+    done, why = around_rules.children_followed(has_minor_children, children_assessed)
+    return met(why) if done else not_met(why)

@@ -108,6 +108,12 @@ REFERENCES = {
     "pasienter); forskrift om kommunal betaling for utskrivningsklare pasienter (melding om "
     "utskrivningsklar pasient); nasjonal faglig retningslinje for ROP-lidelser (bolig og "
     "oppfølging på plass ved utskrivning og løslatelse)",
+    "children_as_relatives": "helsepersonelloven § 10 a (barn som pårørende: avklare om "
+    "pasienten har mindreårige barn, bidra til å ivareta barnas behov for informasjon og "
+    "oppfølging, og dokumentere det) og § 10 b (barn som etterlatte)",
+    "relatives_needs": "pasient- og brukerrettighetsloven § 3-3 (informasjon til "
+    "pårørende med pasientens samtykke); helse- og omsorgstjenesteloven § 3-6 "
+    "(pårørendestøtte: avlastning, opplæring og veiledning)",
     "gp_informed": "helse- og omsorgstjenesteloven § 4-1 første ledd (forsvarlighet) og "
     "§ 7-2 (koordinatoren sørger for samordning), jf. helsepersonelloven § 22 (opplysninger "
     "til fastlegen innenfor personens samtykke): fastlegen informert om planen og endringer "
