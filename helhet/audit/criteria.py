@@ -908,16 +908,26 @@ def _children(scope: Scope) -> list[Outcome]:
     moderate), and anyone with children registered (three queries + mappings)."""
     from helhet.around.models import ChildRelative, ChildrenCheck
     from helhet.around.rules import is_minor
+    from helhet.mapping.models import Mapping
 
     mappings = _latest_mappings(scope)
-    checked = {}
-    for person_id, has_children in (
-        ChildrenCheck.objects.filter(
+    # The latest clarification counts, whether recorded on its own or answered
+    # in a needs mapping («omsorg for barn under 18 år»; «ikke kjent» is no answer).
+    answers = [
+        (day, pk, person_id, has_children)
+        for pk, person_id, day, has_children in ChildrenCheck.objects.filter(
             person__municipality_id=scope.municipality_id, checked_on__lte=scope.as_of
-        )
-        .order_by("checked_on", "pk")
-        .values_list("person_id", "has_minor_children")
-    ):
+        ).values_list("pk", "person_id", "checked_on", "has_minor_children")
+    ] + [
+        (day, 0, person_id, answer == Mapping.Children.YES)
+        for person_id, day, answer in Mapping.objects.filter(
+            person__municipality_id=scope.municipality_id,
+            mapped_on__lte=scope.as_of,
+            cares_for_children__in=[Mapping.Children.YES, Mapping.Children.NO],
+        ).values_list("person_id", "mapped_on", "cares_for_children")
+    ]
+    checked = {}
+    for _day, _pk, person_id, has_children in sorted(answers, key=lambda a: (a[0], a[1])):
         checked[person_id] = has_children
     children = defaultdict(list)
     for person_id, born, assessed in ChildRelative.objects.filter(
@@ -1459,8 +1469,9 @@ CRITERIA: list[Criterion] = [
             "mindreårige barn."
         ),
         met_when=_(
-            "Det er avklart om personen har mindreårige barn; har personen det, er hvert barn "
-            "registrert med dato for vurdering av behovet for informasjon og oppfølging."
+            "Det er avklart om personen har mindreårige barn (egen avklaring eller svaret i "
+            "siste kartlegging); har personen det, er hvert barn registrert med dato for "
+            "vurdering av behovet for informasjon og oppfølging."
         ),
         blind_spots=_(
             "Alvorlig somatisk sykdom ses bare når barn er registrert; kartleggingen har "
