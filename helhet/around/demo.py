@@ -12,17 +12,20 @@ from django.utils import timezone
 
 from helhet.around.models import (
     AftercarePlan,
+    ChildRelative,
     DischargeNotice,
     ExternalService,
     GpMessage,
     NeedAssessment,
     Referral,
+    RelativeNeed,
     SomaticFollowUp,
 )
 from helhet.consent.models import Category, Consent, ConsentScope
 from helhet.consent.services import valid_q
 from helhet.demo.context import DemoContext
 from helhet.mapping.models import DomainScore, Mapping
+from helhet.people.models import Relative
 from helhet.plans.models import CrisisPlan, IndividualPlan
 
 
@@ -92,10 +95,13 @@ def populate(ctx: DemoContext) -> None:
     referrals = _referrals(ctx, ctx.rng_for("around-referrals"))
     notices = _discharges(ctx, ctx.rng_for("around-discharges"))
     messages = _gp_messages(ctx, ctx.rng_for("around-gp"))
+    relatives = _relative_needs(ctx, ctx.rng_for("around-relatives"))
+    children = _children(ctx, ctx.rng_for("around-children"))
     ctx.progress(
         f"around: {len(externals)} tjenester utenfor kommunen, {len(assessments)} vurderinger, "
         f"{len(somatic)} somatiske oppfølginger, {referrals} henvisninger, {notices} varsler "
-        f"om utskrivning, {messages} fastlegemeldinger"
+        f"om utskrivning, {messages} fastlegemeldinger, {relatives} pårørendebehov, "
+        f"{children} barn som pårørende"
     )
 
 
@@ -337,3 +343,74 @@ def _somatic(ctx, rng) -> list:
             )
     SomaticFollowUp.objects.bulk_create(rows, batch_size=1000)
     return rows
+
+
+def _relative_needs(ctx, rng) -> int:
+    """A share of relatives have their own needs mapped; most followed up.
+    Information is followed up only where the person consented (pbrl. § 3-3)."""
+    today, unit = ctx.today, ctx.units["psykisk_rus"]
+    rows = []
+    for relative in Relative.objects.filter(person__municipality=ctx.municipality).order_by("pk"):
+        if rng.random() >= 0.3:
+            continue
+        kind = rng.choice(RelativeNeed.Kind.values)
+        consented = rng.random() < 0.7
+        mapped = today - dt.timedelta(days=rng.randint(10, 300))
+        followed = rng.random() < 0.75 and (kind not in ("informasjon", "medvirkning") or consented)
+        rows.append(
+            RelativeNeed(
+                relative=relative,
+                kind=kind,
+                person_consented=consented,
+                mapped_on=mapped,
+                description="Slitne etter lang tid med bekymring.",
+                follow_up="Samtale og pårørendekurs" if followed else "",
+                followed_up_on=min(today, mapped + dt.timedelta(days=14)) if followed else None,
+                unit=unit,
+            )
+        )
+    RelativeNeed.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _children(ctx, rng) -> int:
+    """Persons whose latest mapping says they care for children under 18 get one
+    or two children registered; most children's needs are assessed (hpl. § 10 a),
+    some are not (a real gap)."""
+    today, unit = ctx.today, ctx.units["psykisk_rus"]
+    latest = {}
+    for person_id, answer in (
+        Mapping.objects.filter(person__municipality=ctx.municipality)
+        .order_by("mapped_on", "pk")
+        .values_list("person_id", "cares_for_children")
+    ):
+        latest[person_id] = answer
+    names = ["Emma", "Noah", "Olivia", "Jakob", "Nora", "Lukas", "Sofie", "Emil"]
+    rows = []
+    for person_id, answer in sorted(latest.items()):
+        if answer != Mapping.Children.YES:
+            continue
+        for _n in range(rng.randint(1, 2)):
+            assessed = rng.random() < 0.75
+            rows.append(
+                ChildRelative(
+                    person_id=person_id,
+                    first_name=rng.choice(names),
+                    birth_year=today.year - rng.randint(2, 16),
+                    condition=rng.choice(
+                        [ChildRelative.Condition.MENTAL, ChildRelative.Condition.SUBSTANCE]
+                    ),
+                    lives_with_patient=rng.random() < 0.6,
+                    assessed_on=today - dt.timedelta(days=rng.randint(5, 200))
+                    if assessed
+                    else None,
+                    needs="Alderstilpasset informasjon om forelderens sykdom." if assessed else "",
+                    measures="Samtale med barnet og forelderen; helsesykepleier informert."
+                    if assessed
+                    else "",
+                    responsible="Barneansvarlig, psykisk helse og rus" if assessed else "",
+                    unit=unit,
+                )
+            )
+    ChildRelative.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

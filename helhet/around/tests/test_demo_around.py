@@ -8,7 +8,13 @@ import time_machine
 from django.utils import timezone
 
 from helhet.around import services as around
-from helhet.around.models import AftercarePlan, DischargeNotice, GpMessage, Referral
+from helhet.around.models import (
+    AftercarePlan,
+    DischargeNotice,
+    GpMessage,
+    Referral,
+    RelativeNeed,
+)
 from helhet.audit import services as audit
 from helhet.audit.criteria import BY_ID
 from helhet.demo.tests.test_demo import make_demo
@@ -31,11 +37,17 @@ def test_the_demo_shows_aftercare_and_the_gp_informed_met_and_not_met():
             muni.pk,
             today - dt.timedelta(days=365),
             today,
-            criteria=[BY_ID["discharge_aftercare"], BY_ID["gp_informed_of_plan"]],
+            criteria=[
+                BY_ID["discharge_aftercare"],
+                BY_ID["gp_informed_of_plan"],
+                BY_ID["children_as_relatives"],
+            ],
         )
     }
     for criterion_id, report in reports.items():
         assert report.total.met > 0, criterion_id
         assert report.total.not_met > 0, criterion_id
+    for need in RelativeNeed.objects.filter(kind="informasjon", followed_up_on__isnull=False):
+        assert need.person_consented, need.pk
     for message in GpMessage.objects.filter(direction="til", about_plan=True):
         assert around.gp_consented(message.person, message.gp), message.pk
