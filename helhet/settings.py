@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "helhet.cooperation",
     "helhet.mapping",
     "helhet.around",
+    "helhet.voice",
     "helhet.quality",
     "helhet.audit",
     "helhet.portal",

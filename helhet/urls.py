@@ -25,6 +25,7 @@ urlpatterns = [
     path("samarbeid/", include("helhet.cooperation.urls")),
     path("kartlegging/", include("helhet.mapping.urls")),
     path("rundt/", include("helhet.around.urls")),
+    path("brukerstemme/", include("helhet.voice.urls")),
     path("kvalitet/", include("helhet.quality.urls")),
     path("revisjon/", include("helhet.audit.urls")),
     path("min-side/", include("helhet.portal.urls")),
