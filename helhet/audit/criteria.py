@@ -954,6 +954,27 @@ def _children(scope: Scope) -> list[Outcome]:
     ]
 
 
+def _user_involvement(scope: Scope) -> list[Outcome]:
+    """The municipality: one verdict from counts (four queries)."""
+    from helhet.voice.models import Consultation, UserBody, UserSurvey
+
+    muni = scope.municipality_id
+    consultations = Consultation.objects.filter(
+        body__municipality_id=muni, held_on__gte=scope.start, held_on__lte=scope.as_of
+    )
+    verdict = rules.user_involvement(
+        UserBody.objects.filter(municipality_id=muni, active_from__lte=scope.as_of).count(),
+        consultations.count(),
+        consultations.exclude(outcome="").count(),
+        UserSurvey.objects.filter(
+            municipality_id=muni,
+            carried_out_on__gte=scope.start,
+            carried_out_on__lte=scope.as_of,
+        ).count(),
+    )
+    return [Outcome(verdict.result, verdict.evidence, subject=str(_("Kommunen")))]
+
+
 def _person(scope: Scope, person_id: int, verdict: rules.Verdict) -> Outcome:
     return Outcome(verdict.result, verdict.evidence, person_id, scope.person_units(person_id))
 
@@ -1478,6 +1499,30 @@ CRITERIA: list[Criterion] = [
             "ikke et eget felt for det. Barn registreres med fødselsår, så et barn regnes som "
             "mindreårig ut det året det fyller 17 (på den sikre siden). Ser at vurderingen er "
             "dokumentert, ikke hva barnet fikk."
+        ),
+    ),
+    Criterion(
+        "user_involvement_system",
+        _("Brukermedvirkning på systemnivå er vist"),
+        "user_involvement",
+        ROP,
+        _user_involvement,
+        definition=_(
+            "Kommunen skal ha systemer for å hente inn brukernes erfaringer og synspunkter, og "
+            "sørge for at representanter for brukerne blir hørt når tjenestene utformes "
+            "(helse- og omsorgstjenesteloven § 3-10). ROP-tilsynet spurte om medvirkning på "
+            "systemnivå kunne vises."
+        ),
+        population=_("Kommunen: én vurdering for perioden."),
+        met_when=_(
+            "Minst én registrert medvirkning fra brukerråd, brukerorganisasjon eller "
+            "erfaringskonsulenter i perioden. Hvor mange som har registrert resultat, og "
+            "antall brukerundersøkelser, står i begrunnelsen. Er ingenting registrert, vises "
+            "«Ingen data», ikke et brudd."
+        ),
+        blind_spots=_(
+            "Ser at brukerne ble hørt, ikke om det de sa ble tatt hensyn til. Medvirkning som "
+            "ikke er registrert, ses ikke. Loven sier ikke hvor ofte brukerne skal høres."
         ),
     ),
 ]

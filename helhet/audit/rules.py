@@ -668,3 +668,26 @@ def children_as_relatives(
         return not_applicable(_("Kartleggingen viser verken psykiske lidelser eller rusproblemer."))
     done, why = around_rules.children_followed(has_minor_children, children_assessed)
     return met(why) if done else not_met(why)
+
+
+def user_involvement(
+    bodies: int,
+    consultations: int,
+    with_outcome: int,
+    surveys: int,
+) -> Verdict:
+    """hol. § 3-10: the municipality has systems for gathering users' experience
+    and views, and users' representatives are heard when services are shaped
+    (the ROP supervision: shown, not asserted). Nothing registered is no data,
+    not a breach: the register may simply not be in use."""
+    if not (bodies or consultations or surveys):
+        return no_data(_("ingen brukerorganer, medvirkning eller brukerundersøkelser registrert"))
+    if not consultations:
+        return not_met(
+            _("Ingen registrert medvirkning fra brukerorganer i perioden (%(s)d undersøkelser).")
+            % {"s": surveys}
+        )
+    return met(
+        _("%(c)d ganger hørt i perioden, %(o)d med registrert resultat; %(s)d brukerundersøkelser.")
+        % {"c": consultations, "o": with_outcome, "s": surveys}
+    )

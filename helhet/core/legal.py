@@ -114,6 +114,9 @@ REFERENCES = {
     "relatives_needs": "pasient- og brukerrettighetsloven § 3-3 (informasjon til "
     "pårørende med pasientens samtykke); helse- og omsorgstjenesteloven § 3-6 "
     "(pårørendestøtte: avlastning, opplæring og veiledning)",
+    "user_involvement": "helse- og omsorgstjenesteloven § 3-10 (systemer for å innhente "
+    "pasienters og brukeres erfaringer og synspunkter; representanter for brukerne hørt når "
+    "tjenestene utformes)",
     "gp_informed": "helse- og omsorgstjenesteloven § 4-1 første ledd (forsvarlighet) og "
     "§ 7-2 (koordinatoren sørger for samordning), jf. helsepersonelloven § 22 (opplysninger "
     "til fastlegen innenfor personens samtykke): fastlegen informert om planen og endringer "
