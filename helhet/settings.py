@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "helhet.mapping",
     "helhet.around",
     "helhet.voice",
+    "helhet.workforce",
     "helhet.quality",
     "helhet.audit",
     "helhet.portal",

@@ -981,6 +981,84 @@ def _user_involvement(scope: Scope) -> list[Outcome]:
     return [Outcome(verdict.result, verdict.evidence, subject=str(_("Kommunen")))]
 
 
+def _staff_competence(scope: Scope) -> list[Outcome]:
+    """Per unit: staff × required training, valid on the day (four queries)."""
+    from helhet.workforce.models import TrainingRecord, TrainingRequirement
+    from helhet.workforce.rules import training_valid
+
+    units = dict(
+        Unit.objects.filter(municipality_id=scope.municipality_id).values_list("pk", "name")
+    )
+    requirements = defaultdict(list)
+    for pk, unit_id, name, role, months in TrainingRequirement.objects.filter(
+        unit__municipality_id=scope.municipality_id
+    ).values_list("pk", "unit_id", "name", "role", "valid_months"):
+        requirements[unit_id].append((pk, name, role, months))
+    staff = defaultdict(list)
+    for staff_id, unit_id, role, name, family in (
+        Membership.objects.confirmed()
+        .filter(unit__municipality_id=scope.municipality_id)
+        .values_list(
+            "staff_id", "unit_id", "role", "staff__user__first_name", "staff__user__last_name"
+        )
+    ):
+        staff[unit_id].append((staff_id, role, f"{name} {family}".strip()))
+    latest = {}
+    for requirement_id, staff_id, day in TrainingRecord.objects.filter(
+        requirement__unit__municipality_id=scope.municipality_id, completed_on__lte=scope.as_of
+    ).values_list("requirement_id", "staff_id", "completed_on"):
+        key = (requirement_id, staff_id)
+        latest[key] = max(latest.get(key, day), day)
+    outcomes = []
+    for unit_id, name in sorted(units.items(), key=lambda u: u[1]):
+        valid = total = 0
+        missing = []
+        for pk, title, role, months in requirements.get(unit_id, []):
+            for staff_id, staff_role, staff_name in staff.get(unit_id, []):
+                if role and staff_role != role:
+                    continue
+                total += 1
+                if training_valid(latest.get((pk, staff_id)), months, scope.as_of):
+                    valid += 1
+                else:
+                    missing.append(f"{staff_name}: {title}")
+        verdict = rules.staff_competence(
+            len(requirements.get(unit_id, [])), valid, total, sorted(set(missing))
+        )
+        outcomes.append(
+            Outcome(verdict.result, verdict.evidence, unit_ids=frozenset({unit_id}), subject=name)
+        )
+    return outcomes
+
+
+def _staff_safety(scope: Scope) -> list[Outcome]:
+    """Per unit with home visits or known risk of violence (two queries)."""
+    from helhet.workforce.models import SafetyAssessment
+    from helhet.workforce.rules import AT_RISK_KINDS
+
+    latest = {}
+    for unit_id, review_due, measures in (
+        SafetyAssessment.objects.filter(
+            unit__municipality_id=scope.municipality_id, assessed_on__lte=scope.as_of
+        )
+        .order_by("assessed_on", "pk")
+        .values_list("unit_id", "review_due", "measures")
+    ):
+        latest[unit_id] = (review_due, bool(measures.strip()))
+    outcomes = []
+    for unit_id, name in (
+        Unit.objects.filter(municipality_id=scope.municipality_id, kind__in=AT_RISK_KINDS)
+        .order_by("name")
+        .values_list("pk", "name")
+    ):
+        review_due, measures = latest.get(unit_id, (None, False))
+        verdict = rules.staff_safety(unit_id in latest, review_due, measures, scope.as_of)
+        outcomes.append(
+            Outcome(verdict.result, verdict.evidence, unit_ids=frozenset({unit_id}), subject=name)
+        )
+    return outcomes
+
+
 def _person(scope: Scope, person_id: int, verdict: rules.Verdict) -> Outcome:
     return Outcome(verdict.result, verdict.evidence, person_id, scope.person_units(person_id))
 
@@ -1529,6 +1607,52 @@ CRITERIA: list[Criterion] = [
         blind_spots=_(
             "Ser at brukerne ble hørt, ikke om det de sa ble tatt hensyn til. Medvirkning som "
             "ikke er registrert, ses ikke. Loven sier ikke hvor ofte brukerne skal høres."
+        ),
+    ),
+    Criterion(
+        "staff_competence",
+        _("Ansatte har opplæringen enhetens kompetanseplan krever"),
+        "staff_competence",
+        EIDSKOG,
+        _staff_competence,
+        definition=_(
+            "Ledelsen skal ha oversikt over medarbeidernes kompetanse og behov for opplæring, "
+            "og sørge for at de har nødvendig kunnskap og kompetanse (forskrift om ledelse og "
+            "kvalitetsforbedring i helse- og omsorgstjenesten §§ 6 bokstav d og 7 bokstav b). "
+            "Eidskog fant at kompetanseplan manglet."
+        ),
+        population=_("Kommunens enheter. Enheter uten registrert kompetanseplan: «Ingen data»."),
+        met_when=_(
+            "Hver ansatt med bekreftet tilknytning til enheten (og rollen kravet gjelder) har "
+            "gjennomført hver påkrevd opplæring, og den er ikke utløpt."
+        ),
+        blind_spots=_(
+            "Hvilke opplæringer som kreves, er enhetens egen vurdering; loven sier ikke hvilke. "
+            "Ser at opplæringen er registrert, ikke hva den inneholdt."
+        ),
+    ),
+    Criterion(
+        "staff_safety",
+        _("Risikovurdering av ansattes sikkerhet ved hjemmebesøk og voldsrisiko"),
+        "staff_safety",
+        EIDSKOG,
+        _staff_safety,
+        definition=_(
+            "Arbeidsgiver skal kartlegge farer og vurdere risiko (arbeidsmiljøloven § 3-1 "
+            "andre ledd bokstav c), og arbeidstakere skal så langt mulig vernes mot vold og "
+            "trusler (§ 4-3 fjerde ledd; forskrift om utførelse av arbeid kapittel 23 A). "
+            "Eidskog fant at risikovurderinger av ansattes sikkerhet manglet."
+        ),
+        population=_(
+            "Enheter der ansatte gjør hjemmebesøk eller møter kjent risiko for vold: psykisk "
+            "helse og rus, hjemmetjeneste, miljøarbeid og NAV."
+        ),
+        met_when=_(
+            "Siste risikovurdering har tiltak, og datoen for neste gjennomgang er ikke passert."
+        ),
+        blind_spots=_(
+            "Hvilke enheter som har slik risiko, er avgjort ut fra enhetstypen; en annen enhet "
+            "med hjemmebesøk er ikke med. Ser ikke om tiltakene er gjennomført."
         ),
     ),
 ]

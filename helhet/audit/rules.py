@@ -691,3 +691,32 @@ def user_involvement(
         _("%(c)d ganger hørt i perioden, %(o)d med registrert resultat; %(s)d brukerundersøkelser.")
         % {"c": consultations, "o": with_outcome, "s": surveys}
     )
+
+
+def staff_competence(requirements: int, valid: int, total: int, missing: list[str]) -> Verdict:
+    """Forskrift om ledelse og kvalitetsforbedring § 6 d (overview of the staff's
+    competence and training needs) and § 7 b (the staff have the knowledge and
+    competence needed): the unit's competence plan, and every staff member it
+    applies to holding each required training, not expired. A unit without a
+    plan registered is no data, not a breach."""
+    if not requirements:
+        return no_data(_("ingen kompetanseplan registrert for enheten"))
+    if valid < total:
+        return not_met(
+            _("%(v)d av %(t)d påkrevde opplæringer er gyldige. Mangler: %(m)s.")
+            % {"v": valid, "t": total, "m": ", ".join(missing[:5])}
+        )
+    return met(_("Alle %(t)d påkrevde opplæringer er gyldige.") % {"t": total})
+
+
+def staff_safety(
+    has_assessment: bool, review_due: dt.date | None, has_measures: bool, as_of: dt.date
+) -> Verdict:
+    """arbeidsmiljøloven § 3-1 second paragraph c and § 4-3 fourth paragraph,
+    forskrift om utførelse av arbeid chapter 23 A: a unit whose staff make home
+    visits or meet a known risk of violence has a risk assessment with measures,
+    kept under review."""
+    from helhet.workforce import rules as workforce_rules
+
+    done, why = workforce_rules.safety_assessed(has_assessment, review_due, has_measures, as_of)
+    return met(why) if done else not_met(why)

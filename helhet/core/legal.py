@@ -117,6 +117,12 @@ REFERENCES = {
     "user_involvement": "helse- og omsorgstjenesteloven § 3-10 (systemer for å innhente "
     "pasienters og brukeres erfaringer og synspunkter; representanter for brukerne hørt når "
     "tjenestene utformes)",
+    "staff_competence": "forskrift om ledelse og kvalitetsforbedring i helse- og "
+    "omsorgstjenesten § 6 bokstav d (oversikt over medarbeidernes kompetanse og behov for "
+    "opplæring) og § 7 bokstav b (medarbeiderne har nødvendig kunnskap og kompetanse)",
+    "staff_safety": "arbeidsmiljøloven § 3-1 andre ledd bokstav c (kartlegge farer og "
+    "vurdere risiko) og § 4-3 fjerde ledd (vern mot vold og trusler); forskrift om utførelse "
+    "av arbeid kapittel 23 A (arbeid der det kan forekomme vold og trusler)",
     "gp_informed": "helse- og omsorgstjenesteloven § 4-1 første ledd (forsvarlighet) og "
     "§ 7-2 (koordinatoren sørger for samordning), jf. helsepersonelloven § 22 (opplysninger "
     "til fastlegen innenfor personens samtykke): fastlegen informert om planen og endringer "
