@@ -26,6 +26,7 @@ urlpatterns = [
     path("kartlegging/", include("helhet.mapping.urls")),
     path("rundt/", include("helhet.around.urls")),
     path("brukerstemme/", include("helhet.voice.urls")),
+    path("ansatte/", include("helhet.workforce.urls")),
     path("kvalitet/", include("helhet.quality.urls")),
     path("revisjon/", include("helhet.audit.urls")),
     path("min-side/", include("helhet.portal.urls")),
