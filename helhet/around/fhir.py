@@ -67,3 +67,59 @@ def communication(message: GpMessage, municipality_number: str) -> dict:
         "payload": [p for p in payload if p],
     }
     return base.validate(base._clean(resource))
+
+
+REFERRAL_STATUS = {
+    "venter": "active",
+    "tatt_imot": "active",
+    "avvist": "revoked",
+    "trukket": "revoked",
+    "avsluttet": "completed",
+}
+REFERRAL_SERVICE = "urn:helhet:referral-service"
+
+
+def service_request(referral, municipality_number: str) -> dict:
+    """A referral as a FHIR R4 ``ServiceRequest``: the municipality's unit
+    requests and the specialist service performs (or the other way round for a
+    referral received); the status and answer travel as status and note."""
+    from helhet.around.models import Referral
+
+    person = referral.person
+    unit_party = base._party(unit=referral.unit)
+    other = (
+        base._party(partner=referral.partner)
+        if referral.partner is not None
+        else {"display": referral.counterpart}
+    )
+    sent = referral.direction == Referral.Direction.SENT
+    notes = [
+        f"Status: {referral.get_status_display()}",
+        f"Svar {referral.answered_on:%d.%m.%Y}: {referral.answer}"
+        if referral.answered_on and referral.answer
+        else "",
+    ]
+    resource = {
+        "resourceType": "ServiceRequest",
+        "id": str(referral.pk),
+        "identifier": [base._identifier(base.urn("referral", municipality_number, referral.pk))],
+        "status": REFERRAL_STATUS[referral.status],
+        "intent": "order",
+        "code": {
+            "coding": [
+                {
+                    "system": REFERRAL_SERVICE,
+                    "code": referral.service,
+                    "display": referral.get_service_display(),
+                }
+            ],
+            "text": referral.get_service_display(),
+        },
+        "subject": {"identifier": base.person_identifier(person), "display": person.full_name},
+        "authoredOn": referral.sent_on.isoformat(),
+        "requester": unit_party if sent else other,
+        "performer": [other if sent else unit_party],
+        "reasonCode": [{"text": referral.reason}] if referral.reason else [],
+        "note": [{"text": text} for text in notes if text],
+    }
+    return base.validate(base._clean(resource))

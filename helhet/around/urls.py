@@ -12,6 +12,7 @@ urlpatterns = [
     path("person/<int:person_id>/kriseplan/", views.crisis_plan, name="crisis_plan"),
     path("person/<int:person_id>/henvisning/ny/", views.referral_new, name="referral_new"),
     path("henvisning/<int:referral_id>/", views.referral_edit, name="referral_edit"),
+    path("henvisning/<int:referral_id>/fhir/", views.referral_fhir, name="referral_fhir"),
     path("person/<int:person_id>/utskrivning/ny/", views.discharge_new, name="discharge_new"),
     path("utskrivning/<int:discharge_id>/", views.discharge_edit, name="discharge_edit"),
     path("utskrivning/<int:discharge_id>/ettervern/", views.aftercare, name="aftercare"),

@@ -351,3 +351,16 @@ def child_edit(request, child_id: int):
         messages.success(request, _("Vurderingen er lagret."))
         return redirect("around:person", person_id=person.pk)
     return _form_page(request, person, form, str(row), _status(form))
+
+
+@login_required
+def referral_fhir(request, referral_id: int):
+    """The referral as a FHIR R4 ServiceRequest, through the same gate as the page."""
+    person, row = _row_person(
+        request, "referral_id", Referral, referral_id, "henvisning som FHIR", action=Action.EXPORT
+    )
+    response = JsonResponse(
+        fhir.service_request(row, person.municipality.number), content_type=fhir.CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="henvisning-{row.pk}.json"'
+    return response

@@ -119,6 +119,11 @@ def test_a_referral_is_recorded_with_its_answer(client, world):
     page = client.get(f"/rundt/person/{person.pk}/").content.decode()
     assert "Innkalt til avrusning" in page and "Avrusning" in page
     assert client.get(f"/rundt/henvisning/{referral.pk}/").status_code == 200
+    resource = client.get(f"/rundt/henvisning/{referral.pk}/fhir/").json()
+    assert resource["resourceType"] == "ServiceRequest" and resource["status"] == "active"
+    assert resource["code"]["text"] == "Avrusning"
+    assert resource["performer"][0]["display"] == "Avrusningsenheten"
+    assert "Innkalt til avrusning" in resource["note"][1]["text"]
 
 
 def test_staff_without_a_relation_are_refused_the_new_pages_and_logged(client, world):
