@@ -249,8 +249,12 @@ def discharge_alerts(user, today: dt.date) -> list[dict]:
     return rows
 
 
-def gp_choices(person):
-    return ExternalService.objects.filter(person=person, kind=ExternalService.Kind.GP)
+def gp_choices(user, person):
+    """The person's GPs the user may see: another unit's record of the GP is
+    health information too, opened (and logged) by the gate like the page."""
+    rows = list(ExternalService.objects.filter(person=person, kind=ExternalService.Kind.GP))
+    shown, _hidden = visible(user, person, rows, "fastlege")
+    return ExternalService.objects.filter(pk__in=[row.pk for row in shown])
 
 
 def gp_consented(person, gp: ExternalService | None, moment=None) -> bool:

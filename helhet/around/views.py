@@ -246,7 +246,9 @@ def gp_message_new(request, person_id: int):
             request, person_id, Action.VIEW, category=Category.PLAN, what="plan til fastlegen"
         )
         initial = services.plan_message_initial(person)
-    form = GpMessageForm(request.POST or None, initial=initial, gps=services.gp_choices(person))
+    form = GpMessageForm(
+        request.POST or None, initial=initial, gps=services.gp_choices(request.user, person)
+    )
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("about_plan"):
             gate.person_for(
