@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "helhet.around",
     "helhet.voice",
     "helhet.workforce",
+    "helhet.offers",
     "helhet.quality",
     "helhet.audit",
     "helhet.portal",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("rundt/", include("helhet.around.urls")),
     path("brukerstemme/", include("helhet.voice.urls")),
     path("ansatte/", include("helhet.workforce.urls")),
+    path("lavterskel/", include("helhet.offers.urls")),
     path("kvalitet/", include("helhet.quality.urls")),
     path("revisjon/", include("helhet.audit.urls")),
     path("min-side/", include("helhet.portal.urls")),
