@@ -63,6 +63,9 @@ class OfferUse(models.Model):
             models.UniqueConstraint(fields=["offer", "month"], name="offer_use_month_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.offer}: {self.month:%m.%Y}"
+
     def clean(self) -> None:
         if self.month and self.month.day != 1:
             self.month = self.month.replace(day=1)
