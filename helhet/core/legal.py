@@ -111,9 +111,6 @@ REFERENCES = {
     "children_as_relatives": "helsepersonelloven § 10 a (barn som pårørende: avklare om "
     "pasienten har mindreårige barn, bidra til å ivareta barnas behov for informasjon og "
     "oppfølging, og dokumentere det) og § 10 b (barn som etterlatte)",
-    "relatives_needs": "pasient- og brukerrettighetsloven § 3-3 (informasjon til "
-    "pårørende med pasientens samtykke); helse- og omsorgstjenesteloven § 3-6 "
-    "(pårørendestøtte: avlastning, opplæring og veiledning)",
     "user_involvement": "helse- og omsorgstjenesteloven § 3-10 (systemer for å innhente "
     "pasienters og brukeres erfaringer og synspunkter; representanter for brukerne hørt når "
     "tjenestene utformes)",
