@@ -64,3 +64,37 @@ def person_id_for_external_id(value):
     from helhet.around.models import ExternalService
 
     return ExternalService.objects.filter(pk=_pk(value)).values_list("person_id", flat=True).first()
+
+
+def _owner(model, value):
+    return model.objects.filter(pk=_pk(value)).values_list("person_id", flat=True).first()
+
+
+def person_id_for_referral_id(value):
+    from helhet.around.models import Referral
+
+    return _owner(Referral, value)
+
+
+def person_id_for_discharge_id(value):
+    from helhet.around.models import DischargeNotice
+
+    return _owner(DischargeNotice, value)
+
+
+def person_id_for_gp_message_id(value):
+    from helhet.around.models import GpMessage
+
+    return _owner(GpMessage, value)
+
+
+def person_id_for_relative_id(value):
+    from helhet.people.models import Relative
+
+    return _owner(Relative, value)
+
+
+def person_id_for_child_id(value):
+    from helhet.around.models import ChildRelative
+
+    return _owner(ChildRelative, value)

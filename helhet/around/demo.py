@@ -1,11 +1,31 @@
 """Demo data around the person: services outside the municipality, need
-assessments, somatic follow-up. Synthetic only; deterministic for the seed."""
+assessments, somatic follow-up, referrals, discharge notices with aftercare
+plans, and messages with the GP. Synthetic only; deterministic for the seed.
+
+The spread is the audits' findings: most discharges have aftercare in place on
+the day, some lack housing (Eidskog); most GPs of persons with a plan were told
+of it, some were not (ROP supervision)."""
 
 import datetime as dt
 
-from helhet.around.models import ExternalService, NeedAssessment, SomaticFollowUp
+from django.utils import timezone
+
+from helhet.around.models import (
+    AftercarePlan,
+    ChildRelative,
+    DischargeNotice,
+    ExternalService,
+    GpMessage,
+    NeedAssessment,
+    Referral,
+    RelativeNeed,
+    SomaticFollowUp,
+)
+from helhet.consent.models import Category, Consent, ConsentScope
+from helhet.consent.services import valid_q
 from helhet.demo.context import DemoContext
 from helhet.mapping.models import DomainScore, Mapping
+from helhet.people.models import Relative
 from helhet.plans.models import CrisisPlan, IndividualPlan
 
 
@@ -72,10 +92,181 @@ def populate(ctx: DemoContext) -> None:
     NeedAssessment.objects.bulk_create(assessments, batch_size=1000)
     somatic = _somatic(ctx, rng)
     _crisis_plans(ctx, rng)
+    referrals = _referrals(ctx, ctx.rng_for("around-referrals"))
+    notices = _discharges(ctx, ctx.rng_for("around-discharges"))
+    messages = _gp_messages(ctx, ctx.rng_for("around-gp"))
+    relatives = _relative_needs(ctx, ctx.rng_for("around-relatives"))
+    children = _children(ctx, ctx.rng_for("around-children"))
     ctx.progress(
         f"around: {len(externals)} tjenester utenfor kommunen, {len(assessments)} vurderinger, "
-        f"{len(somatic)} somatiske oppfølginger"
+        f"{len(somatic)} somatiske oppfølginger, {referrals} henvisninger, {notices} varsler "
+        f"om utskrivning, {messages} fastlegemeldinger, {relatives} pårørendebehov, "
+        f"{children} barn som pårørende"
     )
+
+
+def _referrals(ctx, rng) -> int:
+    today, unit = ctx.today, ctx.units["psykisk_rus"]
+    places = {
+        Referral.Service.DPS: "DPS Fjordvik poliklinikk",
+        Referral.Service.TSB: "Rusklinikken",
+        Referral.Service.DETOX: "Avrusningsenheten",
+    }
+    rows = []
+    for person in ctx.persons:
+        if rng.random() >= 0.08:
+            continue
+        service = rng.choice(sorted(places))
+        sent = today - dt.timedelta(days=rng.randint(5, 400))
+        status = rng.choice(
+            [Referral.Status.WAITING, Referral.Status.ACCEPTED, Referral.Status.ACCEPTED]
+            + [Referral.Status.REJECTED, Referral.Status.DONE]
+        )
+        answered = (
+            None
+            if status == Referral.Status.WAITING
+            else min(today, sent + dt.timedelta(days=rng.randint(3, 30)))
+        )
+        rows.append(
+            Referral(
+                person=person,
+                direction=Referral.Direction.SENT,
+                service=service,
+                counterpart=places[service],
+                partner=ctx.partners.get("dps") if service == Referral.Service.DPS else None,
+                sent_on=sent,
+                reason="Behov for vurdering i spesialisthelsetjenesten.",
+                status=status,
+                answered_on=answered,
+                answer={
+                    Referral.Status.ACCEPTED: "Rett til helsehjelp; innkalling sendt.",
+                    Referral.Status.REJECTED: "Ikke rett til helsehjelp; råd til kommunen.",
+                    Referral.Status.DONE: "Behandlingen er avsluttet; epikrise sendt.",
+                }.get(status, ""),
+                unit=unit,
+            )
+        )
+    Referral.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _discharges(ctx, rng) -> int:
+    """Discharges over the last year and the next weeks; most with aftercare in
+    place on the day, some without housing (Eidskog), some ahead without a plan
+    yet (they show as alerts)."""
+    today, unit = ctx.today, ctx.units["psykisk_rus"]
+    notices, plans = [], []
+    for person in ctx.persons:
+        if rng.random() >= 0.05:
+            continue
+        prison = rng.random() < 0.25
+        ahead = rng.random() < 0.25
+        day = today + dt.timedelta(days=rng.randint(1, 30) if ahead else -rng.randint(1, 330))
+        received = min(today, day - dt.timedelta(days=rng.randint(3, 30)))
+        notice = DischargeNotice(
+            person=person,
+            source=DischargeNotice.Source.PRISON if prison else DischargeNotice.Source.SPECIALIST,
+            institution="Fjordvik fengsel" if prison else "DPS Fjordvik, døgnpost",
+            partner=None if prison else ctx.partners.get("dps"),
+            received_on=received,
+            discharge_on=day,
+            unit=unit,
+        )
+        notices.append(notice)
+        roll = rng.random()
+        if day > today and roll < 0.5:
+            continue  # announced, no aftercare plan yet: an alert
+        made = min(today, received + dt.timedelta(days=rng.randint(1, 5)))
+        notice.acted_on = made
+        housing_late = roll > 0.8
+        plans.append(
+            (
+                notice,
+                AftercarePlan(
+                    made_on=made,
+                    housing="Kommunal utleiebolig" if not housing_late else "Søkt kommunal bolig",
+                    housing_ready_on=None if housing_late else min(day, made),
+                    follow_up="Psykisk helse og rus: hjemmebesøk to ganger i uka",
+                    follow_up_ready_on=day,
+                    activity="Aktivitetshuset, arbeidstrening",
+                    responsibilities="Boligkontoret: bolig. Psykisk helse og rus: oppfølging. "
+                    "NAV: økonomi.",
+                    unit=unit,
+                ),
+            )
+        )
+    DischargeNotice.objects.bulk_create(notices, batch_size=1000)
+    for notice, plan in plans:
+        plan.notice = notice
+    AftercarePlan.objects.bulk_create([plan for _notice, plan in plans], batch_size=1000)
+    return len(notices)
+
+
+def _gp_messages(ctx, rng) -> int:
+    """Persons with an active plan and a GP practice: most consent to the GP
+    receiving the plan (a box on their consent) and the GP was told; some were
+    not told. A few messages come from the GP."""
+    today, unit = ctx.today, ctx.units["ke"]
+    plans = {
+        person_id: since
+        for person_id, offered, answered in IndividualPlan.objects.filter(
+            person__municipality=ctx.municipality, status=IndividualPlan.Status.ACTIVE
+        )
+        .order_by("offered_on", "pk")
+        .values_list("person_id", "offered_on", "answered_on")
+        for since in [answered or offered]
+    }
+    gps = {
+        row.person_id: row
+        for row in ExternalService.objects.filter(
+            person_id__in=list(plans), kind=ExternalService.Kind.GP, partner__isnull=False
+        ).order_by("pk")
+    }
+    consents = {}
+    for consent in Consent.objects.filter(
+        valid_q(timezone.now()), person_id__in=list(gps)
+    ).order_by("pk"):
+        consents.setdefault(consent.person_id, consent)
+    scopes, rows = [], []
+    for person_id, gp in sorted(gps.items()):
+        consent = consents.get(person_id)
+        if consent is not None and rng.random() < 0.85:
+            if not ConsentScope.objects.filter(
+                consent=consent, partner_id=gp.partner_id, category=Category.PLAN
+            ).exists():
+                scopes.append(
+                    ConsentScope(consent=consent, partner_id=gp.partner_id, category=Category.PLAN)
+                )
+                consent.partners.add(gp.partner_id)
+            if rng.random() < 0.8:
+                since = plans[person_id]
+                rows.append(
+                    GpMessage(
+                        person_id=person_id,
+                        direction=GpMessage.Direction.TO_GP,
+                        gp=gp,
+                        sent_on=min(today, since + dt.timedelta(days=rng.randint(0, 30))),
+                        about_plan=True,
+                        what_changed="Individuell plan er startet.",
+                        plan_summary="Mål: egen bolig og arbeid. Tiltak: oppfølging i hjemmet.",
+                        coordinator="Koordinator i koordinerende enhet",
+                        unit=unit,
+                    )
+                )
+        if rng.random() < 0.2:
+            rows.append(
+                GpMessage(
+                    person_id=person_id,
+                    direction=GpMessage.Direction.FROM_GP,
+                    gp=gp,
+                    sent_on=today - dt.timedelta(days=rng.randint(1, 200)),
+                    text="Blodprøver tatt; ingen endring i medisinene.",
+                    unit=unit,
+                )
+            )
+    ConsentScope.objects.bulk_create(scopes, batch_size=1000)
+    GpMessage.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def _crisis_plans(ctx, rng) -> None:
@@ -152,3 +343,74 @@ def _somatic(ctx, rng) -> list:
             )
     SomaticFollowUp.objects.bulk_create(rows, batch_size=1000)
     return rows
+
+
+def _relative_needs(ctx, rng) -> int:
+    """A share of relatives have their own needs mapped; most followed up.
+    Information is followed up only where the person consented (pbrl. § 3-3)."""
+    today, unit = ctx.today, ctx.units["psykisk_rus"]
+    rows = []
+    for relative in Relative.objects.filter(person__municipality=ctx.municipality).order_by("pk"):
+        if rng.random() >= 0.3:
+            continue
+        kind = rng.choice(RelativeNeed.Kind.values)
+        consented = rng.random() < 0.7
+        mapped = today - dt.timedelta(days=rng.randint(10, 300))
+        followed = rng.random() < 0.75 and (kind not in ("informasjon", "medvirkning") or consented)
+        rows.append(
+            RelativeNeed(
+                relative=relative,
+                kind=kind,
+                person_consented=consented,
+                mapped_on=mapped,
+                description="Slitne etter lang tid med bekymring.",
+                follow_up="Samtale og pårørendekurs" if followed else "",
+                followed_up_on=min(today, mapped + dt.timedelta(days=14)) if followed else None,
+                unit=unit,
+            )
+        )
+    RelativeNeed.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _children(ctx, rng) -> int:
+    """Persons whose latest mapping says they care for children under 18 get one
+    or two children registered; most children's needs are assessed (hpl. § 10 a),
+    some are not (a real gap)."""
+    today, unit = ctx.today, ctx.units["psykisk_rus"]
+    latest = {}
+    for person_id, answer in (
+        Mapping.objects.filter(person__municipality=ctx.municipality)
+        .order_by("mapped_on", "pk")
+        .values_list("person_id", "cares_for_children")
+    ):
+        latest[person_id] = answer
+    names = ["Emma", "Noah", "Olivia", "Jakob", "Nora", "Lukas", "Sofie", "Emil"]
+    rows = []
+    for person_id, answer in sorted(latest.items()):
+        if answer != Mapping.Children.YES:
+            continue
+        for _n in range(rng.randint(1, 2)):
+            assessed = rng.random() < 0.75
+            rows.append(
+                ChildRelative(
+                    person_id=person_id,
+                    first_name=rng.choice(names),
+                    birth_year=today.year - rng.randint(2, 16),
+                    condition=rng.choice(
+                        [ChildRelative.Condition.MENTAL, ChildRelative.Condition.SUBSTANCE]
+                    ),
+                    lives_with_patient=rng.random() < 0.6,
+                    assessed_on=today - dt.timedelta(days=rng.randint(5, 200))
+                    if assessed
+                    else None,
+                    needs="Alderstilpasset informasjon om forelderens sykdom." if assessed else "",
+                    measures="Samtale med barnet og forelderen; helsesykepleier informert."
+                    if assessed
+                    else "",
+                    responsible="Barneansvarlig, psykisk helse og rus" if assessed else "",
+                    unit=unit,
+                )
+            )
+    ChildRelative.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

@@ -1,9 +1,33 @@
 """Writes and page data around the person. The gate has already decided."""
 
-from django.db import transaction
+import datetime as dt
 
-from helhet.around.access import visible
-from helhet.around.models import ExternalService, NeedAssessment, SomaticFollowUp
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhet.access import gate
+from helhet.access.models import Action
+from helhet.around import rules
+from helhet.around.access import CATEGORY, visible
+from helhet.around.models import (
+    AftercarePlan,
+    ChildRelative,
+    ChildrenCheck,
+    DischargeNotice,
+    ExternalService,
+    GpMessage,
+    NeedAssessment,
+    Referral,
+    RelativeNeed,
+    SomaticFollowUp,
+)
+from helhet.consent.models import Category, ConsentScope
+from helhet.consent.services import valid_q
+from helhet.coordination.models import CoordinatorAssignment
+from helhet.organisation.models import Role
 from helhet.plans.models import CrisisPlan, IndividualPlan
 
 
@@ -66,13 +90,275 @@ def person_page(user, person) -> dict:
     somatic, som_hidden = visible(
         user, person, list(person.somatic_follow_ups.select_related("unit")), "somatisk helse"
     )
+    referrals, ref_hidden = visible(
+        user, person, list(person.referrals.select_related("unit")), "henvisninger"
+    )
+    notices, dis_hidden = visible(
+        user,
+        person,
+        list(person.discharge_notices.select_related("unit", "aftercare")),
+        "utskrivning og ettervern",
+    )
+    gp_msgs, gp_hidden = visible(
+        user, person, list(person.gp_messages.select_related("unit", "gp")), "fastlegemeldinger"
+    )
+    relative_needs, rel_hidden = visible(
+        user,
+        person,
+        list(RelativeNeed.objects.filter(relative__person=person).select_related("relative")),
+        "pårørendes behov",
+    )
+    checks, chk_hidden = visible(
+        user, person, list(person.children_checks.select_related("unit")), "barn som pårørende"
+    )
+    children, chi_hidden = visible(
+        user, person, list(person.child_relatives.select_related("unit")), "barn som pårørende"
+    )
+    today = timezone.localdate()
+    minors = [c for c in children if rules.is_minor(c.birth_year, today)]
+    _done, children_status = rules.children_followed(
+        checks[0].has_minor_children if checks else None,
+        [c.assessed_on is not None for c in minors],
+    )
+    hidden_more = rel_hidden or chk_hidden or chi_hidden
     return {
+        "relatives": list(person.relatives.order_by("name")),
+        "relative_needs": relative_needs,
+        "children_check": checks[0] if checks else None,
+        "children": children,
+        "children_status": children_status,
         "person": person,
         "external_services": externals,
         "assessments": assessments,
         "latest_assessment": assessments[0] if assessments else None,
         "somatic": somatic,
-        "hidden": ext_hidden or ass_hidden or som_hidden,
+        "referrals": referrals,
+        "discharges": [discharge_row(notice, today) for notice in notices],
+        "gp_messages": gp_msgs,
+        "hidden": ext_hidden
+        or ass_hidden
+        or som_hidden
+        or ref_hidden
+        or dis_hidden
+        or gp_hidden
+        or hidden_more,
         "crisis_plan": CrisisPlan.objects.filter(person=person).first(),
         "open_plan": open_plan(person),
     }
+
+
+def save_referral(*, form, person, unit, user) -> Referral:
+    row = form.save(commit=False)
+    if row.pk is None:
+        row.person, row.unit, row.registered_by = person, unit, user
+    row.full_clean()
+    row.save()
+    return row
+
+
+def save_discharge(*, form, person, unit, user) -> DischargeNotice:
+    row = form.save(commit=False)
+    if row.pk is None:
+        row.person, row.unit, row.registered_by = person, unit, user
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def save_aftercare(*, form, notice: DischargeNotice, user) -> AftercarePlan:
+    """The aftercare plan of a notice; making it is acting on the notice."""
+    row = form.save(commit=False)
+    if row.pk is None:
+        row.notice, row.unit = notice, notice.unit
+    row.registered_by = user
+    row.full_clean()
+    row.save()
+    if notice.acted_on is None:
+        notice.acted_on = min(row.made_on, timezone.localdate())
+        notice.save(update_fields=["acted_on"])
+    return row
+
+
+def _gap_facts(notice: DischargeNotice) -> list[str]:
+    plan = getattr(notice, "aftercare", None)
+    return rules.aftercare_gaps(
+        notice.discharge_on,
+        plan.made_on if plan else None,
+        plan.housing_ready_on if plan else None,
+        plan.follow_up_ready_on if plan else None,
+    )
+
+
+def discharge_row(notice: DischargeNotice, today: dt.date) -> dict:
+    gaps = [] if notice.cancelled else _gap_facts(notice)
+    return {
+        "notice": notice,
+        "aftercare": getattr(notice, "aftercare", None),
+        "gaps": gaps,
+        "alert": rules.discharge_alert(notice.discharge_on, notice.cancelled, gaps, today),
+    }
+
+
+def discharge_alerts(user, today: dt.date) -> list[dict]:
+    """Announced discharges and releases without housing or follow-up in place,
+    for the coordinating unit, the person's coordinator and the unit that
+    received the notice. A notice is the receiving unit's health record: its own
+    staff see it on their relation to the person; anyone else only where the
+    gate opens the person's health data across units (``accessible_persons``,
+    the gate's own list rule, on the safe side). One query, whatever the number
+    of notices; every shown row logged in one statement."""
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return []
+    notices = DischargeNotice.objects.filter(
+        person__municipality_id=staff.municipality_id,
+        cancelled=False,
+        discharge_on__gte=today - dt.timedelta(days=rules.ALERT_AFTER_DAYS),
+        discharge_on__lte=today + dt.timedelta(days=rules.ALERT_AHEAD_DAYS),
+    )
+    own_units = gate.case_unit_ids(user)
+    if not gate.has_role(user, Role.COORDINATING_UNIT):
+        coordinated = CoordinatorAssignment.objects.filter(
+            coordinator=user, ended_on__isnull=True
+        ).values("person_id")
+        notices = notices.filter(Q(person_id__in=coordinated) | Q(unit_id__in=own_units))
+    related = gate.accessible_persons(user, gate.BASIC).values("pk")
+    across = gate.accessible_persons(user, CATEGORY).values("pk")
+    notices = notices.filter(
+        Q(unit_id__in=own_units, person_id__in=related) | Q(person_id__in=across)
+    )
+    rows = [
+        row
+        for row in (
+            discharge_row(notice, today)
+            for notice in notices.select_related("person", "aftercare").order_by(
+                "discharge_on", "pk"
+            )
+        )
+        if row["alert"]
+    ]
+    if rows:
+        gate.log_many(
+            user,
+            [row["notice"].person for row in rows],
+            Action.LIST,
+            "varslet utskrivning",
+            CATEGORY,
+        )
+    return rows
+
+
+def gp_choices(user, person):
+    """The person's GPs the user may see: another unit's record of the GP is
+    health information too, opened (and logged) by the gate like the page."""
+    rows = list(ExternalService.objects.filter(person=person, kind=ExternalService.Kind.GP))
+    shown, _hidden = visible(user, person, rows, "fastlege")
+    return ExternalService.objects.filter(pk__in=[row.pk for row in shown])
+
+
+def gp_consented(person, gp: ExternalService | None, moment=None) -> bool:
+    """Does a valid consent let the GP receive the person's plan (hpl. § 22)?
+    The GP is an outside party: only a consent naming the GP's practice, for
+    the plan category, lets the plan leave."""
+    if gp is None or gp.partner_id is None:
+        return False
+    return ConsentScope.objects.filter(
+        valid_q(moment or timezone.now(), "consent__"),
+        consent__person=person,
+        partner_id=gp.partner_id,
+        category=Category.PLAN,
+    ).exists()
+
+
+def plan_message_initial(person) -> dict:
+    """What a message to the GP about the plan starts from: the plan's goals and
+    measures briefly, its latest change and the coordinator."""
+    plan = open_plan(person)
+    if plan is None:
+        return {}
+    assignment = (
+        CoordinatorAssignment.objects.filter(person=person, ended_on__isnull=True)
+        .select_related("coordinator")
+        .order_by("-offered_on")
+        .first()
+    )
+    coordinator = ""
+    if assignment and assignment.coordinator:
+        coordinator = (
+            assignment.coordinator.get_full_name() or assignment.coordinator.get_username()
+        )
+    version = plan.versions.order_by("-number").first()
+    goals = "; ".join(g.text for g in plan.goals.all()[:5])
+    return {
+        "about_plan": True,
+        "coordinator": coordinator,
+        "what_changed": version.summary if version else "",
+        "plan_summary": goals,
+    }
+
+
+def record_gp_message(*, form, person, unit, user) -> GpMessage:
+    """A message to or from the GP. A message *to* the GP about the plan is
+    recorded as sent only when the person's consent covers the GP for the plan."""
+    row = form.save(commit=False)
+    if (
+        row.direction == GpMessage.Direction.TO_GP
+        and row.about_plan
+        and not gp_consented(person, row.gp)
+    ):
+        raise ValidationError(
+            _(
+                "Personens samtykke dekker ikke at fastlegen får planen. Registrer samtykket "
+                "(med fastlegekontoret som part, kategori individuell plan) først."
+            )
+        )
+    row.person, row.unit, row.registered_by = person, unit, user
+    row.full_clean()
+    row.save()
+    return row
+
+
+def gp_status(person, today: dt.date) -> str:
+    """The GP-informed answer for the person page, by the criterion's own rule."""
+    plan = person.plans.filter(status=IndividualPlan.Status.ACTIVE).order_by("-offered_on").first()
+    if plan is None:
+        return ""
+    version = plan.versions.order_by("-created_at").values_list("created_at", flat=True).first()
+    last = (
+        person.gp_messages.filter(direction=GpMessage.Direction.TO_GP, about_plan=True)
+        .order_by("-sent_on")
+        .values_list("sent_on", flat=True)
+        .first()
+    )
+    _told, why = rules.gp_told_of_plan(
+        plan.answered_on or plan.offered_on, version.date() if version else None, last
+    )
+    return why
+
+
+def save_relative_need(*, form, relative, unit, user) -> RelativeNeed:
+    row = form.save(commit=False)
+    if row.pk is None:
+        row.relative, row.unit = relative, unit
+    row.registered_by = user
+    row.full_clean()
+    row.save()
+    return row
+
+
+def record_children_check(*, form, person, unit, user) -> ChildrenCheck:
+    row = form.save(commit=False)
+    row.person, row.unit, row.registered_by = person, unit, user
+    row.full_clean()
+    row.save()
+    return row
+
+
+def save_child(*, form, person, unit, user) -> ChildRelative:
+    row = form.save(commit=False)
+    if row.pk is None:
+        row.person, row.unit, row.registered_by = person, unit, user
+    row.full_clean()
+    row.save()
+    return row

@@ -2,19 +2,37 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.around import access, services
+from helhet.around import access, fhir, services
 from helhet.around.forms import (
+    AftercarePlanForm,
+    ChildRelativeForm,
+    ChildrenCheckForm,
     CrisisPlanForm,
+    DischargeNoticeForm,
     ExternalServiceForm,
+    GpMessageForm,
     NeedAssessmentForm,
+    ReferralForm,
+    RelativeNeedForm,
     SomaticFollowUpForm,
 )
-from helhet.around.models import ExternalService
+from helhet.around.models import (
+    AftercarePlan,
+    ChildRelative,
+    DischargeNotice,
+    ExternalService,
+    GpMessage,
+    Referral,
+)
+from helhet.consent.models import Category
 
 
 @login_required
@@ -32,6 +50,13 @@ def person(request, person_id: int):
             )
             gate.log(request.user, the_person, Action.VIEW, decision, access.CATEGORY, "kriseplan")
             context["crisis_plan"] = crisis if decision.granted else None
+        # Whether the GP knows the plan is plan data: shown where the plan page would be.
+        if services.open_plan(the_person) is not None:
+            decision = gate.check(
+                request.user, the_person, Action.VIEW, Category.PLAN, "fastlegen informert"
+            )
+            if decision.granted:
+                context["gp_status"] = services.gp_status(the_person, timezone.localdate())
     context["may_record"] = bool(units)
     return render(request, "around/person.html", context)
 
@@ -129,3 +154,215 @@ def crisis_plan(request, person_id: int):
         messages.success(request, _("Kriseplanen er lagret."))
         return redirect("around:person", person_id=person.pk)
     return _form_page(request, person, form, _("Kriseplan"), 400 if form.errors else 200)
+
+
+def _row_person(request, kwarg: str, model, value, what: str, action=Action.EDIT):
+    """The person owning the row (by its registered kwarg), if the gate lets the
+    user act on the row's unit's record; then the row."""
+    unit_id = model.objects.filter(pk=access._pk(value)).values_list("unit_id", flat=True).first()
+    person = gate.person_for_kwarg(
+        request, kwarg, value, action, category=access.CATEGORY, what=what, owner_unit=unit_id
+    )
+    return person, model.objects.get(pk=value)
+
+
+def _status(form) -> int:
+    return 400 if form.errors else 200
+
+
+@login_required
+def referral_new(request, person_id: int):
+    person, unit = access.person_for_recording(request, person_id, "ny henvisning")
+    form = ReferralForm(request.POST or None, municipality=person.municipality)
+    if request.method == "POST" and form.is_valid():
+        services.save_referral(form=form, person=person, unit=unit, user=request.user)
+        messages.success(request, _("Henvisningen er registrert."))
+        return redirect("around:person", person_id=person.pk)
+    return _form_page(request, person, form, _("Henvisning"), _status(form))
+
+
+@login_required
+def referral_edit(request, referral_id: int):
+    person, row = _row_person(request, "referral_id", Referral, referral_id, "endre henvisning")
+    form = ReferralForm(request.POST or None, instance=row, municipality=person.municipality)
+    if request.method == "POST" and form.is_valid():
+        services.save_referral(form=form, person=person, unit=row.unit, user=request.user)
+        messages.success(request, _("Henvisningen er endret."))
+        return redirect("around:person", person_id=person.pk)
+    return _form_page(request, person, form, str(row), _status(form))
+
+
+@login_required
+def discharge_new(request, person_id: int):
+    person, unit = access.person_for_recording(request, person_id, "varsel om utskrivning")
+    form = DischargeNoticeForm(request.POST or None, municipality=person.municipality)
+    if request.method == "POST" and form.is_valid():
+        notice = services.save_discharge(form=form, person=person, unit=unit, user=request.user)
+        messages.success(request, _("Varselet er registrert. Lag ettervernsplanen nå."))
+        return redirect("around:aftercare", discharge_id=notice.pk)
+    return _form_page(
+        request, person, form, _("Varsel om utskrivning eller løslatelse"), _status(form)
+    )
+
+
+@login_required
+def discharge_edit(request, discharge_id: int):
+    person, row = _row_person(
+        request, "discharge_id", DischargeNotice, discharge_id, "endre varsel om utskrivning"
+    )
+    form = DischargeNoticeForm(request.POST or None, instance=row, municipality=person.municipality)
+    if request.method == "POST" and form.is_valid():
+        services.save_discharge(form=form, person=person, unit=row.unit, user=request.user)
+        messages.success(request, _("Varselet er endret."))
+        return redirect("around:person", person_id=person.pk)
+    return _form_page(request, person, form, str(row), _status(form))
+
+
+@login_required
+def aftercare(request, discharge_id: int):
+    person, notice = _row_person(
+        request, "discharge_id", DischargeNotice, discharge_id, "ettervernsplan"
+    )
+    instance = AftercarePlan.objects.filter(notice=notice).first()
+    form = AftercarePlanForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.save_aftercare(form=form, notice=notice, user=request.user)
+        messages.success(request, _("Ettervernsplanen er lagret."))
+        return redirect("around:person", person_id=person.pk)
+    title = _("Ettervernsplan før %(what)s %(day)s") % {
+        "what": notice.get_source_display().lower(),
+        "day": notice.discharge_on.strftime("%d.%m.%Y"),
+    }
+    return _form_page(request, person, form, title, _status(form))
+
+
+@login_required
+def gp_message_new(request, person_id: int):
+    person, unit = access.person_for_recording(request, person_id, "melding med fastlegen")
+    initial = {}
+    if request.method == "GET" and request.GET.get("plan"):
+        # The plan goes into the draft: the plan page's own rule decides.
+        gate.person_for(
+            request, person_id, Action.VIEW, category=Category.PLAN, what="plan til fastlegen"
+        )
+        initial = services.plan_message_initial(person)
+    form = GpMessageForm(
+        request.POST or None, initial=initial, gps=services.gp_choices(request.user, person)
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("about_plan"):
+            gate.person_for(
+                request, person_id, Action.VIEW, category=Category.PLAN, what="plan til fastlegen"
+            )
+        try:
+            services.record_gp_message(form=form, person=person, unit=unit, user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Meldingen er registrert."))
+            return redirect("around:person", person_id=person.pk)
+    return _form_page(request, person, form, _("Melding med fastlegen"), _status(form))
+
+
+@login_required
+def gp_message_fhir(request, gp_message_id: int):
+    """The message as a FHIR R4 Communication: the same gate as the page (the
+    unit's health record; the plan category too when it carries the plan)."""
+    person, row = _row_person(
+        request,
+        "gp_message_id",
+        GpMessage,
+        gp_message_id,
+        "fastlegemelding som FHIR",
+        action=Action.EXPORT,
+    )
+    if row.about_plan:
+        decision = gate.check(
+            request.user, person, Action.EXPORT, Category.PLAN, "fastlegemelding som FHIR"
+        )
+        if not decision.granted:
+            raise PermissionDenied(decision.detail)
+    resource = fhir.communication(row, person.municipality.number)
+    response = JsonResponse(resource, content_type=fhir.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="fastlegemelding-{row.pk}.json"'
+    return response
+
+
+@login_required
+def discharges(request):
+    """Announced discharges and releases without housing or follow-up in place."""
+    if getattr(request.user, "staff", None) is None:
+        raise PermissionDenied(_("Oversikten er for ansatte i kommunen."))
+    rows = services.discharge_alerts(request.user, timezone.localdate())
+    return render(request, "around/discharges.html", {"rows": rows})
+
+
+@login_required
+def relative_need_new(request, relative_id: int):
+    """A relative's own need, recorded by the user's unit on the person's record."""
+    units = access.own_units(request.user)
+    person = gate.person_for_kwarg(
+        request,
+        "relative_id",
+        relative_id,
+        Action.EDIT,
+        category=access.CATEGORY,
+        what="pårørendes behov",
+        owner_unit=units[0] if units else None,
+    )
+    if not units:
+        raise PermissionDenied(_("Du er ikke knyttet til en enhet som kan registrere dette."))
+    relative = person.relatives.get(pk=relative_id)
+    form = RelativeNeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.save_relative_need(form=form, relative=relative, unit=units[0], user=request.user)
+        messages.success(request, _("Behovet er registrert."))
+        return redirect("around:person", person_id=person.pk)
+    title = _("Behov hos pårørende: %(name)s") % {"name": relative.name}
+    return _form_page(request, person, form, title, _status(form))
+
+
+@login_required
+def children_check(request, person_id: int):
+    person, unit = access.person_for_recording(request, person_id, "barn som pårørende")
+    form = ChildrenCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_children_check(form=form, person=person, unit=unit, user=request.user)
+        messages.success(request, _("Avklaringen er lagret."))
+        return redirect("around:person", person_id=person.pk)
+    return _form_page(request, person, form, _("Har personen mindreårige barn?"), _status(form))
+
+
+@login_required
+def child_new(request, person_id: int):
+    person, unit = access.person_for_recording(request, person_id, "barn som pårørende")
+    form = ChildRelativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.save_child(form=form, person=person, unit=unit, user=request.user)
+        messages.success(request, _("Barnet er registrert."))
+        return redirect("around:person", person_id=person.pk)
+    return _form_page(request, person, form, _("Barn som pårørende"), _status(form))
+
+
+@login_required
+def child_edit(request, child_id: int):
+    person, row = _row_person(request, "child_id", ChildRelative, child_id, "barn som pårørende")
+    form = ChildRelativeForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        services.save_child(form=form, person=person, unit=row.unit, user=request.user)
+        messages.success(request, _("Vurderingen er lagret."))
+        return redirect("around:person", person_id=person.pk)
+    return _form_page(request, person, form, str(row), _status(form))
+
+
+@login_required
+def referral_fhir(request, referral_id: int):
+    """The referral as a FHIR R4 ServiceRequest, through the same gate as the page."""
+    person, row = _row_person(
+        request, "referral_id", Referral, referral_id, "henvisning som FHIR", action=Action.EXPORT
+    )
+    response = JsonResponse(
+        fhir.service_request(row, person.municipality.number), content_type=fhir.CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="henvisning-{row.pk}.json"'
+    return response

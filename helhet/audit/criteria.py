@@ -833,6 +833,237 @@ def _cooperation_agreement(scope: Scope) -> list[Outcome]:
     ]
 
 
+def _discharge_aftercare(scope: Scope) -> list[Outcome]:
+    """One outcome per discharge or release in the period (two queries, also
+    when there are none: the units are loaded up front)."""
+    from helhet.around.models import DischargeNotice
+
+    scope.involved  # noqa: B018 — a constant number of queries, rows or not
+
+    rows = DischargeNotice.objects.filter(
+        person__municipality_id=scope.municipality_id,
+        discharge_on__gte=scope.start,
+        discharge_on__lte=scope.as_of,
+    ).values_list(
+        "person_id",
+        "discharge_on",
+        "cancelled",
+        "aftercare__made_on",
+        "aftercare__housing_ready_on",
+        "aftercare__follow_up_ready_on",
+    )
+    outcomes = []
+    for person_id, day, cancelled, made, housing, follow_up in rows.order_by("discharge_on", "pk"):
+        verdict = rules.aftercare_in_place(day, cancelled, made, housing, follow_up, scope.as_of)
+        outcomes.append(_person(scope, person_id, verdict))
+    return outcomes
+
+
+def _gp_informed(scope: Scope) -> list[Outcome]:
+    """Persons with an active plan: the latest message to the GP about the plan,
+    against the plan's start and latest change (four queries)."""
+    from helhet.around.models import ExternalService, GpMessage
+    from helhet.plans.models import PlanVersion
+
+    scope.involved  # noqa: B018 — a constant number of queries, plans or not
+    active = IndividualPlan.objects.filter(
+        person__municipality_id=scope.municipality_id,
+        status=IndividualPlan.Status.ACTIVE,
+        offered_on__lte=scope.as_of,
+    )
+    plans = {}
+    for pk, person_id, offered, answered in active.order_by("offered_on", "pk").values_list(
+        "pk", "person_id", "offered_on", "answered_on"
+    ):
+        plans[person_id] = (pk, answered or offered)
+    # Subqueries, not id lists: an empty list would skip the query, and the
+    # number of queries must not depend on the data.
+    changed = {}
+    for plan_id, created in PlanVersion.objects.filter(plan_id__in=active.values("pk")).values_list(
+        "plan_id", "created_at"
+    ):
+        day = created.date()
+        if day <= scope.as_of:
+            changed[plan_id] = max(changed.get(plan_id, day), day)
+    with_gp = set(
+        ExternalService.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=scope.as_of),
+            person_id__in=active.values("person_id"),
+            kind=ExternalService.Kind.GP,
+            valid_from__lte=scope.as_of,
+        ).values_list("person_id", flat=True)
+    )
+    told = {}
+    for person_id, day in GpMessage.objects.filter(
+        person_id__in=active.values("person_id"),
+        direction=GpMessage.Direction.TO_GP,
+        about_plan=True,
+        sent_on__lte=scope.as_of,
+    ).values_list("person_id", "sent_on"):
+        told[person_id] = max(told.get(person_id, day), day)
+    return [
+        _person(
+            scope,
+            person_id,
+            rules.gp_informed_of_plan(
+                person_id in with_gp, since, changed.get(plan_id), told.get(person_id)
+            ),
+        )
+        for person_id, (plan_id, since) in sorted(plans.items())
+    ]
+
+
+def _children(scope: Scope) -> list[Outcome]:
+    """Patients by the latest mapping (mental health or substance use at least
+    moderate), and anyone with children registered (three queries + mappings)."""
+    from helhet.around.models import ChildRelative, ChildrenCheck
+    from helhet.around.rules import is_minor
+    from helhet.mapping.models import Mapping
+
+    scope.involved  # noqa: B018 — a constant number of queries, rows or not
+    mappings = _latest_mappings(scope)
+    # The latest clarification counts, whether recorded on its own or answered
+    # in a needs mapping («omsorg for barn under 18 år»; «ikke kjent» is no answer).
+    answers = [
+        (day, pk, person_id, has_children)
+        for pk, person_id, day, has_children in ChildrenCheck.objects.filter(
+            person__municipality_id=scope.municipality_id, checked_on__lte=scope.as_of
+        ).values_list("pk", "person_id", "checked_on", "has_minor_children")
+    ] + [
+        (day, 0, person_id, answer == Mapping.Children.YES)
+        for person_id, day, answer in Mapping.objects.filter(
+            person__municipality_id=scope.municipality_id,
+            mapped_on__lte=scope.as_of,
+            cares_for_children__in=[Mapping.Children.YES, Mapping.Children.NO],
+        ).values_list("person_id", "mapped_on", "cares_for_children")
+    ]
+    checked = {}
+    for _day, _pk, person_id, has_children in sorted(answers, key=lambda a: (a[0], a[1])):
+        checked[person_id] = has_children
+    children = defaultdict(list)
+    for person_id, born, assessed in ChildRelative.objects.filter(
+        person__municipality_id=scope.municipality_id
+    ).values_list("person_id", "birth_year", "assessed_on"):
+        if is_minor(born, scope.as_of):
+            children[person_id].append(assessed is not None and assessed <= scope.as_of)
+    level = rules.ROP_LEVEL
+    patients = {
+        person_id
+        for person_id, facts in mappings.items()
+        if facts["levels"].get("psykisk", 0) >= level or facts["levels"].get("rus", 0) >= level
+    }
+    population = sorted((set(scope.service_spans) & patients) | set(children))
+    return [
+        _person(
+            scope,
+            person_id,
+            rules.children_as_relatives(
+                person_id in patients, checked.get(person_id), children.get(person_id, [])
+            ),
+        )
+        for person_id in population
+    ]
+
+
+def _user_involvement(scope: Scope) -> list[Outcome]:
+    """The municipality: one verdict from counts (four queries)."""
+    from helhet.voice.models import Consultation, UserBody, UserSurvey
+
+    muni = scope.municipality_id
+    consultations = Consultation.objects.filter(
+        body__municipality_id=muni, held_on__gte=scope.start, held_on__lte=scope.as_of
+    )
+    verdict = rules.user_involvement(
+        UserBody.objects.filter(municipality_id=muni, active_from__lte=scope.as_of).count(),
+        consultations.count(),
+        consultations.exclude(outcome="").count(),
+        UserSurvey.objects.filter(
+            municipality_id=muni,
+            carried_out_on__gte=scope.start,
+            carried_out_on__lte=scope.as_of,
+        ).count(),
+    )
+    return [Outcome(verdict.result, verdict.evidence, subject=str(_("Kommunen")))]
+
+
+def _staff_competence(scope: Scope) -> list[Outcome]:
+    """Per unit: staff × required training, valid on the day (four queries)."""
+    from helhet.workforce.models import TrainingRecord, TrainingRequirement
+    from helhet.workforce.rules import training_valid
+
+    units = dict(
+        Unit.objects.filter(municipality_id=scope.municipality_id).values_list("pk", "name")
+    )
+    requirements = defaultdict(list)
+    for pk, unit_id, name, role, months in TrainingRequirement.objects.filter(
+        unit__municipality_id=scope.municipality_id
+    ).values_list("pk", "unit_id", "name", "role", "valid_months"):
+        requirements[unit_id].append((pk, name, role, months))
+    staff = defaultdict(list)
+    for staff_id, unit_id, role, name, family in (
+        Membership.objects.confirmed()
+        .filter(unit__municipality_id=scope.municipality_id)
+        .values_list(
+            "staff_id", "unit_id", "role", "staff__user__first_name", "staff__user__last_name"
+        )
+    ):
+        staff[unit_id].append((staff_id, role, f"{name} {family}".strip()))
+    latest = {}
+    for requirement_id, staff_id, day in TrainingRecord.objects.filter(
+        requirement__unit__municipality_id=scope.municipality_id, completed_on__lte=scope.as_of
+    ).values_list("requirement_id", "staff_id", "completed_on"):
+        key = (requirement_id, staff_id)
+        latest[key] = max(latest.get(key, day), day)
+    outcomes = []
+    for unit_id, name in sorted(units.items(), key=lambda u: u[1]):
+        valid = total = 0
+        missing = []
+        for pk, title, role, months in requirements.get(unit_id, []):
+            for staff_id, staff_role, staff_name in staff.get(unit_id, []):
+                if role and staff_role != role:
+                    continue
+                total += 1
+                if training_valid(latest.get((pk, staff_id)), months, scope.as_of):
+                    valid += 1
+                else:
+                    missing.append(f"{staff_name}: {title}")
+        verdict = rules.staff_competence(
+            len(requirements.get(unit_id, [])), valid, total, sorted(set(missing))
+        )
+        outcomes.append(
+            Outcome(verdict.result, verdict.evidence, unit_ids=frozenset({unit_id}), subject=name)
+        )
+    return outcomes
+
+
+def _staff_safety(scope: Scope) -> list[Outcome]:
+    """Per unit with home visits or known risk of violence (two queries)."""
+    from helhet.workforce.models import SafetyAssessment
+    from helhet.workforce.rules import AT_RISK_KINDS
+
+    latest = {}
+    for unit_id, review_due, measures in (
+        SafetyAssessment.objects.filter(
+            unit__municipality_id=scope.municipality_id, assessed_on__lte=scope.as_of
+        )
+        .order_by("assessed_on", "pk")
+        .values_list("unit_id", "review_due", "measures")
+    ):
+        latest[unit_id] = (review_due, bool(measures.strip()))
+    outcomes = []
+    for unit_id, name in (
+        Unit.objects.filter(municipality_id=scope.municipality_id, kind__in=AT_RISK_KINDS)
+        .order_by("name")
+        .values_list("pk", "name")
+    ):
+        review_due, measures = latest.get(unit_id, (None, False))
+        verdict = rules.staff_safety(unit_id in latest, review_due, measures, scope.as_of)
+        outcomes.append(
+            Outcome(verdict.result, verdict.evidence, unit_ids=frozenset({unit_id}), subject=name)
+        )
+    return outcomes
+
+
 def _person(scope: Scope, person_id: int, verdict: rules.Verdict) -> Outcome:
     return Outcome(verdict.result, verdict.evidence, person_id, scope.person_units(person_id))
 
@@ -1283,6 +1514,166 @@ CRITERIA: list[Criterion] = [
             "et brudd."
         ),
     ),
+    Criterion(
+        "discharge_aftercare",
+        _("Bolig og oppfølging på plass ved utskrivning og løslatelse"),
+        "discharge_aftercare",
+        EIDSKOG,
+        _discharge_aftercare,
+        needs=frozenset({UNITS}),
+        definition=_(
+            "Samarbeidsavtalen med helseforetaket skal ha retningslinjer for samarbeid om "
+            "utskrivningsklare pasienter (helse- og omsorgstjenesteloven § 6-2 første ledd "
+            "nr. 5), og kommunen får melding om utskrivningsklar pasient etter forskrift om "
+            "kommunal betaling for utskrivningsklare pasienter. Nasjonal faglig retningslinje "
+            "for ROP-lidelser og Eidskog-revisjonen: ettervern med bolig og oppfølging skal "
+            "være på plass i god tid før utskrivning fra spesialisthelsetjenesten eller "
+            "løslatelse fra fengsel."
+        ),
+        population=_(
+            "Varsler om utskrivning eller løslatelse der dagen var i perioden og ikke senere "
+            "enn i dag. Avlyste utskrivninger står som ikke aktuelle."
+        ),
+        met_when=_(
+            "En ettervernsplan er laget senest på utskrivningsdagen, bolig er klar og "
+            "oppfølging avtalt fra den dagen eller tidligere."
+        ),
+        blind_spots=_(
+            "Ser bare utskrivninger kommunen har fått varsel om og registrert. Ser at bolig "
+            "og oppfølging er registrert som på plass, ikke om personen faktisk flyttet inn "
+            "eller møtte til oppfølging. Loven setter ingen frist i dager for planen; «i god "
+            "tid» vurderes ikke, bare at den fantes på dagen."
+        ),
+        evidence_category=Category.HEALTH,
+    ),
+    Criterion(
+        "gp_informed_of_plan",
+        _("ROP: fastlegen informert om planen og endringer i den"),
+        "gp_informed",
+        ROP,
+        _gp_informed,
+        needs=frozenset({UNITS}),
+        definition=_(
+            "Forsvarlige og samordnede tjenester (helse- og omsorgstjenesteloven §§ 4-1 og "
+            "7-2) krever at fastlegen kjenner planen. ROP-tilsynet: fastlegen skal informeres "
+            "om planen og om endringer i den. Opplysningene går til fastlegen innenfor "
+            "personens samtykke (helsepersonelloven § 22)."
+        ),
+        population=_(
+            "Personer med aktiv individuell plan. Personer uten registrert fastlege står som "
+            "ikke aktuelle, med den begrunnelsen."
+        ),
+        met_when=_(
+            "En melding til fastlegen om planen er registrert samme dag som eller etter at "
+            "planen ble aktiv og etter siste lagrede endring av planen."
+        ),
+        blind_spots=_(
+            "Ser meldinger registrert i Helhet, ikke meldinger sendt bare i journalsystemet. "
+            "Ser ikke om endringen var så liten at fastlegen ikke trengte å vite om den."
+        ),
+    ),
+    Criterion(
+        "children_as_relatives",
+        _("Barn som pårørende: avklart, og barnas behov vurdert"),
+        "children_as_relatives",
+        ROP,
+        _children,
+        needs=frozenset({SPANS, UNITS}),
+        definition=_(
+            "Helsepersonell skal bidra til å ivareta det behovet for informasjon og "
+            "oppfølging mindreårige barn kan ha når forelderen er pasient med psykisk sykdom, "
+            "rusmiddelavhengighet eller alvorlig somatisk sykdom eller skade, og skal avklare "
+            "om pasienten har mindreårige barn (helsepersonelloven § 10 a). Det samme gjelder "
+            "når forelderen dør (§ 10 b). Vurderingen skal dokumenteres."
+        ),
+        population=_(
+            "Personer med tjeneste i perioden der siste kartlegging viser minst moderat "
+            "problem for psykisk helse eller rusmiddelbruk, og alle personer med registrerte "
+            "mindreårige barn."
+        ),
+        met_when=_(
+            "Det er avklart om personen har mindreårige barn (egen avklaring eller svaret i "
+            "siste kartlegging); har personen det, er hvert barn registrert med dato for "
+            "vurdering av behovet for informasjon og oppfølging."
+        ),
+        blind_spots=_(
+            "Alvorlig somatisk sykdom ses bare når barn er registrert; kartleggingen har "
+            "ikke et eget felt for det. Barn registreres med fødselsår, så et barn regnes som "
+            "mindreårig ut det året det fyller 17 (på den sikre siden). Ser at vurderingen er "
+            "dokumentert, ikke hva barnet fikk."
+        ),
+        evidence_category=Category.HEALTH,
+    ),
+    Criterion(
+        "user_involvement_system",
+        _("Brukermedvirkning på systemnivå er vist"),
+        "user_involvement",
+        ROP,
+        _user_involvement,
+        definition=_(
+            "Kommunen skal ha systemer for å hente inn brukernes erfaringer og synspunkter, og "
+            "sørge for at representanter for brukerne blir hørt når tjenestene utformes "
+            "(helse- og omsorgstjenesteloven § 3-10). ROP-tilsynet spurte om medvirkning på "
+            "systemnivå kunne vises."
+        ),
+        population=_("Kommunen: én vurdering for perioden."),
+        met_when=_(
+            "Minst én registrert medvirkning fra brukerråd, brukerorganisasjon eller "
+            "erfaringskonsulenter i perioden. Hvor mange som har registrert resultat, og "
+            "antall brukerundersøkelser, står i begrunnelsen. Er ingenting registrert, vises "
+            "«Ingen data», ikke et brudd."
+        ),
+        blind_spots=_(
+            "Ser at brukerne ble hørt, ikke om det de sa ble tatt hensyn til. Medvirkning som "
+            "ikke er registrert, ses ikke. Loven sier ikke hvor ofte brukerne skal høres."
+        ),
+    ),
+    Criterion(
+        "staff_competence",
+        _("Ansatte har opplæringen enhetens kompetanseplan krever"),
+        "staff_competence",
+        EIDSKOG,
+        _staff_competence,
+        definition=_(
+            "Ledelsen skal ha oversikt over medarbeidernes kompetanse og behov for opplæring, "
+            "og sørge for at de har nødvendig kunnskap og kompetanse (forskrift om ledelse og "
+            "kvalitetsforbedring i helse- og omsorgstjenesten §§ 6 bokstav d og 7 bokstav b). "
+            "Eidskog fant at kompetanseplan manglet."
+        ),
+        population=_("Kommunens enheter. Enheter uten registrert kompetanseplan: «Ingen data»."),
+        met_when=_(
+            "Hver ansatt med bekreftet tilknytning til enheten (og rollen kravet gjelder) har "
+            "gjennomført hver påkrevd opplæring, og den er ikke utløpt."
+        ),
+        blind_spots=_(
+            "Hvilke opplæringer som kreves, er enhetens egen vurdering; loven sier ikke hvilke. "
+            "Ser at opplæringen er registrert, ikke hva den inneholdt."
+        ),
+    ),
+    Criterion(
+        "staff_safety",
+        _("Risikovurdering av ansattes sikkerhet ved hjemmebesøk og voldsrisiko"),
+        "staff_safety",
+        EIDSKOG,
+        _staff_safety,
+        definition=_(
+            "Arbeidsgiver skal kartlegge farer og vurdere risiko (arbeidsmiljøloven § 3-1 "
+            "andre ledd bokstav c), og arbeidstakere skal så langt mulig vernes mot vold og "
+            "trusler (§ 4-3 fjerde ledd; forskrift om utførelse av arbeid kapittel 23 A). "
+            "Eidskog fant at risikovurderinger av ansattes sikkerhet manglet."
+        ),
+        population=_(
+            "Enheter der ansatte gjør hjemmebesøk eller møter kjent risiko for vold: psykisk "
+            "helse og rus, hjemmetjeneste, miljøarbeid og NAV."
+        ),
+        met_when=_(
+            "Siste risikovurdering har tiltak, og datoen for neste gjennomgang er ikke passert."
+        ),
+        blind_spots=_(
+            "Hvilke enheter som har slik risiko, er avgjort ut fra enhetstypen; en annen enhet "
+            "med hjemmebesøk er ikke med. Ser ikke om tiltakene er gjennomført."
+        ),
+    ),
 ]
 
 
@@ -1296,10 +1687,6 @@ def with_texts(criterion: Criterion) -> Criterion:
         if name in texts and not getattr(criterion, name)
     }
     return dataclasses.replace(criterion, **missing) if missing else criterion
-
-
-CRITERIA = [with_texts(c) for c in CRITERIA]
-BY_ID = {c.id: c for c in CRITERIA}
 
 
 # --- Housing (DOMAIN.md §4.11; Eidskog 11.2.10) ------------------------------------
@@ -1463,6 +1850,7 @@ CRITERIA += [
             "Kriteriet vurderer ikke om begrunnelsen er god, eller om saken ble avgjort uten "
             "ugrunnet opphold; foreløpig svar registreres ikke for boligsøknader."
         ),
+        evidence_category=Category.SOCIAL,
     ),
     Criterion(
         "emergency_housing_followed",
@@ -1484,6 +1872,7 @@ CRITERIA += [
             "Personer som trengte midlertidig botilbud, men ikke fikk det, er ikke registrert "
             "og vises ikke. Kvaliteten på stedet vurderes ikke utover stedstypen."
         ),
+        evidence_category=Category.SOCIAL,
     ),
     Criterion(
         "housing_need_in_plan",
@@ -1505,7 +1894,6 @@ CRITERIA += [
         ),
     ),
 ]
-BY_ID = {c.id: c for c in CRITERIA}
 
 
 def _activity_conditions(scope: Scope) -> list[Outcome]:
@@ -1589,6 +1977,7 @@ CRITERIA.append(
             "Kriteriet ser datoen for foreløpig svar, ikke innholdet. Om saken ellers er "
             "avgjort «uten ugrunnet opphold», kan ikke tallene avgjøre."
         ),
+        evidence_category=Category.SOCIAL,
     )
 )
 
@@ -1613,6 +2002,11 @@ CRITERIA.append(
             "Vilkår som bare står i vedtaksbrevet og ikke er registrert i oppfølgingen, vises "
             "ikke. Kriteriet ser om oppfølgingen er gjort, ikke om den var god."
         ),
+        evidence_category=Category.SOCIAL,
     )
 )
+
+
+# Every criterion, its method texts filled (``with_texts``), by id.
+CRITERIA = [with_texts(c) for c in CRITERIA]
 BY_ID = {c.id: c for c in CRITERIA}

@@ -711,3 +711,124 @@ def activity_condition_followed(
     return met(
         _("Fulgt opp: %(n)d evalueringer gjort, neste %(d)s.") % {"n": done, "d": _date(next_due)}
     )
+
+
+def aftercare_in_place(
+    discharge_on: dt.date,
+    cancelled: bool,
+    plan_made_on: dt.date | None,
+    housing_ready_on: dt.date | None,
+    follow_up_ready_on: dt.date | None,
+    as_of: dt.date,
+) -> Verdict:
+    """hol. § 6-2 nr. 5 and the forskrift on patients ready for discharge, with
+    the national ROP guideline: when the person is discharged from the
+    specialist services or released from prison, an aftercare plan made no later
+    than that day has housing ready and follow-up agreed from that day. Asks
+    ``around.rules.aftercare_gaps``, the rule the alerts use."""
+    from helhet.around import rules as around_rules
+
+    if cancelled:
+        return not_applicable(_("Utskrivningen ble avlyst."))
+    if discharge_on > as_of:
+        return not_applicable(
+            _("Utskrivningsdagen %(d)s er ikke kommet ennå.") % {"d": _date(discharge_on)}
+        )
+    gaps = around_rules.aftercare_gaps(
+        discharge_on, plan_made_on, housing_ready_on, follow_up_ready_on
+    )
+    if gaps:
+        return not_met(
+            _("Utskrevet %(d)s uten: %(gaps)s.")
+            % {"d": _date(discharge_on), "gaps": ", ".join(gaps)}
+        )
+    return met(
+        _("Ettervernsplan laget %(m)s; bolig og oppfølging på plass %(d)s.")
+        % {"m": _date(plan_made_on), "d": _date(discharge_on)}
+    )
+
+
+def gp_informed_of_plan(
+    has_gp: bool,
+    plan_since: dt.date,
+    plan_changed: dt.date | None,
+    last_message_on: dt.date | None,
+) -> Verdict:
+    """hol. § 4-1 and the ROP supervision: the GP of a person with an active
+    individual plan is told of the plan, and of each change of it. Asks
+    ``around.rules.gp_told_of_plan``, the rule the person page uses."""
+    from helhet.around import rules as around_rules
+
+    if not has_gp:
+        return not_applicable(_("Ingen fastlege er registrert for personen."))
+    told, why = around_rules.gp_told_of_plan(plan_since, plan_changed, last_message_on)
+    return met(why) if told else not_met(why)
+
+
+def children_as_relatives(
+    is_patient: bool,
+    has_minor_children: bool | None,
+    children_assessed: list[bool],
+) -> Verdict:
+    """hpl. § 10 a: for a patient with mental illness, substance dependence or
+    serious somatic illness or injury, it is clarified whether the patient has
+    minor children, and their need for information and follow-up is assessed and
+    documented. Asks ``around.rules.children_followed``, the page's rule."""
+    from helhet.around import rules as around_rules
+
+    if not is_patient and not children_assessed:
+        return not_applicable(_("Kartleggingen viser verken psykiske lidelser eller rusproblemer."))
+    done, why = around_rules.children_followed(has_minor_children, children_assessed)
+    return met(why) if done else not_met(why)
+
+
+def user_involvement(
+    bodies: int,
+    consultations: int,
+    with_outcome: int,
+    surveys: int,
+) -> Verdict:
+    """hol. § 3-10: the municipality has systems for gathering users' experience
+    and views, and users' representatives are heard when services are shaped
+    (the ROP supervision: shown, not asserted). Nothing registered is no data,
+    not a breach: the register may simply not be in use."""
+    if not (bodies or consultations or surveys):
+        return no_data(_("ingen brukerorganer, medvirkning eller brukerundersøkelser registrert"))
+    if not consultations:
+        return not_met(
+            _("Ingen registrert medvirkning fra brukerorganer i perioden (%(s)d undersøkelser).")
+            % {"s": surveys}
+        )
+    return met(
+        _("%(c)d ganger hørt i perioden, %(o)d med registrert resultat; %(s)d brukerundersøkelser.")
+        % {"c": consultations, "o": with_outcome, "s": surveys}
+    )
+
+
+def staff_competence(requirements: int, valid: int, total: int, missing: list[str]) -> Verdict:
+    """Forskrift om ledelse og kvalitetsforbedring § 6 d (overview of the staff's
+    competence and training needs) and § 7 b (the staff have the knowledge and
+    competence needed): the unit's competence plan, and every staff member it
+    applies to holding each required training, not expired. A unit without a
+    plan registered is no data, not a breach."""
+    if not requirements:
+        return no_data(_("ingen kompetanseplan registrert for enheten"))
+    if valid < total:
+        return not_met(
+            _("%(v)d av %(t)d påkrevde opplæringer er gyldige. Mangler: %(m)s.")
+            % {"v": valid, "t": total, "m": ", ".join(missing[:5])}
+        )
+    return met(_("Alle %(t)d påkrevde opplæringer er gyldige.") % {"t": total})
+
+
+def staff_safety(
+    has_assessment: bool, review_due: dt.date | None, has_measures: bool, as_of: dt.date
+) -> Verdict:
+    """arbeidsmiljøloven § 3-1 second paragraph c and § 4-3 fourth paragraph,
+    forskrift om utførelse av arbeid chapter 23 A: a unit whose staff make home
+    visits or meet a known risk of violence has a risk assessment with measures,
+    kept under review."""
+    from helhet.workforce import rules as workforce_rules
+
+    done, why = workforce_rules.safety_assessed(has_assessment, review_due, has_measures, as_of)
+    return met(why) if done else not_met(why)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from helhet.access import gate
 from helhet.access.models import Action
+from helhet.around.services import discharge_alerts
 from helhet.consent.models import Category
 from helhet.coordination import services
 from helhet.coordination.forms import NamingRoutineForm, OverviewFilterForm
@@ -58,6 +59,9 @@ def overview(request):
             "total": page.paginator.count,
             "unit_counts": rows.unit_counts(),
             "query": query.urlencode(),
+            # hol. § 6-2 nr. 5: a discharge never comes as a surprise to the
+            # coordinating unit or the coordinator (gated row by row).
+            "discharge_alerts": discharge_alerts(request.user, timezone.localdate()),
         },
     )
 

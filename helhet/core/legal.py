@@ -113,6 +113,28 @@ REFERENCES = {
     "emergency_housing": "sosialtjenesteloven § 27 (midlertidig botilbud)",
     "housing_in_plan": "forskrift om habilitering og rehabilitering, individuell plan og "
     "koordinator § 19; boligsosialloven § 6",
+    # Around the person: discharge and aftercare, the GP informed.
+    "discharge_aftercare": "helse- og omsorgstjenesteloven § 6-2 første ledd nr. 2 og 5 "
+    "(delavtaler om pasienter med behov for koordinerte tjenester og om utskrivningsklare "
+    "pasienter); forskrift om kommunal betaling for utskrivningsklare pasienter (melding om "
+    "utskrivningsklar pasient); nasjonal faglig retningslinje for ROP-lidelser (bolig og "
+    "oppfølging på plass ved utskrivning og løslatelse)",
+    "children_as_relatives": "helsepersonelloven § 10 a (barn som pårørende: avklare om "
+    "pasienten har mindreårige barn, bidra til å ivareta barnas behov for informasjon og "
+    "oppfølging, og dokumentere det) og § 10 b (barn som etterlatte)",
+    "user_involvement": "helse- og omsorgstjenesteloven § 3-10 (systemer for å innhente "
+    "pasienters og brukeres erfaringer og synspunkter; representanter for brukerne hørt når "
+    "tjenestene utformes)",
+    "staff_competence": "forskrift om ledelse og kvalitetsforbedring i helse- og "
+    "omsorgstjenesten § 6 bokstav d (oversikt over medarbeidernes kompetanse og behov for "
+    "opplæring) og § 7 bokstav b (medarbeiderne har nødvendig kunnskap og kompetanse)",
+    "staff_safety": "arbeidsmiljøloven § 3-1 andre ledd bokstav c (kartlegge farer og "
+    "vurdere risiko) og § 4-3 fjerde ledd (vern mot vold og trusler); forskrift om utførelse "
+    "av arbeid kapittel 23 A (arbeid der det kan forekomme vold og trusler)",
+    "gp_informed": "helse- og omsorgstjenesteloven § 4-1 første ledd (forsvarlighet) og "
+    "§ 7-2 (koordinatoren sørger for samordning), jf. helsepersonelloven § 22 (opplysninger "
+    "til fastlegen innenfor personens samtykke): fastlegen informert om planen og endringer "
+    "(ROP-tilsynet)",
 }
 
 # Forskrift § 19 a–i, in the audits' own order (Eidskog's checklist).

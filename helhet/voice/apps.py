@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VoiceConfig(AppConfig):
+    name = "helhet.voice"
+    label = "voice"
