@@ -305,6 +305,7 @@ def _decision_page(request, decision, status=200, **forms_):
         "appeal_deadline": decision.appeal_deadline,
         "can_process": access.can_process(user, application),
         "can_sign": access.can_sign(user, decision) and not decision.is_signed,
+        "signers": [] if decision.is_signed else access.expected_signers(decision),
         "can_start": access.can_confirm_start(user, decision)
         and decision.is_granted
         and decision.is_signed
