@@ -33,6 +33,7 @@ class OverviewFilterForm(forms.Form):
         coerce=int,
         empty_value=PAGE_SIZES[1],
         choices=[(n, str(n)) for n in PAGE_SIZES],
+        error_messages={"invalid_choice": _("Velg 25, 50 eller 100 planer per side.")},
     )
     # Set by the column headings; unknown values sort by person (services.sort_key).
     sorter = forms.CharField(required=False, widget=forms.HiddenInput)
