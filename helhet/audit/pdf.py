@@ -23,9 +23,10 @@ def _author(context: dict) -> str:
     return sample.municipality.name if sample is not None else ""
 
 
-def render(template: str, context: dict) -> bytes:
+def render(template: str, context: dict, *, letter: bool = False) -> bytes:
+    """A report (landscape tables) or, with ``letter``, a letter in the common layout."""
     return pdf.render(
         render_to_string(template, context),
         author=_author(context),
-        stylesheets=("audit/pdf.css",),
+        stylesheets=("core/letter.css",) if letter else ("audit/pdf.css",),
     )
