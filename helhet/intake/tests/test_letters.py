@@ -151,3 +151,14 @@ def test_the_decision_waits_on_the_right_leaders_start_page_only(client, world):
     client.force_login(world.users.head)
     client.post(f"/inntak/vedtak/{d.pk}/signer/")
     assert f"/inntak/vedtak/{d.pk}/" not in client.get("/").content.decode()
+
+
+def test_the_caseworkers_start_page_says_who_is_to_sign_each_waiting_decision(client, world):
+    d = decision(world, application(world), signed=False)
+    # The start page lists only persons the gate lists for the caseworker: one
+    # with an application still in process in the unit.
+    application(world, person=d.application.person)
+    client.force_login(world.users.caseworker)
+    page = client.get("/").content.decode()
+    assert "Mine vedtak som venter på leders signatur" in page
+    assert "skal signeres av Test Tildelingsleder" in page
