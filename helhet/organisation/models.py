@@ -23,10 +23,14 @@ class Municipality(models.Model):
     # Only demo municipalities may be wiped by `helhet demo --reset`.
     is_demo = models.BooleanField(_("demokommune"), default=False)
     # The sender block of every letter and PDF the municipality sends (its
-    # units may have their own; these are the fallback).
-    address = models.CharField(_("postadresse"), max_length=200, blank=True)
-    phone = models.CharField(_("telefon"), max_length=20, blank=True)
-    email = models.EmailField(_("e-post"), blank=True)
+    # units may have their own; these are the fallback). A default in the
+    # database too, so code written before these fields (older migrations,
+    # imports) still inserts rows.
+    address = models.CharField(
+        _("postadresse"), max_length=200, blank=True, default="", db_default=""
+    )
+    phone = models.CharField(_("telefon"), max_length=20, blank=True, default="", db_default="")
+    email = models.EmailField(_("e-post"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("kommune")
@@ -54,9 +58,11 @@ class Unit(models.Model):
     code = models.SlugField(_("kode"), max_length=40)
     name = models.CharField(_("navn"), max_length=120)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-    address = models.CharField(_("postadresse"), max_length=200, blank=True)
-    phone = models.CharField(_("telefon"), max_length=20, blank=True)
-    email = models.EmailField(_("e-post"), blank=True)
+    address = models.CharField(
+        _("postadresse"), max_length=200, blank=True, default="", db_default=""
+    )
+    phone = models.CharField(_("telefon"), max_length=20, blank=True, default="", db_default="")
+    email = models.EmailField(_("e-post"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("enhet")

@@ -13,31 +13,31 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='municipality',
             name='address',
-            field=models.CharField(blank=True, max_length=200, verbose_name='postadresse'),
+            field=models.CharField(blank=True, default="", db_default="", max_length=200, verbose_name="postadresse"),
         ),
         migrations.AddField(
             model_name='municipality',
             name='email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='e-post'),
+            field=models.EmailField(blank=True, default="", db_default="", max_length=254, verbose_name="e-post"),
         ),
         migrations.AddField(
             model_name='municipality',
             name='phone',
-            field=models.CharField(blank=True, max_length=20, verbose_name='telefon'),
+            field=models.CharField(blank=True, default="", db_default="", max_length=20, verbose_name="telefon"),
         ),
         migrations.AddField(
             model_name='unit',
             name='address',
-            field=models.CharField(blank=True, max_length=200, verbose_name='postadresse'),
+            field=models.CharField(blank=True, default="", db_default="", max_length=200, verbose_name="postadresse"),
         ),
         migrations.AddField(
             model_name='unit',
             name='email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='e-post'),
+            field=models.EmailField(blank=True, default="", db_default="", max_length=254, verbose_name="e-post"),
         ),
         migrations.AddField(
             model_name='unit',
             name='phone',
-            field=models.CharField(blank=True, max_length=20, verbose_name='telefon'),
+            field=models.CharField(blank=True, default="", db_default="", max_length=20, verbose_name="telefon"),
         ),
     ]
