@@ -3,8 +3,10 @@
 Every PDF a municipality sends is tagged and marked PDF/UA-1 (WeasyPrint's
 ``pdf_variant="pdf/ua-1"`` turns on the structure tags, PDF 1.7 and the UA
 metadata), carries its title, author (the municipality or unit) and language,
-so screen readers and archives read it as the page reads (forskrift om
-universell utforming av IKT-løsninger § 4; docs/user-interface.md).
+so screen readers read it as they read the page (likestillings- og
+diskrimineringsloven § 18: ICT the public offers must be universally designed).
+WeasyPrint's PDF/UA is as far as WeasyPrint goes; a document's own structure
+(headings in order, table headers, language) still has to be right in its template.
 
 Documents load only our own static files: the base URL is a fixed name that is
 never fetched, and the URL fetcher maps ``STATIC_URL`` under it to the files
