@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from helhet.audit import campaigns, pdf, services
 from helhet.audit.forms import AssessForm, CampaignForm, ParticipationForm
 from helhet.audit.models import Campaign, Participation
+from helhet.core import pdf as core_pdf
 from helhet.organisation.models import Role
 
 
@@ -215,5 +216,11 @@ def feedback_letter(request, participation_id):
         "generated": timezone.localtime(),
         "sender": found.campaign.authority or found.campaign.municipality,
     }
-    content = pdf.render("audit/feedback_pdf.html", context)
+    # The common letter layout, with the supervisor (or, for a campaign inside
+    # one municipality, that municipality) as the sender at the top.
+    if found.campaign.authority is None:
+        context.update(core_pdf.letterhead(municipality=found.campaign.municipality))
+    else:
+        context["sender_municipality"] = found.campaign.authority
+    content = pdf.render("audit/feedback_pdf.html", context, letter=True)
     return pdf.response(content, f"tilbakemelding-egenvurdering-{found.pk}")

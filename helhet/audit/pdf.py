@@ -1,23 +1,32 @@
-"""PDF versions of the compliance report and the audit report (WeasyPrint).
+"""PDF versions of the compliance report, the audit report and the campaign
+feedback letter (through ``core.pdf``: tagged PDF/UA, title, author, language).
 
-Neither carries names or national identity numbers: a report leaves the
-system, and the auditors who receive it have no basis to see persons.
+None carries names or national identity numbers: a report leaves the system,
+and the auditors who receive it have no basis to see persons.
 """
 
-from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from functools import partial
+
 from django.template.loader import render_to_string
 
+from helhet.core import pdf
 
-def render(template: str, context: dict) -> bytes:
-    from weasyprint import CSS, HTML
-
-    html = render_to_string(template, context)
-    # No base_url: the document loads nothing from outside, only our stylesheet.
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find("audit/pdf.css"))])
+# Reports are saved, not read in the browser.
+response = partial(pdf.response, inline=False)
 
 
-def response(pdf: bytes, filename: str) -> HttpResponse:
-    reply = HttpResponse(pdf, content_type="application/pdf")
-    reply["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-    return reply
+def _author(context: dict) -> str:
+    for key in ("sender", "municipality"):
+        if context.get(key) is not None:
+            return context[key].name
+    sample = context.get("sample")
+    return sample.municipality.name if sample is not None else ""
+
+
+def render(template: str, context: dict, *, letter: bool = False) -> bytes:
+    """A report (landscape tables) or, with ``letter``, a letter in the common layout."""
+    return pdf.render(
+        render_to_string(template, context),
+        author=_author(context),
+        stylesheets=("core/letter.css",) if letter else ("audit/pdf.css",),
+    )

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -12,6 +12,7 @@ from helhet.access import gate, roles
 from helhet.access.models import Action
 from helhet.consent import forms, privileged, rules, services
 from helhet.consent.models import Category, Consent
+from helhet.core import pdf
 
 
 def _consent_for(request, consent_id, action, what) -> Consent:
@@ -238,17 +239,14 @@ def form_pdf(request, person_id: int):
             "covers_plan": request.GET.get("covers_plan") in ("on", "1", "true"),
             "months": rules.DEFAULT_MONTHS,
             "today": timezone.localdate(),
+            **pdf.letterhead(municipality=person.municipality),
         },
         request=request,
     )
-    from weasyprint import HTML
-
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    document = pdf.render(html, author=person.municipality.name)
     services.record_printed(person, request.user, version)
-    response = HttpResponse(pdf, content_type="application/pdf")
     # No name or number in the file name: it ends up in download folders and logs.
-    response["Content-Disposition"] = f'inline; filename="samtykkeskjema-{person.pk}.pdf"'
-    return response
+    return pdf.response(document, f"samtykkeskjema-{person.pk}")
 
 
 @login_required

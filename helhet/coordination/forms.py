@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from helhet.organisation.models import Unit
 from helhet.plans.models import IndividualPlan
 
+PAGE_SIZES = (25, 50, 100)
+
 
 class OverviewFilterForm(forms.Form):
     name = forms.CharField(label=_("Navn"), required=False, max_length=100)
@@ -24,6 +26,17 @@ class OverviewFilterForm(forms.Form):
         choices=[("", _("Alle")), ("komplett", _("Komplett")), ("mangler", _("Mangler noe"))],
     )
     overdue = forms.BooleanField(label=_("Bare forfalt revisjon"), required=False)
+    mine = forms.BooleanField(label=_("Bare mine enheters planer"), required=False)
+    per_side = forms.TypedChoiceField(
+        label=_("Planer per side"),
+        required=False,
+        coerce=int,
+        empty_value=PAGE_SIZES[1],
+        choices=[(n, str(n)) for n in PAGE_SIZES],
+        error_messages={"invalid_choice": _("Velg 25, 50 eller 100 planer per side.")},
+    )
+    # Set by the column headings; unknown values sort by person (services.sort_key).
+    sorter = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, municipality=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,3 +67,20 @@ class NamingRoutineForm(forms.Form):
         if data.get("days") is None and (data.get("name") or "").strip() and not self.errors:
             self.add_error("days", _("Skriv fristen i dager, eller fjern rutinens navn."))
         return data
+
+
+class CaseloadForm(forms.Form):
+    """The municipality's own limit of persons per coordinator (not law)."""
+
+    warn_above = forms.IntegerField(
+        label=_("Varsle når en kandidat er koordinator for flere enn"),
+        min_value=1,
+        max_value=200,
+        error_messages={
+            "required": _("Skriv et antall personer (1–200)."),
+            "invalid": _("Skriv et helt tall."),
+            "min_value": _("Grensen må være minst 1."),
+            "max_value": _("Grensen kan være høyst 200."),
+        },
+        help_text=_("Vises når en koordinator skal oppnevnes. Varselet stopper ikke oppnevningen."),
+    )

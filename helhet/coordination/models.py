@@ -139,3 +139,53 @@ def naming_routine(municipality_id) -> LocalRoutine | None:
     return LocalRoutine.objects.filter(
         municipality_id=municipality_id, kind=LocalRoutine.Kind.COORDINATOR_NAMING
     ).first()
+
+
+# Where a municipality has set nothing, the picker warns above this many.
+DEFAULT_CASELOAD_WARNING = 10
+
+
+class CoordinatorCaseloadSetting(models.Model):
+    """How many persons a coordinator may coordinate before the picker warns.
+
+    The law sets no number (hol. § 7-3 only asks that the coordinator has the
+    capacity to follow the person up); this is the municipality's own choice,
+    data and not law, kept by the coordinating unit with its routines."""
+
+    municipality = models.OneToOneField(
+        "organisation.Municipality",
+        on_delete=models.CASCADE,
+        related_name="coordinator_caseload_setting",
+    )
+    warn_above = models.PositiveSmallIntegerField(
+        _("varsle over"),
+        default=DEFAULT_CASELOAD_WARNING,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text=_("Varsle når en kandidat allerede er koordinator for flere personer enn dette."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sist endret av"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kommunens grense for antall personer per koordinator")
+        verbose_name_plural = _("kommunens grenser for antall personer per koordinator")
+
+    def __str__(self) -> str:
+        return str(self.warn_above)
+
+
+def caseload_warning(municipality_id) -> int:
+    """Above how many coordinated persons this municipality wants a warning."""
+    found = (
+        CoordinatorCaseloadSetting.objects.filter(municipality_id=municipality_id)
+        .values_list("warn_above", flat=True)
+        .first()
+    )
+    return found or DEFAULT_CASELOAD_WARNING

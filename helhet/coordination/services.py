@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access import gate
-from helhet.coordination.models import LocalRoutine
+from helhet.coordination.models import CoordinatorCaseloadSetting, LocalRoutine
 from helhet.plans import completeness, rules
 from helhet.plans.models import IndividualPlan
 
@@ -48,6 +49,48 @@ class Filters:
     completeness: str = ""  # "", "komplett", "mangler"
     overdue: bool = False
     name: str = ""
+    # Only plans whose coordinator responsibility lies with one of these units
+    # («mine enhets planer»); None means every unit.
+    units: frozenset | None = None
+    sort: str = ""  # a key of SORTS, "-" first for descending
+
+
+# The columns the overview sorts by: a whitelist, so a query parameter never
+# reaches order_by() as it is. Every order ends with the person's name and the
+# plan's id, so plans with equal values keep one order from page to page.
+SORTS = {
+    "person": (Lower("person__family_name"), Lower("person__given_name")),
+    "status": (F("status"),),
+    "koordinator": (
+        Lower(f"{ASSIGNMENT}coordinator__last_name"),
+        Lower(f"{ASSIGNMENT}coordinator__first_name"),
+    ),
+    "enhet": (Lower(f"{ASSIGNMENT}unit__name"),),
+    "revisjon": (F("revision_due"),),
+    # Each missing § 19 item is one letter: the longer, the more is missing.
+    "mangler": (Length("completeness__missing"),),
+}
+DEFAULT_SORT = "person"
+TIEBREAK = ("person__family_name", "person__given_name", "pk")
+
+
+def sort_key(value: str) -> tuple[str, bool]:
+    """(column, descending) for a query parameter; unknown columns sort by person."""
+    descending = value.startswith("-")
+    column = value.removeprefix("-")
+    if column not in SORTS:
+        return DEFAULT_SORT, False
+    return column, descending
+
+
+def _ordered(plans, sort: str):
+    column, descending = sort_key(sort)
+    # Empty values (no coordinator, no revision date) last either way.
+    keys = [
+        expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True)
+        for expr in SORTS[column]
+    ]
+    return plans.order_by(*keys, *TIEBREAK)
 
 
 @dataclass(frozen=True)
@@ -152,13 +195,15 @@ def matching_plans(user, filters: Filters):
     )
     if filters.unit:
         plans = plans.filter(**{f"{ASSIGNMENT}unit_id": filters.unit})
+    if filters.units is not None:
+        plans = plans.filter(**{f"{ASSIGNMENT}unit_id__in": filters.units})
     if filters.overdue:
         plans = plans.filter(status=ACTIVE, revision_due__lt=timezone.localdate())
     if filters.completeness == "komplett":
         plans = plans.filter(status=ACTIVE, completeness__missing="")
     elif filters.completeness == "mangler":
         plans = plans.filter(status=ACTIVE, completeness__missing__gt="")
-    return plans.order_by("person__family_name", "person__given_name", "pk")
+    return _ordered(plans, filters.sort)
 
 
 def plan_rows(user, filters: Filters) -> Rows:
@@ -218,3 +263,12 @@ def save_naming_routine(
         defaults={"days": days, "name": name.strip(), "adopted_on": adopted_on, "updated_by": by},
     )
     return routine
+
+
+def save_caseload_warning(*, municipality_id: int, warn_above: int, by) -> None:
+    """Set the municipality's own limit of persons per coordinator."""
+    if not 1 <= warn_above <= 200:
+        raise ValidationError(_("Grensen må være mellom 1 og 200 personer."))
+    CoordinatorCaseloadSetting.objects.update_or_create(
+        municipality_id=municipality_id, defaults={"warn_above": warn_above, "updated_by": by}
+    )

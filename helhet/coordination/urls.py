@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("planoversikt.csv", views.overview_csv, name="overview-csv"),
     path("rutiner/", views.routines, name="routines"),
+    path("rutiner/koordinatorgrense/", views.caseload, name="caseload"),
 ]

@@ -5,18 +5,34 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.around.services import discharge_alerts
 from helhet.consent.models import Category
 from helhet.coordination import services
-from helhet.coordination.forms import NamingRoutineForm, OverviewFilterForm
-from helhet.coordination.models import naming_routine
+from helhet.coordination.forms import (
+    PAGE_SIZES,
+    CaseloadForm,
+    NamingRoutineForm,
+    OverviewFilterForm,
+)
+from helhet.coordination.models import caseload_warning, naming_routine
 from helhet.core import csvexport
 from helhet.organisation.models import Membership, Role
 
-PAGE_SIZE = 50
+PAGE_SIZE = PAGE_SIZES[1]
+
+COLUMNS = [
+    ("person", _lazy("Person")),
+    ("status", _lazy("Status")),
+    ("koordinator", _lazy("Koordinator")),
+    ("enhet", _lazy("Enhet")),
+    ("revisjon", _lazy("Neste revisjon")),
+    ("mangler", _lazy("Mangler etter § 19")),
+]
 
 
 def _filters(request):
@@ -24,6 +40,7 @@ def _filters(request):
     if staff is None:
         raise PermissionDenied(_("Oversikten er for ansatte i kommunen."))
     form = OverviewFilterForm(request.GET or None, municipality=staff.municipality)
+    page_size = PAGE_SIZE
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = services.Filters(
@@ -32,17 +49,41 @@ def _filters(request):
             completeness=data["completeness"],
             overdue=data["overdue"],
             name=data["name"],
+            # The user's own units (confirmed memberships), whatever the role.
+            units=frozenset(gate.unit_ids(request.user)) if data["mine"] else None,
+            sort=data["sorter"],
         )
+        page_size = data["per_side"] or PAGE_SIZE
     else:
         filters = services.Filters()
-    return form, filters
+    return form, filters, page_size
+
+
+def _columns(request, sort: str) -> list[dict]:
+    """Each heading links to sorting by its column, ascending first, and says
+    how the table is sorted now (aria-sort) to screen readers."""
+    current, descending = services.sort_key(sort)
+    columns = []
+    for key, label in COLUMNS:
+        query = request.GET.copy()
+        query.pop("side", None)
+        is_current = key == current
+        query["sorter"] = f"-{key}" if is_current and not descending else key
+        columns.append(
+            {
+                "label": label,
+                "href": f"?{query.urlencode()}",
+                "aria_sort": ("descending" if descending else "ascending") if is_current else "",
+            }
+        )
+    return columns
 
 
 @login_required
 def overview(request):
-    form, filters = _filters(request)
+    form, filters, page_size = _filters(request)
     rows = services.plan_rows(request.user, filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("side"))
+    page = Paginator(rows, page_size).get_page(request.GET.get("side"))
     # Plan status, dates, coordinator and missing § 19 items: plan data, and
     # only of plans the plan page would open (``accessible_plans``).
     gate.log_many(
@@ -62,13 +103,14 @@ def overview(request):
             # hol. § 6-2 nr. 5: a discharge never comes as a surprise to the
             # coordinating unit or the coordinator (gated row by row).
             "discharge_alerts": discharge_alerts(request.user, timezone.localdate()),
+            "columns": _columns(request, filters.sort),
         },
     )
 
 
 @login_required
 def overview_csv(request):
-    _form, filters = _filters(request)
+    _form, filters, _size = _filters(request)
     rows = list(services.plan_rows(request.user, filters))
     gate.log_many(
         request.user, [r.person for r in rows], Action.EXPORT, "planoversikt.csv", Category.PLAN
@@ -103,10 +145,7 @@ def overview_csv(request):
     return response
 
 
-@login_required
-def routines(request):
-    """The municipality's own deadlines, kept by the coordinating unit (also in
-    the system administration). They are the municipality's routine, not law."""
+def _coordinating_unit_staff(request):
     staff = getattr(request.user, "staff", None)
     if (
         staff is None
@@ -115,6 +154,27 @@ def routines(request):
         .exists()
     ):
         raise PermissionDenied(_("Bare koordinerende enhet kan endre kommunens egne frister."))
+    return staff
+
+
+def _routines_page(request, staff, form, caseload_form, status=200):
+    return render(
+        request,
+        "coordination/routines.html",
+        {
+            "form": form,
+            "routine": naming_routine(staff.municipality_id),
+            "caseload_form": caseload_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+def routines(request):
+    """The municipality's own deadlines, kept by the coordinating unit (also in
+    the system administration). They are the municipality's routine, not law."""
+    staff = _coordinating_unit_staff(request)
     routine = naming_routine(staff.municipality_id)
     initial = (
         {"days": routine.days, "name": routine.name, "adopted_on": routine.adopted_on}
@@ -137,9 +197,32 @@ def routines(request):
         else:
             messages.success(request, _("Kommunens egen frist er lagret."))
             return redirect("coordination:routines")
-    return render(
-        request,
-        "coordination/routines.html",
-        {"form": form, "routine": routine},
-        status=400 if form.errors else 200,
+    caseload_form = CaseloadForm(initial={"warn_above": caseload_warning(staff.municipality_id)})
+    return _routines_page(request, staff, form, caseload_form, 400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def caseload(request):
+    """The municipality's own limit of persons per coordinator (not law)."""
+    staff = _coordinating_unit_staff(request)
+    form = CaseloadForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_caseload_warning(
+                municipality_id=staff.municipality_id,
+                warn_above=form.cleaned_data["warn_above"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("warn_above", error)
+        else:
+            messages.success(request, _("Kommunens grense for koordinatorer er lagret."))
+            return redirect("coordination:routines")
+    routine = naming_routine(staff.municipality_id)
+    initial = (
+        {"days": routine.days, "name": routine.name, "adopted_on": routine.adopted_on}
+        if routine
+        else {}
     )
+    return _routines_page(request, staff, NamingRoutineForm(initial=initial), form, 400)

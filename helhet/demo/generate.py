@@ -206,7 +206,15 @@ MEASURES = [
 def generate(persons: int, seed: int, password: str, today: dt.date, progress) -> DemoContext:
     """Create the demo municipality. Call inside a transaction."""
     rng = random.Random(seed)
-    muni = Municipality.objects.create(number=MUNICIPALITY[0], name=MUNICIPALITY[1], is_demo=True)
+    muni = Municipality.objects.create(
+        number=MUNICIPALITY[0],
+        name=MUNICIPALITY[1],
+        is_demo=True,
+        # Synthetic: the demo's letters carry a sender block like a real one.
+        address="Postboks 100, 9999 Fjordvik",
+        phone="99 99 00 00",
+        email="postmottak@fjordvik.example",
+    )
     ctx = DemoContext(seed=seed, today=today, municipality=muni, progress=progress)
     _organisation(ctx, password, rng)
     progress(f"Organisasjon: {len(ctx.units)} enheter, {len(ctx.users)} ansatte")
@@ -231,7 +239,16 @@ def generate(persons: int, seed: int, password: str, today: dt.date, progress) -
 def _organisation(ctx: DemoContext, password: str, rng: random.Random) -> None:
     muni = ctx.municipality
     ctx.units = {
-        code: Unit(municipality=muni, code=code, name=name, kind=kind) for code, name, kind in UNITS
+        code: Unit(
+            municipality=muni,
+            code=code,
+            name=name,
+            kind=kind,
+            address=f"{name}, Postboks {100 + i}, 9999 Fjordvik",
+            phone=f"99 99 {10 + i:02d} 00",
+            email=f"{code.replace('_', '-')}@fjordvik.example",
+        )
+        for i, (code, name, kind) in enumerate(UNITS, start=1)
     }
     Unit.objects.bulk_create(ctx.units.values())
     ctx.partners = {

@@ -265,6 +265,26 @@ def can_sign(user, decision: Decision) -> bool:
     return _may(user, decision, Action.SIGN)
 
 
+def expected_signers(decision: Decision) -> list:
+    """Who may co-sign ``decision``: the heads of the deciding unit (confirmed
+    memberships, as ``_co_signer`` reads them), never the caseworker. Shown on
+    the decision page and in the draft letter, so everyone sees whose turn it is."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(
+            staff__all_memberships__unit_id=decision.application.unit_id,
+            staff__all_memberships__role=Role.LEADER,
+            staff__all_memberships__confirmed_at__isnull=False,
+            is_active=True,
+        )
+        .exclude(pk=decision.caseworker_id)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def can_confirm_start(user, decision: Decision) -> bool:
     return _may(user, decision, Action.START)
 

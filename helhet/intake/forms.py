@@ -4,7 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from helhet.coordination import rules as coordination_rules
+from helhet.coordination.models import DEFAULT_CASELOAD_WARNING
 from helhet.intake.models import (
     Appeal,
     Application,
@@ -228,15 +231,32 @@ class AssignForm(Form):
 
 
 class CoordinatorChoice(forms.ModelChoiceField):
+    # Set by NameCoordinatorForm from the municipality's own limit.
+    warn_above = DEFAULT_CASELOAD_WARNING
+
     def label_from_instance(self, user):
         name = user.get_full_name() or user.get_username()
         trained = user.staff.coordinator_trained_on
         if trained:
-            return _("%(name)s (koordinatoropplæring %(date)s)") % {
+            label = _("%(name)s (koordinatoropplæring %(date)s)") % {
                 "name": name,
                 "date": f"{trained:%d.%m.%Y}",
             }
-        return _("%(name)s (ingen registrert opplæring)") % {"name": name}
+        else:
+            label = _("%(name)s (ingen registrert opplæring)") % {"name": name}
+        count = getattr(user, "coordinating", None)
+        if count is None:
+            return label
+        load = ngettext("koordinator for %(n)s person", "koordinator for %(n)s personer", count) % {
+            "n": count
+        }
+        if coordination_rules.over_caseload(count, self.warn_above):
+            return _("%(label)s – %(load)s, over kommunens grense på %(limit)s") % {
+                "label": label,
+                "load": load,
+                "limit": self.warn_above,
+            }
+        return f"{label} – {load}"
 
 
 class NameCoordinatorForm(Form):
@@ -247,9 +267,15 @@ class NameCoordinatorForm(Form):
     )
     named_on = date_field(_("Oppnevnt"), validators=[not_in_future])
 
-    def __init__(self, *args, candidates=None, **kwargs):
+    def __init__(self, *args, candidates=None, warn_above=DEFAULT_CASELOAD_WARNING, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coordinator"].queryset = candidates
+        self.fields["coordinator"].warn_above = warn_above
+        self.fields["coordinator"].help_text = _(
+            "Tallet er hvor mange personer hver allerede er koordinator for. Kommunen har satt "
+            "%(limit)s som grense; over den bør enhetens leder vurdere om koordinatoren har tid "
+            "til å følge opp enda en person."
+        ) % {"limit": warn_above}
 
 
 class TrainingForm(ModelForm):

@@ -400,11 +400,19 @@ def record_escalations(today: dt.date) -> int:
 
 
 def coordinator_candidates(municipality_id):
-    """Staff of the municipality, with their coordinator training date."""
+    """Staff of the municipality, with their coordinator training date and how
+    many persons each already coordinates (``coordinating``), counted in SQL."""
     return (
         get_user_model()
         .objects.filter(staff__municipality_id=municipality_id, is_active=True)
         .select_related("staff")
+        .annotate(
+            coordinating=Count(
+                "coordinator_assignments",
+                filter=Q(coordinator_assignments__ended_on__isnull=True),
+                distinct=True,
+            )
+        )
         .order_by("last_name", "first_name", "username")
     )
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access.models import Action
-from helhet.coordination.models import naming_routine
+from helhet.coordination import rules as coordination_rules
+from helhet.coordination.models import caseload_warning, naming_routine
 from helhet.intake import access, forms, letters, rules, services
 from helhet.intake.models import Appeal, Application
 from helhet.intake.models import SocialAssistanceFacts as SocialFacts
@@ -305,6 +306,7 @@ def _decision_page(request, decision, status=200, **forms_):
         "appeal_deadline": decision.appeal_deadline,
         "can_process": access.can_process(user, application),
         "can_sign": access.can_sign(user, decision) and not decision.is_signed,
+        "signers": [] if decision.is_signed else access.expected_signers(decision),
         "can_start": access.can_confirm_start(user, decision)
         and decision.is_granted
         and decision.is_signed
@@ -534,6 +536,7 @@ def _request_page(request, assignment, status=200, **forms_):
         "is_ke": access.has_role(user, Role.COORDINATING_UNIT),
         "name_form": forms.NameCoordinatorForm(
             candidates=services.coordinator_candidates(assignment.person.municipality_id),
+            warn_above=caseload_warning(assignment.person.municipality_id),
             initial={"named_on": today},
         ),
         "letter_form": forms.LetterSentForm(initial={"day": today}),
@@ -564,9 +567,11 @@ def name_coordinator(request, request_id):
     )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    warn_above = caseload_warning(assignment.person.municipality_id)
     form = forms.NameCoordinatorForm(
         request.POST,
         candidates=services.coordinator_candidates(assignment.person.municipality_id),
+        warn_above=warn_above,
     )
     if form.is_valid() and _save(
         form,
@@ -578,6 +583,21 @@ def name_coordinator(request, request_id):
         ),
     ):
         messages.success(request, _("Koordinatoren er oppnevnt."))
+        chosen = form.cleaned_data["coordinator"]
+        if coordination_rules.over_caseload(chosen.coordinating, warn_above):
+            # A warning, not a refusal: the limit is the municipality's own.
+            messages.warning(
+                request,
+                _(
+                    "%(name)s er nå koordinator for %(n)s personer, flere enn kommunens "
+                    "grense på %(limit)s."
+                )
+                % {
+                    "name": chosen.get_full_name() or chosen.get_username(),
+                    "n": chosen.coordinating + 1,
+                    "limit": warn_above,
+                },
+            )
         return redirect("intake:request", assignment.pk)
     return _request_page(request, assignment, status=400, name_form=form)
 

@@ -22,6 +22,15 @@ class Municipality(models.Model):
     name = models.CharField(_("navn"), max_length=100)
     # Only demo municipalities may be wiped by `helhet demo --reset`.
     is_demo = models.BooleanField(_("demokommune"), default=False)
+    # The sender block of every letter and PDF the municipality sends (its
+    # units may have their own; these are the fallback). A default in the
+    # database too, so code written before these fields (older migrations,
+    # imports) still inserts rows.
+    address = models.CharField(
+        _("postadresse"), max_length=200, blank=True, default="", db_default=""
+    )
+    phone = models.CharField(_("telefon"), max_length=20, blank=True, default="", db_default="")
+    email = models.EmailField(_("e-post"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("kommune")
@@ -49,6 +58,11 @@ class Unit(models.Model):
     code = models.SlugField(_("kode"), max_length=40)
     name = models.CharField(_("navn"), max_length=120)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    address = models.CharField(
+        _("postadresse"), max_length=200, blank=True, default="", db_default=""
+    )
+    phone = models.CharField(_("telefon"), max_length=20, blank=True, default="", db_default="")
+    email = models.EmailField(_("e-post"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("enhet")
@@ -62,6 +76,17 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def contact(self) -> dict:
+        """Where a person writes or calls about a letter from this unit: the
+        unit's own address and contact, else the municipality's."""
+        muni = self.municipality
+        return {
+            "address": self.address or muni.address,
+            "phone": self.phone or muni.phone,
+            "email": self.email or muni.email,
+        }
 
 
 class ExternalPartner(models.Model):

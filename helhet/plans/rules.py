@@ -151,3 +151,30 @@ def participant_problem(
     if kind == "parorende" and not has_name:
         return _("Skriv navnet på den pårørende.")
     return None
+
+
+@dataclass(frozen=True)
+class ParticipantGroups:
+    """Who takes part (§ 19 b), as the printed plan lists them: relatives,
+    the municipality's staff per unit, and services outside the municipality."""
+
+    relatives: list
+    staff_by_unit: list  # [(unit name, [participant, ...]), ...] by unit name
+    outside: list
+
+
+def group_participants(participants: Iterable) -> ParticipantGroups:
+    relatives, outside, by_unit = [], [], {}
+    for p in participants:
+        if p.kind == "parorende":
+            relatives.append(p)
+        elif p.kind == "ekstern" or p.partner_id:
+            outside.append(p)
+        else:
+            # Staff without a registered unit still show, under «Annen enhet».
+            by_unit.setdefault(p.unit.name if p.unit_id else "", []).append(p)
+    return ParticipantGroups(
+        relatives=relatives,
+        staff_by_unit=sorted(by_unit.items(), key=lambda item: (item[0] == "", item[0])),
+        outside=outside,
+    )

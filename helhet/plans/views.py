@@ -5,9 +5,7 @@ through ``plans.access.plan_for`` (the access gate); every change through
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -15,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.consent.models import Category
+from helhet.core import pdf as core_pdf
 from helhet.plans import access, forms, pdf, rules, services
 from helhet.plans.models import Goal, Measure, Participant, PlanVersion
 from helhet.plans.services import StaleEdit
@@ -294,11 +293,11 @@ def compare(request, plan_id: int):
 def plan_pdf(request, plan_id: int):
     plan = access.plan_for(request, plan_id, action=Action.PRINT, what="plan: PDF")
     context = {**services.plan_page(plan.pk), "printed_on": timezone.localdate()}
-    document = pdf.render(render_to_string("plans/pdf.html", context))
-    response = HttpResponse(document, content_type="application/pdf")
-    filename = f"individuell-plan-{plan.pk}-versjon-{plan.version}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return core_pdf.response(
+        pdf.render(context),
+        f"individuell-plan-{plan.pk}-versjon-{plan.version}",
+        inline=False,
+    )
 
 
 @login_required

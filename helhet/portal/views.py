@@ -8,9 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from helhet.access import afterwards, gate, roles
 from helhet.access.models import AccessBlock, Action
 from helhet.consent import services as consent_services
 from helhet.consent.models import Category, Consent, ConsentReminder
+from helhet.core import pdf as core_pdf
 from helhet.plans import pdf
 from helhet.plans import services as plan_services
 from helhet.plans.models import Goal
@@ -234,12 +234,9 @@ def plan_pdf(request):
     if found is None:
         raise Http404(_("Du har ingen plan ennå."))
     context = {**plan_services.plan_page(found.pk), "printed_on": timezone.localdate()}
-    document = pdf.render(render_to_string("plans/pdf.html", context))
-    response = HttpResponse(document, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="individuell-plan-versjon-{found.version}.pdf"'
+    return core_pdf.response(
+        pdf.render(context), f"individuell-plan-versjon-{found.version}", inline=False
     )
-    return response
 
 
 # --- my consents ----------------------------------------------------------------------

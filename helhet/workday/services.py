@@ -22,7 +22,7 @@ from helhet.coordination.models import CoordinatorAssignment
 from helhet.intake import access as intake_access
 from helhet.intake import services as intake_services
 from helhet.intake.models import Decision
-from helhet.organisation.models import Role
+from helhet.organisation.models import Membership, Role
 from helhet.plans.models import IndividualPlan
 from helhet.quality import rules as quality_rules
 from helhet.quality import services as quality_services
@@ -160,6 +160,30 @@ def _compliance(municipality_id: int):
     return rows[:8], snapshot.computed_at
 
 
+def _name_signers(decisions: list, caseworker) -> None:
+    """Who is to co-sign each of the caseworker's waiting decisions: the heads
+    of the deciding unit (as ``intake.access.expected_signers``), in one query."""
+    if not decisions:
+        return
+    heads = {}
+    leaders = (
+        Membership.objects.confirmed()
+        .filter(
+            unit_id__in={d.application.unit_id for d in decisions},
+            role=Role.LEADER,
+            staff__user__is_active=True,
+        )
+        .exclude(staff__user=caseworker)
+        .select_related("staff__user")
+        .order_by("staff__user__last_name", "staff__user__first_name", "pk")
+    )
+    for m in leaders:
+        user = m.staff.user
+        heads.setdefault(m.unit_id, []).append(user.get_full_name() or user.get_username())
+    for d in decisions:
+        d.signers = heads.get(d.application.unit_id, [])
+
+
 def workday(user, today: dt.date) -> Workday:
     """Everything on the user's start page; every list shown is logged."""
     staff = user.staff
@@ -185,6 +209,7 @@ def workday(user, today: dt.date) -> Workday:
             .select_related("application__person", "application__unit")
             .order_by("decided_on", "pk")[:ROWS]
         )
+        _name_signers(day.awaiting_signature, user)
         intake_access.log_list(
             user,
             {i.person for i in (*day.work_items, *day.signatures, *day.coordinator_requests)}

@@ -1,10 +1,12 @@
 """Registering, printing, withdrawing and renewing consents through the pages."""
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
 from django.urls import reverse
+from pypdf import PdfReader
 
 from helhet import testing as t
 from helhet.access.models import AccessLogEntry
@@ -147,6 +149,13 @@ def test_the_printable_form_is_a_pdf_listing_every_party(client, world):
     assert response.content.startswith(b"%PDF")
     assert world["person"].national_id not in response["Content-Disposition"]
     assert ConsentEvent.objects.filter(kind="skrevet_ut").count() == 1
+    # The municipality's header at the top; a tagged PDF in Norwegian.
+    reader = PdfReader(io.BytesIO(response.content))
+    text = reader.pages[0].extract_text()
+    assert text.startswith(world["person"].municipality.name)
+    assert world["nav"].name in text
+    assert reader.trailer["/Root"]["/Lang"] == "nb"
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
 
 
 def test_withdrawing_stays_withdrawn_and_a_replay_changes_nothing(client, world):
