@@ -13,6 +13,7 @@ from helhet.intake.models import (
     LetterDelivery,
 )
 from helhet.intake.models import SocialAssistanceFacts as SocialFacts
+from helhet.organisation import picklists
 from helhet.organisation.models import StaffMember, Unit
 from helhet.people import identity
 
@@ -224,12 +225,12 @@ class AssignForm(Form):
 
     def __init__(self, *args, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(municipality_id=municipality_id)
+        self.fields["unit"].queryset = Unit.services_of(municipality_id)
 
 
-class CoordinatorChoice(forms.ModelChoiceField):
+class CoordinatorChoice(picklists.StaffChoiceField):
     def label_from_instance(self, user):
-        name = user.get_full_name() or user.get_username()
+        name = super().label_from_instance(user)
         trained = user.staff.coordinator_trained_on
         if trained:
             return _("%(name)s (koordinatoropplæring %(date)s)") % {

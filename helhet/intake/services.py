@@ -21,6 +21,7 @@ from helhet.exchange.models import EventType
 from helhet.intake import access, rules
 from helhet.intake.models import Appeal, Application, Decision, InvestigationNote
 from helhet.intake.models import SocialAssistanceFacts as SocialFacts
+from helhet.organisation import picklists
 from helhet.organisation.models import Role, StaffMember, Unit
 from helhet.people import identity
 from helhet.people.models import Person, Service
@@ -400,13 +401,9 @@ def record_escalations(today: dt.date) -> int:
 
 
 def coordinator_candidates(municipality_id):
-    """Staff of the municipality, with their coordinator training date."""
-    return (
-        get_user_model()
-        .objects.filter(staff__municipality_id=municipality_id, is_active=True)
-        .select_related("staff")
-        .order_by("last_name", "first_name", "username")
-    )
+    """Staff of the municipality in case roles of service units (a coordinator
+    works with the person, hol. § 7-2), with their coordinator training date."""
+    return picklists.case_staff(municipality_id)
 
 
 # --- Work list ----------------------------------------------------------------

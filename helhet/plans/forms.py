@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.organisation import picklists
 from helhet.organisation.models import ExternalPartner, Unit
 from helhet.plans import rules, services
 from helhet.plans.models import CrisisPlan, Goal, IndividualPlan, Measure, Participant
@@ -85,13 +86,8 @@ class MeasureForm(VersionedModelForm):
         self.fields["responsible_other"].help_text = _("For eksempel «personen selv».")
 
 
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
-
-
 class ParticipantForm(VersionedModelForm):
-    user = StaffChoiceField(queryset=get_user_model().objects.none(), required=False)
+    user = picklists.StaffChoiceField(queryset=get_user_model().objects.none(), required=False)
 
     class Meta:
         model = Participant
@@ -99,14 +95,14 @@ class ParticipantForm(VersionedModelForm):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            get_user_model()
-            .objects.filter(staff__municipality=municipality, is_active=True)
-            .order_by("last_name", "first_name")
+        # Staff in case roles of service units, each with role and unit.
+        self.fields["user"].queryset = picklists.case_staff(
+            getattr(municipality, "pk", municipality),
+            include=[self.instance.user_id] if self.instance.user_id else (),
         )
         self.fields["user"].label = _("Ansatt")
         self.fields["unit"].label = _("Enhet")
-        self.fields["unit"].queryset = Unit.objects.filter(municipality=municipality)
+        self.fields["unit"].queryset = Unit.services_of(getattr(municipality, "pk", municipality))
         self.fields["partner"].label = _("Ekstern samarbeidspartner")
         self.fields["partner"].queryset = ExternalPartner.objects.filter(municipality=municipality)
         self.fields["name"].required = False
