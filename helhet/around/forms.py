@@ -3,15 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.around.models import ExternalService, NeedAssessment, SomaticFollowUp
+from helhet.core.forms import DateInput
 from helhet.organisation.models import ExternalPartner
 from helhet.plans.models import CrisisPlan
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _not_in_future(day):

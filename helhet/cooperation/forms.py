@@ -19,15 +19,9 @@ from helhet.cooperation.models import (
     Meeting,
     SubAgreement,
 )
+from helhet.core.forms import DateInput
 from helhet.organisation import picklists
 from helhet.organisation.models import ExternalPartner, Unit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _staff_users(municipality):

@@ -6,19 +6,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core.forms import DateInput
 from helhet.organisation import picklists
 from helhet.organisation.models import ExternalPartner, Unit
 from helhet.plans import rules, services
 from helhet.plans.models import CrisisPlan, Goal, IndividualPlan, Measure, Participant
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it shows dd.mm.åååå in a Norwegian browser."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class Versioned(forms.Form):
