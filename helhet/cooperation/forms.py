@@ -112,7 +112,10 @@ class MemberForm(forms.ModelForm):
             person.municipality_id,
             include=[self.instance.user_id] if self.instance.user_id else (),
         )
-        self.fields["unit"].queryset = Unit.services_of(person.municipality_id)
+        # Service units only; a unit saved before stays selectable on edit.
+        self.fields["unit"].queryset = Unit.services_of(
+            person.municipality_id
+        ) | Unit.objects.filter(pk=self.instance.unit_id)
         self.fields["partner"].queryset = ExternalPartner.objects.filter(
             municipality_id=person.municipality_id
         )

@@ -94,7 +94,10 @@ class ParticipantForm(VersionedModelForm):
         )
         self.fields["user"].label = _("Ansatt")
         self.fields["unit"].label = _("Enhet")
-        self.fields["unit"].queryset = Unit.services_of(getattr(municipality, "pk", municipality))
+        # Service units only; a unit saved before stays selectable on edit.
+        self.fields["unit"].queryset = Unit.services_of(
+            getattr(municipality, "pk", municipality)
+        ) | Unit.objects.filter(pk=self.instance.unit_id)
         self.fields["partner"].label = _("Ekstern samarbeidspartner")
         self.fields["partner"].queryset = ExternalPartner.objects.filter(municipality=municipality)
         self.fields["name"].required = False
