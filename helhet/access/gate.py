@@ -1087,3 +1087,34 @@ def case_units(user) -> list:
     a case role; lets an app's relation skip its queries for users in units
     that never hold its cases."""
     return [m.unit for m in _memberships(user) if m.role in CASE_ROLES]
+
+
+# --- words for people ------------------------------------------------------------
+
+
+def basis_label(code: str) -> str:
+    """A basis in words (the registered bases' own labels): pages never show
+    the code a log row stores (docs/user-interface.md, «No raw codes»)."""
+    for basis in BASES:
+        if basis.code == code:
+            return str(basis.label)
+    fixed = {
+        SELF: gettext_lazy("Egne opplysninger"),
+        EMERGENCY: gettext_lazy("Nødtilgang"),
+        BLOCKED: gettext_lazy("Sperret av personen"),
+        REPRESENTATIVE: gettext_lazy("Fullmektig eller verge"),
+        LIST: gettext_lazy("Vist i en liste"),
+        LOG_REVIEW: gettext_lazy("Leders kontroll av tilgang"),
+        ACCESS_LOG: gettext_lazy("Tilgangslogg"),
+        "kommandolinje": gettext_lazy("Kommandolinje (drift)"),
+        NONE: gettext_lazy("Ingen grunnlag"),
+    }
+    return str(fixed.get(code, gettext_lazy("Annet grunnlag")))
+
+
+def category_label(code: str) -> str:
+    """A category of information in words."""
+    if code == BASIC:
+        return str(gettext_lazy("Grunnopplysninger"))
+    labels = dict(Category.choices)
+    return str(labels.get(code, gettext_lazy("Andre opplysninger") if code else "–"))

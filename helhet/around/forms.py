@@ -15,15 +15,9 @@ from helhet.around.models import (
     RelativeNeed,
     SomaticFollowUp,
 )
+from helhet.core.forms import DateInput
 from helhet.organisation.models import ExternalPartner
 from helhet.plans.models import CrisisPlan
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _not_in_future(day):

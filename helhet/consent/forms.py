@@ -8,13 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from helhet.consent import rules
 from helhet.consent.models import STAFF_REQUESTED_HOW, Consent
 from helhet.consent.services import Scope
+from helhet.core.forms import DateInput
 
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
-
-
-class DateInput(forms.DateInput):
-    def __init__(self):
-        super().__init__(format="%d.%m.%Y", attrs={"placeholder": "dd.mm.åååå", "size": 12})
 
 
 class ConsentForm(forms.Form):

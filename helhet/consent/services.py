@@ -66,9 +66,12 @@ def plan_coverage(person_ids) -> dict[int, tuple[bool, set[int], set[int]]]:
 
 
 def parties(municipality_id: int) -> tuple[list[Unit], list[ExternalPartner]]:
-    """Every unit and partner of the municipality: the form lists them all (Selbu)."""
+    """Every service unit and partner of the municipality: the form lists them
+    all (Selbu) — but not IT, the auditors or the head of sector's office, who
+    give no services and receive no information by consent
+    (``Unit.NOT_SERVICE_KINDS``)."""
     return (
-        list(Unit.objects.filter(municipality_id=municipality_id).order_by("name")),
+        list(Unit.services_of(municipality_id).order_by("name")),
         list(ExternalPartner.objects.filter(municipality_id=municipality_id).order_by("name")),
     )
 

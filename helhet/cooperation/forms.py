@@ -19,14 +19,9 @@ from helhet.cooperation.models import (
     Meeting,
     SubAgreement,
 )
+from helhet.core.forms import DateInput
+from helhet.organisation import picklists
 from helhet.organisation.models import ExternalPartner, Unit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _staff_users(municipality):
@@ -103,7 +98,7 @@ class RoutineForm(forms.ModelForm):
 
 
 class MemberForm(forms.ModelForm):
-    user = UserChoiceField(queryset=None, required=False, label=_("Ansatt"))
+    user = picklists.StaffChoiceField(queryset=None, required=False, label=_("Ansatt"))
 
     class Meta:
         model = GroupMember
@@ -112,8 +107,15 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        self.fields["user"].queryset = _staff_users(person.municipality_id)
-        self.fields["unit"].queryset = Unit.objects.filter(municipality_id=person.municipality_id)
+        # Staff in case roles of service units, each with role and unit.
+        self.fields["user"].queryset = picklists.case_staff(
+            person.municipality_id,
+            include=[self.instance.user_id] if self.instance.user_id else (),
+        )
+        # Service units only; a unit saved before stays selectable on edit.
+        self.fields["unit"].queryset = Unit.services_of(
+            person.municipality_id
+        ) | Unit.objects.filter(pk=self.instance.unit_id)
         self.fields["partner"].queryset = ExternalPartner.objects.filter(
             municipality_id=person.municipality_id
         )

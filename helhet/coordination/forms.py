@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core.forms import DateInput
 from helhet.organisation.models import Unit
 from helhet.plans.models import IndividualPlan
 
@@ -54,9 +55,7 @@ class NamingRoutineForm(forms.Form):
         help_text=_("La feltet stå tomt hvis kommunen ikke har en egen frist."),
     )
     name = forms.CharField(label=_("Rutinens navn"), required=False, max_length=200)
-    adopted_on = forms.DateField(
-        label=_("Vedtatt"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    adopted_on = forms.DateField(label=_("Vedtatt"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()

@@ -45,8 +45,8 @@ UNITS = [
     ("bolig", "Boligkontoret", Unit.Kind.HOUSING),
     ("frisklivs", "Frisklivssentralen", Unit.Kind.HEALTHY_LIFE),
     ("kommunalsjef", "Kommunalsjef helse og velferd", Unit.Kind.SECTOR_HEAD),
-    ("it", "IT-avdelingen", Unit.Kind.OTHER),
-    ("revisjon", "Kommunerevisjonen", Unit.Kind.OTHER),
+    ("it", "IT-avdelingen", Unit.Kind.ADMINISTRATION),
+    ("revisjon", "Kommunerevisjonen", Unit.Kind.AUDIT),
 ]
 
 PARTNERS = [

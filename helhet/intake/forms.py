@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from helhet.coordination import rules as coordination_rules
 from helhet.coordination.models import DEFAULT_CASELOAD_WARNING
+from helhet.core.forms import DateInput
 from helhet.intake.models import (
     Appeal,
     Application,
@@ -16,6 +17,7 @@ from helhet.intake.models import (
     LetterDelivery,
 )
 from helhet.intake.models import SocialAssistanceFacts as SocialFacts
+from helhet.organisation import picklists
 from helhet.organisation.models import StaffMember, Unit
 from helhet.people import identity
 
@@ -30,13 +32,6 @@ class ModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def date_field(label, required=True, **kwargs):
@@ -227,15 +222,15 @@ class AssignForm(Form):
 
     def __init__(self, *args, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(municipality_id=municipality_id)
+        self.fields["unit"].queryset = Unit.services_of(municipality_id)
 
 
-class CoordinatorChoice(forms.ModelChoiceField):
+class CoordinatorChoice(picklists.StaffChoiceField):
     # Set by NameCoordinatorForm from the municipality's own limit.
     warn_above = DEFAULT_CASELOAD_WARNING
 
     def label_from_instance(self, user):
-        name = user.get_full_name() or user.get_username()
+        name = super().label_from_instance(user)
         trained = user.staff.coordinator_trained_on
         if trained:
             label = _("%(name)s (koordinatoropplæring %(date)s)") % {

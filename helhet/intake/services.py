@@ -5,7 +5,6 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -21,6 +20,7 @@ from helhet.exchange.models import EventType
 from helhet.intake import access, rules
 from helhet.intake.models import Appeal, Application, Decision, InvestigationNote
 from helhet.intake.models import SocialAssistanceFacts as SocialFacts
+from helhet.organisation import picklists
 from helhet.organisation.models import Role, StaffMember, Unit
 from helhet.people import identity
 from helhet.people.models import Person, Service
@@ -400,20 +400,15 @@ def record_escalations(today: dt.date) -> int:
 
 
 def coordinator_candidates(municipality_id):
-    """Staff of the municipality, with their coordinator training date and how
-    many persons each already coordinates (``coordinating``), counted in SQL."""
-    return (
-        get_user_model()
-        .objects.filter(staff__municipality_id=municipality_id, is_active=True)
-        .select_related("staff")
-        .annotate(
-            coordinating=Count(
-                "coordinator_assignments",
-                filter=Q(coordinator_assignments__ended_on__isnull=True),
-                distinct=True,
-            )
+    """Staff of the municipality in case roles of service units (a coordinator
+    works with the person, hol. § 7-2), with their coordinator training date and
+    how many persons each already coordinates (``coordinating``), counted in SQL."""
+    return picklists.case_staff(municipality_id).annotate(
+        coordinating=Count(
+            "coordinator_assignments",
+            filter=Q(coordinator_assignments__ended_on__isnull=True),
+            distinct=True,
         )
-        .order_by("last_name", "first_name", "username")
     )
 
 

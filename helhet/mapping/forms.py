@@ -4,18 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core.forms import DateInput
 from helhet.mapping import report, rules
 from helhet.mapping.models import Domain, Level, Mapping
 from helhet.organisation.models import Unit
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it shows dd.mm.åååå in a Norwegian browser."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _date_field(label, **kwargs) -> forms.DateField:

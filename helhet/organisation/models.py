@@ -52,7 +52,16 @@ class Unit(models.Model):
         HOUSING = "bolig", _("Boligkontor")
         HEALTHY_LIFE = "frisklivs", _("Frisklivssentral")
         SECTOR_HEAD = "kommunalsjef", _("Kommunalsjef")
+        ADMINISTRATION = "administrasjon", _("IT og administrasjon")
+        AUDIT = "revisjon", _("Revisjon og tilsyn")
         OTHER = "annet", _("Annen enhet")
+
+    # Units that give no services to persons: never offered where persons or
+    # their services are chosen (the consent form, plan participants, the
+    # coordinating unit's assignment). Consent names who may receive
+    # information (pasientjournalloven § 19); IT, the auditors and the head of
+    # sector's office are not among them.
+    NOT_SERVICE_KINDS = frozenset({"kommunalsjef", "administrasjon", "revisjon"})
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="units")
     code = models.SlugField(_("kode"), max_length=40)
@@ -87,6 +96,16 @@ class Unit(models.Model):
             "phone": self.phone or muni.phone,
             "email": self.email or muni.email,
         }
+
+    def gives_services(self) -> bool:
+        return self.kind not in self.NOT_SERVICE_KINDS
+
+    @classmethod
+    def services_of(cls, municipality_id):
+        """The municipality's service units (see ``NOT_SERVICE_KINDS``)."""
+        return cls.objects.filter(municipality_id=municipality_id).exclude(
+            kind__in=cls.NOT_SERVICE_KINDS
+        )
 
 
 class ExternalPartner(models.Model):

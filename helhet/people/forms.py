@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core.forms import DateInput
 from helhet.people import identity
 from helhet.people.models import Person
 
@@ -10,13 +11,14 @@ class PersonForm(forms.ModelForm):
         label=_("Fødselsnummer, D-nummer, H-nummer eller FH-nummer"),
         max_length=20,
         help_text=_("11 siffer. Fødselsdato og kjønn leses av nummeret."),
+        error_messages={"required": _("Fyll ut fødselsnummeret eller D-nummeret.")},
     )
     # Only for an FH-number, which carries neither (felles hjelpenummer).
     birth_date = forms.DateField(
         label=_("Fødselsdato (bare for FH-nummer)"),
         required=False,
         input_formats=["%d.%m.%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "dd.mm.åååå"}),
+        widget=DateInput(),
         error_messages={"invalid": _("Skriv datoen som dd.mm.åååå.")},
     )
     gender = forms.ChoiceField(

@@ -78,6 +78,10 @@ class Person(models.Model):
         return identity.age_on(self.birth_date, timezone.localdate())
 
     def clean(self) -> None:
+        if not self.national_id:
+            # An empty number is the field's own "required" error (or the
+            # form's); reporting it here as well would show it twice.
+            return
         try:
             self.national_id = identity.clean_national_id(self.national_id)
         except ValidationError as error:

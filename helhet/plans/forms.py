@@ -6,18 +6,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core.forms import DateInput
+from helhet.organisation import picklists
 from helhet.organisation.models import ExternalPartner, Unit
 from helhet.plans import rules, services
 from helhet.plans.models import CrisisPlan, Goal, IndividualPlan, Measure, Participant
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it shows dd.mm.åååå in a Norwegian browser."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class Versioned(forms.Form):
@@ -85,13 +78,8 @@ class MeasureForm(VersionedModelForm):
         self.fields["responsible_other"].help_text = _("For eksempel «personen selv».")
 
 
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
-
-
 class ParticipantForm(VersionedModelForm):
-    user = StaffChoiceField(queryset=get_user_model().objects.none(), required=False)
+    user = picklists.StaffChoiceField(queryset=get_user_model().objects.none(), required=False)
 
     class Meta:
         model = Participant
@@ -99,14 +87,17 @@ class ParticipantForm(VersionedModelForm):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            get_user_model()
-            .objects.filter(staff__municipality=municipality, is_active=True)
-            .order_by("last_name", "first_name")
+        # Staff in case roles of service units, each with role and unit.
+        self.fields["user"].queryset = picklists.case_staff(
+            getattr(municipality, "pk", municipality),
+            include=[self.instance.user_id] if self.instance.user_id else (),
         )
         self.fields["user"].label = _("Ansatt")
         self.fields["unit"].label = _("Enhet")
-        self.fields["unit"].queryset = Unit.objects.filter(municipality=municipality)
+        # Service units only; a unit saved before stays selectable on edit.
+        self.fields["unit"].queryset = Unit.services_of(
+            getattr(municipality, "pk", municipality)
+        ) | Unit.objects.filter(pk=self.instance.unit_id)
         self.fields["partner"].label = _("Ekstern samarbeidspartner")
         self.fields["partner"].queryset = ExternalPartner.objects.filter(municipality=municipality)
         self.fields["name"].required = False

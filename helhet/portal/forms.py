@@ -6,17 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.consent import rules as consent_rules
+from helhet.core.forms import DateInput
 from helhet.plans.models import Goal
 from helhet.portal import rules
 from helhet.portal.models import Right
 
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 TEXT_TOO_LONG = _("Teksten kan være på høyst %(limit_value)d tegn (du skrev %(show_value)d).")
-
-
-class DateInput(forms.DateInput):
-    def __init__(self):
-        super().__init__(format="%d.%m.%Y", attrs={"placeholder": "dd.mm.åååå", "size": 12})
 
 
 class GoalForm(forms.Form):

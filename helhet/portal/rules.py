@@ -126,7 +126,14 @@ def basis_label(basis: str, with_consent: bool, emergency: bool) -> str:
         "representant": _("Fullmektig eller verge for deg"),
         "sperret": _("Sperret av deg"),
     }
-    label = labels.get(basis, _("Ingen grunnlag") if not basis else basis)
+    if basis in labels:
+        label = labels[basis]
+    else:
+        # Bases other apps register (an application to the unit, the unit
+        # giving the decided service, ...) in their own words, never the code.
+        from helhet.access import gate
+
+        label = gate.basis_label(basis)
     if with_consent:
         return _("%(label)s, med samtykke fra deg") % {"label": label}
     return str(label)

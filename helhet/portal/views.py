@@ -251,7 +251,8 @@ def _grid(person, selected: set[str]):
             "cells": [
                 {
                     "key": f"{kind}:{party.pk}:{c}",
-                    "label": f"{party.name}: {label}",
+                    "party_name": party.name,
+                    "label": label,
                     "checked": f"{kind}:{party.pk}:{c}" in selected,
                 }
                 for c, label in Category.choices

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core.forms import DateInput
 from helhet.organisation.models import Unit
 from helhet.quality.models import Deviation, Procedure
 
@@ -8,7 +9,7 @@ DATE_INPUT = ["%d.%m.%Y", "%Y-%m-%d"]
 
 
 def _date_widget():
-    return forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "dd.mm.åååå"})
+    return DateInput()
 
 
 class DeviationForm(forms.ModelForm):

@@ -26,3 +26,19 @@ def mask_national_ids(value: str) -> str:
     from helhet.access.logfilter import ELEVEN_DIGITS, MASK
 
     return ELEVEN_DIGITS.sub(MASK, str(value))
+
+
+@register.filter
+def basis_label(code: str) -> str:
+    """The gate's basis in words, never its code."""
+    from helhet.access import gate
+
+    return gate.basis_label(code or "")
+
+
+@register.filter
+def category_label(code: str) -> str:
+    """A category of information in words, never its code."""
+    from helhet.access import gate
+
+    return gate.category_label(code or "")

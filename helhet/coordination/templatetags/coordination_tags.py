@@ -53,3 +53,12 @@ def _missing(row):
     if row.is_active:
         return format_html('<span class="badge ok">{}</span>', _("Komplett"))
     return "–"
+
+
+@register.simple_tag
+def ip_content():
+    """Forskrift § 19's letters with their words: the legend under the
+    overview, whose column shows the letters only to stay narrow."""
+    from helhet.core.legal import IP_CONTENT
+
+    return list(IP_CONTENT.items())

@@ -37,7 +37,7 @@ def test_oral_application_to_started_service_and_coordinator_escalation(page, wo
         page.get_by_role("link", name="Arbeidsliste").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Arbeidsliste")
         page.goto("/inntak/ny/")
-        page.get_by_label("Fødselsnummer / D-nummer").fill(national_id)
+        page.get_by_label("Fødselsnummer, D-nummer eller hjelpenummer").fill(national_id)
         page.get_by_label("Fornavn").fill("Per")
         page.get_by_label("Etternavn").fill("Bakken")
         page.get_by_label("Gjelder", exact=True).select_option(

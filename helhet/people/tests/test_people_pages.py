@@ -159,3 +159,17 @@ def test_other_units_services_show_only_under_a_health_consent(client, muni):
     assert AccessLogEntry.objects.filter(
         person=person, category=Category.HEALTH, what="tjenester", granted=True
     ).exists()
+
+
+@pytest.mark.django_db
+def test_an_empty_national_id_gets_one_message_only(client, muni):
+    client.force_login(
+        testing.staff(testing.unit(muni, Unit.Kind.COORDINATING), Role.COORDINATING_UNIT)
+    )
+    response = client.post("/personer/ny/", {"given_name": "Ola", "family_name": "Nordmann"})
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["national_id"] == ["Fyll ut fødselsnummeret eller D-nummeret."]
+    # Once beside the field, once in the error summary at the top.
+    assert response.content.decode().count("Fyll ut fødselsnummeret eller D-nummeret.") == 2
+    assert not Person.objects.exists()

@@ -35,6 +35,40 @@
       });
     });
 
+    // A wide table scrolls inside its own box instead of widening the page
+    // (no horizontal scroll on a phone, docs/user-interface.md). The box is a
+    // named, focusable region only while it scrolls, so a keyboard can scroll it.
+    var boxes = [];
+    document.querySelectorAll("main table:not(.stack-narrow):not(.consent-grid)").forEach(function (table) {
+      if (table.parentElement.classList.contains("table-scroll")) {
+        boxes.push(table.parentElement);
+        return;
+      }
+      var box = document.createElement("div");
+      box.className = "table-scroll";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+      boxes.push(box);
+    });
+    function markScrolling() {
+      boxes.forEach(function (box) {
+        var table = box.querySelector("table");
+        var caption = table.querySelector("caption");
+        if (box.scrollWidth > box.clientWidth + 1) {
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", (caption && caption.textContent.trim()) ||
+            table.getAttribute("aria-label") || box.dataset.label || document.title);
+        } else {
+          box.removeAttribute("tabindex");
+          box.removeAttribute("role");
+          box.removeAttribute("aria-label");
+        }
+      });
+    }
+    markScrolling();
+    window.addEventListener("resize", markScrolling);
+
     // A failed save: focus the error summary at the top, so a screen reader
     // reads it and the user sees it without scrolling.
     var summary = document.querySelector(".ds-error-summary[data-focus]");

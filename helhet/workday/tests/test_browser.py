@@ -163,7 +163,11 @@ def test_a_failed_save_focuses_the_error_summary_which_links_to_the_field(page):
     summary = page.locator(".ds-error-summary")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("heading")).to_contain_text("Rett dette")
-    summary.get_by_role("link", name="Fødselsnummer eller D-nummer").first.click()
-    expect(page.get_by_label("Fødselsnummer eller D-nummer")).to_be_focused()
+    summary.get_by_role(
+        "link", name="Fødselsnummer, D-nummer, H-nummer eller FH-nummer"
+    ).first.click()
+    expect(page.get_by_label("Fødselsnummer, D-nummer, H-nummer eller FH-nummer")).to_be_focused()
     # Labels without Django's colon.
-    expect(page.locator("label[for=id_national_id]")).to_have_text("Fødselsnummer eller D-nummer")
+    expect(page.locator("label[for=id_national_id]")).to_have_text(
+        "Fødselsnummer, D-nummer, H-nummer eller FH-nummer"
+    )
