@@ -1050,6 +1050,10 @@ def _staff_safety(scope: Scope) -> list[Outcome]:
         .values_list("unit_id", "review_due", "measures")
     ):
         latest[unit_id] = (review_due, bool(measures.strip()))
+    if not latest:
+        # The register is not in use: «Ingen data», not a breach per unit (the
+        # assessments may be kept elsewhere; the page says so).
+        return []
     outcomes = []
     for unit_id, name in (
         Unit.objects.filter(municipality_id=scope.municipality_id, kind__in=AT_RISK_KINDS)
@@ -1671,7 +1675,8 @@ CRITERIA: list[Criterion] = [
         ),
         blind_spots=_(
             "Hvilke enheter som har slik risiko, er avgjort ut fra enhetstypen; en annen enhet "
-            "med hjemmebesøk er ikke med. Ser ikke om tiltakene er gjennomført."
+            "med hjemmebesøk er ikke med. Ser ikke om tiltakene er gjennomført. En kommune "
+            "som ikke har registrert noen risikovurdering i Helhet, får «Ingen data», ikke brudd."
         ),
     ),
 ]

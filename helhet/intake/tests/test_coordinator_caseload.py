@@ -46,7 +46,10 @@ def test_each_candidate_shows_how_many_persons_they_coordinate_now(client, world
     coordinating(world, world.users.provider, 3, ended=2)
     _a, page = request_page(client, world, granted)
     # Ended responsibilities do not count.
-    assert "Test Hjemmesykepleier (ingen registrert opplæring) – koordinator for 3 personer" in page
+    assert (
+        "Test Hjemmesykepleier – Tjenesteyter, Hjemmetjenesten (ingen registrert opplæring) – koordinator for 3 personer"
+        in page
+    )
     assert "over kommunens grense" not in page.split("Test Hjemmesykepleier")[1].split("<")[0]
 
 

@@ -87,7 +87,8 @@ def test_a_leader_records_the_plan_and_the_criteria_judge_the_units(client):
         requirement=requirement, staff=leader.staff, completed_on=dt.date(2026, 2, 1)
     )
     assert result("staff_competence")[home.name] == R.MET
-    assert result("staff_safety") == {home.name: R.NOT_MET}
+    # No risk assessment registered at all: the register is not in use, «Ingen data».
+    assert result("staff_safety") == {}
     SafetyAssessment.objects.create(
         unit=home,
         concern="hjemmebesok",
@@ -97,6 +98,9 @@ def test_a_leader_records_the_plan_and_the_criteria_judge_the_units(client):
         review_due=dt.date(2027, 6, 1),
     )
     assert result("staff_safety") == {home.name: R.MET}
+    # Once it is in use, a unit with home visits and no assessment is a breach.
+    north = t.unit(muni, Unit.Kind.HOME_CARE, name="Hjemmetjenesten nord")
+    assert result("staff_safety") == {home.name: R.MET, north.name: R.NOT_MET}
 
 
 def test_a_service_provider_is_refused_the_staff_pages(client):
