@@ -45,6 +45,7 @@ def _save_page(request, plan, form, save, title, success, template="plans/form.h
             save(form)
         except StaleEdit as stale:
             form.add_error(None, str(stale))
+            extra["stale"] = _stale_context(plan, form, stale)
             status = 409
         except ValidationError as error:
             form.add_error(None, error.messages)
@@ -55,8 +56,29 @@ def _save_page(request, plan, form, save, title, success, template="plans/form.h
     return render(request, template, context, status=status)
 
 
+def _stale_context(plan, form, stale: StaleEdit) -> dict:
+    """Who changed what and when since the editor's version, and the conflicts to
+    settle. The form keeps the editor's text and base version, and learns the
+    version whose saved values it now shows (``seen``), so the next save merges
+    again from there: never refused for a change the editor has seen."""
+    base = stale.base_version or form.cleaned_data.get("version") or stale.current_version
+    if stale.conflicts:
+        form.data = form.data.copy()
+        form.data["seen"] = str(stale.current_version)
+    return {
+        "base": base,
+        "current": stale.current_version,
+        "versions": services.changes_since(plan.pk, base, stale.current_version),
+        "conflicts": {c["name"]: c for c in stale.conflicts if c["name"]},
+    }
+
+
 def _version(form):
     return form.cleaned_data["version"]
+
+
+def _merge(form):
+    return form.merge_args() if hasattr(form, "merge_args") else {}
 
 
 @login_required
@@ -80,7 +102,9 @@ def edit_plan(request, plan_id: int):
         request,
         plan,
         form,
-        lambda f: services.update_plan(plan.pk, request.user, _version(f), f.changes()),
+        lambda f: services.update_plan(
+            plan.pk, request.user, _version(f), f.changes(), **_merge(f)
+        ),
         _("Endre planen"),
         _("Planen er lagret."),
     )
@@ -97,7 +121,9 @@ def goal_form(request, plan_id: int, goal_id: int | None = None):
         request,
         plan,
         form,
-        lambda f: services.save_goal(plan.pk, request.user, _version(f), goal_id, f.changes()),
+        lambda f: services.save_goal(
+            plan.pk, request.user, _version(f), goal_id, f.changes(), **_merge(f)
+        ),
         _("Endre mål") if goal else _("Nytt mål"),
         _("Målet er lagret."),
         delete_url=goal and ("plans:goal_delete", goal.pk),
@@ -122,7 +148,7 @@ def measure_form(request, plan_id: int, goal_id: int | None = None, measure_id: 
         plan,
         form,
         lambda f: services.save_measure(
-            plan.pk, request.user, _version(f), goal.pk, measure_id, f.changes()
+            plan.pk, request.user, _version(f), goal.pk, measure_id, f.changes(), **_merge(f)
         ),
         _("Endre tiltak") if measure else _("Nytt tiltak"),
         _("Tiltaket er lagret."),
@@ -150,7 +176,7 @@ def participant_form(request, plan_id: int, participant_id: int | None = None):
         plan,
         form,
         lambda f: services.save_participant(
-            plan.pk, request.user, _version(f), participant_id, f.changes()
+            plan.pk, request.user, _version(f), participant_id, f.changes(), **_merge(f)
         ),
         _("Endre deltaker") if participant else _("Ny deltaker"),
         _("Deltakeren er lagret."),
@@ -172,7 +198,9 @@ def crisis_plan(request, plan_id: int):
         request,
         plan,
         form,
-        lambda f: services.save_crisis_plan(plan.pk, request.user, _version(f), f.changes()),
+        lambda f: services.save_crisis_plan(
+            plan.pk, request.user, _version(f), f.changes(), **_merge(f)
+        ),
         _("Kriseplan"),
         _("Kriseplanen er lagret."),
     )
@@ -192,12 +220,14 @@ def remove(request, plan_id: int, kind: str, row_id: int):
     row = get_object_or_404(model, plan=plan, pk=row_id)
     if refused := _closed(request, plan):
         return refused
-    form = forms.Versioned(_data(request), initial={"version": plan.version})
+    form = forms.Removal(_data(request), initial={"version": plan.version})
     return _save_page(
         request,
         plan,
         form,
-        lambda f: services.remove_row(plan.pk, request.user, _version(f), model, row.pk),
+        lambda f: services.remove_row(
+            plan.pk, request.user, _version(f), model, row.pk, **_merge(f)
+        ),
         title,
         _("Fjernet."),
         template="plans/remove.html",

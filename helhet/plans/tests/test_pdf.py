@@ -36,5 +36,5 @@ def test_pdf_text_has_goal_crisis_plan_and_version(story):
     context = {**services.plan_page(story.plan.pk), "printed_on": timezone.localdate()}
     text = _text_of(render_to_string("plans/pdf.html", context))
     assert GOAL[:20] in text
-    assert "Kriseplanen min" in text and "Legevakt 116 117" in text
+    assert "Kriseplanen min" in text and "Legevakt, tlf. 116 117" in text
     assert f"Versjon {story.plan.version}" in text

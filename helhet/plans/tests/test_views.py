@@ -31,7 +31,7 @@ def test_plan_page_shows_goals_with_measures_and_every_part(coordinator_client, 
     html = page(coordinator_client, story.plan)
     assert GOAL in html
     assert "Boveiledning" in html and "2 timer i uka" in html and story.unit.name in html
-    assert "Legevakt 116 117" in html  # crisis plan
+    assert "116 117</a>" in html  # crisis plan: whom to call at night
     assert story.coordinator.get_full_name() in html
     assert "Samarbeid om individuell plan" in html  # consent
     assert "Fastlege og DPS om medisiner" in html
