@@ -52,12 +52,22 @@ class VersionedModelForm(forms.ModelForm):
         ]
         return {"seen": self.cleaned_data.get("seen"), "keep_mine": keep_mine}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The saved values, before validation writes the submission onto the instance.
+        names = [*self._meta.fields, "contacts"]
+        self.saved = {
+            name: getattr(self.instance, name)
+            for name in names
+            if self.instance.pk and hasattr(self.instance, name)
+        }
+
     def changes(self) -> dict:
         """The model fields' cleaned values, for plans.services; where the editor
         chose the saved text of a conflicting field, the saved value."""
         return {
-            name: getattr(self.instance, name)
-            if self.chose_theirs(name) and self.instance.pk
+            name: self.saved[name]
+            if self.chose_theirs(name) and name in self.saved
             else self.cleaned_data[name]
             for name in self._meta.fields
         }
@@ -232,7 +242,9 @@ class CrisisPlanFields:
     and the rows of whom to call day and night as a formset (``contact_rows``)."""
 
     def _init_contacts(self, data):
-        contacts = self.instance.contacts if self.instance.pk else []
+        contacts = list(self.instance.contacts) if self.instance.pk else []
+        if not hasattr(self, "saved"):
+            self.saved = {"contacts": contacts} if self.instance.pk else {}
         # A post without the contact rows (no management form) leaves them as they are.
         self.contacts_posted = data is not None and "kontakt-TOTAL_FORMS" in data
         rows_data = data if self.contacts_posted else None
@@ -250,7 +262,7 @@ class CrisisPlanFields:
 
     def contacts(self) -> list[dict]:
         if not self.contacts_posted:
-            return list(self.instance.contacts) if self.instance.pk else []
+            return list(self.saved.get("contacts", []))
         return [row for form in self.contact_rows.forms if (row := form.row()) is not None]
 
 
@@ -265,8 +277,8 @@ class CrisisPlanForm(CrisisPlanFields, VersionedModelForm):
 
     def changes(self) -> dict:
         contacts = self.contacts()
-        if self.chose_theirs("contacts") and self.instance.pk:
-            contacts = self.instance.contacts
+        if self.chose_theirs("contacts") and "contacts" in self.saved:
+            contacts = self.saved["contacts"]
         return {**super().changes(), "contacts": contacts}
 
 

@@ -825,6 +825,30 @@ def offer_plan(person, user, offered_on) -> IndividualPlan:
         raise ValidationError(_("Personen har allerede en åpen plan.")) from error
 
 
+def consent_warning(plan: IndividualPlan, fields: dict, participant=None) -> dict | None:
+    """Whether the participant about to be saved gets plan information the person's
+    consent does not cover (forskrift § 19 h): the unit or partner to name, or None.
+    Only a new party is asked about; an unchanged one was warned of when added."""
+    unit, partner = fields.get("unit"), fields.get("partner")
+    if participant is not None and (participant.unit_id, participant.partner_id) == (
+        getattr(unit, "pk", None),
+        getattr(partner, "pk", None),
+    ):
+        return None
+    _plan_consent, units, partners = plan_coverage([plan.person_id]).get(
+        plan.person_id, NO_COVERAGE
+    )
+    covered = rules.consent_covers(
+        getattr(unit, "pk", None),
+        getattr(partner, "pk", None),
+        frozenset(units),
+        frozenset(partners),
+    )
+    if covered is not False:
+        return None
+    return {"party": str(partner or unit)}
+
+
 def default_unit_for(user):
     """The unit a staff participant represents when only the person was chosen."""
     membership = user.staff.memberships.select_related("unit").order_by("pk").first()

@@ -37,21 +37,39 @@ def _closed(request, plan, allowed=rules.is_open):
     return redirect("plans:detail", plan.pk)
 
 
-def _save_page(request, plan, form, save, title, success, template="plans/form.html", **extra):
-    """Show the form; on a valid POST save it, refusing a stale version with 409."""
+# The editor's answer to a warning shown before saving ("save anyway").
+CONFIRMED = "bekreft"
+
+
+def _save_page(
+    request, plan, form, save, title, success, template="plans/form.html", warn=None, **extra
+):
+    """Show the form; on a valid POST save it, refusing a stale version with 409.
+    ``warn`` may return a warning to show before saving, until the editor confirms."""
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except StaleEdit as stale:
-            form.add_error(None, str(stale))
-            extra["stale"] = _stale_context(plan, form, stale)
-            status = 409
-        except ValidationError as error:
-            form.add_error(None, error.messages)
+        warning = warn(form) if warn and request.POST.get(CONFIRMED) != "ja" else None
+        if warning:
+            extra["consent_warning"] = warning
         else:
-            messages.success(request, success)
-            return redirect("plans:detail", plan.pk)
+            return _save(request, plan, form, save, title, success, template, extra)
+    context = {"plan": plan, "form": form, "title": title, **extra}
+    return render(request, template, context, status=status)
+
+
+def _save(request, plan, form, save, title, success, template, extra):
+    status = 200
+    try:
+        save(form)
+    except StaleEdit as stale:
+        form.add_error(None, str(stale))
+        extra["stale"] = _stale_context(plan, form, stale)
+        status = 409
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+    else:
+        messages.success(request, success)
+        return redirect("plans:detail", plan.pk)
     context = {"plan": plan, "form": form, "title": title, **extra}
     return render(request, template, context, status=status)
 
@@ -180,6 +198,7 @@ def participant_form(request, plan_id: int, participant_id: int | None = None):
         ),
         _("Endre deltaker") if participant else _("Ny deltaker"),
         _("Deltakeren er lagret."),
+        warn=lambda f: services.consent_warning(plan, f.cleaned_data, participant),
         delete_url=participant and ("plans:participant_delete", participant.pk),
     )
 

@@ -36,5 +36,8 @@ def test_pdf_text_has_goal_crisis_plan_and_version(story):
     context = {**services.plan_page(story.plan.pk), "printed_on": timezone.localdate()}
     text = _text_of(render_to_string("plans/pdf.html", context))
     assert GOAL[:20] in text
-    assert "Kriseplanen min" in text and "Legevakt, tlf. 116 117" in text
+    assert "Kriseplanen min" in text
+    # Whom to call at night: the contact row, with its number.
+    night = text.split("Hvem jeg kontakter kveld og natt")[1][:60]
+    assert "Legevakt" in night and "116 117" in night
     assert f"Versjon {story.plan.version}" in text
