@@ -194,7 +194,12 @@ class ContactForm(forms.Form):
 
     name = forms.CharField(label=_("Navn"), max_length=1000, required=False)
     role = forms.CharField(label=_("Rolle eller tjeneste"), max_length=200, required=False)
-    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    phone = forms.CharField(
+        label=_("Telefon"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
     when = forms.ChoiceField(
         label=_("Når"),
         choices=[

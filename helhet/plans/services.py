@@ -584,15 +584,19 @@ def _edit(
     apply: Callable[[IndividualPlan, dict], str],
     seen: int | None = None,
     keep_mine: Iterable[str] = (),
+    strict: bool = False,
 ) -> IndividualPlan:
     """One change of one row of an open plan, merged with what others saved since
     ``version`` (the version the editor started from). ``row_of`` finds the row as
-    it is now (None for a new one); ``apply`` writes the fields to keep."""
+    it is now (None for a new one); ``apply`` writes the fields to keep. ``strict``
+    refuses any save from an older version (an HTTP If-Match must hold exactly)."""
     for _attempt in range(3):
         current = IndividualPlan.objects.filter(pk=plan_id).values_list("version", flat=True)
         current = current.first()
         if current is None:
             raise ValidationError(_("Planen finnes ikke."))
+        if strict and current != version:
+            raise StaleEdit(current)
         to_write = fields
         if current != version:
             plan = IndividualPlan.objects.get(pk=plan_id)

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helhet.plans import rules, services
+from helhet.plans.forms import PlanForm
 from helhet.plans.models import CrisisPlan, IndividualPlan, PlanVersion
 from helhet.plans.services import StaleEdit
 
@@ -123,11 +124,15 @@ def _settled(story) -> int:
 
 
 def _plan_fields(plan, **changes):
-    fields = {
-        name: getattr(plan, name)
-        for name in ("resources", "needs", "person_contribution", "cooperation", "crisis_risk")
-    }
+    """Every field of the plan form, as it stands (what the form is opened with)."""
+    fields = {name: getattr(plan, name) for name in PlanForm._meta.fields}
     return {**fields, **changes}
+
+
+def _as_posted(plan) -> dict:
+    """The plan form as the browser posts it, unchanged."""
+    fields = {name: value or "" for name, value in _plan_fields(plan).items()}
+    return {**fields, "crisis_risk": "on" if plan.crisis_risk else ""}
 
 
 def test_two_editors_of_different_fields_both_keep_their_change(story):
@@ -188,9 +193,6 @@ def test_crisis_contacts_and_texts_merge_per_field(story):
 # --- the pages -----------------------------------------------------------------------
 
 
-PLAN_FORM = {"resources": "", "needs": "", "person_contribution": "", "cooperation": ""}
-
-
 def _post(client, story, data):
     return client.post(f"/planer/{story.plan.pk}/endre/", data)
 
@@ -200,7 +202,7 @@ def test_a_refused_save_shows_both_texts_links_to_compare_and_saves_the_choice(
 ):
     v = _settled(story)
     plan = IndividualPlan.objects.get(pk=story.plan.pk)
-    form = {**PLAN_FORM, **_plan_fields(plan), "crisis_risk": "", "version": v}
+    form = {**_as_posted(plan), "version": v}
     assert _post(coordinator_client, story, {**form, "needs": "Bolig"}).status_code == 302
     # The other editor, from version v, changed needs and cooperation.
     mine = {**form, "needs": "Jobb og bolig", "cooperation": "NAV og DPS"}
@@ -224,7 +226,7 @@ def test_a_refused_save_shows_both_texts_links_to_compare_and_saves_the_choice(
 def test_choosing_the_saved_text_keeps_it_and_the_rest_of_my_change(coordinator_client, story):
     v = _settled(story)
     plan = IndividualPlan.objects.get(pk=story.plan.pk)
-    form = {**PLAN_FORM, **_plan_fields(plan), "crisis_risk": "", "version": v}
+    form = {**_as_posted(plan), "version": v}
     _post(coordinator_client, story, {**form, "needs": "Bolig"})
     mine = {**form, "needs": "Jobb", "cooperation": "NAV"}
     assert _post(coordinator_client, story, mine).status_code == 409
@@ -237,7 +239,7 @@ def test_choosing_the_saved_text_keeps_it_and_the_rest_of_my_change(coordinator_
 def test_removing_a_goal_after_another_field_changed_is_no_conflict(coordinator_client, story):
     v = _settled(story)
     plan = IndividualPlan.objects.get(pk=story.plan.pk)
-    form = {**PLAN_FORM, **_plan_fields(plan), "crisis_risk": "", "version": v}
+    form = {**_as_posted(plan), "version": v}
     _post(coordinator_client, story, {**form, "needs": "Bolig"})
     response = coordinator_client.post(
         f"/planer/{story.plan.pk}/mal/{story.goal.pk}/fjern/", {"version": v}
