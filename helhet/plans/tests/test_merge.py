@@ -177,6 +177,54 @@ def test_the_same_field_from_the_same_version_is_refused_naming_who_and_the_fiel
     assert IndividualPlan.objects.get(pk=story.plan.pk).needs == "Bolig"
 
 
+def test_one_measure_edited_in_different_fields_keeps_both(story):
+    v = _settled(story)
+    m = story.measure
+    fields = {
+        "title": m.title,
+        "scope": m.scope,
+        "responsible_unit": m.responsible_unit,
+        "responsible_partner": None,
+        "responsible_other": "",
+        "how": m.how,
+        "starts_on": None,
+        "ends_on": None,
+        "status": m.status,
+    }
+    services.save_measure(
+        story.plan.pk, story.coordinator, v, m.goal_id, m.pk, {**fields, "title": "Ny tittel"}
+    )
+    services.save_measure(
+        story.plan.pk,
+        story.coordinator,
+        v,
+        m.goal_id,
+        m.pk,
+        {**fields, "responsible_unit": None, "responsible_other": "Personen selv"},
+    )
+    m.refresh_from_db()
+    assert (m.title, m.responsible_unit, m.responsible_other) == (
+        "Ny tittel",
+        None,
+        "Personen selv",
+    )
+
+
+def test_the_same_goal_text_by_both_is_a_conflict_but_its_status_is_not(story):
+    v = _settled(story)
+    goal = story.goal
+    services.save_goal(story.plan.pk, story.coordinator, v, goal.pk, {"text": "Bo selv"})
+    services.save_goal(story.plan.pk, story.coordinator, v, goal.pk, {"status": "naadd"})
+    goal.refresh_from_db()
+    assert (goal.text, goal.status) == ("Bo selv", "naadd")
+    try:
+        services.save_goal(story.plan.pk, story.coordinator, v, goal.pk, {"text": "Jobbe"})
+    except StaleEdit as stale:
+        assert [c["name"] for c in stale.conflicts] == ["text"]
+    else:
+        raise AssertionError("two texts of the same goal were both taken")
+
+
 def test_crisis_contacts_and_texts_merge_per_field(story):
     v = _settled(story)
     crisis = story.plan.crisis_plan
