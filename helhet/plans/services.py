@@ -509,18 +509,17 @@ def _merge_fields(*, plan_id, base, current, seen, keep_mine, model, row, fields
         {keys[name]: _mergeable(getattr(row, name)) for name in fields} if row is not None else {}
     )
     base_row = {key: base_doc[key] for key in keys.values() if key in base_doc}
-    if model is CrisisPlan and not base_row:
-        # No crisis plan when the editor started: theirs began from empty fields.
-        base_row = {
+    if model is CrisisPlan:
+        # The person's crisis plan is one row made on first save: where it did not
+        # exist yet (then or now), it stands for empty fields.
+        empty = {
             keys[name]: _mergeable(CrisisPlan._meta.get_field(name).get_default())
             for name in fields
         }
+        base_row, theirs = base_row or empty, theirs or empty
     merged = rules.merge(base_row, theirs, mine)
     if merged.conflicts:
-        seen_doc = _stored_document(plan_id, seen) or {}
-        if model is CrisisPlan and not any(key in seen_doc for key in keys.values()):
-            seen_doc = {}
-        merged = rules.resolve(merged, seen_doc, keep_mine)
+        merged = rules.resolve(merged, _stored_document(plan_id, seen) or {}, keep_mine)
     if merged.conflicts:
         raise StaleEdit(current, base, _describe(plan_id, base, current, merged.conflicts))
     return {
@@ -738,9 +737,7 @@ _REMOVED = {
 }
 
 
-def remove_row(
-    plan_id, user, version, model, row_id, *, seen: int | None = None, **_merge
-) -> IndividualPlan:
+def remove_row(plan_id, user, version, model, row_id, *, seen: int | None = None) -> IndividualPlan:
     """Remove a goal (with its measures), a measure or a participant. From an
     older version the removal goes through unless someone changed that very row
     (for a goal: or its measures) since; then the editor is shown who and must

@@ -294,3 +294,17 @@ def test_removing_a_goal_after_another_field_changed_is_no_conflict(coordinator_
     )
     assert response.status_code == 302
     assert not story.plan.goals.filter(pk=story.goal.pk).exists()
+
+
+def test_a_first_crisis_plan_from_an_older_version_is_no_conflict(db):
+    from helhet.plans.tests.conftest import make_story
+
+    story = make_story(complete=False)
+    v = story.plan.version
+    services.update_plan(story.plan.pk, story.coordinator, v, {"needs": "Bolig"})
+    fields = {name: "" for name in services.CRISIS_FIELDS} | {"contacts": []}
+    services.save_crisis_plan(
+        story.plan.pk, story.coordinator, v, {**fields, "warning_signs": "Sover lite"}
+    )
+    assert CrisisPlan.objects.get(person=story.plan.person).warning_signs == "Sover lite"
+    assert IndividualPlan.objects.get(pk=story.plan.pk).needs == "Bolig"
