@@ -204,7 +204,11 @@ class PlanDetail(APIView):
         checked = s.PlanWriteSerializer(plan, data=request.data, partial=partial)
         checked.is_valid(raise_exception=True)
         try:
-            plan_services.update_plan(plan.pk, request.user, version, checked.validated_data)
+            # If-Match is a precondition (RFC 9110 § 13.1.1): an outdated ETag is
+            # refused, never merged.
+            plan_services.update_plan(
+                plan.pk, request.user, version, checked.validated_data, strict=True
+            )
         except plan_services.StaleEdit as error:
             raise PreconditionFailed(str(error)) from error
         except ValidationError as error:

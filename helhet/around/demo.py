@@ -289,8 +289,16 @@ def _crisis_plans(ctx, rng) -> None:
             person_id=person_id,
             warning_signs="Trekker meg unna, sover lite, slutter å spise.",
             what_helps="Besøk av kjent ansatt, faste avtaler, å gå tur.",
-            contacts_day="Psykisk helse og rus, telefon på dagtid",
-            contacts_night="Legevakt 116 117",
+            what_does_not_help="Mange nye folk på en gang, å bli stående alene på venterom.",
+            contacts=[
+                {
+                    "name": "Psykisk helse og rus",
+                    "role": "kommunal tjeneste",
+                    "phone": "99 99 99 99",
+                    "when": "dag",
+                },
+                {"name": "Legevakt", "role": "", "phone": "116 117", "when": "natt"},
+            ],
         )
         for person_id, risk in sorted(latest.items())
         if risk and person_id not in have and rng.random() < 0.85

@@ -17,6 +17,7 @@ from helhet.around.models import (
 )
 from helhet.core.forms import DateInput
 from helhet.organisation.models import ExternalPartner
+from helhet.plans.forms import CRISIS_TEXT_FIELDS, CrisisPlanFields
 from helhet.plans.models import CrisisPlan
 
 
@@ -100,14 +101,24 @@ class SomaticFollowUpForm(forms.ModelForm):
         return _not_in_future(self.cleaned_data.get("done_on"))
 
 
-class CrisisPlanForm(forms.ModelForm):
+class CrisisPlanForm(CrisisPlanFields, forms.ModelForm):
+    """The same structured crisis plan as in the plan, kept here while the
+    person has no open plan."""
+
     class Meta:
         model = CrisisPlan
-        fields = ["warning_signs", "what_helps", "contacts_day", "contacts_night"]
+        fields = CRISIS_TEXT_FIELDS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, data=None, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+        super().__init__(data, *args, **kwargs)
+        self._init_contacts(data)
+
+    def changes(self) -> dict:
+        return {
+            **{name: self.cleaned_data[name] for name in CRISIS_TEXT_FIELDS},
+            "contacts": self.contacts(),
+        }
 
 
 class ReferralForm(forms.ModelForm):

@@ -150,10 +150,16 @@ def crisis_plan(request, person_id: int):
     instance = person.crisis_plan if hasattr(person, "crisis_plan") else None
     form = CrisisPlanForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        services.save_crisis_plan(person=person, fields=form.cleaned_data)
+        services.save_crisis_plan(person=person, fields=form.changes())
         messages.success(request, _("Kriseplanen er lagret."))
         return redirect("around:person", person_id=person.pk)
-    return _form_page(request, person, form, _("Kriseplan"), 400 if form.errors else 200)
+    invalid = request.method == "POST"
+    return render(
+        request,
+        "around/crisis_form.html",
+        {"person": person, "form": form, "title": _("Kriseplan")},
+        status=400 if invalid else 200,
+    )
 
 
 def _row_person(request, kwarg: str, model, value, what: str, action=Action.EDIT):

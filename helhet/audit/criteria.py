@@ -45,6 +45,7 @@ from helhet.people import identity
 from helhet.people.models import Service
 from helhet.plans import services as plan_services
 from helhet.plans.models import IndividualPlan
+from helhet.plans.rules import crisis_plan_missing
 
 
 @dataclass(frozen=True)
@@ -744,10 +745,10 @@ def _crisis_plan(scope: Scope) -> list[Outcome]:
         ).values_list("person_id", flat=True)
     )
     crisis = {
-        person_id: all(v.strip() for v in values)
-        for person_id, *values in CrisisPlan.objects.filter(
+        person_id: tuple(crisis_plan_missing(signs, helps, contacts or []))
+        for person_id, signs, helps, contacts in CrisisPlan.objects.filter(
             person__municipality_id=scope.municipality_id
-        ).values_list("person_id", "warning_signs", "what_helps", "contacts_day", "contacts_night")
+        ).values_list("person_id", "warning_signs", "what_helps", "contacts")
     }
     in_plan, in_mapping = str(_("Planen")), str(_("Kartleggingen"))
     judge = _memo(rules.crisis_plan)
@@ -761,7 +762,7 @@ def _crisis_plan(scope: Scope) -> list[Outcome]:
             if mappings.get(person_id, {}).get("risk")
             else ""
         )
-        verdict = judge(where, person_id in crisis, crisis.get(person_id, False))
+        verdict = judge(where, person_id in crisis, crisis.get(person_id, ()))
         outcomes.append(_person(scope, person_id, verdict))
     return outcomes
 
@@ -1438,8 +1439,8 @@ CRITERIA: list[Criterion] = [
             "den aktive planen eller siste kartlegging er merket med risiko for krise."
         ),
         met_when=_(
-            "Personen har en kriseplan med varselsignaler, hva som hjelper og kontakter "
-            "dagtid og kveld/natt."
+            "Personen har en kriseplan med varselsignaler, hva som hjelper og hvem som "
+            "kontaktes på dagtid og kveld/natt, med telefonnummer."
         ),
         blind_spots=_(
             "Risiko som ikke er merket i plan eller kartlegging, ses ikke. Ser ikke om "

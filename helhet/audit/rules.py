@@ -523,11 +523,13 @@ def is_rop(levels: dict[str, int]) -> bool:
     return levels.get("rus", 0) >= ROP_LEVEL and levels.get("psykisk", 0) >= ROP_LEVEL
 
 
-def crisis_plan(risk_shown_by: str, has_crisis_plan: bool, complete: bool) -> Verdict:
+def crisis_plan(risk_shown_by: str, has_crisis_plan: bool, missing: tuple[str, ...]) -> Verdict:
     """hol. § 4-1 with the national ROP guideline: a person whose IP or needs
     mapping shows a risk of crisis has a crisis plan with warning signs, what
-    helps, and whom to contact day and night. ``risk_shown_by`` names where the
-    risk was recorded ("" when nowhere)."""
+    helps, and whom to contact day and night, with a phone number («praktisk og
+    konkret, med navngitte tjenesteytere og telefonnummer»). ``risk_shown_by``
+    names where the risk was recorded ("" when nowhere); ``missing`` what the
+    crisis plan lacks (``plans.rules.crisis_plan_missing``)."""
     if not risk_shown_by:
         return not_applicable(_("Verken planen eller kartleggingen viser risiko for krise."))
     if not has_crisis_plan:
@@ -535,11 +537,9 @@ def crisis_plan(risk_shown_by: str, has_crisis_plan: bool, complete: bool) -> Ve
             _("%(where)s viser risiko for krise, men personen har ingen kriseplan.")
             % {"where": risk_shown_by}
         )
-    if not complete:
-        return not_met(
-            _("Kriseplanen mangler varselsignaler, hva som hjelper eller kontakter dag og natt.")
-        )
-    return met(_("Kriseplan med varselsignaler, tiltak og kontakter finnes."))
+    if missing:
+        return not_met(_("Kriseplanen mangler %(what)s.") % {"what": ", ".join(missing)})
+    return met(_("Kriseplan med varselsignaler, tiltak og kontakter dag og natt finnes."))
 
 
 def somatic_followed(

@@ -548,8 +548,18 @@ def _plan_content(ctx: DemoContext, content, rng: random.Random) -> None:
                     person_id=plan.person_id,
                     warning_signs="Sover dårlig, trekker meg unna, slutter å svare på telefon.",
                     what_helps="Å gå tur, å snakke med søsteren min, faste rutiner.",
-                    contacts_day="Koordinator, telefon på dagtid",
-                    contacts_night="Legevakt 116 117",
+                    what_does_not_help="Mas og mange spørsmål på en gang.",
+                    contacts=[
+                        {
+                            "name": "Koordinator",
+                            "role": "koordinator",
+                            "phone": "99 99 99 99",
+                            "when": "dag",
+                        },
+                        {"name": "Legevakt", "role": "", "phone": "116 117", "when": "natt"},
+                    ],
+                    medication="Ekstra dose etter avtale med fastlegen; ikke nye medisiner uten lege.",
+                    own_words="Når jeg blir stille, er det ikke fordi alt er bra.",
                 )
             )
     Goal.objects.bulk_create(goals, batch_size=1000)

@@ -4,8 +4,9 @@ N virtual users, each a thread with its own session, log in as the demo
 municipality's staff and, for S seconds, read the overview, person pages, plan
 pages and search, and change plans the way the browser does: fetch the edit
 form, take its hidden ``version``, post a change. Several users edit the same
-few plans, so saves collide and the plan service must refuse the stale ones
-with 409.
+few plans, so saves collide; every edit changes the same field (needs), so a
+save from an outdated version is a genuine conflict the plan service must
+refuse with 409 (edits of different fields would be merged, not refused).
 
 The test fails (exit code 1) on any server error (5xx), request without an
 answer, unexpected status, or **lost update**. For every plan that was edited:

@@ -17,12 +17,56 @@ class Versioned(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class Removal(Versioned):
+    # The version whose changes a refused removal showed the editor.
+    seen = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def merge_args(self) -> dict:
+        return {"seen": self.cleaned_data.get("seen")}
+
+
+# After a refused save each conflicting field offers a choice, posted as
+# «velg_<field>»: keep what the editor wrote (MINE) or take the saved text (THEIRS).
+CHOICE_PREFIX = "velg_"
+MINE, THEIRS = "min", "deres"
+
+
 class VersionedModelForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The version whose saved values a refused save showed the editor.
+    seen = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def merge_args(self) -> dict:
+        """What ``plans.services`` needs to merge this save with others' (``_edit``)."""
+        keep_mine = [
+            name
+            for name in [*self._meta.fields, "contacts"]
+            if self.data.get(CHOICE_PREFIX + name) == MINE
+        ]
+        return {"seen": self.cleaned_data.get("seen"), "keep_mine": keep_mine}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The saved values, before validation writes the submission onto the instance.
+        names = [*self._meta.fields, "contacts"]
+        self.saved = {
+            name: getattr(self.instance, name)
+            for name in names
+            if self.instance.pk and hasattr(self.instance, name)
+        }
 
     def changes(self) -> dict:
-        """The model fields' cleaned values, for plans.services."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        """The model fields' cleaned values, for plans.services; where the editor
+        chose the saved text of a conflicting field, the saved value."""
+        return {
+            name: self.saved[name]
+            if self.chose_theirs(name) and name in self.saved
+            else self.cleaned_data[name]
+            for name in self._meta.fields
+        }
+
+    def chose_theirs(self, name: str) -> bool:
+        return self.is_bound and self.data.get(CHOICE_PREFIX + name) == THEIRS
 
 
 class PlanForm(VersionedModelForm):
@@ -136,10 +180,102 @@ def _default_name(data) -> str:
     return str(data.get("unit") or data.get("partner"))
 
 
-class CrisisPlanForm(VersionedModelForm):
+class ContactForm(forms.Form):
+    """One row of whom to call in a crisis (name, role, phone, when)."""
+
+    name = forms.CharField(label=_("Navn"), max_length=1000, required=False)
+    role = forms.CharField(label=_("Rolle eller tjeneste"), max_length=200, required=False)
+    phone = forms.CharField(
+        label=_("Telefon"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    when = forms.ChoiceField(
+        label=_("Når"),
+        choices=[
+            ("dag", _("Dagtid")),
+            ("natt", _("Kveld og natt")),
+            ("alltid", _("Hele døgnet")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        filled = any((data.get(name) or "").strip() for name in ("name", "role", "phone"))
+        if filled and not (data.get("name") or "").strip() and not data.get("role"):
+            raise forms.ValidationError(_("Skriv hvem som skal kontaktes (navn eller rolle)."))
+        if filled and not data.get("when"):
+            self.add_error("when", _("Velg når personen kan kontaktes."))
+        return data
+
+    def row(self) -> dict | None:
+        data = self.cleaned_data
+        if not any((data.get(name) or "").strip() for name in ("name", "role", "phone")):
+            return None
+        return {name: (data.get(name) or "").strip() for name in ("name", "role", "phone", "when")}
+
+
+ContactFormSet = forms.formset_factory(ContactForm, extra=2, max_num=20, validate_max=True)
+
+CRISIS_TEXT_FIELDS = [
+    "warning_signs",
+    "what_helps",
+    "what_does_not_help",
+    "medication",
+    "admission",
+    "own_words",
+]
+
+
+class CrisisPlanFields:
+    """The structured crisis plan (the national ROP guideline): its text fields,
+    and the rows of whom to call day and night as a formset (``contact_rows``)."""
+
+    def _init_contacts(self, data):
+        contacts = list(self.instance.contacts) if self.instance.pk else []
+        if not hasattr(self, "saved"):
+            self.saved = {"contacts": contacts} if self.instance.pk else {}
+        # A post without the contact rows (no management form) leaves them as they are.
+        self.contacts_posted = data is not None and "kontakt-TOTAL_FORMS" in data
+        rows_data = data if self.contacts_posted else None
+        self.contact_rows = ContactFormSet(rows_data, prefix="kontakt", initial=contacts)
+        for name in CRISIS_TEXT_FIELDS:
+            self.fields[name].widget.attrs["rows"] = 3
+        self.fields["warning_signs"].help_text = _(
+            "Hva merker personen og andre når det begynner å gå dårlig?"
+        )
+        self.fields["own_words"].help_text = _("Det personen selv vil si om krisene og hjelpen.")
+
+    def is_valid(self):
+        valid = super().is_valid()
+        return (not self.contacts_posted or self.contact_rows.is_valid()) and valid
+
+    def contacts(self) -> list[dict]:
+        if not self.contacts_posted:
+            return list(self.saved.get("contacts", []))
+        return [row for form in self.contact_rows.forms if (row := form.row()) is not None]
+
+
+class CrisisPlanForm(CrisisPlanFields, VersionedModelForm):
     class Meta:
         model = CrisisPlan
-        fields = ["warning_signs", "what_helps", "contacts_day", "contacts_night"]
+        fields = CRISIS_TEXT_FIELDS
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self._init_contacts(data)
+
+    def changes(self) -> dict:
+        contacts = self.contacts()
+        if self.chose_theirs("contacts") and "contacts" in self.saved:
+            contacts = self.saved["contacts"]
+        return {**super().changes(), "contacts": contacts}
 
 
 class OfferAnswerForm(Versioned):

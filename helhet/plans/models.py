@@ -204,10 +204,18 @@ class CrisisPlan(models.Model):
     plan (``IndividualPlan.crisis_plan``, a plan version per change)."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="crisis_plan")
+    # The national ROP guideline: the crisis plan states the warning signs,
+    # what is to be done and whom to contact, «praktisk og konkret, med
+    # navngitte tjenesteytere og telefonnummer».
     warning_signs = models.TextField(_("varselsignaler"), blank=True, max_length=2000)
     what_helps = models.TextField(_("dette hjelper meg"), blank=True, max_length=2000)
-    contacts_day = models.TextField(_("kontakt på dagtid"), blank=True, max_length=1000)
-    contacts_night = models.TextField(_("kontakt kveld og natt"), blank=True, max_length=1000)
+    what_does_not_help = models.TextField(_("dette hjelper ikke"), blank=True, max_length=2000)
+    # Whom to call, day and night: rows of {"name", "role", "phone", "when"}
+    # (``rules.CONTACT_TIMES``); several rows, kept in order.
+    contacts = models.JSONField(_("hvem som kontaktes"), default=list, blank=True)
+    medication = models.TextField(_("avtaler om medisiner"), blank=True, max_length=2000)
+    admission = models.TextField(_("avtaler om innleggelse"), blank=True, max_length=2000)
+    own_words = models.TextField(_("med mine egne ord"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("kriseplan")
@@ -219,18 +227,27 @@ class CrisisPlan(models.Model):
         return f"Kriseplan – {self.person_id}"
 
     @property
+    def missing(self) -> list[str]:
+        """What the crisis plan lacks to be complete (``rules.crisis_plan_missing``)."""
+        from helhet.plans import rules
+
+        return rules.crisis_plan_missing(self.warning_signs, self.what_helps, self.contacts)
+
+    @property
     def is_complete(self) -> bool:
-        """Warning signs, what helps and whom to call, day and night (the
-        national ROP guideline's content of a crisis plan)."""
-        return all(
-            value.strip()
-            for value in (
-                self.warning_signs,
-                self.what_helps,
-                self.contacts_day,
-                self.contacts_night,
-            )
-        )
+        return not self.missing
+
+    @property
+    def day_contacts(self) -> list[dict]:
+        from helhet.plans import rules
+
+        return rules.contacts_at(self.contacts, "dag")
+
+    @property
+    def night_contacts(self) -> list[dict]:
+        from helhet.plans import rules
+
+        return rules.contacts_at(self.contacts, "natt")
 
 
 class PlanVersion(models.Model):

@@ -178,3 +178,131 @@ def group_participants(participants: Iterable) -> ParticipantGroups:
         staff_by_unit=sorted(by_unit.items(), key=lambda item: (item[0] == "", item[0])),
         outside=outside,
     )
+
+
+# --- the crisis plan -------------------------------------------------------------
+
+# When a contact can be reached: by day, evening and night, or at all hours.
+CONTACT_TIMES = {"dag": ("dag",), "natt": ("natt",), "alltid": ("dag", "natt")}
+
+
+def contacts_at(contacts: Iterable[dict], time: str) -> list[dict]:
+    """The contact rows reachable at ``time`` ("dag" or "natt"), in their order."""
+    return [c for c in contacts if time in CONTACT_TIMES.get(c.get("when", ""), ())]
+
+
+def _reachable(contact: dict) -> bool:
+    # Whom to call needs a number to call (the guideline: «navngitte
+    # tjenesteytere og telefonnummer»).
+    return bool(str(contact.get("phone", "")).strip())
+
+
+def crisis_plan_missing(warning_signs: str, what_helps: str, contacts: Iterable[dict]) -> list[str]:
+    """What a crisis plan lacks, in Norwegian, by the national ROP guideline: the
+    warning signs, what is to be done (what helps) and whom to contact by day and
+    by night, with a phone number. Agreements about medicines and admission, and
+    what does not help, are written where relevant and never demanded."""
+    contacts = list(contacts)
+    missing = []
+    if not warning_signs.strip():
+        missing.append(_("varselsignaler"))
+    if not what_helps.strip():
+        missing.append(_("hva som hjelper"))
+    if not any(_reachable(c) for c in contacts_at(contacts, "dag")):
+        missing.append(_("hvem som kontaktes på dagtid, med telefonnummer"))
+    if not any(_reachable(c) for c in contacts_at(contacts, "natt")):
+        missing.append(_("hvem som kontaktes kveld og natt, med telefonnummer"))
+    return missing
+
+
+# --- several people editing the same plan ----------------------------------------
+
+
+class _Absent:
+    """A key missing from a document (a row that does not exist there)."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One key both sides changed, differently, since the base."""
+
+    key: tuple
+    base: object
+    theirs: object
+    mine: object
+
+
+@dataclass(frozen=True)
+class Merged:
+    values: dict
+    conflicts: tuple[Conflict, ...] = ()
+
+    @property
+    def clean(self) -> bool:
+        return not self.conflicts
+
+
+def merge(base: dict, theirs: dict, mine: dict) -> Merged:
+    """A three-way merge of flat documents, key by key.
+
+    ``base`` is what the editor started from, ``theirs`` what is saved now and
+    ``mine`` the editor's submission; a key is one field of the plan, of one
+    goal or of one measure (e.g. ``("goals", "7", "text")``), and a missing key
+    is a row that does not exist on that side. A key only one side changed
+    takes that side's value; a key both changed to the same value takes it;
+    a key both changed differently is a conflict and keeps *their* value until
+    the editor chooses. So no change of the other editor is ever dropped
+    silently: every key they changed ends as theirs or as a conflict.
+    """
+    values, conflicts = {}, []
+    for key in sorted(set(base) | set(theirs) | set(mine), key=repr):
+        b, t, m = base.get(key, ABSENT), theirs.get(key, ABSENT), mine.get(key, ABSENT)
+        if m == b or m == t:
+            result = t
+        elif t == b:
+            result = m
+        else:
+            conflicts.append(Conflict(key, b, t, m))
+            result = t
+        if result is not ABSENT:
+            values[key] = result
+    return Merged(values, tuple(conflicts))
+
+
+def flatten(snapshot: dict) -> dict:
+    """A plan snapshot (``plans.services.snapshot``) as a flat document for ``merge``:
+    plan and crisis-plan fields by name, goals, measures and participants by id."""
+    flat = {}
+    for section in ("plan", "crisis_plan"):
+        for name, value in snapshot.get(section, {}).items():
+            flat[(section, "", name)] = value
+    for section in ("goals", "measures", "participants"):
+        for item, row in snapshot.get(section, {}).items():
+            for name, value in row.items():
+                flat[(section, str(item), name)] = value
+    return flat
+
+
+def resolve(merged: Merged, seen: dict, keep_mine: Iterable) -> Merged:
+    """Settle the conflicts the editor has answered: where they chose to keep
+    their own value, having seen the saved one (``seen`` holds the values they
+    were shown), theirs gives way. A value saved again after that is a new
+    conflict: the editor must see it first."""
+    keep_mine = set(keep_mine)
+    values, left = dict(merged.values), []
+    for conflict in merged.conflicts:
+        shown = seen.get(conflict.key, ABSENT)
+        if conflict.key[2] in keep_mine and shown == conflict.theirs:
+            if conflict.mine is ABSENT:
+                values.pop(conflict.key, None)
+            else:
+                values[conflict.key] = conflict.mine
+        else:
+            left.append(conflict)
+    return Merged(values, tuple(left))

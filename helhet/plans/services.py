@@ -4,7 +4,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import DateField, F, Prefetch
 from django.utils import timezone
@@ -29,18 +29,34 @@ from helhet.plans.models import (
 
 
 class StaleEdit(Exception):
-    """The plan changed after the editor opened it; their save is refused."""
+    """The plan changed after the editor opened it and their save could not be
+    merged; it is refused. ``conflicts`` (when the changes could be compared)
+    names each field both changed: the editor chooses and saves again."""
 
-    def __init__(self, current_version: int):
+    def __init__(self, current_version: int, base_version: int | None = None, conflicts=()):
         self.current_version = current_version
-        super().__init__(
-            _(
+        self.base_version = base_version
+        self.conflicts = list(conflicts)
+        if any(c.get("removal") for c in self.conflicts):
+            message = _(
+                "Noen andre har endret det du vil fjerne etter at du åpnet siden (nå versjon "
+                "%(v)s). Ingenting er fjernet. Se endringene nedenfor, og trykk «Fjern» igjen "
+                "hvis det fortsatt skal fjernes."
+            )
+        elif self.conflicts:
+            message = _(
+                "Noen andre har endret de samme feltene etter at du åpnet skjemaet "
+                "(nå versjon %(v)s). Endringen din er ikke lagret ennå, og ingenting er "
+                "overskrevet. Velg for hvert felt nedenfor om din tekst eller den lagrede "
+                "skal gjelde – eller skriv dem sammen i feltet – og lagre på nytt."
+            )
+        else:
+            message = _(
                 "Planen er endret av en annen etter at du åpnet den (nå versjon %(v)s). "
                 "Endringen din er ikke lagret, og ingenting er overskrevet. "
                 "Se gjennom den nye versjonen og gjør endringen på nytt."
             )
-            % {"v": current_version}
-        )
+        super().__init__(message % {"v": current_version})
 
 
 def with_content(queryset):
@@ -247,15 +263,34 @@ def snapshot(plan: IndividualPlan) -> dict:
             str(p.pk): {"name": p.name, "kind": p.kind, "contribution": p.contribution}
             for p in plan.participants.all()
         },
-        "crisis_plan": {
-            "warning_signs": crisis.warning_signs,
-            "what_helps": crisis.what_helps,
-            "contacts_day": crisis.contacts_day,
-            "contacts_night": crisis.contacts_night,
-        }
-        if crisis
-        else {},
+        "crisis_plan": {name: getattr(crisis, name) for name in CRISIS_FIELDS} if crisis else {},
+        # The ids behind the names above, read by the merge only (not shown).
+        "refs": {
+            "measures": {
+                str(m.pk): {
+                    "responsible_unit": m.responsible_unit_id,
+                    "responsible_partner": m.responsible_partner_id,
+                    "responsible_other": m.responsible_other,
+                }
+                for m in plan.measures.all()
+            },
+            "participants": {
+                str(p.pk): {"user": p.user_id, "unit": p.unit_id, "partner": p.partner_id}
+                for p in plan.participants.all()
+            },
+        },
     }
+
+
+CRISIS_FIELDS = [
+    "warning_signs",
+    "what_helps",
+    "what_does_not_help",
+    "contacts",
+    "medication",
+    "admission",
+    "own_words",
+]
 
 
 def _plain(value):
@@ -407,54 +442,292 @@ def _save_row(row, fields: dict, created: str, edited: str) -> str:
     return f"{edited}: {', '.join(changed)}" if changed else edited
 
 
-def update_plan(plan_id, user, version, fields: dict) -> IndividualPlan:
-    return _change_open_plan(
-        plan_id,
-        user,
-        version,
-        lambda plan: _save_row(plan, fields, "", _("Planen endret")),
+# --- merging an edit made from an older version ---------------------------------
+#
+# A form carries the version it was opened at (its base). When someone else has
+# saved since, the edit is merged field by field (``rules.merge``): what only
+# one of them changed is kept, and only a field both changed is a conflict,
+# shown to the editor to settle (``seen``: the version whose values they were
+# shown; ``keep_mine``: the fields where they chose their own text).
+
+
+def _mergeable(value):
+    """A value as the merge compares it: JSON-plain, text without CR or outer blanks
+    (a browser posts CRLF and the form strips what the database may still hold)."""
+    if hasattr(value, "_meta"):
+        return value.pk
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").strip()
+    if isinstance(value, list):
+        return [_mergeable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _mergeable(v) for k, v in value.items()}
+    return _plain(value)
+
+
+def _document(snapshot_: dict) -> dict:
+    flat = rules.flatten(snapshot_)
+    for section, rows in snapshot_.get("refs", {}).items():
+        for item, row in rows.items():
+            for name, value in row.items():
+                flat[(section, item, name)] = value
+    return {key: _mergeable(value) for key, value in flat.items()}
+
+
+def _stored_document(plan_id: int, number: int | None) -> dict | None:
+    if number is None:
+        return None
+    stored = PlanVersion.objects.filter(plan_id=plan_id, number=number)
+    snapshot_ = stored.values_list("snapshot", flat=True).first()
+    return None if snapshot_ is None else _document(snapshot_)
+
+
+_SECTION_OF = {
+    IndividualPlan: "plan",
+    CrisisPlan: "crisis_plan",
+    Goal: "goals",
+    Measure: "measures",
+    Participant: "participants",
+}
+
+
+def _keys(model, row_id, names) -> dict:
+    section = _SECTION_OF[model]
+    item = "" if section in ("plan", "crisis_plan") else str(row_id)
+    return {name: (section, item, name) for name in names}
+
+
+def _merge_fields(*, plan_id, base, current, seen, keep_mine, model, row, fields) -> dict:
+    """The fields of the editor's submission to write on top of the current row,
+    or StaleEdit naming the fields both changed."""
+    base_doc = _stored_document(plan_id, base)
+    if base_doc is None:
+        raise StaleEdit(current)
+    keys = _keys(model, row.pk if row is not None else None, fields)
+    mine = {keys[name]: _mergeable(value) for name, value in fields.items()}
+    theirs = (
+        {keys[name]: _mergeable(getattr(row, name)) for name in fields} if row is not None else {}
+    )
+    base_row = {key: base_doc[key] for key in keys.values() if key in base_doc}
+    if model is CrisisPlan:
+        # The person's crisis plan is one row made on first save: where it did not
+        # exist yet (then or now), it stands for empty fields.
+        empty = {
+            keys[name]: _mergeable(CrisisPlan._meta.get_field(name).get_default())
+            for name in fields
+        }
+        base_row, theirs = base_row or empty, theirs or empty
+    merged = rules.merge(base_row, theirs, mine)
+    if merged.conflicts:
+        merged = rules.resolve(merged, _stored_document(plan_id, seen) or {}, keep_mine)
+    if merged.conflicts:
+        raise StaleEdit(current, base, _describe(plan_id, base, current, merged.conflicts))
+    return {
+        name: value
+        for name, value in fields.items()
+        if merged.values.get(keys[name], rules.ABSENT) == mine[keys[name]]
+        and mine[keys[name]] != theirs.get(keys[name], rules.ABSENT)
+    }
+
+
+def _describe(plan_id, base, current, conflicts) -> list[dict]:
+    """Each conflict as the editor reads it: the field, the saved value, who saved it when."""
+    versions = list(
+        PlanVersion.objects.filter(plan_id=plan_id, number__gt=base, number__lte=current)
+        .order_by("number")
+        .values("number", "author_name", "created_at", "changes")
+    )
+    described = []
+    for conflict in conflicts:
+        section, item, name = conflict.key
+        by = [
+            v
+            for v in versions
+            if any(
+                (r["section"], str(r["item"]), r["field"]) == (section, item, name)
+                for r in v["changes"]
+            )
+        ]
+        described.append(
+            {
+                "name": name,
+                "label": field_label(section, name),
+                "theirs": display_value(section, name, conflict.theirs),
+                "mine": display_value(section, name, conflict.mine),
+                "changed_by": [
+                    {"author": v["author_name"], "at": v["created_at"], "number": v["number"]}
+                    for v in by or versions
+                ],
+            }
+        )
+    return described
+
+
+def changes_since(plan_id: int, base: int, current: int) -> list[PlanVersion]:
+    """The versions saved after ``base``: who changed what and when."""
+    return list(
+        PlanVersion.objects.filter(plan_id=plan_id, number__gt=base, number__lte=current)
+        .only("number", "created_at", "author_name", "summary")
+        .order_by("number")
     )
 
 
-def save_goal(plan_id, user, version, goal_id, fields: dict) -> IndividualPlan:
-    def apply(plan):
+def _edit(
+    plan_id,
+    user,
+    version,
+    *,
+    model,
+    row_of: Callable[[IndividualPlan], object],
+    fields: dict,
+    apply: Callable[[IndividualPlan, dict], str],
+    seen: int | None = None,
+    keep_mine: Iterable[str] = (),
+    strict: bool = False,
+) -> IndividualPlan:
+    """One change of one row of an open plan, merged with what others saved since
+    ``version`` (the version the editor started from). ``row_of`` finds the row as
+    it is now (None for a new one); ``apply`` writes the fields to keep. ``strict``
+    refuses any save from an older version (an HTTP If-Match must hold exactly)."""
+    for _attempt in range(3):
+        current = IndividualPlan.objects.filter(pk=plan_id).values_list("version", flat=True)
+        current = current.first()
+        if current is None:
+            raise ValidationError(_("Planen finnes ikke."))
+        if strict and current != version:
+            raise StaleEdit(current)
+        to_write = fields
+        if current != version:
+            plan = IndividualPlan.objects.get(pk=plan_id)
+            row = _existing(row_of, plan)
+            to_write = _merge_fields(
+                plan_id=plan_id,
+                base=version,
+                current=current,
+                seen=seen,
+                keep_mine=frozenset(keep_mine),
+                model=model,
+                row=row,
+                fields=fields,
+            )
+        try:
+            return _change_open_plan(
+                plan_id, user, current, lambda plan, w=to_write: apply(plan, w)
+            )
+        except StaleEdit:
+            # Someone saved between reading and writing: merge again with theirs.
+            continue
+    raise StaleEdit(current)
+
+
+def _existing(row_of, plan):
+    try:
+        return row_of(plan)
+    except ObjectDoesNotExist as gone:
+        raise ValidationError(
+            _("Det du endret er fjernet fra planen av en annen etter at du åpnet skjemaet.")
+        ) from gone
+
+
+def update_plan(plan_id, user, version, fields: dict, **merge) -> IndividualPlan:
+    return _edit(
+        plan_id,
+        user,
+        version,
+        model=IndividualPlan,
+        row_of=lambda plan: plan,
+        fields=fields,
+        apply=lambda plan, f: _save_row(plan, f, "", _("Planen endret")),
+        **merge,
+    )
+
+
+def save_goal(plan_id, user, version, goal_id, fields: dict, **merge) -> IndividualPlan:
+    def apply(plan, fields):
         goal = (
-            plan.goals.get(pk=goal_id) if goal_id else Goal(plan=plan, position=plan.goals.count())
+            _existing(lambda p: p.goals.get(pk=goal_id), plan)
+            if goal_id
+            else Goal(plan=plan, position=plan.goals.count())
         )
         return _save_row(goal, fields, _("Mål lagt til"), _("Mål endret"))
 
-    return _change_open_plan(plan_id, user, version, apply)
+    return _edit(
+        plan_id,
+        user,
+        version,
+        model=Goal,
+        row_of=lambda plan: plan.goals.get(pk=goal_id) if goal_id else None,
+        fields=fields,
+        apply=apply,
+        **merge,
+    )
 
 
-def save_measure(plan_id, user, version, goal_id, measure_id, fields: dict) -> IndividualPlan:
-    def apply(plan):
-        measure = (
-            plan.measures.get(pk=measure_id)
-            if measure_id
-            else Measure(plan=plan, goal=plan.goals.get(pk=goal_id))
+def save_measure(
+    plan_id, user, version, goal_id, measure_id, fields: dict, **merge
+) -> IndividualPlan:
+    def apply(plan, fields):
+        measure = _existing(
+            lambda p: (
+                p.measures.get(pk=measure_id)
+                if measure_id
+                else Measure(plan=p, goal=p.goals.get(pk=goal_id))
+            ),
+            plan,
         )
         return _save_row(measure, fields, _("Tiltak lagt til"), _("Tiltak endret"))
 
-    return _change_open_plan(plan_id, user, version, apply)
+    return _edit(
+        plan_id,
+        user,
+        version,
+        model=Measure,
+        row_of=lambda plan: plan.measures.get(pk=measure_id) if measure_id else None,
+        fields=fields,
+        apply=apply,
+        **merge,
+    )
 
 
-def save_participant(plan_id, user, version, participant_id, fields: dict) -> IndividualPlan:
-    def apply(plan):
+def save_participant(
+    plan_id, user, version, participant_id, fields: dict, **merge
+) -> IndividualPlan:
+    def apply(plan, fields):
         participant = (
-            plan.participants.get(pk=participant_id) if participant_id else Participant(plan=plan)
+            _existing(lambda p: p.participants.get(pk=participant_id), plan)
+            if participant_id
+            else Participant(plan=plan)
         )
         return _save_row(participant, fields, _("Deltaker lagt til"), _("Deltaker endret"))
 
-    return _change_open_plan(plan_id, user, version, apply)
+    return _edit(
+        plan_id,
+        user,
+        version,
+        model=Participant,
+        row_of=lambda plan: plan.participants.get(pk=participant_id) if participant_id else None,
+        fields=fields,
+        apply=apply,
+        **merge,
+    )
 
 
-def save_crisis_plan(plan_id, user, version, fields: dict) -> IndividualPlan:
-    def apply(plan):
+def save_crisis_plan(plan_id, user, version, fields: dict, **merge) -> IndividualPlan:
+    def apply(plan, fields):
         # The person's crisis plan, edited as part of the open plan (a version).
         crisis, _created = CrisisPlan.objects.get_or_create(person_id=plan.person_id)
         return _save_row(crisis, fields, "", _("Kriseplan endret"))
 
-    return _change_open_plan(plan_id, user, version, apply)
+    return _edit(
+        plan_id,
+        user,
+        version,
+        model=CrisisPlan,
+        row_of=lambda plan: CrisisPlan.objects.filter(person_id=plan.person_id).first(),
+        fields=fields,
+        apply=apply,
+        **merge,
+    )
 
 
 _REMOVED = {
@@ -464,14 +737,58 @@ _REMOVED = {
 }
 
 
-def remove_row(plan_id, user, version, model, row_id) -> IndividualPlan:
-    """Remove a goal (with its measures), a measure or a participant."""
+def remove_row(plan_id, user, version, model, row_id, *, seen: int | None = None) -> IndividualPlan:
+    """Remove a goal (with its measures), a measure or a participant. From an
+    older version the removal goes through unless someone changed that very row
+    (for a goal: or its measures) since; then the editor is shown who and must
+    confirm having seen it (``seen``)."""
 
     def apply(plan):
-        model.objects.get(plan=plan, pk=row_id).delete()
+        _existing(lambda p: model.objects.get(plan=p, pk=row_id), plan).delete()
         return str(_REMOVED[model])
 
-    return _change_open_plan(plan_id, user, version, apply)
+    for _attempt in range(3):
+        current = IndividualPlan.objects.filter(pk=plan_id).values_list("version", flat=True)
+        current = current.first()
+        if current != version:
+            _check_removal(plan_id, version, current, seen, model, row_id)
+        try:
+            return _change_open_plan(plan_id, user, current, apply)
+        except StaleEdit:
+            continue
+    raise StaleEdit(current)
+
+
+def _row_of(document: dict, section: str, item: str) -> dict:
+    """The keys of one row, and for a goal those of its measures (removed with it)."""
+    measures = (
+        {
+            key[1]
+            for key, value in document.items()
+            if key[0] == "measures" and key[2] == "goal" and str(value) == item
+        }
+        if section == "goals"
+        else set()
+    )
+    return {
+        key: value
+        for key, value in document.items()
+        if key[:2] == (section, item) or (key[0] == "measures" and key[1] in measures)
+    }
+
+
+def _check_removal(plan_id, base, current, seen, model, row_id) -> None:
+    base_doc = _stored_document(plan_id, base)
+    if base_doc is None:
+        raise StaleEdit(current)
+    section, item = _SECTION_OF[model], str(row_id)
+    now = _document(snapshot(IndividualPlan.objects.get(pk=plan_id)))
+    if _row_of(base_doc, section, item) == _row_of(now, section, item):
+        return
+    seen_doc = _stored_document(plan_id, seen)
+    if seen_doc is not None and _row_of(seen_doc, section, item) == _row_of(now, section, item):
+        return
+    raise StaleEdit(current, base, [{"name": "", "removal": True}])
 
 
 def answer_offer(plan_id, user, version, accepted: bool, answered_on) -> IndividualPlan:
@@ -509,6 +826,30 @@ def offer_plan(person, user, offered_on) -> IndividualPlan:
         raise ValidationError(_("Personen har allerede en åpen plan.")) from error
 
 
+def consent_warning(plan: IndividualPlan, fields: dict, participant=None) -> dict | None:
+    """Whether the participant about to be saved gets plan information the person's
+    consent does not cover (forskrift § 19 h): the unit or partner to name, or None.
+    Only a new party is asked about; an unchanged one was warned of when added."""
+    unit, partner = fields.get("unit"), fields.get("partner")
+    if participant is not None and (participant.unit_id, participant.partner_id) == (
+        getattr(unit, "pk", None),
+        getattr(partner, "pk", None),
+    ):
+        return None
+    _plan_consent, units, partners = plan_coverage([plan.person_id]).get(
+        plan.person_id, NO_COVERAGE
+    )
+    covered = rules.consent_covers(
+        getattr(unit, "pk", None),
+        getattr(partner, "pk", None),
+        frozenset(units),
+        frozenset(partners),
+    )
+    if covered is not False:
+        return None
+    return {"party": str(partner or unit)}
+
+
 def default_unit_for(user):
     """The unit a staff participant represents when only the person was chosen."""
     membership = user.staff.memberships.select_related("unit").order_by("pk").first()
@@ -524,7 +865,31 @@ SECTIONS = {
     "participants": (Participant, _lazy("Deltakere")),
     "crisis_plan": (CrisisPlan, _lazy("Kriseplan")),
 }
-_EXTRA_LABELS = {"responsible": _lazy("ansvarlig"), "goal": _lazy("mål")}
+_EXTRA_LABELS = {
+    "responsible": _lazy("ansvarlig"),
+    "goal": _lazy("mål"),
+    # The crisis plan's free-text contacts before it had contact rows (old versions).
+    "contacts_day": _lazy("kontakt på dagtid"),
+    "contacts_night": _lazy("kontakt kveld og natt"),
+}
+_CONTACT_TIMES = {
+    "dag": _lazy("dagtid"),
+    "natt": _lazy("kveld og natt"),
+    "alltid": _lazy("hele døgnet"),
+}
+
+
+def contact_line(contact: dict) -> str:
+    """One crisis-plan contact as a line: «Navn (rolle), tlf. 12345678 – dagtid»."""
+    who = contact.get("name") or ""
+    if contact.get("role"):
+        who = f"{who} ({contact['role']})" if who else contact["role"]
+    if contact.get("phone"):
+        who = f"{who}, {_('tlf.')} {contact['phone']}"
+    when = _CONTACT_TIMES.get(contact.get("when", ""))
+    return f"{who} – {when}" if when else who
+
+
 _ITEM_NAME = {"goals": "text", "measures": "title", "participants": "name"}
 
 
@@ -537,11 +902,16 @@ def field_label(section: str, name: str) -> str:
 
 def display_value(section: str, name: str, value, goals: dict | None = None) -> str:
     """A snapshot value as the user reads it: labels for codes, dd.mm.åååå for dates."""
-    if value in (None, ""):
+    if value is rules.ABSENT or value in (None, ""):
         return "–"
     if name == "goal":
         return (goals or {}).get(str(value), {}).get("text", "–")
+    if name == "contacts" and isinstance(value, list):
+        return "\n".join(contact_line(c) for c in value) or "–"
     field_ = None if name in _EXTRA_LABELS else SECTIONS[section][0]._meta.get_field(name)
+    if field_ is not None and field_.is_relation:
+        related = field_.related_model.objects.filter(pk=value).first()
+        return str(related) if related is not None else "–"
     if field_ is not None and field_.choices:
         return str(dict(field_.flatchoices).get(value, value))
     if isinstance(field_, DateField):

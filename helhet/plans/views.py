@@ -36,26 +36,66 @@ def _closed(request, plan, allowed=rules.is_open):
     return redirect("plans:detail", plan.pk)
 
 
-def _save_page(request, plan, form, save, title, success, template="plans/form.html", **extra):
-    """Show the form; on a valid POST save it, refusing a stale version with 409."""
+# The editor's answer to a warning shown before saving ("save anyway").
+CONFIRMED = "bekreft"
+
+
+def _save_page(
+    request, plan, form, save, title, success, template="plans/form.html", warn=None, **extra
+):
+    """Show the form; on a valid POST save it, refusing a stale version with 409.
+    ``warn`` may return a warning to show before saving, until the editor confirms."""
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except StaleEdit as stale:
-            form.add_error(None, str(stale))
-            status = 409
-        except ValidationError as error:
-            form.add_error(None, error.messages)
+        warning = warn(form) if warn and request.POST.get(CONFIRMED) != "ja" else None
+        if warning:
+            extra["consent_warning"] = warning
         else:
-            messages.success(request, success)
-            return redirect("plans:detail", plan.pk)
+            return _save(request, plan, form, save, title, success, template, extra)
     context = {"plan": plan, "form": form, "title": title, **extra}
     return render(request, template, context, status=status)
 
 
+def _save(request, plan, form, save, title, success, template, extra):
+    status = 200
+    try:
+        save(form)
+    except StaleEdit as stale:
+        form.add_error(None, str(stale))
+        extra["stale"] = _stale_context(plan, form, stale)
+        status = 409
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+    else:
+        messages.success(request, success)
+        return redirect("plans:detail", plan.pk)
+    context = {"plan": plan, "form": form, "title": title, **extra}
+    return render(request, template, context, status=status)
+
+
+def _stale_context(plan, form, stale: StaleEdit) -> dict:
+    """Who changed what and when since the editor's version, and the conflicts to
+    settle. The form keeps the editor's text and base version, and learns the
+    version whose saved values it now shows (``seen``), so the next save merges
+    again from there: never refused for a change the editor has seen."""
+    base = stale.base_version or form.cleaned_data.get("version") or stale.current_version
+    if stale.conflicts:
+        form.data = form.data.copy()
+        form.data["seen"] = str(stale.current_version)
+    return {
+        "base": base,
+        "current": stale.current_version,
+        "versions": services.changes_since(plan.pk, base, stale.current_version),
+        "conflicts": {c["name"]: c for c in stale.conflicts if c["name"]},
+    }
+
+
 def _version(form):
     return form.cleaned_data["version"]
+
+
+def _merge(form):
+    return form.merge_args() if hasattr(form, "merge_args") else {}
 
 
 @login_required
@@ -79,7 +119,9 @@ def edit_plan(request, plan_id: int):
         request,
         plan,
         form,
-        lambda f: services.update_plan(plan.pk, request.user, _version(f), f.changes()),
+        lambda f: services.update_plan(
+            plan.pk, request.user, _version(f), f.changes(), **_merge(f)
+        ),
         _("Endre planen"),
         _("Planen er lagret."),
     )
@@ -96,7 +138,9 @@ def goal_form(request, plan_id: int, goal_id: int | None = None):
         request,
         plan,
         form,
-        lambda f: services.save_goal(plan.pk, request.user, _version(f), goal_id, f.changes()),
+        lambda f: services.save_goal(
+            plan.pk, request.user, _version(f), goal_id, f.changes(), **_merge(f)
+        ),
         _("Endre mål") if goal else _("Nytt mål"),
         _("Målet er lagret."),
         delete_url=goal and ("plans:goal_delete", goal.pk),
@@ -121,7 +165,7 @@ def measure_form(request, plan_id: int, goal_id: int | None = None, measure_id: 
         plan,
         form,
         lambda f: services.save_measure(
-            plan.pk, request.user, _version(f), goal.pk, measure_id, f.changes()
+            plan.pk, request.user, _version(f), goal.pk, measure_id, f.changes(), **_merge(f)
         ),
         _("Endre tiltak") if measure else _("Nytt tiltak"),
         _("Tiltaket er lagret."),
@@ -149,10 +193,11 @@ def participant_form(request, plan_id: int, participant_id: int | None = None):
         plan,
         form,
         lambda f: services.save_participant(
-            plan.pk, request.user, _version(f), participant_id, f.changes()
+            plan.pk, request.user, _version(f), participant_id, f.changes(), **_merge(f)
         ),
         _("Endre deltaker") if participant else _("Ny deltaker"),
         _("Deltakeren er lagret."),
+        warn=lambda f: services.consent_warning(plan, f.cleaned_data, participant),
         delete_url=participant and ("plans:participant_delete", participant.pk),
     )
 
@@ -171,7 +216,9 @@ def crisis_plan(request, plan_id: int):
         request,
         plan,
         form,
-        lambda f: services.save_crisis_plan(plan.pk, request.user, _version(f), f.changes()),
+        lambda f: services.save_crisis_plan(
+            plan.pk, request.user, _version(f), f.changes(), **_merge(f)
+        ),
         _("Kriseplan"),
         _("Kriseplanen er lagret."),
     )
@@ -191,12 +238,14 @@ def remove(request, plan_id: int, kind: str, row_id: int):
     row = get_object_or_404(model, plan=plan, pk=row_id)
     if refused := _closed(request, plan):
         return refused
-    form = forms.Versioned(_data(request), initial={"version": plan.version})
+    form = forms.Removal(_data(request), initial={"version": plan.version})
     return _save_page(
         request,
         plan,
         form,
-        lambda f: services.remove_row(plan.pk, request.user, _version(f), model, row.pk),
+        lambda f: services.remove_row(
+            plan.pk, request.user, _version(f), model, row.pk, **_merge(f)
+        ),
         title,
         _("Fjernet."),
         template="plans/remove.html",

@@ -89,11 +89,28 @@ def test_a_crisis_plan_without_an_ip_belongs_to_the_person(client, world):
     data = {
         "warning_signs": "Sover lite",
         "what_helps": "Tur",
-        "contacts_day": "Psykisk helse",
-        "contacts_night": "Legevakt",
+        "what_does_not_help": "Mange folk",
+        "own_words": "Jeg vil bli spurt",
+        "kontakt-TOTAL_FORMS": "2",
+        "kontakt-INITIAL_FORMS": "0",
+        "kontakt-0-name": "Psykisk helse",
+        "kontakt-0-phone": "99 99 99 99",
+        "kontakt-0-when": "dag",
+        "kontakt-1-name": "Legevakt",
+        "kontakt-1-phone": "116 117",
+        "kontakt-1-when": "natt",
     }
     assert client.post(f"/rundt/person/{person.pk}/kriseplan/", data).status_code == 302
-    assert CrisisPlan.objects.get(person=person).is_complete
+    crisis = CrisisPlan.objects.get(person=person)
+    assert crisis.is_complete and crisis.own_words == "Jeg vil bli spurt"
+    page = client.get(f"/rundt/person/{person.pk}/").content.decode()
+    assert "Mange folk" in page and "116 117" in page
+    # A row without when to call is refused with a message, and nothing changes.
+    data["kontakt-1-when"] = ""
+    response = client.post(f"/rundt/person/{person.pk}/kriseplan/", data)
+    assert response.status_code == 400
+    assert "Velg når personen kan kontaktes." in response.content.decode()
+    assert CrisisPlan.objects.get(person=person).contacts == crisis.contacts
 
 
 def test_with_an_open_plan_the_crisis_plan_is_edited_in_the_plan(client, world):

@@ -310,10 +310,36 @@ def test_a_risk_shown_in_the_mapping_needs_a_crisis_plan_of_the_person():
         person=at_risk,
         warning_signs="Slutter å svare på telefon",
         what_helps="Besøk av kjent ansatt",
-        contacts_day="Psykisk helse, 99 99 99 99",
-        contacts_night="Legevakt 116117",
+        contacts=[
+            {"name": "Psykisk helse", "role": "", "phone": "99 99 99 99", "when": "dag"},
+            {"name": "Legevakt", "role": "", "phone": "116117", "when": "natt"},
+        ],
     )
     assert tally(muni, "crisis_plan")[0] == (1, 0, 1)
+
+
+def test_a_crisis_plan_whose_night_contact_has_no_phone_is_not_met_and_says_so():
+    muni = t.municipality()
+    person = b.person(muni)
+    b.plan(person, crisis_risk=True)
+    CrisisPlan.objects.create(
+        person=person,
+        warning_signs="Slutter å svare på telefon",
+        what_helps="Besøk av kjent ansatt",
+        contacts=[
+            {"name": "Kari", "role": "koordinator", "phone": "99 99 99 99", "when": "dag"},
+            {"name": "Legevakt", "role": "", "phone": "", "when": "natt"},
+        ],
+    )
+    counts, report = tally(muni, "crisis_plan")
+    assert counts == (0, 1, 0)
+    evidence = report.outcomes[0].evidence
+    assert "kveld og natt, med telefonnummer" in evidence and "dagtid" not in evidence
+    # A contact reachable at all hours covers the night as well.
+    CrisisPlan.objects.filter(person=person).update(
+        contacts=[{"name": "Kari", "role": "", "phone": "99 99 99 99", "when": "alltid"}]
+    )
+    assert tally(muni, "crisis_plan")[0] == (1, 0, 0)
 
 
 def test_a_risk_in_the_plan_with_an_incomplete_crisis_plan_is_not_met():
@@ -327,10 +353,11 @@ def test_a_risk_in_the_plan_with_an_incomplete_crisis_plan_is_not_met():
 
 
 def test_crisis_plan_rule_from_the_guideline_words():
-    assert rules.crisis_plan("", False, False).result == R.NOT_APPLICABLE
-    assert rules.crisis_plan("Planen", False, False).result == R.NOT_MET
-    assert rules.crisis_plan("Planen", True, False).result == R.NOT_MET
-    assert rules.crisis_plan("Planen", True, True).result == R.MET
+    assert rules.crisis_plan("", False, ()).result == R.NOT_APPLICABLE
+    assert rules.crisis_plan("Planen", False, ()).result == R.NOT_MET
+    incomplete = rules.crisis_plan("Planen", True, ("varselsignaler",))
+    assert incomplete.result == R.NOT_MET and "varselsignaler" in incomplete.evidence
+    assert rules.crisis_plan("Planen", True, ()).result == R.MET
 
 
 def test_somatic_health_is_followed_and_the_gp_informed_for_rop_persons():

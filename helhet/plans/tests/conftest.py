@@ -89,8 +89,10 @@ def make_story(username: str | None = None, complete: bool = True) -> Story:
             person=plan.person,
             warning_signs="Sover dårlig",
             what_helps="Å gå tur",
-            contacts_day="Koordinator",
-            contacts_night="Legevakt 116 117",
+            contacts=[
+                {"name": "Koordinator", "role": "", "phone": "", "when": "dag"},
+                {"name": "Legevakt", "role": "", "phone": "116 117", "when": "natt"},
+            ],
         )
     plan.refresh_from_db()
     return Story(muni, unit, coordinator, person, plan, goal, measure, consent)

@@ -55,3 +55,70 @@ def test_crisis_plans_move_to_their_person_and_services_get_a_type():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _at(plans_migration: str) -> list[tuple[str, str]]:
+    """Every other app fully migrated, plans at ``plans_migration``."""
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    return [n for n in leaves if n[0] != "plans"] + [("plans", plans_migration)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_free_text_contacts_become_rows_without_losing_text():
+    FREE_TEXT = _at("0006_crisis_plan_belongs_to_person")
+    STRUCTURED = _at("0007_structured_crisis_plan")
+    executor = MigrationExecutor(connection)
+    executor.migrate(FREE_TEXT)
+    old = executor.loader.project_state(FREE_TEXT).apps
+    muni = old.get_model("organisation", "Municipality").objects.create(number="9912", name="M")
+    Person = old.get_model("people", "Person")
+    people = [
+        Person.objects.create(
+            municipality=muni,
+            national_id=f"0101701234{n}",
+            given_name="Kari",
+            family_name=f"Nordmann{n}",
+            birth_date=dt.date(1970, 1, 1),
+            gender="K",
+        )
+        for n in range(2)
+    ]
+    Crisis = old.get_model("plans", "CrisisPlan")
+    Crisis.objects.create(
+        person=people[0],
+        warning_signs="Sover lite",
+        what_helps="Tur",
+        contacts_day="Psykisk helse og rus,\nkontor 99 99 99 99",
+        contacts_night="Legevakt 116 117",
+    )
+    Crisis.objects.create(person=people[1], warning_signs="Trekker seg unna")
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(STRUCTURED)
+    new = executor.loader.project_state(STRUCTURED).apps
+    first, second = new.get_model("plans", "CrisisPlan").objects.order_by("person_id")
+    assert (first.warning_signs, first.what_helps) == ("Sover lite", "Tur")
+    assert first.contacts == [
+        {
+            "name": "Psykisk helse og rus,\nkontor 99 99 99 99",
+            "role": "",
+            "phone": "99 99 99 99",
+            "when": "dag",
+        },
+        {"name": "Legevakt 116 117", "role": "", "phone": "116 117", "when": "natt"},
+    ]
+    assert (second.warning_signs, second.contacts) == ("Trekker seg unna", [])
+
+    # Back again, the text is where it was.
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(FREE_TEXT)
+    back = executor.loader.project_state(FREE_TEXT).apps
+    first = back.get_model("plans", "CrisisPlan").objects.order_by("person_id").first()
+    assert "Psykisk helse og rus,\nkontor 99 99 99 99" in first.contacts_day
+    assert "Legevakt 116 117" in first.contacts_night
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

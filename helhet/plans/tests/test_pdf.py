@@ -36,7 +36,10 @@ def test_pdf_is_a_pdf_and_is_logged_as_print(coordinator_client, story):
 def test_pdf_text_has_goal_crisis_plan_and_version(story):
     text = _text(_pdf(story.plan.pk))
     assert GOAL[:20] in text
-    assert "Kriseplanen min" in text and "116 117" in text
+    assert "Kriseplanen min" in text
+    # Whom to call at night: the contact row, with its number.
+    night = text.split("Hvem jeg kontakter kveld og natt")[1][:60]
+    assert "Legevakt" in night and "116 117" in night
     assert f"Versjon {story.plan.version}" in text
 
 

@@ -81,3 +81,24 @@ def test_diff_display_names_the_goal_of_a_measure(story):
     assert goal_row["before"] == story.goal.text
     assert goal_row["item"] == "Boveiledning"
     assert goal_row["after"] == "–"
+
+
+def test_versions_saved_before_the_structured_crisis_plan_still_read_and_compare(
+    coordinator_client, story
+):
+    # A version stored when the crisis plan had two free-text contact fields.
+    old = PlanVersion.objects.get(plan=story.plan, number=story.plan.version)
+    old.snapshot = {
+        **old.snapshot,
+        "crisis_plan": {"warning_signs": "Sover lite", "contacts_day": "Kontoret 99 99 99 99"},
+    }
+    old.save()
+    services.update_plan(story.plan.pk, story.coordinator, story.plan.version, {})
+    base = f"/planer/{story.plan.pk}/"
+    page = coordinator_client.get(f"{base}versjon/{old.number}/")
+    assert page.status_code == 200 and "Kontoret 99 99 99 99" in page.content.decode()
+    compared = coordinator_client.get(
+        f"{base}sammenlign/?fra={old.number}&til={old.number + 1}"
+    ).content.decode()
+    assert "Kontakt på dagtid" in compared and "Hvem som kontaktes" in compared
+    assert "Legevakt, tlf. 116 117 – kveld og natt" in compared

@@ -31,7 +31,7 @@ def test_plan_page_shows_goals_with_measures_and_every_part(coordinator_client, 
     html = page(coordinator_client, story.plan)
     assert GOAL in html
     assert "Boveiledning" in html and "2 timer i uka" in html and story.unit.name in html
-    assert "Legevakt 116 117" in html  # crisis plan
+    assert "116 117</a>" in html  # crisis plan: whom to call at night
     assert story.coordinator.get_full_name() in html
     assert "Samarbeid om individuell plan" in html  # consent
     assert "Fastlege og DPS om medisiner" in html
@@ -266,7 +266,8 @@ def test_participants_staff_partner_and_relative(coordinator_client, story):
     v = story.plan.version
     rows = [
         {"kind": "ansatt", "user": colleague.pk, "contribution": "Samtaler"},
-        {"kind": "ekstern", "partner": partner.pk, "contribution": "Medisiner"},
+        # Not covered by the consent: saved once the editor confirms the warning.
+        {"kind": "ekstern", "partner": partner.pk, "contribution": "Medisiner", "bekreft": "ja"},
         {"kind": "parorende", "name": "Søster Siri", "contribution": "Handler"},
     ]
     for n, row in enumerate(rows):
@@ -296,21 +297,82 @@ def test_participant_from_another_municipality_or_without_name_is_refused(
     assert story.plan.participants.count() == 1
 
 
+def test_a_participant_the_consent_does_not_cover_is_warned_of_before_saving(
+    coordinator_client, story
+):
+    partner = testing.partner(story.municipality)
+    v = story.plan.version
+    row = {"kind": "ekstern", "partner": partner.pk, "contribution": "Medisiner", "version": v}
+    response = coordinator_client.post(url(story.plan, "deltakere/ny/"), row)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Samtykket dekker ikke denne deltakeren" in html and str(partner) in html
+    assert f'href="/samtykker/person/{story.person.pk}/ny/"' in html
+    assert not story.plan.participants.filter(partner=partner).exists()
+    # Confirmed, it is saved (and the plan then lacks § 19 h until consent is given).
+    response = coordinator_client.post(url(story.plan, "deltakere/ny/"), {**row, "bekreft": "ja"})
+    assert response.status_code == 302
+    assert story.plan.participants.filter(partner=partner).exists()
+    # A party the consent covers is saved without a warning.
+    covered = {"kind": "ansatt", "unit": story.unit.pk, "contribution": "Oppfølging"}
+    response = coordinator_client.post(
+        url(story.plan, "deltakere/ny/"), {**covered, "version": v + 1}
+    )
+    assert response.status_code == 302
+
+
 def test_crisis_plan_is_written(client, db):
     story = make_story(complete=False)
     client.force_login(story.coordinator)
     data = {
         "warning_signs": "Slutter å svare",
         "what_helps": "Musikk",
-        "contacts_day": "Koordinator",
-        "contacts_night": "Legevakt",
+        "what_does_not_help": "Mas",
+        "medication": "Ingen nye medisiner uten fastlegen",
+        "admission": "Frivillig innleggelse på DPS etter avtale",
+        "own_words": "Jeg vil bli spurt først",
         "version": story.plan.version,
+        **contact_rows(
+            ("Kari Nordmann", "koordinator", "99 99 99 99", "dag"),
+            ("Legevakt", "", "116 117", "natt"),
+        ),
     }
     assert client.post(url(story.plan, "kriseplan/"), data).status_code == 302
     # The crisis plan is the person's, and the plan reaches it.
     assert CrisisPlan.objects.get(person=story.plan.person).what_helps == "Musikk"
     assert story.plan.crisis_plan.what_helps == "Musikk"
     assert story.plan.versions.latest("number").summary.startswith("Kriseplan endret")
+    crisis = story.plan.crisis_plan
+    assert crisis.is_complete and crisis.admission.startswith("Frivillig")
+    assert [c["name"] for c in crisis.contacts] == ["Kari Nordmann", "Legevakt"]
+    html = page(client, story.plan)
+    for text in ("Mas", "Ingen nye medisiner", "Frivillig innleggelse", "Jeg vil bli spurt først"):
+        assert text in html
+    assert "Kari Nordmann (koordinator)" in html
+
+
+def test_a_contact_row_needs_to_say_when_and_nothing_is_saved_without(client, db):
+    story = make_story(complete=False)
+    client.force_login(story.coordinator)
+    data = {"warning_signs": "Slutter å svare", "version": story.plan.version}
+    data |= contact_rows(("Kari Nordmann", "", "99 99 99 99", ""))
+    response = client.post(url(story.plan, "kriseplan/"), data)
+    assert response.status_code == 200
+    assert "Velg når personen kan kontaktes." in response.content.decode()
+    assert not CrisisPlan.objects.filter(person=story.plan.person).exists()
+
+
+def contact_rows(*rows) -> dict:
+    """The crisis plan's contact rows as the form posts them."""
+    data = {"kontakt-TOTAL_FORMS": str(len(rows)), "kontakt-INITIAL_FORMS": "0"}
+    for i, (name, role, phone, when) in enumerate(rows):
+        data |= {
+            f"kontakt-{i}-name": name,
+            f"kontakt-{i}-role": role,
+            f"kontakt-{i}-phone": phone,
+            f"kontakt-{i}-when": when,
+        }
+    return data
 
 
 def _offered(story):
@@ -388,14 +450,23 @@ def test_second_save_from_the_same_version_is_refused_with_409(client, story):
     assert IndividualPlan.objects.get(pk=story.plan.pk).version == v + 1
 
 
-def test_stale_removal_is_refused_too(coordinator_client, story):
+def test_removing_a_goal_someone_changed_meanwhile_is_refused_until_seen(coordinator_client, story):
     v = story.plan.version
-    coordinator_client.post(url(story.plan, "kriseplan/"), {"warning_signs": "x", "version": v})
+    edit = url(story.plan, f"mal/{story.goal.pk}/")
+    coordinator_client.post(edit, {"text": "Endret av en annen", "status": "aktiv", "version": v})
     response = coordinator_client.post(
         url(story.plan, f"mal/{story.goal.pk}/fjern/"), {"version": v}
     )
+    html = response.content.decode()
     assert response.status_code == 409
+    assert "Ingenting er fjernet" in html and f"Versjon {v + 1}" in html
     assert Goal.objects.filter(pk=story.goal.pk).exists()
+    # Having seen the change, the editor removes it.
+    response = coordinator_client.post(
+        url(story.plan, f"mal/{story.goal.pk}/fjern/"), {"version": v, "seen": v + 1}
+    )
+    assert response.status_code == 302
+    assert not Goal.objects.filter(pk=story.goal.pk).exists()
 
 
 def test_every_editor_page_opens_with_the_current_version(coordinator_client, story):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from helhet.access import gate
 from helhet.access.models import AccessBlock, AccessLogEntry
 from helhet.consent.models import Consent
-from helhet.plans.models import PlanVersion
+from helhet.plans.models import CrisisPlan, PlanVersion
 from helhet.portal.models import EmergencyNotice, GoalComment, PortalAction
 from helhet.portal.tests.helpers import world
 
@@ -44,6 +44,31 @@ def test_my_plan_shows_goals_coordinator_and_contact(client, w):
     assert "Psykisk helse og rus" in page
     entry = AccessLogEntry.objects.filter(person=w.person).first()
     assert entry.basis == gate.SELF and entry.granted
+
+
+def test_my_plan_shows_my_crisis_plan_in_my_own_words(client, w):
+    CrisisPlan.objects.create(
+        person=w.person,
+        warning_signs="Sover lite",
+        what_helps="Tur med hunden",
+        what_does_not_help="Mange spørsmål på en gang",
+        contacts=[{"name": "Legevakt", "role": "", "phone": "116 117", "when": "natt"}],
+        admission="Frivillig innleggelse etter avtale",
+        own_words="Jeg vil bli spurt først",
+    )
+    client.force_login(w.user)
+    page = client.get(reverse("portal:plan")).content.decode()
+    for text in (
+        "Hvem jeg kontakter kveld og natt",
+        'href="tel:116117"',
+        "Mange spørsmål på en gang",
+        "Frivillig innleggelse etter avtale",
+        "Med mine egne ord",
+        "Jeg vil bli spurt først",
+    ):
+        assert text in page
+    # What the crisis plan lacks is for staff to follow up, not shown to the person.
+    assert "Kriseplanen mangler" not in page
 
 
 def test_the_person_edits_a_goal_as_a_new_plan_version(client, w):
