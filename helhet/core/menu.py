@@ -122,7 +122,7 @@ PORTAL_ITEMS = [
     (Item(_("Hvem har sett opplysningene"), "portal:access_log", _staff), Right.CONSENTS),
     (Item(_("Meldinger"), "portal:messages", _staff), Right.MESSAGES),
     # The person applies for housing themself (housing.views.apply: own data only).
-    (Item(_("Søk om bolig"), "housing:apply", _staff), OWN),
+    (Item(_("Bolig"), "housing:apply", _staff), OWN),
 ]
 
 
