@@ -35,13 +35,20 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def save_external_service(*, form, person, unit, user) -> ExternalService:
+def _recorded(form, *, person, unit, user, new_only: bool):
+    """Save a row the user's unit records about the person, validated in full.
+    ``new_only``: an edited row keeps who recorded it and for which unit (the
+    unit whose record it is decides who reads it without consent)."""
     row = form.save(commit=False)
-    if row.pk is None:
+    if row.pk is None or not new_only:
         row.person, row.unit, row.registered_by = person, unit, user
     row.full_clean()
     row.save()
     return row
+
+
+def save_external_service(*, form, person, unit, user) -> ExternalService:
+    return _recorded(form, person=person, unit=unit, user=user, new_only=True)
 
 
 def record_assessment(*, form, person, unit, user) -> NeedAssessment:
@@ -54,11 +61,7 @@ def record_assessment(*, form, person, unit, user) -> NeedAssessment:
 
 
 def record_somatic(*, form, person, unit, user) -> SomaticFollowUp:
-    row = form.save(commit=False)
-    row.person, row.unit, row.registered_by = person, unit, user
-    row.full_clean()
-    row.save()
-    return row
+    return _recorded(form, person=person, unit=unit, user=user, new_only=False)
 
 
 @transaction.atomic
@@ -148,21 +151,11 @@ def person_page(user, person) -> dict:
 
 
 def save_referral(*, form, person, unit, user) -> Referral:
-    row = form.save(commit=False)
-    if row.pk is None:
-        row.person, row.unit, row.registered_by = person, unit, user
-    row.full_clean()
-    row.save()
-    return row
+    return _recorded(form, person=person, unit=unit, user=user, new_only=True)
 
 
 def save_discharge(*, form, person, unit, user) -> DischargeNotice:
-    row = form.save(commit=False)
-    if row.pk is None:
-        row.person, row.unit, row.registered_by = person, unit, user
-    row.full_clean()
-    row.save()
-    return row
+    return _recorded(form, person=person, unit=unit, user=user, new_only=True)
 
 
 @transaction.atomic
@@ -348,17 +341,8 @@ def save_relative_need(*, form, relative, unit, user) -> RelativeNeed:
 
 
 def record_children_check(*, form, person, unit, user) -> ChildrenCheck:
-    row = form.save(commit=False)
-    row.person, row.unit, row.registered_by = person, unit, user
-    row.full_clean()
-    row.save()
-    return row
+    return _recorded(form, person=person, unit=unit, user=user, new_only=False)
 
 
 def save_child(*, form, person, unit, user) -> ChildRelative:
-    row = form.save(commit=False)
-    if row.pk is None:
-        row.person, row.unit, row.registered_by = person, unit, user
-    row.full_clean()
-    row.save()
-    return row
+    return _recorded(form, person=person, unit=unit, user=user, new_only=True)
