@@ -240,14 +240,21 @@ def _gp_messages(ctx, rng) -> int:
                 consent.partners.add(gp.partner_id)
             if rng.random() < 0.8:
                 since = plans[person_id]
+                # The demo's plan versions are written today: most GPs were told
+                # of the plan as it stands now, the rest only when it started.
+                told_now = rng.random() < 0.6
                 rows.append(
                     GpMessage(
                         person_id=person_id,
                         direction=GpMessage.Direction.TO_GP,
                         gp=gp,
-                        sent_on=min(today, since + dt.timedelta(days=rng.randint(0, 30))),
+                        sent_on=today
+                        if told_now
+                        else min(today, since + dt.timedelta(days=rng.randint(0, 30))),
                         about_plan=True,
-                        what_changed="Individuell plan er startet.",
+                        what_changed="Planen er revidert."
+                        if told_now
+                        else "Individuell plan er startet.",
                         plan_summary="Mål: egen bolig og arbeid. Tiltak: oppfølging i hjemmet.",
                         coordinator="Koordinator i koordinerende enhet",
                         unit=unit,
