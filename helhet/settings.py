@@ -351,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "helhet.intake.models.Application.Status",
         "DeviationKindEnum": "helhet.quality.models.Deviation.Kind",
         "DeviationStatusEnum": "helhet.quality.models.Deviation.Status",
+        "DwellingKindEnum": "helhet.housing.models.DwellingType",
     },
     "PREPROCESSING_HOOKS": ["helhet.api.schema.only_api"],
     "POSTPROCESSING_HOOKS": [
