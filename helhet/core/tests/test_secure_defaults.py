@@ -36,3 +36,29 @@ def test_demo_mode_only_when_turned_on():
     done = _run(HELHET_DEMO_MODE="1")
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "False"]
+
+
+def test_the_deploy_check_passes_with_production_settings():
+    """What CI runs last: Django's deployment checks (and drf-spectacular's
+    schema checks), warnings counted as errors, with production settings (and
+    without the test run's allowance for the browser fixture's async code)."""
+    dropped = (
+        "HELHET_DEMO_MODE",
+        "HELHET_SECRET_KEY",
+        "DJANGO_SETTINGS_MODULE",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    )
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env.update(
+        DJANGO_SETTINGS_MODULE="helhet.settings",
+        HELHET_SECRET_KEY="a-long-random-key-for-this-test-only-0123456789-abcdefghijklmnop",
+        HELHET_ALLOWED_HOSTS="helhet.example.kommune.no",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "helhet.manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
