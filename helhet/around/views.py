@@ -83,31 +83,21 @@ def external_new(request, person_id: int):
         person,
         form,
         _("Tjeneste eller kontakt utenfor kommunens enheter"),
-        400 if form.errors else 200,
+        _status(form),
     )
 
 
 @login_required
 def external_edit(request, external_id: int):
-    unit_id = ExternalService.objects.filter(pk=access._pk(external_id)).values_list(
-        "unit_id", flat=True
+    person, row = _row_person(
+        request, "external_id", ExternalService, external_id, "endre ekstern tjeneste"
     )
-    person = gate.person_for_kwarg(
-        request,
-        "external_id",
-        external_id,
-        Action.EDIT,
-        category=access.CATEGORY,
-        what="endre ekstern tjeneste",
-        owner_unit=unit_id.first(),
-    )
-    row = ExternalService.objects.get(pk=external_id)
     form = ExternalServiceForm(request.POST or None, instance=row, municipality=person.municipality)
     if request.method == "POST" and form.is_valid():
         services.save_external_service(form=form, person=person, unit=row.unit, user=request.user)
         messages.success(request, _("Tjenesten er endret."))
         return redirect("around:person", person_id=person.pk)
-    return _form_page(request, person, form, str(row), 400 if form.errors else 200)
+    return _form_page(request, person, form, str(row), _status(form))
 
 
 @login_required
@@ -123,7 +113,7 @@ def assessment_new(request, person_id: int):
         person,
         form,
         _("Vurdering av behov for langvarige og koordinerte tjenester"),
-        400 if form.errors else 200,
+        _status(form),
     )
 
 
@@ -135,9 +125,7 @@ def somatic_new(request, person_id: int):
         services.record_somatic(form=form, person=person, unit=unit, user=request.user)
         messages.success(request, _("Oppfølgingen er registrert."))
         return redirect("around:person", person_id=person.pk)
-    return _form_page(
-        request, person, form, _("Somatisk helse og fastlege"), 400 if form.errors else 200
-    )
+    return _form_page(request, person, form, _("Somatisk helse og fastlege"), _status(form))
 
 
 @login_required
