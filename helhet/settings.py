@@ -2,7 +2,7 @@
 
 Every value that differs between a laptop demo and a municipality's production
 installation is read from the environment (``HELHET_*``), so secrets stay out of
-the code (Normen: secrets outside the code). See README, "Production settings".
+the code (Normen: secrets outside the code). See docs/configuration.md.
 """
 
 import datetime as dt
@@ -35,7 +35,7 @@ if not SECRET_KEY:
         # known key lets anyone forge them. Refuse to start instead of guessing.
         raise ImproperlyConfigured(
             "HELHET_SECRET_KEY is not set. Set it to a long random value kept outside "
-            "the code (README, 'Production settings'), or HELHET_DEMO_MODE=1 for a demo "
+            "the code (docs/configuration.md, «Production settings»), or HELHET_DEMO_MODE=1 for a demo "
             "on a laptop."
         )
     SECRET_KEY = "insecure-demo-key-only-for-demo-mode"
