@@ -1,6 +1,6 @@
 """The access log in the admin: read-only, and without names.
 
-A system administrator has no person access by default (DOMAIN.md §2), so
+A system administrator has no person access by default (docs/access.md), so
 the admin shows the person only as an internal id.
 """
 

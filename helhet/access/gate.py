@@ -193,7 +193,7 @@ ADMINISTRATIVE = frozenset(
         Action.REGISTER_GUARDIAN,
     }
 )
-# Acts that change who may see the person's data (DOMAIN.md §4.3): flagged for
+# Acts that change who may see the person's data (docs/consent.md): flagged for
 # the leader even when a member of staff is granted them.
 PRIVILEGED_ACTIONS = CONSENT_ACTS | {Action.REGISTER_GUARDIAN}
 

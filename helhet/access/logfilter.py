@@ -1,4 +1,4 @@
-"""No person data in application logs (Normen; DOMAIN.md §5).
+"""No person data in application logs (Normen; docs/security.md).
 
 Views never log names or numbers, but a library's message can quote a URL or a
 form value. This filter masks every run of eleven digits — the shape of a

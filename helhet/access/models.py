@@ -54,7 +54,7 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 class EmergencyAccess(models.Model):
     """ "Break the glass": time-limited access with a stated reason, always
-    flagged for the leader's review (DOMAIN.md §4.3)."""
+    flagged for the leader's review (docs/consent.md)."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(

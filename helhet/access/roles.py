@@ -8,7 +8,7 @@ from helhet.organisation.models import Role
 
 # Leaders follow up unusual access in their municipality (hpl § 21a).
 REVIEWERS = {Role.LEADER, Role.SECTOR_HEAD}
-# The consent form is evaluated by leaders and the coordinating unit (Selbu).
+# The consent form is evaluated by leaders and the coordinating unit.
 FORM_EVALUATORS = {Role.LEADER, Role.SECTOR_HEAD, Role.COORDINATING_UNIT, Role.QUALITY}
 
 

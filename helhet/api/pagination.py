@@ -41,7 +41,7 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
     def paginate_queryset(self, queryset, request, view=None):
         """The page and the total in one statement: every list sits behind
         the access filter (who the user has a relation to), and a separate
-        COUNT evaluated it a second time (issue 10)."""
+        COUNT evaluated it a second time (docs/performance.md)."""
         self.request = request
         self.limit = self.get_limit(request)
         self.offset = self.get_offset(request)

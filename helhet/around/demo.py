@@ -3,8 +3,8 @@ assessments, somatic follow-up, referrals, discharge notices with aftercare
 plans, and messages with the GP. Synthetic only; deterministic for the seed.
 
 The spread is the audits' findings: most discharges have aftercare in place on
-the day, some lack housing (Eidskog); most GPs of persons with a plan were told
-of it, some were not (ROP supervision)."""
+the day, some lack housing; most GPs of persons with a plan were told
+of it, some were not (supervision)."""
 
 import datetime as dt
 
@@ -152,7 +152,7 @@ def _referrals(ctx, rng) -> int:
 
 def _discharges(ctx, rng) -> int:
     """Discharges over the last year and the next weeks; most with aftercare in
-    place on the day, some without housing (Eidskog), some ahead without a plan
+    place on the day, some without housing, some ahead without a plan
     yet (they show as alerts)."""
     today, unit = ctx.today, ctx.units["psykisk_rus"]
     notices, plans = [], []
@@ -278,7 +278,7 @@ def _gp_messages(ctx, rng) -> int:
 
 def _crisis_plans(ctx, rng) -> None:
     """Most persons whose latest mapping shows a risk of crisis get a crisis plan
-    of their own, also without an IP; a few do not (the ROP supervision's finding)."""
+    of their own, also without an IP; a few do not (a supervision finding)."""
     latest = {}
     for person_id, risk in (
         Mapping.objects.filter(person__municipality=ctx.municipality)

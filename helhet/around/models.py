@@ -1,4 +1,4 @@
-"""Around the person (DOMAIN.md §4.12): what the municipality's own units do
+"""Around the person (docs/around.md): what the municipality's own units do
 not hold, but an auditor needs to judge whom the law covers.
 
 * ``ExternalService``: services and contacts outside the municipality's health
@@ -11,7 +11,7 @@ not hold, but an auditor needs to judge whom the law covers.
   long-term and coordinated services — the fact the IP criteria judge by, so
   they no longer guess from service counts for assessed persons.
 * ``SomaticFollowUp``: somatic health checked, and the GP informed (hol. § 4-1;
-  the ROP supervision found neither followed up).
+  supervision found neither followed up).
 
 Each row is a record of the unit that made it (``unit``): that unit's staff
 read it on their relation to the person; another unit needs the person's
@@ -208,7 +208,7 @@ class Referral(models.Model):
 class DischargeNotice(models.Model):
     """Notice that the person will be discharged from the specialist services or
     released from prison, received by the municipality. Aftercare must be in
-    place on ``discharge_on`` (hol. § 6-2 nr. 5; the Eidskog audit found it was not)."""
+    place on ``discharge_on`` (hol. § 6-2 nr. 5; the auditors found it was not)."""
 
     class Source(models.TextChoices):
         SPECIALIST = "spesialist", _("Utskrivning fra spesialisthelsetjenesten")
@@ -256,7 +256,7 @@ class DischargeNotice(models.Model):
 
 class AftercarePlan(models.Model):
     """What is in place when the person comes out: housing, follow-up, activity,
-    and who does what. Made before the day of discharge (Eidskog: aftercare
+    and who does what. Made before the day of discharge (an audit: aftercare
     «på plass i god tid før utskrivelse ... eller løslatelse»)."""
 
     notice = models.OneToOneField(
@@ -287,7 +287,7 @@ class AftercarePlan(models.Model):
 
 class GpMessage(models.Model):
     """A message to or from the person's GP. A message to the GP about the plan
-    says what changed, the plan and who the coordinator is (ROP supervision:
+    says what changed, the plan and who the coordinator is (supervision:
     the GP informed of the plan and of changes); it leaves only within the
     person's consent to the GP (hpl. § 22)."""
 

@@ -33,7 +33,7 @@ def aftercare_gaps(
 ) -> list[str]:
     """What is not in place on the day of discharge or release: the aftercare
     plan made no later than that day, housing ready and follow-up agreed from
-    that day at the latest (Eidskog: housing and aftercare in place before
+    that day at the latest (an audit: housing and aftercare in place before
     discharge from the specialist services or release from prison)."""
     gaps = []
     if plan_made_on is None:

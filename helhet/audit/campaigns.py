@@ -1,17 +1,17 @@
-"""Self-assessment campaigns (egenvurdering; Statsforvalteren i Innlandet 2022).
+"""Self-assessment campaigns (egenvurdering; a state governor's supervision, docs/compliance.md).
 
 The supervisor — the state governor across the municipalities it supervises,
 or a municipality's own auditor — defines the questions and invites units
 (NAV offices, health and care units) of several municipalities; each unit
 answers yes / no / partly for itself only and says how it understood each
-question (Innlandet: yes/no answers alone could not be compared), declares
+question (an audit: yes/no answers alone could not be compared), declares
 whether it found a lovbrudd, describes the cause along the quality circle
 (planlegge, utføre, kontrollere, korrigere) and submits an improvement plan
 with measures, responsible, deadline and how management will follow up. The
 supervisor assesses the plan against exactly those four points.
 
 A cause is needed in at least one phase of the circle, not in all four: a
-failure may lie only in how the work is checked (Innlandet 3.3.6: «manglende
+failure may lie only in how the work is checked (the supervision report: «manglende
 systematisk kvalitetsarbeid»), and a unit must not invent causes to submit.
 """
 
@@ -34,7 +34,7 @@ from helhet.organisation.models import Role, Unit
 
 RESPONDER_ROLES = {Role.LEADER, Role.QUALITY}
 CAUSE_FIELDS = ("cause_plan", "cause_do", "cause_check", "cause_correct")
-# The quality circle's phases as the state governor names them (Innlandet 2.3).
+# The quality circle's phases as the state governor names them (the supervision report).
 PHASES = (
     ("cause_plan", _lazy("planlegge")),
     ("cause_do", _lazy("utføre")),

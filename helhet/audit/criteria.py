@@ -1,4 +1,4 @@
-"""The criteria catalogue (DOMAIN.md §4.9: "criteria as code").
+"""The criteria catalogue (docs/compliance.md: "criteria as code").
 
 Each ``Criterion`` is data — a stable id, a title, its legal basis (a key into
 ``helhet.core.legal.REFERENCES``) and the report it comes from — plus an
@@ -10,7 +10,7 @@ large municipality must not become a query per person.
 Facts shared by several criteria are loaded once per report by ``Scope``; each
 criterion declares the shared facts it uses (``needs``), and may read only those
 (``Scope.declared``), so a criterion never pays for facts it does not judge
-(issue 10: the revision date needs no § 19 facts of every plan).
+(docs/performance.md: the revision date needs no § 19 facts of every plan).
 
 What the period means: persons are "active" when they had a service valid at
 some point in the period; event criteria (applications, decisions, coordinator
@@ -245,7 +245,7 @@ class Criterion:
     evaluate: Callable[[Scope], list[Outcome]] = field(repr=False)
     # The shared facts of ``Scope`` the rule reads (keys of ``FACTS``).
     needs: frozenset = frozenset()
-    # What an auditor puts in a report's method chapter (DOMAIN.md §4.9):
+    # What an auditor puts in a report's method chapter (docs/compliance.md):
     # what is checked, over whom, what counts as met, and what the data cannot show.
     definition: str = ""
     population: str = ""
@@ -253,7 +253,7 @@ class Criterion:
     blind_spots: str = ""
     # The category of the data a failing case's evidence shows (plan status,
     # a decision, a mapping): a person's name is listed only to users the gate
-    # lets read that category, as the page behind it would (DOMAIN.md §4.3).
+    # lets read that category, as the page behind it would (docs/consent.md).
     evidence_category: str = Category.PLAN
 
     @property
@@ -321,7 +321,7 @@ def _memo(rule: Callable[..., rules.Verdict]) -> Callable[..., rules.Verdict]:
     """The rule asked once per distinct set of facts within one report: it is pure,
     and thousands of cases share a few hundred (e.g. plans and their revision
     dates), so the evidence is translated and formatted once per distinct verdict,
-    not once per case (issue 10)."""
+    not once per case (docs/performance.md)."""
     return functools.cache(rule)
 
 
@@ -1695,7 +1695,7 @@ def with_texts(criterion: Criterion) -> Criterion:
     return dataclasses.replace(criterion, **missing) if missing else criterion
 
 
-# --- Housing (DOMAIN.md §4.11; Eidskog 11.2.10) ------------------------------------
+# --- Housing (docs/housing.md) ----------------------------------------------------
 
 
 def _housing_criteria_exist(scope: Scope) -> list[Outcome]:

@@ -1,5 +1,5 @@
 """What an auditor writes in a report's method chapter, per criterion
-(DOMAIN.md §4.9): the definition, over whom it is measured, what counts as met,
+(docs/compliance.md): the definition, over whom it is measured, what counts as met,
 and what the data cannot see — so the reader can judge, and disagree with, the
 measure. Rendered on the criterion's page and in the compliance PDF.
 

@@ -1,7 +1,7 @@
 """Audit samples and compliance snapshots (kommuneloven §§ 23-2, 24-2;
 forskrift om kontrollutvalg og revisjon § 15).
 
-An auditor's sample must be reproducible from its parameters (Eidskog drew
+An auditor's sample must be reproducible from its parameters (an audit drew
 every 10th active user), so the parameters are stored with who drew it and
 when. Sampled persons are known to the auditor only by a reference ("U-001");
 the person is kept so the checklist can be pre-filled, never shown.
@@ -20,7 +20,7 @@ class ComplianceSnapshot(models.Model):
     tally in total and per unit, for one period and one scope (the whole
     municipality, or the outcomes involving ``unit``).
 
-    The page shows the stored figures (issue 10: computing 20 criteria over a
+    The page shows the stored figures (docs/performance.md: computing 20 criteria over a
     large municipality on every page view is too slow), computed nightly
     (``helhet compliance-snapshot``), on the first view of a day and period, or
     on request. ``day`` is the date the figures hold for; the stored snapshots
@@ -108,7 +108,7 @@ class SampleItem(models.Model):
     position = models.PositiveIntegerField()
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=10, choices=Reason.choices)
-    # Eidskog's table 1: how long, how many services, how many of the municipality's units.
+    # The auditors' table of a sample: how long, how many services, how many of the municipality's units.
     services_since = models.DateField(_("tjenester siden"), null=True, blank=True)
     service_months = models.PositiveIntegerField(_("varighet (måneder)"), null=True, blank=True)
     service_count = models.PositiveIntegerField(_("antall tjenester"), default=0)
@@ -163,7 +163,7 @@ class ChecklistAnswer(models.Model):
 class SupervisoryAuthority(models.Model):
     """A supervisor above the municipalities — the state governor
     (Statsforvalteren, kommuneloven § 30-1) — whose campaigns span every
-    municipality it supervises (Innlandet 2022: 30 NAV offices, 28
+    municipality it supervises (a county-wide supervision covered 30 NAV offices, 28
     municipalities or host-municipality groups took part).
 
     Its members are users, not municipal staff: they see the campaigns and the
@@ -191,7 +191,7 @@ class SupervisoryAuthority(models.Model):
 
 
 class Campaign(models.Model):
-    """A self-assessment supervision (Statsforvalteren i Innlandet 2022): the
+    """A self-assessment supervision (a state governor's supervision, docs/compliance.md): the
     supervisor asks, each unit answers for itself and plans its improvement.
 
     Run either by a supervisory authority across its municipalities
@@ -315,7 +315,7 @@ class CampaignAnswer(models.Model):
     )
     question = models.ForeignKey(CampaignQuestion, on_delete=models.CASCADE, related_name="answers")
     value = models.CharField(_("svar"), max_length=8, choices=Value.choices)
-    # Innlandet: answers were hard to compare because units read the questions differently.
+    # Audits found: answers were hard to compare because units read the questions differently.
     understanding = models.TextField(_("slik forsto vi spørsmålet"), max_length=2000, blank=True)
 
     class Meta:

@@ -1,6 +1,6 @@
 """The audit criteria's rules: pure functions from plain facts to a result.
 
-Each function answers one requirement of DOMAIN.md §4.1–4.8 for one person,
+Each function answers one requirement of docs/law.md for one person,
 case, unit or unit pair: *met*, *not met* or *not applicable*, with the
 evidence in Norwegian. Where an app already owns the rule (plans.rules,
 intake.rules, cooperation.rules), the function here only asks it, so the audit
@@ -32,7 +32,7 @@ LETTER_GRACE_DAYS = intake_rules.WARNING_DAYS
 START_GRACE_DAYS = intake_rules.WARNING_DAYS
 # A mapping older than a year no longer describes the person's needs.
 MAPPING_VALID_DAYS = 365
-# A somatic check, and word to the GP, at least once a year (ROP supervision:
+# A somatic check, and word to the GP, at least once a year (supervision:
 # somatic health "kartlagt og fulgt opp"; the national ROP guideline's yearly check).
 SOMATIC_VALID_DAYS = 365
 
@@ -442,7 +442,7 @@ def routine_between(shared_persons: int, covered: bool) -> Verdict:
 
 
 def directory_verified(last_verified: dt.date | None, today: dt.date) -> Verdict:
-    """Selbu: contact information visible and current — verified within 12 months."""
+    """Contact information visible and current — verified within 12 months."""
     if last_verified is None:
         return not_applicable(_("Ingen oppføring i tjenesteoversikten."))
     if cooperation_rules.is_stale(last_verified, today):
@@ -497,7 +497,7 @@ def mapping_done(
 ) -> Verdict:
     """Needs are mapped, and the mapping is at most a year old, for everyone
     with an active plan (§ 19 a: needs) or assessed as needing long-term
-    services (hol. §§ 3-2, 4-1; Selbu 2.5, Innlandet). ``why`` says which."""
+    services (hol. §§ 3-2, 4-1; as audits found). ``why`` says which."""
     if not needs_mapping:
         return not_applicable(
             _("Har ingen aktiv plan og er ikke vurdert å ha behov for langvarige tjenester.")
@@ -549,7 +549,7 @@ def somatic_followed(
     gp_informed: dt.date | None,
     today: dt.date,
 ) -> Verdict:
-    """hol. § 4-1 (ROP supervision: somatic health mapped and followed up, and the
+    """hol. § 4-1 (supervision: somatic health mapped and followed up, and the
     GP told of health help given): a person with both mental illness and
     substance problems has had somatic health checked within a year, and the
     GP has been informed of it (a check the GP did counts as informed)."""
@@ -601,11 +601,11 @@ def rate(met_count: int, not_met_count: int) -> float | None:
     return round(met_count / applicable, 3) if applicable else None
 
 
-# --- Housing (DOMAIN.md §4.11) ---------------------------------------------------
+# --- Housing (docs/housing.md) ---------------------------------------------------
 
 
 def allocation_criteria_exist(kind_label: str, version_number: int | None) -> Verdict:
-    """Eidskog 11.2.10: dwellings allocated without written criteria. A type of
+    """docs/housing.md: dwellings allocated without written criteria. A type of
     dwelling the municipality allocates needs approved written criteria."""
     if version_number is None:
         return not_met(
@@ -700,8 +700,8 @@ def activity_condition_followed(
     *, next_due: dt.date | None, done: int, today: dt.date, view_recorded: bool
 ) -> Verdict:
     """sotjl. § 20 a: a condition set is followed up — evaluated on the dates
-    NAV set — and the young person's own view is recorded (Innlandet 2022,
-    Selbu 2021: conditions set without follow-up)."""
+    NAV set — and the young person's own view is recorded (audits found
+    conditions set without follow-up)."""
     if next_due is None and done == 0:
         return not_met(_("Ingen dato for evaluering av vilkåret."))
     if next_due is not None and next_due < today:
@@ -754,7 +754,7 @@ def gp_informed_of_plan(
     plan_changed: dt.date | None,
     last_message_on: dt.date | None,
 ) -> Verdict:
-    """hol. § 4-1 and the ROP supervision: the GP of a person with an active
+    """hol. § 4-1 and the supervisory authority: the GP of a person with an active
     individual plan is told of the plan, and of each change of it. Asks
     ``around.rules.gp_told_of_plan``, the rule the person page uses."""
     from helhet.around import rules as around_rules
@@ -790,7 +790,7 @@ def user_involvement(
 ) -> Verdict:
     """hol. § 3-10: the municipality has systems for gathering users' experience
     and views, and users' representatives are heard when services are shaped
-    (the ROP supervision: shown, not asserted). Nothing registered is no data,
+    (supervision: shown, not asserted). Nothing registered is no data,
     not a breach: the register may simply not be in use."""
     if not (bodies or consultations or surveys):
         return no_data(_("ingen brukerorganer, medvirkning eller brukerundersøkelser registrert"))

@@ -1,4 +1,4 @@
-"""The auditor's sample (DOMAIN.md §4.9; Eidskog: every 10th active user,
+"""The auditor's sample (docs/compliance.md; an audit: every 10th active user,
 read against the regulation's § 19 checklist).
 
 The population is every person with a service valid in the period, in the
@@ -10,7 +10,7 @@ the k-th, 2k-th, 3k-th … person of that order (1-based). A stated start
 sample; the start actually used is stored so anyone can draw it again.
 
 Besides the yes/no checklist, each sampled person carries the columns the
-Eidskog auditors tabulated (table 1): how long the person has had services
+the auditors tabulated (table 1): how long the person has had services
 (since when, in months), how many services and how many of the municipality's
 units give them, and whether the data shows a need for an IP.
 """
@@ -37,7 +37,7 @@ from helhet.plans.models import IndividualPlan
 
 YES, NO, NA = Answer.YES.value, Answer.NO.value, Answer.NOT_APPLICABLE.value
 
-# The checklist, in the order the auditor reads it (Eidskog's checklist).
+# The checklist, in the order the auditor reads it (the auditors' checklist).
 CHECKLIST: list[tuple[str, object]] = [
     (
         "ip_need",
@@ -131,7 +131,7 @@ def population(municipality_id: int, p: Parameters) -> list[int]:
     )
     if p.unit_ids:
         services = services.filter(unit_id__in=p.unit_ids)
-    # Distinct and ordered in the database: half the rows of one per service (issue 10).
+    # Distinct and ordered in the database: half the rows of one per service (docs/performance.md).
     return list(services.order_by("person_id").values_list("person_id", flat=True).distinct())
 
 
@@ -173,7 +173,7 @@ def months_between(since: dt.date, until: dt.date) -> int:
 
 @dataclass(frozen=True)
 class ServiceColumns:
-    """Eidskog's table 1 for one person: duration, number of services and units."""
+    """The auditors' table of a sample for one person: duration, number of services and units."""
 
     since: dt.date | None
     months: int | None
@@ -185,7 +185,7 @@ class ServiceColumns:
 def service_columns(person_ids: list[int], p: Parameters, today: dt.date) -> dict:
     """The duration/number columns for the sampled persons, in one query.
 
-    Every service of the municipality's units counts (Eidskog: «instanser i
+    Every service of the municipality's units counts (an audit: «instanser i
     kommunen»), not only those of the units the population was drawn from. The
     need for an IP is read as the IP criterion reads it: services from two or
     more units at once, one of them for at least three months (hol. § 7-1).
@@ -419,7 +419,7 @@ class Counts:
 
     @property
     def share(self) -> float:
-        """Per cent of the population in the sample, one decimal (Eidskog: 12,5 %)."""
+        """Per cent of the population in the sample, one decimal (an audit: 12,5 %)."""
         return round(100 * self.total / self.population, 1) if self.population else 0.0
 
     @property

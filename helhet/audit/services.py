@@ -3,7 +3,7 @@ and the failing cases a user may see.
 
 ``build`` computes live (the API and the drill-down use it); the page, the PDF
 and the exports read the stored report (``stored_report``), computed nightly,
-on the first view of a day and period, or on request (issue 10).
+on the first view of a day and period, or on request (docs/performance.md).
 """
 
 import datetime as dt
@@ -25,7 +25,7 @@ from helhet.intake.rules import Result
 from helhet.organisation.models import Municipality, Role, Unit, effective_memberships
 
 DEFAULT_PERIOD_DAYS = 365
-# Those who follow compliance (DOMAIN.md §2): leaders, KE, quality, head of sector, auditors.
+# Those who follow compliance (docs/access.md): leaders, KE, quality, head of sector, auditors.
 REPORT_ROLES = {
     Role.LEADER,
     Role.COORDINATING_UNIT,

@@ -43,7 +43,7 @@ def _stored(staff, unit, start, end, recompute=False) -> services.StoredReport:
 @login_required
 def compliance(request):
     """The stored report (computed nightly, on the day's first view, or on request):
-    computing every criterion live on each view does not scale (issue 10)."""
+    computing every criterion live on each view does not scale (docs/performance.md)."""
     staff = _staff(request, services.may_see_report)
     form, unit, start, end = _report_input(request, staff)
     stored = _stored(staff, unit, start, end)

@@ -1,4 +1,4 @@
-"""Demo consents: most persons with a plan have one, with the spread Selbu
+"""Demo consents: most persons with a plan have one, with the spread an audit
 found — some expired without renewal, some withdrawn, some not covering the
 external partners in the plan, some on the older form version.
 """

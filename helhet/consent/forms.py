@@ -16,7 +16,7 @@ DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 class ConsentForm(forms.Form):
     """The consent form as registered by staff: a signed paper form or an oral
     consent noted by the clerk. The giver is always the person, a guardian or a
-    proxy — there is no choice for staff (Selbu)."""
+    proxy — there is no choice for staff."""
 
     person = forms.IntegerField(widget=forms.HiddenInput)
     given_by = forms.ChoiceField(label=_("Gitt av"), choices=Consent.GivenBy.choices)
@@ -154,7 +154,7 @@ class WithdrawForm(forms.Form):
 
 
 class StaffWithdrawForm(WithdrawForm):
-    """Staff withdraw a consent only because the person asked (DOMAIN.md §4.3):
+    """Staff withdraw a consent only because the person asked (docs/consent.md):
     how and when the person asked is recorded and told to them."""
 
     requested_how = forms.ChoiceField(

@@ -1,20 +1,20 @@
 """The consent register (hpl § 22, fvl § 13a, sosialtjenesteloven § 44, GDPR art. 9).
 
-A consent is the person's own act (or their guardian's/proxy's); Selbu found a
+A consent is the person's own act (or their guardian's/proxy's); an audit found a
 consent "signed" by an employee, which is invalid, so staff can never be the
-giver. Every consent has an explicit end date (Selbu: "until the case is closed"
+giver. Every consent has an explicit end date (an audit: "until the case is closed"
 is too vague; NAV's practice is 12 months).
 
 What a consent covers is a set of *scopes*: one party (a unit or an external
 partner) × one category. The printed form has a box per party and category so
-that narrowing is one unticked box (Selbu). ``categories``, ``units`` and
+that narrowing is one unticked box. ``categories``, ``units`` and
 ``partners`` on ``Consent`` are the union of its scopes, kept for readers that
 need only "who is named at all" (forskrift § 19 h in plans.services).
 
 A consent is never edited: it is withdrawn (from that moment) or renewed (a new
 consent that names the old one). ``ConsentEvent`` is the append-only history,
 and also records each scope the person *declined*, so the municipality can
-evaluate its form (DOMAIN.md §4.3).
+evaluate its form (docs/consent.md).
 """
 
 import datetime as dt
@@ -82,7 +82,7 @@ class Consent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # The guardian's or proxy's name when the person did not give it themself.
     giver_name = models.CharField(_("navn på verge/fullmektig"), max_length=200, blank=True)
-    # Who typed the consent in: a clerk, never the giver (Selbu).
+    # Who typed the consent in: a clerk, never the giver.
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -91,7 +91,7 @@ class Consent(models.Model):
         related_name="+",
         verbose_name=_("registrert av"),
     )
-    # How a consent registered by staff was given (DOMAIN.md §4.3): the day the
+    # How a consent registered by staff was given (docs/consent.md): the day the
     # form was signed or the person said it, and the person's own words, if any.
     given_on = models.DateField(_("dato gitt"), null=True, blank=True)
     person_words = models.TextField(_("personens egne ord"), max_length=1000, blank=True)
@@ -253,7 +253,7 @@ class ConsentEvent(models.Model):
 
 class ConsentReminder(models.Model):
     """A reminder to the person that they have consented and can withdraw
-    (Selbu; DOMAIN.md §4.3): shown on Min side until it is seen, and e-mailed
+    (an audit; docs/consent.md): shown on Min side until it is seen, and e-mailed
     to the person and to those who may consent for them, where they have an
     address. Made by the daily ``helhet reminders``; at most one per consent,
     kind and day."""

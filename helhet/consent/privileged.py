@@ -1,5 +1,5 @@
 """Registering or withdrawing a consent on the person's behalf: the privileged
-act (DOMAIN.md §4.3), one way through for every door that does it — the
+act (docs/consent.md), one way through for every door that does it — the
 consent pages and the FHIR import.
 
 A consent opens access, so staff act for the person only where the gate grants

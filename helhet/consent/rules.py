@@ -1,25 +1,25 @@
-"""Rules of the consent register, as pure functions (DOMAIN.md §4.3)."""
+"""Rules of the consent register, as pure functions (docs/consent.md)."""
 
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
 # The printed form's versions. A new wording of the form is a new version, so
-# the evaluation can compare how each version is answered (Selbu).
+# the evaluation can compare how each version is answered.
 FORM_VERSIONS = {
     "2025-1": _("Samtykkeskjema 2025 (én avkrysning per etat)"),
     "2026-1": _("Samtykkeskjema 2026 (én rute per enhet og kategori)"),
 }
 CURRENT_FORM_VERSION = "2026-1"
 # NAV's practice: 12 months unless agreed otherwise ("until the case is
-# closed" is too vague, Selbu).
+# closed" is too vague, an audit).
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 36
 # Consents ending within this time are listed for renewal.
 EXPIRY_WARNING = dt.timedelta(days=30)
-# Selbu: two users did not remember whether they had consented, so the person
+# Audits found: two users did not remember whether they had consented, so the person
 # is reminded at reasonable intervals that they have consented and can
-# withdraw (DOMAIN.md §4.3): twice a year, and once more before it runs out.
+# withdraw (docs/consent.md): twice a year, and once more before it runs out.
 REMINDER_INTERVAL = dt.timedelta(days=182)
 # No periodic reminder shortly before the notice that the consent ends.
 REMINDER_QUIET_BEFORE_EXPIRY = dt.timedelta(days=60)
@@ -78,7 +78,7 @@ def period_errors(valid_from: dt.date | None, valid_to: dt.date | None) -> dict[
 
 
 def giver_errors(given_by: str, giver_name: str, given_how: str, is_staff_actor: bool) -> dict:
-    """Selbu: a consent is the person's own act (or guardian's/proxy's), never staff's."""
+    """A consent is the person's own act (or guardian's/proxy's), never staff's."""
     from helhet.consent.models import Consent
 
     errors = {}
@@ -97,7 +97,7 @@ def giver_errors(given_by: str, giver_name: str, given_how: str, is_staff_actor:
 def given_on_errors(
     given_on: dt.date | None, valid_from: dt.date | None, today: dt.date
 ) -> dict[str, str]:
-    """When a consent registered by staff was given (DOMAIN.md §4.3): not in
+    """When a consent registered by staff was given (docs/consent.md): not in
     the future, and not after the day it is to apply from."""
     if given_on is None:
         return {}

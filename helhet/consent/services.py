@@ -67,7 +67,7 @@ def plan_coverage(person_ids) -> dict[int, tuple[bool, set[int], set[int]]]:
 
 def parties(municipality_id: int) -> tuple[list[Unit], list[ExternalPartner]]:
     """Every service unit and partner of the municipality: the form lists them
-    all (Selbu) — but not IT, the auditors or the head of sector's office, who
+    all — but not IT, the auditors or the head of sector's office, who
     give no services and receive no information by consent
     (``Unit.NOT_SERVICE_KINDS``)."""
     return (
@@ -182,7 +182,7 @@ def withdraw(consent_id: int, actor, note: str = "", **request) -> Consent:
     return consent
 
 
-# --- acts by staff on the person's behalf (DOMAIN.md §4.3) --------------------------
+# --- acts by staff on the person's behalf (docs/consent.md) --------------------------
 #
 # A consent opens access, so registering one for the person (a signed paper
 # form, an oral consent) or withdrawing one at their request is privileged: the
@@ -197,7 +197,7 @@ def register_by_staff(
     person, actor, *, log_entry, link: str, scopes: set[Scope], offered: list[Scope], **fields
 ) -> Consent | None:
     """``register`` for a consent given on paper or orally and typed in by
-    ``actor``, who is never the giver (Selbu), or brought over from another
+    ``actor``, who is never the giver, or brought over from another
     system by ``actor``'s import. ``log_entry`` is the gate's flagged row for
     the act; the person is told in the same transaction."""
     if fields.get("given_how") not in STAFF_GIVEN_HOW:
@@ -261,7 +261,7 @@ def record_printed(person, actor, form_version: str) -> None:
     )
 
 
-# --- evaluation of the form (Selbu: "evaluate the consent form") ---------------
+# --- evaluation of the form (an audit: "evaluate the consent form") ---------------
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Sent when staff change the consent register on the person's behalf.
 
 Registering or withdrawing a consent for the person is a privileged act
-(DOMAIN.md §4.3): the portal listens, tells the person (Min side and an e-mail
+(docs/consent.md): the portal listens, tells the person (Min side and an e-mail
 without details) and lists the act for the leader. Sent inside the
 transaction that made the change, so the notice is made with it or not at all.
 

@@ -220,7 +220,7 @@ def _withdraw_for_person(request, consent: Consent, data: dict) -> None:
 @login_required
 @require_GET
 def form_pdf(request, person_id: int):
-    """The printable form for the selection, to sign (Selbu: every unit and
+    """The printable form for the selection, to sign (an audit: every unit and
     partner listed with a box per category, so narrowing is one unticked box)."""
     person = gate.person_for(request, person_id, Action.PRINT, gate.BASIC, what="samtykkeskjema")
     _require_staff(request)

@@ -51,7 +51,7 @@ def person_for(request, person_id, action=Action.VIEW, what="samarbeid"):
     return gate.person_for(request, person_id, action, Category.COOPERATION, what=what)
 
 
-# Issue 3 / DOMAIN.md §4.3: membership of the person's responsibility group is
+# docs/access.md: membership of the person's responsibility group is
 # a relation to the person, like plan participation.
 def _active_memberships(user):
     return GroupMember.objects.filter(user=user, left_on__isnull=True)

@@ -213,7 +213,7 @@ def _directory(ctx, rng, staff_users) -> None:
         if texts is None:
             continue
         purpose, services, targets, low, apply = texts
-        # About one in four is past the 12 months (Selbu: contact lists go stale).
+        # About one in four is past the 12 months (an audit: contact lists go stale).
         age_days = rng.randint(380, 800) if rng.random() < 0.25 else rng.randint(0, 300)
         entries.append(
             DirectoryEntry(

@@ -1,8 +1,8 @@
-"""Cooperation around a person and between services (DOMAIN.md §4.6).
+"""Cooperation around a person and between services (docs/cooperation.md).
 
 Responsibility groups, meetings and action items (hol § 3-4, forskrift om
 habilitering og rehabilitering, individuell plan og koordinator § 21), secure
-messages with attachments, the service directory (Selbu: "make contact
+messages with attachments, the service directory (an audit: "make contact
 information visible and current"), written cooperation routines between the municipality's own units (hol. § 3-4,
 forskrift om ledelse og kvalitetsforbedring § 6), the cooperation agreement
 with the health trust and its sub-agreements (hol. §§ 6-1, 6-2) and strategic
@@ -75,7 +75,7 @@ class DirectoryEntry(models.Model):
 
 
 class CooperationRoutine(models.Model):
-    """A written routine between units (Selbu, Nes, ROP supervision: cooperation
+    """A written routine between units (audits and supervision: cooperation
     must not depend on individuals)."""
 
     municipality = models.ForeignKey(
@@ -109,7 +109,7 @@ class CooperationRoutine(models.Model):
 class AgreementTopic(models.TextChoices):
     """What hol. § 6-2 first paragraph says the agreement covers at least (nos. 1–11),
     with services for people with mental illness and substance problems (ROP)
-    named on their own: the ROP supervision and DOMAIN.md §4.6 ask for them, and
+    named on their own: supervision and docs/cooperation.md ask for them, and
     they are the coordinated services of no. 2."""
 
     TASKS = "oppgavefordeling", _("Oppgavefordeling mellom kommune og helseforetak (nr. 1)")

@@ -13,7 +13,7 @@ from helhet.cooperation.models import Meeting
 from helhet.organisation.models import Role
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# Selbu: contact information must be current; a year without a check is too long.
+# Audits found: contact information must be current; a year without a check is too long.
 STALE_AFTER_MONTHS = 12
 # A meeting held within a week after it was due is not counted as missed.
 MEETING_GRACE_DAYS = 7
@@ -194,7 +194,7 @@ def meeting_time_error(status: str, starts_at: dt.datetime, now: dt.datetime) ->
 
 # hol. § 6-2 first paragraph: the agreement covers at least these topics (nos. 1–11),
 # and services for people with mental illness and substance problems (ROP,
-# DOMAIN.md §4.6). A sub-agreement may cover several.
+# docs/cooperation.md). A sub-agreement may cover several.
 REQUIRED_TOPICS = (
     "oppgavefordeling",
     "koordinerte",

@@ -194,7 +194,7 @@ def public_index(request):
 
 def public_directory(request, number: str):
     """Read-only, no login, no person data: what help exists and whom to call
-    (Eidskog: the information on the municipality's web site was hard to find)."""
+    (an audit: the information on the municipality's web site was hard to find)."""
     municipality = get_object_or_404(Municipality, number=number)
     query = request.GET.get("q", "").strip()[:100]
     rows = services.public_rows(municipality, timezone.localdate(), query)

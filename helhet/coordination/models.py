@@ -2,7 +2,7 @@
 
 A coordinator is a person-level fact, not a part of the plan: a person who
 declines an individual plan must still be offered a coordinator, and
-"coordinator without IP" is a valid state (DOMAIN.md §4.1).
+"coordinator without IP" is a valid state (docs/plan.md).
 """
 
 from django.conf import settings
@@ -77,7 +77,7 @@ class LocalRoutine(models.Model):
     """A deadline a municipality has set for itself in its own routine.
 
     The law (hol. §§ 7-2, 7-3) sets no number of days for naming a coordinator;
-    a municipality may (Nes: within two weeks, then escalation to the head of
+    a municipality may (an audit: within two weeks, then escalation to the head of
     sector). Such a deadline is the municipality's own data, shown and cited
     with the name of *its* routine — never as law, and never another
     municipality's. Where none is set, no local deadline applies.

@@ -1,7 +1,7 @@
 """Every legal reference Helhet cites, in one table.
 
 The law moves (the welfare acts' shared cooperation provisions from 1 August
-2022, DOMAIN.md §4.1); a new wording should be one change here, not a search
+2022, docs/plan.md); a new wording should be one change here, not a search
 through templates. Code refers to the keys, the UI shows the text.
 
 Only law lives here. A municipality's own routines (local deadlines such as
@@ -23,14 +23,14 @@ REFERENCES = {
     "sosialtjenesteloven § 44",
     "access_log": "pasientjournalloven §§ 16–18; helsepersonelloven § 21a",
     "special_category": "personvernforordningen (GDPR) art. 9",
-    # Intake and case handling (issue 5).
+    # Intake and case handling.
     "preliminary_answer": "forvaltningsloven § 11a tredje ledd",
     "investigation": "forvaltningsloven § 17",
     "reasons": "forvaltningsloven §§ 24–25",
     "appeal": "forvaltningsloven §§ 27–29",
     "child_heard": "barnekonvensjonen art. 12; Grunnloven § 104",
     "child_best_interests": "barnekonvensjonen art. 3; Grunnloven § 104",
-    # Audit criteria (issue 7, DOMAIN.md §4.9).
+    # Audit criteria (docs/law.md).
     "coordinator_training": "forskrift om habilitering mv. § 6 (koordinerende enhets ansvar "
     "for opplæring og veiledning av koordinatorer)",
     # The law sets no number of days; a local deadline comes from the
@@ -91,7 +91,7 @@ REFERENCES = {
     # The agreement between the municipality and the health trust.
     "cooperation_agreement": "helse- og omsorgstjenesteloven §§ 6-1 og 6-2 (samarbeidsavtale "
     "med regionalt helseforetak og minstekrav til innholdet)",
-    # Checks the ROP supervision and Innlandet asked for.
+    # Checks supervision and audits asked for.
     "needs_mapping_long_term": "helse- og omsorgstjenesteloven § 3-2 første ledd og § 4-1 "
     "(forsvarlige tjenester forutsetter kartlagte behov); forskrift om habilitering mv. "
     "§ 19 bokstav a",
@@ -101,7 +101,7 @@ REFERENCES = {
     "somatisk helse kartlagt og fulgt opp, og fastlegen informert (ROP-tilsynet)",
     "nav_guidance_decision": "sosialtjenesteloven § 17, jf. § 41 andre ledd (tildeling av "
     "opplysning, råd og veiledning er et enkeltvedtak)",
-    # Housing (DOMAIN.md §4.11). The municipality's housing duties moved to
+    # Housing (docs/housing.md). The municipality's housing duties moved to
     # boligsosialloven on 1 July 2023; hol. § 3-7 is repealed and sotjl. § 15
     # only points to the new act.
     "housing_act": "lov 20. desember 2022 nr. 121 om kommunenes ansvar på det boligsosiale "
@@ -137,7 +137,7 @@ REFERENCES = {
     "(ROP-tilsynet)",
 }
 
-# Forskrift § 19 a–i, in the audits' own order (Eidskog's checklist).
+# Forskrift § 19 a–i, in the audits' own order (the auditors' checklist).
 IP_CONTENT = {
     "a": "Mål, ressurser og behov for tjenester",
     "b": "Hvem som deltar i planarbeidet",
@@ -281,7 +281,7 @@ for _route in (
     register_appeal_route(_route)
 
 
-# Housing (DOMAIN.md §4.11). A municipal dwelling is allocated by the
+# Housing (docs/housing.md). A municipal dwelling is allocated by the
 # municipality itself, so fvl. § 28 second paragraph makes its own appeals board
 # (klagenemnd) the appeal body; deadline fvl. § 29. Emergency housing is the
 # NAV office's duty under sotjl. § 27, appealed to the state governor (§ 48).

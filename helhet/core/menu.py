@@ -3,7 +3,7 @@
 Each item asks the same permission function its view asks, so a menu link never
 ends in a 403 (docs/user-interface.md, «Ingen blindveier»). Items that show
 person data also need a case role: without one the gate gives an empty list
-(DOMAIN.md §1: administrators, auditors and heads of sector have no person access).
+(docs/access.md: administrators, auditors and heads of sector have no person access).
 """
 
 from collections.abc import Callable

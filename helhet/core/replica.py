@@ -1,4 +1,4 @@
-"""Reports on a read replica (issue 10; docs/deployment.md).
+"""Reports on a read replica (docs/performance.md; docs/deployment.md).
 
 Reports and statistics read many rows and can run for seconds; on a large
 installation they should not compete with the caseworkers' pages. With

@@ -3,7 +3,7 @@
 Everything here is invented: names come from short lists of common Norwegian
 names, national identity numbers are generated with valid check digits, and the
 municipality number 9999 belongs to no real municipality. The spread mirrors
-what the reports found (Nes, Eidskog, Selbu): plans complete and incomplete
+what the reports found (municipal performance audits): plans complete and incomplete
 against § 19, coordinators without an IP, declined plans, overdue revisions and
 closed plans, so that every overview and check has something to show.
 """
@@ -512,7 +512,7 @@ def _fill_plan(ctx: DemoContext, plan: IndividualPlan, rng: random.Random, compl
     plan.relatives_contribution = "Søster hjelper med handling en gang i uka."
     plan.period_start = start
     plan.period_end = start + dt.timedelta(days=730)
-    # About a third of active plans have passed their revision date (Eidskog, Selbu).
+    # About a third of active plans have passed their revision date (as audits found).
     plan.revision_due = (
         ctx.today - dt.timedelta(days=rng.randint(1, 120))
         if rng.random() < 0.33
@@ -534,7 +534,7 @@ def _plan_content(ctx: DemoContext, content, rng: random.Random) -> None:
             goals.append(Goal(plan=plan, text=text, position=position))
         has_crisis = (complete or rng.random() < 0.5) and plan.person_id not in with_crisis
         # The plan shows a risk of crisis for some; most of them have a crisis plan
-        # (a few do not: the ROP supervision's finding, a real breach).
+        # (a few do not: a supervision finding, a real breach).
         if plan.status == IndividualPlan.Status.ACTIVE and rng.random() < (
             0.5 if has_crisis else 0.05
         ):

@@ -1,4 +1,4 @@
-"""Transactional outbox and webhook subscriptions (issue 9, item 4).
+"""Transactional outbox and webhook subscriptions (docs/exchange.md).
 
 A change to a plan or a decision writes an ``OutboxEvent`` in the same
 database transaction as the change itself, so an event exists if and only if
@@ -70,7 +70,7 @@ class OutboxEvent(models.Model):
     The payload carries no names, national identity numbers or plan content:
     a receiver that wants the details fetches them through the API, which goes
     through the access gate and is logged there (pasientjournalloven § 16,
-    DOMAIN.md §5). A leaked or misrouted webhook therefore reveals no person data.
+    docs/exchange.md). A leaked or misrouted webhook therefore reveals no person data.
     """
 
     municipality = models.ForeignKey(

@@ -1,4 +1,4 @@
-"""Demo housing for the synthetic municipality, shaped by Eidskog 11.2.10.
+"""Demo housing for the synthetic municipality, shaped by docs/housing.md.
 
 About 190 rental dwellings, most owned by a housing foundation, some by the
 municipality and an organisation; four earmarked for mental health by a

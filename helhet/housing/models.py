@@ -1,5 +1,5 @@
 """Housing: dwellings, written allocation criteria, applications and the
-waiting list, offers, and emergency housing (DOMAIN.md §4.11).
+waiting list, offers, and emergency housing (docs/housing.md).
 
 The municipality's housing duties are in boligsosialloven (lov 20. desember
 2022 nr. 121, in force 1 July 2023); sotjl. § 15 only points to it. Emergency
@@ -30,7 +30,7 @@ class DwellingType(models.TextChoices):
 
 
 class Group(models.TextChoices):
-    """The groups a dwelling may be earmarked for (Eidskog: Bergtun for mental health)."""
+    """The groups a dwelling may be earmarked for (audits found a dwelling earmarked for mental health let to others)."""
 
     MENTAL_HEALTH = "psykisk_helse", _("Personer med psykiske helseproblemer")
     SUBSTANCE = "rus", _("Personer med rusmiddelproblemer")
@@ -120,7 +120,7 @@ class Dwelling(models.Model):
         verbose_name_plural = _("boliger")
         ordering = ["address", "pk"]
         constraints = [
-            # An earmark without its basis is what Eidskog could not check.
+            # An earmark without its basis is what an audit could not check.
             models.CheckConstraint(
                 condition=models.Q(earmarked_for="") | ~models.Q(earmark_basis=""),
                 name="dwelling_earmark_has_basis",
@@ -337,7 +337,7 @@ class Offer(models.Model):
 
 class EarmarkNotice(models.Model):
     """The unit an earmark serves is told when its dwelling is let outside the
-    group (Eidskog: Bergtun let to others without the mental-health service
+    group (audits found an earmarked dwelling let to others without the mental-health service
     knowing). No person data: the dwelling, the date and the reason."""
 
     offer = models.OneToOneField(Offer, on_delete=models.CASCADE, related_name="earmark_notice")

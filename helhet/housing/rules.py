@@ -1,4 +1,4 @@
-"""Housing rules as pure functions (DOMAIN.md §4.11, docs/housing.md).
+"""Housing rules as pure functions (docs/housing.md).
 
 No database here: the views and services pass plain facts and show what comes
 back, so the page, the criteria and the statistics can never disagree.
@@ -42,7 +42,7 @@ def earmark_check(
     *, earmarked_for: str, earmark_unit_id: int | None, applicant_group: str, reason: str
 ) -> EarmarkCheck:
     """An earmarked dwelling let to someone outside its group needs a stated
-    reason, and the unit the earmark serves is told (Eidskog 11.2.10: Bergtun,
+    reason, and the unit the earmark serves is told (docs/housing.md: an earmarked dwelling,
     earmarked by a registered easement, let to others without the mental-health
     service knowing)."""
     if not earmarked_for or applicant_group == earmarked_for:

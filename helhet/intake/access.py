@@ -6,7 +6,7 @@ so the unit's caseworkers, NAV advisers, KE officers and its head may register
 and read it. The head of that unit co-signs the decision (not their own). The
 unit a signed decision names as provider reads it to confirm the start; the
 head of the unit given coordinator responsibility reads the request to name a
-coordinator; the head of sector reads escalated requests (Nes routine).
+coordinator; the head of sector reads escalated requests (a municipal routine).
 
 These are bases of the gate (``gate.register_basis``, see ``register``): the
 gate asks them with the record as ``subject`` and applies the person's blocks,

@@ -4,8 +4,8 @@ The spread follows what the reports found: most cases handled in time, but
 some applications past one month without a preliminary answer (fvl § 11a),
 granted decisions never started, refusals with appeals, coordinator requests
 that escalated because no coordinator was named within the demo municipality's
-own routine (14 days, set as a ``LocalRoutine`` — Nes has such a routine), and NAV
-cases for young people with and without activity conditions (Innlandet).
+own routine (14 days, set as a ``LocalRoutine``, as some municipalities have), and NAV
+cases for young people with and without activity conditions.
 """
 
 import datetime as dt
@@ -166,7 +166,7 @@ def _social_facts(rng, app, decision, today):
         guidance_wish=rng.choice(["onsker", "onsker_ikke"]) if not sloppy else "",
     )
     # Guidance given to those who wanted it is decided under § 17 (sotjl. § 41);
-    # a sloppy case gives it without a decision (Innlandet's finding).
+    # a sloppy case gives it without a decision (an audit finding).
     if facts.guidance_wish == "onsker" or (sloppy and rng.random() < 0.3):
         facts.guidance_given = True
         if not sloppy and decision is not None:

@@ -1,5 +1,5 @@
 """Enquiries, applications and individual decisions (fvl §§ 11a, 17, 24–29;
-hol § 3-2; sosialtjenesteloven §§ 17, 18, 20a, 29; DOMAIN.md §4.4–4.5).
+hol § 3-2; sosialtjenesteloven §§ 17, 18, 20a, 29; docs/intake.md).
 
 An application is addressed to a receiving unit (tildelingsenhet, koordinerende
 enhet or NAV). That unit must process it (fvl § 11a, § 17), so its caseworkers
@@ -207,7 +207,7 @@ class Decision(models.Model):
     )
     period_from = models.DateField(_("fra"), null=True, blank=True)
     period_to = models.DateField(_("til"), null=True, blank=True)
-    # ROP supervision: decisions lacked evaluation; every grant carries a date.
+    # Supervision found decisions lacking evaluation; every grant carries a date.
     evaluation_on = models.DateField(_("evalueres innen"), null=True, blank=True)
     reasons = models.TextField(_("begrunnelse"), blank=True, max_length=8000)
     caseworker = models.ForeignKey(

@@ -205,7 +205,7 @@ def requires_decision(starts_on: dt.date, expected_end: dt.date | None) -> bool:
 
 def service_decision_check(basis: str, starts_on: dt.date, expected_end: dt.date | None):
     """Audit criterion: a hol § 3-2 service expected to last more than two weeks
-    rests on an individual decision (Eidskog: support work without vedtak)."""
+    rests on an individual decision (an audit: support work without vedtak)."""
     if not requires_decision(starts_on, expected_end):
         return _na("hol_3_2_decision", "decision_required")
     return _check(

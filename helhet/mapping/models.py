@@ -1,6 +1,6 @@
 """Needs mapping (kartlegging) across eight life domains, screenings, and rounds.
 
-DOMAIN.md §4.7: a structured mapping per person across eight life domains on a
+docs/mapping.md: a structured mapping per person across eight life domains on a
 three-level scale plus "not known" (the BrukerPlan practice in Norwegian
 municipalities), repeated over time so outcomes show; AUDIT and DUDIT as the
 national ROP guideline recommends; an annual round in which every person is
@@ -100,7 +100,7 @@ class Mapping(models.Model):
     )
     children_note = models.TextField(_("merknad om barn"), blank=True, max_length=1000)
     # The mapping shows a risk of crisis or serious deterioration: the person then
-    # needs a crisis plan (ROP supervision; audit criterion «crisis_plan»).
+    # needs a crisis plan (supervision; audit criterion «crisis_plan»).
     crisis_risk = models.BooleanField(
         _("risiko for krise eller alvorlig forverring"), default=False
     )

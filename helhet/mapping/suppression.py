@@ -1,4 +1,4 @@
-"""Small-cell suppression for published statistics (DOMAIN.md §4.7).
+"""Small-cell suppression for published statistics (docs/mapping.md).
 
 A published count of fewer than 5 persons is shown as "<5" (primary
 suppression). Because tables carry totals, a hidden cell could be recovered by

@@ -1,4 +1,4 @@
-"""Demo follow-up after NAV's decisions (Selbu, Innlandet): activity
+"""Demo follow-up after NAV's decisions (as audits found): activity
 conditions for young recipients, some with evaluations overdue or without
 the young person's view; the qualification programme in each state; and
 financial and debt advice cases."""

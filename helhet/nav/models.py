@@ -1,8 +1,8 @@
-"""NAV's work after the decision (DOMAIN.md §4.5): activity conditions for
+"""NAV's work after the decision (docs/nav.md): activity conditions for
 recipients under 30 (sotjl. § 20 a) with follow-up and evaluation, the
 qualification programme (§ 29), and financial counselling (§ 17).
 
-Selbu and Innlandet found the work ending at the decision: conditions set
+Audits found the work ending at the decision: conditions set
 without follow-up, the programme not assessed, economic advice not given.
 """
 

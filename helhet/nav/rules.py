@@ -1,4 +1,4 @@
-"""NAV follow-up rules, pure (DOMAIN.md §4.5)."""
+"""NAV follow-up rules, pure (docs/nav.md)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -49,5 +49,5 @@ def programme_step(*, current: str, target: str, plan: str, end_reason: str) -> 
 
 def view_missing(*, age: int, person_view: str) -> bool:
     """The young person's own view on the condition is recorded (pbrl.-like
-    participation; Innlandet: the young person was not heard)."""
+    participation; an audit: the young person was not heard)."""
     return age < ACTIVITY_CONDITION_AGE and not person_view.strip()

@@ -1,5 +1,5 @@
 """Demo low-threshold offers with anonymous monthly counts. Synthetic;
-deterministic for the seed. The young-adult offer starts late (Selbu found
+deterministic for the seed. The young-adult offer starts late (an audit found
 it lacking)."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Low-threshold, outreach and activity offers (hol. § 3-3; DOMAIN.md §4.12):
+"""Low-threshold, outreach and activity offers (hol. § 3-3; docs/around.md):
 offers given without a decision, with opening hours and, anonymously, how many
 used them. No person data: a count per offer and month, never who came — so
 they can be shown in statistics and are never judged for lacking a decision."""

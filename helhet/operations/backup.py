@@ -1,4 +1,4 @@
-"""Backups that are checked before they are trusted (DOMAIN.md §5: "backups can
+"""Backups that are checked before they are trusted (docs/operations.md: "backups can
 be taken and restored and are verified").
 
 A backup is a tar file holding ``manifest.json``, the database dump and the

@@ -1,4 +1,4 @@
-"""The benchmark behind ``helhet bench`` (issue 10: measured, not guessed).
+"""The benchmark behind ``helhet bench`` (docs/performance.md: measured, not guessed).
 
 A synthetic municipality of N persons is made with the demo generator, then each
 scenario is requested through Django's test client as a demo user: the full
@@ -7,7 +7,7 @@ Times are reported as median and 95th percentile, and as a ratio to a floor
 measured in the same run, so results from different machines can be compared:
 pages and the API against an authenticated trivial page, the compliance report's
 service function against one hand-written SQL query computing the same counts
-(issue 10). The query count shows whether a request grows with the data: it
+(docs/performance.md). The query count shows whether a request grows with the data: it
 must not.
 
 To measure another page, add a ``Scenario`` to ``SCENARIOS``.

@@ -1,4 +1,4 @@
-"""The load test behind ``helhet loadtest`` (issue 10: many users at once, over HTTP).
+"""The load test behind ``helhet loadtest`` (docs/performance.md: many users at once, over HTTP).
 
 N virtual users, each a thread with its own session, log in as the demo
 municipality's staff and, for S seconds, read the overview, person pages, plan

@@ -1,4 +1,4 @@
-"""The access log's hash chain: a changed or deleted row is found (issue 10;
+"""The access log's hash chain: a changed or deleted row is found (docs/performance.md;
 pasientjournalloven § 16 and Normen: the log must be trustworthy).
 
 Rows are written by the access gate as before, without a hash. ``seal`` (``helhet

@@ -1,5 +1,5 @@
 """The admin is for system administrators: municipalities, units, partners and
-staff. Person data is deliberately absent (DOMAIN.md §2: no access by default).
+staff. Person data is deliberately absent (docs/access.md: no access by default).
 
 An administrator registers memberships; they take effect when the unit head
 confirms them in Helhet (``/organisasjon/tilknytninger/``). The confirmation

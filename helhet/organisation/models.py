@@ -2,7 +2,7 @@
 
 Every record in Helhet belongs to one municipality, so one installation can
 serve a host-municipality group (vertskommune) or many municipalities while no
-municipality sees another's data (DOMAIN.md §5).
+municipality sees another's data (docs/people-and-organisation.md).
 """
 
 from django.conf import settings

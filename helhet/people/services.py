@@ -17,7 +17,7 @@ def search(user, query: str) -> list:
     """Persons matching a name or national id, among those the user may see.
 
     Only persons the gate gives a relation to are searched, so a search never
-    reveals that anyone else exists (DOMAIN.md §4.3).
+    reveals that anyone else exists (docs/consent.md).
     """
     candidates = gate.accessible_persons(user)
     digits = identity.fodselsnummer.compact(query)
@@ -75,7 +75,7 @@ def visible_services(user, person) -> tuple[list, bool]:
     Which services a person gets says much about their health (a unit for
     substance use, say): each unit's services are that unit's records, shown to
     another unit only under a consent covering it for health information
-    (hpl § 22, DOMAIN.md §4.3). The consent covers the viewer's unit, not the
+    (hpl § 22, docs/consent.md). The consent covers the viewer's unit, not the
     recording one, so one decision answers for all other units: at most two
     decisions per page, whatever the number of services.
     """

@@ -1,2 +1,2 @@
 # Plans are person data: system administrators have no access to them
-# (DOMAIN.md §2), so nothing of this app is registered in the admin.
+# (docs/access.md), so nothing of this app is registered in the admin.

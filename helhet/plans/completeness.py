@@ -1,4 +1,4 @@
-"""Stored § 19 completeness per plan (forskrift § 19, hol § 7-3; issue 10).
+"""Stored § 19 completeness per plan (forskrift § 19, hol § 7-3; docs/performance.md).
 
 The coordinating unit's overview filters, counts and pages every plan of the
 municipality by completeness. Computing ``rules.missing_items`` live for all of

@@ -17,7 +17,7 @@ from helhet.people.models import Person
 class IndividualPlan(models.Model):
     class Kind(models.TextChoices):
         # One plan per person across sectors; other plan types come later and
-        # must not need a new model (DOMAIN.md §4.1).
+        # must not need a new model (docs/plan.md).
         INDIVIDUAL_PLAN = "ip", _("Individuell plan")
 
     class Status(models.TextChoices):
@@ -63,7 +63,7 @@ class IndividualPlan(models.Model):
         ordering = ["-offered_on"]
         indexes = [models.Index(fields=["status", "revision_due"])]
         constraints = [
-            # One plan per person across sectors (DOMAIN.md §4.1); also holds
+            # One plan per person across sectors (docs/plan.md); also holds
             # when two offers race, which a check in Python alone cannot.
             models.UniqueConstraint(
                 fields=["person"],
@@ -197,7 +197,7 @@ class Measure(models.Model):
 
 
 class CrisisPlan(models.Model):
-    """The person's crisis plan (ROP supervision: crisis plans not used as
+    """The person's crisis plan (supervision: crisis plans not used as
     recommended). It belongs to the person, not to one plan: a person whose
     mapping shows a risk of crisis needs one before any IP exists, and it
     outlives a closed plan. The open plan shows it and edits it as part of the
@@ -276,7 +276,7 @@ class PlanVersion(models.Model):
 
 class PlanCompleteness(models.Model):
     """The stored answer of ``rules.missing_items`` for one plan, so the coordinating
-    unit's overview (hol § 7-3) can filter, count and page in SQL (issue 10).
+    unit's overview (hol § 7-3) can filter, count and page in SQL (docs/performance.md).
 
     A cache, never a second rule: ``plans.completeness`` writes it from
     ``facts_for_rows``. No row means "not computed"; every change of a § 19 fact

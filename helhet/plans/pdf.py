@@ -1,4 +1,4 @@
-"""The printable plan for the person (DOMAIN.md §4.1: many keep the paper original)."""
+"""The printable plan for the person (docs/plan.md: many keep the paper original)."""
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _

@@ -136,7 +136,7 @@ def may_answer_offer(status: str) -> bool:
 
 
 def may_offer_plan(statuses_of_existing_plans: Iterable[str]) -> bool:
-    """One plan per person across sectors (DOMAIN.md §4.1): no second open plan."""
+    """One plan per person across sectors (docs/plan.md): no second open plan."""
     return not any(is_open(s) for s in statuses_of_existing_plans)
 
 

@@ -26,7 +26,7 @@ TEXTS = [
     "",
     "",
 ]
-# Answers per unit code; the small ones show as "<5" (DOMAIN.md §4.10).
+# Answers per unit code; the small ones show as "<5" (docs/around.md).
 ANSWERS = {"psykisk_rus": 14, "nav": 8, "miljoarbeid": 6, "hjemmetjeneste": 3, "bolig": 2}
 
 

@@ -39,7 +39,7 @@ class CommentForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    """The person's own digital consent: one box per party and category (Selbu)."""
+    """The person's own digital consent: one box per party and category."""
 
     purpose = forms.CharField(
         label=_("Formål"),

@@ -1,7 +1,7 @@
 """The person's own portal (Min side): representatives, the person's comments
 on goals, who acted for whom, notices of emergency access, and user feedback.
 
-DOMAIN.md §2: the person sees and edits their own goals, consents and who has
+docs/portal.md: the person sees and edits their own goals, consents and who has
 read their data; relatives, guardians and proxies act for them within the
 rights given. Every write in the portal records who acted and for whom.
 """
@@ -76,7 +76,7 @@ class Representation(models.Model):
 
 class StaffAct(models.Model):
     """Staff acted on the person's behalf in a way that changes who may see
-    their data (DOMAIN.md §4.3): registered a consent (a signed paper form or an
+    their data (docs/consent.md): registered a consent (a signed paper form or an
     oral consent), withdrew one at the person's request, or registered a
     guardian. Privileged: ``log_entry`` is the gate's flagged row, which the
     leader reviews on the control page; the person is told on Min side (until
@@ -224,7 +224,7 @@ class FeedbackGiven(models.Model):
 
 class FeedbackAnswer(models.Model):
     """ "Gjør hjelpen ting bedre?" — anonymous: a unit, a month and the answer;
-    no person, no time of day (DOMAIN.md §4.10)."""
+    no person, no time of day (docs/around.md)."""
 
     class Occasion(models.TextChoices):
         MEETING = "mote", _("Etter møte i ansvarsgruppen")

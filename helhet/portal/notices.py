@@ -1,4 +1,4 @@
-"""Telling the person when staff acted on their behalf (DOMAIN.md §4.3).
+"""Telling the person when staff acted on their behalf (docs/consent.md).
 
 Registering a consent for the person, withdrawing one at their request, or
 registering a guardian changes who may see the person's data. The person is
@@ -134,7 +134,7 @@ REVIEW_LIMIT = 200
 
 def for_review(municipality_id: int, unreviewed_only: bool = True) -> list[dict]:
     """Acts by staff on persons' behalf in the municipality, newest first, for
-    the leader (DOMAIN.md §4.3): who, when, how the consent was given or how the
+    the leader (docs/consent.md): who, when, how the consent was given or how the
     person asked, and which units and categories it opened or closed — marking
     the employee's own units, where a consent registered by staff opened access
     for the one who registered it."""

@@ -1,6 +1,6 @@
-"""Reminding the person that they have consented and can withdraw (DOMAIN.md §4.3).
+"""Reminding the person that they have consented and can withdraw (docs/consent.md).
 
-Selbu found users who did not remember whether they had consented. The daily
+an audit found users who did not remember whether they had consented. The daily
 ``helhet reminders`` asks ``consent.rules.reminder_due`` for every consent in
 force, records a ``ConsentReminder`` (shown on Min side until it is seen) and
 e-mails the person and whoever may consent for them (a guardian or proxy with

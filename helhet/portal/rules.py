@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from helhet.access.models import Action
 from helhet.consent.models import Category
 
-# Aggregates with fewer answers than this are shown as "<5" (DOMAIN.md §4.7, §4.10).
+# Aggregates with fewer answers than this are shown as "<5" (docs/mapping.md).
 SMALL_CELL = 5
 SCORES = (1, 2, 3, 4, 5)
 # Meetings and plan evaluations this recent are asked about.
@@ -60,7 +60,7 @@ NOT_A_REPRESENTATIVE = gettext_lazy(
 def is_staff_account(user) -> bool:
     """A member of staff (or a Django staff or superuser account): never a
     proxy or guardian, so no one can widen their own access through Min side
-    (DOMAIN.md §4.3)."""
+    (docs/consent.md)."""
     return bool(
         getattr(user, "is_staff", False)
         or getattr(user, "is_superuser", False)

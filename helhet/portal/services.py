@@ -160,7 +160,7 @@ def consents_of(person: Person):
 
 
 def give_consent(acting: Acting, *, scopes, offered, purpose, valid_to, covers_plan) -> Consent:
-    """The person's own digital consent (or their proxy's/guardian's): never staff's (Selbu)."""
+    """The person's own digital consent (or their proxy's/guardian's): never staff's."""
     today = timezone.localdate()
     rep = acting.representation
     given_by = Consent.GivenBy.PERSON
@@ -318,7 +318,7 @@ def give_representation(
     reference: str = "",
 ) -> Representation:
     # Proxies and guardians are never staff accounts: no one widens their own
-    # access through Min side (DOMAIN.md §4.3). The answer is the one an
+    # access through Min side (docs/consent.md). The answer is the one an
     # unknown username gets, so it does not tell who is staff.
     if rules.is_staff_account(representative) or not representative.is_active:
         raise PortalRefused(str(rules.NOT_A_REPRESENTATIVE))
@@ -349,7 +349,7 @@ def give_representation(
 
 def register_guardian(actor, person: Person, *, log_entry, link: str, **fields) -> Representation:
     """A guardian registered by staff from the guardianship decision, with its
-    reference and scope. Privileged (DOMAIN.md §4.3): the view has asked the
+    reference and scope. Privileged (docs/consent.md): the view has asked the
     gate (Action.REGISTER_GUARDIAN: the coordinating unit or a unit head);
     ``log_entry`` is its flagged row; the person is told."""
     from helhet.portal import notices

@@ -1,6 +1,6 @@
 """Demo deviations and procedures for the synthetic municipality.
 
-The spread follows the ROP supervision and Eidskog: deviations in every state,
+The spread follows what supervision and audits found: deviations in every state,
 some past their deadline, a violence incident against NAV staff not yet
 reported to top management, and procedures that not everyone has read.
 """
@@ -124,7 +124,7 @@ def populate(ctx: DemoContext) -> None:
                 leaders[code],
             )
         )
-    # Eidskog: violence against NAV staff, still open and not reported upwards.
+    # Audits found: violence against NAV staff, still open and not reported upwards.
     reported = ctx.today - dt.timedelta(days=10)
     deviations.append(
         _deviation(

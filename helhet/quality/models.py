@@ -1,9 +1,9 @@
 """Internal control (kommuneloven § 25-1, sosialtjenesteloven § 5, forskrift om
 ledelse og kvalitetsforbedring i helse- og omsorgstjenesten §§ 6–9).
 
-The ROP supervision found procedures that existed only on paper and deviations
+Supervision found procedures that existed only on paper and deviations
 recorded in other systems, with no routine for NAV's deviations to reach top
-management; Eidskog found violence against NAV staff and no risk assessment.
+management; an audit found violence against NAV staff and no risk assessment.
 So: one deviation register for every unit, NAV included, with violence and
 threats against staff as a kind of their own; and procedures that are
 versioned, owned, reviewed and acknowledged by the staff who must follow them.
@@ -85,7 +85,7 @@ class Deviation(models.Model):
         related_name="+",
         verbose_name=_("behandlet av"),
     )
-    # ROP supervision: no routine informed the chief executive of NAV's deviations.
+    # Supervision found no routine that informed the chief executive of NAV's deviations.
     top_management_informed_on = models.DateField(
         _("toppledelsen informert"), null=True, blank=True
     )

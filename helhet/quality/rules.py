@@ -11,7 +11,7 @@ from helhet.organisation.models import Role
 
 # Days the responsible leader has to handle a deviation, by severity. Violence
 # and threats against staff are handled as serious whatever the first rating
-# (Eidskog: violence against NAV staff without follow-up).
+# (an audit: violence against NAV staff without follow-up).
 DEADLINE_DAYS = {"alvorlig": 7, "middels": 14, "lav": 30}
 VIOLENCE = "vold"
 

@@ -1,7 +1,7 @@
-"""The users' voice at system level (hol. § 3-10; DOMAIN.md §4.12): the user
+"""The users' voice at system level (hol. § 3-10; docs/around.md): the user
 council and user organisations, experience consultants, what they were
 consulted on and what came of it, and user surveys — so that user involvement
-at system level is shown, not asserted (the ROP supervision asked for it).
+at system level is shown, not asserted (supervision asked for it).
 No person data: bodies, meetings and surveys of the municipality."""
 
 from django.conf import settings

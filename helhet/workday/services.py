@@ -227,7 +227,7 @@ def workday(user, today: dt.date) -> Workday:
         day.emergency_to_review = flagged.filter(emergency=True).count()
         day.refusals_to_review = flagged.filter(granted=False).count()
         # The rest of what is flagged for the leader: acts that widen access, such as
-        # consent registered by staff (DOMAIN.md: privileged, visible to leaders).
+        # consent registered by staff (docs/consent.md: privileged, visible to leaders).
         day.others_to_review = flagged.filter(granted=True, emergency=False).count()
     if user_roles & {Role.LEADER, Role.QUALITY, Role.SECTOR_HEAD}:
         deviations = quality_services.visible_deviations(user).filter(

@@ -1,5 +1,5 @@
 """Demo competence plans and safety risk assessments: the mental-health unit
-and home care have plans, most staff trained, some expired (Eidskog); home care
+and home care have plans, most staff trained, some expired; home care
 and the mental-health unit have safety assessments, NAV's is past review.
 Synthetic; deterministic for the seed."""
 

@@ -1,4 +1,4 @@
-"""Staff: competence and safety (DOMAIN.md §4.12; the Eidskog audit found
+"""Staff: competence and safety (docs/around.md; the auditors found
 neither a competence plan nor risk assessments of staff safety).
 
 * ``TrainingRequirement`` — a unit's competence plan, one row per required

@@ -1,4 +1,4 @@
-"""The access log's hash chain (issue 10: tamper-evident log, pjl § 16).
+"""The access log's hash chain (tamper-evident log, pjl § 16; docs/operations.md).
 
 ``helhet seal-log`` sets ``chain_position`` and ``chain_hash`` on rows after
 they are inserted. The append-only triggers of 0003 are replaced by ones that

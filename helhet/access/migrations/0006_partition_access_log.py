@@ -1,4 +1,4 @@
-"""The access log partitioned by month on PostgreSQL (issue 10, docs/deployment.md).
+"""The access log partitioned by month on PostgreSQL (docs/deployment.md).
 
 The log is by far the largest table of an installation (about a hundred rows
 per person a year; a national installation reaches a billion rows). Range

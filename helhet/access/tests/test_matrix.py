@@ -31,7 +31,7 @@ _born = itertools.count()
 
 def expected_granted(role: str, basis_present: bool, name: str = "") -> bool:
     if role not in gate.CASE_ROLES:
-        return False  # no person access by default (DOMAIN.md §2)
+        return False  # no person access by default (docs/access.md)
     if name == "plans:close":
         # An administrative act: the coordinator and the coordinating unit,
         # not a service unit that may read the plan.

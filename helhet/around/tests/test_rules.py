@@ -1,6 +1,6 @@
-"""The rules around the person, from the Eidskog audit («ettervern ... på plass i
+"""The rules around the person, from the auditors («ettervern ... på plass i
 god tid før utskrivelse fra spesialisthelsetjenesten eller løslatelse fra
-fengsel»), hol. § 6-2 nr. 5 and the ROP supervision (the GP informed of the plan
+fengsel»), hol. § 6-2 nr. 5 and the supervisory authority (the GP informed of the plan
 and of changes)."""
 
 import datetime as dt

@@ -1,5 +1,5 @@
 """The compliance snapshot becomes one stored report per day, period and scope
-(issue 10: the page reads it instead of computing 20 criteria per view).
+(docs/performance.md: the page reads it instead of computing 20 criteria per view).
 
 The old rows (one per day, criterion and unit, always the 365-day period ending
 that day) become one whole-municipality snapshot per day, so the trend keeps its

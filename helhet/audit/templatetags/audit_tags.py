@@ -22,7 +22,7 @@ def trend_cell(value) -> str:
 
 
 # Whole rows of cells in one call: the unit table and the trend have hundreds of
-# cells, and a template loop per cell made the page several times slower (issue 10).
+# cells, and a template loop per cell made the page several times slower (docs/performance.md).
 
 
 @register.filter

@@ -46,7 +46,7 @@ def drawn(sample) -> list[int]:
 def test_every_kth_is_the_kth_2kth_3kth_in_person_id_order(world):
     muni, _a, _c, persons = world
     ids = sorted(p.pk for p in persons)
-    # Eidskog: «hver 10. aktive bruker» — persons no. 10 and 20 of 20, not 1 and 11.
+    # Audits found: «hver 10. aktive bruker» — persons no. 10 and 20 of 20, not 1 and 11.
     assert drawn(sampling.create_sample(muni, systematic(10))) == [ids[9], ids[19]]
     sample = sampling.create_sample(muni, systematic(5, offset=2))
     assert drawn(sample) == [ids[1], ids[6], ids[11], ids[16]]
@@ -274,7 +274,7 @@ def test_the_eidskog_columns_duration_services_units_and_need(world):
     muni, a, c, persons = world
     person = max(persons, key=lambda p: p.pk)  # the 20th: drawn with k = 20
     # The world gives the 20th person a service in unit a since 2020; add two
-    # in unit c (Eidskog table 1: «Varighet», «Instanser i kommunen», «Behov IP»).
+    # in unit c (the auditors' table: «Varighet», «Instanser i kommunen», «Behov IP»).
     assert person.services.get().unit == a
     t.service(person, c, valid_from=dt.date(2025, 3, 1))
     t.service(person, c, name="Støttesamtaler", valid_from=dt.date(2026, 2, 1))

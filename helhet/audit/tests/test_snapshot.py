@@ -1,4 +1,4 @@
-"""The stored compliance report (issue 10): the page reads a snapshot computed
+"""The stored compliance report (docs/performance.md): the page reads a snapshot computed
 nightly, on the day's first view or on request, says when it was computed, and
 shows the same figures as a live computation."""
 

@@ -149,7 +149,7 @@ def test_auditor_draws_reviews_and_downloads_a_sample(client, world):
     )
     url = reverse("audit:sample_item", args=[sample.pk, "U-001"])
     item_page = client.get(url).content.decode()
-    assert "2 tjenester fra 2 enheter i kommunen" in item_page  # «Kjent»: Eidskog's columns
+    assert "2 tjenester fra 2 enheter i kommunen" in item_page  # «Kjent»: the auditors' columns
     data = {
         f"{a.pk}-value": a.prefilled
         for a in ChecklistAnswer.objects.filter(item__reference="U-001", item__sample=sample)

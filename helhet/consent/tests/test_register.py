@@ -1,4 +1,4 @@
-"""The register's rules and the form evaluation (Selbu)."""
+"""The register's rules and the form evaluation."""
 
 import datetime as dt
 

@@ -1,5 +1,5 @@
 """The person is reminded at reasonable intervals that they have consented and
-can withdraw (Selbu; DOMAIN.md §4.3): twice a year, and once before it ends."""
+can withdraw (an audit; docs/consent.md): twice a year, and once before it ends."""
 
 import datetime as dt
 

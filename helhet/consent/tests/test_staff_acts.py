@@ -1,5 +1,5 @@
 """Consent registered or withdrawn by staff is a privileged, visible act
-(DOMAIN.md §4.3): only with a case relation to the person, decided by the gate
+(docs/consent.md): only with a case relation to the person, decided by the gate
 (Action.REGISTER_CONSENT / WITHDRAW_CONSENT), flagged in the access log, listed
 for the leader and told to the person on Min side and by an e-mail without
 details."""

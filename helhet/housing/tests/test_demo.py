@@ -86,7 +86,7 @@ def test_the_demo_has_eidskogs_volumes_and_the_same_seed_gives_the_same_housing(
     written = audit.build(
         muni.pk, today - dt.timedelta(days=365), today, criteria=[BY_ID["housing_criteria_written"]]
     )[0]
-    # Staffed dwellings have no written criteria in the demo, as Eidskog found.
+    # Staffed dwellings have no written criteria in the demo, as an audit found.
     assert any(o.result == Result.NOT_MET for o in written.outcomes)
     pages_work_for_the_demo_logins(client)
     first = picture()

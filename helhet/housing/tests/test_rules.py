@@ -1,4 +1,4 @@
-"""The housing rules, written from the statute and Eidskog 11.2.10."""
+"""The housing rules, written from the statute and docs/housing.md."""
 
 import datetime as dt
 
@@ -11,7 +11,7 @@ D = dt.date
 TODAY = D(2026, 6, 1)
 
 
-# --- earmarked dwellings (Eidskog: Bergtun let to others unknown to mental health)
+# --- earmarked dwellings (audits found one let to others, unknown to mental health)
 
 
 def test_an_earmarked_dwelling_let_outside_its_group_without_a_reason_is_refused():

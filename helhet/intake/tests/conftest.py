@@ -15,7 +15,7 @@ def add_role(user, unit, role):
 @pytest.fixture
 def world(db):
     muni = testing.municipality(name="Nes")
-    # Nes's own routine: a coordinator named within two weeks (DOMAIN.md §4.2).
+    # A municipality's own routine: a coordinator named within two weeks (docs/coordination.md).
     LocalRoutine.objects.create(
         municipality=muni,
         kind=LocalRoutine.Kind.COORDINATOR_NAMING,

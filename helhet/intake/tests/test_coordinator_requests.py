@@ -1,4 +1,4 @@
-"""KE's workflow for IP/coordinator requests (hol §§ 7-1 to 7-3, Nes routine)."""
+"""KE's workflow for IP/coordinator requests (hol §§ 7-1 to 7-3, a municipal routine)."""
 
 import datetime as dt
 

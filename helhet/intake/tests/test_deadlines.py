@@ -89,7 +89,7 @@ def test_naming_escalates_to_the_head_of_sector_on_day_15(client, world, days, e
     if escalated:
         assert "Eskalert til kommunalsjef" in head_page
         assert a.person.full_name in sector_page
-        # The head of sector may open the escalated case (Nes routine).
+        # The head of sector may open the escalated case (a municipal routine).
         assert request_page.status_code == 200
     else:
         assert "Eskalert" not in head_page
@@ -146,7 +146,7 @@ def test_escalation_uses_each_municipalitys_own_number_of_days(world):
         assigned_on=dt.date(2025, 3, 3),
     )
     assignment(world, dt.date(2025, 3, 3))
-    # Day 8 after assignment: past Nes's 7 days; the other municipality has no routine.
+    # Day 8 after assignment: past the local routine's 7 days; the other municipality has no routine.
     assert services.record_escalations(dt.date(2025, 3, 11)) == 1
     assert CoordinatorAssignment.objects.get(escalated_on__isnull=False).person.municipality == (
         world.muni

@@ -1,4 +1,4 @@
-"""The access log's hash chain finds a changed or deleted row (issue 10)."""
+"""The access log's hash chain finds a changed or deleted row (docs/performance.md)."""
 
 import datetime as dt
 import io

@@ -1,4 +1,4 @@
-"""A demo killed midway leaves nothing behind (DOMAIN.md §5: every change is a transaction)."""
+"""A demo killed midway leaves nothing behind (docs/security.md: every change is a transaction)."""
 
 import queue
 import signal

@@ -1,5 +1,5 @@
 """The person page asks the database a fixed number of questions, however much
-the person has around them (issue 10: query counts independent of the data)."""
+the person has around them (docs/performance.md: query counts independent of the data)."""
 
 import datetime as dt
 

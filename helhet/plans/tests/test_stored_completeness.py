@@ -1,7 +1,7 @@
 """The stored § 19 completeness is never different from the live rule.
 
 The coordinating unit's overview reads ``PlanCompleteness`` instead of asking
-``rules.missing_items`` for every plan (issue 10). These tests change plans,
+``rules.missing_items`` for every plan (docs/performance.md). These tests change plans,
 coordinators and consents through the real services, let time pass, and after
 every step require the stored answer of every plan, and the plan page's, to
 equal the live one.

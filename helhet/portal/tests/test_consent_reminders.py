@@ -1,5 +1,5 @@
 """`helhet reminders` reminds the person of the consents they have given:
-on Min side until seen, and by e-mail without any detail (DOMAIN.md §4.3)."""
+on Min side until seen, and by e-mail without any detail (docs/consent.md)."""
 
 import datetime as dt
 import io

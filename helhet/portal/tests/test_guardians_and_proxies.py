@@ -1,4 +1,4 @@
-"""Guardians and proxies (DOMAIN.md §4.3): a guardian is registered only by
+"""Guardians and proxies (docs/consent.md): a guardian is registered only by
 the coordinating unit or a unit head, with the guardianship's reference and
 scope, flagged, shown to the leader and told to the person; proxies and
 guardians are never staff accounts; the proxy form does not tell whether a
