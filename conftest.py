@@ -8,9 +8,22 @@ from hypothesis import settings as hypothesis_settings
 hypothesis_settings.register_profile("helhet", deadline=None)
 hypothesis_settings.load_profile("helhet")
 
-# Browser tests run Django's live server in a thread; Playwright's sync API
-# runs an event loop in the test thread, which Django would otherwise refuse.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+BROWSER_FIXTURES = {"browser", "page"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items):
+    # A test that drives the browser is a browser test, marked or not, so
+    # `-m "not browser and not load"` (the fast lane, CONTRIBUTING.md) never
+    # starts Chromium. Marked before `-m` selects, hence the wrapper.
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+    yield
+    # Browser tests run last (a stable sort after pytest-django's, the same in
+    # every xdist worker): the browser fixture's allowance for async-unsafe
+    # calls lasts as long as the browser, so no other test should come after.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @pytest.fixture(autouse=True)
@@ -38,12 +51,24 @@ def browser():
     """Debian's Chromium driven by Playwright (never a browser Playwright downloads)."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    # Playwright's sync API keeps an event loop running in the test thread for
+    # as long as it runs, and Django refuses database access from a thread with
+    # a running loop. The allowance is given here, for the browser's lifetime
+    # only, so no test that does not drive the browser runs with it.
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture

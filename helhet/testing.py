@@ -10,6 +10,7 @@ import random
 
 from django.contrib.auth import get_user_model
 
+from helhet.consent.models import Category, Consent, ConsentScope
 from helhet.organisation.models import ExternalPartner, Membership, Municipality, Role, Unit
 from helhet.people import identity
 from helhet.people.models import Person, Service
@@ -103,6 +104,39 @@ def service(
     code = type_code or guess_type(the_unit.kind, basis, fields["name"])
     fields.setdefault("type", service_type(code))
     return Service.objects.create(person=person, unit=the_unit, basis=basis, **fields)
+
+
+def consent(
+    person,
+    units=(),
+    partners=(),
+    categories=(Category.PLAN,),
+    covers_plan=True,
+    valid_from=dt.date(2020, 1, 1),
+    valid_to=dt.date(2099, 12, 31),
+    **fields,
+) -> Consent:
+    """A signed consent letting ``units``/``partners`` receive ``categories``.
+
+    A service unit needs a consent to read the shared plan (see the access
+    gate's docstring); tests that let such a unit open a plan build one here."""
+    fields.setdefault("purpose", "Samarbeid om tjenestene")
+    fields.setdefault("given_how", Consent.GivenHow.SIGNED)
+    made = Consent.objects.create(
+        person=person,
+        categories=sorted(categories),
+        covers_plan=covers_plan,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        **fields,
+    )
+    ConsentScope.objects.bulk_create(
+        [ConsentScope(consent=made, unit=u, category=c) for u in units for c in categories]
+        + [ConsentScope(consent=made, partner=p, category=c) for p in partners for c in categories]
+    )
+    made.units.set(units)
+    made.partners.set(partners)
+    return made
 
 
 def browser_login(page, username: str, password: str) -> None:

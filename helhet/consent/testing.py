@@ -1,39 +1,9 @@
-"""Test builder for consents, for every app's tests (like helhet/testing.py).
+"""Moved: the consent builder is ``helhet.testing.consent``.
 
-A service unit needs a consent to read the shared plan (see the access
-gate's docstring); tests that let such a unit open a plan build one here.
+Kept for a short while so tests written against the old place still import;
+new tests use ``helhet.testing``.
 """
 
-import datetime as dt
+from helhet.testing import consent
 
-from helhet.consent.models import Category, Consent, ConsentScope
-
-
-def consent(
-    person,
-    units=(),
-    partners=(),
-    categories=(Category.PLAN,),
-    covers_plan=True,
-    valid_from=dt.date(2020, 1, 1),
-    valid_to=dt.date(2099, 12, 31),
-    **fields,
-) -> Consent:
-    """A signed consent letting ``units``/``partners`` receive ``categories``."""
-    fields.setdefault("purpose", "Samarbeid om tjenestene")
-    fields.setdefault("given_how", Consent.GivenHow.SIGNED)
-    made = Consent.objects.create(
-        person=person,
-        categories=sorted(categories),
-        covers_plan=covers_plan,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        **fields,
-    )
-    ConsentScope.objects.bulk_create(
-        [ConsentScope(consent=made, unit=u, category=c) for u in units for c in categories]
-        + [ConsentScope(consent=made, partner=p, category=c) for p in partners for c in categories]
-    )
-    made.units.set(units)
-    made.partners.set(partners)
-    return made
+__all__ = ["consent"]

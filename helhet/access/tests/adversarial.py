@@ -41,11 +41,11 @@ from django.test import override_settings
 from helhet import testing as t
 from helhet.access.models import AccessBlock, AccessLogEntry
 from helhet.consent.models import Category
-from helhet.consent.testing import consent
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Membership, Role, StaffMember, Unit
 from helhet.plans.models import IndividualPlan
 from helhet.portal.models import Representation
+from helhet.testing import consent
 
 CASES = (
     "a_no_relation",

@@ -10,9 +10,9 @@ from helhet import testing as t
 from helhet.access import gate
 from helhet.access.models import AccessLogEntry, AccessReview, Action, EmergencyAccess
 from helhet.consent.models import Category
-from helhet.consent.testing import consent
 from helhet.organisation.models import Role, Unit
 from helhet.plans.models import IndividualPlan
+from helhet.testing import consent
 
 pytestmark = pytest.mark.django_db
 REASON = "Personen er i krise og kriseplanen trengs nå"

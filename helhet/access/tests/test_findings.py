@@ -34,7 +34,6 @@ from helhet.access import gate
 from helhet.access.models import AccessBlock, AccessLogEntry, Action
 from helhet.access.tests.adversarial import form_data
 from helhet.consent.models import Category, Consent
-from helhet.consent.testing import consent
 from helhet.cooperation import services as cooperation_services
 from helhet.cooperation.models import GroupMember, Meeting, ResponsibilityGroup
 from helhet.coordination.models import CoordinatorAssignment
@@ -42,6 +41,7 @@ from helhet.intake.models import Application, Decision
 from helhet.organisation.models import Membership, Role, StaffMember, Unit
 from helhet.plans.models import IndividualPlan
 from helhet.portal.models import Representation
+from helhet.testing import consent
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)

@@ -10,10 +10,10 @@ from helhet.access import gate
 from helhet.access.models import AccessBlock, AccessLogEntry, Action
 from helhet.consent import services as consent_services
 from helhet.consent.models import Category
-from helhet.consent.testing import consent
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role, Unit
 from helhet.plans.models import IndividualPlan, Participant
+from helhet.testing import consent
 
 pytestmark = pytest.mark.django_db
 

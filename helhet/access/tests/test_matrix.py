@@ -21,8 +21,8 @@ from helhet.access.models import AccessLogEntry
 from helhet.access.samples import plan as plan_sample
 from helhet.access.tests.urlwalk import PERSON_URLS, url_for
 from helhet.consent.models import Category
-from helhet.consent.testing import consent
 from helhet.organisation.models import Role, Unit
+from helhet.testing import consent
 
 MATRIX_APPS = {"people", "plans", "consent", "access"}
 MATRIX_URLS = [(n, k) for n, k in PERSON_URLS if n.partition(":")[0] in MATRIX_APPS]

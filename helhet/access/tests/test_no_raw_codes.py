@@ -10,7 +10,7 @@ from helhet import testing as t
 from helhet.access import gate
 from helhet.access.models import AccessLogEntry, Action
 from helhet.organisation.models import Role
-from helhet.portal.tests.helpers import world
+from helhet.portal.tests.builders import world
 
 pytestmark = pytest.mark.django_db
 

@@ -19,12 +19,12 @@ from helhet.access import gate
 from helhet.access.models import AccessBlock, AccessLogEntry, Action
 from helhet.api import tokens
 from helhet.consent.models import Category
-from helhet.consent.testing import consent
 from helhet.cooperation.models import GroupMember, Meeting, ResponsibilityGroup
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.intake.models import Application, Decision
 from helhet.organisation.models import Role, Unit
 from helhet.plans.models import IndividualPlan
+from helhet.testing import consent
 
 pytestmark = pytest.mark.django_db
 

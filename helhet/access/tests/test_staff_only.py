@@ -16,7 +16,7 @@ from helhet.access import staffonly
 from helhet.access.models import AccessLogEntry
 from helhet.access.tests.urlwalk import ALL, is_person, url_for
 from helhet.organisation.models import Role
-from helhet.portal.tests import helpers
+from helhet.portal.tests import builders
 
 _born = itertools.count()
 
@@ -55,10 +55,10 @@ def test_the_staff_urls_include_pages_api_and_fhir():
 def portal_users(db):
     """The person with a login, and a relative whose proxy gives only
     «read plan» and «messages»."""
-    world = helpers.world(
+    world = builders.world(
         username="kari", born=dt.date(1985, 1, 1) + dt.timedelta(days=next(_born))
     )
-    proxy, _representation = helpers.proxy(world, read_plan=True, messages=True)
+    proxy, _representation = builders.proxy(world, read_plan=True, messages=True)
     return world, {"person": world.user, "proxy": proxy}
 
 

@@ -11,10 +11,10 @@ from helhet.audit import sampling
 from helhet.audit.models import AuditSample, ChecklistAnswer
 from helhet.audit.tests import builders as b
 from helhet.consent.models import Category
-from helhet.consent.testing import consent
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
 from helhet.people.models import Service
+from helhet.testing import consent
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from helhet import testing as t
 from helhet.access.models import AccessLogEntry
 from helhet.consent.models import Category, Consent, ConsentEvent, ConsentScope
-from helhet.consent.testing import consent
 from helhet.organisation.models import Role, Unit
+from helhet.testing import consent
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

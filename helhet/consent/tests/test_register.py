@@ -9,8 +9,8 @@ from helhet import testing as t
 from helhet.consent import rules, services
 from helhet.consent.models import Category, Consent, ConsentEvent
 from helhet.consent.services import Scope
-from helhet.consent.testing import consent
 from helhet.organisation.models import Unit
+from helhet.testing import consent
 
 
 @pytest.mark.parametrize(

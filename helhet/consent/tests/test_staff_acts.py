@@ -16,7 +16,6 @@ from helhet import testing as t
 from helhet.access import gate
 from helhet.access.models import AccessBlock, AccessLogEntry, Action
 from helhet.consent.models import Category, Consent, ConsentEvent
-from helhet.consent.testing import consent
 from helhet.cooperation import samples as cooperation_samples
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.mapping.models import Mapping
@@ -24,6 +23,7 @@ from helhet.organisation.models import Role, Unit
 from helhet.plans import services as plan_services
 from helhet.plans.models import IndividualPlan
 from helhet.portal.models import StaffAct
+from helhet.testing import consent
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

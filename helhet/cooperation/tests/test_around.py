@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from helhet import testing
 from helhet.cooperation import services
 from helhet.cooperation.models import DirectoryEntry, GroupMember
-from helhet.cooperation.tests.helpers import coordinated_person, group_with_member
+from helhet.cooperation.tests.builders import coordinated_person, group_with_member
 from helhet.organisation.models import ExternalPartner, Role, Unit
 from helhet.plans.models import Goal, IndividualPlan, Measure, Participant
 

@@ -3,7 +3,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from helhet import testing
-from helhet.cooperation.tests.helpers import coordinated_person
+from helhet.cooperation.tests.builders import coordinated_person
 
 
 @pytest.mark.browser

@@ -6,7 +6,7 @@ import time_machine
 
 from helhet import testing
 from helhet.cooperation.models import Meeting
-from helhet.cooperation.tests.helpers import at, coordinated_person, group_with_member, meeting
+from helhet.cooperation.tests.builders import at, coordinated_person, group_with_member, meeting
 from helhet.organisation.models import Role
 
 pytestmark = pytest.mark.django_db

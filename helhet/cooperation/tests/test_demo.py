@@ -14,7 +14,7 @@ from helhet.cooperation.models import (
     Meeting,
     ResponsibilityGroup,
 )
-from helhet.cooperation.tests.helpers import consent
+from helhet.cooperation.tests.builders import consent
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.demo.context import DemoContext
 from helhet.organisation.models import ExternalPartner, Role, Unit

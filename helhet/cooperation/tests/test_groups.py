@@ -9,7 +9,7 @@ from helhet.access.models import AccessLogEntry
 from helhet.consent.models import Category, ConsentScope
 from helhet.cooperation import services
 from helhet.cooperation.models import ActionItem, GroupMember, Meeting
-from helhet.cooperation.tests.helpers import (
+from helhet.cooperation.tests.builders import (
     at,
     consent,
     coordinated_person,

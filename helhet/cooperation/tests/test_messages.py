@@ -6,7 +6,7 @@ from helhet import testing
 from helhet.access.models import AccessLogEntry
 from helhet.cooperation import rules
 from helhet.cooperation.models import Attachment, Message
-from helhet.cooperation.tests.helpers import JPEG, PDF, PNG, coordinated_person
+from helhet.cooperation.tests.builders import JPEG, PDF, PNG, coordinated_person
 from helhet.organisation.models import Role
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 
 from helhet import testing
-from helhet.cooperation.tests.helpers import at, coordinated_person, group_with_member, meeting
+from helhet.cooperation.tests.builders import at, coordinated_person, group_with_member, meeting
 from helhet.organisation.models import Role
 
 pytestmark = pytest.mark.django_db

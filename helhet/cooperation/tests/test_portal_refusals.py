@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from helhet import testing
 from helhet.access.models import AccessLogEntry
 from helhet.cooperation.models import Meeting
-from helhet.cooperation.tests.helpers import at, coordinated_person, group_with_member
+from helhet.cooperation.tests.builders import at, coordinated_person, group_with_member
 
 pytestmark = pytest.mark.django_db
 

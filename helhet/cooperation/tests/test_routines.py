@@ -6,7 +6,7 @@ import time_machine
 from helhet import testing
 from helhet.cooperation import services
 from helhet.cooperation.models import CooperationRoutine
-from helhet.cooperation.tests.helpers import person
+from helhet.cooperation.tests.builders import person
 from helhet.organisation.models import Role, Unit
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from helhet.cooperation import rules
-from helhet.cooperation.tests.helpers import JPEG, PDF, PNG
+from helhet.cooperation.tests.builders import JPEG, PDF, PNG
 
 
 @pytest.mark.parametrize(

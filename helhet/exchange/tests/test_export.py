@@ -9,12 +9,12 @@ from django.core.management.base import CommandError
 
 from helhet import testing
 from helhet.access.models import AccessLogEntry, Action
-from helhet.consent.testing import consent
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.exchange import exporting
 from helhet.organisation.models import Role
 from helhet.people.models import Person, Relative
 from helhet.plans.models import Goal, IndividualPlan, Measure, Participant
+from helhet.testing import consent
 
 pytestmark = pytest.mark.django_db
 

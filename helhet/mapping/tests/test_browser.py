@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from helhet import testing
 from helhet.mapping.models import Mapping
-from helhet.mapping.tests.helpers import mapping, population
+from helhet.mapping.tests.builders import mapping, population
 from helhet.organisation.models import Role, Unit
 
 AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()

@@ -10,7 +10,7 @@ from helhet.coordination.models import CoordinatorAssignment
 from helhet.mapping import services
 from helhet.mapping.access import person_id_for_mapping_id
 from helhet.mapping.models import Level, Mapping, Referral, Screening
-from helhet.mapping.tests.helpers import TODAY, form_data, mapping
+from helhet.mapping.tests.builders import TODAY, form_data, mapping
 from helhet.organisation.models import Role, Unit
 from helhet.plans.models import Goal, IndividualPlan
 

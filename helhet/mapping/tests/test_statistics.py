@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from helhet import testing
 from helhet.mapping.models import MappingRound
-from helhet.mapping.tests.helpers import mapping, person, population
+from helhet.mapping.tests.builders import mapping, person, population
 from helhet.organisation.models import Role, Unit
 
 pytestmark = pytest.mark.django_db

@@ -46,6 +46,7 @@ def bench_json(persons: int) -> list[dict]:
     return json.loads(out.getvalue())
 
 
+@pytest.mark.load
 @pytest.mark.django_db(transaction=True)
 def test_bench_reports_every_scenario_with_query_counts_that_do_not_grow_with_persons():
     small, larger = bench_json(20), bench_json(60)
@@ -71,6 +72,7 @@ def test_bench_reports_every_scenario_with_query_counts_that_do_not_grow_with_pe
         assert r["ratio"] == pytest.approx(r["median_ms"] / r["floor_ms"], rel=0.05)
 
 
+@pytest.mark.load
 @pytest.mark.django_db(transaction=True)
 def test_the_sql_floor_computes_the_same_counts_as_the_compliance_report():
     bench.prepare(60, seed=1, progress=quiet)

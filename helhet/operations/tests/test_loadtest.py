@@ -33,6 +33,7 @@ def _database_env(tmp_path, fresh_sqlite) -> dict:
     return env
 
 
+@pytest.mark.load
 @pytest.mark.django_db(transaction=True)
 def test_four_users_for_eight_seconds_get_no_server_error_and_lose_no_update(
     tmp_path, fresh_sqlite

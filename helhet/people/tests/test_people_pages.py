@@ -5,7 +5,6 @@ import pytest
 
 from helhet import testing
 from helhet.access.models import AccessLogEntry
-from helhet.consent import testing as consent_testing
 from helhet.consent.models import Category
 from helhet.organisation.models import Role, Unit
 from helhet.people import identity
@@ -153,7 +152,7 @@ def test_other_units_services_show_only_under_a_health_consent(client, muni):
     assert "Oppfølging rus" not in page
     assert "vises bare når personens samtykke" in page
 
-    consent_testing.consent(person, units=[home_care], categories=[Category.HEALTH])
+    testing.consent(person, units=[home_care], categories=[Category.HEALTH])
     page = client.get(f"/personer/{person.pk}/").content.decode()
     assert "Oppfølging rus" in page
     assert AccessLogEntry.objects.filter(

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from helhet import testing
 from helhet.access import gate
 from helhet.access.models import AccessLogEntry, Action
-from helhet.consent import testing as consent_testing
 from helhet.consent.models import Category
 from helhet.cooperation.models import GroupMember, ResponsibilityGroup
 from helhet.coordination.models import CoordinatorAssignment
@@ -38,7 +37,7 @@ def _person_with(muni, coordinator, own_unit, rows: int):
     )
     goal = Goal.objects.create(plan=plan, text="Egen bolig")
     group = ResponsibilityGroup.objects.create(person=person, created_on=dt.date(2025, 3, 1))
-    consent_testing.consent(person, units=[own_unit], categories=[Category.HEALTH])
+    testing.consent(person, units=[own_unit], categories=[Category.HEALTH])
     for n in range(rows):
         other = testing.unit(muni, Unit.Kind.HOME_CARE, name=f"Enhet {rows}-{n}")
         member = testing.staff(other)

@@ -5,7 +5,6 @@ import pytest
 from django.utils import timezone
 
 from helhet import testing
-from helhet.consent import testing as consent_testing
 from helhet.consent.models import Consent
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
@@ -50,7 +49,7 @@ def make_story(username: str | None = None, complete: bool = True) -> Story:
         offered_on=today - dt.timedelta(days=40),
         answered_on=today - dt.timedelta(days=35),
     )
-    consent = consent_testing.consent(
+    consent = testing.consent(
         person,
         units=[unit],
         purpose="Samarbeid om individuell plan",

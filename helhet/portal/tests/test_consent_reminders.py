@@ -15,7 +15,7 @@ from helhet import testing as t
 from helhet.consent import services as consent_services
 from helhet.consent.models import ConsentReminder
 from helhet.portal.models import PortalAction, Representation
-from helhet.portal.tests.helpers import world
+from helhet.portal.tests.builders import world
 
 pytestmark = pytest.mark.django_db
 

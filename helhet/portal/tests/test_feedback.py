@@ -13,7 +13,7 @@ from helhet.organisation.models import Role
 from helhet.plans import services as plan_services
 from helhet.portal import rules
 from helhet.portal.models import FeedbackAnswer, FeedbackGiven
-from helhet.portal.tests.helpers import world
+from helhet.portal.tests.builders import world
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from helhet.access.models import AccessBlock, AccessLogEntry, Action
 from helhet.consent.models import Consent
 from helhet.organisation.models import Role, Unit
 from helhet.portal.models import PortalAction, Representation, StaffAct
-from helhet.portal.tests.helpers import world
+from helhet.portal.tests.builders import world
 
 pytestmark = pytest.mark.django_db
 ALL_RIGHTS = ["read_plan", "edit_goals", "consents", "messages"]
@@ -193,7 +193,7 @@ def test_the_service_refuses_a_staff_representative_too(w):
 
 
 def test_a_representative_never_registers_a_guardian_through_the_gate(w):
-    from helhet.portal.tests.helpers import proxy
+    from helhet.portal.tests.builders import proxy
 
     user, _representation = proxy(w, read_plan=True, consents=True, messages=True)
     assert not gate.decide(user, w.person, Action.REGISTER_GUARDIAN, gate.BASIC).granted

@@ -19,7 +19,7 @@ from helhet.access.tests.urlwalk import ALL
 from helhet.consent.models import ConsentReminder
 from helhet.cooperation.services import post_message
 from helhet.portal.models import StaffAct
-from helhet.portal.tests.helpers import proxy, world
+from helhet.portal.tests.builders import proxy, world
 
 PORTAL = [(name, kwargs) for name, kwargs in ALL if name.startswith("portal:")]
 

@@ -11,7 +11,7 @@ from helhet.access.models import AccessBlock, AccessLogEntry
 from helhet.consent.models import Consent
 from helhet.plans.models import CrisisPlan, PlanVersion
 from helhet.portal.models import EmergencyNotice, GoalComment, PortalAction
-from helhet.portal.tests.helpers import world
+from helhet.portal.tests.builders import world
 
 pytestmark = pytest.mark.django_db
 

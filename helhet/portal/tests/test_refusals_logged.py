@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from helhet.access.models import AccessLogEntry
 from helhet.portal.models import Representation
-from helhet.portal.tests.helpers import proxy, world
+from helhet.portal.tests.builders import proxy, world
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from helhet.consent.models import Consent
 from helhet.organisation.models import Role, Unit
 from helhet.plans.models import PlanVersion
 from helhet.portal.models import PortalAction, Representation
-from helhet.portal.tests.helpers import proxy, world
+from helhet.portal.tests.builders import proxy, world
 
 pytestmark = pytest.mark.django_db
 

@@ -1,3 +1,5 @@
+"""Builders for the needs-mapping tests, on top of helhet.testing."""
+
 import datetime as dt
 
 from helhet.mapping import rules, services

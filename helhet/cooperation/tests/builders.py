@@ -6,7 +6,6 @@ import itertools
 from django.utils import timezone
 
 from helhet import testing
-from helhet.consent import testing as consent_testing
 from helhet.consent.models import Category
 from helhet.cooperation.models import GroupMember, Meeting, ResponsibilityGroup
 from helhet.coordination.models import CoordinatorAssignment
@@ -64,6 +63,6 @@ def consent(person, partner, categories=(Category.COOPERATION,), **fields):
     fields.setdefault("valid_from", dt.date(2026, 1, 1))
     fields.setdefault("valid_to", dt.date(2026, 12, 31))
     fields.setdefault("purpose", "Samarbeid i ansvarsgruppen")
-    return consent_testing.consent(
+    return testing.consent(
         person, partners=[partner], categories=categories, covers_plan=False, **fields
     )
