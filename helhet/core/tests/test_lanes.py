@@ -9,4 +9,3 @@ def test_a_test_without_the_browser_runs_without_the_async_unsafe_allowance():
     # allowance when the browser closes, so every other test runs as Django
     # would in production: a database call from a running event loop fails.
     assert "DJANGO_ALLOW_ASYNC_UNSAFE" not in os.environ
-
