@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from helhet.access import gate
 from helhet.coordination.models import CoordinatorCaseloadSetting, LocalRoutine
+from helhet.people import search as person_search
 from helhet.plans import completeness, rules
 from helhet.plans.models import IndividualPlan
 
@@ -181,10 +182,8 @@ def matching_plans(user, filters: Filters):
     plans = gate.accessible_plans(user, IndividualPlan.objects.all())
     if filters.status:
         plans = plans.filter(status=filters.status)
-    for word in filters.name.split():
-        plans = plans.filter(
-            Q(person__given_name__icontains=word) | Q(person__family_name__icontains=word)
-        )
+    if filters.name.strip():
+        plans = plans.filter(person_search.names_q(filters.name, "person__"))
     staff = getattr(user, "staff", None)
     # All the municipality's plans, not only the user's: no access-gate
     # subquery in this query, and the rows are a cache, never shown from here.

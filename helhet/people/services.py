@@ -8,6 +8,7 @@ from helhet.cooperation.services import around_person
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
 from helhet.people import identity
+from helhet.people import search as person_search
 from helhet.people.models import Person
 
 SEARCH_LIMIT = 50
@@ -22,11 +23,9 @@ def search(user, query: str) -> list:
     candidates = gate.accessible_persons(user)
     digits = identity.fodselsnummer.compact(query)
     if digits.isdigit():
-        matches = candidates.filter(national_id__startswith=digits)
+        matches = candidates.filter(person_search.national_id_q(digits))
     else:
-        matches = candidates
-        for word in query.split():
-            matches = matches.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+        matches = candidates.filter(person_search.names_q(query))
     found = list(matches.order_by("family_name", "given_name", "pk")[:SEARCH_LIMIT])
     # Names and birth dates only: logged as basic data, the category shown.
     gate.log_many(user, found, Action.SEARCH, what="søk", category=gate.BASIC)
