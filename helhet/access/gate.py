@@ -141,7 +141,7 @@ from helhet.consent.services import covering_consent, valid_q
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
 from helhet.people.models import Person, Service
-from helhet.plans.models import IndividualPlan, Participant
+from helhet.plans.models import OPEN_STATUSES, IndividualPlan, Participant
 
 SELF = "egen"
 COORDINATOR = "koordinator"
@@ -169,8 +169,6 @@ CASE_ROLES = {
 EMERGENCY_DURATION = dt.timedelta(hours=2)
 EMERGENCY_REASON_MIN = 20
 EMERGENCY_REASON_MAX = 1000
-
-OPEN_PLAN = ["tilbudt", "aktiv"]
 
 # What a basis allows (``Action``). Reading covers every way of showing data;
 # changing adds editing; administrative acts are named one by one, so a basis
@@ -385,7 +383,7 @@ def _participant(user, person, subject):
     if not has_case_role(user):
         return None
     participation = Participant.objects.filter(
-        plan__person=person, plan__status__in=OPEN_PLAN, user=user
+        plan__person=person, plan__status__in=OPEN_STATUSES, user=user
     ).first()
     if participation is None:
         return None
@@ -446,9 +444,7 @@ def _coordinated_ids(user):
 
 
 def _participating_ids(user):
-    return IndividualPlan.objects.filter(participants__user=user, status__in=OPEN_PLAN).values(
-        "person_id"
-    )
+    return IndividualPlan.objects.open().filter(participants__user=user).values("person_id")
 
 
 def _service_ids(user):
@@ -831,7 +827,7 @@ def _consent_covers(user, units, category) -> Q:
     participating_units = Participant.objects.filter(
         user=user,
         plan__person_id=OuterRef("consent__person_id"),
-        plan__status__in=OPEN_PLAN,
+        plan__status__in=OPEN_STATUSES,
         unit__isnull=False,
     ).values("unit_id")
     coordinating_units = CoordinatorAssignment.objects.filter(

@@ -29,9 +29,8 @@ from helhet.cooperation.models import (
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import ExternalPartner, Unit
 from helhet.people.models import Service
-from helhet.plans.models import IndividualPlan, Measure, Participant
+from helhet.plans.models import OPEN_STATUSES, Measure, Participant
 
-OPEN_PLAN = [IndividualPlan.Status.OFFERED, IndividualPlan.Status.ACTIVE]
 OPEN_ITEM = [ActionItem.Status.OPEN, ActionItem.Status.ONGOING]
 
 
@@ -460,7 +459,7 @@ def around_person(person, service_units=None) -> list[Contact]:
         _add_participant(add, add_staff, m, _("Ansvarsgruppe"), partner_ids)
 
     for p in Participant.objects.filter(
-        plan__person=person, plan__status__in=OPEN_PLAN
+        plan__person=person, plan__status__in=OPEN_STATUSES
     ).select_related("user__staff", "unit", "partner"):
         _add_participant(add, add_staff, p, _("Deltaker i individuell plan"), partner_ids)
 
@@ -474,7 +473,7 @@ def around_person(person, service_units=None) -> list[Contact]:
         unit_ids.add(s.unit_id)
 
     for m in Measure.objects.filter(
-        plan__person=person, plan__status__in=OPEN_PLAN, responsible_partner__isnull=False
+        plan__person=person, plan__status__in=OPEN_STATUSES, responsible_partner__isnull=False
     ).select_related("responsible_partner"):
         add(("partner", m.responsible_partner_id), 5, m.responsible_partner.name, _("Tiltak"))
         partner_ids.add(m.responsible_partner_id)

@@ -40,9 +40,7 @@ def my_persons(user) -> list:
     from helhet.plans.models import IndividualPlan
 
     coordinated = CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True)
-    participating = IndividualPlan.objects.filter(
-        participants__user=user, status__in=gate.OPEN_PLAN
-    )
+    participating = IndividualPlan.objects.open().filter(participants__user=user)
     found = list(
         gate.accessible_persons(user)
         .filter(

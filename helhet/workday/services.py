@@ -73,9 +73,7 @@ def _my_persons(user, today: dt.date) -> tuple[list[MyPerson], int]:
     now = timezone.now()
     coordinated = CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True)
     persons = gate.accessible_persons(user).filter(pk__in=coordinated.values("person_id"))
-    open_plan = IndividualPlan.objects.filter(
-        person=OuterRef("pk"), status__in=gate.OPEN_PLAN
-    ).order_by("-pk")
+    open_plan = IndividualPlan.objects.open().filter(person=OuterRef("pk")).order_by("-pk")
     next_meeting = Meeting.objects.filter(
         group__person=OuterRef("pk"), status=Meeting.Status.PLANNED, starts_at__gte=now
     ).order_by("starts_at")
