@@ -28,15 +28,11 @@ from helhet.cooperation.models import (
 )
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import ExternalPartner, Unit
+from helhet.organisation.services import memberships_of
 from helhet.people.models import Service
 from helhet.plans.models import OPEN_STATUSES, Measure, Participant
 
 OPEN_ITEM = [ActionItem.Status.OPEN, ActionItem.Status.ONGOING]
-
-
-def roles_of(user) -> set[str]:
-    staff = getattr(user, "staff", None)
-    return set(staff.memberships.values_list("role", flat=True)) if staff else set()
 
 
 # --- Service directory
@@ -97,8 +93,7 @@ def stale_entries_owned_by(user, today: dt.date) -> list[DirectoryEntry]:
 
 def mark_editable(rows: list[DirectoryRow], user) -> None:
     """Owners, members of the unit and the municipality's managers maintain an entry."""
-    staff = getattr(user, "staff", None)
-    memberships = list(staff.memberships.all()) if staff else []
+    memberships = memberships_of(user)
     manager = rules.can_manage({m.role for m in memberships})
     unit_ids = {m.unit_id for m in memberships}
     for row in rows:

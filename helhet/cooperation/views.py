@@ -50,6 +50,7 @@ from helhet.cooperation.models import (
     SubAgreement,
 )
 from helhet.organisation.models import ExternalPartner, Municipality, Unit
+from helhet.organisation.services import roles_of
 
 
 def _staff(request):
@@ -61,7 +62,7 @@ def _staff(request):
 
 def _manager(request):
     staff = _staff(request)
-    if not rules.can_manage(services.roles_of(request.user)):
+    if not rules.can_manage(roles_of(request.user)):
         raise PermissionDenied(
             _("Bare koordinerende enhet, ledere og kvalitetsansvarlige kan endre dette.")
         )
@@ -228,7 +229,7 @@ def agreements(request):
             "current": current,
             "missing": [labels[t] for t in rules.REQUIRED_TOPICS if t not in covered],
             "today": today,
-            "can_manage": rules.can_manage(services.roles_of(request.user)),
+            "can_manage": rules.can_manage(roles_of(request.user)),
         },
     )
 
@@ -285,7 +286,7 @@ def sub_agreement_edit(request, agreement_id: int, sub_id: int | None = None):
 def routines(request):
     staff = _staff(request)
     overview = services.routine_overview(staff.municipality, timezone.localdate())
-    can_manage = rules.can_manage(services.roles_of(request.user))
+    can_manage = rules.can_manage(roles_of(request.user))
     return render(request, "cooperation/routines.html", {**overview, "can_manage": can_manage})
 
 
@@ -335,7 +336,7 @@ def forums(request):
             "forums": Forum.objects.filter(municipality=staff.municipality).prefetch_related(
                 "units", "partners"
             ),
-            "can_manage": rules.can_manage(services.roles_of(request.user)),
+            "can_manage": rules.can_manage(roles_of(request.user)),
         },
     )
 
@@ -370,7 +371,7 @@ def _forum_page(request, forum, meeting_form=None, status=200):
             "forum": forum,
             "meetings": meetings,
             "meeting_form": meeting_form or ForumMeetingForm(),
-            "can_manage": rules.can_manage(services.roles_of(request.user)),
+            "can_manage": rules.can_manage(roles_of(request.user)),
         },
         status=status,
     )

@@ -7,6 +7,7 @@ from helhet.consent.models import Category
 from helhet.cooperation.services import around_person
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
+from helhet.organisation.services import roles_of
 from helhet.people import identity
 from helhet.people.models import Person
 
@@ -100,8 +101,7 @@ REGISTRAR_ROLES = {Role.COORDINATING_UNIT, Role.CASEWORKER, Role.NAV_ADVISER}
 
 
 def may_register(user) -> bool:
-    staff = getattr(user, "staff", None)
-    return staff is not None and staff.memberships.filter(role__in=REGISTRAR_ROLES).exists()
+    return bool(roles_of(user) & REGISTRAR_ROLES)
 
 
 def register(user, form) -> Person:

@@ -9,22 +9,14 @@ from django.db.models import Max, Q
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.organisation.models import Role, effective_memberships
+from helhet.organisation.models import Role
+from helhet.organisation.services import memberships_of, roles_of
 from helhet.quality import rules
 from helhet.quality.models import Acknowledgement, Deviation, Procedure, ProcedureVersion
 
 
-def memberships(user) -> list:
-    staff = getattr(user, "staff", None)
-    return effective_memberships(staff)
-
-
-def roles_of(user) -> set[str]:
-    return {m.role for m in memberships(user)}
-
-
 def led_units(user) -> set[int]:
-    return {m.unit_id for m in memberships(user) if m.role == Role.LEADER}
+    return {m.unit_id for m in memberships_of(user) if m.role == Role.LEADER}
 
 
 def visible_deviations(user):
