@@ -34,12 +34,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from helhet.audit import criterion_texts, rules
+from helhet.audit.results import Result
 from helhet.consent.models import Category
 from helhet.coordination.models import CoordinatorAssignment, naming_routine
 from helhet.core.legal import REFERENCES, appeal_route
 from helhet.intake import rules as intake_rules
 from helhet.intake.models import Application, Decision
-from helhet.intake.rules import Result
 from helhet.organisation.models import ExternalPartner, Membership, StaffMember, Unit
 from helhet.people import identity
 from helhet.people.models import Service

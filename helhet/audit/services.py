@@ -20,8 +20,8 @@ from helhet.access.models import Action
 from helhet.audit import rules
 from helhet.audit.criteria import CRITERIA, Criterion, Outcome, Scope
 from helhet.audit.models import ComplianceSnapshot
+from helhet.audit.results import Result
 from helhet.core.replica import reporting
-from helhet.intake.rules import Result
 from helhet.organisation.models import Municipality, Role, Unit
 from helhet.organisation.services import roles_of
 
