@@ -13,6 +13,15 @@ hypothesis_settings.load_profile("helhet")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _data_dirs():
+    # What the `helhet` command and the WSGI application make at start
+    # (helhet/core/datadirs.py); WhiteNoise looks for STATIC_ROOT.
+    from helhet.core.datadirs import ensure_data_dirs
+
+    ensure_data_dirs()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Argon2 is deliberately slow; tests create many users.
