@@ -5,6 +5,7 @@ their differences are made in ``plans.services``.
 """
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import DateField
 from django.utils.text import capfirst
@@ -148,7 +149,7 @@ def diff_display(before: dict, after: dict) -> list[dict]:
     return rows
 
 
-def conflict_display(conflict: dict) -> dict:
+def conflict_display(conflict: dict[str, Any]) -> dict[str, Any]:
     """A refused save's conflict (``services.StaleEdit``) as the editor reads it:
     the field's label and both values worded like the rest of the page."""
     if not conflict.get("name"):
