@@ -16,6 +16,6 @@ FORM_EVALUATORS = {Role.LEADER, Role.SECTOR_HEAD, Role.COORDINATING_UNIT, Role.Q
 def staff_with_role(user, roles: set[str]):
     """The user's StaffMember if they hold one of ``roles``; otherwise 403."""
     staff = getattr(user, "staff", None) if user.is_authenticated else None
-    if staff is None or not roles_of(user) & roles:
+    if staff is None or roles_of(user).isdisjoint(roles):
         raise PermissionDenied(_("Siden er for ledere og andre med særskilt rolle."))
     return staff
