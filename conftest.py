@@ -26,6 +26,15 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _data_dirs():
+    # What the `helhet` command and the WSGI application make at start
+    # (helhet/core/datadirs.py); WhiteNoise looks for STATIC_ROOT.
+    from helhet.core.datadirs import ensure_data_dirs
+
+    ensure_data_dirs()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Argon2 is deliberately slow; tests create many users.

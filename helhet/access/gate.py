@@ -57,7 +57,7 @@ only with the record as ``subject``:
 
 Only memberships in *case roles* (``CASE_ROLES``) count for unit-based
 relations (the head of sector counts only on an escalated request).
-Memberships are loaded in one place, ``memberships(user)``. System
+Memberships are loaded in one place, ``organisation.services.memberships_of``. System
 administrators, auditors, quality officers and heads of sector have no person
 access by default.
 
@@ -140,8 +140,9 @@ from helhet.consent.models import Category, ConsentScope
 from helhet.consent.services import covering_consent, valid_q
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
+from helhet.organisation.services import memberships_of, roles_of
 from helhet.people.models import Person, Service
-from helhet.plans.models import IndividualPlan, Participant
+from helhet.plans.models import OPEN_STATUSES, IndividualPlan, Participant
 
 SELF = "egen"
 COORDINATOR = "koordinator"
@@ -169,8 +170,6 @@ CASE_ROLES = {
 EMERGENCY_DURATION = dt.timedelta(hours=2)
 EMERGENCY_REASON_MIN = 20
 EMERGENCY_REASON_MAX = 1000
-
-OPEN_PLAN = ["tilbudt", "aktiv"]
 
 # What a basis allows (``Action``). Reading covers every way of showing data;
 # changing adds editing; administrative acts are named one by one, so a basis
@@ -317,36 +316,18 @@ def _staff(user):
     return getattr(user, "staff", None) if user.is_authenticated else None
 
 
-def memberships(user) -> list:
-    """The user's unit memberships that count for access: the one place they
-    are loaded (once per request). Every app asks here."""
-    return _memberships(user)
-
-
-def _memberships(user) -> list:
-    # Only confirmed memberships count: one registered by an administrator
-    # takes effect when the unit head confirms it (organisation.rules).
-    from helhet.organisation.models import effective_memberships
-
-    return effective_memberships(_staff(user))
-
-
-def _roles(user) -> set[str]:
-    return {m.role for m in _memberships(user)}
-
-
 def _unit_ids(user) -> set[int]:
     """Units where the user works in a case role: the units consent is given to."""
-    return {m.unit_id for m in _memberships(user) if m.role in CASE_ROLES}
+    return {m.unit_id for m in memberships_of(user) if m.role in CASE_ROLES}
 
 
 def unit_ids(user, roles=None) -> set[int]:
     """Units where the user holds one of ``roles`` (any role when None)."""
-    return {m.unit_id for m in _memberships(user) if roles is None or m.role in roles}
+    return {m.unit_id for m in memberships_of(user) if roles is None or m.role in roles}
 
 
 def has_role(user, role: str) -> bool:
-    return role in _roles(user)
+    return role in roles_of(user)
 
 
 def case_unit_ids(user) -> set[int]:
@@ -355,7 +336,7 @@ def case_unit_ids(user) -> set[int]:
 
 
 def has_case_role(user) -> bool:
-    return bool(_roles(user) & CASE_ROLES)
+    return bool(roles_of(user) & CASE_ROLES)
 
 
 # --- the built-in bases ----------------------------------------------------------
@@ -385,7 +366,7 @@ def _participant(user, person, subject):
     if not has_case_role(user):
         return None
     participation = Participant.objects.filter(
-        plan__person=person, plan__status__in=OPEN_PLAN, user=user
+        plan__person=person, plan__status__in=OPEN_STATUSES, user=user
     ).first()
     if participation is None:
         return None
@@ -425,7 +406,7 @@ def _service(user, person, subject):
 
 
 def _coordinating_unit(user, person, subject):
-    if not (has_case_role(user) and Role.COORDINATING_UNIT in _roles(user)):
+    if not (has_case_role(user) and Role.COORDINATING_UNIT in roles_of(user)):
         return None
     if not (person.plans.exists() or person.coordinator_assignments.exists()):
         return None
@@ -446,9 +427,7 @@ def _coordinated_ids(user):
 
 
 def _participating_ids(user):
-    return IndividualPlan.objects.filter(participants__user=user, status__in=OPEN_PLAN).values(
-        "person_id"
-    )
+    return IndividualPlan.objects.open().filter(participants__user=user).values("person_id")
 
 
 def _service_ids(user):
@@ -680,7 +659,7 @@ def decide(
 
 
 def _who(user) -> tuple[str, str]:
-    memberships = _memberships(user)
+    memberships = memberships_of(user)
     role = ", ".join(sorted({m.get_role_display() for m in memberships}))[:100]
     unit = ", ".join(sorted({m.unit.name for m in memberships}))[:200]
     return role, unit
@@ -805,7 +784,7 @@ def accessible_persons(user, category: str = BASIC) -> QuerySet[Person]:
         if basis.person_ids is not None and basis.code != COORDINATOR:
             others |= Q(pk__in=basis.person_ids(user))
     coordinating_unit = Q()
-    if Role.COORDINATING_UNIT in _roles(user):
+    if Role.COORDINATING_UNIT in roles_of(user):
         coordinating_unit = Q(pk__in=IndividualPlan.objects.values("person_id")) | Q(
             pk__in=CoordinatorAssignment.objects.values("person_id")
         )
@@ -831,7 +810,7 @@ def _consent_covers(user, units, category) -> Q:
     participating_units = Participant.objects.filter(
         user=user,
         plan__person_id=OuterRef("consent__person_id"),
-        plan__status__in=OPEN_PLAN,
+        plan__status__in=OPEN_STATUSES,
         unit__isnull=False,
     ).values("unit_id")
     coordinating_units = CoordinatorAssignment.objects.filter(
@@ -882,7 +861,7 @@ def accessible_plans(
         category in (BASIC, Category.PLAN)
         and staff is not None
         and has_case_role(user)
-        and Role.COORDINATING_UNIT in _roles(user)
+        and Role.COORDINATING_UNIT in roles_of(user)
     ):
         return plans.filter(person__municipality_id=staff.municipality_id).exclude(
             person_id__in=_blocking(user).values("person_id")
@@ -1035,7 +1014,7 @@ def decide_access_log(user, person: Person) -> LogView:
         return LogView(Decision(False, NONE, _("Ingen tjenstlig relasjon til personen.")))
     if is_blocked(user, person):
         return LogView(Decision(False, BLOCKED, _("Sperret av personen")))
-    if Role.LEADER in _roles(user):
+    if Role.LEADER in roles_of(user):
         return LogView(
             Decision(True, LOG_REVIEW, _("Leders kontroll av tilgang (hpl. § 21a)")), None, True
         )
@@ -1086,7 +1065,7 @@ def case_units(user) -> list:
     """The units (objects, from the cached memberships) where the user works in
     a case role; lets an app's relation skip its queries for users in units
     that never hold its cases."""
-    return [m.unit for m in _memberships(user) if m.role in CASE_ROLES]
+    return [m.unit for m in memberships_of(user) if m.role in CASE_ROLES]
 
 
 # --- words for people ------------------------------------------------------------

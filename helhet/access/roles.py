@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from helhet.organisation.models import Role
+from helhet.organisation.services import roles_of
 
 # Leaders follow up unusual access in their municipality (hpl § 21a).
 REVIEWERS = {Role.LEADER, Role.SECTOR_HEAD}
@@ -15,6 +16,6 @@ FORM_EVALUATORS = {Role.LEADER, Role.SECTOR_HEAD, Role.COORDINATING_UNIT, Role.Q
 def staff_with_role(user, roles: set[str]):
     """The user's StaffMember if they hold one of ``roles``; otherwise 403."""
     staff = getattr(user, "staff", None) if user.is_authenticated else None
-    if staff is None or not staff.memberships.filter(role__in=roles).exists():
+    if staff is None or roles_of(user).isdisjoint(roles):
         raise PermissionDenied(_("Siden er for ledere og andre med særskilt rolle."))
     return staff

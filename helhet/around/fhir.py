@@ -32,7 +32,7 @@ def communication(message: GpMessage, municipality_number: str) -> dict:
     to_gp = message.direction == GpMessage.Direction.TO_GP
     plan = None
     if message.about_plan:
-        plan = person.plans.filter(status__in=["tilbudt", "aktiv"]).order_by("-offered_on").first()
+        plan = person.plans.open().order_by("-offered_on").first()
     payload = [
         _payload("Hva er endret", message.what_changed),
         _payload("Planen", message.plan_summary),

@@ -77,7 +77,7 @@ def save_crisis_plan(*, person, fields: dict) -> CrisisPlan:
 
 
 def open_plan(person) -> IndividualPlan | None:
-    return person.plans.filter(status__in=["tilbudt", "aktiv"]).order_by("-offered_on").first()
+    return person.plans.open().order_by("-offered_on").first()
 
 
 def person_page(user, person) -> dict:

@@ -31,6 +31,7 @@ from helhet.audit.models import (
     SupervisoryAuthority,
 )
 from helhet.organisation.models import Role, Unit
+from helhet.organisation.services import memberships_of
 
 RESPONDER_ROLES = {Role.LEADER, Role.QUALITY}
 CAUSE_FIELDS = ("cause_plan", "cause_do", "cause_check", "cause_correct")
@@ -159,10 +160,7 @@ def supervises(user, campaign: Campaign, roles: set) -> bool:
 
 
 def responder_units(user) -> set[int]:
-    staff = getattr(user, "staff", None)
-    if staff is None:
-        return set()
-    return {m.unit_id for m in staff.memberships.all() if m.role in RESPONDER_ROLES}
+    return {m.unit_id for m in memberships_of(user) if m.role in RESPONDER_ROLES}
 
 
 def submission_errors(values: dict, answers: dict[int, tuple[str, str]], question_ids) -> list:

@@ -34,15 +34,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from helhet.audit import criterion_texts, rules
+from helhet.audit.results import Result
 from helhet.consent.models import Category
 from helhet.coordination.models import CoordinatorAssignment, naming_routine
 from helhet.core.legal import REFERENCES, appeal_route
 from helhet.intake import rules as intake_rules
 from helhet.intake.models import Application, Decision
-from helhet.intake.rules import Result
 from helhet.organisation.models import ExternalPartner, Membership, StaffMember, Unit
 from helhet.people import identity
 from helhet.people.models import Service
+from helhet.plans import rules as plan_rules
 from helhet.plans import services as plan_services
 from helhet.plans.models import IndividualPlan
 from helhet.plans.rules import crisis_plan_missing
@@ -313,7 +314,7 @@ def _plan_outcomes(scope: Scope, judge) -> list[Outcome]:
     return [
         _person(scope, row["person_id"], judge(row))
         for row in scope.plans
-        if row["status"] in (IndividualPlan.Status.ACTIVE, IndividualPlan.Status.OFFERED)
+        if plan_rules.is_open(row["status"])
     ]
 
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from helhet.audit.results import Result
 from helhet.cooperation import rules as cooperation_rules
 from helhet.core.legal import AppealRoute
 from helhet.intake import rules as intake_rules
-from helhet.intake.rules import Result
 from helhet.plans import rules as plan_rules
 
 # Who needs an IP is decided by the municipality's assessment of the need for

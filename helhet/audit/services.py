@@ -20,9 +20,10 @@ from helhet.access.models import Action
 from helhet.audit import rules
 from helhet.audit.criteria import CRITERIA, Criterion, Outcome, Scope
 from helhet.audit.models import ComplianceSnapshot
+from helhet.audit.results import Result
 from helhet.core import replica
-from helhet.intake.rules import Result
-from helhet.organisation.models import Municipality, Role, Unit, effective_memberships
+from helhet.organisation.models import Municipality, Role, Unit
+from helhet.organisation.services import roles_of
 
 DEFAULT_PERIOD_DAYS = 365
 # Those who follow compliance (docs/access.md): leaders, KE, quality, head of sector, auditors.
@@ -85,14 +86,6 @@ class CriterionReport:
             "not_applicable": self.total.not_applicable,
             "rate": self.total.rate,
         }
-
-
-def roles_of(user) -> set[str]:
-    staff = getattr(user, "staff", None)
-    if staff is None:
-        return set()
-    # Confirmed memberships only, loaded once per user object.
-    return {m.role for m in effective_memberships(staff)}
 
 
 def may_see_report(user) -> bool:

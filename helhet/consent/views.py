@@ -13,6 +13,7 @@ from helhet.access.models import Action
 from helhet.consent import forms, privileged, rules, services
 from helhet.consent.models import Category, Consent
 from helhet.core import pdf
+from helhet.plans.models import OPEN_STATUSES
 
 
 def _consent_for(request, consent_id, action, what) -> Consent:
@@ -262,7 +263,7 @@ def overview(request):
         .select_related("person")
         .order_by("valid_to")[:100]
     )
-    with_plan = persons.filter(plans__status__in=gate.OPEN_PLAN).distinct()
+    with_plan = persons.filter(plans__status__in=OPEN_STATUSES).distinct()
     covered = Consent.objects.filter(services.valid_q(), covers_plan=True).values("person_id")
     missing = list(with_plan.exclude(pk__in=covered).order_by("family_name", "given_name")[:100])
     shown = {c.person for c in expiring} | set(missing)

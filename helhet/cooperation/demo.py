@@ -23,7 +23,6 @@ from helhet.cooperation.models import (
     Message,
     ResponsibilityGroup,
 )
-from helhet.cooperation.services import OPEN_PLAN
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.demo.context import DemoContext
 from helhet.organisation.models import ExternalPartner, Unit
@@ -277,10 +276,7 @@ def _consented_partners(person_ids, now) -> dict[int, set[int]]:
 def _groups(ctx, rng) -> None:
     now = timezone.now()
     person_ids = [p.pk for p in ctx.persons]
-    plans = {
-        p.person_id: p
-        for p in IndividualPlan.objects.filter(person_id__in=person_ids, status__in=OPEN_PLAN)
-    }
+    plans = {p.person_id: p for p in IndividualPlan.objects.open().filter(person_id__in=person_ids)}
     chosen = [p for p in ctx.persons if p.pk in plans and rng.random() < 0.7]
     if not chosen:
         return

@@ -4,7 +4,9 @@ import datetime as dt
 import itertools
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -215,3 +217,33 @@ def AgreementTopicLabels():  # noqa: N802 - reads like the choices it returns
     from helhet.cooperation.models import AgreementTopic
 
     return AgreementTopic.choices
+
+
+class AgreementLike(Protocol):
+    @property
+    def ended_on(self) -> dt.date | None: ...
+
+
+A = TypeVar("A", bound=AgreementLike)
+
+
+def agreement_in_force(agreements: Iterable[A], today: dt.date) -> A | None:
+    """The first agreement (in the given order) not ended by ``today``."""
+    return next((a for a in agreements if a.ended_on is None or a.ended_on > today), None)
+
+
+def missing_topics(covered: Iterable[str]) -> list[str]:
+    """The topics hol. § 6-2 requires that no sub-agreement covers, in the law's order."""
+    have = set(covered)
+    return [topic for topic in REQUIRED_TOPICS if topic not in have]
+
+
+def review_overdue(review_due: dt.date, today: dt.date) -> bool:
+    """A routine past its review date is shown as overdue until it is revised."""
+    return review_due < today
+
+
+def may_leave_group(open_items: int) -> bool:
+    """A member with open action items stays until they are closed or handed on,
+    so no follow-up is left without someone responsible (forskrift § 21)."""
+    return open_items == 0

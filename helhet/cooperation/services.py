@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -19,25 +20,25 @@ from helhet.cooperation.models import (
     ActionItem,
     Attachment,
     CalendarFeed,
+    CooperationAgreement,
     CooperationRoutine,
     DirectoryEntry,
+    Forum,
+    ForumDecision,
+    ForumMeeting,
     GroupMember,
     Meeting,
     Message,
     ResponsibilityGroup,
+    SubAgreement,
 )
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import ExternalPartner, Unit
+from helhet.organisation.services import memberships_of
 from helhet.people.models import Service
-from helhet.plans.models import IndividualPlan, Measure, Participant
+from helhet.plans.models import OPEN_STATUSES, Measure, Participant
 
-OPEN_PLAN = [IndividualPlan.Status.OFFERED, IndividualPlan.Status.ACTIVE]
 OPEN_ITEM = [ActionItem.Status.OPEN, ActionItem.Status.ONGOING]
-
-
-def roles_of(user) -> set[str]:
-    staff = getattr(user, "staff", None)
-    return set(staff.memberships.values_list("role", flat=True)) if staff else set()
 
 
 # --- Service directory
@@ -98,8 +99,7 @@ def stale_entries_owned_by(user, today: dt.date) -> list[DirectoryEntry]:
 
 def mark_editable(rows: list[DirectoryRow], user) -> None:
     """Owners, members of the unit and the municipality's managers maintain an entry."""
-    staff = getattr(user, "staff", None)
-    memberships = list(staff.memberships.all()) if staff else []
+    memberships = memberships_of(user)
     manager = rules.can_manage({m.role for m in memberships})
     unit_ids = {m.unit_id for m in memberships}
     for row in rows:
@@ -108,6 +108,14 @@ def mark_editable(rows: list[DirectoryRow], user) -> None:
             or (row.entry is not None and row.entry.owner_id == user.pk)
             or (row.unit is not None and row.unit.pk in unit_ids)
         )
+
+
+def save_entry(*, entry: DirectoryEntry, today: dt.date) -> DirectoryEntry:
+    """Store a directory entry; saving it is a check of it, so whoever saves
+    vouches that it is current today."""
+    entry.last_verified = today
+    entry.save()
+    return entry
 
 
 def verify_entry(entry: DirectoryEntry, today: dt.date) -> None:
@@ -159,9 +167,51 @@ def routine_overview(municipality, today: dt.date) -> dict:
     )
     return {
         "routines": routines,
-        "overdue": [r for r in routines if r.review_due < today],
+        "overdue": [r for r in routines if rules.review_overdue(r.review_due, today)],
         "gaps": [(units[a], units[b], n) for (a, b), n in gaps],
     }
+
+
+@transaction.atomic
+def save_routine(*, routine: CooperationRoutine, units: Iterable[Unit]) -> CooperationRoutine:
+    """Store a routine with its parties (the units it binds)."""
+    routine.save()
+    routine.units.set(units)
+    return routine
+
+
+# --- The agreement with the health trust and strategic forums (no person data)
+
+
+def save_agreement(*, agreement: CooperationAgreement) -> CooperationAgreement:
+    agreement.save()
+    return agreement
+
+
+def save_sub_agreement(*, sub_agreement: SubAgreement) -> SubAgreement:
+    sub_agreement.save()
+    return sub_agreement
+
+
+@transaction.atomic
+def save_forum(
+    *, forum: Forum, units: Iterable[Unit], partners: Iterable[ExternalPartner]
+) -> Forum:
+    forum.save()
+    forum.units.set(units)
+    forum.partners.set(partners)
+    return forum
+
+
+def record_forum_meeting(*, meeting: ForumMeeting) -> ForumMeeting:
+    meeting.save()
+    return meeting
+
+
+def record_forum_decision(*, decision: ForumDecision) -> ForumDecision:
+    """A new decision, or the follow-up of one (status and what was done)."""
+    decision.save()
+    return decision
 
 
 # --- Responsibility groups
@@ -226,6 +276,45 @@ def add_member(group: ResponsibilityGroup, member: GroupMember, moment: dt.datet
             % {"partner": member.partner}
         )
     member.save()
+
+
+def remove_member(*, member: GroupMember, today: dt.date) -> None:
+    """The member leaves the group today; refused while they own open action items."""
+    open_items = member.action_items.filter(status__in=OPEN_ITEM).count()
+    if not rules.may_leave_group(open_items):
+        raise ValidationError(
+            _(
+                "%(name)s har åpne oppfølgingspunkter. Lukk dem eller gi dem en annen ansvarlig først."
+            )
+            % {"name": member.name}
+        )
+    member.left_on = today
+    member.save(update_fields=["left_on"])
+
+
+def set_frequency(*, group: ResponsibilityGroup, weeks: int) -> None:
+    """How often the group agrees to meet; missed meetings are counted from it."""
+    group.frequency_weeks = weeks
+    group.save(update_fields=["frequency_weeks"])
+
+
+def plan_meeting(
+    *,
+    group: ResponsibilityGroup,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    place: str,
+    agenda: str,
+    status: str,
+) -> Meeting:
+    return Meeting.objects.create(
+        group=group,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        place=place,
+        agenda=agenda,
+        status=status,
+    )
 
 
 def group_page(group: ResponsibilityGroup, now: dt.datetime) -> dict:
@@ -460,7 +549,7 @@ def around_person(person, service_units=None) -> list[Contact]:
         _add_participant(add, add_staff, m, _("Ansvarsgruppe"), partner_ids)
 
     for p in Participant.objects.filter(
-        plan__person=person, plan__status__in=OPEN_PLAN
+        plan__person=person, plan__status__in=OPEN_STATUSES
     ).select_related("user__staff", "unit", "partner"):
         _add_participant(add, add_staff, p, _("Deltaker i individuell plan"), partner_ids)
 
@@ -474,7 +563,7 @@ def around_person(person, service_units=None) -> list[Contact]:
         unit_ids.add(s.unit_id)
 
     for m in Measure.objects.filter(
-        plan__person=person, plan__status__in=OPEN_PLAN, responsible_partner__isnull=False
+        plan__person=person, plan__status__in=OPEN_STATUSES, responsible_partner__isnull=False
     ).select_related("responsible_partner"):
         add(("partner", m.responsible_partner_id), 5, m.responsible_partner.name, _("Tiltak"))
         partner_ids.add(m.responsible_partner_id)

@@ -50,6 +50,7 @@ from helhet.cooperation.models import (
     SubAgreement,
 )
 from helhet.organisation.models import ExternalPartner, Municipality, Unit
+from helhet.organisation.services import roles_of
 
 
 def _staff(request):
@@ -61,7 +62,7 @@ def _staff(request):
 
 def _manager(request):
     staff = _staff(request)
-    if not rules.can_manage(services.roles_of(request.user)):
+    if not rules.can_manage(roles_of(request.user)):
         raise PermissionDenied(
             _("Bare koordinerende enhet, ledere og kvalitetsansvarlige kan endre dette.")
         )
@@ -141,9 +142,7 @@ def _edit_entry(request, unit=None, partner=None):
         request.POST or None, instance=instance, municipality=staff.municipality
     )
     if request.method == "POST" and form.is_valid():
-        # Saving the entry is a check of it: whoever saves vouches it is current.
-        form.instance.last_verified = timezone.localdate()
-        form.save()
+        services.save_entry(entry=form.save(commit=False), today=timezone.localdate())
         messages.success(request, _("Oppføringen er lagret og bekreftet i dag."))
         return redirect("cooperation:directory")
     return render(
@@ -217,7 +216,7 @@ def agreements(request):
             "sub_agreements"
         )
     )
-    current = next((a for a in found if a.ended_on is None or a.ended_on > today), None)
+    current = rules.agreement_in_force(found, today)
     covered = {t for s in current.sub_agreements.all() for t in s.topics} if current else set()
     labels = dict(rules.AgreementTopicLabels())
     return render(
@@ -226,9 +225,9 @@ def agreements(request):
         {
             "agreements": found,
             "current": current,
-            "missing": [labels[t] for t in rules.REQUIRED_TOPICS if t not in covered],
+            "missing": [labels[t] for t in rules.missing_topics(covered)],
             "today": today,
-            "can_manage": rules.can_manage(services.roles_of(request.user)),
+            "can_manage": rules.can_manage(roles_of(request.user)),
         },
     )
 
@@ -243,7 +242,7 @@ def agreement_edit(request, agreement_id: int | None = None):
     )
     form = AgreementForm(request.POST or None, instance=agreement)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_agreement(agreement=form.save(commit=False))
         messages.success(request, _("Samarbeidsavtalen er lagret."))
         return redirect("cooperation:agreements")
     return render(
@@ -267,7 +266,7 @@ def sub_agreement_edit(request, agreement_id: int, sub_id: int | None = None):
     )
     form = SubAgreementForm(request.POST or None, instance=sub)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_sub_agreement(sub_agreement=form.save(commit=False))
         messages.success(request, _("Delavtalen er lagret."))
         return redirect("cooperation:agreements")
     return render(
@@ -285,7 +284,7 @@ def sub_agreement_edit(request, agreement_id: int, sub_id: int | None = None):
 def routines(request):
     staff = _staff(request)
     overview = services.routine_overview(staff.municipality, timezone.localdate())
-    can_manage = rules.can_manage(services.roles_of(request.user))
+    can_manage = rules.can_manage(roles_of(request.user))
     return render(request, "cooperation/routines.html", {**overview, "can_manage": can_manage})
 
 
@@ -297,7 +296,10 @@ def routine_detail(request, routine_id: int):
     return render(
         request,
         "cooperation/routine_detail.html",
-        {"routine": routine, "overdue": routine.review_due < timezone.localdate()},
+        {
+            "routine": routine,
+            "overdue": rules.review_overdue(routine.review_due, timezone.localdate()),
+        },
     )
 
 
@@ -311,7 +313,9 @@ def routine_edit(request, routine_id: int | None = None):
     )
     form = RoutineForm(request.POST or None, instance=routine, municipality=staff.municipality)
     if request.method == "POST" and form.is_valid():
-        routine = form.save()
+        routine = services.save_routine(
+            routine=form.save(commit=False), units=form.cleaned_data["units"]
+        )
         messages.success(request, _("Samarbeidsrutinen er lagret."))
         return redirect("cooperation:routine", routine_id=routine.pk)
     return render(
@@ -335,7 +339,7 @@ def forums(request):
             "forums": Forum.objects.filter(municipality=staff.municipality).prefetch_related(
                 "units", "partners"
             ),
-            "can_manage": rules.can_manage(services.roles_of(request.user)),
+            "can_manage": rules.can_manage(roles_of(request.user)),
         },
     )
 
@@ -350,7 +354,11 @@ def forum_edit(request, forum_id: int | None = None):
     )
     form = ForumForm(request.POST or None, instance=forum, municipality=staff.municipality)
     if request.method == "POST" and form.is_valid():
-        forum = form.save()
+        forum = services.save_forum(
+            forum=form.save(commit=False),
+            units=form.cleaned_data["units"],
+            partners=form.cleaned_data["partners"],
+        )
         messages.success(request, _("Forumet er lagret."))
         return redirect("cooperation:forum", forum_id=forum.pk)
     return render(
@@ -370,7 +378,7 @@ def _forum_page(request, forum, meeting_form=None, status=200):
             "forum": forum,
             "meetings": meetings,
             "meeting_form": meeting_form or ForumMeetingForm(),
-            "can_manage": rules.can_manage(services.roles_of(request.user)),
+            "can_manage": rules.can_manage(roles_of(request.user)),
         },
         status=status,
     )
@@ -385,7 +393,7 @@ def forum_detail(request, forum_id: int):
     form = ForumMeetingForm(request.POST, instance=ForumMeeting(forum=forum))
     if not form.is_valid():
         return _forum_page(request, forum, form, status=400)
-    form.save()
+    services.record_forum_meeting(meeting=form.save(commit=False))
     messages.success(request, _("Møtet er registrert."))
     return redirect("cooperation:forum", forum_id=forum.pk)
 
@@ -399,7 +407,7 @@ def forum_decision(request, forum_meeting_id: int):
     )
     form = ForumDecisionForm(request.POST, instance=ForumDecision(meeting=meeting))
     if form.is_valid():
-        form.save()
+        services.record_forum_decision(decision=form.save(commit=False))
         messages.success(request, _("Vedtaket er registrert."))
     else:
         messages.error(request, _("Vedtaket ble ikke lagret: %(e)s") % {"e": _errors(form)})
@@ -415,7 +423,7 @@ def forum_follow_up(request, decision_id: int):
     )
     form = DecisionFollowUpForm(request.POST, instance=decision)
     if form.is_valid():
-        form.save()
+        services.record_forum_decision(decision=form.save(commit=False))
         messages.success(request, _("Oppfølgingen er lagret."))
     else:
         messages.error(request, _("Oppfølgingen ble ikke lagret: %(e)s") % {"e": _errors(form)})
@@ -495,17 +503,11 @@ def member_remove(request, group_id: int):
     member = get_object_or_404(
         GroupMember, pk=request.POST.get("member") or 0, group=group, left_on__isnull=True
     )
-    if member.action_items.filter(status__in=services.OPEN_ITEM).exists():
-        messages.error(
-            request,
-            _(
-                "%(name)s har åpne oppfølgingspunkter. Lukk dem eller gi dem en annen ansvarlig først."
-            )
-            % {"name": member.name},
-        )
+    try:
+        services.remove_member(member=member, today=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        member.left_on = timezone.localdate()
-        member.save(update_fields=["left_on"])
         messages.success(request, _("%(name)s er tatt ut av gruppen.") % {"name": member.name})
     return redirect("cooperation:group", person_id=group.person.pk)
 
@@ -518,8 +520,7 @@ def group_frequency(request, group_id: int):
         return HttpResponseNotAllowed(["POST"])
     form = FrequencyForm(request.POST)
     if form.is_valid():
-        group.frequency_weeks = form.cleaned_data["frequency_weeks"]
-        group.save(update_fields=["frequency_weeks"])
+        services.set_frequency(group=group, weeks=form.cleaned_data["frequency_weeks"])
         messages.success(request, _("Møtefrekvensen er lagret."))
     else:
         messages.error(request, _("Møtefrekvensen må være mellom 1 og 52 uker."))
@@ -534,7 +535,7 @@ def meeting_new(request, group_id: int):
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        meeting = Meeting.objects.create(
+        meeting = services.plan_meeting(
             group=group,
             starts_at=data["starts_at"],
             duration_minutes=data["duration_minutes"],

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from helhet.access import gate, roles
 from helhet.audit import services as audit_services
 from helhet.organisation.models import Role, Unit
+from helhet.organisation.services import memberships_of, roles_of
 from helhet.portal.models import Right
 
 # How many items the header shows before the rest go under «Mer»: at 1,280 px the
@@ -77,7 +78,7 @@ def _unit_kind(kind):
     # housing.views and nav.views: the page is for staff of that kind of unit.
     def allowed(user, _roles) -> bool:
         return _staff(user, _roles) and any(
-            m.unit.kind == kind for m in gate.memberships(user) if m.role in gate.CASE_ROLES
+            m.unit.kind == kind for m in memberships_of(user) if m.role in gate.CASE_ROLES
         )
 
     return allowed
@@ -158,7 +159,7 @@ def links_for(user, path: str = "", request=None) -> list[Link]:
     staff = getattr(user, "staff", None)
     user_roles = set()
     if staff is not None:
-        user_roles = audit_services.roles_of(user)
+        user_roles = roles_of(user)
         items = [item for item in STAFF_ITEMS if item.allowed(user, user_roles)]
     elif request is not None:
         items = _portal_items(request)

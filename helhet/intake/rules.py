@@ -14,6 +14,7 @@ from enum import StrEnum
 import holidays
 from django.utils.translation import gettext as _
 
+from helhet.audit.results import Result
 from helhet.core.legal import REFERENCES, AppealRoute
 
 # Shown as "due" this many days before a deadline, so it can still be met.
@@ -272,12 +273,6 @@ def decision_errors(f: DecisionFacts) -> dict[str, str]:
 
 
 # --- NAV: sosialtjenesteloven §§ 17, 20a, 29; barnekonvensjonen ---------------
-
-
-class Result(StrEnum):
-    MET = "oppfylt"
-    NOT_MET = "ikke_oppfylt"
-    NOT_APPLICABLE = "ikke_aktuelt"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from helhet.access.models import Action
 from helhet.consent.models import Category
 from helhet.mapping.models import Mapping
 from helhet.organisation.models import Role, Unit
+from helhet.organisation.services import memberships_of
 
 CATEGORY = Category.MAPPING
 STATISTICS_ROLES = {
@@ -34,18 +35,13 @@ STATISTICS_ROLES = {
 ROUND_ROLES = {Role.COORDINATING_UNIT}
 
 
-def _memberships(user) -> list:
-    # The gate loads memberships, once, in one place.
-    return gate.memberships(user)
-
-
 def municipality_id(user):
     staff = getattr(user, "staff", None) if user.is_authenticated else None
     return staff.municipality_id if staff else None
 
 
 def has_any_role(user, roles) -> bool:
-    return any(m.role in roles for m in _memberships(user))
+    return any(m.role in roles for m in memberships_of(user))
 
 
 def can_see_statistics(user) -> bool:
@@ -77,7 +73,7 @@ def require_round_manager(user) -> int:
 def mapping_units(user) -> list[Unit]:
     """Units the user can map on behalf of: the units they work in."""
     seen = {}
-    for m in _memberships(user):
+    for m in memberships_of(user):
         seen.setdefault(m.unit_id, m.unit)
     return sorted(seen.values(), key=lambda u: u.name)
 

@@ -160,7 +160,7 @@ def _detail_page(request, mapping, referral_form=None, status=200):
         ],
         "referral_form": referral_form
         or forms.ReferralForm(municipality_id=mapping.person.municipality_id),
-        "open_plan": mapping.person.plans.filter(status__in=["tilbudt", "aktiv"]).first(),
+        "open_plan": mapping.person.plans.open().first(),
     }
     return render(request, "mapping/detail.html", context, status=status)
 

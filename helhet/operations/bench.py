@@ -37,7 +37,7 @@ from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Municipality
 from helhet.people.models import Person, Service
 from helhet.plans.forms import PlanForm
-from helhet.plans.models import IndividualPlan
+from helhet.plans.models import OPEN_STATUSES, IndividualPlan
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def compliance_sql(targets: Targets) -> dict:
     start, end, today = _report_period()
     plan, person = _table(IndividualPlan), _table(Person)
     service, assignment = _table(Service), _table(CoordinatorAssignment)
-    active, offered = IndividualPlan.Status.ACTIVE, IndividualPlan.Status.OFFERED
+    active = IndividualPlan.Status.ACTIVE
     sql = f"""
         WITH judged AS (
             SELECT p.person_id,
@@ -154,7 +154,7 @@ def compliance_sql(targets: Targets) -> dict:
         FROM judged j JOIN involved i ON i.person_id = j.person_id
         GROUP BY i.unit_id, j.result
     """
-    params = [active, today, targets.municipality_id, active, offered, end, start]
+    params = [active, today, targets.municipality_id, *OPEN_STATUSES, end, start]
     counts: dict = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

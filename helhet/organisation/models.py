@@ -255,13 +255,3 @@ class Membership(models.Model):
                         "confirmed_by",
                     }
         super().save(*args, **kwargs)
-
-
-def effective_memberships(staff) -> list:
-    """The staff member's confirmed memberships with their units, loaded once
-    per user object (a page, its menu and its buttons each ask)."""
-    if staff is None:
-        return []
-    if not hasattr(staff, "_helhet_memberships"):
-        staff._helhet_memberships = list(staff.memberships.select_related("unit"))
-    return staff._helhet_memberships

@@ -1,11 +1,62 @@
-"""Confirming and rejecting memberships. Rules in ``organisation.rules``."""
+"""Who holds which role, and confirming and rejecting memberships. Rules in
+``organisation.rules``."""
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.organisation import rules
-from helhet.organisation.models import Membership, Role
+from helhet.organisation.models import Membership, Role, StaffMember
+
+# The attribute on the StaffMember object that holds its loaded memberships.
+_LOADED = "_helhet_memberships"
+
+
+def _staff_of(user: AbstractBaseUser | AnonymousUser) -> StaffMember | None:
+    if not user.is_authenticated:
+        return None
+    staff: StaffMember | None = getattr(user, "staff", None)
+    return staff
+
+
+def memberships_of(user: AbstractBaseUser | AnonymousUser) -> list[Membership]:
+    """The user's memberships in force (confirmed by a head), with their units.
+
+    The one place they are loaded; the gate, the menu and every app ask here
+    (directly or through ``roles_of``).
+
+    Caching policy: loaded once per user object and kept on it, nowhere else.
+    Django builds a new user object for every request, so a page, its menu and
+    its buttons share one query, and a membership confirmed, changed or removed
+    counts from the next request on — never later, as a cache shared between
+    requests (Django's cache framework, a module-level memo) could be: a
+    withdrawn role must end access at once (GDPR art. 32, access on need).
+    Code that changes memberships and asks again about the same user object in
+    the same request calls ``forget_memberships`` first.
+    """
+    staff = _staff_of(user)
+    if staff is None:
+        return []
+    loaded: list[Membership] | None = getattr(staff, _LOADED, None)
+    if loaded is None:
+        loaded = list(staff.memberships.select_related("unit"))
+        setattr(staff, _LOADED, loaded)
+    # A copy: a caller that changes its list does not change what others see.
+    return list(loaded)
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+    """The roles the user holds in some unit, from confirmed memberships only
+    (``memberships_of``, with its caching). Empty for anyone not staff."""
+    return {m.role for m in memberships_of(user)}
+
+
+def forget_memberships(user: AbstractBaseUser | AnonymousUser) -> None:
+    """Load the user's memberships afresh on the next question."""
+    staff = _staff_of(user)
+    if staff is not None and hasattr(staff, _LOADED):
+        delattr(staff, _LOADED)
 
 
 class ConfirmationRefused(Exception):
@@ -37,11 +88,7 @@ def may_confirm(user, membership: Membership) -> bool:
 
 def is_head(user) -> bool:
     """Leads a unit or is a head of sector: may be asked to confirm."""
-    staff = getattr(user, "staff", None) if user.is_authenticated else None
-    return (
-        staff is not None
-        and staff.memberships.filter(role__in=[Role.LEADER, Role.SECTOR_HEAD]).exists()
-    )
+    return bool(roles_of(user) & {Role.LEADER, Role.SECTOR_HEAD})
 
 
 def pending_for(user) -> list[Membership]:

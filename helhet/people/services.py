@@ -7,6 +7,7 @@ from helhet.consent.models import Category
 from helhet.cooperation.services import around_person
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
+from helhet.organisation.services import roles_of
 from helhet.people import identity
 from helhet.people import search as person_search
 from helhet.people.models import Person
@@ -39,9 +40,7 @@ def my_persons(user) -> list:
     from helhet.plans.models import IndividualPlan
 
     coordinated = CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True)
-    participating = IndividualPlan.objects.filter(
-        participants__user=user, status__in=gate.OPEN_PLAN
-    )
+    participating = IndividualPlan.objects.open().filter(participants__user=user)
     found = list(
         gate.accessible_persons(user)
         .filter(
@@ -101,8 +100,7 @@ REGISTRAR_ROLES = {Role.COORDINATING_UNIT, Role.CASEWORKER, Role.NAV_ADVISER}
 
 
 def may_register(user) -> bool:
-    staff = getattr(user, "staff", None)
-    return staff is not None and staff.memberships.filter(role__in=REGISTRAR_ROLES).exists()
+    return bool(roles_of(user) & REGISTRAR_ROLES)
 
 
 def register(user, form) -> Person:

@@ -5,6 +5,8 @@ The plan is *living*: every change goes through ``plans.services`` which bumps
 ``version`` (refusing a stale save) and stores a ``PlanVersion`` snapshot.
 """
 
+from typing import Final, Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,17 +16,34 @@ from helhet.organisation.models import ExternalPartner, Unit
 from helhet.people.models import Person
 
 
+class PlanStatus(models.TextChoices):
+    OFFERED = "tilbudt", _("Tilbudt")
+    DECLINED = "avslatt", _("Takket nei")
+    ACTIVE = "aktiv", _("Aktiv")
+    CLOSED = "avsluttet", _("Avsluttet")
+
+
+# The one definition of an open plan: offered or active plans are worked on;
+# declined and closed ones are read-only history. A person has at most one open
+# plan (DOMAIN.md §4.1). Lists ask ``IndividualPlan.objects.open()``, a lookup
+# across a relation ``plan__status__in=OPEN_STATUSES``, a single plan
+# ``plans.rules.is_open(plan.status)``.
+OPEN_STATUSES: Final[tuple[str, ...]] = (PlanStatus.OFFERED, PlanStatus.ACTIVE)
+
+
+class IndividualPlanQuerySet(models.QuerySet["IndividualPlan"]):
+    def open(self) -> Self:
+        """Offered or active plans (``OPEN_STATUSES``)."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+
 class IndividualPlan(models.Model):
     class Kind(models.TextChoices):
         # One plan per person across sectors; other plan types come later and
         # must not need a new model (docs/plan.md).
         INDIVIDUAL_PLAN = "ip", _("Individuell plan")
 
-    class Status(models.TextChoices):
-        OFFERED = "tilbudt", _("Tilbudt")
-        DECLINED = "avslatt", _("Takket nei")
-        ACTIVE = "aktiv", _("Aktiv")
-        CLOSED = "avsluttet", _("Avsluttet")
+    Status = PlanStatus
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="plans")
     kind = models.CharField(
@@ -57,6 +76,8 @@ class IndividualPlan(models.Model):
     version = models.PositiveIntegerField(_("versjon"), default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = IndividualPlanQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("individuell plan")
         verbose_name_plural = _("individuelle planer")
@@ -67,7 +88,7 @@ class IndividualPlan(models.Model):
             # when two offers race, which a check in Python alone cannot.
             models.UniqueConstraint(
                 fields=["person"],
-                condition=models.Q(status__in=["tilbudt", "aktiv"]),
+                condition=models.Q(status__in=list(OPEN_STATUSES)),
                 name="one_open_plan_per_person",
                 violation_error_message=_("Personen har allerede en åpen plan."),
             )
@@ -83,10 +104,6 @@ class IndividualPlan(models.Model):
             )
         if self.answered_on and self.offered_on and self.answered_on < self.offered_on:
             raise ValidationError({"answered_on": _("Svaret kan ikke være gitt før tilbudet.")})
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in (self.Status.OFFERED, self.Status.ACTIVE)
 
     @property
     def crisis_plan(self):

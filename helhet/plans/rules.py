@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from helhet.core.legal import IP_CONTENT
+from helhet.plans.models import OPEN_STATUSES, PlanStatus
 
 
 @dataclass(frozen=True)
@@ -123,16 +124,14 @@ def revision_overdue(revision_due: dt.date | None, today: dt.date) -> bool:
     return revision_due is not None and revision_due < today
 
 
-OPEN_STATUSES = ("tilbudt", "aktiv")
-
-
 def is_open(status: str) -> bool:
-    """Offered or active plans are worked on; declined and closed ones are read-only history."""
+    """One plan is open: the same statuses as ``IndividualPlan.objects.open()``
+    (``plans.models.OPEN_STATUSES``). Declined and closed plans are read-only history."""
     return status in OPEN_STATUSES
 
 
 def may_answer_offer(status: str) -> bool:
-    return status == "tilbudt"
+    return status == PlanStatus.OFFERED
 
 
 def may_offer_plan(statuses_of_existing_plans: Iterable[str]) -> bool:

@@ -14,7 +14,7 @@ from helhet.access import gate
 from helhet.access.models import Action
 from helhet.consent.models import Category
 from helhet.core import pdf as core_pdf
-from helhet.plans import access, forms, pdf, rules, services
+from helhet.plans import access, forms, pdf, presenters, rules, services
 from helhet.plans.models import Goal, Measure, Participant, PlanVersion
 from helhet.plans.services import StaleEdit
 
@@ -86,7 +86,9 @@ def _stale_context(plan, form, stale: StaleEdit) -> dict:
         "base": base,
         "current": stale.current_version,
         "versions": services.changes_since(plan.pk, base, stale.current_version),
-        "conflicts": {c["name"]: c for c in stale.conflicts if c["name"]},
+        "conflicts": {
+            c["name"]: presenters.conflict_display(c) for c in stale.conflicts if c["name"]
+        },
     }
 
 
@@ -316,7 +318,11 @@ def history(request, plan_id: int):
 def version(request, plan_id: int, number: int):
     plan = access.plan_for(request, plan_id, what=f"plan: versjon {number}")
     stored = get_object_or_404(PlanVersion, plan=plan, number=number)
-    context = {"plan": plan, "version": stored, "shown": services.version_display(stored.snapshot)}
+    context = {
+        "plan": plan,
+        "version": stored,
+        "shown": presenters.version_display(stored.snapshot),
+    }
     return render(request, "plans/version.html", context)
 
 
@@ -333,7 +339,7 @@ def compare(request, plan_id: int):
         "compare": form,
         "before": before,
         "after": after,
-        "rows": services.diff_display(before.snapshot, after.snapshot),
+        "rows": presenters.diff_display(before.snapshot, after.snapshot),
     }
     return render(request, "plans/compare.html", context)
 

@@ -66,7 +66,7 @@ def _acting_for(acting: Acting) -> str | None:
 def current_plan(person: Person) -> IndividualPlan | None:
     """The open plan, else the most recent one."""
     plans = person.plans.order_by("-offered_on", "-pk")
-    return plans.filter(status__in=["tilbudt", "aktiv"]).first() or plans.first()
+    return plans.open().first() or plans.first()
 
 
 def next_meeting(person: Person):

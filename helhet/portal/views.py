@@ -21,6 +21,7 @@ from helhet.consent import services as consent_services
 from helhet.consent.models import Category, Consent, ConsentReminder
 from helhet.core import pdf as core_pdf
 from helhet.plans import pdf
+from helhet.plans import rules as plan_rules
 from helhet.plans import services as plan_services
 from helhet.plans.models import Goal
 from helhet.plans.services import StaleEdit
@@ -171,7 +172,7 @@ def _goal_page(request, goal_id=None):
     if goal_id is not None:
         goal = _own_or_404(request, acting, Goal, goal_id, Action.EDIT, Category.PLAN, "mål")
         plan = goal.plan
-    if plan is None or not plan.is_open:
+    if plan is None or not plan_rules.is_open(plan.status):
         messages.error(request, _("Du har ingen åpen plan å skrive mål i."))
         return redirect("portal:plan")
     initial = {"version": plan.version}

@@ -3,28 +3,22 @@
 import datetime as dt
 from collections import Counter, defaultdict
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.organisation.models import Role, effective_memberships
+from helhet.organisation.models import Role
+from helhet.organisation.services import memberships_of, roles_of
+from helhet.people.models import Person
 from helhet.quality import rules
 from helhet.quality.models import Acknowledgement, Deviation, Procedure, ProcedureVersion
 
 
-def memberships(user) -> list:
-    staff = getattr(user, "staff", None)
-    return effective_memberships(staff)
-
-
-def roles_of(user) -> set[str]:
-    return {m.role for m in memberships(user)}
-
-
 def led_units(user) -> set[int]:
-    return {m.unit_id for m in memberships(user) if m.role == Role.LEADER}
+    return {m.unit_id for m in memberships_of(user) if m.role == Role.LEADER}
 
 
 def visible_deviations(user):
@@ -44,15 +38,13 @@ def may_handle(user, deviation: Deviation) -> bool:
     )
 
 
-def person_reference(request, national_id: str):
+def person_reference(*, user: User, national_id: str) -> Person | None:
     """The person a deviation is about, found among those the user has a basis
     for (the gate); logged like any other access. None if not found."""
-    person = gate.accessible_persons(request.user).filter(national_id=national_id.strip()).first()
+    person = gate.accessible_persons(user).filter(national_id=national_id.strip()).first()
     if person is None:
         return None
-    decision = gate.check(
-        request.user, person, Action.EDIT, gate.BASIC, what="avvik: personreferanse"
-    )
+    decision = gate.check(user, person, Action.EDIT, gate.BASIC, what="avvik: personreferanse")
     # The gate's answer stands: nothing is referenced after a refusal.
     return person if decision.granted else None
 
@@ -70,17 +62,17 @@ def report(user, person, **fields) -> Deviation:
     return deviation
 
 
-def shown_person(request, deviation: Deviation) -> str | None:
+def shown_person(*, user: User, deviation: Deviation) -> str | None:
     """The name of the person the deviation is about, if the gate allows; else None."""
-    if deviation.person_id is None:
+    if deviation.person is None:
         return None
     person = deviation.person
-    decision = gate.decide(request.user, person, Action.VIEW, gate.BASIC)
+    decision = gate.decide(user, person, Action.VIEW, gate.BASIC)
     if not decision.granted:
         # The handler needs the deviation, not the person: nothing is shown, so
         # nothing is accessed, and no refusal is flagged as snooping.
         return None
-    gate.log(request.user, person, Action.VIEW, decision, gate.BASIC, f"avvik {deviation.pk}")
+    gate.log(user, person, Action.VIEW, decision, gate.BASIC, f"avvik {deviation.pk}")
     return person.full_name
 
 

@@ -54,7 +54,7 @@ def report(request):
         errors = rules.report_errors(data["occurred_on"], today)
         person = None
         if data["national_id"]:
-            person = services.person_reference(request, data["national_id"])
+            person = services.person_reference(user=request.user, national_id=data["national_id"])
             if person is None:
                 errors["national_id"] = _(
                     "Fant ingen person du har tjenstlig relasjon til med dette fødselsnummeret."
@@ -102,7 +102,7 @@ def deviation(request, deviation_id):
         "quality/deviation.html",
         {
             "deviation": found,
-            "person_name": services.shown_person(request, found),
+            "person_name": services.shown_person(user=request.user, deviation=found),
             "form": form,
             "target": target,
             "target_label": dict(Deviation.Status.choices).get(target, ""),

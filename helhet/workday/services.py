@@ -23,6 +23,7 @@ from helhet.intake import access as intake_access
 from helhet.intake import services as intake_services
 from helhet.intake.models import Decision
 from helhet.organisation.models import Membership, Role
+from helhet.organisation.services import roles_of
 from helhet.plans.models import IndividualPlan
 from helhet.quality import rules as quality_rules
 from helhet.quality import services as quality_services
@@ -73,9 +74,7 @@ def _my_persons(user, today: dt.date) -> tuple[list[MyPerson], int]:
     now = timezone.now()
     coordinated = CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True)
     persons = gate.accessible_persons(user).filter(pk__in=coordinated.values("person_id"))
-    open_plan = IndividualPlan.objects.filter(
-        person=OuterRef("pk"), status__in=gate.OPEN_PLAN
-    ).order_by("-pk")
+    open_plan = IndividualPlan.objects.open().filter(person=OuterRef("pk")).order_by("-pk")
     next_meeting = Meeting.objects.filter(
         group__person=OuterRef("pk"), status=Meeting.Status.PLANNED, starts_at__gte=now
     ).order_by("starts_at")
@@ -187,7 +186,7 @@ def _name_signers(decisions: list, caseworker) -> None:
 def workday(user, today: dt.date) -> Workday:
     """Everything on the user's start page; every list shown is logged."""
     staff = user.staff
-    user_roles = audit_services.roles_of(user)
+    user_roles = roles_of(user)
     day = Workday(roles=user_roles, is_admin=user.is_staff and Role.SYSTEM_ADMIN in user_roles)
     shown = set()
     if gate.has_case_role(user):

@@ -14,9 +14,9 @@ def oidc_label() -> str:
 def may_review_access(user) -> bool:
     """Whether the nav shows the leader's review of unusual access."""
     from helhet.access.roles import REVIEWERS
+    from helhet.organisation.services import roles_of
 
-    staff = getattr(user, "staff", None) if user.is_authenticated else None
-    return staff is not None and staff.memberships.filter(role__in=REVIEWERS).exists()
+    return bool(roles_of(user) & REVIEWERS)
 
 
 @register.filter

@@ -11,8 +11,8 @@ from helhet.access.models import AccessLogEntry
 from helhet.around.models import AftercarePlan, DischargeNotice, Referral
 from helhet.audit import services as audit
 from helhet.audit.criteria import BY_ID
+from helhet.audit.results import Result as R
 from helhet.coordination.models import CoordinatorAssignment
-from helhet.intake.rules import Result as R
 from helhet.organisation.models import Role, Unit
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from helhet.api import fhir as base_fhir
 from helhet.around.models import ExternalService, GpMessage
 from helhet.audit import services as audit
 from helhet.audit.criteria import BY_ID
+from helhet.audit.results import Result as R
 from helhet.audit.tests import builders as b
 from helhet.coordination.models import CoordinatorAssignment
-from helhet.intake.rules import Result as R
 from helhet.organisation.models import ExternalPartner, Role
 from helhet.plans.models import Goal, IndividualPlan, PlanVersion
 

@@ -13,7 +13,7 @@ from helhet.around.models import ChildRelative, ChildrenCheck, RelativeNeed
 from helhet.audit import rules as audit_rules
 from helhet.audit import services as audit
 from helhet.audit.criteria import BY_ID
-from helhet.intake.rules import Result as R
+from helhet.audit.results import Result as R
 from helhet.mapping.models import DomainScore, Mapping
 from helhet.organisation.models import Role
 from helhet.people.models import Relative

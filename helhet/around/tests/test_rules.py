@@ -7,7 +7,7 @@ import datetime as dt
 
 from helhet.around import rules
 from helhet.audit import rules as audit_rules
-from helhet.intake.rules import Result as R
+from helhet.audit.results import Result as R
 
 DAY = dt.date(2026, 6, 15)
 BEFORE = DAY - dt.timedelta(days=5)

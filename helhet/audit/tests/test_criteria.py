@@ -9,12 +9,12 @@ import time_machine
 from helhet import testing as t
 from helhet.audit import criteria, services
 from helhet.audit.criteria import BY_ID, CRITERIA
+from helhet.audit.results import Result
 from helhet.audit.tests import builders as b
 from helhet.cooperation.models import CooperationRoutine, DirectoryEntry, ResponsibilityGroup
 from helhet.coordination.models import LocalRoutine
 from helhet.core.legal import REFERENCES
 from helhet.intake.models import Application, Decision
-from helhet.intake.rules import Result
 from helhet.mapping.models import Mapping
 from helhet.organisation.models import Role, StaffMember, Unit
 from helhet.people.models import Service

@@ -11,11 +11,11 @@ from helhet import testing as t
 from helhet.around.models import ExternalService, NeedAssessment, SomaticFollowUp
 from helhet.audit import rules, services
 from helhet.audit.criteria import BY_ID
+from helhet.audit.results import Result
 from helhet.audit.tests import builders as b
 from helhet.cooperation.models import CooperationAgreement, SubAgreement
 from helhet.cooperation.rules import REQUIRED_TOPICS
 from helhet.core.legal import REFERENCES
-from helhet.intake.rules import Result
 from helhet.mapping.models import DomainScore, Mapping
 from helhet.organisation.models import Unit
 from helhet.people.catalogue import guess_type

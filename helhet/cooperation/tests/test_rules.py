@@ -87,3 +87,35 @@ def test_ics_is_escaped_folded_and_in_utc():
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     assert "\r\n " in text
     assert text.endswith("END:VCALENDAR\r\n")
+
+
+def test_the_agreement_in_force_is_the_first_not_ended():
+    from types import SimpleNamespace
+
+    today = dt.date(2026, 6, 1)
+    ended = SimpleNamespace(ended_on=dt.date(2026, 5, 31))
+    ends_today = SimpleNamespace(ended_on=today)
+    ends_later = SimpleNamespace(ended_on=dt.date(2026, 6, 2))
+    open_ended = SimpleNamespace(ended_on=None)
+    assert rules.agreement_in_force([ended, ends_today, ends_later], today) is ends_later
+    assert rules.agreement_in_force([open_ended, ends_later], today) is open_ended
+    assert rules.agreement_in_force([ended, ends_today], today) is None
+
+
+def test_missing_topics_follow_the_law_and_ignore_unknown_ones():
+    covered = {"oppgavefordeling", "ikt", "ukjent"}
+    missing = rules.missing_topics(covered)
+    assert missing == [t for t in rules.REQUIRED_TOPICS if t not in covered]
+    assert "ikt" not in missing and len(missing) == len(rules.REQUIRED_TOPICS) - 2
+    assert rules.missing_topics(rules.REQUIRED_TOPICS) == []
+
+
+def test_a_routine_is_overdue_the_day_after_its_review_date():
+    due = dt.date(2026, 6, 1)
+    assert not rules.review_overdue(due, due)
+    assert rules.review_overdue(due, due + dt.timedelta(days=1))
+
+
+def test_a_member_leaves_only_without_open_items():
+    assert rules.may_leave_group(0)
+    assert not rules.may_leave_group(1)

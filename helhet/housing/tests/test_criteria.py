@@ -6,10 +6,10 @@ import datetime as dt
 from helhet import testing
 from helhet.audit import services
 from helhet.audit.criteria import BY_ID
+from helhet.audit.results import Result
 from helhet.core.legal import REFERENCES
 from helhet.housing.models import EmergencyStay, HousingDecision, HousingRoutine
 from helhet.housing.tests.conftest import criteria, dwelling, waiting
-from helhet.intake.rules import Result
 from helhet.mapping.models import DomainScore, Level, Mapping
 from helhet.plans.models import IndividualPlan
 

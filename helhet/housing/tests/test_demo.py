@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from helhet.audit import services as audit
 from helhet.audit.criteria import BY_ID
+from helhet.audit.results import Result
 from helhet.housing.models import (
     Dwelling,
     EarmarkNotice,
@@ -14,7 +15,6 @@ from helhet.housing.models import (
     HousingApplication,
     Offer,
 )
-from helhet.intake.rules import Result
 from helhet.organisation.models import Municipality
 
 User = get_user_model()

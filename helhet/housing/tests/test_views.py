@@ -358,7 +358,7 @@ def test_refusal_reasons_are_hidden_when_the_total_would_give_away_a_small_one(c
 def test_a_preliminary_answer_is_registered_and_a_late_case_without_one_is_not_met(client, world):
     from helhet.audit import services as audit
     from helhet.audit.criteria import BY_ID
-    from helhet.intake.rules import Result
+    from helhet.audit.results import Result
 
     person = testing.person(world.muni)
     _register(client, world, person, received_on="01.04.2026")

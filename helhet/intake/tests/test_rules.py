@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
+from helhet.audit.results import Result
 from helhet.intake import rules
-from helhet.intake.rules import Result, State
+from helhet.intake.rules import State
 
 D = dt.date
 

@@ -191,7 +191,7 @@ def test_a_person_the_adviser_cannot_reach_is_not_found(client, world):
 def test_the_compliance_report_shows_conditions_not_followed_up(world):
     from helhet.audit import services as audit
     from helhet.audit.criteria import BY_ID
-    from helhet.intake.rules import Result
+    from helhet.audit.results import Result
 
     muni, nav, adviser, _outsider, person = world
     kept = ActivityCondition.objects.create(

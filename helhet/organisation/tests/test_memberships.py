@@ -223,7 +223,6 @@ def test_every_reader_of_roles_ignores_a_waiting_membership(client, world):
     """Not only the gate: the leader's pages, intake, mapping, quality,
     cooperation and audit see a waiting membership as no membership."""
     from helhet.audit import services as audit_services
-    from helhet.cooperation import services as cooperation_services
     from helhet.intake import access as intake_access
     from helhet.mapping import access as mapping_access
     from helhet.quality import services as quality_services
@@ -235,8 +234,8 @@ def test_every_reader_of_roles_ignores_a_waiting_membership(client, world):
     user = _fresh(waiting)
     assert not intake_access.has_role(user, Role.SECTOR_HEAD)
     assert not mapping_access.can_see_statistics(user)
-    assert quality_services.roles_of(user) == set()
-    assert cooperation_services.roles_of(user) == set()
+    assert services.roles_of(user) == set()
+    assert quality_services.led_units(user) == set()
     assert not audit_services.may_sample(user)
     client.force_login(user)
     assert client.get(reverse("access:review")).status_code == 403

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from helhet.plans import services
+from helhet.plans import presenters, services
 from helhet.plans.models import IndividualPlan, PlanVersion
 from helhet.plans.services import StaleEdit
 
@@ -76,7 +76,7 @@ def test_compare_with_bad_or_unknown_numbers(coordinator_client, story):
 def test_diff_display_names_the_goal_of_a_measure(story):
     before = services.snapshot(IndividualPlan.objects.get(pk=story.plan.pk))
     after = {**before, "measures": {}}
-    rows = services.diff_display(before, after)
+    rows = presenters.diff_display(before, after)
     goal_row = next(r for r in rows if r["field"] == "Mål")
     assert goal_row["before"] == story.goal.text
     assert goal_row["item"] == "Boveiledning"

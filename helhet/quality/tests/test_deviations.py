@@ -193,3 +193,27 @@ def test_demo_has_deviations_in_every_state_and_a_violence_incident():
     overdue = [d for d in deviations if rules.is_overdue(d.deadline, d.closed_on, TODAY)]
     assert overdue
     assert deviations.filter(person__isnull=False).exists()
+
+
+def test_person_lookups_answer_for_a_user_without_a_request(world):
+    """Services take the user, so a command or a task asks them as a page does."""
+    from helhet.quality import services
+
+    served = t.person(world["muni"], born=dt.date(1991, 2, 3))
+    t.service(served, world["nav"])
+    adviser, quality = world["adviser"], world["quality"]
+    assert services.person_reference(user=adviser, national_id=served.national_id) == served
+    assert services.person_reference(user=quality, national_id=served.national_id) is None
+    deviation = services.report(
+        adviser,
+        served,
+        unit=world["nav"],
+        kind="tjeneste",
+        severity="lav",
+        title="Glemt avtale",
+        description="Avtalen ble ikke fulgt opp.",
+        occurred_on=TODAY,
+        reported_on=TODAY,
+    )
+    assert services.shown_person(user=adviser, deviation=deviation) == served.full_name
+    assert services.shown_person(user=quality, deviation=deviation) is None

@@ -11,7 +11,7 @@ from helhet import testing as t
 from helhet.audit import rules
 from helhet.audit import services as audit
 from helhet.audit.criteria import BY_ID
-from helhet.intake.rules import Result as R
+from helhet.audit.results import Result as R
 from helhet.organisation.models import Role
 from helhet.voice.models import Consultation, UserBody
 
