@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.consent.models import Category
-from helhet.housing.models import EmergencyStay, HousingApplication, Offer
+from helhet.housing.models import EmergencyRefusal, EmergencyStay, HousingApplication, Offer
 from helhet.organisation.models import Unit
 from helhet.people.models import Person
 
@@ -38,23 +38,30 @@ def _stays(user):
     return EmergencyStay.objects.filter(unit_id__in=_unit_ids(user, Unit.Kind.NAV))
 
 
+def _refusals(user):
+    # A refusal of temporary housing is the NAV office's case too (sotjl. § 27):
+    # it may be appealed, reconsidered, or followed by a new request.
+    return EmergencyRefusal.objects.filter(unit_id__in=_unit_ids(user, Unit.Kind.NAV))
+
+
+def _held(user) -> Q:
+    return (
+        Q(pk__in=_open_applications(user).values("person_id"))
+        | Q(pk__in=_stays(user).values("person_id"))
+        | Q(pk__in=_refusals(user).values("person_id"))
+    )
+
+
 def holds_case(user, person) -> bool:
     """One query at most, none for users outside housing and NAV offices."""
     if not (_unit_ids(user, Unit.Kind.HOUSING) or _unit_ids(user, Unit.Kind.NAV)):
         return False
-    return Person.objects.filter(
-        Q(pk__in=_open_applications(user).values("person_id"))
-        | Q(pk__in=_stays(user).values("person_id")),
-        pk=person.pk,
-    ).exists()
+    return Person.objects.filter(_held(user), pk=person.pk).exists()
 
 
 def person_ids_for_relation(user):
     # One subquery the gate ORs into its own (no list of ids in memory).
-    return Person.objects.filter(
-        Q(pk__in=_open_applications(user).values("person_id"))
-        | Q(pk__in=_stays(user).values("person_id"))
-    ).values("pk")
+    return Person.objects.filter(_held(user)).values("pk")
 
 
 def person_id_for_application(value) -> int | None:
@@ -67,6 +74,12 @@ def person_id_for_offer(value) -> int | None:
 
 def person_id_for_stay(value) -> int | None:
     return EmergencyStay.objects.filter(pk=value).values_list("person_id", flat=True).first()
+
+
+def person_id_for_refusal(value) -> int | None:
+    return (
+        EmergencyRefusal.objects.filter(pk=_int(value)).values_list("person_id", flat=True).first()
+    )
 
 
 def application_for(request, application_id, action=Action.VIEW, what="boligsøknad"):
@@ -109,6 +122,20 @@ def stay_for(request, stay_id, action=Action.VIEW, what="midlertidig botilbud"):
         request, stay.person_id, action, Category.SOCIAL, what=what, owner_unit=stay.unit_id
     )
     return stay
+
+
+def refusal_for(request, refusal_id, action=Action.VIEW, what="avslag på midlertidig botilbud"):
+    refusal = (
+        EmergencyRefusal.objects.select_related("person", "unit", "decided_by")
+        .filter(pk=_int(refusal_id))
+        .first()
+    )
+    if refusal is None:
+        raise Http404(_("Fant ikke vedtaket."))
+    gate.person_for(
+        request, refusal.person_id, action, Category.SOCIAL, what=what, owner_unit=refusal.unit_id
+    )
+    return refusal
 
 
 def _int(value):

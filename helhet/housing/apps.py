@@ -31,6 +31,9 @@ class HousingConfig(AppConfig):
         register_person_kwarg(
             "stay_id", access.person_id_for_stay, f"{samples}:stay", namespace="housing"
         )
+        register_person_kwarg(
+            "refusal_id", access.person_id_for_refusal, f"{samples}:refusal", namespace="housing"
+        )
         register_not_person_kwarg(
             "dwelling_id",
             "a dwelling in the municipality's housing stock (no person: the tenant is not shown)",

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -11,14 +12,17 @@ from helhet.core.legal import appeal_route
 from helhet.housing import rules
 from helhet.housing.models import (
     ALLOCATION_DECISION,
+    EMERGENCY_DECISION,
     AllocationCriteria,
     CriteriaVersion,
     Dwelling,
     EarmarkNotice,
+    EmergencyRefusal,
     EmergencyStay,
     HousingApplication,
     HousingDecision,
     HousingRoutine,
+    HousingRoutineVersion,
     Offer,
 )
 from helhet.people.models import Person
@@ -301,6 +305,87 @@ def answer(
 
 def stay_limit(municipality_id: int) -> HousingRoutine | None:
     return HousingRoutine.objects.filter(municipality_id=municipality_id).first()
+
+
+@transaction.atomic
+def save_routine(
+    *,
+    municipality_id: int,
+    days: int | None,
+    name: str,
+    adopted_on: dt.date | None,
+    change_note: str,
+    by: User,
+) -> HousingRoutine | None:
+    """Set, change or remove the municipality's own limit for a stay in
+    emergency housing. It is the municipality's routine, not law (sotjl. § 27
+    sets no number of days): without one, no stay is judged by its length.
+    Every change, removal included, is kept as a numbered version."""
+    if not change_note.strip():
+        raise ValidationError({"change_note": _("Skriv hva som er endret, og hvorfor.")})
+    if days is not None and (not 1 <= days <= 365 or not name.strip()):
+        raise ValidationError(_("Grensen må være 1–365 dager, og rutinen må ha et navn."))
+    last = (
+        HousingRoutineVersion.objects.select_for_update()
+        .filter(municipality_id=municipality_id)
+        .aggregate(n=Max("number"))["n"]
+    )
+    HousingRoutineVersion.objects.create(
+        municipality_id=municipality_id,
+        number=(last or 0) + 1,
+        name=name.strip() if days is not None else "",
+        emergency_stay_days=days,
+        adopted_on=adopted_on if days is not None else None,
+        change_note=change_note.strip(),
+        changed_by=by,
+    )
+    if days is None:
+        HousingRoutine.objects.filter(municipality_id=municipality_id).delete()
+        return None
+    routine, _created = HousingRoutine.objects.update_or_create(
+        municipality_id=municipality_id,
+        defaults={
+            "name": name.strip(),
+            "emergency_stay_days": days,
+            "adopted_on": adopted_on,
+            "updated_by": by,
+        },
+    )
+    return routine
+
+
+def refuse_emergency(
+    *,
+    person: Person,
+    unit_id: int,
+    user: User,
+    asked_on: dt.date,
+    reasons: str,
+    other_help: str,
+    day: dt.date,
+) -> EmergencyRefusal:
+    """A refusal of temporary housing (sotjl. § 27) as a written decision with
+    reasons and the appeal route from the one table (helhet.core.legal)."""
+    if not reasons.strip():
+        raise ValidationError({"reasons": _("Avslaget må begrunnes (forvaltningsloven § 24).")})
+    if asked_on > day:
+        raise ValidationError({"asked_on": _("Datoen kan ikke være etter vedtaksdatoen.")})
+    route = appeal_route(EMERGENCY_DECISION)
+    refusal = EmergencyRefusal(
+        person=person,
+        unit_id=unit_id,
+        asked_on=asked_on,
+        decided_on=day,
+        reasons=reasons.strip(),
+        other_help=other_help.strip(),
+        decided_by=user,
+        appeal_body=str(route.appeal_body),
+        appeal_weeks=route.weeks,
+        appeal_law=route.appeal_law,
+    )
+    refusal.full_clean()
+    refusal.save()
+    return refusal
 
 
 def register_stay(*, person: Person, unit_id: int, user, **fields) -> EmergencyStay:
