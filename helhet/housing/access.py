@@ -8,8 +8,11 @@ every other basis. The records are ``sosial`` and owned by that unit: others
 need the person's consent (gate: crossing units).
 """
 
+import datetime as dt
+
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access import gate
@@ -27,11 +30,21 @@ def _unit_ids(user, kind) -> list[int]:
     return [u.pk for u in gate.case_units(user) if u.kind == kind]
 
 
+# A refusal stays the housing office's case while it may be appealed: the
+# letter is sent, the three weeks run from when it arrived (fvl. § 29), and an
+# appeal comes back to the office first (fvl. § 33). Eight weeks from the
+# decision covers that; after it the refused application is closed.
+REFUSAL_OPEN = dt.timedelta(weeks=8)
+
+
 def _open_applications(user):
     # Applications are addressed to a housing office; stays are a NAV office's.
+    recent = timezone.localdate() - REFUSAL_OPEN
     return HousingApplication.objects.filter(
-        unit_id__in=_unit_ids(user, Unit.Kind.HOUSING)
-    ).exclude(status__in=CLOSED)
+        Q(status__in=[s for s in HousingApplication.Status.values if s not in CLOSED])
+        | Q(status=HousingApplication.Status.REFUSED, decision__decided_on__gte=recent),
+        unit_id__in=_unit_ids(user, Unit.Kind.HOUSING),
+    )
 
 
 def _stays(user):
