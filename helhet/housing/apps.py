@@ -39,6 +39,18 @@ class HousingConfig(AppConfig):
             "a dwelling in the municipality's housing stock (no person: the tenant is not shown)",
             namespace="housing",
         )
+        # The same records in FHIR (helhet.housing.fhir).
+        register_person_kwarg(
+            "housing_application_id",
+            access.person_id_for_application,
+            f"{samples}:application",
+            namespace="fhir",
+        )
+        register_not_person_kwarg(
+            "dwelling_id",
+            "a dwelling as a FHIR Location (no person: the tenant is not shown)",
+            namespace="fhir",
+        )
         register_not_person_kwarg(
             "criteria_id",
             "written allocation criteria for a dwelling type (no person)",
