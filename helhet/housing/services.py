@@ -36,7 +36,7 @@ Status = HousingApplication.Status
 @transaction.atomic
 def add_criteria_version(
     *,
-    user,
+    user: User,
     municipality_id: int,
     kind: str,
     title: str,
@@ -89,7 +89,7 @@ def register_application(
     channel: str,
     source: str = HousingApplication.Source.OWN,
     group: str = "",
-    registered_by=None,
+    registered_by: User | None = None,
 ) -> HousingApplication:
     application = HousingApplication(
         person=person,
@@ -137,7 +137,7 @@ def preliminary_answer(
 
 @transaction.atomic
 def decide(
-    *, application: HousingApplication, user, outcome: str, reasons: str, day: dt.date
+    *, application: HousingApplication, user: User, outcome: str, reasons: str, day: dt.date
 ) -> HousingDecision:
     """Grant (onto the waiting list) or refuse, citing the criteria applied and
     printing the appeal route from the one table (helhet.core.legal)."""
@@ -190,7 +190,7 @@ def offer(
     *,
     application: HousingApplication,
     dwelling: Dwelling,
-    user,
+    user: User,
     day: dt.date,
     skip_reason: str = "",
     outside_group_reason: str = "",
@@ -388,7 +388,7 @@ def refuse_emergency(
     return refusal
 
 
-def register_stay(*, person: Person, unit_id: int, user, **fields) -> EmergencyStay:
+def register_stay(*, person: Person, unit_id: int, user: User, **fields: object) -> EmergencyStay:
     stay = EmergencyStay(person=person, unit_id=unit_id, registered_by=user, **fields)
     stay.full_clean()
     stay.save()
