@@ -42,6 +42,9 @@ class NonComplianceSerializer(serializers.ModelSerializer):
 
 
 class ConditionSerializer(serializers.ModelSerializer):
+    # A plain string: "status" enums of other models already have the name.
+    status = serializers.CharField(read_only=True, help_text="aktivt eller avsluttet")
+
     class Meta:
         model = ActivityCondition
         fields = ["id", "person", "unit", "condition", "activity", "set_on", "decision", "status"]
