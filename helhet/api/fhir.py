@@ -458,6 +458,9 @@ def capability_statement(base: str, software_version: str) -> dict:
                         resource("CareTeam", [search("patient", "reference")]),
                         resource("Consent", [search("patient", "reference")]),
                         resource("QuestionnaireResponse", [search("patient", "reference")]),
+                        # Housing (helhet.housing.fhir).
+                        resource("Location", [search("type")]),
+                        resource("Task", [search("patient", "reference")]),
                     ],
                     "interaction": [{"code": "transaction"}],
                 }

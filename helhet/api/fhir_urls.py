@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from helhet.api import fhir_views as views
+from helhet.housing import fhir as housing_fhir
 
 app_name = "fhir"
 urlpatterns = [
@@ -24,5 +25,10 @@ urlpatterns = [
         views.QuestionnaireResponseRead.as_view(),
         name="questionnaire_response",
     ),
+    # Housing (helhet.housing.fhir): dwellings as Location, applications as Task.
+    path("Location", housing_fhir.LocationSearch.as_view(), name="locations"),
+    path("Location/<str:dwelling_id>", housing_fhir.LocationRead.as_view(), name="location"),
+    path("Task", housing_fhir.TaskSearch.as_view(), name="tasks"),
+    path("Task/<str:housing_application_id>", housing_fhir.TaskRead.as_view(), name="task"),
     re_path(r"^.+$", views.unknown, name="unknown"),
 ]

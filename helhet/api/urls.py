@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from helhet.api import docs, token_views, views
 from helhet.housing import api as housing_api
+from helhet.nav import api as nav_api
 
 app_name = "api"
 
@@ -41,6 +42,20 @@ urlpatterns = [
         housing_api.HousingApplicationList.as_view(),
         name="housing_applications",
     ),
+    path(f"{v1}nav/conditions/", nav_api.ConditionList.as_view(), name="nav_conditions"),
+    path(
+        f"{v1}nav/conditions/<int:condition_id>/",
+        nav_api.ConditionDetail.as_view(),
+        name="nav_condition",
+    ),
+    path(f"{v1}nav/programmes/", nav_api.ProgrammeList.as_view(), name="nav_programmes"),
+    path(
+        f"{v1}nav/programmes/<int:programme_id>/",
+        nav_api.ProgrammeDetail.as_view(),
+        name="nav_programme",
+    ),
+    path(f"{v1}nav/advice/", nav_api.AdviceList.as_view(), name="nav_advice_cases"),
+    path(f"{v1}nav/advice/<int:case_id>/", nav_api.AdviceDetail.as_view(), name="nav_advice"),
     # Anything else under the API answers in JSON, not with the HTML 404 page.
     re_path(r"^v1/", views.not_found, name="not_found"),
 ]

@@ -2014,6 +2014,105 @@ CRITERIA.append(
 )
 
 
+def _emergency_refusals(scope: Scope) -> list[Outcome]:
+    from helhet.housing.models import EMERGENCY_DECISION, EmergencyRefusal
+
+    route = appeal_route(EMERGENCY_DECISION)
+    outcomes = []
+    for row in EmergencyRefusal.objects.filter(
+        person__municipality_id=scope.municipality_id,
+        decided_on__gte=scope.start,
+        decided_on__lte=scope.end,
+    ).values("person_id", "unit_id", "reasons", "appeal_body", "appeal_weeks"):
+        verdict = rules.written_decision(
+            reasons=row["reasons"],
+            appeal_body=row["appeal_body"],
+            appeal_weeks=row["appeal_weeks"],
+            route=route,
+        )
+        outcomes.append(
+            Outcome(verdict.result, verdict.evidence, row["person_id"], frozenset({row["unit_id"]}))
+        )
+    return outcomes
+
+
+def _noncompliance_decisions(scope: Scope) -> list[Outcome]:
+    from helhet.nav.models import NonComplianceDecision
+    from helhet.nav.services import FINANCIAL
+
+    route = appeal_route(FINANCIAL)
+    outcomes = []
+    for row in NonComplianceDecision.objects.filter(
+        condition__person__municipality_id=scope.municipality_id,
+        decided_on__gte=scope.start,
+        decided_on__lte=scope.end,
+    ).values(
+        "condition__person_id", "condition__unit_id", "reasons", "appeal_body", "appeal_weeks"
+    ):
+        verdict = rules.written_decision(
+            reasons=row["reasons"],
+            appeal_body=row["appeal_body"],
+            appeal_weeks=row["appeal_weeks"],
+            route=route,
+        )
+        outcomes.append(
+            Outcome(
+                verdict.result,
+                verdict.evidence,
+                row["condition__person_id"],
+                frozenset({row["condition__unit_id"]}),
+            )
+        )
+    return outcomes
+
+
+CRITERIA += [
+    Criterion(
+        "emergency_refusal_decided",
+        _("Avslag på midlertidig botilbud er begrunnede vedtak med riktig klageinstans"),
+        "emergency_housing",
+        EIDSKOG,
+        _emergency_refusals,
+        definition=_(
+            "Om hvert avslag på midlertidig botilbud (sosialtjenesteloven § 27) er et skriftlig "
+            "vedtak med begrunnelse og riktig klageinstans og frist (Statsforvalteren, tre "
+            "uker, sosialtjenesteloven § 48 og forvaltningsloven § 29)."
+        ),
+        population=_("Avslag på midlertidig botilbud registrert av NAV-kontoret i perioden."),
+        met_when=_(
+            "Avslaget er begrunnet, og klageinstans og frist stemmer med klagetabellen i "
+            "core/legal.py."
+        ),
+        blind_spots=_(
+            "Personer som ble avvist muntlig uten at et vedtak ble registrert, vises ikke. "
+            "Kriteriet vurderer ikke om begrunnelsen er god."
+        ),
+        evidence_category=Category.SOCIAL,
+    ),
+    Criterion(
+        "activity_noncompliance_decided",
+        _("Brudd på aktivitetsvilkår fører til et begrunnet vedtak med klageopplysninger"),
+        "nav_activity_condition",
+        INNLANDET,
+        _noncompliance_decisions,
+        definition=_(
+            "Om hvert vedtak når et aktivitetsvilkår (sosialtjenesteloven § 20 a) ikke er "
+            "oppfylt, er begrunnet og oppgir riktig klageinstans og frist (Statsforvalteren, "
+            "tre uker). En reduksjon uten vedtak er ikke lov."
+        ),
+        population=_("Vedtak om brudd på aktivitetsvilkår fattet i perioden."),
+        met_when=_(
+            "Vedtaket er begrunnet, og klageinstans og frist stemmer med klagetabellen i "
+            "core/legal.py."
+        ),
+        blind_spots=_(
+            "En stønad som ble redusert uten at vedtaket er registrert i Helhet, vises ikke; "
+            "det kan bare en gjennomgang av utbetalingene avdekke."
+        ),
+        evidence_category=Category.SOCIAL,
+    ),
+]
+
 # Every criterion, its method texts filled (``with_texts``), by id.
 CRITERIA = [with_texts(c) for c in CRITERIA]
 BY_ID = {c.id: c for c in CRITERIA}

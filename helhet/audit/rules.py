@@ -686,6 +686,27 @@ def emergency_stay(
     )
 
 
+def written_decision(
+    *, reasons: str, appeal_body: str, appeal_weeks: int, route: AppealRoute
+) -> Verdict:
+    """A decision that refuses or reduces is written with reasons (fvl. §§ 24–25)
+    and the right appeal information (fvl. § 27 third paragraph) — the body
+    and deadline of its decision type in the one table in core/legal.py. Used
+    for refusals of temporary housing (sotjl. § 27) and decisions when an
+    activity condition is not met (sotjl. § 20 a)."""
+    if not reasons.strip():
+        return not_met(_("Vedtaket er ikke begrunnet."))
+    if appeal_weeks != route.weeks or appeal_body != str(route.appeal_body):
+        return not_met(
+            _("Vedtaket oppgir feil klageinstans eller klagefrist (riktig: %(body)s, %(w)d uker).")
+            % {"body": route.appeal_body, "w": route.weeks}
+        )
+    return met(
+        _("Begrunnet, klage til %(body)s innen %(w)d uker.")
+        % {"body": route.appeal_body, "w": route.weeks}
+    )
+
+
 def housing_need_followed(since: dt.date | None, followed: bool) -> Verdict:
     """Forskrift § 19 a (needs and services in the plan) with boligsosialloven
     § 6: a housing need recorded for a person with an active plan leads to an

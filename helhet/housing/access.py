@@ -8,14 +8,17 @@ every other basis. The records are ``sosial`` and owned by that unit: others
 need the person's consent (gate: crossing units).
 """
 
+import datetime as dt
+
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.consent.models import Category
-from helhet.housing.models import EmergencyStay, HousingApplication, Offer
+from helhet.housing.models import EmergencyRefusal, EmergencyStay, HousingApplication, Offer
 from helhet.organisation.models import Unit
 from helhet.people.models import Person
 
@@ -27,34 +30,51 @@ def _unit_ids(user, kind) -> list[int]:
     return [u.pk for u in gate.case_units(user) if u.kind == kind]
 
 
+# A refusal stays the housing office's case while it may be appealed: the
+# letter is sent, the three weeks run from when it arrived (fvl. § 29), and an
+# appeal comes back to the office first (fvl. § 33). Eight weeks from the
+# decision covers that; after it the refused application is closed.
+REFUSAL_OPEN = dt.timedelta(weeks=8)
+
+
 def _open_applications(user):
     # Applications are addressed to a housing office; stays are a NAV office's.
+    recent = timezone.localdate() - REFUSAL_OPEN
     return HousingApplication.objects.filter(
-        unit_id__in=_unit_ids(user, Unit.Kind.HOUSING)
-    ).exclude(status__in=CLOSED)
+        Q(status__in=[s for s in HousingApplication.Status.values if s not in CLOSED])
+        | Q(status=HousingApplication.Status.REFUSED, decision__decided_on__gte=recent),
+        unit_id__in=_unit_ids(user, Unit.Kind.HOUSING),
+    )
 
 
 def _stays(user):
     return EmergencyStay.objects.filter(unit_id__in=_unit_ids(user, Unit.Kind.NAV))
 
 
+def _refusals(user):
+    # A refusal of temporary housing is the NAV office's case too (sotjl. § 27):
+    # it may be appealed, reconsidered, or followed by a new request.
+    return EmergencyRefusal.objects.filter(unit_id__in=_unit_ids(user, Unit.Kind.NAV))
+
+
+def _held(user) -> Q:
+    return (
+        Q(pk__in=_open_applications(user).values("person_id"))
+        | Q(pk__in=_stays(user).values("person_id"))
+        | Q(pk__in=_refusals(user).values("person_id"))
+    )
+
+
 def holds_case(user, person) -> bool:
     """One query at most, none for users outside housing and NAV offices."""
     if not (_unit_ids(user, Unit.Kind.HOUSING) or _unit_ids(user, Unit.Kind.NAV)):
         return False
-    return Person.objects.filter(
-        Q(pk__in=_open_applications(user).values("person_id"))
-        | Q(pk__in=_stays(user).values("person_id")),
-        pk=person.pk,
-    ).exists()
+    return Person.objects.filter(_held(user), pk=person.pk).exists()
 
 
 def person_ids_for_relation(user):
     # One subquery the gate ORs into its own (no list of ids in memory).
-    return Person.objects.filter(
-        Q(pk__in=_open_applications(user).values("person_id"))
-        | Q(pk__in=_stays(user).values("person_id"))
-    ).values("pk")
+    return Person.objects.filter(_held(user)).values("pk")
 
 
 def person_id_for_application(value) -> int | None:
@@ -67,6 +87,12 @@ def person_id_for_offer(value) -> int | None:
 
 def person_id_for_stay(value) -> int | None:
     return EmergencyStay.objects.filter(pk=value).values_list("person_id", flat=True).first()
+
+
+def person_id_for_refusal(value) -> int | None:
+    return (
+        EmergencyRefusal.objects.filter(pk=_int(value)).values_list("person_id", flat=True).first()
+    )
 
 
 def application_for(request, application_id, action=Action.VIEW, what="boligsøknad"):
@@ -109,6 +135,20 @@ def stay_for(request, stay_id, action=Action.VIEW, what="midlertidig botilbud"):
         request, stay.person_id, action, Category.SOCIAL, what=what, owner_unit=stay.unit_id
     )
     return stay
+
+
+def refusal_for(request, refusal_id, action=Action.VIEW, what="avslag på midlertidig botilbud"):
+    refusal = (
+        EmergencyRefusal.objects.select_related("person", "unit", "decided_by")
+        .filter(pk=_int(refusal_id))
+        .first()
+    )
+    if refusal is None:
+        raise Http404(_("Fant ikke vedtaket."))
+    gate.person_for(
+        request, refusal.person_id, action, Category.SOCIAL, what=what, owner_unit=refusal.unit_id
+    )
+    return refusal
 
 
 def _int(value):

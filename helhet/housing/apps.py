@@ -31,10 +31,25 @@ class HousingConfig(AppConfig):
         register_person_kwarg(
             "stay_id", access.person_id_for_stay, f"{samples}:stay", namespace="housing"
         )
+        register_person_kwarg(
+            "refusal_id", access.person_id_for_refusal, f"{samples}:refusal", namespace="housing"
+        )
         register_not_person_kwarg(
             "dwelling_id",
             "a dwelling in the municipality's housing stock (no person: the tenant is not shown)",
             namespace="housing",
+        )
+        # The same records in FHIR (helhet.housing.fhir).
+        register_person_kwarg(
+            "housing_application_id",
+            access.person_id_for_application,
+            f"{samples}:application",
+            namespace="fhir",
+        )
+        register_not_person_kwarg(
+            "dwelling_id",
+            "a dwelling as a FHIR Location (no person: the tenant is not shown)",
+            namespace="fhir",
         )
         register_not_person_kwarg(
             "criteria_id",

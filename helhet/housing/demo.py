@@ -15,15 +15,18 @@ from helhet.core.legal import appeal_route
 from helhet.demo.context import DemoContext
 from helhet.housing.models import (
     ALLOCATION_DECISION,
+    EMERGENCY_DECISION,
     AllocationCriteria,
     CriteriaVersion,
     Dwelling,
     DwellingType,
     EarmarkNotice,
+    EmergencyRefusal,
     EmergencyStay,
     HousingApplication,
     HousingDecision,
     HousingRoutine,
+    HousingRoutineVersion,
     Offer,
 )
 
@@ -78,11 +81,35 @@ def populate(ctx: DemoContext) -> None:
     officer, nav = ctx.users["bolig"], ctx.users["nav"]
     office, nav_unit = ctx.units["bolig"], ctx.units["nav"]
 
-    HousingRoutine.objects.create(
+    routine = HousingRoutine.objects.create(
         municipality=muni,
         name="Fjordvik kommunes rutine for midlertidig botilbud",
         emergency_stay_days=21,
         adopted_on=dt.date(today.year - 1, 3, 1),
+        updated_by=ctx.users.get("leder-nav", nav),
+    )
+    # Its history: first 30 days, shortened after the stays in hotels.
+    HousingRoutineVersion.objects.bulk_create(
+        [
+            HousingRoutineVersion(
+                municipality=muni,
+                number=1,
+                name=routine.name,
+                emergency_stay_days=30,
+                adopted_on=dt.date(today.year - 2, 9, 1),
+                change_note="Første rutine for midlertidig botilbud.",
+                changed_by=routine.updated_by,
+            ),
+            HousingRoutineVersion(
+                municipality=muni,
+                number=2,
+                name=routine.name,
+                emergency_stay_days=21,
+                adopted_on=routine.adopted_on,
+                change_note="Kortere grense etter lange opphold på hotell og camping.",
+                changed_by=routine.updated_by,
+            ),
+        ]
     )
     dwellings = []
     for kind, count, street, (owner_kind, owner), earmark, basis in STOCK:
@@ -306,3 +333,44 @@ def populate(ctx: DemoContext) -> None:
             )
         )
     EmergencyStay.objects.bulk_create(stays)
+
+    # Refusals of temporary housing: written decisions with reasons and the
+    # appeal route (the state governor, three weeks).
+    route = appeal_route(EMERGENCY_DECISION)
+    refused = rest[max(6, len(persons) // 40) : max(6, len(persons) // 40) + 3]
+    EmergencyRefusal.objects.bulk_create(
+        EmergencyRefusal(
+            person=person,
+            unit=nav_unit,
+            asked_on=today - dt.timedelta(days=days),
+            decided_on=today - dt.timedelta(days=days),
+            reasons=reason,
+            other_help=help_,
+            decided_by=nav,
+            appeal_body=str(route.appeal_body),
+            appeal_weeks=route.weeks,
+            appeal_law=route.appeal_law,
+        )
+        for person, (days, reason, help_) in zip(
+            refused,
+            [
+                (
+                    40,
+                    "Du har en avtale om å bo hos din søster ut måneden, og har dermed et "
+                    "sted å bo i natt.",
+                    "Hjelp til å søke kommunal utleiebolig.",
+                ),
+                (
+                    95,
+                    "Du har egen leiekontrakt som løper til 1. i neste måned.",
+                    "Råd om husleie og bostøtte.",
+                ),
+                (
+                    150,
+                    "Du bor i kommunal bolig og er ikke uten bolig.",
+                    "",
+                ),
+            ],
+            strict=False,
+        )
+    )

@@ -159,3 +159,40 @@ class FollowUpForm(forms.Form):
 class PreliminaryForm(forms.Form):
     sent_on = _date(_("Foreløpig svar sendt"))
     reason = _text(_("Hvorfor saken tar tid, og når svar kan ventes"), max_length=1000, rows=2)
+
+
+class RefusalForm(forms.Form):
+    """A refusal of temporary housing (sotjl. § 27), recorded by the NAV office."""
+
+    national_id = forms.CharField(label=_("Fødselsnummer eller D-nummer"), max_length=11)
+    given_name = forms.CharField(label=_("Fornavn"), max_length=100, required=False)
+    family_name = forms.CharField(label=_("Etternavn"), max_length=100, required=False)
+    asked_on = _date(_("Personen ba om hjelp"))
+    reasons = _text(_("Begrunnelse for avslaget"), max_length=4000, rows=5)
+    other_help = _text(_("Annen hjelp som er gitt eller anvist"), required=False, rows=2)
+
+
+class RoutineForm(forms.Form):
+    """The municipality's own limit for a stay in emergency housing (not law)."""
+
+    days = forms.IntegerField(
+        label=_("Lengste opphold i midlertidig botilbud (dager)"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text=_("La feltet stå tomt for å fjerne kommunens grense."),
+    )
+    name = forms.CharField(
+        label=_("Rutinens navn"),
+        max_length=200,
+        required=False,
+        help_text=_("Navnet på kommunens egen rutine, slik det skal vises i saker og rapporter."),
+    )
+    adopted_on = _date(_("Vedtatt"), required=False)
+    change_note = forms.CharField(label=_("Hva er endret, og hvorfor"), max_length=300)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("days") is not None and not (data.get("name") or "").strip():
+            self.add_error("name", _("Rutinen må ha et navn."))
+        return data

@@ -61,6 +61,15 @@ class HousingRoutine(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     adopted_on = models.DateField(_("vedtatt"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sist endret av"),
+    )
+    updated_at = models.DateTimeField(_("sist endret"), auto_now=True, null=True)
 
     class Meta:
         verbose_name = _("kommunens boligrutine")
@@ -68,6 +77,48 @@ class HousingRoutine(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def citation(self) -> str:
+        return _("%(name)s: inntil %(days)s dager") % {
+            "name": self.name,
+            "days": self.emergency_stay_days,
+        }
+
+
+class HousingRoutineVersion(models.Model):
+    """Every change of the municipality's housing routine, kept as a version:
+    who changed what and when, and why. Removing the limit is a version too
+    (``emergency_stay_days`` empty). What a stay was judged against can be
+    read back from here."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="housing_routine_versions"
+    )
+    number = models.PositiveIntegerField(_("versjon"))
+    name = models.CharField(_("rutinens navn"), max_length=200, blank=True)
+    emergency_stay_days = models.PositiveSmallIntegerField(
+        _("lengste opphold i midlertidig bolig (dager)"), null=True, blank=True
+    )
+    adopted_on = models.DateField(_("vedtatt"), null=True, blank=True)
+    change_note = models.CharField(_("hva er endret, og hvorfor"), max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("endret"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("versjon av kommunens boligrutine")
+        verbose_name_plural = _("versjoner av kommunens boligrutine")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "number"], name="housing_routine_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or '-'} v{self.number}"
 
 
 class Dwelling(models.Model):
@@ -285,6 +336,14 @@ class HousingDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.decided_on:%d.%m.%Y}"
 
+    @property
+    def reference(self) -> str:
+        return f"B-{self.decided_on:%Y}-{self.pk}"
+
+    @property
+    def is_granted(self) -> bool:
+        return self.outcome == self.Outcome.GRANTED
+
 
 class Offer(models.Model):
     class Answer(models.TextChoices):
@@ -415,3 +474,50 @@ class EmergencyStay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_place_display()} {self.started_on:%d.%m.%Y}"
+
+
+class EmergencyRefusal(models.Model):
+    """A refusal of temporary housing (sotjl. § 27) is an individual decision:
+    written, with reasons (fvl. §§ 24–25) and the appeal route from the one
+    table (the state governor, sotjl. § 48, three weeks, fvl. § 29). The NAV
+    office records it; a person turned away without a decision is what the
+    reports warned against."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="emergency_refusals")
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="emergency_refusals",
+        verbose_name=_("NAV-kontor"),
+    )
+    asked_on = models.DateField(_("personen ba om hjelp"))
+    decided_on = models.DateField(_("vedtaksdato"))
+    reasons = models.TextField(_("begrunnelse"), max_length=4000)
+    other_help = models.TextField(
+        _("annen hjelp som er gitt eller anvist"), max_length=2000, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The appeal route as printed in the decision (the table may change later).
+    appeal_body = models.CharField(_("klageinstans"), max_length=300)
+    appeal_weeks = models.PositiveSmallIntegerField(_("klagefrist i uker"))
+    appeal_law = models.CharField(_("klageregler"), max_length=300)
+
+    class Meta:
+        verbose_name = _("avslag på midlertidig botilbud")
+        verbose_name_plural = _("avslag på midlertidig botilbud")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decided_on__gte=models.F("asked_on")),
+                name="emergency_refusal_after_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Avslag')} {self.decided_on:%d.%m.%Y}"
+
+    @property
+    def reference(self) -> str:
+        return f"MB-{self.decided_on:%Y}-{self.pk}"

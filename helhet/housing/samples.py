@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from helhet.housing.models import (
     Dwelling,
     DwellingType,
+    EmergencyRefusal,
     EmergencyStay,
     HousingApplication,
     Offer,
@@ -66,4 +67,18 @@ def stay(person, ids) -> int:
         decided_on=dt.date(2026, 3, 1),
         started_on=dt.date(2026, 3, 1),
         registered_by=_user(),
+    ).pk
+
+
+def refusal(person, ids) -> int:
+    return EmergencyRefusal.objects.create(
+        person=person,
+        unit=_unit(person, Unit.Kind.NAV),
+        asked_on=dt.date(2026, 3, 1),
+        decided_on=dt.date(2026, 3, 2),
+        reasons="Har et sted å bo",
+        decided_by=_user(),
+        appeal_body="Statsforvalteren",
+        appeal_weeks=3,
+        appeal_law="sosialtjenesteloven § 48; forvaltningsloven § 29",
     ).pk

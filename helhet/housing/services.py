@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -11,14 +12,17 @@ from helhet.core.legal import appeal_route
 from helhet.housing import rules
 from helhet.housing.models import (
     ALLOCATION_DECISION,
+    EMERGENCY_DECISION,
     AllocationCriteria,
     CriteriaVersion,
     Dwelling,
     EarmarkNotice,
+    EmergencyRefusal,
     EmergencyStay,
     HousingApplication,
     HousingDecision,
     HousingRoutine,
+    HousingRoutineVersion,
     Offer,
 )
 from helhet.people.models import Person
@@ -32,7 +36,7 @@ Status = HousingApplication.Status
 @transaction.atomic
 def add_criteria_version(
     *,
-    user,
+    user: User,
     municipality_id: int,
     kind: str,
     title: str,
@@ -85,7 +89,7 @@ def register_application(
     channel: str,
     source: str = HousingApplication.Source.OWN,
     group: str = "",
-    registered_by=None,
+    registered_by: User | None = None,
 ) -> HousingApplication:
     application = HousingApplication(
         person=person,
@@ -133,7 +137,7 @@ def preliminary_answer(
 
 @transaction.atomic
 def decide(
-    *, application: HousingApplication, user, outcome: str, reasons: str, day: dt.date
+    *, application: HousingApplication, user: User, outcome: str, reasons: str, day: dt.date
 ) -> HousingDecision:
     """Grant (onto the waiting list) or refuse, citing the criteria applied and
     printing the appeal route from the one table (helhet.core.legal)."""
@@ -186,7 +190,7 @@ def offer(
     *,
     application: HousingApplication,
     dwelling: Dwelling,
-    user,
+    user: User,
     day: dt.date,
     skip_reason: str = "",
     outside_group_reason: str = "",
@@ -303,7 +307,88 @@ def stay_limit(municipality_id: int) -> HousingRoutine | None:
     return HousingRoutine.objects.filter(municipality_id=municipality_id).first()
 
 
-def register_stay(*, person: Person, unit_id: int, user, **fields) -> EmergencyStay:
+@transaction.atomic
+def save_routine(
+    *,
+    municipality_id: int,
+    days: int | None,
+    name: str,
+    adopted_on: dt.date | None,
+    change_note: str,
+    by: User,
+) -> HousingRoutine | None:
+    """Set, change or remove the municipality's own limit for a stay in
+    emergency housing. It is the municipality's routine, not law (sotjl. § 27
+    sets no number of days): without one, no stay is judged by its length.
+    Every change, removal included, is kept as a numbered version."""
+    if not change_note.strip():
+        raise ValidationError({"change_note": _("Skriv hva som er endret, og hvorfor.")})
+    if days is not None and (not 1 <= days <= 365 or not name.strip()):
+        raise ValidationError(_("Grensen må være 1–365 dager, og rutinen må ha et navn."))
+    last = (
+        HousingRoutineVersion.objects.select_for_update()
+        .filter(municipality_id=municipality_id)
+        .aggregate(n=Max("number"))["n"]
+    )
+    HousingRoutineVersion.objects.create(
+        municipality_id=municipality_id,
+        number=(last or 0) + 1,
+        name=name.strip() if days is not None else "",
+        emergency_stay_days=days,
+        adopted_on=adopted_on if days is not None else None,
+        change_note=change_note.strip(),
+        changed_by=by,
+    )
+    if days is None:
+        HousingRoutine.objects.filter(municipality_id=municipality_id).delete()
+        return None
+    routine, _created = HousingRoutine.objects.update_or_create(
+        municipality_id=municipality_id,
+        defaults={
+            "name": name.strip(),
+            "emergency_stay_days": days,
+            "adopted_on": adopted_on,
+            "updated_by": by,
+        },
+    )
+    return routine
+
+
+def refuse_emergency(
+    *,
+    person: Person,
+    unit_id: int,
+    user: User,
+    asked_on: dt.date,
+    reasons: str,
+    other_help: str,
+    day: dt.date,
+) -> EmergencyRefusal:
+    """A refusal of temporary housing (sotjl. § 27) as a written decision with
+    reasons and the appeal route from the one table (helhet.core.legal)."""
+    if not reasons.strip():
+        raise ValidationError({"reasons": _("Avslaget må begrunnes (forvaltningsloven § 24).")})
+    if asked_on > day:
+        raise ValidationError({"asked_on": _("Datoen kan ikke være etter vedtaksdatoen.")})
+    route = appeal_route(EMERGENCY_DECISION)
+    refusal = EmergencyRefusal(
+        person=person,
+        unit_id=unit_id,
+        asked_on=asked_on,
+        decided_on=day,
+        reasons=reasons.strip(),
+        other_help=other_help.strip(),
+        decided_by=user,
+        appeal_body=str(route.appeal_body),
+        appeal_weeks=route.weeks,
+        appeal_law=route.appeal_law,
+    )
+    refusal.full_clean()
+    refusal.save()
+    return refusal
+
+
+def register_stay(*, person: Person, unit_id: int, user: User, **fields: object) -> EmergencyStay:
     stay = EmergencyStay(person=person, unit_id=unit_id, registered_by=user, **fields)
     stay.full_clean()
     stay.save()

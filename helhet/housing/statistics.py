@@ -14,7 +14,13 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from helhet.housing import rules
-from helhet.housing.models import EmergencyStay, HousingApplication, HousingRoutine, Offer
+from helhet.housing.models import (
+    EmergencyRefusal,
+    EmergencyStay,
+    HousingApplication,
+    HousingRoutine,
+    Offer,
+)
 from helhet.mapping import suppression
 from helhet.mapping.models import DomainScore, GoalDomain, Level
 from helhet.plans.models import IndividualPlan
@@ -158,6 +164,11 @@ def report(municipality_id: int, today: dt.date) -> dict:
             {k: places.get(k, 0) for k in place_labels}, place_labels, "_all", _("Opphold i alt")
         ),
         "median_stay": _median(lengths),
+        "refusals": _count(
+            EmergencyRefusal.objects.filter(
+                person__municipality_id=municipality_id, decided_on__gte=start
+            ).count()
+        ),
         "over_limit": _count(over),
         "routine": routine,
         "need": _count(len(need)),
@@ -167,3 +178,9 @@ def report(municipality_id: int, today: dt.date) -> dict:
 
 def _count(n: int) -> str:
     return "<5" if n < suppression.THRESHOLD else str(n)
+
+
+# Shared with the NAV statistics (helhet.nav.statistics): the same suppression.
+cells = _cells
+median_text = _median
+count_text = _count

@@ -15,20 +15,23 @@ from helhet.access import gate
 from helhet.access.models import Action
 from helhet.consent.models import Category
 from helhet.core.legal import appeal_route
-from helhet.housing import access, forms, rules, services, statistics
+from helhet.housing import access, forms, letters, rules, services, statistics
 from helhet.housing.models import (
+    ALLOCATION_DECISION,
     EMERGENCY_DECISION,
     AllocationCriteria,
     Dwelling,
     DwellingType,
     EarmarkNotice,
+    EmergencyRefusal,
     EmergencyStay,
     HousingApplication,
+    HousingRoutineVersion,
     Offer,
 )
 from helhet.intake.rules import add_months
 from helhet.intake.services import find_or_create_person
-from helhet.organisation.models import Role, Unit
+from helhet.organisation.models import Membership, Role, Unit
 
 HOUSING_ROLES = {Role.CASEWORKER, Role.LEADER}
 NAV_ROLES = {Role.NAV_ADVISER, Role.CASEWORKER, Role.LEADER}
@@ -482,6 +485,23 @@ def decide(request, application_id):
 
 
 @login_required
+def decision_letter(request, application_id):
+    """The decision as a letter: grant or refusal, reasons, the criteria
+    applied and the appeal route it printed."""
+    found = access.application_for(request, application_id, Action.PRINT, what="boligvedtak: brev")
+    decision = getattr(found, "decision", None)
+    if decision is None:
+        raise Http404(_("Søknaden har ikke noe vedtak ennå."))
+    return letters.pdf_response(
+        "decision",
+        {"decision": decision, "application": found, "granted": decision.is_granted},
+        unit=found.unit,
+        person=found.person,
+        decision_type=ALLOCATION_DECISION,
+    )
+
+
+@login_required
 @require_POST
 def make_offer(request, application_id):
     found = _processable(request, application_id, "boligsøknad: tilbud")
@@ -601,11 +621,25 @@ def _stay_rows(request, today, only_alerts=False):
 def stays(request):
     staff = _staff(request)
     today = timezone.localdate()
+    refusals = access.readable(
+        request.user,
+        EmergencyRefusal.objects.filter(person__in=gate.accessible_persons(request.user))
+        .select_related("person")
+        .order_by("-decided_on", "-pk")[:100],
+    )
+    gate.log_many(
+        request.user,
+        [r.person for r in refusals],
+        Action.VIEW,
+        "avslag på midlertidig botilbud",
+        Category.SOCIAL,
+    )
     return render(
         request,
         "housing/stays.html",
         {
             "rows": _stay_rows(request, today),
+            "refusals": refusals,
             "routine": services.stay_limit(staff.municipality_id),
             "may_register": bool(_nav_units(request)),
         },
@@ -693,6 +727,149 @@ def stay(request, stay_id):
         return _stay_page(request, found, 400, form)
     found = access.stay_for(request, stay_id)
     return _stay_page(request, found)
+
+
+@login_required
+def stay_letter(request, stay_id):
+    found = access.stay_for(request, stay_id, Action.PRINT, what="midlertidig botilbud: brev")
+    return letters.pdf_response(
+        "stay",
+        {"stay": found},
+        unit=found.unit,
+        person=found.person,
+        decision_type=EMERGENCY_DECISION,
+    )
+
+
+@login_required
+def refusal_new(request):
+    """A refusal of temporary housing is a decision the NAV office writes,
+    with reasons and the appeal route (sotjl. § 27, § 48; fvl. §§ 24–29)."""
+    units = _nav_units(request)
+    if not units:
+        raise PermissionDenied(_("Bare NAV-kontoret fatter vedtak om midlertidig botilbud."))
+    today = timezone.localdate()
+    form = forms.RefusalForm(request.POST or None, initial={"asked_on": today})
+    if request.method == "POST" and form.is_valid():
+        person = _find_person(request, form)
+        if person is not None:
+            data = form.cleaned_data
+            created = {}
+            if _save(
+                form,
+                lambda: created.update(
+                    refusal=services.refuse_emergency(
+                        person=person,
+                        unit_id=units[0].pk,
+                        user=request.user,
+                        asked_on=data["asked_on"],
+                        reasons=data["reasons"],
+                        other_help=data["other_help"],
+                        day=today,
+                    )
+                ),
+            ):
+                gate.check(
+                    request.user,
+                    person,
+                    Action.EDIT,
+                    Category.SOCIAL,
+                    what="avslag på midlertidig botilbud registrert",
+                    owner_unit=units[0].pk,
+                )
+                messages.success(request, _("Avslaget er registrert som vedtak."))
+                return redirect("housing:refusal", refusal_id=created["refusal"].pk)
+    return render(
+        request,
+        "housing/form.html",
+        {"form": form, "title": _("Avslag på midlertidig botilbud (sosialtjenesteloven § 27)")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def refusal(request, refusal_id):
+    found = access.refusal_for(request, refusal_id)
+    return render(
+        request,
+        "housing/refusal.html",
+        {"refusal": found, "person": found.person, "route": appeal_route(EMERGENCY_DECISION)},
+    )
+
+
+@login_required
+def refusal_letter(request, refusal_id):
+    found = access.refusal_for(
+        request, refusal_id, Action.PRINT, what="avslag på midlertidig botilbud: brev"
+    )
+    return letters.pdf_response(
+        "refusal",
+        {"refusal": found},
+        unit=found.unit,
+        person=found.person,
+        decision_type=EMERGENCY_DECISION,
+    )
+
+
+# --- The municipality's own housing routine (data, never law) -------------------
+
+
+def _may_set_routine(staff) -> bool:
+    # The head of the housing office or of the NAV office keeps the routine.
+    return (
+        Membership.objects.confirmed()
+        .filter(staff=staff, role=Role.LEADER, unit__kind__in=[Unit.Kind.HOUSING, Unit.Kind.NAV])
+        .exists()
+    )
+
+
+@login_required
+def routines(request):
+    """The municipality's own limit for a stay in emergency housing. sotjl.
+    § 27 sets no number of days; a limit here is the municipality's routine,
+    shown by its own name, and every change is kept as a version."""
+    staff = _staff(request)
+    roles = {m.role for m in staff.memberships.all()}
+    may_edit = _may_set_routine(staff)
+    if not (may_edit or roles & STATS_ROLES):
+        raise PermissionDenied(_("Siden er for boligkontoret, NAV, ledere og revisjon."))
+    routine = services.stay_limit(staff.municipality_id)
+    initial = (
+        {
+            "days": routine.emergency_stay_days,
+            "name": routine.name,
+            "adopted_on": routine.adopted_on,
+        }
+        if routine
+        else {}
+    )
+    form = forms.RoutineForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(
+                _("Bare leder for boligkontoret eller NAV-kontoret kan endre rutinen.")
+            )
+        if form.is_valid() and _save(
+            form,
+            lambda: services.save_routine(
+                municipality_id=staff.municipality_id, by=request.user, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("Kommunens rutine er lagret."))
+            return redirect("housing:routines")
+    return render(
+        request,
+        "housing/routines.html",
+        {
+            "form": form,
+            "routine": routine,
+            "may_edit": may_edit,
+            "versions": HousingRoutineVersion.objects.filter(
+                municipality_id=staff.municipality_id
+            ).select_related("changed_by")[:50],
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # --- Notices and statistics (no person data) --------------------------------------

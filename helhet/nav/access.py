@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.consent.models import Category
-from helhet.nav.models import ActivityCondition, AdviceCase, QualificationProgramme
+from helhet.nav.models import (
+    ActivityCondition,
+    AdviceCase,
+    NonComplianceDecision,
+    QualificationProgramme,
+)
 from helhet.organisation.models import Unit
 from helhet.people.models import Person
 
@@ -57,6 +62,41 @@ def _owner(model):
 person_id_for_condition = _owner(ActivityCondition)
 person_id_for_programme = _owner(QualificationProgramme)
 person_id_for_case = _owner(AdviceCase)
+
+
+def person_id_for_noncompliance(value) -> int | None:
+    try:
+        return (
+            NonComplianceDecision.objects.filter(pk=int(value))
+            .values_list("condition__person_id", flat=True)
+            .first()
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+def noncompliance_for(request, pk, action=Action.PRINT, what="vedtak om aktivitetsvilkår: brev"):
+    try:
+        found = (
+            NonComplianceDecision.objects.select_related(
+                "condition__person", "condition__unit__municipality", "decided_by"
+            )
+            .filter(pk=int(pk))
+            .first()
+        )
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise Http404(_("Fant ikke vedtaket."))
+    gate.person_for(
+        request,
+        found.condition.person_id,
+        action,
+        Category.SOCIAL,
+        what=what,
+        owner_unit=found.condition.unit_id,
+    )
+    return found
 
 
 def record_for(request, model, pk, action=Action.VIEW, what=""):

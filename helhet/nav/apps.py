@@ -19,10 +19,18 @@ class NavConfig(AppConfig):
             access.person_ids,
         )
         samples = "helhet.nav.samples"
-        for name in ("condition_id", "programme_id", "case_id"):
+        for name in ("condition_id", "programme_id", "case_id", "noncompliance_id"):
             register_person_kwarg(
                 name,
                 getattr(access, f"person_id_for_{name[:-3]}"),
                 f"{samples}:{name[:-3]}",
                 namespace="nav",
+            )
+        # The same records read through the REST API (helhet.nav.api).
+        for name in ("condition_id", "programme_id", "case_id"):
+            register_person_kwarg(
+                name,
+                getattr(access, f"person_id_for_{name[:-3]}"),
+                f"{samples}:{name[:-3]}",
+                namespace="api",
             )

@@ -5,8 +5,17 @@ financial and debt advice cases."""
 
 import datetime as dt
 
+from helhet.core.legal import appeal_route
 from helhet.demo.context import DemoContext
-from helhet.nav.models import ActivityCondition, AdviceCase, Evaluation, QualificationProgramme
+from helhet.intake.models import Application, Decision
+from helhet.nav.models import (
+    ActivityCondition,
+    AdviceCase,
+    Evaluation,
+    NonComplianceDecision,
+    QualificationProgramme,
+)
+from helhet.nav.services import FINANCIAL
 
 ACTIVITIES = ["Jobbklubb", "Arbeidstrening i kommunen", "Norskkurs", "Møte hos veileder hver uke"]
 
@@ -16,15 +25,33 @@ def populate(ctx: DemoContext) -> None:
     today, nav_unit, adviser = ctx.today, ctx.units["nav"], ctx.users["nav"]
     young = [p for p in ctx.persons if (today - p.birth_date).days < 30 * 365]
     rng.shuffle(young)
+    # Conditions are set in the intake decisions granting financial assistance
+    # (sotjl. § 20 a with § 18): those young recipients come first, and most
+    # conditions are linked to their decision; a few were registered without.
+    decisions = {
+        d.application.person_id: d
+        for d in Decision.objects.filter(
+            application__unit=nav_unit,
+            application__kind=Application.Kind.FINANCIAL,
+            outcome=Decision.Outcome.GRANTED,
+            application__person__in=young,
+            decided_on__lt=today - dt.timedelta(days=20),
+        ).select_related("application")
+    }
+    young.sort(key=lambda p: p.pk not in decisions)
     conditions = []
     for person in young[: max(4, len(young) // 6)]:
+        decision = decisions.get(person.pk) if rng.random() < 0.8 else None
         conditions.append(
             ActivityCondition(
                 person=person,
                 unit=nav_unit,
                 condition="Delta i avtalt aktivitet for å motta økonomisk stønad.",
                 activity=rng.choice(ACTIVITIES),
-                set_on=today - dt.timedelta(days=rng.randint(20, 200)),
+                set_on=decision.decided_on
+                if decision
+                else today - dt.timedelta(days=rng.randint(20, 200)),
+                decision=decision,
                 follow_up_by=adviser,
                 person_view=rng.choice(
                     ["", "Ønsker arbeidstrening framfor kurs.", "Enig i vilkåret."]
@@ -52,6 +79,38 @@ def populate(ctx: DemoContext) -> None:
                 )
             )
     Evaluation.objects.bulk_create(evaluations)
+    # Conditions not met: a new decision with reasons and the appeal route,
+    # never a silent reduction. One still prints four weeks (the health
+    # services' deadline), which the compliance report finds.
+    route = appeal_route(FINANCIAL)
+    missed = []
+    for index, condition in enumerate(conditions[:3]):
+        # Halfway between the condition and today (set at least 20 days ago).
+        day = condition.set_on + dt.timedelta(days=(today - condition.set_on).days // 2)
+        Evaluation.objects.create(
+            condition=condition,
+            due_on=day,
+            done_on=day,
+            result="ikke_oppfylt",
+            note="Har ikke møtt på aktiviteten de siste fire ukene.",
+        )
+        missed.append(
+            NonComplianceDecision(
+                condition=condition,
+                decided_on=day,
+                reduces=index != 1,
+                reasons="Vilkåret om aktivitet er ikke oppfylt, og du har ikke gitt beskjed om "
+                "grunnen. Stønaden reduseres med 20 prosent i neste periode."
+                if index != 1
+                else "Vilkåret er ikke oppfylt, men du var syk i perioden. Stønaden "
+                "reduseres ikke.",
+                appeal_body=str(route.appeal_body),
+                appeal_weeks=4 if index == 2 else route.weeks,
+                appeal_law=route.appeal_law,
+                decided_by=adviser,
+            )
+        )
+    NonComplianceDecision.objects.bulk_create(missed)
     programmes = []
     for person in young[len(conditions) : len(conditions) + max(3, len(young) // 10)]:
         state = rng.choice(["vurdert", "tilbudt", "startet", "avsluttet", "ikke_aktuelt"])

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from helhet.intake.models import Decision
 from helhet.nav.models import AdviceCase, Evaluation, QualificationProgramme
 
 DATE_INPUT = ["%d.%m.%Y", "%Y-%m-%d"]
@@ -33,9 +34,28 @@ class ConditionForm(forms.Form):
     national_id = PersonField()
     condition = _text(_("Vilkåret"))
     activity = forms.CharField(label=_("Aktiviteten"), max_length=300)
-    set_on = _date(_("Satt i vedtak"))
+    decision_reference = forms.RegexField(
+        label=_("Vedtaket vilkåret ble satt i (referanse, f.eks. V-2026-12)"),
+        regex=r"^\s*[Vv]-\d{4}-\d{1,9}\s*$",
+        max_length=20,
+        required=False,
+        error_messages={
+            "invalid": _("Skriv referansen slik den står i vedtaket, f.eks. V-2026-12.")
+        },
+    )
+    set_on = _date(_("Satt i vedtak"), required=False)
     person_view = _text(_("Den unges eget syn på vilkåret"), required=False)
     first_evaluation = _date(_("Første evaluering"))
+
+
+class LinkDecisionForm(forms.Form):
+    decision = forms.ModelChoiceField(
+        label=_("Vedtaket vilkåret ble satt i"), queryset=Decision.objects.none()
+    )
+
+    def __init__(self, *args, decisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = decisions
 
 
 class EvaluationForm(forms.Form):

@@ -26,6 +26,16 @@ class ActivityCondition(models.Model):
     condition = models.TextField(_("vilkåret"), max_length=2000)
     activity = models.CharField(_("aktiviteten"), max_length=300)
     set_on = models.DateField(_("satt i vedtak"))
+    # The intake decision on financial assistance the condition was set in
+    # (sotjl. § 20 a: a condition is part of a decision under § 18).
+    decision = models.ForeignKey(
+        "intake.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activity_conditions",
+        verbose_name=_("vedtaket vilkåret ble satt i"),
+    )
     follow_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -82,6 +92,7 @@ class NonComplianceDecision(models.Model):
     reasons = models.TextField(_("begrunnelse"), max_length=4000)
     appeal_body = models.CharField(_("klageinstans"), max_length=300)
     appeal_weeks = models.PositiveSmallIntegerField(_("klagefrist i uker"))
+    appeal_law = models.CharField(_("klageregler"), max_length=300, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -93,6 +104,10 @@ class NonComplianceDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.condition} {self.decided_on:%d.%m.%Y}"
+
+    @property
+    def reference(self) -> str:
+        return f"NAV-{self.decided_on:%Y}-{self.pk}"
 
 
 class QualificationProgramme(models.Model):

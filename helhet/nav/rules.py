@@ -51,3 +51,21 @@ def view_missing(*, age: int, person_view: str) -> bool:
     """The young person's own view on the condition is recorded (pbrl.-like
     participation; an audit: the young person was not heard)."""
     return age < ACTIVITY_CONDITION_AGE and not person_view.strip()
+
+
+# sotjl. § 20 a: conditions are set in a decision granting financial
+# assistance (§ 18), so a condition links only to such a decision, for the
+# same person.
+FINANCIAL_KIND = "okonomisk"
+
+
+def decision_link_error(
+    *, decision_person_id: int, person_id: int, decision_kind: str, granted: bool
+) -> str:
+    if decision_person_id != person_id:
+        return _("Vedtaket gjelder en annen person.")
+    if decision_kind != FINANCIAL_KIND:
+        return _("Aktivitetsvilkår settes i vedtak om økonomisk stønad (sosialtjenesteloven § 18).")
+    if not granted:
+        return _("Et avslag kan ikke ha aktivitetsvilkår; velg vedtaket som innvilget stønaden.")
+    return ""

@@ -41,3 +41,18 @@ def case(person, ids) -> int:
     return AdviceCase.objects.create(
         person=person, unit=_unit(person), kind="gjeld", opened_on=dt.date(2026, 3, 1), given="Råd"
     ).pk
+
+
+def noncompliance(person, ids) -> int:
+    from helhet.nav.models import NonComplianceDecision
+
+    found = ActivityCondition.objects.get(pk=condition(person, ids))
+    return NonComplianceDecision.objects.create(
+        condition=found,
+        decided_on=dt.date(2026, 4, 1),
+        reduces=True,
+        reasons="Møtte ikke",
+        appeal_body="Statsforvalteren",
+        appeal_weeks=3,
+        decided_by=found.follow_up_by,
+    ).pk

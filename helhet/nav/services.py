@@ -2,11 +2,13 @@
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from helhet.core.legal import appeal_route
+from helhet.intake.models import Decision
 from helhet.nav import rules
 from helhet.nav.models import (
     ActivityCondition,
@@ -14,6 +16,7 @@ from helhet.nav.models import (
     NonComplianceDecision,
     QualificationProgramme,
 )
+from helhet.people.models import Person
 
 # A decision on financial assistance (§ 18 with § 20 a conditions) is appealed
 # like the assistance itself: the state governor, three weeks (fvl. § 29).
@@ -21,10 +24,30 @@ FINANCIAL = "okonomisk"
 
 
 @transaction.atomic
-def set_condition(*, person, unit_id: int, user, evaluations: list[dt.date], **fields):
+def set_condition(
+    *,
+    person: Person,
+    unit_id: int,
+    user: User,
+    evaluations: list[dt.date],
+    decision: Decision | None = None,
+    **fields: object,
+) -> ActivityCondition:
     if not evaluations:
         raise ValidationError({"first_evaluation": _("Sett minst én dato for evaluering.")})
-    condition = ActivityCondition(person=person, unit_id=unit_id, follow_up_by=user, **fields)
+    if decision is not None:
+        error = rules.decision_link_error(
+            decision_person_id=decision.application.person_id,
+            person_id=person.pk,
+            decision_kind=decision.application.kind,
+            granted=decision.is_granted,
+        )
+        if error:
+            raise ValidationError({"decision": error})
+        fields.setdefault("set_on", decision.decided_on)
+    condition = ActivityCondition(
+        person=person, unit_id=unit_id, follow_up_by=user, decision=decision, **fields
+    )
     condition.full_clean()
     condition.save()
     Evaluation.objects.bulk_create(Evaluation(condition=condition, due_on=d) for d in evaluations)
@@ -54,8 +77,23 @@ def record_view(*, condition: ActivityCondition, person_view: str) -> None:
     condition.save(update_fields=["person_view"])
 
 
+def link_decision(*, condition: ActivityCondition, decision: Decision) -> None:
+    """Link a condition recorded before the link existed to the intake
+    decision it was set in (same person, a decision on financial assistance)."""
+    error = rules.decision_link_error(
+        decision_person_id=decision.application.person_id,
+        person_id=condition.person_id,
+        decision_kind=decision.application.kind,
+        granted=decision.is_granted,
+    )
+    if error:
+        raise ValidationError({"decision": error})
+    condition.decision = decision
+    condition.save(update_fields=["decision"])
+
+
 def decide_noncompliance(
-    *, condition: ActivityCondition, user, reduces: bool, reasons: str, day: dt.date
+    *, condition: ActivityCondition, user: User, reduces: bool, reasons: str, day: dt.date
 ) -> NonComplianceDecision:
     errors = rules.noncompliance_errors(reduces=reduces, reasons=reasons)
     if errors:
@@ -68,6 +106,7 @@ def decide_noncompliance(
         reasons=reasons,
         appeal_body=str(route.appeal_body),
         appeal_weeks=route.weeks,
+        appeal_law=route.appeal_law,
         decided_by=user,
     )
 

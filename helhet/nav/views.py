@@ -11,11 +11,13 @@ from helhet.access import gate
 from helhet.access.models import Action
 from helhet.consent.models import Category
 from helhet.core.legal import appeal_route
-from helhet.nav import access, forms, rules, services
+from helhet.intake.models import Application, Decision
+from helhet.nav import access, forms, letters, rules, services, statistics
 from helhet.nav.models import ActivityCondition, AdviceCase, QualificationProgramme
 from helhet.organisation.models import Role, Unit
 
 NAV_ROLES = {Role.NAV_ADVISER, Role.CASEWORKER, Role.LEADER}
+STATS_ROLES = NAV_ROLES | {Role.SECTOR_HEAD, Role.QUALITY, Role.AUDITOR}
 
 
 def _nav_units(request) -> list[Unit]:
@@ -114,15 +116,48 @@ def _form_page(request, form, title):
     )
 
 
+def _office_decisions(units, person):
+    """The NAV office's own granted decisions on financial assistance for the
+    person: the decisions a § 20 a condition can have been set in."""
+    return Decision.objects.filter(
+        application__person=person,
+        application__unit_id__in=[u.pk for u in units],
+        application__kind=Application.Kind.FINANCIAL,
+        outcome=Decision.Outcome.GRANTED,
+    ).select_related("application")
+
+
+def _decision_by_reference(form, units, person):
+    """The decision the reference names, among the office's own for the person."""
+    reference = form.cleaned_data.pop("decision_reference", "").strip()
+    if not reference:
+        if form.cleaned_data.get("set_on") is None:
+            form.add_error("set_on", _("Oppgi datoen for vedtaket, eller vedtakets referanse."))
+            return False, None
+        return True, None
+    pk = int(reference.rsplit("-", 1)[-1])
+    found = _office_decisions(units, person).filter(pk=pk).first()
+    if found is None or found.reference.upper() != reference.upper():
+        form.add_error(
+            "decision_reference",
+            _("Fant ikke et vedtak om økonomisk stønad med denne referansen for personen."),
+        )
+        return False, None
+    return True, found
+
+
 @login_required
 def condition_new(request):
     units = _require_nav(request)
     form = forms.ConditionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = _person(request, form)
-        data = dict(form.cleaned_data)
+        ok, decision = (False, None)
+        if person is not None:
+            ok, decision = _decision_by_reference(form, units, person)
+        data = {k: v for k, v in form.cleaned_data.items() if v is not None or k != "set_on"}
         created = {}
-        if person is not None and _save(
+        if ok and _save(
             form,
             lambda: created.update(
                 condition=services.set_condition(
@@ -130,6 +165,7 @@ def condition_new(request):
                     unit_id=units[0].pk,
                     user=request.user,
                     evaluations=[data.pop("first_evaluation")],
+                    decision=decision,
                     **{k: v for k, v in data.items() if k != "national_id"},
                 )
             ),
@@ -140,6 +176,7 @@ def condition_new(request):
 
 def _condition_page(request, condition, status=200, **forms_):
     today = timezone.localdate()
+    units = [u for u in _nav_units(request) if u.pk == condition.unit_id]
     context = {
         "condition": condition,
         "person": condition.person,
@@ -148,11 +185,14 @@ def _condition_page(request, condition, status=200, **forms_):
         ],
         "decisions": condition.noncompliance.all(),
         "route": appeal_route(services.FINANCIAL),
-        "may_edit": condition.unit_id in {u.pk for u in _nav_units(request)},
+        "may_edit": bool(units),
         "view_missing": not condition.person_view.strip(),
         "evaluation_form": forms.EvaluationForm(),
         "view_form": forms.ViewForm(initial={"person_view": condition.person_view}),
         "noncompliance_form": forms.NonComplianceForm(),
+        "link_form": forms.LinkDecisionForm(decisions=_office_decisions(units, condition.person))
+        if units and condition.decision_id is None
+        else None,
         **forms_,
     }
     return render(request, "nav/condition.html", context, status=status)
@@ -178,6 +218,15 @@ def condition(request, condition_id):
         form = forms.ViewForm(request.POST)
         action = lambda: services.record_view(condition=found, **form.cleaned_data)  # noqa: E731
         name = "view_form"
+    elif step == "vedtak":
+        units = [u for u in _nav_units(request) if u.pk == found.unit_id]
+        form = forms.LinkDecisionForm(
+            request.POST, decisions=_office_decisions(units, found.person)
+        )
+        action = lambda: services.link_decision(  # noqa: E731
+            condition=found, decision=form.cleaned_data["decision"]
+        )
+        name = "link_form"
     elif step == "brudd":
         form = forms.NonComplianceForm(request.POST)
         action = lambda: services.decide_noncompliance(  # noqa: E731
@@ -190,6 +239,27 @@ def condition(request, condition_id):
         messages.success(request, _("Lagret."))
         return redirect("nav:condition", condition_id=found.pk)
     return _condition_page(request, found, 400, **{name: form})
+
+
+@login_required
+def noncompliance_letter(request, noncompliance_id):
+    found = access.noncompliance_for(request, noncompliance_id)
+    return letters.noncompliance_letter(found)
+
+
+@login_required
+def stats(request):
+    staff = getattr(request.user, "staff", None)
+    if staff is None:
+        raise PermissionDenied(_("Siden er for ansatte i kommunen."))
+    roles = {m.role for m in staff.memberships.all()}
+    if not roles & STATS_ROLES:
+        raise PermissionDenied(_("Statistikken er for NAV-kontoret, ledere og revisjon."))
+    return render(
+        request,
+        "nav/statistics.html",
+        {"report": statistics.report(staff.municipality_id, timezone.localdate())},
+    )
 
 
 @login_required

@@ -14,6 +14,8 @@ from helhet.mapping.models import DomainScore, Level, Mapping
 from helhet.plans.models import IndividualPlan
 
 HOUSING = [
+    "emergency_refusal_decided",
+    "activity_noncompliance_decided",
     "housing_criteria_written",
     "housing_decisions_appeal",
     "emergency_housing_followed",
@@ -117,3 +119,64 @@ def test_a_housing_need_in_the_plan_without_an_application_is_not_met(world):
     waiting(world, person=applied)
     found = {o[0] for o in run(world, "housing_need_in_plan")}
     assert found == {Result.MET, Result.NOT_MET}
+
+
+def test_a_refusal_of_temporary_housing_with_the_right_route_is_met_and_a_wrong_one_not(world):
+    from helhet.housing.models import EmergencyRefusal
+
+    right = services_refuse(world)
+    wrong = services_refuse(world)
+    EmergencyRefusal.objects.filter(pk=wrong.pk).update(appeal_body="Fylkesmannen", appeal_weeks=4)
+    found = {e: r for r, e in run(world, "emergency_refusal_decided")}
+    assert sorted(found.values()) == sorted([Result.MET, Result.NOT_MET])
+    assert any("Statsforvalteren" in e and r == Result.MET for e, r in found.items())
+    assert right.appeal_weeks == 3
+
+
+def services_refuse(world):
+    from helhet.housing import services as housing_services
+
+    return housing_services.refuse_emergency(
+        person=testing.person(world.muni),
+        unit_id=world.units.nav.pk,
+        user=world.users.nav,
+        asked_on=world.today,
+        reasons="Har et sted å bo hos familie.",
+        other_help="",
+        day=world.today,
+    )
+
+
+def test_a_noncompliance_decision_is_judged_by_reasons_and_route(world):
+    from helhet.nav import services as nav_services
+    from helhet.nav.models import NonComplianceDecision
+
+    condition = nav_services.set_condition(
+        person=testing.person(world.muni),
+        unit_id=world.units.nav.pk,
+        user=world.users.nav,
+        evaluations=[world.today],
+        condition="Jobbklubb",
+        activity="Jobbklubb",
+        set_on=dt.date(2026, 3, 1),
+    )
+    nav_services.decide_noncompliance(
+        condition=condition,
+        user=world.users.nav,
+        reduces=True,
+        reasons="Møtte ikke.",
+        day=world.today,
+    )
+    silent = NonComplianceDecision.objects.create(
+        condition=condition,
+        decided_on=world.today,
+        reduces=True,
+        reasons=" ",
+        appeal_body="Statsforvalteren",
+        appeal_weeks=3,
+        decided_by=world.users.nav,
+    )
+    found = run(world, "activity_noncompliance_decided")
+    assert sorted(r for r, _e in found) == sorted([Result.MET, Result.NOT_MET])
+    assert [e for r, e in found if r == Result.NOT_MET] == ["Vedtaket er ikke begrunnet."]
+    assert silent.reasons == " "

@@ -11,10 +11,13 @@ from helhet.audit.results import Result
 from helhet.housing.models import (
     Dwelling,
     EarmarkNotice,
+    EmergencyRefusal,
     EmergencyStay,
     HousingApplication,
+    HousingRoutineVersion,
     Offer,
 )
+from helhet.nav.models import ActivityCondition, NonComplianceDecision
 from helhet.organisation.models import Municipality
 
 User = get_user_model()
@@ -60,6 +63,20 @@ def pages_work_for_the_demo_logins(client):
     stays = client.get(reverse("housing:stays")).content.decode()
     assert "Hotell eller camping" in stays or "Kommunens akuttbolig" in stays
     assert client.get(reverse("nav:index")).status_code == 200
+    refusal = EmergencyRefusal.objects.first()
+    for name, args in [
+        ("housing:refusal", [refusal.pk]),
+        ("housing:refusal_letter", [refusal.pk]),
+        ("housing:routines", []),
+        ("nav:statistics", []),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 200, name
+    decision = NonComplianceDecision.objects.first()
+    letter = client.get(reverse("nav:noncompliance_letter", args=[decision.pk]))
+    assert letter["Content-Type"] == "application/pdf"
+    client.force_login(User.objects.get(username="bolig"))
+    decided = HousingApplication.objects.filter(decision__isnull=False, status="venteliste").first()
+    assert client.get(reverse("housing:letter", args=[decided.pk])).status_code == 200
     client.force_login(User.objects.get(username="revisor"))
     report = client.get(reverse("audit:compliance")).content.decode()
     assert "Skriftlige tildelingskriterier" in report
@@ -77,8 +94,20 @@ def test_the_demo_has_eidskogs_volumes_and_the_same_seed_gives_the_same_housing(
     assert EarmarkNotice.objects.exists()
     assert EmergencyStay.objects.filter(place__in=["hotell", "camping"]).exists()
     muni = Municipality.objects.get(is_demo=True)
-    today = HousingApplication.objects.latest("received_on").received_on + dt.timedelta(days=5)
-    for criterion_id in ("housing_criteria_written", "housing_decisions_appeal"):
+    today = max(
+        HousingApplication.objects.latest("received_on").received_on + dt.timedelta(days=5),
+        NonComplianceDecision.objects.latest("decided_on").decided_on,
+    )
+    for criterion_id in (
+        "housing_criteria_written",
+        "housing_decisions_appeal",
+        "emergency_housing_followed",
+        "housing_need_in_plan",
+        "housing_preliminary_answer",
+        "emergency_refusal_decided",
+        "activity_conditions_followed",
+        "activity_noncompliance_decided",
+    ):
         report = audit.build(
             muni.pk, today - dt.timedelta(days=365), today, criteria=[BY_ID[criterion_id]]
         )[0]
@@ -88,6 +117,16 @@ def test_the_demo_has_eidskogs_volumes_and_the_same_seed_gives_the_same_housing(
     )[0]
     # Staffed dwellings have no written criteria in the demo, as an audit found.
     assert any(o.result == Result.NOT_MET for o in written.outcomes)
+    noncompliance = audit.build(
+        muni.pk,
+        today - dt.timedelta(days=365),
+        today,
+        criteria=[BY_ID["activity_noncompliance_decided"]],
+    )[0]
+    # One decision in the demo printed four weeks: the report finds it.
+    assert {o.result for o in noncompliance.outcomes} == {Result.MET, Result.NOT_MET}
+    assert HousingRoutineVersion.objects.count() == 2
+    assert ActivityCondition.objects.filter(decision__isnull=False).exists()
     pages_work_for_the_demo_logins(client)
     first = picture()
     make_demo(seed=5, reset=True)
