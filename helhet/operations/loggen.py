@@ -61,7 +61,8 @@ class Generated:
 def make_people(persons: int, users: int, seed: int = 1) -> tuple[Municipality, list[int], list[int]]:
     """A demo municipality with synthetic persons and user accounts."""
     rng = random.Random(seed)
-    number = f"{9000 + rng.randint(0, 998):04d}"
+    taken = set(Municipality.objects.values_list("number", flat=True))
+    number = next(f"{n:04d}" for n in range(9000, 10000) if f"{n:04d}" not in taken)
     muni = Municipality.objects.create(
         number=number, name=f"Syntetisk tilgangslogg {number}", is_demo=True
     )
