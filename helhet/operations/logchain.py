@@ -43,7 +43,6 @@ What it does not catch, and how that is covered (docs/deployment.md):
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 

@@ -294,7 +294,7 @@ def test_rows_sealed_before_monthly_chains_still_verify_and_anchor_the_first_mon
     assert f"før månedskjeder: 3:{chain}" in out
     triggers_off()
     sql(f"UPDATE {TABLE} SET what = 'endret' WHERE chain_position = 2")
-    assert f"i posisjon 2 stemmer ikke med kjeden" in broken()
+    assert "i posisjon 2 stemmer ikke med kjeden" in broken()
 
 
 def test_the_sealing_update_is_the_only_update_and_it_must_leave_every_column_alone(world):

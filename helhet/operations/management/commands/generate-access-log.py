@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from helhet.operations import loggen, logchain
+from helhet.operations import logchain, loggen
 
 
 class Command(BaseCommand):
