@@ -413,9 +413,12 @@ def _check_anchor(using: str, anchor: LogChainAnchor) -> None:
 def _verify_month(using: str, month: dt.date) -> tuple[int, Head | None]:
     anchor = LogChainAnchor.objects.using(using).filter(month=month).first()
     if anchor is None:
-        first = _in_chain(using, month).order_by("chain_position").values_list(
-            "chain_position", "id"
-        ).first()
+        first = (
+            _in_chain(using, month)
+            .order_by("chain_position")
+            .values_list("chain_position", "id")
+            .first()
+        )
         if first is None:
             return 0, None
         raise _Broken(

@@ -33,16 +33,72 @@ BATCH = 1_000_000
 
 # (share in per mille, action, category, what, basis, basis_detail, granted, flagged, emergency)
 MIX = [
-    (700, "oversikt", "plan", "koordineringsoversikt", "liste", "Vist i liste med tjenstlig relasjon", True, False, False),  # noqa: E501
-    (100, "sok", "grunnopplysninger", "søk", "liste", "Vist i liste med tjenstlig relasjon", True, False, False),  # noqa: E501
+    (
+        700,
+        "oversikt",
+        "plan",
+        "koordineringsoversikt",
+        "liste",
+        "Vist i liste med tjenstlig relasjon",
+        True,
+        False,
+        False,
+    ),  # noqa: E501
+    (
+        100,
+        "sok",
+        "grunnopplysninger",
+        "søk",
+        "liste",
+        "Vist i liste med tjenstlig relasjon",
+        True,
+        False,
+        False,
+    ),  # noqa: E501
     (120, "vis", "plan", "plan", "koordinator", "Koordinator for personen", True, False, False),
-    (50, "vis", "grunnopplysninger", "personside", "tjeneste_vedtak", "Enheten gir tjeneste etter vedtak", True, False, False),  # noqa: E501
+    (
+        50,
+        "vis",
+        "grunnopplysninger",
+        "personside",
+        "tjeneste_vedtak",
+        "Enheten gir tjeneste etter vedtak",
+        True,
+        False,
+        False,
+    ),  # noqa: E501
     (25, "endre", "plan", "plan", "koordinator", "Koordinator for personen", True, False, False),
-    (4, "vis", "plan", "plan", "ingen", "Ingen tjenstlig relasjon til personen.", False, True, False),
-    (1, "nodtilgang", "grunnopplysninger", "personside", "nodtilgang", "Nødtilgang til 05.12.2026 14:00: akutt innleggelse, trenger planen", True, True, True),  # noqa: E501
+    (
+        4,
+        "vis",
+        "plan",
+        "plan",
+        "ingen",
+        "Ingen tjenstlig relasjon til personen.",
+        False,
+        True,
+        False,
+    ),
+    (
+        1,
+        "nodtilgang",
+        "grunnopplysninger",
+        "personside",
+        "nodtilgang",
+        "Nødtilgang til 05.12.2026 14:00: akutt innleggelse, trenger planen",
+        True,
+        True,
+        True,
+    ),  # noqa: E501
 ]
 ROLES = ["Tjenesteyter", "Koordinator", "Koordinerende enhet", "Leder", "Saksbehandler"]
-UNITS = ["Psykisk helse og rus", "Hjemmetjenesten sone nord", "Tildelingskontoret", "NAV-kontoret", "Fysio- og ergoterapi"]  # noqa: E501
+UNITS = [
+    "Psykisk helse og rus",
+    "Hjemmetjenesten sone nord",
+    "Tildelingskontoret",
+    "NAV-kontoret",
+    "Fysio- og ergoterapi",
+]  # noqa: E501
 
 
 @dataclass(frozen=True)
@@ -58,7 +114,9 @@ class Generated:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
-def make_people(persons: int, users: int, seed: int = 1) -> tuple[Municipality, list[int], list[int]]:
+def make_people(
+    persons: int, users: int, seed: int = 1
+) -> tuple[Municipality, list[int], list[int]]:
     """A demo municipality with synthetic persons and user accounts."""
     rng = random.Random(seed)
     taken = set(Municipality.objects.values_list("number", flat=True))
