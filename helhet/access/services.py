@@ -10,8 +10,9 @@ query per page, whatever the log holds.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -146,7 +147,7 @@ def own_log(*, person: Person, year: str | None = None, cursor: str | None = Non
     return _page(entries, person=person, year=year, cursor=cursor)
 
 
-def viewers_since(*, person: Person, days: int = 365) -> QuerySet[AccessLogEntry]:
+def viewers_since(*, person: Person, days: int = 365) -> QuerySet[AccessLogEntry, dict[str, Any]]:
     """The users who read the person's data in the last ``days`` days (a
     subquery of user ids), for Min side's list of staff the person can block."""
     since = timezone.now() - dt.timedelta(days=days)
@@ -157,8 +158,8 @@ def review_since(
     days: str | int | None, *, now: dt.datetime | None = None
 ) -> tuple[int, dt.datetime]:
     """The review's period in days (one of REVIEW_DAYS) and its start."""
-    chosen = int(days) if str(days).isdigit() and int(str(days)) in REVIEW_DAYS else None
-    chosen = chosen or REVIEW_DEFAULT_DAYS
+    text = str(days)
+    chosen = int(text) if text.isdigit() and int(text) in REVIEW_DAYS else REVIEW_DEFAULT_DAYS
     return chosen, (now or timezone.now()) - dt.timedelta(days=chosen)
 
 
@@ -185,7 +186,7 @@ def flagged(
     ).order_by("-at", "-id")
 
 
-def review(*, entry: AccessLogEntry, user: AbstractBaseUser, note: str) -> AccessReview:
+def review(*, entry: AccessLogEntry, user: User, note: str) -> AccessReview:
     try:
         with transaction.atomic():
             return AccessReview.objects.create(entry=entry, reviewed_by=user, note=note[:500])

@@ -326,6 +326,25 @@ def head(using: str = DEFAULT_DB_ALIAS) -> Head | None:
     return month_head(newest, using) if newest else legacy_head(using)
 
 
+def heads(using: str = DEFAULT_DB_ALIAS) -> dict[str, Head]:
+    """Every chain's head now, by month ("YYYY-MM"; "" for the legacy chain):
+    one bounded index probe per month. ``helhet backup`` records them."""
+    found = {}
+    legacy = legacy_head(using)
+    if legacy:
+        found[""] = legacy
+    for month in LogChainAnchor.objects.using(using).values_list("month", flat=True):
+        last = month_head(month, using)
+        if last:
+            found[label(month)] = last
+    return found
+
+
+def hash_at(using: str, position: int) -> str | None:
+    """The stored hash at a position of any chain, or None when no row has it."""
+    return _hash_at(using, position)
+
+
 def unsealed(using: str = DEFAULT_DB_ALIAS, month: dt.date | None = None) -> int:
     rows = AccessLogEntry.objects.using(using).filter(chain_hash__isnull=True)
     if month is not None:
