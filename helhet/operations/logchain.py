@@ -229,10 +229,12 @@ def _seal_batch(using: str, month: dt.date, batch: int) -> int:
                     "SELECT pg_advisory_xact_lock(%s, %s)",
                     [PG_LOCK_KEY, month.year * 100 + month.month],
                 )
+        # In the order of the partial index (at, id): a batch is its first rows,
+        # however many wait (a sealer behind by hours must not sort them all).
         rows = list(
             AccessLogEntry.objects.using(using)
             .filter(chain_hash__isnull=True, at__gte=start, at__lt=end)
-            .order_by("id")
+            .order_by("at", "id")
             .values_list(*FIELDS)[:batch]
         )
         if not rows:
