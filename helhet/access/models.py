@@ -76,8 +76,24 @@ class EmergencyAccess(models.Model):
 
 
 class AccessLogEntry(models.Model):
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    """One decision of the access gate. The columns are what the logging duty
+    asks for and no more (pasientjournalloven §§ 16 and 18, helsepersonelloven
+    § 21a, docs/law.md): who (user, with the name and the role and unit at the
+    time, as these change later), when, about whom, what kind of access and to
+    which information, on which basis, and whether it was granted.
+
+    Indexes (docs/performance.md, "The access log at scale"): only the
+    composite ones the queries use. ``at`` is the partition key on PostgreSQL,
+    so a date bound prunes to the months asked for; the foreign keys that a
+    composite index starts with (person, municipality) have no index of their
+    own, and the rare ones (emergency access, consent) a partial index over the
+    few rows that have them.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -85,7 +101,7 @@ class AccessLogEntry(models.Model):
     role = models.CharField(max_length=100, blank=True)
     unit = models.CharField(max_length=200, blank=True)
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, related_name="access_log"
+        Person, on_delete=models.PROTECT, null=True, related_name="access_log", db_index=False
     )
     action = models.CharField(max_length=12, choices=Action.choices)
     category = models.CharField(max_length=20, blank=True)
@@ -95,19 +111,26 @@ class AccessLogEntry(models.Model):
     granted = models.BooleanField()
     emergency = models.BooleanField(default=False)
     emergency_access = models.ForeignKey(
-        EmergencyAccess, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+        EmergencyAccess,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
     )
     # The consent that carried information across units, when one was needed.
     consent = models.ForeignKey(
-        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     # Access with no relation to the person (hpl § 21a snooping) is flagged for the leader.
-    flagged = models.BooleanField(default=False, db_index=True)
+    flagged = models.BooleanField(default=False)
     # The hash chain that makes a changed or deleted row detectable (pjl § 16:
     # the log must be trustworthy). Set once, after the insert, by
     # ``helhet seal-log`` (helhet/operations/logchain.py): sealing in batches
     # keeps writers from queueing on the chain's head. The triggers allow exactly
-    # this one update, NULL to a value, with every other column unchanged.
+    # this one update, NULL to a value, with every other column unchanged. Each
+    # month (of ``at``, UTC) is a chain of its own, so one partition is sealed
+    # and verified alone; the position tells the chain (logchain.month_of).
     chain_position = models.BigIntegerField(null=True, blank=True, editable=False)
     chain_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
@@ -118,13 +141,35 @@ class AccessLogEntry(models.Model):
         verbose_name_plural = _("tilgangslogg")
         ordering = ["-at", "-id"]
         indexes = [
+            # The person's log (pjl § 18), Min side's «innsyn», the coordinator's view.
             models.Index(fields=["person", "at"]),
-            models.Index(fields=["municipality", "flagged", "at"]),
-            # The sealer's work list: small, as rows leave it within a minute.
+            # The leader's review of flagged access (hpl § 21a): partial, as one
+            # row in a few hundred is flagged. Over all rows, with flagged in
+            # the key, it was the largest index (two insertion points per
+            # municipality half-fill its pages).
             models.Index(
-                fields=["id"],
+                fields=["municipality", "at"],
+                condition=models.Q(flagged=True),
+                name="access_log_flagged",
+            ),
+            # The sealer's work list, month by month: small, as rows leave it
+            # within a minute.
+            models.Index(
+                fields=["at", "id"],
                 condition=models.Q(chain_hash__isnull=True),
-                name="access_log_unsealed",
+                name="access_log_unsealed_by_time",
+            ),
+            # Foreign keys that hold on few rows: a deleted emergency access or
+            # consent is checked against the log (PROTECT) without a scan.
+            models.Index(
+                fields=["emergency_access"],
+                condition=models.Q(emergency_access__isnull=False),
+                name="access_log_emergency",
+            ),
+            models.Index(
+                fields=["consent"],
+                condition=models.Q(consent__isnull=False),
+                name="access_log_consent",
             ),
         ]
         constraints = [
@@ -147,6 +192,27 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The access log is append-only.")
+
+
+class LogChainAnchor(models.Model):
+    """Where one month's chain of the access log starts: the head of the chain
+    before it (the previous month's, or the chain sealed before monthly chains)
+    at the moment the month's first row was sealed. The month's first hash is
+    computed from ``anchor_hash``, so a changed anchor breaks the month's chain;
+    ``verify-log`` checks that the anchor is still in the earlier chain with the
+    same hash (helhet/operations/logchain.py, docs/security.md)."""
+
+    month = models.DateField(unique=True)
+    # 0 and 64 zeros: no chain before this one.
+    anchor_position = models.BigIntegerField()
+    anchor_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} <- {self.anchor_position}:{self.anchor_hash}"
 
 
 class AccessReview(models.Model):

@@ -37,13 +37,19 @@ def person_log(request, person_id: int):
     reviews access, and — for the data they read themselves — the coordinator
     and the coordinating unit (``gate.decide_access_log``)."""
     person, view = gate.access_log_for(request, person_id)
+    page = services.person_log(
+        person=person,
+        categories=view.categories,
+        year=request.GET.get("ar"),
+        cursor=request.GET.get("etter"),
+    )
     return render(
         request,
         "access/person_log.html",
         {
             "person": person,
-            "entries": services.person_log(person, view.categories),
-            "limit": services.PERSON_LOG_LIMIT,
+            "page": page,
+            "entries": page.entries,
             "emergency_reasons": view.emergency_reasons,
             "filtered": view.categories is not None,
         },
@@ -100,10 +106,18 @@ def review(request):
     kind = request.GET.get("type", services.ALL)
     kind = kind if kind in services.KINDS else services.ALL
     unreviewed = request.GET.get("status", "ny") != "alle"
-    page = Paginator(services.flagged(staff.municipality_id, kind, unreviewed), 50).get_page(
-        request.GET.get("side")
-    )
-    acts = notices.for_review(staff.municipality_id, unreviewed)
+    # Bounded by date, so PostgreSQL reads only the months of the period.
+    days, since = services.review_since(request.GET.get("dager"))
+    page = Paginator(
+        services.flagged(
+            municipality_id=staff.municipality_id,
+            since=since,
+            kind=kind,
+            unreviewed_only=unreviewed,
+        ),
+        50,
+    ).get_page(request.GET.get("side"))
+    acts = notices.for_review(staff.municipality_id, unreviewed, since=since)
     shown = {e.person for e in page if e.person is not None} | {r["act"].person for r in acts}
     gate.log_many(
         request.user,
@@ -122,6 +136,8 @@ def review(request):
             "kind": kind,
             "kinds": services.KINDS,
             "unreviewed": unreviewed,
+            "days": days,
+            "day_choices": services.REVIEW_DAYS,
             "form": ReviewForm(),
             "consent_acts": [r for r in acts if r["act"].kind != StaffAct.Kind.GUARDIAN],
             "guardian_acts": [r for r in acts if r["act"].kind == StaffAct.Kind.GUARDIAN],
@@ -141,7 +157,7 @@ def review_entry(request, entry_id: int):
         messages.error(request, _("Merknaden kan være på høyst 500 tegn. Ingenting er lagret."))
     else:
         try:
-            services.review(entry, request.user, form.cleaned_data["note"])
+            services.review(entry=entry, user=request.user, note=form.cleaned_data["note"])
         except services.ReviewRefused as error:
             messages.error(request, str(error))
         else:

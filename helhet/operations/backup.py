@@ -17,6 +17,13 @@ touches the database, so a bad file can never replace good data. After the
 replay it installs the append-only triggers of the access log and the
 administration log from this code, not from the dump (helhet.access.dbguards),
 and checks that they are there.
+
+The manifest also holds the head of every chain of the access log (each month's
+and the legacy chain's, helhet.operations.logchain), read *before* the dump:
+chains only grow, so every head is in the dump. After the replay, restore checks
+that each head is in the restored log with the same hash, and fails otherwise;
+``helhet verify-log --no-seal`` then recomputes the chains themselves
+(docs/security.md, "The access log's chains").
 """
 
 import hashlib
@@ -43,6 +50,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access import dbguards
+from helhet.operations import logchain
 
 FORMAT = "helhet-backup"
 FORMAT_VERSION = 1
@@ -81,6 +89,8 @@ def create(path: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
     if not path.parent.is_dir():
         raise BackupError(_("Mappen %(dir)s finnes ikke.") % {"dir": path.parent})
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".helhet-backup-") as work:
+        # Before the dump: chains only grow, so the dump holds every head read now.
+        chain_heads = {name: str(head) for name, head in logchain.heads(using).items()}
         dump = Path(work) / DUMP_NAMES[conn.vendor]
         if conn.vendor == "sqlite":
             _sqlite_dump(conn, dump)
@@ -100,6 +110,7 @@ def create(path: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
             "migrations": [list(key) for key in migrations],
             "dump": _entry(dump.name, dump),
             "files": [_entry(f"{FILES}/{name}", source) for name, source in files],
+            "access_log_chain_heads": chain_heads,
         }
         partial = Path(work) / "backup.tar"
         # The SQLite file compresses well; pg_dump's custom format is compressed already.
@@ -328,7 +339,33 @@ def restore(
         else:
             _pg_restore(conn, dump)
     _reinstall_guards(using)
+    _check_chain_heads(manifest, using)
     return manifest
+
+
+def _check_chain_heads(manifest: dict, using: str) -> None:
+    """Each access-log chain's head recorded at backup time must be in the
+    restored log with the same hash (a backup from before monthly chains has
+    none recorded)."""
+    recorded = manifest.get("access_log_chain_heads") or {}
+    wrong = []
+    for name, text in sorted(recorded.items()):
+        try:
+            head = logchain.parse_head(str(text))
+        except ValueError:
+            wrong.append(name or "før månedskjeder")
+            continue
+        if logchain.hash_at(using, head.position) != head.hash:
+            wrong.append(name or "før månedskjeder")
+    if wrong:
+        raise BackupError(
+            _(
+                "Databasen er gjenopprettet, men tilgangsloggen stemmer ikke med "
+                "kjedeverdiene sikkerhetskopien ble tatt med (%(what)s). Ikke ta databasen i "
+                "bruk; kontakt driftsleverandøren."
+            )
+            % {"what": ", ".join(wrong)}
+        )
 
 
 def _reinstall_guards(using: str) -> None:

@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helhet.access.models import AccessBlock, AccessLogEntry
+from helhet.access import services as access_services
+from helhet.access.models import AccessBlock
 from helhet.consent import rules as consent_rules
 from helhet.consent import services as consent_services
 from helhet.consent.models import Consent
@@ -203,20 +204,18 @@ def withdraw_consent(acting: Acting, consent: Consent) -> Consent:
 # --- who has seen my data; blocking; notices ---------------------------------------
 
 
-def access_log(person: Person, limit: int = 300):
-    """Everyone else's reads and changes, newest first (pjl § 18). The person's
-    own visits are left out: they are not what the person asks about."""
-    return (
-        AccessLogEntry.objects.filter(person=person)
-        .exclude(basis="egen")
-        .select_related("user", "consent")
-        .order_by("-at", "-id")[:limit]
-    )
+def access_log(
+    *, person: Person, year: str | None = None, cursor: str | None = None
+) -> access_services.LogPage:
+    """One page of everyone else's reads and changes, newest first (pjl § 18);
+    the access app reads the log (bounded by date, one query per page)."""
+    return access_services.own_log(person=person, year=year, cursor=cursor)
 
 
 def block_candidates(person: Person) -> list:
     """Staff the person can name: those who have looked at or work with their data."""
-    seen = AccessLogEntry.objects.filter(person=person).values("user_id")
+    # Those who read the person's data in the last year: a bounded read of the log.
+    seen = access_services.viewers_since(person=person)
     coordinators = CoordinatorAssignment.objects.filter(person=person).values("coordinator_id")
     participants = Participant.objects.filter(plan__person=person).values("user_id")
     blocked = AccessBlock.objects.filter(person=person, lifted_at__isnull=True).values(

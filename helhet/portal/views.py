@@ -334,13 +334,17 @@ def access_log(request):
     acting = access.acting(request, Action.VIEW, BASIC, "tilgangslogg", Right.CONSENTS)
     person = acting.person
     preference = getattr(person, "notice_preference", None)
+    page = services.access_log(
+        person=person, year=request.GET.get("ar"), cursor=request.GET.get("etter")
+    )
     return _render(
         request,
         "portal/access_log.html",
         acting,
+        page=page,
         entries=[
             (e, rules.basis_label(e.basis, e.consent_id is not None, e.emergency))
-            for e in services.access_log(person)
+            for e in page.entries
         ],
         blocks=services.active_blocks(person),
         block_form=forms.BlockForm(candidates=services.block_candidates(person)),

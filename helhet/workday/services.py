@@ -222,7 +222,9 @@ def workday(user, today: dt.date) -> Workday:
             label: counts.get(value, 0) for value, label in IndividualPlan.Status.choices
         }
     if user_roles & roles.REVIEWERS:
-        flagged = access_services.flagged(staff.municipality_id)
+        flagged = access_services.flagged(
+            municipality_id=staff.municipality_id, since=access_services.review_since(None)[1]
+        )
         day.emergency_to_review = flagged.filter(emergency=True).count()
         day.refusals_to_review = flagged.filter(granted=False).count()
         # The rest of what is flagged for the leader: acts that widen access, such as

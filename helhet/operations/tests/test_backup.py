@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection
 from helhet import testing
 from helhet.access import gate
 from helhet.access.models import AccessLogEntry, Action
-from helhet.operations import backup
+from helhet.operations import backup, logchain
 from helhet.people.models import Person, Relative
 from helhet.plans.models import IndividualPlan, PlanVersion
 
@@ -55,10 +55,16 @@ def test_restore_gives_back_the_backed_up_database_and_removes_later_changes(tmp
     person = Person.objects.get(user__username="bruker")
     user = apps.get_model("auth", "User").objects.get(username="koordinator")
     gate.log_many(user, [person], Action.LIST, what="før sikkerhetskopi")
+    logchain.seal()
+    heads = logchain.heads()
     before = picture()
     path = tmp_path / "helhet.tar"
 
     call_command("backup", str(path), **QUIET)
+
+    with tarfile.open(path) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+    assert manifest["access_log_chain_heads"] == {k: str(v) for k, v in heads.items()} != {}
 
     Person.objects.filter(pk=person.pk).update(family_name="Endret-etterpå")
     Relative.objects.filter(person__in=Person.objects.all()[:3]).delete()
@@ -76,6 +82,29 @@ def test_restore_gives_back_the_backed_up_database_and_removes_later_changes(tmp
     logged = set(AccessLogEntry.objects.values_list("what", flat=True))
     assert "før sikkerhetskopi" in logged
     assert "etter sikkerhetskopi" not in logged
+    assert logchain.verify().broken is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restored_log_that_lacks_a_recorded_chain_head_fails_the_restore(tmp_path):
+    muni = testing.municipality()
+    user = testing.staff(muni)
+    gate.log_many(user, [testing.person(muni)], Action.LIST, what="før sikkerhetskopi")
+    logchain.seal()
+    path = tmp_path / "helhet.tar"
+    call_command("backup", str(path), **QUIET)
+
+    # As if the dump lost the newest sealed rows of the month (a broken dump,
+    # or rows cut from it): the head recorded at backup time is not in it.
+    def later_head(manifest):
+        name, text = next(iter(manifest["access_log_chain_heads"].items()))
+        head = logchain.parse_head(text)
+        manifest["access_log_chain_heads"][name] = f"{head.position + 1}:{head.hash}"
+
+    _rewrite(path, manifest_change=later_head)
+
+    with pytest.raises(CommandError, match="stemmer ikke med kjedeverdiene"):
+        restore(path, yes=True)
 
 
 def _rewrite(path, manifest_change=None, member_change=None):
