@@ -237,7 +237,11 @@ def care_plan(plan: IndividualPlan, municipality_number: str, extra_identifiers=
             {
                 "resourceType": "CarePlan",
                 "id": str(plan.pk),
-                "meta": {"versionId": str(plan.version)},
+                "meta": {
+                    "versionId": str(plan.version),
+                    # What _lastUpdated searches (fhir_search).
+                    "lastUpdated": plan.updated_at.isoformat() if plan.updated_at else None,
+                },
                 "identifier": [_identifier(v) for v in identifiers],
                 "extension": [_ext(f"ip-{name}", getattr(plan, name)) for name in PLAN_TEXTS]
                 + [
@@ -391,47 +395,63 @@ def consent(item: Consent, municipality_number: str, extra_identifiers=()) -> di
 # --- Bundle, OperationOutcome, CapabilityStatement -----------------------------------------
 
 
-def searchset(resources: list[dict], total: int, base: str) -> dict:
-    return validate(
+def searchset(
+    resources: list[dict],
+    total: int,
+    base: str,
+    links: list[dict[str, str]] | None = None,
+    outcome: dict | None = None,
+) -> dict:
+    """A search's answer: the matches on this page, the total over all pages,
+    the paging links, and an OperationOutcome telling what was ignored."""
+    entries = [
         {
-            "resourceType": "Bundle",
-            "type": "searchset",
-            "total": total,
-            "entry": [
-                {
-                    "fullUrl": f"{base}{r['resourceType']}/{r['id']}",
-                    "resource": r,
-                    "search": {"mode": "match"},
-                }
-                for r in resources
-            ],
+            "fullUrl": f"{base}{r['resourceType']}/{r['id']}",
+            "resource": r,
+            "search": {"mode": "match"},
         }
-    )
+        for r in resources
+    ]
+    if outcome is not None:
+        entries.append({"resource": outcome, "search": {"mode": "outcome"}})
+    bundle: dict = {"resourceType": "Bundle", "type": "searchset", "total": total}
+    if links:
+        bundle["link"] = links
+    # "entry" even when empty, as clients of this API have always read it.
+    return validate({**bundle, "entry": entries})
 
 
-def outcome(issues: list[tuple[str, str]], code: str = "invalid") -> dict:
-    """Every error, as FHIR says errors are told."""
+def outcome(issues: list[tuple[str, str]], code: str = "invalid", severity: str = "error") -> dict:
+    """Every error (and warning), as FHIR says they are told."""
     return {
         "resourceType": "OperationOutcome",
         "issue": [
-            {"severity": "error", "code": code, "diagnostics": what, "expression": [where]}
+            {"severity": severity, "code": code, "diagnostics": what, "expression": [where]}
             if where
-            else {"severity": "error", "code": code, "diagnostics": what}
+            else {"severity": severity, "code": code, "diagnostics": what}
             for where, what in issues
         ],
     }
 
 
-def capability_statement(base: str, software_version: str) -> dict:
-    def search(name, kind="token"):
-        return {"name": name, "type": kind}
+def capability_statement(
+    base: str, software_version: str, searches: dict[str, list[tuple[str, str, str]]]
+) -> dict:
+    """``searches``: per resource type, its search parameters as (name, type,
+    documentation), read from the search views themselves (``fhir_search``),
+    so what is declared is what is served."""
 
-    def resource(kind, searches, interactions=("read", "search-type")):
-        return {
-            "type": kind,
-            "interaction": [{"code": i} for i in interactions],
-            "searchParam": searches,
-        }
+    def resource(kind: str, params: list[tuple[str, str, str]]) -> dict:
+        return _clean(
+            {
+                "type": kind,
+                "interaction": [{"code": "read"}, {"code": "search-type"}],
+                "searchParam": [
+                    {"name": name, "type": type_, "documentation": doc}
+                    for name, type_, doc in params
+                ],
+            }
+        )
 
     return validate(
         {
@@ -451,13 +471,7 @@ def capability_statement(base: str, software_version: str) -> dict:
                         "OIDC bearer-token. Hver lesing går gjennom tilgangskontrollen og logges."
                     },
                     "resource": [
-                        resource("Patient", [search("identifier"), search("_id")]),
-                        resource(
-                            "CarePlan", [search("patient", "reference"), search("identifier")]
-                        ),
-                        resource("CareTeam", [search("patient", "reference")]),
-                        resource("Consent", [search("patient", "reference")]),
-                        resource("QuestionnaireResponse", [search("patient", "reference")]),
+                        resource(kind, params) for kind, params in sorted(searches.items())
                     ],
                     "interaction": [{"code": "transaction"}],
                 }
