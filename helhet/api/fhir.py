@@ -12,6 +12,10 @@ and how it is done, a consent's purpose) travel as extensions with
 ``urn:helhet:fhir:`` URLs, so an import loses nothing.
 """
 
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError as PydanticError
 
@@ -74,24 +78,59 @@ class Invalid(Exception):
         super().__init__("; ".join(f"{where}: {what}" for where, what in issues))
 
 
-def validate(resource: dict) -> dict:
-    """The resource, if it validates as FHIR R4; otherwise ``Invalid``."""
+# Pydantic's error types in words a user of the import understands; the
+# English detail follows in parentheses for the other system's developer.
+ERROR_TYPES = {
+    "missing": _noop("Påkrevd element mangler."),
+    "extra_forbidden": _noop("Elementet finnes ikke i denne ressurstypen i FHIR R4."),
+    "string_type": _noop("Må være tekst."),
+    "list_type": _noop("Må være en liste."),
+    "dict_type": _noop("Må være et objekt."),
+    "model_type": _noop("Må være et objekt."),
+    "bool_type": _noop("Må være true eller false."),
+    "bool_parsing": _noop("Må være true eller false."),
+    "int_type": _noop("Må være et heltall."),
+    "int_parsing": _noop("Må være et heltall."),
+    "date_type": _noop("Ugyldig dato (bruk ÅÅÅÅ-MM-DD)."),
+    "date_from_datetime_parsing": _noop("Ugyldig dato (bruk ÅÅÅÅ-MM-DD)."),
+    "datetime_from_date_parsing": _noop("Ugyldig tidspunkt."),
+    "string_pattern_mismatch": _noop("Verdien har feil format."),
+    "literal_error": _noop("Ukjent kode."),
+    "enum": _noop("Ukjent kode."),
+    "value_error": _noop("Ugyldig verdi."),
+}
+
+
+def _issue(error: Any, kind: str) -> tuple[str, str]:
+    where = ".".join(str(p) for p in error["loc"]) or kind
+    plain = ERROR_TYPES.get(error["type"], _noop("Ugyldig verdi."))
+    if error["type"] == "value_error" and "date" in str(error["msg"]).lower():
+        # fhir.resources checks date, dateTime and instant with one regex each.
+        plain = _noop("Ugyldig dato eller tidspunkt (bruk ÅÅÅÅ-MM-DD, med klokkeslett og sone).")
+    return where, f"{_(plain)} ({error['msg']})"
+
+
+def parse(resource: Any) -> Any:
+    """The resource as its ``fhir.resources`` R4B model, or ``Invalid`` with
+    one Norwegian issue per error and where it is."""
     kind = resource.get("resourceType") if isinstance(resource, dict) else None
     try:
         model = get_fhir_model_class(kind) if isinstance(kind, str) else None
     except (KeyError, ValueError):
         model = None
     if model is None:
-        raise Invalid([("resourceType", f"Ukjent eller manglende ressurstype: {kind!r}")])
-    try:
-        model.model_validate(resource)
-    except PydanticError as error:
         raise Invalid(
-            [
-                (".".join(str(p) for p in e["loc"]) or kind, e["msg"])
-                for e in error.errors(include_url=False)
-            ]
-        ) from error
+            [("resourceType", _("Ukjent eller manglende ressurstype: %(kind)r") % {"kind": kind})]
+        )
+    try:
+        return model.model_validate(resource)
+    except PydanticError as error:
+        raise Invalid([_issue(e, kind) for e in error.errors(include_url=False)]) from error
+
+
+def validate(resource: dict) -> dict:
+    """The resource, if it validates as FHIR R4; otherwise ``Invalid``."""
+    parse(resource)
     return resource
 
 
