@@ -12,6 +12,10 @@ and how it is done, a consent's purpose) travel as extensions with
 ``urn:helhet:fhir:`` URLs, so an import loses nothing.
 """
 
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError as PydanticError
 
@@ -74,24 +78,59 @@ class Invalid(Exception):
         super().__init__("; ".join(f"{where}: {what}" for where, what in issues))
 
 
-def validate(resource: dict) -> dict:
-    """The resource, if it validates as FHIR R4; otherwise ``Invalid``."""
+# Pydantic's error types in words a user of the import understands; the
+# English detail follows in parentheses for the other system's developer.
+ERROR_TYPES = {
+    "missing": _noop("Påkrevd element mangler."),
+    "extra_forbidden": _noop("Elementet finnes ikke i denne ressurstypen i FHIR R4."),
+    "string_type": _noop("Må være tekst."),
+    "list_type": _noop("Må være en liste."),
+    "dict_type": _noop("Må være et objekt."),
+    "model_type": _noop("Må være et objekt."),
+    "bool_type": _noop("Må være true eller false."),
+    "bool_parsing": _noop("Må være true eller false."),
+    "int_type": _noop("Må være et heltall."),
+    "int_parsing": _noop("Må være et heltall."),
+    "date_type": _noop("Ugyldig dato (bruk ÅÅÅÅ-MM-DD)."),
+    "date_from_datetime_parsing": _noop("Ugyldig dato (bruk ÅÅÅÅ-MM-DD)."),
+    "datetime_from_date_parsing": _noop("Ugyldig tidspunkt."),
+    "string_pattern_mismatch": _noop("Verdien har feil format."),
+    "literal_error": _noop("Ukjent kode."),
+    "enum": _noop("Ukjent kode."),
+    "value_error": _noop("Ugyldig verdi."),
+}
+
+
+def _issue(error: Any, kind: str) -> tuple[str, str]:
+    where = ".".join(str(p) for p in error["loc"]) or kind
+    plain = ERROR_TYPES.get(error["type"], _noop("Ugyldig verdi."))
+    if error["type"] == "value_error" and "date" in str(error["msg"]).lower():
+        # fhir.resources checks date, dateTime and instant with one regex each.
+        plain = _noop("Ugyldig dato eller tidspunkt (bruk ÅÅÅÅ-MM-DD, med klokkeslett og sone).")
+    return where, f"{_(plain)} ({error['msg']})"
+
+
+def parse(resource: Any) -> Any:
+    """The resource as its ``fhir.resources`` R4B model, or ``Invalid`` with
+    one Norwegian issue per error and where it is."""
     kind = resource.get("resourceType") if isinstance(resource, dict) else None
     try:
         model = get_fhir_model_class(kind) if isinstance(kind, str) else None
     except (KeyError, ValueError):
         model = None
     if model is None:
-        raise Invalid([("resourceType", f"Ukjent eller manglende ressurstype: {kind!r}")])
-    try:
-        model.model_validate(resource)
-    except PydanticError as error:
         raise Invalid(
-            [
-                (".".join(str(p) for p in e["loc"]) or kind, e["msg"])
-                for e in error.errors(include_url=False)
-            ]
-        ) from error
+            [("resourceType", _("Ukjent eller manglende ressurstype: %(kind)r") % {"kind": kind})]
+        )
+    try:
+        return model.model_validate(resource)
+    except PydanticError as error:
+        raise Invalid([_issue(e, kind) for e in error.errors(include_url=False)]) from error
+
+
+def validate(resource: dict) -> dict:
+    """The resource, if it validates as FHIR R4; otherwise ``Invalid``."""
+    parse(resource)
     return resource
 
 
@@ -237,7 +276,11 @@ def care_plan(plan: IndividualPlan, municipality_number: str, extra_identifiers=
             {
                 "resourceType": "CarePlan",
                 "id": str(plan.pk),
-                "meta": {"versionId": str(plan.version)},
+                "meta": {
+                    "versionId": str(plan.version),
+                    # What _lastUpdated searches (fhir_search).
+                    "lastUpdated": plan.updated_at.isoformat() if plan.updated_at else None,
+                },
                 "identifier": [_identifier(v) for v in identifiers],
                 "extension": [_ext(f"ip-{name}", getattr(plan, name)) for name in PLAN_TEXTS]
                 + [
@@ -391,47 +434,63 @@ def consent(item: Consent, municipality_number: str, extra_identifiers=()) -> di
 # --- Bundle, OperationOutcome, CapabilityStatement -----------------------------------------
 
 
-def searchset(resources: list[dict], total: int, base: str) -> dict:
-    return validate(
+def searchset(
+    resources: list[dict],
+    total: int,
+    base: str,
+    links: list[dict[str, str]] | None = None,
+    outcome: dict | None = None,
+) -> dict:
+    """A search's answer: the matches on this page, the total over all pages,
+    the paging links, and an OperationOutcome telling what was ignored."""
+    entries = [
         {
-            "resourceType": "Bundle",
-            "type": "searchset",
-            "total": total,
-            "entry": [
-                {
-                    "fullUrl": f"{base}{r['resourceType']}/{r['id']}",
-                    "resource": r,
-                    "search": {"mode": "match"},
-                }
-                for r in resources
-            ],
+            "fullUrl": f"{base}{r['resourceType']}/{r['id']}",
+            "resource": r,
+            "search": {"mode": "match"},
         }
-    )
+        for r in resources
+    ]
+    if outcome is not None:
+        entries.append({"resource": outcome, "search": {"mode": "outcome"}})
+    bundle: dict = {"resourceType": "Bundle", "type": "searchset", "total": total}
+    if links:
+        bundle["link"] = links
+    # "entry" even when empty, as clients of this API have always read it.
+    return validate({**bundle, "entry": entries})
 
 
-def outcome(issues: list[tuple[str, str]], code: str = "invalid") -> dict:
-    """Every error, as FHIR says errors are told."""
+def outcome(issues: list[tuple[str, str]], code: str = "invalid", severity: str = "error") -> dict:
+    """Every error (and warning), as FHIR says they are told."""
     return {
         "resourceType": "OperationOutcome",
         "issue": [
-            {"severity": "error", "code": code, "diagnostics": what, "expression": [where]}
+            {"severity": severity, "code": code, "diagnostics": what, "expression": [where]}
             if where
-            else {"severity": "error", "code": code, "diagnostics": what}
+            else {"severity": severity, "code": code, "diagnostics": what}
             for where, what in issues
         ],
     }
 
 
-def capability_statement(base: str, software_version: str) -> dict:
-    def search(name, kind="token"):
-        return {"name": name, "type": kind}
+def capability_statement(
+    base: str, software_version: str, searches: dict[str, list[tuple[str, str, str]]]
+) -> dict:
+    """``searches``: per resource type, its search parameters as (name, type,
+    documentation), read from the search views themselves (``fhir_search``),
+    so what is declared is what is served."""
 
-    def resource(kind, searches, interactions=("read", "search-type")):
-        return {
-            "type": kind,
-            "interaction": [{"code": i} for i in interactions],
-            "searchParam": searches,
-        }
+    def resource(kind: str, params: list[tuple[str, str, str]]) -> dict:
+        return _clean(
+            {
+                "type": kind,
+                "interaction": [{"code": "read"}, {"code": "search-type"}],
+                "searchParam": [
+                    {"name": name, "type": type_, "documentation": doc}
+                    for name, type_, doc in params
+                ],
+            }
+        )
 
     return validate(
         {
@@ -451,16 +510,7 @@ def capability_statement(base: str, software_version: str) -> dict:
                         "OIDC bearer-token. Hver lesing går gjennom tilgangskontrollen og logges."
                     },
                     "resource": [
-                        resource("Patient", [search("identifier"), search("_id")]),
-                        resource(
-                            "CarePlan", [search("patient", "reference"), search("identifier")]
-                        ),
-                        resource("CareTeam", [search("patient", "reference")]),
-                        resource("Consent", [search("patient", "reference")]),
-                        resource("QuestionnaireResponse", [search("patient", "reference")]),
-                        # Housing (helhet.housing.fhir).
-                        resource("Location", [search("type")]),
-                        resource("Task", [search("patient", "reference")]),
+                        resource(kind, params) for kind, params in sorted(searches.items())
                     ],
                     "interaction": [{"code": "transaction"}],
                 }

@@ -25,12 +25,17 @@ not silently shrink or grow), a measure's unknown responsible is kept by name.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.careplan import CarePlan
+from fhir.resources.R4B.consent import Consent as FhirConsent
+from fhir.resources.R4B.patient import Patient
 
 from helhet.access import gate
 from helhet.access.models import Action
@@ -100,10 +105,19 @@ class Parsed:
 MAX_BUNDLE_ENTRIES = 500
 
 
-class _Reader:
-    """Reads a Bundle into plain values, collecting every error with its place."""
+VALUE_KINDS = ("valueString", "valueCode", "valueDate", "valueDateTime", "valueBoolean")
 
-    def __init__(self, bundle, municipality_id: int):
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class _Reader:
+    """Reads a Bundle, parsed into ``fhir.resources`` R4B models (which check
+    it against FHIR R4 on the way), into plain values, collecting every error
+    with its place."""
+
+    def __init__(self, bundle: Any, municipality_id: int):
         self.bundle = bundle
         self.issues: list[tuple[str, str]] = []
         self.units = {u.code: u.pk for u in Unit.objects.filter(municipality_id=municipality_id)}
@@ -135,26 +149,26 @@ class _Reader:
                     )
                 ]
             )
-        fhir.validate(bundle)
-        if bundle.get("type") != "transaction":
+        model: Bundle = fhir.parse(bundle)
+        if model.type != "transaction":
             raise fhir.Invalid([("Bundle.type", _("Bundle må ha type «transaction»."))])
-        self.entries = [e.get("resource") or {} for e in bundle.get("entry", [])]
-        self.keys = {}
-        for index, entry in enumerate(bundle.get("entry", [])):
+        self.entries: list[Any] = [e.resource for e in model.entry or []]
+        self.keys: dict[str, int] = {}
+        for index, entry in enumerate(model.entry or []):
             resource = self.entries[index]
-            if entry.get("fullUrl"):
-                self.keys[entry["fullUrl"]] = index
-            if resource.get("id"):
-                self.keys[f"{resource['resourceType']}/{resource['id']}"] = index
+            if entry.fullUrl:
+                self.keys[entry.fullUrl] = index
+            if resource is not None and resource.id:
+                self.keys[f"{resource.get_resource_type()}/{resource.id}"] = index
         parsed = Parsed()
         for index, resource in enumerate(self.entries):
             where = f"Bundle.entry[{index}].resource"
-            kind = resource.get("resourceType")
-            if kind == "Patient":
+            kind = resource.get_resource_type() if resource is not None else None
+            if isinstance(resource, Patient):
                 parsed.patients.append(self.patient(index, resource, where))
-            elif kind == "CarePlan":
+            elif isinstance(resource, CarePlan):
                 parsed.plans.append(self.plan(index, resource, where))
-            elif kind == "Consent":
+            elif isinstance(resource, FhirConsent):
                 parsed.consents.append(self.consent(index, resource, where))
             elif kind == "Goal":
                 parsed.others.append(index)
@@ -169,64 +183,74 @@ class _Reader:
 
     # --- helpers ---
 
-    def resolve(self, reference: str | None, kind: str, container: dict | None = None):
+    def resolve(self, reference: str | None, kind: str, container: Any = None) -> tuple[Any, Any]:
         """The resource a reference points at: contained (#id) or in the Bundle."""
         if not reference:
             return None, None
         if reference.startswith("#") and container is not None:
-            for item in container.get("contained", []):
-                if item.get("id") == reference[1:] and item.get("resourceType") == kind:
+            for item in container.contained or []:
+                if item.id == reference[1:] and item.get_resource_type() == kind:
                     return item, None
             return None, None
         index = self.keys.get(reference)
         if index is None:
             tail = "/".join(reference.rstrip("/").split("/")[-2:])
             index = self.keys.get(tail)
-        if index is None or self.entries[index].get("resourceType") != kind:
+        resource = self.entries[index] if index is not None else None
+        if resource is None or resource.get_resource_type() != kind:
             return None, None
-        return self.entries[index], index
+        return resource, index
 
-    def patient_index(self, reference, where: str) -> int | None:
-        _resource, index = self.resolve(reference, "Patient")
+    def patient_index(self, reference: Any, where: str) -> int | None:
+        _resource, index = self.resolve(reference.reference if reference else None, "Patient")
         if index is None:
             self.error(where, _("Må peke på en Patient i samme bundle."))
         return index
 
     @staticmethod
-    def extensions(resource: dict) -> dict:
+    def extensions(element: Any) -> dict[str, Any]:
         found = {}
-        for ext in resource.get("extension", []):
-            url = ext.get("url", "")
-            if url.startswith(fhir.EXT):
-                value = next((v for k, v in ext.items() if k.startswith("value")), None)
-                found[url.removeprefix(fhir.EXT)] = value
+        for ext in element.extension or []:
+            if ext.url.startswith(fhir.EXT):
+                value = next(
+                    (getattr(ext, k) for k in VALUE_KINDS if getattr(ext, k) is not None), None
+                )
+                found[ext.url.removeprefix(fhir.EXT)] = value
         return found
 
-    def date(self, value, where: str):
+    def date(self, value: Any, where: str) -> dt.date | None:
+        """A date, from a model's date or dateTime (or a text one in an
+        extension); a partial date ("2026-03") cannot be a day."""
         if value in (None, ""):
             return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
         day = parse_date(str(value)[:10]) if len(str(value)) >= 10 else None
         if day is None:
             self.error(where, _("Ugyldig dato."))
         return day
 
-    def party(self, reference: dict | None) -> tuple[int | None, int | None, str]:
+    def party(self, reference: Any) -> tuple[int | None, int | None, str]:
         """(unit id, partner id, name) for a Reference with our identifier."""
-        reference = reference or {}
-        ident = reference.get("identifier") or {}
-        code = ident.get("value", "")
-        if ident.get("system") == fhir.UNIT and code in self.units:
+        if reference is None:
+            return None, None, ""
+        ident = reference.identifier
+        code = _text(ident.value) if ident else ""
+        system = ident.system if ident else None
+        if system == fhir.UNIT and code in self.units:
             return self.units[code], None, ""
-        if ident.get("system") == fhir.PARTNER and code in self.partners:
+        if system == fhir.PARTNER and code in self.partners:
             return None, self.partners[code], ""
-        return None, None, reference.get("display", "")
+        return None, None, _text(reference.display)
 
     # --- resources ---
 
-    def patient(self, index: int, resource: dict, where: str) -> PatientIn | None:
+    def patient(self, index: int, resource: Patient, where: str) -> PatientIn | None:
         """The Patient's number, under the no-basis system of its kind: a number
         whose digits say another kind than its system is refused, naming both."""
-        ours = [i for i in resource.get("identifier", []) if i.get("system") in fhir.KIND_OF_SYSTEM]
+        ours = [i for i in resource.identifier or [] if i.system in fhir.KIND_OF_SYSTEM]
         if not ours:
             self.error(
                 f"{where}.identifier",
@@ -237,11 +261,11 @@ class _Reader:
             )
             return None
         try:
-            number = identity.clean_national_id(ours[0].get("value", ""))
+            number = identity.clean_national_id(_text(ours[0].value))
         except ValidationError as error:
             self.error(f"{where}.identifier", " ".join(error.messages))
             return None
-        stated = fhir.KIND_OF_SYSTEM[ours[0]["system"]]
+        stated = fhir.KIND_OF_SYSTEM[ours[0].system]
         if identity.kind_of(number) != stated:
             self.error(
                 f"{where}.identifier",
@@ -255,24 +279,25 @@ class _Reader:
         born, gender = None, ""
         if not identity.carries_birth_date(number):
             # An FH-number has no birth date or gender; the resource must give both.
-            born = self.date(resource.get("birthDate"), f"{where}.birthDate")
-            if born is None and not resource.get("birthDate"):
+            born = self.date(resource.birthDate, f"{where}.birthDate")
+            if born is None and not resource.birthDate:
                 self.error(
                     f"{where}.birthDate",
                     _("Et FH-nummer har ingen fødselsdato; oppgi birthDate."),
                 )
-            gender = {"female": "K", "male": "M"}.get(resource.get("gender"), "")
+            gender = {"female": "K", "male": "M"}.get(_text(resource.gender), "")
             if not gender:
                 self.error(
                     f"{where}.gender",
                     _("Et FH-nummer har ingen kjønn; oppgi gender (female eller male)."),
                 )
-        name = (resource.get("name") or [{}])[0]
-        given, family = " ".join(name.get("given", [])), name.get("family", "")
+        name = (resource.name or [None])[0]
+        given = " ".join(name.given or []) if name else ""
+        family = _text(name.family) if name else ""
         if not given or not family:
             self.error(f"{where}.name", _("Personen må ha fornavn og etternavn."))
-        telecom = {t.get("system"): t.get("value", "") for t in resource.get("telecom", [])}
-        address = (resource.get("address") or [{}])[0].get("text", "")
+        telecom = {t.system: _text(t.value) for t in resource.telecom or []}
+        address = _text(resource.address[0].text) if resource.address else ""
         return PatientIn(
             index,
             number,
@@ -285,20 +310,18 @@ class _Reader:
             gender=gender,
         )
 
-    def plan(self, index: int, resource: dict, where: str) -> PlanIn | None:
-        patient = self.patient_index(
-            resource.get("subject", {}).get("reference"), f"{where}.subject"
-        )
+    def plan(self, index: int, resource: CarePlan, where: str) -> PlanIn | None:
+        patient = self.patient_index(resource.subject, f"{where}.subject")
         ext = self.extensions(resource)
-        status = REVERSED_PLAN.get(resource.get("status"))
+        status = REVERSED_PLAN.get(resource.status)
         if status is None:
             self.error(f"{where}.status", _("Planstatus kan ikke tolkes."))
-        period = resource.get("period", {})
+        period = resource.period
         fields = {
             "status": status,
-            "period_start": self.date(period.get("start"), f"{where}.period"),
-            "period_end": self.date(period.get("end"), f"{where}.period"),
-            **{name: ext.get(f"ip-{name}") or "" for name in fhir.PLAN_TEXTS},
+            "period_start": self.date(period.start if period else None, f"{where}.period"),
+            "period_end": self.date(period.end if period else None, f"{where}.period"),
+            **{name: _text(ext.get(f"ip-{name}")) for name in fhir.PLAN_TEXTS},
             **{
                 name: self.date(ext.get(f"ip-{name}"), f"{where}.extension")
                 for name in fhir.PLAN_DATES
@@ -306,93 +329,98 @@ class _Reader:
         }
         if fields["offered_on"] is None:
             self.error(f"{where}.extension", _("Planen mangler dato for tilbud (ip-offered_on)."))
-        goals, goal_refs = [], {}
-        for n, ref in enumerate(resource.get("goal", [])):
-            goal, _i = self.resolve(ref.get("reference"), "Goal", resource)
+        goals: list[dict[str, Any]] = []
+        goal_refs: dict[str, int] = {}
+        for n, ref in enumerate(resource.goal or []):
+            goal, _i = self.resolve(ref.reference, "Goal", resource)
             if goal is None:
                 self.error(f"{where}.goal[{n}]", _("Fant ikke målet det pekes på."))
                 continue
-            status_ = REVERSED_GOAL.get(goal.get("lifecycleStatus"), Goal.Status.ACTIVE)
-            text = (goal.get("description") or {}).get("text", "").strip()
+            status_ = REVERSED_GOAL.get(goal.lifecycleStatus, Goal.Status.ACTIVE)
+            text = _text(goal.description.text if goal.description else "").strip()
             if not text:
                 self.error(f"{where}.goal[{n}]", _("Målet mangler tekst."))
-            goal_refs[ref.get("reference")] = len(goals)
+            goal_refs[ref.reference] = len(goals)
             goals.append({"text": text[:1000], "status": status_, "measures": []})
-        for n, activity in enumerate(resource.get("activity", [])):
+        for n, activity in enumerate(resource.activity or []):
             self.measure(activity, goals, goal_refs, f"{where}.activity[{n}]")
         participants = []
-        for ref in resource.get("careTeam", []):
-            team, _i = self.resolve(ref.get("reference"), "CareTeam", resource)
-            for p in (team or {}).get("participant", []):
+        for ref in resource.careTeam or []:
+            team, _i = self.resolve(ref.reference, "CareTeam", resource)
+            for p in (team.participant or []) if team else []:
                 kind = next(
                     (
-                        c.get("code")
-                        for r in p.get("role", [])
-                        for c in r.get("coding", [])
-                        if c.get("system") == fhir.PARTICIPANT_KIND
+                        c.code
+                        for r in p.role or []
+                        for c in r.coding or []
+                        if c.system == fhir.PARTICIPANT_KIND
                     ),
                     Participant.Kind.PARTNER,
                 )
-                unit, partner, _name = self.party(p.get("onBehalfOf"))
+                unit, partner, _name = self.party(p.onBehalfOf)
                 participants.append(
                     {
                         "kind": kind if kind in Participant.Kind.values else "ekstern",
-                        "name": (p.get("member") or {}).get("display", "")[:200],
-                        "contribution": self.extensions(p).get("participant-contribution") or "",
+                        "name": _text(p.member.display if p.member else "")[:200],
+                        "contribution": _text(self.extensions(p).get("participant-contribution")),
                         "unit_id": unit,
                         "partner_id": partner,
                     }
                 )
-        identifiers = [i.get("value") for i in resource.get("identifier", []) if i.get("value")]
+        identifiers = [_text(i.value) for i in resource.identifier or [] if i.value]
         if not identifiers:
             self.error(f"{where}.identifier", _("Planen må ha en identifikator."))
         content = {"fields": fields, "goals": goals, "participants": participants}
         return PlanIn(index, patient, identifiers, content)
 
-    def measure(self, activity, goals, goal_refs, where) -> None:
-        detail = activity.get("detail") or {}
-        refs = [g.get("reference") for g in detail.get("goal", [])]
+    def measure(
+        self, activity: Any, goals: list[dict[str, Any]], goal_refs: dict[str, int], where: str
+    ) -> None:
+        detail = activity.detail
+        refs = [g.reference for g in (detail.goal or [])] if detail else []
         target = next((goal_refs[r] for r in refs if r in goal_refs), None)
         if target is None:
             self.error(f"{where}.detail.goal", _("Tiltaket må høre til et av planens mål."))
             return
-        unit, partner, other = self.party((detail.get("performer") or [None])[0])
+        unit, partner, other = self.party((detail.performer or [None])[0])
         if not (unit or partner or other):
             self.error(f"{where}.detail.performer", _("Tiltaket må ha en ansvarlig."))
         ext = self.extensions(activity)
-        period = detail.get("scheduledPeriod") or {}
+        period = detail.scheduledPeriod
         goals[target]["measures"].append(
             {
-                "title": (detail.get("description") or "")[:300],
-                "scope": (ext.get("measure-scope") or "")[:200],
-                "how": ext.get("measure-how") or "",
-                "status": REVERSED_MEASURE.get(detail.get("status"), Measure.Status.PLANNED),
-                "starts_on": self.date(period.get("start"), f"{where}.detail.scheduledPeriod"),
-                "ends_on": self.date(period.get("end"), f"{where}.detail.scheduledPeriod"),
+                "title": _text(detail.description)[:300],
+                "scope": _text(ext.get("measure-scope"))[:200],
+                "how": _text(ext.get("measure-how")),
+                "status": REVERSED_MEASURE.get(detail.status, Measure.Status.PLANNED),
+                "starts_on": self.date(
+                    period.start if period else None, f"{where}.detail.scheduledPeriod"
+                ),
+                "ends_on": self.date(
+                    period.end if period else None, f"{where}.detail.scheduledPeriod"
+                ),
                 "responsible_unit_id": unit,
                 "responsible_partner_id": partner,
                 "responsible_other": other[:200],
             }
         )
 
-    def consent(self, index: int, resource: dict, where: str) -> ConsentIn | None:
-        patient = self.patient_index(
-            resource.get("patient", {}).get("reference"), f"{where}.patient"
-        )
+    def consent(self, index: int, resource: FhirConsent, where: str) -> ConsentIn | None:
+        patient = self.patient_index(resource.patient, f"{where}.patient")
         ext = self.extensions(resource)
-        provision = resource.get("provision") or {}
-        period = provision.get("period") or {}
+        provision = resource.provision
+        period = provision.period if provision else None
         fields = {
-            "purpose": (ext.get("consent-purpose") or "").strip()[:300],
-            "given_how": ext.get("consent-given-how") or "",
-            "given_by": ext.get("consent-given-by") or Consent.GivenBy.PERSON,
-            "giver_name": (ext.get("consent-giver-name") or "")[:200],
+            "purpose": _text(ext.get("consent-purpose")).strip()[:300],
+            "given_how": _text(ext.get("consent-given-how")),
+            "given_by": _text(ext.get("consent-given-by")) or Consent.GivenBy.PERSON,
+            "giver_name": _text(ext.get("consent-giver-name"))[:200],
             "covers_plan": bool(ext.get("consent-covers-plan")),
-            "form_version": (ext.get("consent-form-version") or consent_rules.CURRENT_FORM_VERSION)[
-                :20
-            ],
-            "valid_from": self.date(period.get("start"), f"{where}.provision.period"),
-            "valid_to": self.date(period.get("end"), f"{where}.provision.period"),
+            "form_version": (
+                _text(ext.get("consent-form-version")) or consent_rules.CURRENT_FORM_VERSION
+            )[:20],
+            "valid_from": self.date(period.start if period else None, f"{where}.provision.period"),
+            "valid_to": self.date(period.end if period else None, f"{where}.provision.period"),
         }
         if not fields["purpose"]:
             self.error(f"{where}.extension", _("Samtykket mangler formål (consent-purpose)."))
@@ -408,15 +436,15 @@ class _Reader:
         }.items():
             self.error(f"{where}.{key}", str(message))
         scopes = set()
-        for n, item in enumerate(provision.get("provision", [])):
+        for n, item in enumerate((provision.provision or []) if provision else []):
             codes = [
-                c.get("code")
-                for cc in item.get("code", [])
-                for c in cc.get("coding", [])
-                if c.get("system") == fhir.CONSENT_CATEGORY
+                c.code
+                for cc in item.code or []
+                for c in cc.coding or []
+                if c.system == fhir.CONSENT_CATEGORY
             ]
-            for actor in item.get("actor", []):
-                unit, partner, name = self.party(actor.get("reference"))
+            for actor in item.actor or []:
+                unit, partner, name = self.party(actor.reference)
                 if not (unit or partner):
                     self.error(
                         f"{where}.provision.provision[{n}].actor",
@@ -431,10 +459,16 @@ class _Reader:
                             consent_services.Scope("u" if unit else "p", unit or partner, code)
                         )
         withdrawn = ext.get("consent-withdrawn")
-        withdrawn_at = parse_datetime(withdrawn) if withdrawn else None
+        withdrawn_at = (
+            withdrawn
+            if isinstance(withdrawn, dt.datetime)
+            else parse_datetime(_text(withdrawn))
+            if withdrawn
+            else None
+        )
         if withdrawn and withdrawn_at is None:
             self.error(f"{where}.extension", _("Ugyldig tidspunkt for tilbaketrekking."))
-        identifiers = [i.get("value") for i in resource.get("identifier", []) if i.get("value")]
+        identifiers = [_text(i.value) for i in resource.identifier or [] if i.value]
         if not identifiers:
             self.error(f"{where}.identifier", _("Samtykket må ha en identifikator."))
         return ConsentIn(index, patient, identifiers, fields, scopes, withdrawn_at)

@@ -3,6 +3,7 @@ transaction import. The same gate and access log as the pages; every error is
 an OperationOutcome with a 4xx status."""
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,20 +15,20 @@ from rest_framework.views import APIView
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.api import access, fhir, fhir_import, parsers
+from helhet.api import access, fhir, fhir_import, fhir_search, parsers
 from helhet.api.models import ImportedIdentifier
-from helhet.api.pagination import plain_int
 from helhet.consent.models import Category, Consent
 from helhet.cooperation import access as cooperation_access
 from helhet.cooperation.models import ResponsibilityGroup
 from helhet.mapping import access as mapping_access
 from helhet.mapping.models import Mapping
+from helhet.people.models import Person
 from helhet.plans import services as plan_services
 from helhet.plans.access import plan_for
 from helhet.plans.models import IndividualPlan
 
 FHIR = " (FHIR)"
-MAX_COUNT = 200
+PATIENT = fhir_search.Param("patient", "reference", "Personen: Patient/<id>.")
 
 
 class FhirRenderer(renderers.JSONRenderer):
@@ -78,29 +79,15 @@ class FhirView(APIView):
     def base(self) -> str:
         return self.request.build_absolute_uri(reverse("fhir:base"))
 
-    def params(self, allowed: set[str]) -> dict:
-        unknown = sorted(set(self.request.query_params) - allowed - {"_format"})
-        if unknown:
-            raise exceptions.ValidationError(
-                {name: [_("Søkeparameteren støttes ikke.")] for name in unknown}
-            )
-        return self.request.query_params.dict()
 
-    def count(self, params) -> int:
-        # "²".isdigit() is true, but int("²") fails: ASCII digits only.
-        value = plain_int(params.get("_count", "50"))
-        if value is None or not 0 < value <= MAX_COUNT:
-            raise exceptions.ValidationError(
-                {"_count": [_("Må være et heltall 1–%(max)s.") % {"max": MAX_COUNT}]}
-            )
-        return value
+class SearchView(fhir_search.SearchMixin, FhirView):
+    """A FHIR search-type interaction; see ``helhet.api.fhir_search``."""
 
-    def patient_param(self, params) -> str:
-        """``patient=Patient/<id>`` (or just the id): the person's id."""
-        value = params.get("patient", "").removeprefix("Patient/")
-        if not value:
-            raise exceptions.ValidationError({"patient": [_("Søket krever patient=Patient/<id>.")]})
-        return _int_id(value)
+    def patient_id(self, search: fhir_search.Search) -> int | None:
+        """``patient=Patient/<id>`` (or just the id), or None when no patient
+        is named. An id we never issued is a 404, as reading it would be."""
+        value = search.params.get("patient", "").removeprefix("Patient/")
+        return _int_id(value) if value else None
 
 
 def _int_id(value) -> int:
@@ -129,7 +116,24 @@ class Metadata(FhirView):
 
     def get(self, request):
         version = getattr(settings, "HELHET_VERSION", "0.1.0")
-        return Response(fhir.capability_statement(self.base(), version))
+        searches = {
+            view.resource_type: [(p.name, p.type, p.documentation) for p in view.declared()]
+            for view in search_views()
+        }
+        return Response(fhir.capability_statement(self.base(), version, searches))
+
+
+def search_views() -> list[type[SearchView]]:
+    """The search views the FHIR address book routes, so the
+    CapabilityStatement declares exactly what is served."""
+    from helhet.api import fhir_urls
+
+    return [
+        view
+        for pattern in fhir_urls.urlpatterns
+        if isinstance(view := getattr(pattern.callback, "view_class", None), type)
+        and issubclass(view, SearchView)
+    ]
 
 
 # --- Patient -------------------------------------------------------------------------
@@ -152,22 +156,26 @@ class PatientRead(FhirView):
         return Response(fhir.patient(person))
 
 
-class PatientSearch(FhirView):
-    def get(self, request):
-        params = self.params({"identifier", "_id", "_count"})
-        persons = access.persons(request.user)
-        if "identifier" in params:
-            system, number = _identifier_param(params["identifier"])
+class PatientSearch(SearchView):
+    resource_type = "Patient"
+    search_params = (
+        fhir_search.Param("identifier", "token", f"Fødselsnummer o.l.: {fhir.FNR}|<nummer>."),
+    )
+
+    def find(self, search: fhir_search.Search) -> QuerySet[Person]:
+        persons = access.persons(self.request.user).select_related("municipality")
+        if "identifier" in search.params:
+            system, number = _identifier_param(search.params["identifier"])
             persons = persons.filter(national_id=number)
             if system:  # a number searched under another kind's system is not that person
                 persons = persons.filter(id_type=fhir.KIND_OF_SYSTEM[system])
-        if "_id" in params:
-            persons = persons.filter(pk=_int_id(params["_id"]))
-        shown = list(persons[: self.count(params)])
-        access.log_list(request.user, shown, "Patient-søk" + FHIR)
-        return Response(
-            fhir.searchset([fhir.patient(p) for p in shown], persons.count(), self.base())
-        )
+        return persons
+
+    def shown(self, rows: list[Person]) -> None:
+        access.log_list(self.request.user, rows, "Patient-søk" + FHIR)
+
+    def resource(self, row: Person) -> dict:
+        return fhir.patient(row)
 
 
 # --- CarePlan ---------------------------------------------------------------------------
@@ -188,43 +196,71 @@ class CarePlanRead(FhirView):
         return Response(_care_plan(plan.pk), headers={"ETag": f'W/"{plan.version}"'})
 
 
-class CarePlanSearch(FhirView):
-    def get(self, request):
-        params = self.params({"patient", "subject", "identifier"})
-        if "subject" in params:
-            params["patient"] = params.pop("subject")
-        if "identifier" in params and "patient" not in params:
-            found = fhir_import.plans_with_identifier(
-                request.user, params["identifier"].rpartition("|")[2]
+# FHIR's request-status codes: a valid code we never use matches nothing.
+REQUEST_STATUS = {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error"}
+REQUEST_STATUS |= {"unknown"}
+REVERSED_PLAN_STATUS = {code: status for status, code in fhir.PLAN_STATUS.items()}
+
+
+class CarePlanSearch(SearchView):
+    """By patient (the gate decides for that person, as the plan page does),
+    or without one — ``CarePlan?status=active`` is the coordinating unit's
+    overview — through the gate's list rule (``gate.accessible_plans``), one
+    logged row per person shown."""
+
+    resource_type = "CarePlan"
+    search_params = (
+        PATIENT,
+        fhir_search.Param("subject", "reference", "Som patient."),
+        fhir_search.Param("identifier", "token", "Planens identifikator."),
+        fhir_search.Param("status", "token", "draft, active, completed eller revoked; kommaliste."),
+    )
+    last_updated_field = "updated_at"
+    named = False
+
+    def patient_id(self, search: fhir_search.Search) -> int | None:
+        if "subject" in search.params and "patient" not in search.params:
+            search.params["patient"] = search.params["subject"]
+        return super().patient_id(search)
+
+    def find(self, search: fhir_search.Search) -> QuerySet[IndividualPlan]:
+        user = self.request.user
+        plans = IndividualPlan.objects.all()
+        if "status" in search.params:
+            codes = search.params["status"].split(",")
+            unknown = [c for c in codes if c not in REQUEST_STATUS]
+            if unknown:
+                raise exceptions.ValidationError(
+                    {"status": [_("Ukjent status «%(code)s».") % {"code": unknown[0]}]}
+                )
+            plans = plans.filter(
+                status__in=[REVERSED_PLAN_STATUS[c] for c in codes if c in REVERSED_PLAN_STATUS]
             )
-            # Only the plans the plan page would open: a search does not
-            # reveal another plan's existence.
-            plan_ids = list(
-                gate.accessible_plans(request.user, IndividualPlan.objects.filter(pk__in=found))
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
+        if "identifier" in search.params:
+            wanted = search.params["identifier"].rpartition("|")[2]
+            plans = plans.filter(pk__in=fhir_import.plans_with_identifier(user, wanted))
+        person_id = self.patient_id(search)
+        if person_id is not None:
+            what = "CarePlan-søk" + FHIR
+            gate.person_for(self.request, person_id, Action.VIEW, Category.PLAN, what)
+            self.named = True
+            return plans.filter(person_id=person_id).order_by("pk")
+        # Only the plans the plan page would open: a search does not reveal
+        # another plan's existence.
+        return gate.accessible_plans(user, plans).select_related("person").order_by("pk")
+
+    def shown(self, rows: list[IndividualPlan]) -> None:
+        if self.named:
+            # Each plan read as the plan page reads it (logged).
+            for plan in rows:
+                plan_for(self.request, plan.pk, Action.VIEW, what="CarePlan" + FHIR)
         else:
-            person_id = self.patient_param(params)
-            gate.person_for(request, person_id, Action.VIEW, Category.PLAN, "CarePlan-søk" + FHIR)
-            plan_ids = list(
-                IndividualPlan.objects.filter(person_id=person_id)
-                .order_by("pk")
-                .values_list("pk", flat=True)
+            access.log_list(
+                self.request.user, [(p.person, Category.PLAN) for p in rows], "CarePlan-søk" + FHIR
             )
-            wanted = params.get("identifier", "").rpartition("|")[2]
-            if wanted:
-                plan_ids = [p for p in plan_ids if wanted in _plan_identifiers(p)]
-        for plan_id in plan_ids:
-            plan_for(request, plan_id, Action.VIEW, what="CarePlan" + FHIR)
-        resources = [_care_plan(p) for p in plan_ids]
-        return Response(fhir.searchset(resources, len(resources), self.base()))
 
-
-def _plan_identifiers(plan_id: int) -> set[str]:
-    plan = IndividualPlan.objects.select_related("person__municipality").get(pk=plan_id)
-    own = fhir.urn("plan", _municipality_number(plan.person), plan_id)
-    return {own, *_imported(plan_id=plan_id)}
+    def resource(self, row: IndividualPlan) -> dict:
+        return _care_plan(row.pk)
 
 
 # --- CareTeam (the responsibility group) ----------------------------------------------
@@ -247,15 +283,33 @@ class CareTeamRead(FhirView):
         return Response(_care_team(group_id))
 
 
-class CareTeamSearch(FhirView):
-    def get(self, request):
-        person_id = self.patient_param(self.params({"patient"}))
-        cooperation_access.person_for(request, person_id, Action.VIEW, "CareTeam-søk" + FHIR)
-        groups = ResponsibilityGroup.objects.filter(person_id=person_id).values_list(
-            "pk", flat=True
-        )
-        resources = [_care_team(pk) for pk in groups]
-        return Response(fhir.searchset(resources, len(resources), self.base()))
+class CareTeamSearch(SearchView):
+    """By patient (cooperation's own decision for that person), or the groups
+    whose cooperation data the group page would open (``access.groups``)."""
+
+    resource_type = "CareTeam"
+    search_params = (PATIENT,)
+    named = False
+
+    def find(self, search: fhir_search.Search) -> QuerySet[ResponsibilityGroup]:
+        person_id = self.patient_id(search)
+        if person_id is None:
+            return access.groups(self.request.user).select_related("person")
+        cooperation_access.person_for(self.request, person_id, Action.VIEW, "CareTeam-søk" + FHIR)
+        self.named = True
+        return ResponsibilityGroup.objects.filter(person_id=person_id).order_by("pk")
+
+    def shown(self, rows: list[ResponsibilityGroup]) -> None:
+        if not self.named:
+            access.log_list(
+                self.request.user,
+                [g.person for g in rows],
+                "CareTeam-søk" + FHIR,
+                Category.COOPERATION,
+            )
+
+    def resource(self, row: ResponsibilityGroup) -> dict:
+        return _care_team(row.pk)
 
 
 # --- Consent ----------------------------------------------------------------------------
@@ -279,15 +333,28 @@ class ConsentRead(FhirView):
         return Response(_consent(consent_id))
 
 
-class ConsentSearch(FhirView):
-    def get(self, request):
-        person_id = self.patient_param(self.params({"patient"}))
-        gate.person_for(request, person_id, Action.VIEW, gate.BASIC, "Consent-søk" + FHIR)
-        ids = (
-            Consent.objects.filter(person_id=person_id).order_by("pk").values_list("pk", flat=True)
-        )
-        resources = [_consent(pk) for pk in ids]
-        return Response(fhir.searchset(resources, len(resources), self.base()))
+class ConsentSearch(SearchView):
+    """By patient (the gate decides for that person), or the consents of the
+    persons the user may see (``access.consents``), logged per person shown."""
+
+    resource_type = "Consent"
+    search_params = (PATIENT,)
+    named = False
+
+    def find(self, search: fhir_search.Search) -> QuerySet[Consent]:
+        person_id = self.patient_id(search)
+        if person_id is None:
+            return access.consents(self.request.user).select_related("person")
+        gate.person_for(self.request, person_id, Action.VIEW, gate.BASIC, "Consent-søk" + FHIR)
+        self.named = True
+        return Consent.objects.filter(person_id=person_id).order_by("pk")
+
+    def shown(self, rows: list[Consent]) -> None:
+        if not self.named:
+            access.log_list(self.request.user, [c.person for c in rows], "Consent-søk" + FHIR)
+
+    def resource(self, row: Consent) -> dict:
+        return _consent(row.pk)
 
 
 # --- QuestionnaireResponse (needs mappings) ------------------------------------------
@@ -310,17 +377,40 @@ class QuestionnaireResponseRead(FhirView):
         return Response(_questionnaire_response(mapping))
 
 
-class QuestionnaireResponseSearch(FhirView):
-    def get(self, request):
-        person_id = self.patient_param(self.params({"patient"}))
+class QuestionnaireResponseSearch(SearchView):
+    """By patient: the mappings of the units the gate opens, one logged
+    decision per unit (hpl § 22). Without: those the user's own units made,
+    for persons the user has a relation to (``access.own_unit_mappings``)."""
+
+    resource_type = "QuestionnaireResponse"
+    search_params = (PATIENT,)
+    named = False
+
+    def find(self, search: fhir_search.Search) -> QuerySet[Mapping]:
+        person_id = self.patient_id(search)
+        if person_id is None:
+            return (
+                access.own_unit_mappings(self.request.user).select_related("person").order_by("pk")
+            )
         what = "QuestionnaireResponse-søk" + FHIR
-        person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what)
-        # One logged decision per unit whose mappings are opened (hpl § 22).
+        person = gate.person_for(self.request, person_id, Action.VIEW, gate.BASIC, what)
+        self.named = True
         shown, _hidden = mapping_access.visible_mappings(
-            request.user, person, list(Mapping.objects.filter(person=person).order_by("pk")), what
+            self.request.user, person, list(Mapping.objects.filter(person=person)), what
         )
-        resources = [_questionnaire_response(m) for m in shown]
-        return Response(fhir.searchset(resources, len(resources), self.base()))
+        return Mapping.objects.filter(pk__in=[m.pk for m in shown]).order_by("pk")
+
+    def shown(self, rows: list[Mapping]) -> None:
+        if not self.named:
+            access.log_list(
+                self.request.user,
+                [m.person for m in rows],
+                "QuestionnaireResponse-søk" + FHIR,
+                mapping_access.CATEGORY,
+            )
+
+    def resource(self, row: Mapping) -> dict:
+        return _questionnaire_response(row)
 
 
 # --- the transaction endpoint ----------------------------------------------------------

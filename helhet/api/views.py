@@ -1,24 +1,29 @@
 """REST API views: the gate first, then services, then a serializer."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.api import access, compliance, schema
+from helhet.api import filters as api_filters
 from helhet.api import serializers as s
 from helhet.api.preconditions import PreconditionFailed, etag, expected_version
 from helhet.audit import services as audit_services
@@ -26,14 +31,13 @@ from helhet.consent.models import Category, Consent
 from helhet.cooperation import access as cooperation_access
 from helhet.cooperation.models import Meeting, ResponsibilityGroup
 from helhet.intake import access as intake_access
-from helhet.intake.models import Application, Decision
 from helhet.mapping import access as mapping_access
 from helhet.mapping.models import DomainScore, Mapping
+from helhet.people.models import Person
 from helhet.plans import services as plan_services
 from helhet.plans.access import plan_for
 from helhet.plans.models import IndividualPlan
 from helhet.quality import services as quality_services
-from helhet.quality.models import Deviation
 
 
 @csrf_exempt
@@ -42,38 +46,69 @@ def not_found(request, *args, **kwargs):
     return JsonResponse({"detail": _("Fant ikke adressen i API-et.")}, status=404)
 
 
-ID = {"min_value": 1, "max_value": 2**63 - 1, "required": False}
-
-
-def _filters(name: str, **fields) -> type[serializers.Serializer]:
-    return type(name, (serializers.Serializer,), fields)
-
-
-def _checked(filters, request) -> dict:
+def _checked(filters: type[serializers.Serializer], request: Request) -> dict[str, Any]:
     # A plain dict, not the QueryDict: DRF reads an empty value in form data
-    # as "not given", but ?status= is a malformed filter and gets 400.
+    # as "not given", but ?start= is malformed and gets 400.
     checked = filters(data=request.query_params.dict())
     checked.is_valid(raise_exception=True)
     return checked.validated_data
 
 
-class FilteredListView(generics.ListAPIView):
-    """A list whose query parameters are checked (400 on a malformed filter)."""
+def _filters(name: str, **fields: Any) -> type[serializers.Serializer]:
+    """Transitional, for lists written before the FilterSets: a serializer of
+    query parameters with ``lookups``. New lists declare a ``filterset_class``."""
+    return type(name, (serializers.Serializer,), fields)
 
-    filters: type[serializers.Serializer]
+
+class FilteredListView(generics.ListAPIView):
+    """A list whose query parameters are a django-filter FilterSet
+    (``helhet.api.filters``): 400 on a malformed filter, and described in
+    the OpenAPI schema by drf-spectacular from the same declaration.
+
+    The filtering happens in ``get_queryset`` (so a subclass that overrides
+    ``list`` cannot skip it), not in DRF's ``filter_queryset``."""
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class: type[api_filters.StrictFilterSet] | None = None
+    # Transitional (see ``_filters``): used only without a filterset_class.
+    filters: type[serializers.Serializer] | None = None
     lookups: dict[str, str] = {}
 
-    def base_queryset(self):
+    def base_queryset(self) -> QuerySet[Any]:
         raise NotImplementedError
 
-    def apply_filters(self, queryset, params: dict):
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False) and self.filterset_class is not None:
+            # The schema only needs the model; there is no user to ask about.
+            return self.filterset_class._meta.model.objects.none()
+        if self.filterset_class is None and self.filters is not None:
+            return self.apply_filters(self.base_queryset(), self.legacy_params())
+        return self.filtered(self.base_queryset())
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset  # filtered once, in get_queryset
+
+    def checked_filters(self, queryset: QuerySet[Any]) -> api_filters.StrictFilterSet:
+        assert self.filterset_class is not None
+        found = self.filterset_class(
+            self.request.query_params, queryset=queryset, request=self.request
+        )
+        if not found.is_valid():
+            raise translate_validation(found.errors)
+        return found
+
+    def filtered(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return self.checked_filters(queryset).qs
+
+    def legacy_params(self) -> dict[str, Any]:
+        assert self.filters is not None
+        return _checked(self.filters, self.request)
+
+    def apply_filters(self, queryset: QuerySet[Any], params: dict[str, Any]) -> QuerySet[Any]:
         for name, lookup in self.lookups.items():
             if name in params:
                 queryset = queryset.filter(**{lookup: params[name]})
         return queryset
-
-    def get_queryset(self):
-        return self.apply_filters(self.base_queryset(), _checked(self.filters, self.request))
 
 
 class GatedListView(FilteredListView):
@@ -88,19 +123,27 @@ class GatedListView(FilteredListView):
     # Filters a person the user has no relation to is refused and logged.
     gate_person_filter = True
 
-    def person_of(self, row):
+    def person_of(self, row: Any) -> Person:
         return row.person
 
-    def category_of(self, row) -> str:
+    def category_of(self, row: Any) -> str:
         return self.category
 
-    def get_queryset(self):
-        params = _checked(self.filters, self.request)
-        if self.gate_person_filter and "person" in params:
-            access.person_filter(self.request, params["person"], self.what, self.category)
-        return self.apply_filters(self.base_queryset(), params)
+    def gate_person(self, person_id: int | None) -> None:
+        if self.gate_person_filter and person_id is not None:
+            access.person_filter(self.request, person_id, self.what, self.category)
 
-    def list(self, request, *args, **kwargs):
+    def filtered(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        checked = self.checked_filters(queryset)
+        self.gate_person(checked.form.cleaned_data.get("person"))
+        return checked.qs
+
+    def legacy_params(self) -> dict[str, Any]:
+        params = super().legacy_params()
+        self.gate_person(params.get("person"))
+        return params
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         access.log_list(
             request.user, [(self.person_of(row), self.category_of(row)) for row in page], self.what
@@ -110,30 +153,15 @@ class GatedListView(FilteredListView):
 
 # --- persons --------------------------------------------------------------------
 
-PersonFilter = _filters(
-    "PersonFilter",
-    national_id=serializers.RegexField(r"^\d{11}$", required=False),
-    q=serializers.CharField(required=False, max_length=100),
-)
 
-
-@extend_schema(tags=["persons"], parameters=[PersonFilter])
+@extend_schema(tags=["persons"])
 class PersonList(GatedListView):
     serializer_class = s.PersonSerializer
-    filters = PersonFilter
+    filterset_class = api_filters.PersonFilter
     what = "personliste"
-    lookups = {"national_id": "national_id"}
 
     def base_queryset(self):
         return access.persons(self.request.user)
-
-    def apply_filters(self, queryset, params):
-        queryset = super().apply_filters(queryset, params)
-        for word in params.get("q", "").split():
-            queryset = queryset.filter(given_name__icontains=word) | queryset.filter(
-                family_name__icontains=word
-            )
-        return queryset
 
     def person_of(self, row):
         return row
@@ -150,20 +178,13 @@ class PersonDetail(APIView):
 
 # --- plans ----------------------------------------------------------------------
 
-PlanFilter = _filters(
-    "PlanFilter",
-    person=serializers.IntegerField(**ID),
-    status=serializers.ChoiceField(choices=IndividualPlan.Status.choices, required=False),
-)
 
-
-@extend_schema(tags=["plans"], parameters=[PlanFilter])
+@extend_schema(tags=["plans"])
 class PlanList(GatedListView):
     serializer_class = s.PlanSummarySerializer
-    filters = PlanFilter
+    filterset_class = api_filters.PlanFilter
     what = "planliste"
     category = Category.PLAN
-    lookups = {"person": "person_id", "status": "status"}
 
     def base_queryset(self):
         # The summary's columns only: the plan's text fields belong to the
@@ -228,30 +249,17 @@ class PlanDetail(APIView):
 
 # --- consents -------------------------------------------------------------------
 
-ConsentFilter = _filters(
-    "ConsentFilter",
-    person=serializers.IntegerField(**ID),
-    status=serializers.ChoiceField(choices=list(access.CONSENT_STATUS), required=False),
-)
 
-
-@extend_schema(tags=["consents"], parameters=[ConsentFilter])
+@extend_schema(tags=["consents"])
 class ConsentList(GatedListView):
     serializer_class = s.ConsentSerializer
-    filters = ConsentFilter
+    filterset_class = api_filters.ConsentFilter
     what = "samtykkeliste"
-    lookups = {"person": "person_id"}
 
     def base_queryset(self):
         return (
             access.consents(self.request.user).select_related("person").prefetch_related("scopes")
         )
-
-    def apply_filters(self, queryset, params):
-        queryset = super().apply_filters(queryset, params)
-        if "status" in params:
-            queryset = queryset.filter(access.CONSENT_STATUS[params["status"]](timezone.now()))
-        return queryset
 
 
 @extend_schema(tags=["consents"], responses=s.ConsentSerializer)
@@ -266,16 +274,13 @@ class ConsentDetail(APIView):
 
 # --- responsibility groups and meetings ----------------------------------------
 
-GroupFilter = _filters("GroupFilter", person=serializers.IntegerField(**ID))
 
-
-@extend_schema(tags=["cooperation"], parameters=[GroupFilter])
+@extend_schema(tags=["cooperation"])
 class GroupList(GatedListView):
     serializer_class = s.GroupSummarySerializer
-    filters = GroupFilter
+    filterset_class = api_filters.GroupFilter
     what = "ansvarsgrupper"
     category = Category.COOPERATION
-    lookups = {"person": "person_id"}
 
     def base_queryset(self):
         return access.groups(self.request.user).select_related("person")
@@ -294,21 +299,12 @@ class GroupDetail(APIView):
         return Response(s.GroupSerializer(group).data)
 
 
-MeetingFilter = _filters(
-    "MeetingFilter",
-    person=serializers.IntegerField(**ID),
-    group=serializers.IntegerField(**ID),
-    status=serializers.ChoiceField(choices=Meeting.Status.choices, required=False),
-)
-
-
-@extend_schema(tags=["cooperation"], parameters=[MeetingFilter])
+@extend_schema(tags=["cooperation"])
 class MeetingList(GatedListView):
     serializer_class = s.MeetingSummarySerializer
-    filters = MeetingFilter
+    filterset_class = api_filters.MeetingFilter
     what = "møteliste"
     category = Category.COOPERATION
-    lookups = {"person": "group__person_id", "group": "group_id", "status": "status"}
 
     def base_queryset(self):
         return access.meetings(self.request.user).select_related("group__person")
@@ -328,19 +324,12 @@ class MeetingDetail(APIView):
 
 # --- applications and decisions -------------------------------------------------
 
-ApplicationFilter = _filters(
-    "ApplicationFilter",
-    person=serializers.IntegerField(**ID),
-    status=serializers.ChoiceField(choices=Application.Status.choices, required=False),
-)
 
-
-@extend_schema(tags=["intake"], parameters=[ApplicationFilter])
+@extend_schema(tags=["intake"])
 class ApplicationList(GatedListView):
     serializer_class = s.ApplicationSummarySerializer
-    filters = ApplicationFilter
+    filterset_class = api_filters.ApplicationFilter
     what = "saksliste"
-    lookups = {"person": "person_id", "status": "status"}
     # Intake's basis (the case is addressed to the user's unit, fvl § 11a)
     # comes before any relation, so ?person= filters the case list only.
     gate_person_filter = False
@@ -361,18 +350,11 @@ class ApplicationDetail(APIView):
         return Response(s.ApplicationSerializer(application).data)
 
 
-DecisionFilter = _filters(
-    "DecisionFilter",
-    outcome=serializers.ChoiceField(choices=Decision.Outcome.choices, required=False),
-)
-
-
-@extend_schema(tags=["intake"], parameters=[DecisionFilter])
+@extend_schema(tags=["intake"])
 class DecisionList(GatedListView):
     serializer_class = s.DecisionSummarySerializer
-    filters = DecisionFilter
+    filterset_class = api_filters.DecisionFilter
     what = "vedtaksliste"
-    lookups = {"outcome": "outcome"}
 
     def base_queryset(self):
         return access.decisions(self.request.user).select_related("application__person")
@@ -393,14 +375,6 @@ class DecisionDetail(APIView):
 
 # --- needs mappings -----------------------------------------------------------------
 
-MappingFilter = _filters(
-    "MappingFilter",
-    person=serializers.IntegerField(**ID),
-    unit=serializers.IntegerField(**ID),
-    round=serializers.IntegerField(**ID),
-    mapped_from=serializers.DateField(required=False),
-    mapped_to=serializers.DateField(required=False),
-)
 
 MAPPING_LIST_DOC = (
     "Uten `person`: kartlegginger gjort av dine egne enheter, for personer du har tjenstlig "
@@ -409,36 +383,36 @@ MAPPING_LIST_DOC = (
 )
 
 
-@extend_schema(tags=["mapping"], parameters=[MappingFilter], description=MAPPING_LIST_DOC)
+@extend_schema(tags=["mapping"], description=MAPPING_LIST_DOC)
 class MappingList(GatedListView):
     serializer_class = s.MappingSummarySerializer
-    filters = MappingFilter
+    filterset_class = api_filters.MappingFilter
     what = "kartleggingsliste"
-    lookups = {
-        "unit": "unit_id",
-        "round": "round_id",
-        "mapped_from": "mapped_on__gte",
-        "mapped_to": "mapped_on__lte",
-    }
     # Set for ?person=: the gate has then logged each opened unit's mappings.
     logged_by_gate = False
 
-    def get_queryset(self):
-        params = _checked(self.filters, self.request)
-        if "person" in params:
-            person = access.person_filter(self.request, params["person"], self.what)
-            mappings = self.apply_filters(Mapping.objects.filter(person=person), params)
+    def base_queryset(self) -> QuerySet[Mapping]:
+        return access.own_unit_mappings(self.request.user)
+
+    def filtered(self, queryset: QuerySet[Mapping]) -> QuerySet[Mapping]:
+        checked = self.checked_filters(queryset)
+        person_id = checked.form.cleaned_data.get("person")
+        if person_id is not None:
+            # Every unit's mappings of the person, then only the units the
+            # gate opens (one logged decision per unit).
+            person = access.person_filter(self.request, person_id, self.what)
+            mappings = checked.filter_queryset(Mapping.objects.filter(person=person))
             found = access.person_mappings(self.request, person, mappings)
             self.logged_by_gate = True
         else:
-            found = self.apply_filters(access.own_unit_mappings(self.request.user), params)
+            found = checked.qs
         return (
             found.select_related("person")
             .prefetch_related(Prefetch("scores", DomainScore.objects.order_by("domain")))
             .order_by("-mapped_on", "-pk")
         )
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         if not self.logged_by_gate:
             access.log_list(
@@ -459,33 +433,15 @@ class MappingDetail(APIView):
 
 # --- deviations ---------------------------------------------------------------------
 
-DeviationFilter = _filters(
-    "DeviationFilter",
-    status=serializers.ChoiceField(choices=Deviation.Status.choices, required=False),
-    kind=serializers.ChoiceField(choices=Deviation.Kind.choices, required=False),
-    severity=serializers.ChoiceField(choices=Deviation.Severity.choices, required=False),
-    unit=serializers.IntegerField(**ID),
-    reported_from=serializers.DateField(required=False),
-    reported_to=serializers.DateField(required=False),
-)
 
-
-@extend_schema(tags=["quality"], parameters=[DeviationFilter])
+@extend_schema(tags=["quality"])
 class DeviationList(FilteredListView):
     """Deviations as quality's pages show them: quality officers and the head
     of sector all of the municipality's, a leader their units', everyone their
     own reports. Lists say only whether a person is concerned."""
 
     serializer_class = s.DeviationSummarySerializer
-    filters = DeviationFilter
-    lookups = {
-        "status": "status",
-        "kind": "kind",
-        "severity": "severity",
-        "unit": "unit_id",
-        "reported_from": "reported_on__gte",
-        "reported_to": "reported_on__lte",
-    }
+    filterset_class = api_filters.DeviationFilter
 
     def base_queryset(self):
         return access.deviations(self.request.user).order_by("-reported_on", "-pk")
@@ -512,15 +468,14 @@ class DeviationDetail(APIView):
 # --- compliance ---------------------------------------------------------------------
 
 
-ComplianceFilter = _filters(
-    "ComplianceFilter",
-    start=serializers.DateField(
+# Not a list's filter but the report's period: checked by a DRF serializer.
+class ComplianceFilter(serializers.Serializer):
+    start = serializers.DateField(
         required=False, help_text="Fra og med (ISO-dato). Uten: ett år før `end`."
-    ),
-    end=serializers.DateField(
+    )
+    end = serializers.DateField(
         required=False, help_text="Til og med (ISO-dato), ikke før `start`. Uten: i dag."
-    ),
-)
+    )
 
 
 def _period(params: dict, today: dt.date) -> tuple[dt.date, dt.date]:

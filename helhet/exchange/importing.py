@@ -9,14 +9,14 @@ up by hand).
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email, validate_slug
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
@@ -139,12 +139,11 @@ def _check_header(kind: str, header: list[str]) -> None:
         )
 
 
-# --- field checks ----------------------------------------------------------------
-
-
-def _length(row, name, limit, reasons):
-    if len(row.get(name, "")) > limit:
-        reasons.append(_("«%(f)s» kan ha høyst %(n)s tegn.") % {"f": name, "n": limit})
+# --- the row forms ---------------------------------------------------------------
+#
+# Each kind's row is a Django form: the fields check lengths, choices, dates,
+# e-mail addresses and numbers with Django's own validators, with messages
+# that name the column (the file's author fixes the file, not a page).
 
 
 def _choice(value: str, choices) -> str | None:
@@ -156,17 +155,17 @@ def _choice(value: str, choices) -> str | None:
     return None
 
 
-def _choice_reason(name, value, choices) -> str:
-    return _("Ugyldig verdi «%(v)s» i «%(f)s». Gyldige verdier: %(c)s.") % {
-        "v": value,
-        "f": name,
-        "c": ", ".join(stored for stored, _label in choices),
-    }
+class _LabelChoiceField(forms.ChoiceField):
+    """A choice written as the stored value or the Norwegian label."""
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return _choice(text, self.choices) or text if text else text
 
 
 def parse_date(value: str) -> dt.date:
     """dd.mm.åååå or ISO (åååå-mm-dd); ValueError otherwise."""
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+    for pattern in DATE_FORMATS:
         try:
             return dt.datetime.strptime(value, pattern).date()
         except ValueError:
@@ -174,41 +173,245 @@ def parse_date(value: str) -> dt.date:
     raise ValueError(value)
 
 
-def _date(row, name, reasons) -> dt.date | None:
-    value = row.get(name, "")
-    if not value:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError:
-        reasons.append(
-            _("Ugyldig dato «%(v)s» i «%(f)s» (bruk dd.mm.åååå).") % {"v": value, "f": name}
-        )
-        return None
+DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
 
 
-def _email(row, reasons) -> None:
-    _length(row, "email", 254, reasons)
-    if row.get("email"):
+class _DateField(forms.DateField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(input_formats=DATE_FORMATS, **kwargs)
+
+    def to_python(self, value: Any) -> dt.date | None:
         try:
-            validate_email(row["email"])
-        except ValidationError:
-            reasons.append(_("Ugyldig e-postadresse «%(v)s».") % {"v": row["email"]})
+            return super().to_python(value)
+        except ValidationError as error:
+            # Django's message does not repeat the value; the file's author needs it.
+            raise ValidationError(self.error_messages["invalid"] % {"value": value}) from error
 
 
-def _national_id(row, reasons, kinds=identity.ALL_KINDS) -> str | None:
-    value = row.get("national_id", "")
-    # Excel drops the leading zero of numbers born on days 01–09.
-    if value.isdigit() and len(value) == 10:
-        value = "0" + value
-    try:
-        return identity.clean_national_id(value, kinds=kinds)
-    except ValidationError as error:
-        reasons.extend(error.messages)
-        return None
+class _NationalIdField(forms.CharField):
+    def __init__(self, kinds=identity.ALL_KINDS, **kwargs: Any) -> None:
+        self.kinds = kinds
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        # Excel drops the leading zero of numbers born on days 01–09.
+        if text.isdigit() and len(text) == 10:
+            text = "0" + text
+        return identity.clean_national_id(text, kinds=self.kinds) if text else text
 
 
-# --- per kind: validate a row, then commit the accepted rows --------------------
+class _RowForm(forms.Form):
+    """One row, checked against the file's columns and the database state
+    (``ctx``). ``reasons()``: its messages in column order."""
+
+    file_kind: str
+
+    def __init__(self, row: dict[str, str], ctx: "_Context") -> None:
+        super().__init__(data=row)
+        self.ctx = ctx
+        for name, row_field in self.fields.items():
+            row_field.required = name in REQUIRED[self.file_kind]
+            row_field.error_messages["required"] = _("«%(f)s» må fylles ut.") % {"f": name}
+            if getattr(row_field, "max_length", None):
+                row_field.error_messages["max_length"] = _("«%(f)s» kan ha høyst %(n)s tegn.") % {
+                    "f": name,
+                    "n": row_field.max_length,
+                }
+            if isinstance(row_field, _LabelChoiceField):
+                row_field.error_messages["invalid_choice"] = _(
+                    "Ugyldig verdi «%(v)s» i «%(f)s». Gyldige verdier: %(c)s."
+                ) % {
+                    "v": "%(value)s",
+                    "f": name,
+                    "c": ", ".join(str(stored) for stored, _label in row_field.choices),
+                }
+            elif isinstance(row_field, _DateField):
+                row_field.error_messages["invalid"] = _(
+                    "Ugyldig dato «%(v)s» i «%(f)s» (bruk dd.mm.åååå)."
+                ) % {"v": "%(value)s", "f": name}
+            elif isinstance(row_field, forms.EmailField):
+                row_field.error_messages["invalid"] = _("Ugyldig e-postadresse «%(v)s».") % {
+                    "v": "%(value)s"
+                }
+
+    def reasons(self) -> list[str]:
+        found = [m for name in self.fields for m in self.errors.get(name, [])]
+        return found + list(self.non_field_errors())
+
+    def value(self, name: str) -> Any:
+        return self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
+
+    def key(self) -> tuple:
+        raise NotImplementedError
+
+    def spec(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class UnitRow(_RowForm):
+    file_kind = "units"
+    code = forms.SlugField(max_length=40)
+    name = forms.CharField(max_length=120)
+    kind = _LabelChoiceField(choices=Unit.Kind.choices)
+
+    def __init__(self, row: dict[str, str], ctx: "_Context") -> None:
+        super().__init__(row, ctx)
+        self.fields["code"].error_messages["invalid"] = _(
+            "Koden «%(v)s» kan bare ha bokstaver a–z, tall, - og _."
+        ) % {"v": "%(value)s"}
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if code in self.ctx.units:
+            raise ValidationError(_("Enheten «%(v)s» finnes allerede i kommunen.") % {"v": code})
+        return code
+
+    def key(self) -> tuple:
+        return ("unit", self.data.get("code", ""))
+
+    def spec(self) -> dict[str, Any]:
+        return {"code": self.value("code"), "name": self.value("name"), "kind": self.value("kind")}
+
+
+class StaffRow(_RowForm):
+    file_kind = "staff"
+    username = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(max_length=254)
+    unit_code = forms.CharField()
+    role = _LabelChoiceField(choices=Role.choices)
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if username.lower() in self.ctx.usernames:
+            raise ValidationError(_("Brukernavnet «%(v)s» finnes allerede.") % {"v": username})
+        return username
+
+    def clean_unit_code(self) -> Unit:
+        code = self.cleaned_data["unit_code"]
+        if code not in self.ctx.units:
+            raise ValidationError(_("Enheten «%(v)s» finnes ikke i kommunen.") % {"v": code})
+        return self.ctx.units[code]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        username = self.data.get("username", "")
+        earlier = next((s for s in self.ctx.accepted if s["username"] == username), None)
+        if earlier and (earlier["first_name"], earlier["last_name"]) != (
+            self.data.get("first_name", ""),
+            self.data.get("last_name", ""),
+        ):
+            raise ValidationError(
+                _("Brukernavnet «%(v)s» står tidligere i filen med et annet navn.")
+                % {"v": username}
+            )
+        return data
+
+    def key(self) -> tuple:
+        # The same user on several rows gets several memberships (unit, role).
+        return (
+            "staff",
+            self.data.get("username", "").lower(),
+            self.data.get("unit_code"),
+            self.value("role"),
+        )
+
+    def spec(self) -> dict[str, Any]:
+        return {
+            "username": self.value("username"),
+            "first_name": self.value("first_name"),
+            "last_name": self.value("last_name"),
+            "email": self.value("email") or "",
+            "unit": self.value("unit_code"),
+            "role": self.value("role"),
+        }
+
+
+class PersonRow(_RowForm):
+    file_kind = "persons"
+    # The file has no birth date or gender column: an FH-number, which carries
+    # neither, is registered in Helhet by hand.
+    national_id = _NationalIdField(kinds=identity.WITH_BIRTH_DATE)
+    given_name = forms.CharField(max_length=100)
+    family_name = forms.CharField(max_length=100)
+    phone = forms.CharField(max_length=20)
+    email = forms.EmailField(max_length=254)
+    address = forms.CharField(max_length=200)
+
+    def clean_national_id(self) -> str:
+        number = self.cleaned_data["national_id"]
+        if number in self.ctx.persons:
+            raise ValidationError(
+                _("Personen med dette fødselsnummeret finnes allerede i kommunen.")
+            )
+        return number
+
+    def key(self) -> tuple:
+        return ("person", self.value("national_id"))
+
+    def spec(self) -> dict[str, Any]:
+        return {name: self.value(name) or "" for name in COLUMNS["persons"]}
+
+
+class ServiceRow(_RowForm):
+    file_kind = "services"
+    national_id = _NationalIdField()
+    unit_code = forms.CharField()
+    name = forms.CharField(max_length=120)
+    basis = _LabelChoiceField(choices=Service.Basis.choices)
+    valid_from = _DateField()
+    valid_to = _DateField()
+
+    def clean_national_id(self) -> Person:
+        number = self.cleaned_data["national_id"]
+        if number not in self.ctx.persons:
+            raise ValidationError(_("Personen med dette fødselsnummeret finnes ikke i kommunen."))
+        return self.ctx.persons[number]
+
+    def clean_unit_code(self) -> Unit:
+        code = self.cleaned_data["unit_code"]
+        if code not in self.ctx.units:
+            raise ValidationError(_("Enheten «%(v)s» finnes ikke i kommunen.") % {"v": code})
+        return self.ctx.units[code]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            raise ValidationError(_("Sluttdato kan ikke være før startdato."))
+        person, unit = data.get("national_id"), data.get("unit_code")
+        if (
+            person
+            and unit
+            and (person.pk, unit.pk, data.get("name", ""), start) in (self.ctx.services)
+        ):
+            raise ValidationError(_("Tjenesten er allerede registrert for personen."))
+        return data
+
+    def key(self) -> tuple:
+        person = self.value("national_id")
+        return (
+            "service",
+            person.national_id if person else None,
+            self.data.get("unit_code"),
+            self.data.get("name", ""),
+            self.value("valid_from"),
+        )
+
+    def spec(self) -> dict[str, Any]:
+        return {
+            "person": self.value("national_id"),
+            "unit": self.value("unit_code"),
+            "name": self.value("name"),
+            "basis": self.value("basis"),
+            "valid_from": self.value("valid_from"),
+            "valid_to": self.value("valid_to"),
+        }
+
+
+# --- per kind: the database state rows are checked against, and the commit ------
 
 
 class _Context:
@@ -241,62 +444,9 @@ class _Context:
         self.accepted: list[dict] = []
 
 
-def _validate_unit(row, ctx: _Context, reasons):
-    code = row.get("code", "")
-    if code:
-        try:
-            validate_slug(code)
-        except ValidationError:
-            reasons.append(
-                _("Koden «%(v)s» kan bare ha bokstaver a–z, tall, - og _.") % {"v": code}
-            )
-    _length(row, "code", 40, reasons)
-    _length(row, "name", 120, reasons)
-    kind = _choice(row.get("kind", ""), Unit.Kind.choices) if row.get("kind") else None
-    if row.get("kind") and kind is None:
-        reasons.append(_choice_reason("kind", row["kind"], Unit.Kind.choices))
-    if code in ctx.units:
-        reasons.append(_("Enheten «%(v)s» finnes allerede i kommunen.") % {"v": code})
-    return ("unit", code), {"code": code, "name": row.get("name", ""), "kind": kind}
-
-
 def _commit_units(ctx: _Context) -> dict[str, int]:
     Unit.objects.bulk_create([Unit(municipality=ctx.municipality, **spec) for spec in ctx.accepted])
     return {_("enheter"): len(ctx.accepted)}
-
-
-def _validate_staff(row, ctx: _Context, reasons):
-    username = row.get("username", "")
-    _length(row, "username", 150, reasons)
-    _length(row, "first_name", 150, reasons)
-    _length(row, "last_name", 150, reasons)
-    _email(row, reasons)
-    unit = ctx.units.get(row.get("unit_code", ""))
-    if row.get("unit_code") and unit is None:
-        reasons.append(_("Enheten «%(v)s» finnes ikke i kommunen.") % {"v": row["unit_code"]})
-    role = _choice(row.get("role", ""), Role.choices) if row.get("role") else None
-    if row.get("role") and role is None:
-        reasons.append(_choice_reason("role", row["role"], Role.choices))
-    if username.lower() in ctx.usernames:
-        reasons.append(_("Brukernavnet «%(v)s» finnes allerede.") % {"v": username})
-    earlier = next((s for s in ctx.accepted if s["username"] == username), None)
-    if earlier and (earlier["first_name"], earlier["last_name"]) != (
-        row.get("first_name", ""),
-        row.get("last_name", ""),
-    ):
-        reasons.append(
-            _("Brukernavnet «%(v)s» står tidligere i filen med et annet navn.") % {"v": username}
-        )
-    spec = {
-        "username": username,
-        "first_name": row.get("first_name", ""),
-        "last_name": row.get("last_name", ""),
-        "email": row.get("email", ""),
-        "unit": unit,
-        "role": role,
-    }
-    # The same user on several rows gets several memberships (unit, role).
-    return ("staff", username.lower(), row.get("unit_code"), role), spec
 
 
 def _commit_staff(ctx: _Context) -> dict[str, int]:
@@ -319,21 +469,6 @@ def _commit_staff(ctx: _Context) -> dict[str, int]:
     return {_("ansatte"): len(users), _("tilknytninger"): len(ctx.accepted)}
 
 
-def _validate_person(row, ctx: _Context, reasons):
-    # The file has no birth date or gender column: an FH-number, which carries
-    # neither, is registered in Helhet by hand.
-    national_id = _national_id(row, reasons, kinds=identity.WITH_BIRTH_DATE)
-    for name, limit in (("given_name", 100), ("family_name", 100), ("phone", 20)):
-        _length(row, name, limit, reasons)
-    _length(row, "address", 200, reasons)
-    _email(row, reasons)
-    if national_id in ctx.persons:
-        reasons.append(_("Personen med dette fødselsnummeret finnes allerede i kommunen."))
-    spec = {name: row.get(name, "") for name in COLUMNS["persons"]}
-    spec["national_id"] = national_id
-    return ("person", national_id), spec
-
-
 def _commit_persons(ctx: _Context, source: str) -> dict[str, int]:
     # bulk_create skips Person.save, so derive what save would.
     persons = Person.objects.bulk_create(
@@ -354,36 +489,6 @@ def _commit_persons(ctx: _Context, source: str) -> dict[str, int]:
     return {_("personer"): len(persons)}
 
 
-def _validate_service(row, ctx: _Context, reasons):
-    national_id = _national_id(row, reasons)
-    person = ctx.persons.get(national_id)
-    if national_id and person is None:
-        reasons.append(_("Personen med dette fødselsnummeret finnes ikke i kommunen."))
-    unit = ctx.units.get(row.get("unit_code", ""))
-    if row.get("unit_code") and unit is None:
-        reasons.append(_("Enheten «%(v)s» finnes ikke i kommunen.") % {"v": row["unit_code"]})
-    _length(row, "name", 120, reasons)
-    basis = _choice(row.get("basis", ""), Service.Basis.choices) if row.get("basis") else None
-    if row.get("basis") and basis is None:
-        reasons.append(_choice_reason("basis", row["basis"], Service.Basis.choices))
-    valid_from = _date(row, "valid_from", reasons)
-    valid_to = _date(row, "valid_to", reasons)
-    if valid_from and valid_to and valid_to < valid_from:
-        reasons.append(_("Sluttdato kan ikke være før startdato."))
-    key = ("service", national_id, row.get("unit_code"), row.get("name", ""), valid_from)
-    if person and unit and (person.pk, unit.pk, row.get("name", ""), valid_from) in ctx.services:
-        reasons.append(_("Tjenesten er allerede registrert for personen."))
-    spec = {
-        "person": person,
-        "unit": unit,
-        "name": row.get("name", ""),
-        "basis": basis,
-        "valid_from": valid_from,
-        "valid_to": valid_to,
-    }
-    return key, spec
-
-
 def _commit_services(ctx: _Context) -> dict[str, int]:
     from helhet.people.services import service_type_guesser
 
@@ -398,11 +503,11 @@ def _commit_services(ctx: _Context) -> dict[str, int]:
     return {_("tjenester"): len(ctx.accepted)}
 
 
-VALIDATORS: dict[str, Callable] = {
-    "units": _validate_unit,
-    "staff": _validate_staff,
-    "persons": _validate_person,
-    "services": _validate_service,
+ROW_FORMS: dict[str, type[_RowForm]] = {
+    "units": UnitRow,
+    "staff": StaffRow,
+    "persons": PersonRow,
+    "services": ServiceRow,
 }
 
 
@@ -423,12 +528,9 @@ def run(kind: str, path: Path, municipality: Municipality, dry_run: bool = False
     ctx = _Context(municipality, rows)
     result = Result(kind=kind, rows=len(rows), dry_run=dry_run)
     for line, row in rows:
-        reasons = [
-            _("«%(f)s» må fylles ut.") % {"f": name}
-            for name in COLUMNS[kind]
-            if name in REQUIRED[kind] and not row.get(name)
-        ]
-        key, spec = VALIDATORS[kind](row, ctx, reasons)
+        form = ROW_FORMS[kind](row, ctx)
+        reasons = form.reasons()
+        key, spec = form.key(), form.spec()
         complete = None not in key and "" not in key
         if complete and key in ctx.seen:
             reasons.append(_("Raden er en gjentakelse av en tidligere rad i filen."))

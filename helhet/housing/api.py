@@ -6,12 +6,14 @@ gate lets them reach — exactly what the application page would open — and
 each person shown is logged.
 """
 
+import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from helhet.access import gate
 from helhet.api import access as api_access
-from helhet.api.views import FilteredListView, GatedListView, _filters
+from helhet.api.filters import IdFilter, StrictFilterSet
+from helhet.api.views import FilteredListView, GatedListView
 from helhet.consent.models import Category
 from helhet.housing.models import Dwelling, DwellingType, HousingApplication
 from helhet.organisation.models import Unit
@@ -65,20 +67,21 @@ class HousingApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-DwellingFilter = _filters(
-    "DwellingFilter",
-    kind=serializers.ChoiceField(choices=DwellingType.choices, required=False),
-    state=serializers.ChoiceField(choices=Dwelling.State.choices, required=False),
-)
+class DwellingFilter(StrictFilterSet):
+    kind = django_filters.ChoiceFilter(choices=DwellingType.choices)
+    state = django_filters.ChoiceFilter(choices=Dwelling.State.choices)
+
+    class Meta:
+        model = Dwelling
+        fields: list[str] = []
 
 
-@extend_schema(tags=["housing"], parameters=[DwellingFilter])
+@extend_schema(tags=["housing"])
 class DwellingList(FilteredListView):
     """The municipality's housing stock (no person data)."""
 
     serializer_class = DwellingSerializer
-    filters = DwellingFilter
-    lookups = {"kind": "kind", "state": "state"}
+    filterset_class = DwellingFilter
 
     def base_queryset(self):
         staff = getattr(self.request.user, "staff", None)
@@ -87,19 +90,20 @@ class DwellingList(FilteredListView):
         return Dwelling.objects.filter(municipality_id=staff.municipality_id).order_by("pk")
 
 
-HousingApplicationFilter = _filters(
-    "HousingApplicationFilter",
-    person=serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1),
-    status=serializers.ChoiceField(choices=HousingApplication.Status.choices, required=False),
-)
+class HousingApplicationFilter(StrictFilterSet):
+    person = IdFilter(field_name="person_id")
+    status = django_filters.ChoiceFilter(choices=HousingApplication.Status.choices)
+
+    class Meta:
+        model = HousingApplication
+        fields: list[str] = []
 
 
-@extend_schema(tags=["housing"], parameters=[HousingApplicationFilter])
+@extend_schema(tags=["housing"])
 class HousingApplicationList(GatedListView):
     serializer_class = HousingApplicationSerializer
-    filters = HousingApplicationFilter
+    filterset_class = HousingApplicationFilter
     what = "boligsøknader"
-    lookups = {"person": "person_id", "status": "status"}
 
     def base_queryset(self):
         user = self.request.user

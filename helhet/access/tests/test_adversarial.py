@@ -203,6 +203,11 @@ LIST_CASES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "index", "case"), LIST_CASES)
 def test_list_does_not_show_the_person_to_attacker(world, name, index, case):
+    problems = _list_problems(world, name, index, case, _list_query(name, world.person))
+    assert not problems, "\n".join(problems)
+
+
+def _list_problems(world, name: str, index: int, case: str, query: dict) -> list[str]:
     variant, user = adv.attacker(world, case, index)
     person = world.person
     own_portal = name.startswith("portal:") and case in PORTAL_OWN
@@ -213,15 +218,20 @@ def test_list_does_not_show_the_person_to_attacker(world, name, index, case):
         case = "a_no_relation"
         if (name, case, variant) in SHOWN_ON_PURPOSE:
             variant, user = adv.attacker(world, "a_no_relation", index + 2)
+    if query.get("_unnamed") and case in ("b_blocked", "f_other_municipality"):
+        # A search naming nobody: even roles in every unit of the
+        # municipality must not bring the person into it.
+        adv.hold_every_unit(world, user)
+    query = {k: v for k, v in query.items() if k != "_unnamed"}
     client = _client(user)
     url = reverse(name)
     tables = [t for t in world.tables if t not in adv.DERIVED_CACHES]
     before = adv.fingerprint(tables)
     log_before = adv.log_rows(person, user)
-    response = client.get(url, _list_query(name, person))
+    response = client.get(url, query)
     log_after = adv.log_rows(person, user)
     after = adv.fingerprint(tables)
-    who = f"GET {url}?{urlencode(_list_query(name, person))} ({name}) as {case} [{variant}]"
+    who = f"GET {url}?{urlencode(query)} ({name}) as {case} [{variant}]"
     problems = []
     if response.status_code >= 500:
         problems.append(f"{who}: server error {response.status_code}")
@@ -230,6 +240,7 @@ def test_list_does_not_show_the_person_to_attacker(world, name, index, case):
     for label, marker in (
         ("national id", person.national_id),
         ("name", person.family_name),
+        ("id", f'Patient/{person.pk}"'),
     ):
         if marker in text:
             problems.append(f"{who}: answered {response.status_code} showing the person's {label}")
@@ -238,7 +249,40 @@ def test_list_does_not_show_the_person_to_attacker(world, name, index, case):
     changed = adv.changes(before, after)
     if changed:
         problems.append(f"{who}: changed the database: {'; '.join(changed)}")
+    return problems
+
+
+# --- FHIR searches naming nobody: the gate's list rules decide -------------------------
+
+FHIR_SEARCHES = [n for n in LIST_URLS if n.startswith("fhir:") and n not in ("fhir:base",)]
+# The coordinating unit's overview (hol. § 7-3) is CarePlan?status=active.
+UNNAMED_QUERY = {"fhir:care_plans": {"status": "active"}}
+UNNAMED_CASES = [
+    pytest.param(name, index, case, id=f"{name}-unnamed-{case}")
+    for index, name in enumerate(FHIR_SEARCHES)
+    for case in adv.CASES
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "index", "case"), UNNAMED_CASES)
+def test_a_fhir_search_naming_nobody_does_not_show_the_person(world, name, index, case):
+    query = {**UNNAMED_QUERY.get(name, {}), "_count": "200", "_unnamed": True}
+    problems = _list_problems(world, name, index, case, query)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_the_coordinating_unit_finds_the_plan_without_naming_the_person(world):
+    """The control for the test above: a lawful coordinating unit's
+    CarePlan?status=active shows the person's plan and logs it, so an empty
+    answer above is the gate's list rule, not a search that finds nothing."""
+    lawful = t.staff(t.unit(world.muni, Unit.Kind.COORDINATING), Role.COORDINATING_UNIT)
+    log_before = adv.log_rows(world.person, lawful)
+    response = _client(lawful).get(reverse("fhir:care_plans"), {"status": "active"})
+    assert response.status_code == 200
+    assert f'Patient/{world.person.pk}"' in response.content.decode()
+    assert adv.log_rows(world.person, lawful)[1] == log_before[1] + 1
 
 
 def test_every_case_meets_every_url_and_every_role_is_used():

@@ -127,7 +127,11 @@ def test_gate_refuses_and_logs_fhir_reads(demo):
         ("/fhir/r4/Patient/987654321", {}, 404),
         ("/fhir/r4/Patient", {"name": "Kari"}, 400),
         ("/fhir/r4/Patient", {"_count": "0"}, 400),
-        ("/fhir/r4/CarePlan", {}, 400),
+        ("/fhir/r4/CarePlan", {"status": "aktiv"}, 400),
+        ("/fhir/r4/CarePlan", {"_lastUpdated": "sa2026-01-01"}, 400),
+        ("/fhir/r4/CarePlan", {"_lastUpdated": "ge2026-13-01"}, 400),
+        ("/fhir/r4/Consent", {"_lastUpdated": "ge2026-01-01"}, 400),
+        ("/fhir/r4/CareTeam", {"patient:Patient": "1"}, 400),
         ("/fhir/r4/Patient", {"identifier": "urn:feil|123"}, 400),
     ],
 )

@@ -472,3 +472,23 @@ def test_an_importer_on_emergency_access_alone_cannot_import_a_consent(
     assert not mail.outbox
     refusal = AccessLogEntry.objects.get(person=stranger, action=Action.REGISTER_CONSENT)
     assert not refusal.granted and refusal.flagged
+
+
+def test_a_resource_that_is_not_fhir_r4_is_told_in_norwegian_and_changes_nothing(db):
+    ke = t.staff(t.unit(t.municipality(), Unit.Kind.COORDINATING), Role.COORDINATING_UNIT)
+    patient = {
+        "resourceType": "Patient",
+        "id": "p1",
+        "identifier": [{"system": FNR, "value": "01017012345"}],
+        "birthDate": "1. januar 1970",
+        "favouriteColour": "blå",
+    }
+    response = _post(_client(ke), _bundle([patient]))
+    assert response.status_code == 400
+    issues = response.json()["issue"]
+    where = {i["expression"][0]: i["diagnostics"] for i in issues}
+    birth = next(v for k, v in where.items() if k.endswith("birthDate"))
+    extra = next(v for k, v in where.items() if k.endswith("favouriteColour"))
+    assert birth.startswith("Ugyldig dato")
+    assert extra.startswith("Elementet finnes ikke i denne ressurstypen")
+    assert not Person.objects.exists()

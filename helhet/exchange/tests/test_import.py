@@ -243,3 +243,23 @@ def test_imported_persons_get_their_number_kind_and_an_fh_number_is_refused(tmp_
     assert code == 2
     assert "Et FH-nummer kan ikke brukes her" in out
     assert Person.objects.count() == 2
+
+
+def test_unit_rows_name_each_column_that_is_wrong_and_nothing_is_written(tmp_path, capsys):
+    muni = testing.municipality()
+    path = write_csv(
+        tmp_path,
+        "code;name;kind\n"
+        "psyk;Psykisk helse;Psykisk helse og rus\n"
+        f"bad code;{'x' * 121};slott\n"
+        ";NAV;\n",
+    )
+    code, out = run(capsys, "units", path, "--municipality", muni.number)
+    assert code == 2
+    assert (
+        "Linje 3: Koden «bad code» kan bare ha bokstaver a–z, tall, - og _. "
+        "«name» kan ha høyst 120 tegn. Ugyldig verdi «slott» i «kind»." in out
+    )
+    assert "Linje 4: «code» må fylles ut. «kind» må fylles ut." in out
+    assert "Linje 2" not in out
+    assert not Unit.objects.filter(municipality=muni).exists()
