@@ -23,6 +23,7 @@ from helhet.consent.models import Consent
 from helhet.cooperation.models import Meeting, ResponsibilityGroup
 from helhet.intake.models import Application, Decision
 from helhet.mapping.models import Mapping
+from helhet.people import search as person_search
 from helhet.people.models import Person
 from helhet.plans.models import IndividualPlan
 from helhet.quality.models import Deviation
@@ -98,11 +99,8 @@ class PersonFilter(StrictFilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
-        for word in value.split():
-            queryset = queryset.filter(given_name__icontains=word) | queryset.filter(
-                family_name__icontains=word
-            )
-        return queryset
+        # The same indexed search as the search page (helhet/people/search.py).
+        return queryset.filter(person_search.names_q(value))
 
 
 class PlanFilter(StrictFilterSet):

@@ -14,6 +14,7 @@ views (docs/housing.md, "FHIR"):
   assessed urgency, ``output`` the decision.
 """
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -21,8 +22,8 @@ from rest_framework.response import Response
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.api import fhir
-from helhet.api.fhir_views import FHIR, FhirView, _int_id
+from helhet.api import fhir, fhir_search
+from helhet.api.fhir_views import FHIR, PATIENT, FhirView, SearchView, _int_id
 from helhet.consent.models import Category
 from helhet.housing import access
 from helhet.housing.models import Dwelling, DwellingType, HousingApplication
@@ -165,22 +166,25 @@ class LocationRead(FhirView):
         return Response(location(found, municipality.number))
 
 
-class LocationSearch(FhirView):
-    """``Location?type=<dwelling type>``, ``_count``: the municipality's dwellings."""
+class LocationSearch(SearchView):
+    """``Location?type=<dwelling type>``: the municipality's dwellings (no person
+    data), paged like every FHIR search (``helhet.api.fhir_search``)."""
 
-    def get(self, request):
-        municipality = _municipality(request)
-        params = self.params({"type", "_count"})
-        count = self.count(params)
-        found = Dwelling.objects.filter(municipality=municipality).order_by("pk")
-        if "type" in params:
-            kind = params["type"].rpartition("|")[2]
+    resource_type = "Location"
+    search_params = (fhir_search.Param("type", "token", "Boligtype, f.eks. omsorgsbolig."),)
+
+    def find(self, search: fhir_search.Search) -> QuerySet[Dwelling]:
+        municipality = _municipality(self.request)
+        found = Dwelling.objects.filter(municipality=municipality).select_related("municipality")
+        if "type" in search.params:
+            kind = search.params["type"].rpartition("|")[2]
             if kind not in DwellingType.values:
                 raise exceptions.ValidationError({"type": [_("Ukjent boligtype.")]})
             found = found.filter(kind=kind)
-        total = found.count()
-        resources = [location(d, municipality.number) for d in found[:count]]
-        return Response(fhir.searchset(resources, total, self.base()))
+        return found.order_by("pk")
+
+    def resource(self, row: Dwelling) -> dict:
+        return location(row, row.municipality.number)
 
 
 def _task(application: HousingApplication) -> dict:
@@ -197,23 +201,35 @@ class TaskRead(FhirView):
         return Response(_task(found))
 
 
-class TaskSearch(FhirView):
+class TaskSearch(SearchView):
     """``Task?patient=Patient/<id>``: the person's housing applications the
     gate opens, one decision per owning unit (as the list pages)."""
 
-    def get(self, request):
-        person_id = self.patient_param(self.params({"patient"}))
-        what = "Task-søk" + FHIR
-        person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what)
-        applications = access.readable(
-            request.user,
-            list(
-                HousingApplication.objects.filter(person=person)
-                .select_related("person__municipality", "unit", "decision")
-                .order_by("pk")
-            ),
+    resource_type = "Task"
+    search_params = (PATIENT,)
+    what = "Task-søk" + FHIR
+
+    def find(self, search: fhir_search.Search) -> QuerySet[HousingApplication]:
+        person_id = self.patient_id(search)
+        if person_id is None:
+            raise exceptions.ValidationError(
+                {"patient": [_("Oppgi personen: patient=Patient/<id>.")]}
+            )
+        person = gate.person_for(self.request, person_id, Action.VIEW, gate.BASIC, self.what)
+        readable = access.readable(
+            self.request.user, list(HousingApplication.objects.filter(person=person))
         )
-        if applications:
-            gate.log_many(request.user, [person], Action.VIEW, what, Category.SOCIAL)
-        resources = [_task(a) for a in applications]
-        return Response(fhir.searchset(resources, len(resources), self.base()))
+        return (
+            HousingApplication.objects.filter(pk__in=[a.pk for a in readable])
+            .select_related("person__municipality", "unit", "decision")
+            .order_by("pk")
+        )
+
+    def shown(self, rows: list[HousingApplication]) -> None:
+        if rows:
+            gate.log_many(
+                self.request.user, [rows[0].person], Action.VIEW, self.what, Category.SOCIAL
+            )
+
+    def resource(self, row: HousingApplication) -> dict:
+        return _task(row)

@@ -3,6 +3,7 @@
 persons the gate lets them reach, each person shown logged (category
 ``sosial``); a detail asks the gate exactly as the record's page does."""
 
+import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -10,7 +11,8 @@ from rest_framework.views import APIView
 
 from helhet.access import gate
 from helhet.api import access as api_access
-from helhet.api.views import ID, GatedListView, _filters
+from helhet.api.filters import IdFilter, StrictFilterSet
+from helhet.api.views import GatedListView
 from helhet.consent.models import Category
 from helhet.nav import access
 from helhet.nav.models import (
@@ -117,48 +119,55 @@ class _NavList(GatedListView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-ConditionFilter = _filters(
-    "ConditionFilter",
-    person=serializers.IntegerField(**ID),
-    status=serializers.ChoiceField(choices=ActivityCondition.Status.choices, required=False),
-)
-ProgrammeFilter = _filters(
-    "ProgrammeFilter",
-    person=serializers.IntegerField(**ID),
-    state=serializers.ChoiceField(choices=QualificationProgramme.State.choices, required=False),
-)
-AdviceFilter = _filters(
-    "AdviceFilter",
-    person=serializers.IntegerField(**ID),
-    kind=serializers.ChoiceField(choices=AdviceCase.Kind.choices, required=False),
-)
+class ConditionFilter(StrictFilterSet):
+    person = IdFilter(field_name="person_id")
+    status = django_filters.ChoiceFilter(choices=ActivityCondition.Status.choices)
+
+    class Meta:
+        model = ActivityCondition
+        fields: list[str] = []
 
 
-@extend_schema(tags=["nav"], parameters=[ConditionFilter])
+class ProgrammeFilter(StrictFilterSet):
+    person = IdFilter(field_name="person_id")
+    state = django_filters.ChoiceFilter(choices=QualificationProgramme.State.choices)
+
+    class Meta:
+        model = QualificationProgramme
+        fields: list[str] = []
+
+
+class AdviceFilter(StrictFilterSet):
+    person = IdFilter(field_name="person_id")
+    kind = django_filters.ChoiceFilter(choices=AdviceCase.Kind.choices)
+
+    class Meta:
+        model = AdviceCase
+        fields: list[str] = []
+
+
+@extend_schema(tags=["nav"])
 class ConditionList(_NavList):
     model = ActivityCondition
     serializer_class = ConditionSerializer
-    filters = ConditionFilter
+    filterset_class = ConditionFilter
     what = "aktivitetsvilkår"
-    lookups = {"person": "person_id", "status": "status"}
 
 
-@extend_schema(tags=["nav"], parameters=[ProgrammeFilter])
+@extend_schema(tags=["nav"])
 class ProgrammeList(_NavList):
     model = QualificationProgramme
     serializer_class = ProgrammeSerializer
-    filters = ProgrammeFilter
+    filterset_class = ProgrammeFilter
     what = "kvalifiseringsprogram"
-    lookups = {"person": "person_id", "state": "state"}
 
 
-@extend_schema(tags=["nav"], parameters=[AdviceFilter])
+@extend_schema(tags=["nav"])
 class AdviceList(_NavList):
     model = AdviceCase
     serializer_class = AdviceSerializer
-    filters = AdviceFilter
+    filterset_class = AdviceFilter
     what = "økonomisk rådgivning"
-    lookups = {"person": "person_id", "kind": "kind"}
 
 
 @extend_schema(tags=["nav"], responses=ConditionDetailSerializer)
