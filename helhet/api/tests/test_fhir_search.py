@@ -196,4 +196,13 @@ def test_the_capability_statement_declares_what_is_searched(world):
         "status": "token",
     }
     assert declared["Patient"] == {"_id": "token", "identifier": "token"}
-    assert set(declared) == {"Patient", "CarePlan", "CareTeam", "Consent", "QuestionnaireResponse"}
+    assert declared["Task"] == {"_id": "token", "patient": "reference"}  # housing applications
+    assert set(declared) >= {
+        "Patient",
+        "CarePlan",
+        "CareTeam",
+        "Consent",
+        "QuestionnaireResponse",
+        "Location",
+        "Task",
+    }
