@@ -65,5 +65,5 @@ def log_refusal(user, reason: str) -> int:
     # import) is gone, and with them the entries about them.
     logged = [(key, entry) for key, entry in granted.items() if key[0] in persons]
     for (person_id, action, category), entry in logged:
-        gate.log(user, persons[person_id], action, decision, category, entry.what)
+        gate.log(user, persons[person_id], action, decision, category=category, what=entry.what)
     return len(logged)

@@ -260,6 +260,7 @@ EMERGENCY_HOOKS: list[Callable] = []
 
 
 def register_basis(
+    *,
     code: str,
     label: str,
     find: Callable,
@@ -280,6 +281,7 @@ def unregister_basis(code: str) -> None:
 
 
 def register_relation(
+    *,
     basis: str,
     label: str,
     holds: Callable,
@@ -296,10 +298,10 @@ def register_relation(
             return None
         return Relation(basis, str(label), frozenset(_unit_ids(user)), actions=actions)
 
-    register_basis(basis, label, find, person_ids, rank=30)
+    register_basis(code=basis, label=label, find=find, person_ids=person_ids, rank=30)
 
 
-def register_representation(decide: Callable, represents_anyone: Callable) -> None:
+def register_representation(*, decide: Callable, represents_anyone: Callable) -> None:
     """Let the portal decide for proxies and guardians (see the module docstring)."""
     REPRESENTATIONS[:] = [Representation(decide, represents_anyone)]
 
@@ -340,7 +342,7 @@ def _unit_ids(user) -> set[int]:
     return {m.unit_id for m in _memberships(user) if m.role in CASE_ROLES}
 
 
-def unit_ids(user, roles=None) -> set[int]:
+def unit_ids(user, *, roles=None) -> set[int]:
     """Units where the user holds one of ``roles`` (any role when None)."""
     return {m.unit_id for m in _memberships(user) if roles is None or m.role in roles}
 
@@ -435,7 +437,7 @@ def _coordinating_unit(user, person, subject):
         frozenset(_unit_ids(user)),
         frozenset({Category.PLAN}),
         CHANGE | CONSENT_ACTS | {Action.OFFER, Action.CLOSE, Action.REGISTER_GUARDIAN},
-        frozenset(unit_ids(user, {Role.COORDINATING_UNIT})),
+        frozenset(unit_ids(user, roles={Role.COORDINATING_UNIT})),
     )
 
 
@@ -460,19 +462,35 @@ def _service_ids(user):
 
 
 register_basis(
-    COORDINATOR, gettext_lazy("Koordinator for personen"), _coordinator, _coordinated_ids, 10
+    code=COORDINATOR,
+    label=gettext_lazy("Koordinator for personen"),
+    find=_coordinator,
+    person_ids=_coordinated_ids,
+    rank=10,
 )
 register_basis(
-    PLAN_PARTICIPANT,
-    gettext_lazy("Deltaker i individuell plan"),
-    _participant,
-    _participating_ids,
-    20,
+    code=PLAN_PARTICIPANT,
+    label=gettext_lazy("Deltaker i individuell plan"),
+    find=_participant,
+    person_ids=_participating_ids,
+    rank=20,
 )
-register_basis(SERVICE, gettext_lazy("Tjeneste etter vedtak"), _service, _service_ids, 40)
+register_basis(
+    code=SERVICE,
+    label=gettext_lazy("Tjeneste etter vedtak"),
+    find=_service,
+    person_ids=_service_ids,
+    rank=40,
+)
 # Its persons are listed by ``accessible_persons`` directly (every person with
 # a plan or a coordinator case: one simple condition, docs/performance.md).
-register_basis(COORDINATING_UNIT, gettext_lazy("Koordinerende enhet"), _coordinating_unit, None, 45)
+register_basis(
+    code=COORDINATING_UNIT,
+    label=gettext_lazy("Koordinerende enhet"),
+    find=_coordinating_unit,
+    person_ids=None,
+    rank=45,
+)
 
 
 # --- the decision ------------------------------------------------------------------
@@ -522,7 +540,7 @@ def _relations(user, person: Person, subject=None) -> list[Relation]:
     return found
 
 
-def relations(user, person: Person, subject=None) -> list[Relation]:
+def relations(user, person: Person, *, subject=None) -> list[Relation]:
     """The bases that hold for the user and the person (``access-explain``)."""
     return _relations(user, person, subject)
 
@@ -549,7 +567,7 @@ def _representative_decision(user, person, action, category) -> Decision | None:
     return None
 
 
-def represented_decision(user, person, action=Action.VIEW, category=BASIC) -> Decision | None:
+def represented_decision(user, person, *, action=Action.VIEW, category=BASIC) -> Decision | None:
     """The portal's decision for a proxy or guardian, or None (``access-explain``)."""
     return _representative_decision(user, person, action, category)
 
@@ -570,7 +588,7 @@ def _allows(user, relation: Relation, action: str) -> bool:
         # relation to the person: guardianship widens access, so it is not
         # for every caseworker to register.
         return Action.REGISTER_GUARDIAN in relation.actions or bool(
-            relation.via_unit_ids & unit_ids(user, {Role.LEADER})
+            relation.via_unit_ids & unit_ids(user, roles={Role.LEADER})
         )
     return action in relation.actions
 
@@ -589,7 +607,9 @@ def _decide_category(person, relations, category, owner_unit, user) -> Decision:
         if category in relation.own_categories:
             return Decision(True, relation.basis, relation.detail)
     for relation in relations:
-        consent = covering_consent(person.pk, relation.unit_ids, category)
+        consent = covering_consent(
+            person_id=person.pk, unit_ids=relation.unit_ids, category=category
+        )
         if consent is not None:
             return Decision(
                 True,
@@ -617,6 +637,7 @@ def decide(
     user,
     person: Person,
     action: str,
+    *,
     category: str = Category.PLAN,
     owner_unit=None,
     subject=None,
@@ -686,7 +707,7 @@ def _who(user) -> tuple[str, str]:
     return role, unit
 
 
-def log(user, person: Person, action: str, decision: Decision, category="", what=""):
+def log(user, person: Person, action: str, decision: Decision, *, category="", what=""):
     role, unit = _who(user)
     emergency = decision.emergency_id is not None
     return AccessLogEntry.objects.create(
@@ -715,14 +736,17 @@ def check(
     user,
     person: Person,
     action: str,
+    *,
     category=Category.PLAN,
     what="",
     owner_unit=None,
     subject=None,
 ) -> Decision:
     """Decide and log, granted or refused."""
-    decision = decide(user, person, action, category, owner_unit, subject)
-    log(user, person, action, decision, category, what)
+    decision = decide(
+        user, person, action, category=category, owner_unit=owner_unit, subject=subject
+    )
+    log(user, person, action, decision, category=category, what=what)
     return decision
 
 
@@ -730,6 +754,7 @@ def person_for(
     request,
     person_id,
     action=Action.VIEW,
+    *,
     category=Category.PLAN,
     what="",
     owner_unit=None,
@@ -753,7 +778,9 @@ def person_for(
         if staff is None:
             raise PermissionDenied(_("Du har ikke tilgang til personopplysninger."))
         raise Http404(_("Fant ikke personen."))
-    decision = check(user, person, action, category, what, owner_unit, subject)
+    decision = check(
+        user, person, action, category=category, what=what, owner_unit=owner_unit, subject=subject
+    )
     if not decision.granted:
         raise PermissionDenied(
             _("Du har ikke tilgang til denne personen: %(reason)s") % {"reason": decision.detail}
@@ -762,17 +789,26 @@ def person_for(
 
 
 def person_for_kwarg(
-    request, kwarg: str, value, action=Action.VIEW, category=Category.PLAN, what="", owner_unit=None
+    request,
+    kwarg: str,
+    value,
+    action=Action.VIEW,
+    *,
+    category=Category.PLAN,
+    what="",
+    owner_unit=None,
 ) -> Person:
     """``person_for`` for an id of person-owned data registered in
     ``helhet.access.registry`` (e.g. ``"meeting_id"``); 404 for an unknown id."""
     person_id = registry.person_id_for(kwarg, value)
     if person_id is None:
         raise Http404(_("Fant ikke opplysningen."))
-    return person_for(request, person_id, action, category, what, owner_unit)
+    return person_for(
+        request, person_id, action, category=category, what=what, owner_unit=owner_unit
+    )
 
 
-def accessible_persons(user, category: str = BASIC) -> QuerySet[Person]:
+def accessible_persons(user, *, category: str = BASIC) -> QuerySet[Person]:
     """Persons whose ``category`` the gate would open to the user (or emergency
     access opens); search never reveals that anyone else exists.
 
@@ -865,7 +901,7 @@ def blocked_person_ids(user) -> QuerySet:
 
 
 def accessible_plans(
-    user, plans: QuerySet[IndividualPlan], category: str = Category.PLAN
+    user, plans: QuerySet[IndividualPlan], *, category: str = Category.PLAN
 ) -> QuerySet[IndividualPlan]:
     """``plans`` narrowed to persons in ``accessible_persons(user, category)``:
     a list of plans shows a plan's status, dates and coordinator, so by default
@@ -889,13 +925,16 @@ def accessible_plans(
         )
     # EXISTS, not IN: SQLite then checks the gate's conditions for the persons
     # with plans only, not for every person of the municipality.
-    return plans.filter(Exists(accessible_persons(user, category).filter(pk=OuterRef("person_id"))))
+    return plans.filter(
+        Exists(accessible_persons(user, category=category).filter(pk=OuterRef("person_id")))
+    )
 
 
 def log_many(
     user,
     persons,
     action: str,
+    *,
     what: str,
     category=Category.PLAN,
     basis: str = LIST,
@@ -952,7 +991,7 @@ class EmergencyRefused(Exception):
     pass
 
 
-def grant_emergency(user, person: Person, reason: str) -> EmergencyAccess:
+def grant_emergency(user, person: Person, *, reason: str) -> EmergencyAccess:
     """Time-limited access with a written reason, logged and flagged."""
     reason = (reason or "").strip()
     if len(reason) < EMERGENCY_REASON_MIN:
@@ -984,8 +1023,8 @@ def grant_emergency(user, person: Person, reason: str) -> EmergencyAccess:
         Decision(
             True, EMERGENCY, _("Nødtilgang gitt: %(r)s") % {"r": reason[:200]}, None, grant.pk
         ),
-        BASIC,
-        _("nødtilgang innvilget"),
+        category=BASIC,
+        what=_("nødtilgang innvilget"),
     )
     for hook in EMERGENCY_HOOKS:
         hook(grant)
@@ -1073,7 +1112,7 @@ def access_log_for(request, person_id) -> tuple[Person, LogView]:
         raise Http404(_("Fant ikke personen."))
     view = decide_access_log(user, person)
     if user.is_authenticated:
-        log(user, person, Action.VIEW, view.decision, BASIC, ACCESS_LOG)
+        log(user, person, Action.VIEW, view.decision, category=BASIC, what=ACCESS_LOG)
     if not view.decision.granted:
         raise PermissionDenied(
             _("Du har ikke tilgang til tilgangsloggen: %(reason)s")

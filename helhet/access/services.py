@@ -17,7 +17,7 @@ class ReviewRefused(Exception):
     pass
 
 
-def person_log(person, categories=None):
+def person_log(*, person, categories=None):
     """Who has read or changed the person's data (pasientjournalloven § 18);
     with ``categories``, only the rows about those categories."""
     entries = AccessLogEntry.objects.filter(person=person)
@@ -26,7 +26,7 @@ def person_log(person, categories=None):
     return entries.select_related("user").order_by("-at", "-id")[:PERSON_LOG_LIMIT]
 
 
-def flagged(municipality_id: int, kind: str = ALL, unreviewed_only: bool = True):
+def flagged(*, municipality_id: int, kind: str = ALL, unreviewed_only: bool = True):
     """Unusual access in the municipality: refusals and emergency access
     (helsepersonelloven § 21a: snooping must be detectable)."""
     entries = AccessLogEntry.objects.filter(municipality_id=municipality_id, flagged=True)
@@ -41,7 +41,7 @@ def flagged(municipality_id: int, kind: str = ALL, unreviewed_only: bool = True)
     ).order_by("-at", "-id")
 
 
-def review(entry: AccessLogEntry, user, note: str) -> AccessReview:
+def review(*, entry: AccessLogEntry, user, note: str) -> AccessReview:
     try:
         with transaction.atomic():
             return AccessReview.objects.create(entry=entry, reviewed_by=user, note=note[:500])

@@ -42,7 +42,7 @@ def person_log(request, person_id: int):
         "access/person_log.html",
         {
             "person": person,
-            "entries": services.person_log(person, view.categories),
+            "entries": services.person_log(person=person, categories=view.categories),
             "limit": services.PERSON_LOG_LIMIT,
             "emergency_reasons": view.emergency_reasons,
             "filtered": view.categories is not None,
@@ -66,7 +66,7 @@ def emergency(request):
             form.add_error(None, _("Fant ingen person med dette nummeret i kommunen."))
         else:
             try:
-                gate.grant_emergency(request.user, person, form.cleaned_data["reason"])
+                gate.grant_emergency(request.user, person, reason=form.cleaned_data["reason"])
             except gate.EmergencyRefused as error:
                 form.add_error("reason", str(error))
             else:
@@ -100,17 +100,20 @@ def review(request):
     kind = request.GET.get("type", services.ALL)
     kind = kind if kind in services.KINDS else services.ALL
     unreviewed = request.GET.get("status", "ny") != "alle"
-    page = Paginator(services.flagged(staff.municipality_id, kind, unreviewed), 50).get_page(
-        request.GET.get("side")
-    )
+    page = Paginator(
+        services.flagged(
+            municipality_id=staff.municipality_id, kind=kind, unreviewed_only=unreviewed
+        ),
+        50,
+    ).get_page(request.GET.get("side"))
     acts = notices.for_review(staff.municipality_id, unreviewed)
     shown = {e.person for e in page if e.person is not None} | {r["act"].person for r in acts}
     gate.log_many(
         request.user,
         shown,
         Action.LIST,
-        "tilgangskontroll",
-        gate.BASIC,
+        what="tilgangskontroll",
+        category=gate.BASIC,
         basis="tilgangskontroll",
         detail=_("Leders kontroll av uvanlig tilgang (hpl. § 21a)"),
     )
@@ -141,7 +144,7 @@ def review_entry(request, entry_id: int):
         messages.error(request, _("Merknaden kan være på høyst 500 tegn. Ingenting er lagret."))
     else:
         try:
-            services.review(entry, request.user, form.cleaned_data["note"])
+            services.review(entry=entry, user=request.user, note=form.cleaned_data["note"])
         except services.ReviewRefused as error:
             messages.error(request, str(error))
         else:

@@ -147,7 +147,7 @@ def _identifier_param(value: str) -> tuple[str, str]:
 class PatientRead(FhirView):
     def get(self, request, person_id):
         person = gate.person_for(
-            request, _int_id(person_id), Action.VIEW, gate.BASIC, what="Patient" + FHIR
+            request, _int_id(person_id), Action.VIEW, category=gate.BASIC, what="Patient" + FHIR
         )
         return Response(fhir.patient(person))
 
@@ -175,7 +175,7 @@ class PatientSearch(FhirView):
 
 def _care_plan(plan_id: int) -> dict:
     plan = (
-        plan_services.with_content(IndividualPlan.objects.filter(pk=plan_id))
+        plan_services.with_content(queryset=IndividualPlan.objects.filter(pk=plan_id))
         .select_related("person__municipality")
         .get()
     )
@@ -206,7 +206,9 @@ class CarePlanSearch(FhirView):
             )
         else:
             person_id = self.patient_param(params)
-            gate.person_for(request, person_id, Action.VIEW, Category.PLAN, "CarePlan-søk" + FHIR)
+            gate.person_for(
+                request, person_id, Action.VIEW, category=Category.PLAN, what="CarePlan-søk" + FHIR
+            )
             plan_ids = list(
                 IndividualPlan.objects.filter(person_id=person_id)
                 .order_by("pk")
@@ -274,7 +276,12 @@ class ConsentRead(FhirView):
     def get(self, request, consent_id):
         consent_id = _int_id(consent_id)
         gate.person_for_kwarg(
-            request, "consent_id", consent_id, Action.VIEW, gate.BASIC, "Consent" + FHIR
+            request,
+            "consent_id",
+            consent_id,
+            Action.VIEW,
+            category=gate.BASIC,
+            what="Consent" + FHIR,
         )
         return Response(_consent(consent_id))
 
@@ -282,7 +289,9 @@ class ConsentRead(FhirView):
 class ConsentSearch(FhirView):
     def get(self, request):
         person_id = self.patient_param(self.params({"patient"}))
-        gate.person_for(request, person_id, Action.VIEW, gate.BASIC, "Consent-søk" + FHIR)
+        gate.person_for(
+            request, person_id, Action.VIEW, category=gate.BASIC, what="Consent-søk" + FHIR
+        )
         ids = (
             Consent.objects.filter(person_id=person_id).order_by("pk").values_list("pk", flat=True)
         )
@@ -314,7 +323,7 @@ class QuestionnaireResponseSearch(FhirView):
     def get(self, request):
         person_id = self.patient_param(self.params({"patient"}))
         what = "QuestionnaireResponse-søk" + FHIR
-        person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what)
+        person = gate.person_for(request, person_id, Action.VIEW, category=gate.BASIC, what=what)
         # One logged decision per unit whose mappings are opened (hpl § 22).
         shown, _hidden = mapping_access.visible_mappings(
             request.user, person, list(Mapping.objects.filter(person=person).order_by("pk")), what

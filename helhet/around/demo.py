@@ -224,7 +224,7 @@ def _gp_messages(ctx, rng) -> int:
     }
     consents = {}
     for consent in Consent.objects.filter(
-        valid_q(timezone.now()), person_id__in=list(gps)
+        valid_q(moment=timezone.now()), person_id__in=list(gps)
     ).order_by("pk"):
         consents.setdefault(consent.person_id, consent)
     scopes, rows = [], []

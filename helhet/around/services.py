@@ -76,11 +76,11 @@ def save_crisis_plan(*, person, fields: dict) -> CrisisPlan:
     return crisis
 
 
-def open_plan(person) -> IndividualPlan | None:
+def open_plan(*, person) -> IndividualPlan | None:
     return person.plans.filter(status__in=["tilbudt", "aktiv"]).order_by("-offered_on").first()
 
 
-def person_page(user, person) -> dict:
+def person_page(*, user, person) -> dict:
     externals, ext_hidden = visible(
         user,
         person,
@@ -136,7 +136,7 @@ def person_page(user, person) -> dict:
         "latest_assessment": assessments[0] if assessments else None,
         "somatic": somatic,
         "referrals": referrals,
-        "discharges": [discharge_row(notice, today) for notice in notices],
+        "discharges": [discharge_row(notice=notice, today=today) for notice in notices],
         "gp_messages": gp_msgs,
         "hidden": ext_hidden
         or ass_hidden
@@ -146,7 +146,7 @@ def person_page(user, person) -> dict:
         or gp_hidden
         or hidden_more,
         "crisis_plan": CrisisPlan.objects.filter(person=person).first(),
-        "open_plan": open_plan(person),
+        "open_plan": open_plan(person=person),
     }
 
 
@@ -183,7 +183,7 @@ def _gap_facts(notice: DischargeNotice) -> list[str]:
     )
 
 
-def discharge_row(notice: DischargeNotice, today: dt.date) -> dict:
+def discharge_row(*, notice: DischargeNotice, today: dt.date) -> dict:
     gaps = [] if notice.cancelled else _gap_facts(notice)
     return {
         "notice": notice,
@@ -193,7 +193,7 @@ def discharge_row(notice: DischargeNotice, today: dt.date) -> dict:
     }
 
 
-def discharge_alerts(user, today: dt.date) -> list[dict]:
+def discharge_alerts(*, user, today: dt.date) -> list[dict]:
     """Announced discharges and releases without housing or follow-up in place,
     for the coordinating unit, the person's coordinator and the unit that
     received the notice. A notice is the receiving unit's health record: its own
@@ -216,15 +216,15 @@ def discharge_alerts(user, today: dt.date) -> list[dict]:
             coordinator=user, ended_on__isnull=True
         ).values("person_id")
         notices = notices.filter(Q(person_id__in=coordinated) | Q(unit_id__in=own_units))
-    related = gate.accessible_persons(user, gate.BASIC).values("pk")
-    across = gate.accessible_persons(user, CATEGORY).values("pk")
+    related = gate.accessible_persons(user, category=gate.BASIC).values("pk")
+    across = gate.accessible_persons(user, category=CATEGORY).values("pk")
     notices = notices.filter(
         Q(unit_id__in=own_units, person_id__in=related) | Q(person_id__in=across)
     )
     rows = [
         row
         for row in (
-            discharge_row(notice, today)
+            discharge_row(notice=notice, today=today)
             for notice in notices.select_related("person", "aftercare").order_by(
                 "discharge_on", "pk"
             )
@@ -236,13 +236,13 @@ def discharge_alerts(user, today: dt.date) -> list[dict]:
             user,
             [row["notice"].person for row in rows],
             Action.LIST,
-            "varslet utskrivning",
-            CATEGORY,
+            what="varslet utskrivning",
+            category=CATEGORY,
         )
     return rows
 
 
-def gp_choices(user, person):
+def gp_choices(*, user, person):
     """The person's GPs the user may see: another unit's record of the GP is
     health information too, opened (and logged) by the gate like the page."""
     rows = list(ExternalService.objects.filter(person=person, kind=ExternalService.Kind.GP))
@@ -250,24 +250,24 @@ def gp_choices(user, person):
     return ExternalService.objects.filter(pk__in=[row.pk for row in shown])
 
 
-def gp_consented(person, gp: ExternalService | None, moment=None) -> bool:
+def gp_consented(*, person, gp: ExternalService | None, moment=None) -> bool:
     """Does a valid consent let the GP receive the person's plan (hpl. § 22)?
     The GP is an outside party: only a consent naming the GP's practice, for
     the plan category, lets the plan leave."""
     if gp is None or gp.partner_id is None:
         return False
     return ConsentScope.objects.filter(
-        valid_q(moment or timezone.now(), "consent__"),
+        valid_q(moment=moment or timezone.now(), prefix="consent__"),
         consent__person=person,
         partner_id=gp.partner_id,
         category=Category.PLAN,
     ).exists()
 
 
-def plan_message_initial(person) -> dict:
+def plan_message_initial(*, person) -> dict:
     """What a message to the GP about the plan starts from: the plan's goals and
     measures briefly, its latest change and the coordinator."""
-    plan = open_plan(person)
+    plan = open_plan(person=person)
     if plan is None:
         return {}
     assignment = (
@@ -298,7 +298,7 @@ def record_gp_message(*, form, person, unit, user) -> GpMessage:
     if (
         row.direction == GpMessage.Direction.TO_GP
         and row.about_plan
-        and not gp_consented(person, row.gp)
+        and not gp_consented(person=person, gp=row.gp)
     ):
         raise ValidationError(
             _(
@@ -312,7 +312,7 @@ def record_gp_message(*, form, person, unit, user) -> GpMessage:
     return row
 
 
-def gp_status(person, today: dt.date) -> str:
+def gp_status(*, person, today: dt.date) -> str:
     """The GP-informed answer for the person page, by the criterion's own rule."""
     plan = person.plans.filter(status=IndividualPlan.Status.ACTIVE).order_by("-offered_on").first()
     if plan is None:

@@ -190,7 +190,7 @@ class Scope:
             person__municipality_id=self.municipality_id, status=IndividualPlan.Status.ACTIVE
         )
         rows = list(active.values(*plan_services.PLAN_FACT_FIELDS))
-        return plan_services.facts_for_rows(rows, active)
+        return plan_services.facts_for_rows(rows=rows, plans=active)
 
     @cached_property
     def party_names(self) -> dict[tuple[str, int], str]:
@@ -583,8 +583,8 @@ def _routines(scope: Scope) -> list[Outcome]:
     from helhet.cooperation import services as cooperation
 
     names = scope.party_names
-    shared = cooperation.shared_unit_pairs(scope.municipality_id, scope.as_of)
-    covered = cooperation.covered_unit_pairs(scope.municipality_id)
+    shared = cooperation.shared_unit_pairs(municipality=scope.municipality_id, today=scope.as_of)
+    covered = cooperation.covered_unit_pairs(municipality=scope.municipality_id)
     unit_ids = sorted(pk for kind, pk in names if kind == "u")
     outcomes = []
     for i, a in enumerate(unit_ids):

@@ -230,7 +230,7 @@ def _prefills(
     ):
         plans[row["person_id"]] = row  # the newest plan wins
     active = [row for row in plans.values() if row["status"] == IndividualPlan.Status.ACTIVE]
-    facts = plan_services.facts_for_rows(active, [row["pk"] for row in active])
+    facts = plan_services.facts_for_rows(rows=active, plans=[row["pk"] for row in active])
     assignments = defaultdict(list)
     # No ORDER BY: the model's default ordering made SQLite scan every assignment
     # in that order instead of using the person index (8 ms at 5,000 persons).

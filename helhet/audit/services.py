@@ -87,7 +87,7 @@ class CriterionReport:
         }
 
 
-def roles_of(user) -> set[str]:
+def roles_of(*, user) -> set[str]:
     staff = getattr(user, "staff", None)
     if staff is None:
         return set()
@@ -95,21 +95,23 @@ def roles_of(user) -> set[str]:
     return {m.role for m in effective_memberships(staff)}
 
 
-def may_see_report(user) -> bool:
-    return bool(roles_of(user) & REPORT_ROLES)
+def may_see_report(*, user) -> bool:
+    return bool(roles_of(user=user) & REPORT_ROLES)
 
 
-def may_sample(user) -> bool:
-    return bool(roles_of(user) & SAMPLE_ROLES)
+def may_sample(*, user) -> bool:
+    return bool(roles_of(user=user) & SAMPLE_ROLES)
 
 
-def sees_no_names(user) -> bool:
+def sees_no_names(*, user) -> bool:
     """Auditors' views are anonymised: no person and no staff names."""
-    roles = roles_of(user)
+    roles = roles_of(user=user)
     return Role.AUDITOR in roles and not roles & gate.CASE_ROLES
 
 
-def period(start: dt.date | None, end: dt.date | None, today: dt.date) -> tuple[dt.date, dt.date]:
+def period(
+    *, start: dt.date | None, end: dt.date | None, today: dt.date
+) -> tuple[dt.date, dt.date]:
     end = end or today
     start = start or end - dt.timedelta(days=DEFAULT_PERIOD_DAYS)
     if end < start:
@@ -117,7 +119,7 @@ def period(start: dt.date | None, end: dt.date | None, today: dt.date) -> tuple[
     return start, end
 
 
-def parse_date(text: str | None) -> dt.date | None:
+def parse_date(*, text: str | None) -> dt.date | None:
     """A date as dd.mm.åååå or åååå-mm-dd; None for empty."""
     if not text:
         return None
@@ -129,7 +131,7 @@ def parse_date(text: str | None) -> dt.date | None:
     raise BadInput(_("Ugyldig dato «%(d)s». Bruk dd.mm.åååå.") % {"d": text})
 
 
-def unit_by_code(municipality: Municipality, code: str) -> Unit:
+def unit_by_code(*, municipality: Municipality, code: str) -> Unit:
     unit = Unit.objects.filter(municipality=municipality, code=code).first()
     if unit is None:
         raise BadInput(_("Ukjent enhet «%(code)s».") % {"code": code})
@@ -137,6 +139,7 @@ def unit_by_code(municipality: Municipality, code: str) -> Unit:
 
 
 def build(
+    *,
     municipality_id: int,
     start: dt.date,
     end: dt.date,
@@ -175,7 +178,7 @@ def _tally(outcomes: list[Outcome]) -> tuple[Tally, dict[int, Tally]]:
     return total, dict(per_unit)
 
 
-def unit_table(reports: list[CriterionReport], municipality_id: int) -> dict:
+def unit_table(*, reports: list[CriterionReport], municipality_id: int) -> dict:
     """Rates per criterion (rows) and unit (columns) for units with any outcome."""
     used = {u for r in reports for u in r.per_unit}
     units = list(Unit.objects.filter(municipality_id=municipality_id, pk__in=used).order_by("name"))
@@ -201,7 +204,7 @@ class FailingCase:
     person_id: int | None = None
 
 
-def failing_cases(report: CriterionReport, user) -> tuple[list[FailingCase], int]:
+def failing_cases(*, report: CriterionReport, user) -> tuple[list[FailingCase], int]:
     """The failing cases the user may see by name, and how many are hidden.
 
     Person cases are shown only for persons whose data of the criterion's
@@ -209,7 +212,7 @@ def failing_cases(report: CriterionReport, user) -> tuple[list[FailingCase], int
     evidence would (each shown person is logged with that category); the rest
     are counted. Auditors see
     no names at all, also no staff names."""
-    anonymous = sees_no_names(user)
+    anonymous = sees_no_names(user=user)
     failing = report.failing
     person_ids = {o.person_id for o in failing if o.person_id}
     allowed = {}
@@ -269,7 +272,7 @@ def _results(outcomes: list[Outcome]) -> dict:
 
 
 def store_snapshots(
-    municipality_id: int, start: dt.date, end: dt.date, today: dt.date | None = None
+    *, municipality_id: int, start: dt.date, end: dt.date, today: dt.date | None = None
 ) -> list[ComplianceSnapshot]:
     """Compute the report once and store it for the whole municipality and for every
     unit's view of it (the outcomes involving the unit): one evaluation serves
@@ -312,14 +315,15 @@ def store_snapshots(
     return snapshots
 
 
-def nightly_snapshot(municipality_id: int, today: dt.date) -> int:
+def nightly_snapshot(*, municipality_id: int, today: dt.date) -> int:
     """The default period ending today (``helhet compliance-snapshot``): the page's
     first view of the day reads it, and it is the trend's point for today."""
-    start, end = period(None, None, today)
-    return len(store_snapshots(municipality_id, start, end, today))
+    start, end = period(start=None, end=None, today=today)
+    return len(store_snapshots(municipality_id=municipality_id, start=start, end=end, today=today))
 
 
 def stored_report(
+    *,
     municipality_id: int,
     start: dt.date,
     end: dt.date,
@@ -340,7 +344,7 @@ def stored_report(
             unit_id=unit_id,
         ).first()
     if snapshot is None:
-        stored = store_snapshots(municipality_id, start, end, today)
+        stored = store_snapshots(municipality_id=municipality_id, start=start, end=end, today=today)
         snapshot = next(s for s in stored if s.unit_id == unit_id)
     return StoredReport(snapshot.computed_at, _reports_from(snapshot.results))
 
@@ -361,7 +365,7 @@ def _reports_from(results: dict) -> list[CriterionReport]:
 
 
 def trend(
-    municipality_id: int, unit_id: int | None, start: dt.date, end: dt.date, days: int = 12
+    *, municipality_id: int, unit_id: int | None, start: dt.date, end: dt.date, days: int = 12
 ) -> dict:
     """Rates per criterion of the last ``days`` stored periods of the same length,
     each ending on the day it was computed, up to ``end`` (one query).

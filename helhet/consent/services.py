@@ -20,7 +20,7 @@ class ConsentRefused(Exception):
     """A change the register does not allow; the message is for the user."""
 
 
-def valid_q(moment: dt.datetime | None = None, prefix: str = "") -> Q:
+def valid_q(*, moment: dt.datetime | None = None, prefix: str = "") -> Q:
     """Consents valid at ``moment``: in period and not withdrawn by then."""
     moment = moment or timezone.now()
     day = timezone.localdate(moment)
@@ -29,11 +29,11 @@ def valid_q(moment: dt.datetime | None = None, prefix: str = "") -> Q:
     )
 
 
-def covering_consent(person_id: int, unit_ids, category: str, moment=None) -> Consent | None:
+def covering_consent(*, person_id: int, unit_ids, category: str, moment=None) -> Consent | None:
     """A valid consent that lets one of ``unit_ids`` receive ``category``."""
     scope = (
         ConsentScope.objects.filter(
-            valid_q(moment, "consent__"),
+            valid_q(moment=moment, prefix="consent__"),
             consent__person_id=person_id,
             unit_id__in=list(unit_ids),
             category=category,
@@ -45,7 +45,7 @@ def covering_consent(person_id: int, unit_ids, category: str, moment=None) -> Co
     return scope.consent if scope else None
 
 
-def plan_coverage(person_ids) -> dict[int, tuple[bool, set[int], set[int]]]:
+def plan_coverage(*, person_ids) -> dict[int, tuple[bool, set[int], set[int]]]:
     """Per person: (a valid consent covers the plan itself, units and partners
     that may receive the plan) — forskrift § 19 h, from the scopes."""
     found: dict[int, tuple[bool, set, set]] = defaultdict(lambda: (False, set(), set()))
@@ -65,7 +65,7 @@ def plan_coverage(person_ids) -> dict[int, tuple[bool, set[int], set[int]]]:
     return dict(found)
 
 
-def parties(municipality_id: int) -> tuple[list[Unit], list[ExternalPartner]]:
+def parties(*, municipality_id: int) -> tuple[list[Unit], list[ExternalPartner]]:
     """Every service unit and partner of the municipality: the form lists them
     all (Selbu) — but not IT, the auditors or the head of sector's office, who
     give no services and receive no information by consent
@@ -87,7 +87,7 @@ class Scope:
         return f"{self.kind}:{self.party_id}:{self.category}"
 
 
-def all_scopes(units, partners) -> list[Scope]:
+def all_scopes(*, units, partners) -> list[Scope]:
     return [Scope("u", u.pk, c) for u in units for c in Category.values] + [
         Scope("p", p.pk, c) for p in partners for c in Category.values
     ]
@@ -97,7 +97,7 @@ def _actor_name(user) -> str:
     return (user.get_full_name() or user.get_username())[:200] if user else ""
 
 
-def register(person, actor, *, scopes: set[Scope], offered: list[Scope], **fields):
+def register(*, person, actor, scopes: set[Scope], offered: list[Scope], **fields):
     """Register a consent from the form. ``offered`` is every box on the form;
     those not in ``scopes`` are recorded as declined. Nothing ticked and no
     plan consent: only the refusals are recorded, and None is returned."""
@@ -167,7 +167,7 @@ def _event(consent, actor, kind, note="", **fields) -> ConsentEvent:
     )
 
 
-def withdraw(consent_id: int, actor, note: str = "", **request) -> Consent:
+def withdraw(*, consent_id: int, actor, note: str = "", **request) -> Consent:
     """Withdraw from this moment. A withdrawn consent stays withdrawn: a second
     withdrawal (a replayed form) changes nothing and is refused. ``request``:
     how and when the person asked (``requested_how``, ``requested_on``), when
@@ -194,7 +194,7 @@ STAFF_GIVEN_HOW = (Consent.GivenHow.SIGNED, Consent.GivenHow.ORAL, Consent.Given
 
 
 def register_by_staff(
-    person, actor, *, log_entry, link: str, scopes: set[Scope], offered: list[Scope], **fields
+    *, person, actor, log_entry, link: str, scopes: set[Scope], offered: list[Scope], **fields
 ) -> Consent | None:
     """``register`` for a consent given on paper or orally and typed in by
     ``actor``, who is never the giver (Selbu), or brought over from another
@@ -203,7 +203,7 @@ def register_by_staff(
     if fields.get("given_how") not in STAFF_GIVEN_HOW:
         raise ConsentRefused(_("En ansatt kan registrere signert skjema eller muntlig samtykke."))
     with transaction.atomic():
-        consent = register(person, actor, scopes=scopes, offered=offered, **fields)
+        consent = register(person=person, actor=actor, scopes=scopes, offered=offered, **fields)
         if consent is not None:
             signals.staff_act.send(
                 sender=Consent,
@@ -217,9 +217,9 @@ def register_by_staff(
 
 
 def withdraw_for_person(
+    *,
     consent_id: int,
     actor,
-    *,
     requested_how: str,
     requested_on: dt.date,
     note: str,
@@ -231,7 +231,11 @@ def withdraw_for_person(
         raise ConsentRefused(_("Velg hvordan personen ba om å trekke samtykket tilbake."))
     with transaction.atomic():
         consent = withdraw(
-            consent_id, actor, note, requested_how=requested_how, requested_on=requested_on
+            consent_id=consent_id,
+            actor=actor,
+            note=note,
+            requested_how=requested_how,
+            requested_on=requested_on,
         )
         signals.staff_act.send(
             sender=Consent,
@@ -244,14 +248,14 @@ def withdraw_for_person(
     return consent
 
 
-def scopes_of(consent: Consent) -> set[Scope]:
+def scopes_of(*, consent: Consent) -> set[Scope]:
     return {
         Scope("u", s.unit_id, s.category) if s.unit_id else Scope("p", s.partner_id, s.category)
         for s in consent.scopes.all()
     }
 
 
-def record_printed(person, actor, form_version: str) -> None:
+def record_printed(*, person, actor, form_version: str) -> None:
     ConsentEvent.objects.create(
         person=person,
         kind=ConsentEvent.Kind.PRINTED,
@@ -277,7 +281,7 @@ class Tally:
 
 
 @reporting()
-def evaluation(municipality_id: int, today: dt.date | None = None) -> dict:
+def evaluation(*, municipality_id: int, today: dt.date | None = None) -> dict:
     """Per form version, per category and per party: how often each scope is
     given, declined, withdrawn, or left to expire without renewal. Counts only."""
     today = today or timezone.localdate()

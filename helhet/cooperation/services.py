@@ -35,7 +35,7 @@ OPEN_PLAN = [IndividualPlan.Status.OFFERED, IndividualPlan.Status.ACTIVE]
 OPEN_ITEM = [ActionItem.Status.OPEN, ActionItem.Status.ONGOING]
 
 
-def roles_of(user) -> set[str]:
+def roles_of(*, user) -> set[str]:
     staff = getattr(user, "staff", None)
     return set(staff.memberships.values_list("role", flat=True)) if staff else set()
 
@@ -54,7 +54,7 @@ class DirectoryRow:
     can_edit: bool = False
 
 
-def directory_rows(municipality, today: dt.date, query: str = "") -> list[DirectoryRow]:
+def directory_rows(*, municipality, today: dt.date, query: str = "") -> list[DirectoryRow]:
     """Every unit and partner with its entry (or none), optionally matching a search."""
     entries = DirectoryEntry.objects.filter(municipality=municipality).select_related("owner")
     by_unit = {e.unit_id: e for e in entries if e.unit_id}
@@ -83,11 +83,15 @@ def _haystack(row: DirectoryRow) -> str:
     return " ".join(parts).lower()
 
 
-def public_rows(municipality, today: dt.date, query: str = "") -> list[DirectoryRow]:
-    return [r for r in directory_rows(municipality, today, query) if r.entry is not None]
+def public_rows(*, municipality, today: dt.date, query: str = "") -> list[DirectoryRow]:
+    return [
+        r
+        for r in directory_rows(municipality=municipality, today=today, query=query)
+        if r.entry is not None
+    ]
 
 
-def stale_entries_owned_by(user, today: dt.date) -> list[DirectoryEntry]:
+def stale_entries_owned_by(*, user, today: dt.date) -> list[DirectoryEntry]:
     limit = rules.months_before(today, rules.STALE_AFTER_MONTHS)
     return list(
         DirectoryEntry.objects.filter(owner=user, last_verified__lte=limit).select_related(
@@ -96,7 +100,7 @@ def stale_entries_owned_by(user, today: dt.date) -> list[DirectoryEntry]:
     )
 
 
-def mark_editable(rows: list[DirectoryRow], user) -> None:
+def mark_editable(*, rows: list[DirectoryRow], user) -> None:
     """Owners, members of the unit and the municipality's managers maintain an entry."""
     staff = getattr(user, "staff", None)
     memberships = list(staff.memberships.all()) if staff else []
@@ -110,7 +114,7 @@ def mark_editable(rows: list[DirectoryRow], user) -> None:
         )
 
 
-def verify_entry(entry: DirectoryEntry, today: dt.date) -> None:
+def verify_entry(*, entry: DirectoryEntry, today: dt.date) -> None:
     entry.last_verified = today
     entry.save(update_fields=["last_verified"])
 
@@ -118,7 +122,7 @@ def verify_entry(entry: DirectoryEntry, today: dt.date) -> None:
 # --- Cooperation routines
 
 
-def shared_unit_pairs(municipality, today: dt.date) -> dict[tuple[int, int], int]:
+def shared_unit_pairs(*, municipality, today: dt.date) -> dict[tuple[int, int], int]:
     """Pairs of units that both give an active service to the same persons, with
     the number of persons shared: one query, whatever the number of persons."""
     rows = (
@@ -135,7 +139,7 @@ def shared_unit_pairs(municipality, today: dt.date) -> dict[tuple[int, int], int
     return {(a, b): n for a, b, n in rows}
 
 
-def covered_unit_pairs(municipality) -> set[tuple[int, int]]:
+def covered_unit_pairs(*, municipality) -> set[tuple[int, int]]:
     through = CooperationRoutine.units.through
     rows = through.objects.filter(
         cooperationroutine__municipality=municipality,
@@ -144,10 +148,11 @@ def covered_unit_pairs(municipality) -> set[tuple[int, int]]:
     return set(rows)
 
 
-def routine_overview(municipality, today: dt.date) -> dict:
+def routine_overview(*, municipality, today: dt.date) -> dict:
     """Routines, those past review, and unit pairs that share persons without one."""
     gaps = rules.routine_gaps(
-        shared_unit_pairs(municipality, today), covered_unit_pairs(municipality)
+        shared_unit_pairs(municipality=municipality, today=today),
+        covered_unit_pairs(municipality=municipality),
     )
     # The other unit of a pair may be a host municipality's (vertskommune):
     # persons served across the border need a routine too, so look units up by id.
@@ -167,13 +172,13 @@ def routine_overview(municipality, today: dt.date) -> dict:
 # --- Responsibility groups
 
 
-def consented_partners(person, partner_ids, moment: dt.datetime) -> set[int]:
+def consented_partners(*, person, partner_ids, moment: dt.datetime) -> set[int]:
     """Those of ``partner_ids`` a consent valid at ``moment`` names for cooperation
     about the person (hpl § 22, sosialtjenesteloven § 44: external parties only
     within consent). One query, whatever the number of partners."""
     return set(
         ConsentScope.objects.filter(
-            valid_q(moment, "consent__"),
+            valid_q(moment=moment, prefix="consent__"),
             consent__person=person,
             partner_id__in=list(partner_ids),
             category=Category.COOPERATION,
@@ -181,12 +186,14 @@ def consented_partners(person, partner_ids, moment: dt.datetime) -> set[int]:
     )
 
 
-def partner_consent_valid(person, partner, moment: dt.datetime) -> bool:
-    return partner is not None and partner.pk in consented_partners(person, [partner.pk], moment)
+def partner_consent_valid(*, person, partner, moment: dt.datetime) -> bool:
+    return partner is not None and partner.pk in consented_partners(
+        person=person, partner_ids=[partner.pk], moment=moment
+    )
 
 
 @transaction.atomic
-def create_group(person, user, today: dt.date) -> ResponsibilityGroup:
+def create_group(*, person, user, today: dt.date) -> ResponsibilityGroup:
     group, created = ResponsibilityGroup.objects.get_or_create(
         person=person, defaults={"created_on": today}
     )
@@ -212,11 +219,11 @@ def _is_coordinator(user, person) -> bool:
     ).exists()
 
 
-def add_member(group: ResponsibilityGroup, member: GroupMember, moment: dt.datetime) -> None:
+def add_member(*, group: ResponsibilityGroup, member: GroupMember, moment: dt.datetime) -> None:
     """Store a member; an external partner only within the person's consent."""
     member.group = group
     if member.kind == GroupMember.Kind.PARTNER and not partner_consent_valid(
-        group.person, member.partner, moment
+        person=group.person, partner=member.partner, moment=moment
     ):
         raise ValidationError(
             _(
@@ -228,14 +235,14 @@ def add_member(group: ResponsibilityGroup, member: GroupMember, moment: dt.datet
     member.save()
 
 
-def group_page(group: ResponsibilityGroup, now: dt.datetime) -> dict:
+def group_page(*, group: ResponsibilityGroup, now: dt.datetime) -> dict:
     today = timezone.localdate(now)
     everyone = list(group.members.select_related("user", "unit", "partner"))
     members = [m for m in everyone if m.left_on is None]
     meetings = list(group.meetings.order_by("-starts_at"))
     held = [timezone.localdate(m.starts_at) for m in meetings if m.status == Meeting.Status.HELD]
     partner_ids = {m.partner_id for m in members if m.kind == GroupMember.Kind.PARTNER}
-    consented = consented_partners(group.person, partner_ids, now)
+    consented = consented_partners(person=group.person, partner_ids=partner_ids, moment=now)
     return {
         "group": group,
         "members": [
@@ -251,7 +258,7 @@ def group_page(group: ResponsibilityGroup, now: dt.datetime) -> dict:
     }
 
 
-def carried_items(meeting: Meeting):
+def carried_items(*, meeting: Meeting):
     """Action items from earlier meetings still open when this one starts: they
     are on its agenda until closed (forskrift § 21: the coordinator follows up)."""
     return (
@@ -264,21 +271,21 @@ def carried_items(meeting: Meeting):
 
 
 @transaction.atomic
-def record_minutes(meeting: Meeting, minutes: str, attendees) -> None:
+def record_minutes(*, meeting: Meeting, minutes: str, attendees) -> None:
     meeting.minutes = minutes
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["minutes", "status"])
     meeting.attendees.set(attendees)
 
 
-def add_action_item(meeting: Meeting, item: ActionItem) -> ActionItem:
+def add_action_item(*, meeting: Meeting, item: ActionItem) -> ActionItem:
     item.group_id = meeting.group_id
     item.raised_in = meeting
     item.save()
     return item
 
 
-def set_item_status(item: ActionItem, status: str, meeting: Meeting | None, now) -> None:
+def set_item_status(*, item: ActionItem, status: str, meeting: Meeting | None, now) -> None:
     item.status = status
     if status == ActionItem.Status.CLOSED:
         # Closed at a meeting: it still belongs on that meeting's agenda.
@@ -291,7 +298,7 @@ def set_item_status(item: ActionItem, status: str, meeting: Meeting | None, now)
 # --- Calendar
 
 
-def meeting_event(meeting: Meeting, url: str) -> rules.CalendarEvent:
+def meeting_event(*, meeting: Meeting, url: str) -> rules.CalendarEvent:
     # The event leaves the access gate (calendar servers, phones, forwarded
     # invitations), so it carries no name or health information, only a
     # reference that leads back through the gate (hpl § 21, GDPR art. 9).
@@ -308,7 +315,7 @@ def meeting_event(meeting: Meeting, url: str) -> rules.CalendarEvent:
     )
 
 
-def feed_event(meeting: Meeting, url: str) -> rules.CalendarEvent:
+def feed_event(*, meeting: Meeting, url: str) -> rules.CalendarEvent:
     """The meeting as the login-less calendar feed shows it: the time and a
     neutral title only. The place is free text (often the person's home
     address) and the group reference ties a person's meetings together, so
@@ -329,14 +336,14 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_feed_token(user) -> str:
+def issue_feed_token(*, user) -> str:
     """A new secret address; the old one stops working. Only the hash is kept."""
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": _token_hash(token)})
     return token
 
 
-def feed_user(token: str):
+def feed_user(*, token: str):
     feed = (
         CalendarFeed.objects.filter(token_hash=_token_hash(token))
         .select_related("user__staff")
@@ -347,7 +354,7 @@ def feed_user(token: str):
     return feed.user
 
 
-def feed_meetings(user, now: dt.datetime):
+def feed_meetings(*, user, now: dt.datetime):
     groups = GroupMember.objects.filter(user=user, left_on__isnull=True).values("group_id")
     coordinated = CoordinatorAssignment.objects.filter(
         coordinator=user, ended_on__isnull=True
@@ -362,7 +369,7 @@ def feed_meetings(user, now: dt.datetime):
 # --- Messages and attachments
 
 
-def post_message(person, user, body: str, upload=None) -> Message:
+def post_message(*, person, user, body: str, upload=None) -> Message:
     """Store a message and its attachment; a refused attachment stores nothing."""
     if upload is not None:
         head = upload.read(16)
@@ -400,7 +407,7 @@ def _store_attachment(message: Message, upload, head: bytes) -> Attachment:
     return attachment
 
 
-def messages_for(person):
+def messages_for(*, person):
     return Message.objects.filter(person=person).prefetch_related("attachments")
 
 
@@ -419,7 +426,7 @@ class Contact:
     in_directory: bool = True
 
 
-def around_person(person, service_units=None) -> list[Contact]:
+def around_person(*, person, service_units=None) -> list[Contact]:
     """Everyone involved with the person, with contact details from the directory.
 
     A fixed number of queries, so the person page does not slow down with a

@@ -74,7 +74,7 @@ DEFAULT_SORT = "person"
 TIEBREAK = ("person__family_name", "person__given_name", "pk")
 
 
-def sort_key(value: str) -> tuple[str, bool]:
+def sort_key(*, value: str) -> tuple[str, bool]:
     """(column, descending) for a query parameter; unknown columns sort by person."""
     descending = value.startswith("-")
     column = value.removeprefix("-")
@@ -84,7 +84,7 @@ def sort_key(value: str) -> tuple[str, bool]:
 
 
 def _ordered(plans, sort: str):
-    column, descending = sort_key(sort)
+    column, descending = sort_key(value=sort)
     # Empty values (no coordinator, no revision date) last either way.
     keys = [
         expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True)
@@ -176,7 +176,7 @@ class Rows:
         return self._summary
 
 
-def matching_plans(user, filters: Filters):
+def matching_plans(*, user, filters: Filters):
     """The user's plans that match ``filters``, by name, their completeness stored first."""
     plans = gate.accessible_plans(user, IndividualPlan.objects.all())
     if filters.status:
@@ -206,8 +206,8 @@ def matching_plans(user, filters: Filters):
     return _ordered(plans, filters.sort)
 
 
-def plan_rows(user, filters: Filters) -> Rows:
-    return Rows(matching_plans(user, filters))
+def plan_rows(*, user, filters: Filters) -> Rows:
+    return Rows(matching_plans(user=user, filters=filters))
 
 
 def _rows(values: list[dict]) -> list[Row]:

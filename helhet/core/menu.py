@@ -50,11 +50,11 @@ def _reviewer(user, user_roles) -> bool:
 
 
 def _report(user, _roles) -> bool:
-    return audit_services.may_see_report(user)
+    return audit_services.may_see_report(user=user)
 
 
 def _sample(user, _roles) -> bool:
-    return audit_services.may_sample(user)
+    return audit_services.may_sample(user=user)
 
 
 def _quality(user, user_roles) -> bool:
@@ -158,7 +158,7 @@ def links_for(user, path: str = "", request=None) -> list[Link]:
     staff = getattr(user, "staff", None)
     user_roles = set()
     if staff is not None:
-        user_roles = audit_services.roles_of(user)
+        user_roles = audit_services.roles_of(user=user)
         items = [item for item in STAFF_ITEMS if item.allowed(user, user_roles)]
     elif request is not None:
         items = _portal_items(request)

@@ -500,7 +500,7 @@ def _plans(ctx: DemoContext, rng: random.Random, password: str) -> None:
     # Every plan starts its history with a first version, as if written in Helhet.
     author = ctx.users["koordinator"]
     for plan in plans:
-        plan_services.record_version(plan, author, "Plan registrert")
+        plan_services.record_version(plan=plan, user=author, summary="Plan registrert")
     ctx.progress(f"Planversjoner: {len(plans)}")
 
 

@@ -350,7 +350,7 @@ def _commit_persons(ctx: _Context, source: str) -> dict[str, int]:
     )
     decision = gate.Decision(True, "import", _("Masseimport fra fil %(file)s") % {"file": source})
     for person in persons:
-        gate.log(AnonymousUser(), person, Action.EDIT, decision, gate.BASIC, "import")
+        gate.log(AnonymousUser(), person, Action.EDIT, decision, category=gate.BASIC, what="import")
     return {_("personer"): len(persons)}
 
 

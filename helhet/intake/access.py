@@ -52,7 +52,7 @@ def category_for(application: Application) -> str:
 
 
 def unit_ids(user, roles=None) -> set[int]:
-    return gate.unit_ids(user, roles)
+    return gate.unit_ids(user, roles=roles)
 
 
 def has_role(user, role: str) -> bool:
@@ -215,25 +215,39 @@ def _escalated(user, person, subject):
 
 def register() -> None:
     gate.register_basis(
-        ADDRESSED_TO_UNIT,
-        gettext_lazy("Søknad stilet til enheten"),
-        _addressed_to_unit,
-        _addressed_person_ids,
+        code=ADDRESSED_TO_UNIT,
+        label=gettext_lazy("Søknad stilet til enheten"),
+        find=_addressed_to_unit,
+        person_ids=_addressed_person_ids,
         rank=60,
     )
     gate.register_basis(
-        CO_SIGNER, gettext_lazy("Leder som medsignerer vedtak"), _co_signer, None, 61
-    )
-    gate.register_basis(PROVIDER, gettext_lazy("Utførende enhet etter vedtak"), _provider, None, 62)
-    gate.register_basis(
-        COORDINATOR_UNIT,
-        gettext_lazy("Leder for enhet med koordinatoransvar"),
-        _coordinator_unit,
-        None,
-        63,
+        code=CO_SIGNER,
+        label=gettext_lazy("Leder som medsignerer vedtak"),
+        find=_co_signer,
+        person_ids=None,
+        rank=61,
     )
     gate.register_basis(
-        ESCALATED, gettext_lazy("Kommunalsjef, eskalert koordinatorsak"), _escalated, None, 64
+        code=PROVIDER,
+        label=gettext_lazy("Utførende enhet etter vedtak"),
+        find=_provider,
+        person_ids=None,
+        rank=62,
+    )
+    gate.register_basis(
+        code=COORDINATOR_UNIT,
+        label=gettext_lazy("Leder for enhet med koordinatoransvar"),
+        find=_coordinator_unit,
+        person_ids=None,
+        rank=63,
+    )
+    gate.register_basis(
+        code=ESCALATED,
+        label=gettext_lazy("Kommunalsjef, eskalert koordinatorsak"),
+        find=_escalated,
+        person_ids=None,
+        rank=64,
     )
 
 
@@ -254,8 +268,8 @@ def _may(user, decision: Decision, action) -> bool:
         user,
         application.person,
         action,
-        category_for(application),
-        application.unit_id,
+        category=category_for(application),
+        owner_unit=application.unit_id,
         subject=decision,
     ).granted
 
@@ -312,12 +326,14 @@ def _checked(request, person, action, category, what, subject, owner_unit=None, 
     user = request.user
     if municipality_id(user) != person.municipality_id:
         raise Http404(_("Fant ikke saken."))
-    decision = gate.decide(user, person, action, category, owner_unit, subject)
+    decision = gate.decide(
+        user, person, action, category=category, owner_unit=owner_unit, subject=subject
+    )
     if decision.granted and rule is not None:
         reason = rule(user)
         if reason:
             decision = gate.Decision(False, decision.basis, reason)
-    gate.log(user, person, action, decision, category, what)
+    gate.log(user, person, action, decision, category=category, what=what)
     if not decision.granted:
         raise PermissionDenied(
             _("Du har ikke tilgang til denne saken: %(reason)s") % {"reason": decision.detail}

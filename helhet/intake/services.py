@@ -29,7 +29,7 @@ from helhet.people.services import guessed_service_type
 # --- Registering --------------------------------------------------------------
 
 
-def find_or_create_person(municipality_id, national_id, given_name, family_name) -> Person:
+def find_or_create_person(*, municipality_id, national_id, given_name, family_name) -> Person:
     """The person with this number in the municipality, or a new one.
 
     Exact number only, never a search: a caseworker learns that a person exists
@@ -65,7 +65,7 @@ def find_or_create_person(municipality_id, national_id, given_name, family_name)
 
 
 @transaction.atomic
-def register_application(user, person: Person, **fields) -> Application:
+def register_application(*, user, person: Person, **fields) -> Application:
     application = Application(person=person, registered_by=user, **fields)
     if application.channel == Application.Channel.ORAL:
         application.written_down_by = user
@@ -78,9 +78,9 @@ def register_application(user, person: Person, **fields) -> Application:
         user,
         person,
         Action.EDIT,
-        access.category_for(application),
-        "registrert søknad",
-        application.unit_id,
+        category=access.category_for(application),
+        what="registrert søknad",
+        owner_unit=application.unit_id,
         subject=application,
     )
     if not decision.granted:
@@ -90,7 +90,7 @@ def register_application(user, person: Person, **fields) -> Application:
     return application
 
 
-def add_note(application: Application, user, kind: str, noted_on: dt.date, text: str):
+def add_note(*, application: Application, user, kind: str, noted_on: dt.date, text: str):
     if noted_on < application.received_on:
         raise ValidationError({"noted_on": _("Notatet kan ikke være fra før søknaden kom inn.")})
     note = InvestigationNote.objects.create(
@@ -102,7 +102,7 @@ def add_note(application: Application, user, kind: str, noted_on: dt.date, text:
     return note
 
 
-def mark_acknowledged(application: Application, day: dt.date) -> None:
+def mark_acknowledged(*, application: Application, day: dt.date) -> None:
     if day < application.received_on:
         raise ValidationError(_("Kvitteringen kan ikke være sendt før søknaden kom inn."))
     application.acknowledged_on = day
@@ -110,7 +110,7 @@ def mark_acknowledged(application: Application, day: dt.date) -> None:
 
 
 def record_preliminary_answer(
-    application: Application, day: dt.date, reason: str, expected_by: dt.date
+    *, application: Application, day: dt.date, reason: str, expected_by: dt.date
 ) -> None:
     if day < application.received_on:
         raise ValidationError({"sent_on": _("Svaret kan ikke være sendt før søknaden kom inn.")})
@@ -129,7 +129,7 @@ def record_preliminary_answer(
 # --- Deciding -----------------------------------------------------------------
 
 
-def nav_facts(application: Application, granted: bool, decided_on: dt.date) -> rules.NavFacts:
+def nav_facts(*, application: Application, granted: bool, decided_on: dt.date) -> rules.NavFacts:
     facts = getattr(application, "social_facts", None) or SocialFacts(application=application)
     return rules.NavFacts(
         age=identity.age_on(application.person.birth_date, decided_on),
@@ -149,7 +149,7 @@ def nav_facts(application: Application, granted: bool, decided_on: dt.date) -> r
     )
 
 
-def decision_problems(application: Application, decision: Decision) -> dict[str, list[str]]:
+def decision_problems(*, application: Application, decision: Decision) -> dict[str, list[str]]:
     """Everything that stops this decision, by form field ('__all__' for NAV rules)."""
     facts = rules.DecisionFacts(
         granted=decision.outcome == Decision.Outcome.GRANTED,
@@ -165,14 +165,18 @@ def decision_problems(application: Application, decision: Decision) -> dict[str,
     )
     problems = {field: [message] for field, message in rules.decision_errors(facts).items()}
     if application.kind == Application.Kind.FINANCIAL:
-        nav = rules.nav_problems(nav_facts(application, facts.granted, decision.decided_on))
+        nav = rules.nav_problems(
+            nav_facts(
+                application=application, granted=facts.granted, decided_on=decision.decided_on
+            )
+        )
         if nav:
             problems["__all__"] = nav
     return problems
 
 
 @transaction.atomic
-def make_decision(application: Application, user, **fields) -> Decision:
+def make_decision(*, application: Application, user, **fields) -> Decision:
     if not application.is_open:
         raise ValidationError(_("Søknaden er allerede avgjort eller trukket."))
     decision = Decision(application=application, caseworker=user, **fields)
@@ -180,7 +184,7 @@ def make_decision(application: Application, user, **fields) -> Decision:
         # A refusal gives no service; stray grant fields would mislead the letter.
         decision.provider = None
         decision.period_from = decision.period_to = decision.evaluation_on = None
-    problems = decision_problems(application, decision)
+    problems = decision_problems(application=application, decision=decision)
     if problems:
         raise ValidationError(problems)
     decision.save()
@@ -190,7 +194,7 @@ def make_decision(application: Application, user, **fields) -> Decision:
     return decision
 
 
-def sign_decision(decision: Decision, user, day: dt.date) -> None:
+def sign_decision(*, decision: Decision, user, day: dt.date) -> None:
     if decision.is_signed:
         raise ValidationError(_("Vedtaket er allerede signert av leder."))
     if decision.caseworker_id == user.pk:
@@ -201,9 +205,9 @@ def sign_decision(decision: Decision, user, day: dt.date) -> None:
 
 
 def mark_letter_sent(
+    *,
     decision: Decision,
     day: dt.date,
-    *,
     delivery: str = rules.Delivery.POST,
     received_on: dt.date | None = None,
 ) -> None:
@@ -227,7 +231,7 @@ def mark_letter_sent(
     decision.save(update_fields=["letter_sent_on", "letter_delivery", "letter_received_on"])
 
 
-def record_letter_received(decision: Decision, day: dt.date) -> None:
+def record_letter_received(*, decision: Decision, day: dt.date) -> None:
     """The day the person received the letter (e.g. told by them, or a receipt):
     from it the appeal deadline runs (fvl. § 29; pbrl. § 7-5)."""
     if decision.letter_sent_on is None:
@@ -239,7 +243,7 @@ def record_letter_received(decision: Decision, day: dt.date) -> None:
 
 
 @transaction.atomic
-def confirm_start(decision: Decision, user, started_on: dt.date) -> Service:
+def confirm_start(*, decision: Decision, user, started_on: dt.date) -> Service:
     """The providing unit confirms the start; the decision becomes the person's
     service with basis «vedtak», the unit's lawful relation in the gate."""
     if not (decision.is_granted and decision.is_signed):
@@ -257,7 +261,9 @@ def confirm_start(decision: Decision, user, started_on: dt.date) -> Service:
         unit=decision.provider,
         name=decision.service_name,
         type=guessed_service_type(
-            decision.provider.kind, Service.Basis.DECISION, decision.service_name
+            unit_kind=decision.provider.kind,
+            basis=Service.Basis.DECISION,
+            name=decision.service_name,
         ),
         basis=Service.Basis.DECISION,
         decision_reference=decision.reference,
@@ -273,11 +279,11 @@ def confirm_start(decision: Decision, user, started_on: dt.date) -> Service:
 
 
 def register_appeal(
+    *,
     decision: Decision,
     user,
     received_on: dt.date,
     grounds: str,
-    *,
     posted_on: dt.date | None = None,
 ) -> Appeal:
     if received_on < decision.decided_on:
@@ -301,7 +307,7 @@ def register_appeal(
     )
 
 
-def set_appeal_status(appeal: Appeal, status: str, day: dt.date) -> None:
+def set_appeal_status(*, appeal: Appeal, status: str, day: dt.date) -> None:
     if day < appeal.received_on:
         raise ValidationError(_("Statusdatoen kan ikke være før klagen kom inn."))
     appeal.status = status
@@ -314,7 +320,7 @@ def set_appeal_status(appeal: Appeal, status: str, day: dt.date) -> None:
 
 @transaction.atomic
 def assign_coordinator_unit(
-    decision: Decision, unit: Unit, wishes: str, assigned_on: dt.date
+    *, decision: Decision, unit: Unit, wishes: str, assigned_on: dt.date
 ) -> CoordinatorAssignment:
     application = decision.application
     if application.kind != Application.Kind.COORDINATION or not decision.is_granted:
@@ -342,14 +348,14 @@ def assign_coordinator_unit(
     return assignment
 
 
-def is_municipal_staff(user, municipality_id) -> bool:
+def is_municipal_staff(*, user, municipality_id) -> bool:
     staff = getattr(user, "staff", None)
     return staff is not None and staff.municipality_id == municipality_id
 
 
-def name_coordinator(assignment: CoordinatorAssignment, by, coordinator, named_on: dt.date):
+def name_coordinator(*, assignment: CoordinatorAssignment, by, coordinator, named_on: dt.date):
     """hol § 7-2: the coordinator is an employee of the municipality."""
-    if not is_municipal_staff(coordinator, assignment.person.municipality_id):
+    if not is_municipal_staff(user=coordinator, municipality_id=assignment.person.municipality_id):
         raise ValidationError({"coordinator": _("Koordinatoren må være ansatt i kommunen.")})
     if assignment.coordinator_id:
         raise ValidationError(_("Koordinator er allerede oppnevnt."))
@@ -357,7 +363,7 @@ def name_coordinator(assignment: CoordinatorAssignment, by, coordinator, named_o
         raise ValidationError(
             {"named_on": _("Koordinatoren kan ikke oppnevnes før enheten fikk ansvaret.")}
         )
-    days = naming_days(assignment.person.municipality_id)
+    days = naming_days(municipality_id=assignment.person.municipality_id)
     state = rules.naming_state(assignment.assigned_on, None, named_on, days=days)
     if state == rules.State.ESCALATED and assignment.escalated_on is None:
         deadline = rules.naming_deadline(assignment.assigned_on, days)
@@ -368,7 +374,7 @@ def name_coordinator(assignment: CoordinatorAssignment, by, coordinator, named_o
     assignment.save(update_fields=["coordinator", "named_by", "named_on", "escalated_on"])
 
 
-def mark_coordinator_letter_sent(assignment: CoordinatorAssignment, day: dt.date) -> None:
+def mark_coordinator_letter_sent(*, assignment: CoordinatorAssignment, day: dt.date) -> None:
     if assignment.coordinator_id is None:
         raise ValidationError(_("Brevet kan sendes når koordinatoren er oppnevnt."))
     if day < assignment.named_on:
@@ -377,13 +383,13 @@ def mark_coordinator_letter_sent(assignment: CoordinatorAssignment, day: dt.date
     assignment.save(update_fields=["letter_sent_on"])
 
 
-def naming_days(municipality_id) -> int | None:
+def naming_days(*, municipality_id) -> int | None:
     """The municipality's own deadline for naming a coordinator; None if it set none."""
     routine = naming_routine(municipality_id)
     return routine.days if routine else None
 
 
-def record_escalations(today: dt.date) -> int:
+def record_escalations(*, today: dt.date) -> int:
     """Stamp the escalation date on requests past the naming deadline of their
     municipality's own routine; a municipality without one escalates nothing."""
     escalated = 0
@@ -399,7 +405,7 @@ def record_escalations(today: dt.date) -> int:
     return escalated
 
 
-def coordinator_candidates(municipality_id):
+def coordinator_candidates(*, municipality_id):
     """Staff of the municipality in case roles of service units (a coordinator
     works with the person, hol. § 7-2), with their coordinator training date and
     how many persons each already coordinates (``coordinating``), counted in SQL."""
@@ -568,7 +574,7 @@ def _assignment_items(user, heads, municipality_id, today):
             )
 
 
-def work_items(user, today: dt.date) -> list[WorkItem]:
+def work_items(*, user, today: dt.date) -> list[WorkItem]:
     """What is due, overdue or escalated for this user, most urgent first."""
     municipality_id = access.municipality_id(user)
     if municipality_id is None:
@@ -590,7 +596,7 @@ def work_items(user, today: dt.date) -> list[WorkItem]:
     )
 
 
-def count_by_kind(items) -> dict[str, int]:
+def count_by_kind(*, items) -> dict[str, int]:
     counts = {DUE: 0, OVERDUE: 0, ESCALATED: 0}
     for item in items:
         counts[item.kind] += 1
@@ -600,7 +606,7 @@ def count_by_kind(items) -> dict[str, int]:
 # --- Case list and statistics ---------------------------------------------------
 
 
-def case_list(user, status: str = ""):
+def case_list(*, user, status: str = ""):
     queryset = (
         Application.objects.filter(unit_id__in=access.unit_ids(user, access.UNIT_CASE_ROLES))
         # A person who blocked the user is not on their lists (the gate's rule 4).
@@ -628,7 +634,7 @@ class MonthStats:
 
 
 @reporting()
-def monthly_statistics(municipality_id, since: dt.date) -> list[MonthStats]:
+def monthly_statistics(*, municipality_id, since: dt.date) -> list[MonthStats]:
     """Processing time (received → decided) and refusal rate per month of decision."""
     rows = Decision.objects.filter(
         application__person__municipality_id=municipality_id, decided_on__gte=since
@@ -660,7 +666,7 @@ def monthly_statistics(municipality_id, since: dt.date) -> list[MonthStats]:
     return result
 
 
-def coordinator_overview(municipality_id):
+def coordinator_overview(*, municipality_id):
     """Every staff member with their open coordinator tasks and training date (hol § 7-3:
     KE trains coordinators and keeps the overview)."""
     return (

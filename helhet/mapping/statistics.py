@@ -14,7 +14,7 @@ SMALL_SELECTION = _(
 
 
 def selection(municipality_id, params) -> dict:
-    years = services.available_years(municipality_id)
+    years = services.available_years(municipality_id=municipality_id)
     form = forms.StatisticsFilter(params if params else None, years=years)
     result = {
         "form": form,
@@ -31,7 +31,7 @@ def selection(municipality_id, params) -> dict:
     year = data.get("aar") or (years[-1] if years else None)
     if year is None:
         return result
-    current = services.year_report(municipality_id, year)
+    current = services.year_report(municipality_id=municipality_id, year=year)
     result["report"] = current
     if current.too_few:
         result["errors"] = [
@@ -45,7 +45,7 @@ def selection(municipality_id, params) -> dict:
         return result
     dimension = current.dimension(data["dimensjon"]) if group else None
     shown_years = [y for y in years if y <= year][-TREND_YEARS:]
-    trend = services.trend(municipality_id, shown_years, current)
+    trend = services.trend(municipality_id=municipality_id, years=shown_years, current=current)
     result.update(
         {
             "dimension": dimension,

@@ -98,7 +98,7 @@ REVISION = BY_ID["ip_revision_kept"]
 
 def _report_period() -> tuple:
     today = timezone.localdate()
-    start, end = audit_services.period(None, None, today)
+    start, end = audit_services.period(start=None, end=None, today=today)
     return start, end, today
 
 
@@ -107,7 +107,11 @@ def compliance_revision(targets: Targets) -> dict:
     (``None``: the whole municipality): (met, not met, not applicable)."""
     start, end, today = _report_period()
     (report,) = audit_services.build(
-        targets.municipality_id, start, end, today=today, criteria=[REVISION]
+        municipality_id=targets.municipality_id,
+        start=start,
+        end=end,
+        today=today,
+        criteria=[REVISION],
     )
     tallies = [(None, report.total), *report.per_unit.items()]
     return {unit: (t.met, t.not_met, t.not_applicable) for unit, t in tallies}
@@ -118,7 +122,11 @@ def compliance_compute(targets: Targets) -> int:
     what the nightly snapshot, the day's first page view and «Beregn på nytt» cost.
     The page itself reads the stored report (scenario ``compliance``)."""
     start, end, today = _report_period()
-    return len(audit_services.build(targets.municipality_id, start, end, today=today))
+    return len(
+        audit_services.build(
+            municipality_id=targets.municipality_id, start=start, end=end, today=today
+        )
+    )
 
 
 def _table(model) -> str:

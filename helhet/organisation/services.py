@@ -29,13 +29,13 @@ def _pending(membership: Membership) -> rules.Pending:
     )
 
 
-def may_confirm(user, membership: Membership) -> bool:
+def may_confirm(*, user, membership: Membership) -> bool:
     if not user.is_authenticated or membership.is_confirmed:
         return False
     return rules.may_confirm(user.pk, _pending(membership), _held(membership.unit.municipality_id))
 
 
-def is_head(user) -> bool:
+def is_head(*, user) -> bool:
     """Leads a unit or is a head of sector: may be asked to confirm."""
     staff = getattr(user, "staff", None) if user.is_authenticated else None
     return (
@@ -44,7 +44,7 @@ def is_head(user) -> bool:
     )
 
 
-def pending_for(user) -> list[Membership]:
+def pending_for(*, user) -> list[Membership]:
     """The memberships waiting for this user's confirmation."""
     staff = getattr(user, "staff", None) if user.is_authenticated else None
     if staff is None:
@@ -59,7 +59,7 @@ def pending_for(user) -> list[Membership]:
     return [m for m in candidates if rules.may_confirm(user.pk, _pending(m), held)]
 
 
-def confirmed_recently(user, limit: int = 20) -> list[Membership]:
+def confirmed_recently(*, user, limit: int = 20) -> list[Membership]:
     return list(
         Membership.objects.confirmed()
         .filter(confirmed_by=user)
@@ -90,7 +90,7 @@ def confirm(*, membership_id: int, by) -> Membership:
         raise ConfirmationRefused(_("Tilknytningen er allerede bekreftet."))
     if membership.staff.user_id == by.pk:
         raise ConfirmationRefused(_("Du kan ikke bekrefte din egen tilknytning."))
-    if not may_confirm(by, membership):
+    if not may_confirm(user=by, membership=membership):
         raise ConfirmationRefused(
             _(
                 "Bare lederen for enheten (eller kommunalsjef der enheten ikke har leder) kan bekrefte."
@@ -109,7 +109,7 @@ def reject(*, membership_id: int, by) -> None:
     if staff is None:
         raise ConfirmationRefused(_("Bare ledere kan avvise tilknytninger."))
     membership = _locked(membership_id, staff.municipality_id)
-    if membership.is_confirmed or not may_confirm(by, membership):
+    if membership.is_confirmed or not may_confirm(user=by, membership=membership):
         raise ConfirmationRefused(_("Du kan ikke avvise denne tilknytningen."))
     from helhet.access import adminlog
 

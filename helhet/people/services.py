@@ -13,7 +13,7 @@ from helhet.people.models import Person
 SEARCH_LIMIT = 50
 
 
-def search(user, query: str) -> list:
+def search(*, user, query: str) -> list:
     """Persons matching a name or national id, among those the user may see.
 
     Only persons the gate gives a relation to are searched, so a search never
@@ -33,7 +33,7 @@ def search(user, query: str) -> list:
     return found
 
 
-def my_persons(user) -> list:
+def my_persons(*, user) -> list:
     """The persons the user coordinates or takes part in the plan of, shown on
     the search page before anything is typed; through the gate's list, logged."""
     from helhet.coordination.models import CoordinatorAssignment
@@ -54,11 +54,11 @@ def my_persons(user) -> list:
     return found
 
 
-def person_page(user, person) -> dict:
-    services, hidden = visible_services(user, person)
+def person_page(*, user, person) -> dict:
+    services, hidden = visible_services(user=user, person=person)
     return {
         "person": person,
-        "around": around_person(person, service_units={s.unit_id for s in services}),
+        "around": around_person(person=person, service_units={s.unit_id for s in services}),
         "services": services,
         "hidden_services": hidden,
         "relatives": person.relatives.all(),
@@ -69,7 +69,7 @@ def person_page(user, person) -> dict:
     }
 
 
-def visible_services(user, person) -> tuple[list, bool]:
+def visible_services(*, user, person) -> tuple[list, bool]:
     """The person's services the user may see, and whether some were left out.
 
     Which services a person gets says much about their health (a unit for
@@ -89,10 +89,14 @@ def visible_services(user, person) -> tuple[list, bool]:
         if not units:
             continue
         owner = next(iter(units))
-        decision = gate.decide(user, person, Action.VIEW, Category.HEALTH, owner_unit=owner)
+        decision = gate.decide(
+            user, person, Action.VIEW, category=Category.HEALTH, owner_unit=owner
+        )
         if decision.granted:
             shown_units |= {unit.pk for unit in units}
-            gate.log(user, person, Action.VIEW, decision, Category.HEALTH, what="tjenester")
+            gate.log(
+                user, person, Action.VIEW, decision, category=Category.HEALTH, what="tjenester"
+            )
     visible = [service for service in services if service.unit_id in shown_units]
     return visible, len(visible) < len(services)
 
@@ -101,12 +105,12 @@ def visible_services(user, person) -> tuple[list, bool]:
 REGISTRAR_ROLES = {Role.COORDINATING_UNIT, Role.CASEWORKER, Role.NAV_ADVISER}
 
 
-def may_register(user) -> bool:
+def may_register(*, user) -> bool:
     staff = getattr(user, "staff", None)
     return staff is not None and staff.memberships.filter(role__in=REGISTRAR_ROLES).exists()
 
 
-def register(user, form) -> Person:
+def register(*, user, form) -> Person:
     """Save a new person and log the registration as a write in the access log."""
     person = form.save(commit=False)
     person.municipality = user.staff.municipality
@@ -116,7 +120,7 @@ def register(user, form) -> Person:
     return person
 
 
-def service_type(code: str):
+def service_type(*, code: str):
     """The catalogue's type ``code`` (people.catalogue), created if a database
     was set up without the seeding migration's rows."""
     from helhet.people.catalogue import BY_CODE
@@ -146,14 +150,14 @@ def service_type_guesser():
     def guess(unit_kind: str, basis: str, name: str):
         code = guess_type(unit_kind, basis, name)
         if code not in known:
-            known[code] = service_type(code)
+            known[code] = service_type(code=code)
         return known[code]
 
     return guess
 
 
-def guessed_service_type(unit_kind: str, basis: str, name: str):
+def guessed_service_type(*, unit_kind: str, basis: str, name: str):
     """The type of a service recorded without one (imports, intake grants)."""
     from helhet.people.catalogue import guess_type
 
-    return service_type(guess_type(unit_kind, basis, name))
+    return service_type(code=guess_type(unit_kind, basis, name))

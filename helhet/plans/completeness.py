@@ -55,7 +55,7 @@ def labelled(missing: str) -> list[tuple[str, str]]:
 def live_missing(plan_ids: list[int]) -> dict[int, str]:
     """The letters each plan lacks, computed now (not stored)."""
     rows = list(IndividualPlan.objects.filter(pk__in=plan_ids).values(*services.PLAN_FACT_FIELDS))
-    facts = services.facts_for_rows(rows, [row["pk"] for row in rows])
+    facts = services.facts_for_rows(rows=rows, plans=[row["pk"] for row in rows])
     return {pk: _letters(f) for pk, f in facts.items()}
 
 
@@ -85,7 +85,7 @@ def _store(plan_ids: list[int], now: dt.datetime) -> None:
                 *services.PLAN_FACT_FIELDS
             )
         )
-        facts = services.facts_for_rows(rows, [row["pk"] for row in rows])
+        facts = services.facts_for_rows(rows=rows, plans=[row["pk"] for row in rows])
         person_ids = {row["person_id"] for row in rows}
         until = _valid_until(person_ids, now)
         assignments = _current_assignments(person_ids)

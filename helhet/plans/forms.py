@@ -167,7 +167,7 @@ class ParticipantForm(VersionedModelForm):
         if problem:
             raise forms.ValidationError(problem)
         if data.get("user") and not data.get("unit"):
-            data["unit"] = services.default_unit_for(data["user"])
+            data["unit"] = services.default_unit_for(user=data["user"])
         if kind and not (data.get("name") or "").strip():
             data["name"] = _default_name(data)
         return data

@@ -59,7 +59,7 @@ class StaleEdit(Exception):
         super().__init__(message % {"v": current_version})
 
 
-def with_content(queryset):
+def with_content(*, queryset):
     """A plan queryset with everything completeness and display need, prefetched."""
     return queryset.select_related("person").prefetch_related(
         Prefetch("goals", queryset=Goal.objects.order_by("position", "id")),
@@ -84,13 +84,13 @@ PLAN_FACT_FIELDS = (
 )
 
 
-def facts_for(plans: Iterable[IndividualPlan]) -> dict[int, rules.PlanFacts]:
+def facts_for(*, plans: Iterable[IndividualPlan]) -> dict[int, rules.PlanFacts]:
     """§ 19 facts for plan instances (no prefetching needed)."""
     rows = [{name: getattr(plan, name) for name in PLAN_FACT_FIELDS} for plan in plans]
-    return facts_for_rows(rows, [row["pk"] for row in rows])
+    return facts_for_rows(rows=rows, plans=[row["pk"] for row in rows])
 
 
-def facts_for_rows(rows: list[dict], plans) -> dict[int, rules.PlanFacts]:
+def facts_for_rows(*, rows: list[dict], plans) -> dict[int, rules.PlanFacts]:
     """§ 19 facts for many plans in five queries, whatever their number.
 
     ``rows`` hold ``PLAN_FACT_FIELDS`` of each plan (from ``.values()``);
@@ -123,7 +123,7 @@ def facts_for_rows(rows: list[dict], plans) -> dict[int, rules.PlanFacts]:
             person_id__in=person_ids, coordinator__isnull=False, ended_on__isnull=True
         ).values_list("person_id", flat=True)
     )
-    consents = plan_coverage(person_ids)
+    consents = plan_coverage(person_ids=person_ids)
     return {
         row["pk"]: _plan_facts(
             row,
@@ -201,20 +201,20 @@ def _loaded_facts(plan: IndividualPlan, coordinator) -> rules.PlanFacts:
             for p in plan.participants.all()
         ],
         coordinator is not None,
-        plan_coverage([plan.person_id]).get(plan.person_id, NO_COVERAGE),
+        plan_coverage(person_ids=[plan.person_id]).get(plan.person_id, NO_COVERAGE),
     )
 
 
-def valid_consents(person_ids):
+def valid_consents(*, person_ids):
     """Consents in force now, with their units and partners."""
     return Consent.objects.filter(valid_q(), person_id__in=person_ids).prefetch_related(
         "units", "partners"
     )
 
 
-def missing_items(plan: IndividualPlan) -> list[tuple[str, str]]:
+def missing_items(*, plan: IndividualPlan) -> list[tuple[str, str]]:
     plan = IndividualPlan.objects.get(pk=plan.pk)
-    return rules.missing_items(facts_for([plan])[plan.pk])
+    return rules.missing_items(facts_for(plans=[plan])[plan.pk])
 
 
 # --- versions -----------------------------------------------------------------
@@ -236,7 +236,7 @@ SNAPSHOT_FIELDS = [
 ]
 
 
-def snapshot(plan: IndividualPlan) -> dict:
+def snapshot(*, plan: IndividualPlan) -> dict:
     """A plain, JSON-safe picture of the whole plan, for versions and comparison."""
     crisis = plan.crisis_plan
     return {
@@ -297,7 +297,7 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def diff(before: dict, after: dict) -> list[dict]:
+def diff(*, before: dict, after: dict) -> list[dict]:
     """What changed between two snapshots, as (section, item, field, before, after) rows."""
     rows = []
     for section in ("plan", "crisis_plan"):
@@ -319,9 +319,9 @@ def _row(section, item, name, before, after) -> dict:
     return {"section": section, "item": item, "field": name, "before": before, "after": after}
 
 
-def record_version(plan: IndividualPlan, user, summary: str) -> PlanVersion:
+def record_version(*, plan: IndividualPlan, user, summary: str) -> PlanVersion:
     previous = plan.versions.order_by("-number").first()
-    current = snapshot(plan)
+    current = snapshot(plan=plan)
     outbox.plan_changed(plan)
     return PlanVersion.objects.create(
         plan=plan,
@@ -330,21 +330,21 @@ def record_version(plan: IndividualPlan, user, summary: str) -> PlanVersion:
         author_name=(user.get_full_name() or user.get_username()) if user else "",
         summary=summary[:300],
         snapshot=current,
-        changes=diff(previous.snapshot if previous else {}, current),
+        changes=diff(before=previous.snapshot if previous else {}, after=current),
     )
 
 
-def create_plan(user, **fields) -> IndividualPlan:
+def create_plan(*, user, **fields) -> IndividualPlan:
     with transaction.atomic():
         plan = IndividualPlan(**fields)
         plan.full_clean()
         plan.save()
-        record_version(plan, user, _("Plan opprettet"))
+        record_version(plan=plan, user=user, summary=_("Plan opprettet"))
     return plan
 
 
 def change_plan(
-    plan_id: int, user, expected_version: int, apply: Callable[[IndividualPlan], str]
+    *, plan_id: int, user, expected_version: int, apply: Callable[[IndividualPlan], str]
 ) -> IndividualPlan:
     """Apply one change to a plan, or refuse it if someone else saved first.
 
@@ -361,20 +361,20 @@ def change_plan(
             raise StaleEdit(current.first() or expected_version)
         plan = IndividualPlan.objects.get(pk=plan_id)
         summary = apply(plan)
-        record_version(plan, user, summary)
+        record_version(plan=plan, user=user, summary=summary)
     return plan
 
 
 # --- the plan page --------------------------------------------------------------
 
 
-def plan_page(plan_id: int) -> dict:
+def plan_page(*, plan_id: int) -> dict:
     """Everything § 19 a–i asks for, for one plan, in a constant number of queries."""
-    plan = with_content(IndividualPlan.objects.filter(pk=plan_id)).get()
+    plan = with_content(queryset=IndividualPlan.objects.filter(pk=plan_id)).get()
     measures_by_goal = defaultdict(list)
     for measure in plan.measures.all():
         measures_by_goal[measure.goal_id].append(measure)
-    consents = [c for c in valid_consents([plan.person_id]) if _concerns_plan(c)]
+    consents = [c for c in valid_consents(person_ids=[plan.person_id]) if _concerns_plan(c)]
     coordinator = (
         CoordinatorAssignment.objects.filter(
             person_id=plan.person_id, coordinator__isnull=False, ended_on__isnull=True
@@ -419,7 +419,7 @@ def _change_open_plan(plan_id, user, version, apply, allowed=rules.is_open) -> I
             raise ValidationError(_("Planen er ikke åpen og kan ikke endres."))
         return apply(plan)
 
-    return change_plan(plan_id, user, version, guarded)
+    return change_plan(plan_id=plan_id, user=user, expected_version=version, apply=guarded)
 
 
 def _assign(row, fields: dict) -> list[str]:
@@ -551,9 +551,9 @@ def _describe(plan_id, base, current, conflicts) -> list[dict]:
         described.append(
             {
                 "name": name,
-                "label": field_label(section, name),
-                "theirs": display_value(section, name, conflict.theirs),
-                "mine": display_value(section, name, conflict.mine),
+                "label": field_label(section=section, name=name),
+                "theirs": display_value(section=section, name=name, value=conflict.theirs),
+                "mine": display_value(section=section, name=name, value=conflict.mine),
                 "changed_by": [
                     {"author": v["author_name"], "at": v["created_at"], "number": v["number"]}
                     for v in by or versions
@@ -563,7 +563,7 @@ def _describe(plan_id, base, current, conflicts) -> list[dict]:
     return described
 
 
-def changes_since(plan_id: int, base: int, current: int) -> list[PlanVersion]:
+def changes_since(*, plan_id: int, base: int, current: int) -> list[PlanVersion]:
     """The versions saved after ``base``: who changed what and when."""
     return list(
         PlanVersion.objects.filter(plan_id=plan_id, number__gt=base, number__lte=current)
@@ -629,7 +629,7 @@ def _existing(row_of, plan):
         ) from gone
 
 
-def update_plan(plan_id, user, version, fields: dict, **merge) -> IndividualPlan:
+def update_plan(*, plan_id, user, version, fields: dict, **merge) -> IndividualPlan:
     return _edit(
         plan_id,
         user,
@@ -642,7 +642,7 @@ def update_plan(plan_id, user, version, fields: dict, **merge) -> IndividualPlan
     )
 
 
-def save_goal(plan_id, user, version, goal_id, fields: dict, **merge) -> IndividualPlan:
+def save_goal(*, plan_id, user, version, goal_id, fields: dict, **merge) -> IndividualPlan:
     def apply(plan, fields):
         goal = (
             _existing(lambda p: p.goals.get(pk=goal_id), plan)
@@ -664,7 +664,7 @@ def save_goal(plan_id, user, version, goal_id, fields: dict, **merge) -> Individ
 
 
 def save_measure(
-    plan_id, user, version, goal_id, measure_id, fields: dict, **merge
+    *, plan_id, user, version, goal_id, measure_id, fields: dict, **merge
 ) -> IndividualPlan:
     def apply(plan, fields):
         measure = _existing(
@@ -690,7 +690,7 @@ def save_measure(
 
 
 def save_participant(
-    plan_id, user, version, participant_id, fields: dict, **merge
+    *, plan_id, user, version, participant_id, fields: dict, **merge
 ) -> IndividualPlan:
     def apply(plan, fields):
         participant = (
@@ -712,7 +712,7 @@ def save_participant(
     )
 
 
-def save_crisis_plan(plan_id, user, version, fields: dict, **merge) -> IndividualPlan:
+def save_crisis_plan(*, plan_id, user, version, fields: dict, **merge) -> IndividualPlan:
     def apply(plan, fields):
         # The person's crisis plan, edited as part of the open plan (a version).
         crisis, _created = CrisisPlan.objects.get_or_create(person_id=plan.person_id)
@@ -737,7 +737,7 @@ _REMOVED = {
 }
 
 
-def remove_row(plan_id, user, version, model, row_id, *, seen: int | None = None) -> IndividualPlan:
+def remove_row(*, plan_id, user, version, model, row_id, seen: int | None = None) -> IndividualPlan:
     """Remove a goal (with its measures), a measure or a participant. From an
     older version the removal goes through unless someone changed that very row
     (for a goal: or its measures) since; then the editor is shown who and must
@@ -782,7 +782,7 @@ def _check_removal(plan_id, base, current, seen, model, row_id) -> None:
     if base_doc is None:
         raise StaleEdit(current)
     section, item = _SECTION_OF[model], str(row_id)
-    now = _document(snapshot(IndividualPlan.objects.get(pk=plan_id)))
+    now = _document(snapshot(plan=IndividualPlan.objects.get(pk=plan_id)))
     if _row_of(base_doc, section, item) == _row_of(now, section, item):
         return
     seen_doc = _stored_document(plan_id, seen)
@@ -791,7 +791,7 @@ def _check_removal(plan_id, base, current, seen, model, row_id) -> None:
     raise StaleEdit(current, base, [{"name": "", "removal": True}])
 
 
-def answer_offer(plan_id, user, version, accepted: bool, answered_on) -> IndividualPlan:
+def answer_offer(*, plan_id, user, version, accepted: bool, answered_on) -> IndividualPlan:
     """Record the person's answer; a declined IP still leaves the coordinator offer (hol § 7-2)."""
 
     def apply(plan):
@@ -802,7 +802,7 @@ def answer_offer(plan_id, user, version, accepted: bool, answered_on) -> Individ
     return _change_open_plan(plan_id, user, version, apply, allowed=rules.may_answer_offer)
 
 
-def close_plan(plan_id, user, version, closed_on) -> IndividualPlan:
+def close_plan(*, plan_id, user, version, closed_on) -> IndividualPlan:
     def apply(plan):
         fields = {"status": IndividualPlan.Status.CLOSED, "closed_on": closed_on}
         _save_row(plan, fields, "", "")
@@ -811,7 +811,7 @@ def close_plan(plan_id, user, version, closed_on) -> IndividualPlan:
     return _change_open_plan(plan_id, user, version, apply)
 
 
-def offer_plan(person, user, offered_on) -> IndividualPlan:
+def offer_plan(*, person, user, offered_on) -> IndividualPlan:
     """Offer an individual plan, unless the person already has an open one."""
     existing = person.plans.values_list("status", flat=True)
     if not rules.may_offer_plan(existing):
@@ -819,14 +819,17 @@ def offer_plan(person, user, offered_on) -> IndividualPlan:
     try:
         with transaction.atomic():
             return create_plan(
-                user, person=person, status=IndividualPlan.Status.OFFERED, offered_on=offered_on
+                user=user,
+                person=person,
+                status=IndividualPlan.Status.OFFERED,
+                offered_on=offered_on,
             )
     except IntegrityError as error:
         # A concurrent offer won the race; the constraint keeps one open plan.
         raise ValidationError(_("Personen har allerede en åpen plan.")) from error
 
 
-def consent_warning(plan: IndividualPlan, fields: dict, participant=None) -> dict | None:
+def consent_warning(*, plan: IndividualPlan, fields: dict, participant=None) -> dict | None:
     """Whether the participant about to be saved gets plan information the person's
     consent does not cover (forskrift § 19 h): the unit or partner to name, or None.
     Only a new party is asked about; an unchanged one was warned of when added."""
@@ -836,7 +839,7 @@ def consent_warning(plan: IndividualPlan, fields: dict, participant=None) -> dic
         getattr(partner, "pk", None),
     ):
         return None
-    _plan_consent, units, partners = plan_coverage([plan.person_id]).get(
+    _plan_consent, units, partners = plan_coverage(person_ids=[plan.person_id]).get(
         plan.person_id, NO_COVERAGE
     )
     covered = rules.consent_covers(
@@ -850,7 +853,7 @@ def consent_warning(plan: IndividualPlan, fields: dict, participant=None) -> dic
     return {"party": str(partner or unit)}
 
 
-def default_unit_for(user):
+def default_unit_for(*, user):
     """The unit a staff participant represents when only the person was chosen."""
     membership = user.staff.memberships.select_related("unit").order_by("pk").first()
     return membership.unit if membership else None
@@ -879,7 +882,7 @@ _CONTACT_TIMES = {
 }
 
 
-def contact_line(contact: dict) -> str:
+def contact_line(*, contact: dict) -> str:
     """One crisis-plan contact as a line: «Navn (rolle), tlf. 12345678 – dagtid»."""
     who = contact.get("name") or ""
     if contact.get("role"):
@@ -893,21 +896,21 @@ def contact_line(contact: dict) -> str:
 _ITEM_NAME = {"goals": "text", "measures": "title", "participants": "name"}
 
 
-def field_label(section: str, name: str) -> str:
+def field_label(*, section: str, name: str) -> str:
     if name in _EXTRA_LABELS:
         return capfirst(_EXTRA_LABELS[name])
     model = SECTIONS[section][0]
     return capfirst(model._meta.get_field(name).verbose_name)
 
 
-def display_value(section: str, name: str, value, goals: dict | None = None) -> str:
+def display_value(*, section: str, name: str, value, goals: dict | None = None) -> str:
     """A snapshot value as the user reads it: labels for codes, dd.mm.åååå for dates."""
     if value is rules.ABSENT or value in (None, ""):
         return "–"
     if name == "goal":
         return (goals or {}).get(str(value), {}).get("text", "–")
     if name == "contacts" and isinstance(value, list):
-        return "\n".join(contact_line(c) for c in value) or "–"
+        return "\n".join(contact_line(contact=c) for c in value) or "–"
     field_ = None if name in _EXTRA_LABELS else SECTIONS[section][0]._meta.get_field(name)
     if field_ is not None and field_.is_relation:
         related = field_.related_model.objects.filter(pk=value).first()
@@ -929,12 +932,15 @@ def _field_order(section: str, name: str) -> int:
 
 def _rows(section: str, values: dict, goals: dict) -> list[tuple[str, str]]:
     return [
-        (field_label(section, name), display_value(section, name, values[name], goals))
+        (
+            field_label(section=section, name=name),
+            display_value(section=section, name=name, value=values[name], goals=goals),
+        )
         for name in sorted(values, key=lambda name: _field_order(section, name))
     ]
 
 
-def version_display(snapshot_: dict) -> dict:
+def version_display(*, snapshot_: dict) -> dict:
     """A stored snapshot laid out for reading: plan fields, goals with measures, the rest."""
     goals = snapshot_.get("goals", {})
     measures = snapshot_.get("measures", {})
@@ -958,13 +964,13 @@ def version_display(snapshot_: dict) -> dict:
     }
 
 
-def diff_display(before: dict, after: dict) -> list[dict]:
+def diff_display(*, before: dict, after: dict) -> list[dict]:
     """``diff`` with Norwegian section, item and field labels and readable values."""
     goals = {**before.get("goals", {}), **after.get("goals", {})}
     rows = []
     sections = list(SECTIONS)
     changes = sorted(
-        diff(before, after),
+        diff(before=before, after=after),
         key=lambda r: (
             sections.index(r["section"]),
             int(r["item"] or 0),
@@ -983,9 +989,11 @@ def diff_display(before: dict, after: dict) -> list[dict]:
             {
                 "section": SECTIONS[section][1],
                 "item": item,
-                "field": field_label(section, name),
-                "before": display_value(section, name, row["before"], goals),
-                "after": display_value(section, name, row["after"], goals),
+                "field": field_label(section=section, name=name),
+                "before": display_value(
+                    section=section, name=name, value=row["before"], goals=goals
+                ),
+                "after": display_value(section=section, name=name, value=row["after"], goals=goals),
             }
         )
     return rows

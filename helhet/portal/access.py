@@ -135,14 +135,16 @@ def acting(
                 gate.REPRESENTATIVE,
                 _("Fullmakten gir ikke rett til: %(right)s") % {"right": Right(right).label},
             ),
-            category,
-            f"min side: {what}",
+            category=category,
+            what=f"min side: {what}",
         )
         raise PermissionDenied(
             _("Du har ikke rett til dette for %(name)s: %(right)s")
             % {"name": person.full_name, "right": Right(right).label}
         )
-    person = gate.person_for(request, person_id, action, category, what=f"min side: {what}")
+    person = gate.person_for(
+        request, person_id, action, category=category, what=f"min side: {what}"
+    )
     return Acting(request.user, person, representation)
 
 
@@ -157,6 +159,6 @@ def log_foreign(request, acting_: Acting, owner_id, action, category, what: str)
         owner,
         action,
         gate.Decision(False, gate.NONE, _("Forsøk fra Min side på en annen persons opplysninger")),
-        category,
-        f"min side: {what}",
+        category=category,
+        what=f"min side: {what}",
     )

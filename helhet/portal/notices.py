@@ -124,7 +124,7 @@ def mark_seen(acting, act: StaffAct) -> None:
             seen_at=timezone.now(), seen_by=acting.user
         )
         if done:
-            record(acting, "varsel lest", _("Varsel %(pk)s") % {"pk": act.pk})
+            record(acting=acting, kind="varsel lest", detail=_("Varsel %(pk)s") % {"pk": act.pk})
 
 
 # --- for the leader's control page ---------------------------------------------------

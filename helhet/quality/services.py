@@ -14,50 +14,50 @@ from helhet.quality import rules
 from helhet.quality.models import Acknowledgement, Deviation, Procedure, ProcedureVersion
 
 
-def memberships(user) -> list:
+def memberships(*, user) -> list:
     staff = getattr(user, "staff", None)
     return effective_memberships(staff)
 
 
-def roles_of(user) -> set[str]:
-    return {m.role for m in memberships(user)}
+def roles_of(*, user) -> set[str]:
+    return {m.role for m in memberships(user=user)}
 
 
-def led_units(user) -> set[int]:
-    return {m.unit_id for m in memberships(user) if m.role == Role.LEADER}
+def led_units(*, user) -> set[int]:
+    return {m.unit_id for m in memberships(user=user) if m.role == Role.LEADER}
 
 
-def visible_deviations(user):
+def visible_deviations(*, user):
     """Quality officers and the head of sector see every deviation of the
     municipality (the routine to top management); a leader those of the units
     they lead; everyone the ones they reported themselves."""
     staff = user.staff
     found = Deviation.objects.filter(municipality_id=staff.municipality_id)
-    if roles_of(user) & rules.OVERVIEW_ROLES:
+    if roles_of(user=user) & rules.OVERVIEW_ROLES:
         return found
-    return found.filter(Q(reported_by=user) | Q(unit_id__in=led_units(user)))
+    return found.filter(Q(reported_by=user) | Q(unit_id__in=led_units(user=user)))
 
 
-def may_handle(user, deviation: Deviation) -> bool:
+def may_handle(*, user, deviation: Deviation) -> bool:
     return rules.may_handle(
-        {Role.LEADER} if deviation.unit_id in led_units(user) else set(), roles_of(user)
+        {Role.LEADER} if deviation.unit_id in led_units(user=user) else set(), roles_of(user=user)
     )
 
 
-def person_reference(request, national_id: str):
+def person_reference(*, request, national_id: str):
     """The person a deviation is about, found among those the user has a basis
     for (the gate); logged like any other access. None if not found."""
     person = gate.accessible_persons(request.user).filter(national_id=national_id.strip()).first()
     if person is None:
         return None
     decision = gate.check(
-        request.user, person, Action.EDIT, gate.BASIC, what="avvik: personreferanse"
+        request.user, person, Action.EDIT, category=gate.BASIC, what="avvik: personreferanse"
     )
     # The gate's answer stands: nothing is referenced after a refusal.
     return person if decision.granted else None
 
 
-def report(user, person, **fields) -> Deviation:
+def report(*, user, person, **fields) -> Deviation:
     deviation = Deviation(
         municipality_id=user.staff.municipality_id,
         reported_by=user,
@@ -70,17 +70,24 @@ def report(user, person, **fields) -> Deviation:
     return deviation
 
 
-def shown_person(request, deviation: Deviation) -> str | None:
+def shown_person(*, request, deviation: Deviation) -> str | None:
     """The name of the person the deviation is about, if the gate allows; else None."""
     if deviation.person_id is None:
         return None
     person = deviation.person
-    decision = gate.decide(request.user, person, Action.VIEW, gate.BASIC)
+    decision = gate.decide(request.user, person, Action.VIEW, category=gate.BASIC)
     if not decision.granted:
         # The handler needs the deviation, not the person: nothing is shown, so
         # nothing is accessed, and no refusal is flagged as snooping.
         return None
-    gate.log(request.user, person, Action.VIEW, decision, gate.BASIC, f"avvik {deviation.pk}")
+    gate.log(
+        request.user,
+        person,
+        Action.VIEW,
+        decision,
+        category=gate.BASIC,
+        what=f"avvik {deviation.pk}",
+    )
     return person.full_name
 
 
@@ -91,7 +98,7 @@ STEP_FIELDS = {
 }
 
 
-def advance(deviation: Deviation, user, target: str, fields: dict, today: dt.date) -> None:
+def advance(*, deviation: Deviation, user, target: str, fields: dict, today: dt.date) -> None:
     """One step of the leader's handling: assess → cause and measures → close."""
     errors = rules.step_errors(deviation.status, target, fields)
     if errors:
@@ -105,12 +112,12 @@ def advance(deviation: Deviation, user, target: str, fields: dict, today: dt.dat
     deviation.save(update_fields=[*names, "status", "handled_by"])
 
 
-def inform_top_management(deviation: Deviation, today: dt.date) -> None:
+def inform_top_management(*, deviation: Deviation, today: dt.date) -> None:
     deviation.top_management_informed_on = today
     deviation.save(update_fields=["top_management_informed_on"])
 
 
-def statistics(deviations, today: dt.date) -> dict:
+def statistics(*, deviations, today: dt.date) -> dict:
     """Counts per unit and month, per kind, open and overdue — no person data."""
     rows = list(
         deviations.values_list(
@@ -132,7 +139,7 @@ def statistics(deviations, today: dt.date) -> dict:
     }
 
 
-def learning_summary(deviations) -> list[tuple[str, list[str]]]:
+def learning_summary(*, deviations) -> list[tuple[str, list[str]]]:
     """What the closed deviations taught, by kind: the quality circle's "correct"."""
     kinds = dict(Deviation.Kind.choices)
     found = defaultdict(list)
@@ -149,11 +156,11 @@ def learning_summary(deviations) -> list[tuple[str, list[str]]]:
 # --- procedures -------------------------------------------------------------------
 
 
-def may_manage_procedures(user) -> bool:
-    return bool(roles_of(user) & rules.PROCEDURE_MANAGER_ROLES)
+def may_manage_procedures(*, user) -> bool:
+    return bool(roles_of(user=user) & rules.PROCEDURE_MANAGER_ROLES)
 
 
-def create_procedure(user, content: str, approved_on: dt.date, **fields) -> Procedure:
+def create_procedure(*, user, content: str, approved_on: dt.date, **fields) -> Procedure:
     with transaction.atomic():
         procedure = Procedure(municipality_id=user.staff.municipality_id, owner=user, **fields)
         procedure.full_clean()
@@ -164,7 +171,7 @@ def create_procedure(user, content: str, approved_on: dt.date, **fields) -> Proc
     return procedure
 
 
-def new_version(procedure: Procedure, user, content: str, change_note: str, approved_on):
+def new_version(*, procedure: Procedure, user, content: str, change_note: str, approved_on):
     """A new version: every staff member must acknowledge it again."""
     with transaction.atomic():
         Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
@@ -179,13 +186,13 @@ def new_version(procedure: Procedure, user, content: str, change_note: str, appr
         )
 
 
-def acknowledge(version: ProcedureVersion, user) -> bool:
+def acknowledge(*, version: ProcedureVersion, user) -> bool:
     """True if this was the first acknowledgement by the user of this version."""
     _ack, created = Acknowledgement.objects.get_or_create(version=version, user=user)
     return created
 
 
-def procedure_rows(municipality_id: int, user) -> list[dict]:
+def procedure_rows(*, municipality_id: int, user) -> list[dict]:
     """Each procedure with its current version and whether the user has read it."""
     procedures = list(
         Procedure.objects.filter(municipality_id=municipality_id)

@@ -184,16 +184,16 @@ def _name_signers(decisions: list, caseworker) -> None:
         d.signers = heads.get(d.application.unit_id, [])
 
 
-def workday(user, today: dt.date) -> Workday:
+def workday(*, user, today: dt.date) -> Workday:
     """Everything on the user's start page; every list shown is logged."""
     staff = user.staff
-    user_roles = audit_services.roles_of(user)
+    user_roles = audit_services.roles_of(user=user)
     day = Workday(roles=user_roles, is_admin=user.is_staff and Role.SYSTEM_ADMIN in user_roles)
     shown = set()
     if gate.has_case_role(user):
         day.my_persons, day.my_persons_total = _my_persons(user, today)
         shown |= {r.person for r in day.my_persons}
-        items = intake_services.work_items(user, today)
+        items = intake_services.work_items(user=user, today=today)
         day.signatures = [i for i in items if i.key.endswith(":signer")]
         day.coordinator_requests = [i for i in items if i.key.startswith("koordinator:")]
         day.work_items = [
@@ -223,14 +223,14 @@ def workday(user, today: dt.date) -> Workday:
             label: counts.get(value, 0) for value, label in IndividualPlan.Status.choices
         }
     if user_roles & roles.REVIEWERS:
-        flagged = access_services.flagged(staff.municipality_id)
+        flagged = access_services.flagged(municipality_id=staff.municipality_id)
         day.emergency_to_review = flagged.filter(emergency=True).count()
         day.refusals_to_review = flagged.filter(granted=False).count()
         # The rest of what is flagged for the leader: acts that widen access, such as
         # consent registered by staff (DOMAIN.md: privileged, visible to leaders).
         day.others_to_review = flagged.filter(granted=True, emergency=False).count()
     if user_roles & {Role.LEADER, Role.QUALITY, Role.SECTOR_HEAD}:
-        deviations = quality_services.visible_deviations(user).filter(
+        deviations = quality_services.visible_deviations(user=user).filter(
             closed_on__isnull=True, deadline__lt=today
         )
         day.overdue_deviations = [
@@ -241,10 +241,12 @@ def workday(user, today: dt.date) -> Workday:
     if user_roles - {Role.SYSTEM_ADMIN}:
         day.unread_procedures = [
             r
-            for r in quality_services.procedure_rows(staff.municipality_id, user)
+            for r in quality_services.procedure_rows(
+                municipality_id=staff.municipality_id, user=user
+            )
             if r["version"] is not None and not r["read"]
         ][:ROWS]
-    if audit_services.may_see_report(user) and user_roles & {
+    if audit_services.may_see_report(user=user) and user_roles & {
         Role.AUDITOR,
         Role.SECTOR_HEAD,
         Role.QUALITY,

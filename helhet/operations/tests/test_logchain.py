@@ -25,8 +25,8 @@ def world():
     persons = [t.person(muni) for _ in range(3)]
     for person in persons:
         t.service(person, unit)
-        gate.check(user, person, Action.VIEW, gate.BASIC, what="personside")
-    gate.check(user, t.person(muni), Action.VIEW, gate.BASIC, what="uten relasjon")
+        gate.check(user, person, Action.VIEW, category=gate.BASIC, what="personside")
+    gate.check(user, t.person(muni), Action.VIEW, category=gate.BASIC, what="uten relasjon")
     return {"user": user, "persons": persons}
 
 
@@ -76,7 +76,7 @@ def test_an_intact_log_verifies_and_prints_its_head(world):
     assert sorted(positions()) == [1, 2, 3, 4]
     assert logchain.unsealed() == 0
     # Later rows continue the chain; the head kept earlier is still in it.
-    gate.check(world["user"], world["persons"][0], Action.VIEW, gate.BASIC, what="igjen")
+    gate.check(world["user"], world["persons"][0], Action.VIEW, category=gate.BASIC, what="igjen")
     assert verify_log("--head", str(head)).startswith("OK, 5 rader kontrollert.")
 
 
@@ -160,7 +160,7 @@ def test_rows_deleted_from_the_end_or_a_rewritten_chain_are_found_with_the_kept_
     assert "kjeden slutter i posisjon 3" in broken("--head", str(kept))
 
     # A new row takes position 4 again, with another hash.
-    gate.check(world["user"], world["persons"][0], Action.VIEW, gate.BASIC, what="ny")
+    gate.check(world["user"], world["persons"][0], Action.VIEW, category=gate.BASIC, what="ny")
     assert "stemmer ikke med den som ble lagret" in broken("--head", str(kept))
 
 

@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 f"Ukjent kategori «{category}». Gyldige kategorier: {', '.join(gate.CATEGORIES)}."
             )
         person = self._person(user, number)
-        decision = gate.decide(user, person, action, category)
+        decision = gate.decide(user, person, action, category=category)
         self._log_use(user, person, decision, category)
         held = {r.basis: r for r in gate.relations(user, person)}
         own = getattr(user, "person", None)

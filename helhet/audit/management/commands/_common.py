@@ -32,7 +32,7 @@ def store_snapshots(out, number: str | None) -> None:
     today = timezone.localdate()
     munis = [municipality(number)] if number else list(Municipality.objects.order_by("number"))
     for muni in munis:
-        n = services.nightly_snapshot(muni.pk, today)
+        n = services.nightly_snapshot(municipality_id=muni.pk, today=today)
         out.write(
             _(
                 "%(m)s: etterlevelsen for %(d)s er lagret (%(n)s utsnitt: hele kommunen og enhetene)."
