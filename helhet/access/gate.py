@@ -123,13 +123,15 @@ Calling the gate
 import contextlib
 import contextvars
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -139,9 +141,19 @@ from helhet.access.models import AccessBlock, AccessLogEntry, Action, EmergencyA
 from helhet.consent.models import Category, ConsentScope
 from helhet.consent.services import covering_consent, valid_q
 from helhet.coordination.models import CoordinatorAssignment
-from helhet.organisation.models import Role
+from helhet.organisation.models import Membership, Role, StaffMember, Unit
 from helhet.people.models import Person, Service
 from helhet.plans.models import IndividualPlan, Participant
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Who asks: ``request.user``, logged in or not. The bases are asked only for
+# staff, and a member of staff is always a ``User``.
+AnyUser: TypeAlias = User | AnonymousUser
+# The record a question is about (an application, a decision, a coordinator
+# request), for bases that hold for one record only.
+Subject: TypeAlias = Model | None
 
 SELF = "egen"
 COORDINATOR = "koordinator"
@@ -213,15 +225,21 @@ class Relation:
     detail: str
     # The units a consent must name for this relation (the user's case units,
     # and e.g. the unit a participant takes part for).
-    unit_ids: frozenset
+    unit_ids: frozenset[int]
     # Categories this relation reads without a consent (statutory roles).
-    own_categories: frozenset = frozenset()
+    own_categories: frozenset[str] = frozenset()
     # What the relation allows (``Action``s); see READ, CHANGE, ADMINISTRATIVE.
-    actions: frozenset = CHANGE
+    actions: frozenset[str] = CHANGE
     # The units through which the relation holds (the service's unit, the
     # unit a participant or coordinator acts for): a unit head (Role.LEADER)
     # of one of them may register a guardian.
-    via_unit_ids: frozenset = frozenset()
+    via_unit_ids: frozenset[int] = frozenset()
+
+
+# ``find(user, person, subject)``: the relation, if the basis holds.
+FindRelation: TypeAlias = Callable[[User, Person, Subject], Relation | None]
+# ``person_ids(user)``: a queryset of the persons' ids (``.values("person_id")``).
+PersonIds: TypeAlias = Callable[[User], "QuerySet[Any, Any]"]
 
 
 @dataclass(frozen=True)
@@ -237,9 +255,9 @@ class Basis:
     """
 
     code: str
-    label: str
-    find: Callable
-    person_ids: Callable | None = None
+    label: "StrOrPromise"
+    find: FindRelation
+    person_ids: PersonIds | None = None
     rank: int = 50
 
 
@@ -250,21 +268,27 @@ BASES: list[Basis] = []
 class Representation:
     # (user, person, action, category) -> Decision | None: the representative's
     # decision, granted or refused, or None when the user represents nobody here.
-    decide: Callable
+    decide: Callable[[AnyUser, Person, str, str], Decision | None]
     # (user) -> bool: the user represents someone at all.
-    represents_anyone: Callable
+    represents_anyone: Callable[[AnyUser], bool]
+
+
+class EmergencyHook(Protocol):
+    """Told of each emergency access granted (``register_emergency_hook``)."""
+
+    def __call__(self, *, grant: EmergencyAccess) -> None: ...
 
 
 REPRESENTATIONS: list[Representation] = []
-EMERGENCY_HOOKS: list[Callable] = []
+EMERGENCY_HOOKS: list[EmergencyHook] = []
 
 
 def register_basis(
     *,
     code: str,
-    label: str,
-    find: Callable,
-    person_ids: Callable | None = None,
+    label: "StrOrPromise",
+    find: FindRelation,
+    person_ids: PersonIds | None = None,
     rank: int = 50,
 ) -> None:
     """Register a lawful basis (see ``Basis``). The gate asks every basis, and
@@ -283,17 +307,17 @@ def unregister_basis(code: str) -> None:
 def register_relation(
     *,
     basis: str,
-    label: str,
-    holds: Callable,
-    person_ids: Callable,
-    actions: frozenset = CHANGE | CONSENT_ACTS,
+    label: "StrOrPromise",
+    holds: Callable[[User, Person], bool],
+    person_ids: PersonIds,
+    actions: frozenset[str] = CHANGE | CONSENT_ACTS,
 ) -> None:
     """Let another app add a relation to the person, e.g. membership of a
     responsibility group. Such a relation works like plan participation: it
     opens ``grunndata``, and crossing categories still need a consent covering
     the user's unit. ``holds(user, person) -> bool``."""
 
-    def find(user, person, subject):
+    def find(user: User, person: Person, subject: Subject) -> Relation | None:
         if not has_case_role(user) or not holds(user, person):
             return None
         return Relation(basis, str(label), frozenset(_unit_ids(user)), actions=actions)
@@ -301,13 +325,17 @@ def register_relation(
     register_basis(code=basis, label=label, find=find, person_ids=person_ids, rank=30)
 
 
-def register_representation(*, decide: Callable, represents_anyone: Callable) -> None:
+def register_representation(
+    *,
+    decide: Callable[[AnyUser, Person, str, str], Decision | None],
+    represents_anyone: Callable[[AnyUser], bool],
+) -> None:
     """Let the portal decide for proxies and guardians (see the module docstring)."""
     REPRESENTATIONS[:] = [Representation(decide, represents_anyone)]
 
 
-def register_emergency_hook(hook: Callable) -> None:
-    """``hook(grant)`` is called after each emergency access is granted."""
+def register_emergency_hook(hook: EmergencyHook) -> None:
+    """``hook(grant=grant)`` is called after each emergency access is granted."""
     if hook not in EMERGENCY_HOOKS:
         EMERGENCY_HOOKS.append(hook)
 
@@ -315,17 +343,18 @@ def register_emergency_hook(hook: Callable) -> None:
 # --- who the user is -------------------------------------------------------------
 
 
-def _staff(user):
-    return getattr(user, "staff", None) if user.is_authenticated else None
+def _staff(user: AnyUser) -> StaffMember | None:
+    staff: StaffMember | None = getattr(user, "staff", None) if user.is_authenticated else None
+    return staff
 
 
-def memberships(user) -> list:
+def memberships(user: AnyUser) -> list[Membership]:
     """The user's unit memberships that count for access: the one place they
     are loaded (once per request). Every app asks here."""
     return _memberships(user)
 
 
-def _memberships(user) -> list:
+def _memberships(user: AnyUser) -> list[Membership]:
     # Only confirmed memberships count: one registered by an administrator
     # takes effect when the unit head confirms it (organisation.rules).
     from helhet.organisation.models import effective_memberships
@@ -333,37 +362,37 @@ def _memberships(user) -> list:
     return effective_memberships(_staff(user))
 
 
-def _roles(user) -> set[str]:
+def _roles(user: AnyUser) -> set[str]:
     return {m.role for m in _memberships(user)}
 
 
-def _unit_ids(user) -> set[int]:
+def _unit_ids(user: AnyUser) -> set[int]:
     """Units where the user works in a case role: the units consent is given to."""
     return {m.unit_id for m in _memberships(user) if m.role in CASE_ROLES}
 
 
-def unit_ids(user, *, roles=None) -> set[int]:
+def unit_ids(user: AnyUser, *, roles: Iterable[str] | None = None) -> set[int]:
     """Units where the user holds one of ``roles`` (any role when None)."""
     return {m.unit_id for m in _memberships(user) if roles is None or m.role in roles}
 
 
-def has_role(user, role: str) -> bool:
+def has_role(user: AnyUser, role: str) -> bool:
     return role in _roles(user)
 
 
-def case_unit_ids(user) -> set[int]:
+def case_unit_ids(user: AnyUser) -> set[int]:
     """The units whose own records the user reads on their relation alone."""
     return _unit_ids(user)
 
 
-def has_case_role(user) -> bool:
+def has_case_role(user: AnyUser) -> bool:
     return bool(_roles(user) & CASE_ROLES)
 
 
 # --- the built-in bases ----------------------------------------------------------
 
 
-def _coordinator(user, person, subject):
+def _coordinator(user: User, person: Person, subject: Subject) -> Relation | None:
     if not has_case_role(user):
         return None
     assignment = person.coordinator_assignments.filter(
@@ -383,7 +412,7 @@ def _coordinator(user, person, subject):
     )
 
 
-def _participant(user, person, subject):
+def _participant(user: User, person: Person, subject: Subject) -> Relation | None:
     if not has_case_role(user):
         return None
     participation = Participant.objects.filter(
@@ -401,7 +430,7 @@ def _participant(user, person, subject):
     )
 
 
-def _service(user, person, subject):
+def _service(user: User, person: Person, subject: Subject) -> Relation | None:
     units = _unit_ids(user)
     if not units:
         return None
@@ -426,7 +455,7 @@ def _service(user, person, subject):
     )
 
 
-def _coordinating_unit(user, person, subject):
+def _coordinating_unit(user: User, person: Person, subject: Subject) -> Relation | None:
     if not (has_case_role(user) and Role.COORDINATING_UNIT in _roles(user)):
         return None
     if not (person.plans.exists() or person.coordinator_assignments.exists()):
@@ -441,19 +470,19 @@ def _coordinating_unit(user, person, subject):
     )
 
 
-def _coordinated_ids(user):
+def _coordinated_ids(user: User) -> QuerySet[Any, Any]:
     return CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True).values(
         "person_id"
     )
 
 
-def _participating_ids(user):
+def _participating_ids(user: User) -> QuerySet[Any, Any]:
     return IndividualPlan.objects.filter(participants__user=user, status__in=OPEN_PLAN).values(
         "person_id"
     )
 
 
-def _service_ids(user):
+def _service_ids(user: User) -> QuerySet[Any, Any]:
     return Service.objects.filter(
         Service.active_on(timezone.localdate()),
         unit_id__in=_unit_ids(user),
@@ -497,11 +526,13 @@ register_basis(
 
 
 # Set by ``same_request``: what was found about a (user, person) pair so far.
-_FOUND: contextvars.ContextVar[dict | None] = contextvars.ContextVar("gate_found", default=None)
+_FOUND: contextvars.ContextVar[dict[tuple[object, ...], Any] | None] = contextvars.ContextVar(
+    "gate_found", default=None
+)
 
 
 @contextlib.contextmanager
-def same_request():
+def same_request() -> Iterator[None]:
     """Within the block, the user's relations to a person and whether the person
     blocked them are looked up once, for a page that asks the gate several
     questions about one person (the person page: basic data, then the
@@ -514,13 +545,15 @@ def same_request():
         _FOUND.reset(token)
 
 
-def _subject_key(subject):
+def _subject_key(subject: Subject) -> tuple[str, object] | None:
     if subject is None:
         return None
     return (type(subject).__name__, getattr(subject, "pk", id(subject)))
 
 
-def _found(what: str, user, person: Person, lookup: Callable, subject=None):
+def _found(
+    what: str, user: User, person: Person, lookup: Callable[..., Any], subject: Subject = None
+) -> Any:
     found = _FOUND.get()
     if found is None:
         return lookup(user, person, subject) if what == "relations" else lookup(user, person)
@@ -530,7 +563,7 @@ def _found(what: str, user, person: Person, lookup: Callable, subject=None):
     return found[key]
 
 
-def _relations(user, person: Person, subject=None) -> list[Relation]:
+def _relations(user: User, person: Person, subject: Subject = None) -> list[Relation]:
     """Every registered basis that holds, strongest first."""
     found = []
     for basis in BASES:
@@ -540,12 +573,12 @@ def _relations(user, person: Person, subject=None) -> list[Relation]:
     return found
 
 
-def relations(user, person: Person, *, subject=None) -> list[Relation]:
+def relations(user: User, person: Person, *, subject: Subject = None) -> list[Relation]:
     """The bases that hold for the user and the person (``access-explain``)."""
     return _relations(user, person, subject)
 
 
-def _active_emergency(user, person: Person):
+def _active_emergency(user: User, person: Person) -> EmergencyAccess | None:
     return (
         EmergencyAccess.objects.filter(user=user, person=person, expires_at__gt=timezone.now())
         .order_by("-expires_at")
@@ -553,13 +586,15 @@ def _active_emergency(user, person: Person):
     )
 
 
-def is_blocked(user, person: Person) -> bool:
+def is_blocked(user: User, person: Person) -> bool:
     return AccessBlock.objects.filter(
         person=person, staff_user=user, lifted_at__isnull=True
     ).exists()
 
 
-def _representative_decision(user, person, action, category) -> Decision | None:
+def _representative_decision(
+    user: AnyUser, person: Person, action: str, category: str
+) -> Decision | None:
     for representation in REPRESENTATIONS:
         found = representation.decide(user, person, action, category)
         if found is not None:
@@ -567,12 +602,14 @@ def _representative_decision(user, person, action, category) -> Decision | None:
     return None
 
 
-def represented_decision(user, person, *, action=Action.VIEW, category=BASIC) -> Decision | None:
+def represented_decision(
+    user: AnyUser, person: Person, *, action: str = Action.VIEW, category: str = BASIC
+) -> Decision | None:
     """The portal's decision for a proxy or guardian, or None (``access-explain``)."""
     return _representative_decision(user, person, action, category)
 
 
-def _represents_anyone(user) -> bool:
+def _represents_anyone(user: AnyUser) -> bool:
     return any(r.represents_anyone(user) for r in REPRESENTATIONS)
 
 
@@ -582,7 +619,7 @@ def _category_label(category: str) -> str:
     return str(dict(Category.choices).get(category, category))
 
 
-def _allows(user, relation: Relation, action: str) -> bool:
+def _allows(user: User, relation: Relation, action: str) -> bool:
     if action == Action.REGISTER_GUARDIAN:
         # Only the coordinating unit, or the head of a unit with a case
         # relation to the person: guardianship widens access, so it is not
@@ -593,7 +630,13 @@ def _allows(user, relation: Relation, action: str) -> bool:
     return action in relation.actions
 
 
-def _decide_category(person, relations, category, owner_unit, user) -> Decision:
+def _decide_category(
+    person: Person,
+    relations: list[Relation],
+    category: str,
+    owner_unit: Unit | int | None,
+    user: User,
+) -> Decision:
     first = relations[0]
     if category == BASIC:
         return Decision(True, first.basis, first.detail)
@@ -634,13 +677,13 @@ def _action_label(action: str) -> str:
 
 
 def decide(
-    user,
+    user: AnyUser,
     person: Person,
     action: str,
     *,
     category: str = Category.PLAN,
-    owner_unit=None,
-    subject=None,
+    owner_unit: Unit | int | None = None,
+    subject: Subject = None,
 ) -> Decision:
     """The gate's decision and the basis it found or lacked. Does not log.
 
@@ -700,14 +743,22 @@ def decide(
 # --- logging -------------------------------------------------------------------
 
 
-def _who(user) -> tuple[str, str]:
+def _who(user: AnyUser) -> tuple[str, str]:
     memberships = _memberships(user)
     role = ", ".join(sorted({m.get_role_display() for m in memberships}))[:100]
     unit = ", ".join(sorted({m.unit.name for m in memberships}))[:200]
     return role, unit
 
 
-def log(user, person: Person, action: str, decision: Decision, *, category="", what=""):
+def log(
+    user: AnyUser,
+    person: Person,
+    action: str,
+    decision: Decision,
+    *,
+    category: str = "",
+    what: str = "",
+) -> AccessLogEntry:
     role, unit = _who(user)
     emergency = decision.emergency_id is not None
     return AccessLogEntry.objects.create(
@@ -733,14 +784,14 @@ def log(user, person: Person, action: str, decision: Decision, *, category="", w
 
 
 def check(
-    user,
+    user: AnyUser,
     person: Person,
     action: str,
     *,
-    category=Category.PLAN,
-    what="",
-    owner_unit=None,
-    subject=None,
+    category: str = Category.PLAN,
+    what: str = "",
+    owner_unit: Unit | int | None = None,
+    subject: Subject = None,
 ) -> Decision:
     """Decide and log, granted or refused."""
     decision = decide(
@@ -751,14 +802,14 @@ def check(
 
 
 def person_for(
-    request,
-    person_id,
-    action=Action.VIEW,
+    request: HttpRequest,
+    person_id: int | str,
+    action: str = Action.VIEW,
     *,
-    category=Category.PLAN,
-    what="",
-    owner_unit=None,
-    subject=None,
+    category: str = Category.PLAN,
+    what: str = "",
+    owner_unit: Unit | int | None = None,
+    subject: Subject = None,
 ) -> Person:
     """The person, if the user may; otherwise 404 (unknown, or outside their
     municipality) or 403 with the gate's reason. Every decision is logged."""
@@ -789,14 +840,14 @@ def person_for(
 
 
 def person_for_kwarg(
-    request,
+    request: HttpRequest,
     kwarg: str,
-    value,
-    action=Action.VIEW,
+    value: int | str,
+    action: str = Action.VIEW,
     *,
-    category=Category.PLAN,
-    what="",
-    owner_unit=None,
+    category: str = Category.PLAN,
+    what: str = "",
+    owner_unit: Unit | int | None = None,
 ) -> Person:
     """``person_for`` for an id of person-owned data registered in
     ``helhet.access.registry`` (e.g. ``"meeting_id"``); 404 for an unknown id."""
@@ -808,7 +859,7 @@ def person_for_kwarg(
     )
 
 
-def accessible_persons(user, *, category: str = BASIC) -> QuerySet[Person]:
+def accessible_persons(user: AnyUser, *, category: str = BASIC) -> QuerySet[Person]:
     """Persons whose ``category`` the gate would open to the user (or emergency
     access opens); search never reveals that anyone else exists.
 
@@ -821,7 +872,7 @@ def accessible_persons(user, *, category: str = BASIC) -> QuerySet[Person]:
     ``UNIT_CATEGORIES`` are treated as another unit's records (the safe side).
     """
     staff = _staff(user)
-    if staff is None:
+    if staff is None or not user.is_authenticated:
         own = getattr(user, "person", None) if user.is_authenticated else None
         return Person.objects.filter(pk=own.pk) if own else Person.objects.none()
     if not has_case_role(user):
@@ -860,7 +911,7 @@ def accessible_persons(user, *, category: str = BASIC) -> QuerySet[Person]:
     )
 
 
-def _consent_covers(user, units, category) -> Q:
+def _consent_covers(user: User, units: set[int], category: str) -> Q:
     """Persons with a valid consent letting one of the user's units (or the unit
     of their participation in the person's open plan, or of their coordinator
     assignment) receive ``category``: the units ``decide`` asks a consent for."""
@@ -884,7 +935,7 @@ def _consent_covers(user, units, category) -> Q:
     return Q(pk__in=scopes.values("consent__person_id"))
 
 
-def _blocking(user) -> QuerySet[AccessBlock]:
+def _blocking(user: User) -> QuerySet[AccessBlock]:
     """Blocks that hide a person from the user: a person who blocked the user is
     not theirs to find, unless under emergency access."""
     return AccessBlock.objects.filter(staff_user=user, lifted_at__isnull=True).exclude(
@@ -894,14 +945,14 @@ def _blocking(user) -> QuerySet[AccessBlock]:
     )
 
 
-def blocked_person_ids(user) -> QuerySet:
+def blocked_person_ids(user: User) -> QuerySet[AccessBlock, int]:
     """Ids of the persons who blocked the user (and no emergency access is
     open): for lists built on a basis of their own, which must leave them out."""
     return _blocking(user).values_list("person_id", flat=True)
 
 
 def accessible_plans(
-    user, plans: QuerySet[IndividualPlan], *, category: str = Category.PLAN
+    user: AnyUser, plans: QuerySet[IndividualPlan], *, category: str = Category.PLAN
 ) -> QuerySet[IndividualPlan]:
     """``plans`` narrowed to persons in ``accessible_persons(user, category)``:
     a list of plans shows a plan's status, dates and coordinator, so by default
@@ -917,6 +968,7 @@ def accessible_plans(
     if (
         category in (BASIC, Category.PLAN)
         and staff is not None
+        and user.is_authenticated
         and has_case_role(user)
         and Role.COORDINATING_UNIT in _roles(user)
     ):
@@ -931,12 +983,12 @@ def accessible_plans(
 
 
 def log_many(
-    user,
-    persons,
+    user: AnyUser,
+    persons: Iterable[Person],
     action: str,
     *,
     what: str,
-    category=Category.PLAN,
+    category: str = Category.PLAN,
     basis: str = LIST,
     detail: str | None = None,
 ) -> None:
@@ -991,7 +1043,7 @@ class EmergencyRefused(Exception):
     pass
 
 
-def grant_emergency(user, person: Person, *, reason: str) -> EmergencyAccess:
+def grant_emergency(user: AnyUser, person: Person, *, reason: str) -> EmergencyAccess:
     """Time-limited access with a written reason, logged and flagged."""
     reason = (reason or "").strip()
     if len(reason) < EMERGENCY_REASON_MIN:
@@ -1005,7 +1057,7 @@ def grant_emergency(user, person: Person, *, reason: str) -> EmergencyAccess:
     staff = _staff(user)
     if staff is None or staff.municipality_id != person.municipality_id:
         raise EmergencyRefused(_("Fant ikke personen."))
-    if not has_case_role(user):
+    if not user.is_authenticated or not has_case_role(user):
         raise EmergencyRefused(_("Rollen din gir ikke adgang til nødtilgang."))
     now = timezone.now()
     grant = EmergencyAccess.objects.create(
@@ -1027,7 +1079,7 @@ def grant_emergency(user, person: Person, *, reason: str) -> EmergencyAccess:
         what=_("nødtilgang innvilget"),
     )
     for hook in EMERGENCY_HOOKS:
-        hook(grant)
+        hook(grant=grant)
     return grant
 
 
@@ -1044,12 +1096,12 @@ class LogView:
 
     decision: Decision
     # The categories whose log rows are shown; None: every row.
-    categories: frozenset | None = None
+    categories: frozenset[str] | None = None
     # The written reason of an emergency access: to the person and the leader only.
     emergency_reasons: bool = False
 
 
-def decide_access_log(user, person: Person) -> LogView:
+def decide_access_log(user: AnyUser, person: Person) -> LogView:
     """Who may read the person's access log (pjl. § 18, hpl. § 21a):
 
     * the person, and a proxy or guardian with the right to it (on Min side);
@@ -1099,7 +1151,7 @@ def decide_access_log(user, person: Person) -> LogView:
     return LogView(Decision(True, found[0].basis, found[0].detail), categories, False)
 
 
-def access_log_for(request, person_id) -> tuple[Person, LogView]:
+def access_log_for(request: HttpRequest, person_id: int | str) -> tuple[Person, LogView]:
     """The person and what of their access log the user may read; 404 outside
     the user's municipality, 403 (logged) when refused. The read is logged."""
     user = request.user
@@ -1121,7 +1173,7 @@ def access_log_for(request, person_id) -> tuple[Person, LogView]:
     return person, view
 
 
-def case_units(user) -> list:
+def case_units(user: AnyUser) -> list[Unit]:
     """The units (objects, from the cached memberships) where the user works in
     a case role; lets an app's relation skip its queries for users in units
     that never hold its cases."""

@@ -1,9 +1,14 @@
 """Reading the access log for the person and for the leader's review."""
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from helhet.access.models import AccessLogEntry, AccessReview
+from helhet.people.models import Person
 
 PERSON_LOG_LIMIT = 500
 
@@ -17,7 +22,9 @@ class ReviewRefused(Exception):
     pass
 
 
-def person_log(*, person, categories=None):
+def person_log(
+    *, person: Person, categories: Iterable[str] | None = None
+) -> QuerySet[AccessLogEntry]:
     """Who has read or changed the person's data (pasientjournalloven § 18);
     with ``categories``, only the rows about those categories."""
     entries = AccessLogEntry.objects.filter(person=person)
@@ -26,7 +33,9 @@ def person_log(*, person, categories=None):
     return entries.select_related("user").order_by("-at", "-id")[:PERSON_LOG_LIMIT]
 
 
-def flagged(*, municipality_id: int, kind: str = ALL, unreviewed_only: bool = True):
+def flagged(
+    *, municipality_id: int, kind: str = ALL, unreviewed_only: bool = True
+) -> QuerySet[AccessLogEntry]:
     """Unusual access in the municipality: refusals and emergency access
     (helsepersonelloven § 21a: snooping must be detectable)."""
     entries = AccessLogEntry.objects.filter(municipality_id=municipality_id, flagged=True)
@@ -41,7 +50,7 @@ def flagged(*, municipality_id: int, kind: str = ALL, unreviewed_only: bool = Tr
     ).order_by("-at", "-id")
 
 
-def review(*, entry: AccessLogEntry, user, note: str) -> AccessReview:
+def review(*, entry: AccessLogEntry, user: User, note: str) -> AccessReview:
     try:
         with transaction.atomic():
             return AccessReview.objects.create(entry=entry, reviewed_by=user, note=note[:500])
