@@ -12,8 +12,8 @@ synthetic data.
 import datetime as dt
 import random
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
