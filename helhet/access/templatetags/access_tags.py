@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 
 register = template.Library()
 
@@ -7,16 +8,17 @@ register = template.Library()
 @register.simple_tag
 def oidc_label() -> str:
     """The identity provider's name when OpenID Connect login is on, else ""."""
-    return settings.OIDC_LABEL if settings.OIDC_ENABLED else ""
+    label: str = settings.OIDC_LABEL if settings.OIDC_ENABLED else ""
+    return label
 
 
 @register.simple_tag
-def may_review_access(user) -> bool:
+def may_review_access(user: User | AnonymousUser) -> bool:
     """Whether the nav shows the leader's review of unusual access."""
     from helhet.access.roles import REVIEWERS
 
     staff = getattr(user, "staff", None) if user.is_authenticated else None
-    return staff is not None and staff.memberships.filter(role__in=REVIEWERS).exists()
+    return staff is not None and bool(staff.memberships.filter(role__in=REVIEWERS).exists())
 
 
 @register.filter
