@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -28,14 +29,15 @@ from helhet.consent.models import Category, ConsentScope
 from helhet.consent.services import valid_q
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
+from helhet.people.models import Person
 from helhet.plans.models import CrisisPlan, IndividualPlan
 
 
-def _name(user) -> str:
+def _name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _recorded(form, *, person, unit, user, new_only: bool):
+def _recorded(form, *, person: Person, unit, user: User, new_only: bool):
     """Save a row the user's unit records about the person, validated in full.
     ``new_only``: an edited row keeps who recorded it and for which unit (the
     unit whose record it is decides who reads it without consent)."""
@@ -47,11 +49,11 @@ def _recorded(form, *, person, unit, user, new_only: bool):
     return row
 
 
-def save_external_service(*, form, person, unit, user) -> ExternalService:
+def save_external_service(*, form, person: Person, unit, user: User) -> ExternalService:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)
 
 
-def record_assessment(*, form, person, unit, user) -> NeedAssessment:
+def record_assessment(*, form, person: Person, unit, user: User) -> NeedAssessment:
     row = form.save(commit=False)
     row.person, row.unit = person, unit
     row.assessed_by, row.assessed_by_name = user, _name(user)
@@ -60,12 +62,12 @@ def record_assessment(*, form, person, unit, user) -> NeedAssessment:
     return row
 
 
-def record_somatic(*, form, person, unit, user) -> SomaticFollowUp:
+def record_somatic(*, form, person: Person, unit, user: User) -> SomaticFollowUp:
     return _recorded(form, person=person, unit=unit, user=user, new_only=False)
 
 
 @transaction.atomic
-def save_crisis_plan(*, person, fields: dict) -> CrisisPlan:
+def save_crisis_plan(*, person: Person, fields: dict) -> CrisisPlan:
     """The person's crisis plan, kept here while the person has no open plan
     (with an open plan it is edited in the plan, as a plan version)."""
     crisis, _created = CrisisPlan.objects.get_or_create(person=person)
@@ -76,11 +78,11 @@ def save_crisis_plan(*, person, fields: dict) -> CrisisPlan:
     return crisis
 
 
-def open_plan(*, person) -> IndividualPlan | None:
+def open_plan(*, person: Person) -> IndividualPlan | None:
     return person.plans.filter(status__in=["tilbudt", "aktiv"]).order_by("-offered_on").first()
 
 
-def person_page(*, user, person) -> dict:
+def person_page(*, user: User, person: Person) -> dict:
     externals, ext_hidden = visible(
         user,
         person,
@@ -150,16 +152,16 @@ def person_page(*, user, person) -> dict:
     }
 
 
-def save_referral(*, form, person, unit, user) -> Referral:
+def save_referral(*, form, person: Person, unit, user: User) -> Referral:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)
 
 
-def save_discharge(*, form, person, unit, user) -> DischargeNotice:
+def save_discharge(*, form, person: Person, unit, user: User) -> DischargeNotice:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)
 
 
 @transaction.atomic
-def save_aftercare(*, form, notice: DischargeNotice, user) -> AftercarePlan:
+def save_aftercare(*, form, notice: DischargeNotice, user: User) -> AftercarePlan:
     """The aftercare plan of a notice; making it is acting on the notice."""
     row = form.save(commit=False)
     if row.pk is None:
@@ -193,7 +195,7 @@ def discharge_row(*, notice: DischargeNotice, today: dt.date) -> dict:
     }
 
 
-def discharge_alerts(*, user, today: dt.date) -> list[dict]:
+def discharge_alerts(*, user: User, today: dt.date) -> list[dict]:
     """Announced discharges and releases without housing or follow-up in place,
     for the coordinating unit, the person's coordinator and the unit that
     received the notice. A notice is the receiving unit's health record: its own
@@ -242,7 +244,7 @@ def discharge_alerts(*, user, today: dt.date) -> list[dict]:
     return rows
 
 
-def gp_choices(*, user, person):
+def gp_choices(*, user: User, person: Person):
     """The person's GPs the user may see: another unit's record of the GP is
     health information too, opened (and logged) by the gate like the page."""
     rows = list(ExternalService.objects.filter(person=person, kind=ExternalService.Kind.GP))
@@ -250,7 +252,7 @@ def gp_choices(*, user, person):
     return ExternalService.objects.filter(pk__in=[row.pk for row in shown])
 
 
-def gp_consented(*, person, gp: ExternalService | None, moment=None) -> bool:
+def gp_consented(*, person: Person, gp: ExternalService | None, moment=None) -> bool:
     """Does a valid consent let the GP receive the person's plan (hpl. § 22)?
     The GP is an outside party: only a consent naming the GP's practice, for
     the plan category, lets the plan leave."""
@@ -264,7 +266,7 @@ def gp_consented(*, person, gp: ExternalService | None, moment=None) -> bool:
     ).exists()
 
 
-def plan_message_initial(*, person) -> dict:
+def plan_message_initial(*, person: Person) -> dict:
     """What a message to the GP about the plan starts from: the plan's goals and
     measures briefly, its latest change and the coordinator."""
     plan = open_plan(person=person)
@@ -291,7 +293,7 @@ def plan_message_initial(*, person) -> dict:
     }
 
 
-def record_gp_message(*, form, person, unit, user) -> GpMessage:
+def record_gp_message(*, form, person: Person, unit, user: User) -> GpMessage:
     """A message to or from the GP. A message *to* the GP about the plan is
     recorded as sent only when the person's consent covers the GP for the plan."""
     row = form.save(commit=False)
@@ -312,7 +314,7 @@ def record_gp_message(*, form, person, unit, user) -> GpMessage:
     return row
 
 
-def gp_status(*, person, today: dt.date) -> str:
+def gp_status(*, person: Person, today: dt.date) -> str:
     """The GP-informed answer for the person page, by the criterion's own rule."""
     plan = person.plans.filter(status=IndividualPlan.Status.ACTIVE).order_by("-offered_on").first()
     if plan is None:
@@ -330,7 +332,7 @@ def gp_status(*, person, today: dt.date) -> str:
     return why
 
 
-def save_relative_need(*, form, relative, unit, user) -> RelativeNeed:
+def save_relative_need(*, form, relative, unit, user: User) -> RelativeNeed:
     row = form.save(commit=False)
     if row.pk is None:
         row.relative, row.unit = relative, unit
@@ -340,9 +342,9 @@ def save_relative_need(*, form, relative, unit, user) -> RelativeNeed:
     return row
 
 
-def record_children_check(*, form, person, unit, user) -> ChildrenCheck:
+def record_children_check(*, form, person: Person, unit, user: User) -> ChildrenCheck:
     return _recorded(form, person=person, unit=unit, user=user, new_only=False)
 
 
-def save_child(*, form, person, unit, user) -> ChildRelative:
+def save_child(*, form, person: Person, unit, user: User) -> ChildRelative:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)

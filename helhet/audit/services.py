@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import DurationField, ExpressionWrapper, F
 from django.utils import timezone
@@ -87,7 +88,7 @@ class CriterionReport:
         }
 
 
-def roles_of(*, user) -> set[str]:
+def roles_of(*, user: User) -> set[str]:
     staff = getattr(user, "staff", None)
     if staff is None:
         return set()
@@ -95,15 +96,15 @@ def roles_of(*, user) -> set[str]:
     return {m.role for m in effective_memberships(staff)}
 
 
-def may_see_report(*, user) -> bool:
+def may_see_report(*, user: User) -> bool:
     return bool(roles_of(user=user) & REPORT_ROLES)
 
 
-def may_sample(*, user) -> bool:
+def may_sample(*, user: User) -> bool:
     return bool(roles_of(user=user) & SAMPLE_ROLES)
 
 
-def sees_no_names(*, user) -> bool:
+def sees_no_names(*, user: User) -> bool:
     """Auditors' views are anonymised: no person and no staff names."""
     roles = roles_of(user=user)
     return Role.AUDITOR in roles and not roles & gate.CASE_ROLES
@@ -204,7 +205,7 @@ class FailingCase:
     person_id: int | None = None
 
 
-def failing_cases(*, report: CriterionReport, user) -> tuple[list[FailingCase], int]:
+def failing_cases(*, report: CriterionReport, user: User) -> tuple[list[FailingCase], int]:
     """The failing cases the user may see by name, and how many are hidden.
 
     Person cases are shown only for persons whose data of the criterion's

@@ -4,7 +4,9 @@ transaction and leaves a ``ConsentEvent``."""
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -14,6 +16,7 @@ from helhet.consent import rules, signals
 from helhet.consent.models import Category, Consent, ConsentEvent, ConsentScope, RequestedHow
 from helhet.core.replica import reporting
 from helhet.organisation.models import ExternalPartner, Unit
+from helhet.people.models import Person
 
 
 class ConsentRefused(Exception):
@@ -93,11 +96,13 @@ def all_scopes(*, units, partners) -> list[Scope]:
     ]
 
 
-def _actor_name(user) -> str:
+def _actor_name(user: User) -> str:
     return (user.get_full_name() or user.get_username())[:200] if user else ""
 
 
-def register(*, person, actor, scopes: set[Scope], offered: list[Scope], **fields):
+def register(
+    *, person: Person, actor: User, scopes: set[Scope], offered: list[Scope], **fields: Any
+):
     """Register a consent from the form. ``offered`` is every box on the form;
     those not in ``scopes`` are recorded as declined. Nothing ticked and no
     plan consent: only the refusals are recorded, and None is returned."""
@@ -128,7 +133,7 @@ def register(*, person, actor, scopes: set[Scope], offered: list[Scope], **field
     return consent
 
 
-def _create(person, actor, scopes, renews=None, **fields) -> Consent:
+def _create(person: Person, actor: User, scopes, renews=None, **fields: Any) -> Consent:
     consent = Consent(person=person, registered_by=actor, renews=renews, **fields)
     if consent.given_how == Consent.GivenHow.ORAL:
         consent.noted_by = actor
@@ -154,7 +159,7 @@ def _create(person, actor, scopes, renews=None, **fields) -> Consent:
     return consent
 
 
-def _event(consent, actor, kind, note="", **fields) -> ConsentEvent:
+def _event(consent, actor: User, kind, note: str = "", **fields: Any) -> ConsentEvent:
     return ConsentEvent.objects.create(
         person_id=consent.person_id,
         consent=consent,
@@ -167,7 +172,7 @@ def _event(consent, actor, kind, note="", **fields) -> ConsentEvent:
     )
 
 
-def withdraw(*, consent_id: int, actor, note: str = "", **request) -> Consent:
+def withdraw(*, consent_id: int, actor: User, note: str = "", **request: Any) -> Consent:
     """Withdraw from this moment. A withdrawn consent stays withdrawn: a second
     withdrawal (a replayed form) changes nothing and is refused. ``request``:
     how and when the person asked (``requested_how``, ``requested_on``), when
@@ -194,7 +199,14 @@ STAFF_GIVEN_HOW = (Consent.GivenHow.SIGNED, Consent.GivenHow.ORAL, Consent.Given
 
 
 def register_by_staff(
-    *, person, actor, log_entry, link: str, scopes: set[Scope], offered: list[Scope], **fields
+    *,
+    person: Person,
+    actor: User,
+    log_entry,
+    link: str,
+    scopes: set[Scope],
+    offered: list[Scope],
+    **fields: Any,
 ) -> Consent | None:
     """``register`` for a consent given on paper or orally and typed in by
     ``actor``, who is never the giver (Selbu), or brought over from another
@@ -219,7 +231,7 @@ def register_by_staff(
 def withdraw_for_person(
     *,
     consent_id: int,
-    actor,
+    actor: User,
     requested_how: str,
     requested_on: dt.date,
     note: str,
@@ -255,7 +267,7 @@ def scopes_of(*, consent: Consent) -> set[Scope]:
     }
 
 
-def record_printed(*, person, actor, form_version: str) -> None:
+def record_printed(*, person: Person, actor: User, form_version: str) -> None:
     ConsentEvent.objects.create(
         person=person,
         kind=ConsentEvent.Kind.PRINTED,

@@ -5,7 +5,9 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -28,14 +30,14 @@ from helhet.cooperation.models import (
 )
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import ExternalPartner, Unit
-from helhet.people.models import Service
+from helhet.people.models import Person, Service
 from helhet.plans.models import IndividualPlan, Measure, Participant
 
 OPEN_PLAN = [IndividualPlan.Status.OFFERED, IndividualPlan.Status.ACTIVE]
 OPEN_ITEM = [ActionItem.Status.OPEN, ActionItem.Status.ONGOING]
 
 
-def roles_of(*, user) -> set[str]:
+def roles_of(*, user: User) -> set[str]:
     staff = getattr(user, "staff", None)
     return set(staff.memberships.values_list("role", flat=True)) if staff else set()
 
@@ -70,7 +72,7 @@ def directory_rows(*, municipality, today: dt.date, query: str = "") -> list[Dir
     return [r for r in rows if all(w in _haystack(r) for w in words)]
 
 
-def _row(name, kind, entry, today, unit=None, partner=None) -> DirectoryRow:
+def _row(name: str, kind, entry, today: dt.date, unit=None, partner=None) -> DirectoryRow:
     stale = entry is not None and rules.is_stale(entry.last_verified, today)
     return DirectoryRow(name, kind, unit, partner, entry, stale)
 
@@ -91,7 +93,7 @@ def public_rows(*, municipality, today: dt.date, query: str = "") -> list[Direct
     ]
 
 
-def stale_entries_owned_by(*, user, today: dt.date) -> list[DirectoryEntry]:
+def stale_entries_owned_by(*, user: User, today: dt.date) -> list[DirectoryEntry]:
     limit = rules.months_before(today, rules.STALE_AFTER_MONTHS)
     return list(
         DirectoryEntry.objects.filter(owner=user, last_verified__lte=limit).select_related(
@@ -100,7 +102,7 @@ def stale_entries_owned_by(*, user, today: dt.date) -> list[DirectoryEntry]:
     )
 
 
-def mark_editable(*, rows: list[DirectoryRow], user) -> None:
+def mark_editable(*, rows: list[DirectoryRow], user: User) -> None:
     """Owners, members of the unit and the municipality's managers maintain an entry."""
     staff = getattr(user, "staff", None)
     memberships = list(staff.memberships.all()) if staff else []
@@ -172,7 +174,7 @@ def routine_overview(*, municipality, today: dt.date) -> dict:
 # --- Responsibility groups
 
 
-def consented_partners(*, person, partner_ids, moment: dt.datetime) -> set[int]:
+def consented_partners(*, person: Person, partner_ids, moment: dt.datetime) -> set[int]:
     """Those of ``partner_ids`` a consent valid at ``moment`` names for cooperation
     about the person (hpl § 22, sosialtjenesteloven § 44: external parties only
     within consent). One query, whatever the number of partners."""
@@ -186,14 +188,14 @@ def consented_partners(*, person, partner_ids, moment: dt.datetime) -> set[int]:
     )
 
 
-def partner_consent_valid(*, person, partner, moment: dt.datetime) -> bool:
+def partner_consent_valid(*, person: Person, partner, moment: dt.datetime) -> bool:
     return partner is not None and partner.pk in consented_partners(
         person=person, partner_ids=[partner.pk], moment=moment
     )
 
 
 @transaction.atomic
-def create_group(*, person, user, today: dt.date) -> ResponsibilityGroup:
+def create_group(*, person: Person, user: User, today: dt.date) -> ResponsibilityGroup:
     group, created = ResponsibilityGroup.objects.get_or_create(
         person=person, defaults={"created_on": today}
     )
@@ -213,7 +215,7 @@ def create_group(*, person, user, today: dt.date) -> ResponsibilityGroup:
     return group
 
 
-def _is_coordinator(user, person) -> bool:
+def _is_coordinator(user: User, person: Person) -> bool:
     return CoordinatorAssignment.objects.filter(
         person=person, coordinator=user, ended_on__isnull=True
     ).exists()
@@ -285,7 +287,9 @@ def add_action_item(*, meeting: Meeting, item: ActionItem) -> ActionItem:
     return item
 
 
-def set_item_status(*, item: ActionItem, status: str, meeting: Meeting | None, now) -> None:
+def set_item_status(
+    *, item: ActionItem, status: str, meeting: Meeting | None, now: dt.datetime
+) -> None:
     item.status = status
     if status == ActionItem.Status.CLOSED:
         # Closed at a meeting: it still belongs on that meeting's agenda.
@@ -336,7 +340,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_feed_token(*, user) -> str:
+def issue_feed_token(*, user: User) -> str:
     """A new secret address; the old one stops working. Only the hash is kept."""
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": _token_hash(token)})
@@ -354,7 +358,7 @@ def feed_user(*, token: str):
     return feed.user
 
 
-def feed_meetings(*, user, now: dt.datetime):
+def feed_meetings(*, user: User, now: dt.datetime):
     groups = GroupMember.objects.filter(user=user, left_on__isnull=True).values("group_id")
     coordinated = CoordinatorAssignment.objects.filter(
         coordinator=user, ended_on__isnull=True
@@ -369,7 +373,7 @@ def feed_meetings(*, user, now: dt.datetime):
 # --- Messages and attachments
 
 
-def post_message(*, person, user, body: str, upload=None) -> Message:
+def post_message(*, person: Person, user: User, body: str, upload=None) -> Message:
     """Store a message and its attachment; a refused attachment stores nothing."""
     if upload is not None:
         head = upload.read(16)
@@ -407,7 +411,7 @@ def _store_attachment(message: Message, upload, head: bytes) -> Attachment:
     return attachment
 
 
-def messages_for(*, person):
+def messages_for(*, person: Person):
     return Message.objects.filter(person=person).prefetch_related("attachments")
 
 
@@ -426,7 +430,7 @@ class Contact:
     in_directory: bool = True
 
 
-def around_person(*, person, service_units=None) -> list[Contact]:
+def around_person(*, person: Person, service_units=None) -> list[Contact]:
     """Everyone involved with the person, with contact details from the directory.
 
     A fixed number of queries, so the person page does not slow down with a
@@ -438,13 +442,13 @@ def around_person(*, person, service_units=None) -> list[Contact]:
     unit_ids: set[int] = set()
     partner_ids: set[int] = set()
 
-    def add(key, order, name, role, **details):
+    def add(key, order, name: str, role, **details: Any):
         contact = found.setdefault(key, Contact(order=order, name=name, **details))
         contact.order = min(contact.order, order)
         if role and role not in contact.roles:
             contact.roles.append(role)
 
-    def add_staff(user, role, unit, order=1):
+    def add_staff(user: User, role, unit, order=1):
         staff = getattr(user, "staff", None)
         add(
             ("user", user.pk),

@@ -9,6 +9,7 @@ shown page is turned into rows (docs/performance.md).
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.db.models.functions import Length, Lower
@@ -176,7 +177,7 @@ class Rows:
         return self._summary
 
 
-def matching_plans(*, user, filters: Filters):
+def matching_plans(*, user: User, filters: Filters):
     """The user's plans that match ``filters``, by name, their completeness stored first."""
     plans = gate.accessible_plans(user, IndividualPlan.objects.all())
     if filters.status:
@@ -206,7 +207,7 @@ def matching_plans(*, user, filters: Filters):
     return _ordered(plans, filters.sort)
 
 
-def plan_rows(*, user, filters: Filters) -> Rows:
+def plan_rows(*, user: User, filters: Filters) -> Rows:
     return Rows(matching_plans(user=user, filters=filters))
 
 
@@ -246,7 +247,7 @@ def save_naming_routine(
     days: int | None,
     name: str,
     adopted_on: dt.date | None,
-    by,
+    by: User,
 ) -> LocalRoutine | None:
     """Set, change or remove the municipality's own deadline for naming a
     coordinator. No days means no local deadline: nothing is escalated and the
@@ -265,7 +266,7 @@ def save_naming_routine(
     return routine
 
 
-def save_caseload_warning(*, municipality_id: int, warn_above: int, by) -> None:
+def save_caseload_warning(*, municipality_id: int, warn_above: int, by: User) -> None:
     """Set the municipality's own limit of persons per coordinator."""
     if not 1 <= warn_above <= 200:
         raise ValidationError(_("Grensen må være mellom 1 og 200 personer."))

@@ -1,7 +1,9 @@
 """Housing writes: keyword-only, validated by the pure rules, all or nothing."""
 
 import datetime as dt
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -32,7 +34,7 @@ Status = HousingApplication.Status
 @transaction.atomic
 def add_criteria_version(
     *,
-    user,
+    user: User,
     municipality_id: int,
     kind: str,
     title: str,
@@ -133,7 +135,7 @@ def preliminary_answer(
 
 @transaction.atomic
 def decide(
-    *, application: HousingApplication, user, outcome: str, reasons: str, day: dt.date
+    *, application: HousingApplication, user: User, outcome: str, reasons: str, day: dt.date
 ) -> HousingDecision:
     """Grant (onto the waiting list) or refuse, citing the criteria applied and
     printing the appeal route from the one table (helhet.core.legal)."""
@@ -188,7 +190,7 @@ def offer(
     *,
     application: HousingApplication,
     dwelling: Dwelling,
-    user,
+    user: User,
     day: dt.date,
     skip_reason: str = "",
     outside_group_reason: str = "",
@@ -307,7 +309,7 @@ def stay_limit(*, municipality_id: int) -> HousingRoutine | None:
     return HousingRoutine.objects.filter(municipality_id=municipality_id).first()
 
 
-def register_stay(*, person: Person, unit_id: int, user, **fields) -> EmergencyStay:
+def register_stay(*, person: Person, unit_id: int, user: User, **fields: Any) -> EmergencyStay:
     stay = EmergencyStay(person=person, unit_id=unit_id, registered_by=user, **fields)
     stay.full_clean()
     stay.save()

@@ -4,7 +4,9 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -29,7 +31,7 @@ from helhet.people.services import guessed_service_type
 # --- Registering --------------------------------------------------------------
 
 
-def find_or_create_person(*, municipality_id, national_id, given_name, family_name) -> Person:
+def find_or_create_person(*, municipality_id: int, national_id, given_name, family_name) -> Person:
     """The person with this number in the municipality, or a new one.
 
     Exact number only, never a search: a caseworker learns that a person exists
@@ -65,7 +67,7 @@ def find_or_create_person(*, municipality_id, national_id, given_name, family_na
 
 
 @transaction.atomic
-def register_application(*, user, person: Person, **fields) -> Application:
+def register_application(*, user: User, person: Person, **fields: Any) -> Application:
     application = Application(person=person, registered_by=user, **fields)
     if application.channel == Application.Channel.ORAL:
         application.written_down_by = user
@@ -90,7 +92,7 @@ def register_application(*, user, person: Person, **fields) -> Application:
     return application
 
 
-def add_note(*, application: Application, user, kind: str, noted_on: dt.date, text: str):
+def add_note(*, application: Application, user: User, kind: str, noted_on: dt.date, text: str):
     if noted_on < application.received_on:
         raise ValidationError({"noted_on": _("Notatet kan ikke være fra før søknaden kom inn.")})
     note = InvestigationNote.objects.create(
@@ -176,7 +178,7 @@ def decision_problems(*, application: Application, decision: Decision) -> dict[s
 
 
 @transaction.atomic
-def make_decision(*, application: Application, user, **fields) -> Decision:
+def make_decision(*, application: Application, user: User, **fields: Any) -> Decision:
     if not application.is_open:
         raise ValidationError(_("Søknaden er allerede avgjort eller trukket."))
     decision = Decision(application=application, caseworker=user, **fields)
@@ -194,7 +196,7 @@ def make_decision(*, application: Application, user, **fields) -> Decision:
     return decision
 
 
-def sign_decision(*, decision: Decision, user, day: dt.date) -> None:
+def sign_decision(*, decision: Decision, user: User, day: dt.date) -> None:
     if decision.is_signed:
         raise ValidationError(_("Vedtaket er allerede signert av leder."))
     if decision.caseworker_id == user.pk:
@@ -243,7 +245,7 @@ def record_letter_received(*, decision: Decision, day: dt.date) -> None:
 
 
 @transaction.atomic
-def confirm_start(*, decision: Decision, user, started_on: dt.date) -> Service:
+def confirm_start(*, decision: Decision, user: User, started_on: dt.date) -> Service:
     """The providing unit confirms the start; the decision becomes the person's
     service with basis «vedtak», the unit's lawful relation in the gate."""
     if not (decision.is_granted and decision.is_signed):
@@ -281,7 +283,7 @@ def confirm_start(*, decision: Decision, user, started_on: dt.date) -> Service:
 def register_appeal(
     *,
     decision: Decision,
-    user,
+    user: User,
     received_on: dt.date,
     grounds: str,
     posted_on: dt.date | None = None,
@@ -348,12 +350,14 @@ def assign_coordinator_unit(
     return assignment
 
 
-def is_municipal_staff(*, user, municipality_id) -> bool:
+def is_municipal_staff(*, user: User, municipality_id: int) -> bool:
     staff = getattr(user, "staff", None)
     return staff is not None and staff.municipality_id == municipality_id
 
 
-def name_coordinator(*, assignment: CoordinatorAssignment, by, coordinator, named_on: dt.date):
+def name_coordinator(
+    *, assignment: CoordinatorAssignment, by: User, coordinator: User | None, named_on: dt.date
+):
     """hol § 7-2: the coordinator is an employee of the municipality."""
     if not is_municipal_staff(user=coordinator, municipality_id=assignment.person.municipality_id):
         raise ValidationError({"coordinator": _("Koordinatoren må være ansatt i kommunen.")})
@@ -383,7 +387,7 @@ def mark_coordinator_letter_sent(*, assignment: CoordinatorAssignment, day: dt.d
     assignment.save(update_fields=["letter_sent_on"])
 
 
-def naming_days(*, municipality_id) -> int | None:
+def naming_days(*, municipality_id: int) -> int | None:
     """The municipality's own deadline for naming a coordinator; None if it set none."""
     routine = naming_routine(municipality_id)
     return routine.days if routine else None
@@ -405,7 +409,7 @@ def record_escalations(*, today: dt.date) -> int:
     return escalated
 
 
-def coordinator_candidates(*, municipality_id):
+def coordinator_candidates(*, municipality_id: int):
     """Staff of the municipality in case roles of service units (a coordinator
     works with the person, hol. § 7-2), with their coordinator training date and
     how many persons each already coordinates (``coordinating``), counted in SQL."""
@@ -462,7 +466,7 @@ def _application_items(receiving: set, today: dt.date):
             )
 
 
-def _decision_items(user, receiving, heads, member_units, today):
+def _decision_items(user: User, receiving, heads, member_units, today: dt.date):
     decisions = Decision.objects.filter(
         application__unit_id__in=receiving | heads | member_units
     ).select_related("application__person")
@@ -531,7 +535,7 @@ def _decision_items(user, receiving, heads, member_units, today):
         )
 
 
-def _assignment_items(user, heads, municipality_id, today):
+def _assignment_items(user: User, heads, municipality_id: int, today: dt.date):
     open_requests = CoordinatorAssignment.objects.filter(
         person__municipality_id=municipality_id,
         unit__isnull=False,
@@ -574,7 +578,7 @@ def _assignment_items(user, heads, municipality_id, today):
             )
 
 
-def work_items(*, user, today: dt.date) -> list[WorkItem]:
+def work_items(*, user: User, today: dt.date) -> list[WorkItem]:
     """What is due, overdue or escalated for this user, most urgent first."""
     municipality_id = access.municipality_id(user)
     if municipality_id is None:
@@ -606,7 +610,7 @@ def count_by_kind(*, items) -> dict[str, int]:
 # --- Case list and statistics ---------------------------------------------------
 
 
-def case_list(*, user, status: str = ""):
+def case_list(*, user: User, status: str = ""):
     queryset = (
         Application.objects.filter(unit_id__in=access.unit_ids(user, access.UNIT_CASE_ROLES))
         # A person who blocked the user is not on their lists (the gate's rule 4).
@@ -634,7 +638,7 @@ class MonthStats:
 
 
 @reporting()
-def monthly_statistics(*, municipality_id, since: dt.date) -> list[MonthStats]:
+def monthly_statistics(*, municipality_id: int, since: dt.date) -> list[MonthStats]:
     """Processing time (received → decided) and refusal rate per month of decision."""
     rows = Decision.objects.filter(
         application__person__municipality_id=municipality_id, decided_on__gte=since
@@ -666,7 +670,7 @@ def monthly_statistics(*, municipality_id, since: dt.date) -> list[MonthStats]:
     return result
 
 
-def coordinator_overview(*, municipality_id):
+def coordinator_overview(*, municipality_id: int):
     """Every staff member with their open coordinator tasks and training date (hol § 7-3:
     KE trains coordinators and keeps the overview)."""
     return (

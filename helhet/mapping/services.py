@@ -4,6 +4,7 @@ outcomes for plans, municipal statistics and the annual round."""
 import datetime as dt
 from collections import defaultdict
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -33,7 +34,7 @@ from helhet.plans.models import IndividualPlan
 
 def create_mapping(
     *,
-    user,
+    user: User,
     person: Person,
     unit: Unit,
     mapped_on: dt.date,
@@ -86,7 +87,7 @@ def services_received(*, person: Person) -> str:
     return ", ".join(f"{s.name} ({s.unit.name})" for s in current.order_by("unit__name", "name"))
 
 
-def open_round_for(*, municipality_id, unit_id, day: dt.date) -> MappingRound | None:
+def open_round_for(*, municipality_id: int, unit_id: int, day: dt.date) -> MappingRound | None:
     return (
         MappingRound.objects.filter(
             municipality_id=municipality_id,
@@ -137,7 +138,7 @@ def facts(*, mapping: Mapping) -> rules.MappingFacts:
 # --- screening, referral and IP in one step ---------------------------------------
 
 
-def add_screening(*, user, mapping: Mapping, code: str, answers: list) -> Screening:
+def add_screening(*, user: User, mapping: Mapping, code: str, answers: list) -> Screening:
     instrument = rules.INSTRUMENTS[code]
     try:
         total = rules.score(instrument, answers)
@@ -157,7 +158,7 @@ def add_screening(*, user, mapping: Mapping, code: str, answers: list) -> Screen
     return screening
 
 
-def refer(*, user, mapping: Mapping, unit: Unit, need: str) -> Referral:
+def refer(*, user: User, mapping: Mapping, unit: Unit, need: str) -> Referral:
     if unit.municipality_id != mapping.person.municipality_id:
         raise ValidationError({"unit": _("Velg en enhet i kommunen.")})
     if not need.strip():
@@ -165,7 +166,7 @@ def refer(*, user, mapping: Mapping, unit: Unit, need: str) -> Referral:
     return Referral.objects.create(mapping=mapping, unit=unit, need=need.strip(), created_by=user)
 
 
-def request_plan(*, user, mapping: Mapping, today: dt.date) -> IndividualPlan:
+def request_plan(*, user: User, mapping: Mapping, today: dt.date) -> IndividualPlan:
     """Offer an individual plan from the mapping (hol § 7-1: the need is found here)."""
     with transaction.atomic():
         plan = plan_services.create_plan(
@@ -226,7 +227,7 @@ def set_goal_domains(*, plan: IndividualPlan, chosen: dict[int, str]) -> None:
 # --- statistics --------------------------------------------------------------------
 
 
-def available_years(*, municipality_id) -> list[int]:
+def available_years(*, municipality_id: int) -> list[int]:
     dates = Mapping.objects.filter(person__municipality_id=municipality_id).dates(
         "mapped_on", "year"
     )
@@ -234,7 +235,7 @@ def available_years(*, municipality_id) -> list[int]:
 
 
 @reporting()
-def statistics_rows(*, municipality_id, year: int) -> list[report.PersonRow]:
+def statistics_rows(*, municipality_id: int, year: int) -> list[report.PersonRow]:
     """One row per person mapped in the year: their last mapping that year."""
     mappings = (
         Mapping.objects.filter(person__municipality_id=municipality_id, mapped_on__year=year)
@@ -263,7 +264,7 @@ def statistics_rows(*, municipality_id, year: int) -> list[report.PersonRow]:
     ]
 
 
-def municipal_units(*, municipality_id) -> list[tuple[int, str]]:
+def municipal_units(*, municipality_id: int) -> list[tuple[int, str]]:
     return list(
         Unit.objects.filter(municipality_id=municipality_id)
         .order_by("name")
@@ -271,7 +272,7 @@ def municipal_units(*, municipality_id) -> list[tuple[int, str]]:
     )
 
 
-def year_report(*, municipality_id, year: int) -> report.Report:
+def year_report(*, municipality_id: int, year: int) -> report.Report:
     return report.build(
         year,
         statistics_rows(municipality_id=municipality_id, year=year),
@@ -279,7 +280,7 @@ def year_report(*, municipality_id, year: int) -> report.Report:
     )
 
 
-def trend(*, municipality_id, years: list[int], current: report.Report | None = None) -> list:
+def trend(*, municipality_id: int, years: list[int], current: report.Report | None = None) -> list:
     """Each year's report as published on its own, so the trend repeats its cells exactly."""
     return [
         current
@@ -292,7 +293,9 @@ def trend(*, municipality_id, years: list[int], current: report.Report | None = 
 # --- rounds ---------------------------------------------------------------------------
 
 
-def open_round(*, user, municipality_id, name, starts_on, ends_on, units) -> MappingRound:
+def open_round(
+    *, user: User, municipality_id: int, name: str, starts_on, ends_on, units
+) -> MappingRound:
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("Runden kan ikke slutte før den begynner.")})
     if any(u.municipality_id != municipality_id for u in units):
@@ -320,7 +323,7 @@ def open_round(*, user, municipality_id, name, starts_on, ends_on, units) -> Map
     return mapping_round
 
 
-def close_round(*, user, mapping_round: MappingRound, today: dt.date) -> None:
+def close_round(*, user: User, mapping_round: MappingRound, today: dt.date) -> None:
     if not mapping_round.is_open:
         raise ValidationError(_("Runden er allerede avsluttet."))
     mapping_round.closed_on = today
@@ -345,7 +348,7 @@ def round_progress(*, mapping_round: MappingRound) -> dict:
     return {"rows": [(by_id[r.unit_id], r) for r in rows], "total": total}
 
 
-def rounds(*, municipality_id) -> list[MappingRound]:
+def rounds(*, municipality_id: int) -> list[MappingRound]:
     return list(
         MappingRound.objects.filter(municipality_id=municipality_id).prefetch_related("units")
     )

@@ -1,7 +1,9 @@
 """NAV follow-up writes: keyword-only, validated by the rules, all or nothing."""
 
 import datetime as dt
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from helhet.nav.models import (
     NonComplianceDecision,
     QualificationProgramme,
 )
+from helhet.people.models import Person
 
 # A decision on financial assistance (§ 18 with § 20 a conditions) is appealed
 # like the assistance itself: the state governor, three weeks (fvl. § 29).
@@ -21,7 +24,9 @@ FINANCIAL = "okonomisk"
 
 
 @transaction.atomic
-def set_condition(*, person, unit_id: int, user, evaluations: list[dt.date], **fields):
+def set_condition(
+    *, person: Person, unit_id: int, user: User, evaluations: list[dt.date], **fields: Any
+):
     if not evaluations:
         raise ValidationError({"first_evaluation": _("Sett minst én dato for evaluering.")})
     condition = ActivityCondition(person=person, unit_id=unit_id, follow_up_by=user, **fields)
@@ -55,7 +60,7 @@ def record_view(*, condition: ActivityCondition, person_view: str) -> None:
 
 
 def decide_noncompliance(
-    *, condition: ActivityCondition, user, reduces: bool, reasons: str, day: dt.date
+    *, condition: ActivityCondition, user: User, reduces: bool, reasons: str, day: dt.date
 ) -> NonComplianceDecision:
     errors = rules.noncompliance_errors(reduces=reduces, reasons=reasons)
     if errors:

@@ -1,5 +1,6 @@
 """Confirming and rejecting memberships. Rules in ``organisation.rules``."""
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,13 +30,13 @@ def _pending(membership: Membership) -> rules.Pending:
     )
 
 
-def may_confirm(*, user, membership: Membership) -> bool:
+def may_confirm(*, user: User, membership: Membership) -> bool:
     if not user.is_authenticated or membership.is_confirmed:
         return False
     return rules.may_confirm(user.pk, _pending(membership), _held(membership.unit.municipality_id))
 
 
-def is_head(*, user) -> bool:
+def is_head(*, user: User) -> bool:
     """Leads a unit or is a head of sector: may be asked to confirm."""
     staff = getattr(user, "staff", None) if user.is_authenticated else None
     return (
@@ -44,7 +45,7 @@ def is_head(*, user) -> bool:
     )
 
 
-def pending_for(*, user) -> list[Membership]:
+def pending_for(*, user: User) -> list[Membership]:
     """The memberships waiting for this user's confirmation."""
     staff = getattr(user, "staff", None) if user.is_authenticated else None
     if staff is None:
@@ -59,7 +60,7 @@ def pending_for(*, user) -> list[Membership]:
     return [m for m in candidates if rules.may_confirm(user.pk, _pending(m), held)]
 
 
-def confirmed_recently(*, user, limit: int = 20) -> list[Membership]:
+def confirmed_recently(*, user: User, limit: int = 20) -> list[Membership]:
     return list(
         Membership.objects.confirmed()
         .filter(confirmed_by=user)
@@ -81,7 +82,7 @@ def _locked(membership_id: int, municipality_id: int) -> Membership:
 
 
 @transaction.atomic
-def confirm(*, membership_id: int, by) -> Membership:
+def confirm(*, membership_id: int, by: User) -> Membership:
     staff = getattr(by, "staff", None)
     if staff is None:
         raise ConfirmationRefused(_("Bare ledere kan bekrefte tilknytninger."))
@@ -103,7 +104,7 @@ def confirm(*, membership_id: int, by) -> Membership:
 
 
 @transaction.atomic
-def reject(*, membership_id: int, by) -> None:
+def reject(*, membership_id: int, by: User) -> None:
     """A head declines a pending membership: it is removed (and logged)."""
     staff = getattr(by, "staff", None)
     if staff is None:

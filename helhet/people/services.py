@@ -1,3 +1,4 @@
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from helhet.people.models import Person
 SEARCH_LIMIT = 50
 
 
-def search(*, user, query: str) -> list:
+def search(*, user: User, query: str) -> list:
     """Persons matching a name or national id, among those the user may see.
 
     Only persons the gate gives a relation to are searched, so a search never
@@ -33,7 +34,7 @@ def search(*, user, query: str) -> list:
     return found
 
 
-def my_persons(*, user) -> list:
+def my_persons(*, user: User) -> list:
     """The persons the user coordinates or takes part in the plan of, shown on
     the search page before anything is typed; through the gate's list, logged."""
     from helhet.coordination.models import CoordinatorAssignment
@@ -54,7 +55,7 @@ def my_persons(*, user) -> list:
     return found
 
 
-def person_page(*, user, person) -> dict:
+def person_page(*, user: User, person: Person) -> dict:
     services, hidden = visible_services(user=user, person=person)
     return {
         "person": person,
@@ -69,7 +70,7 @@ def person_page(*, user, person) -> dict:
     }
 
 
-def visible_services(*, user, person) -> tuple[list, bool]:
+def visible_services(*, user: User, person: Person) -> tuple[list, bool]:
     """The person's services the user may see, and whether some were left out.
 
     Which services a person gets says much about their health (a unit for
@@ -105,12 +106,12 @@ def visible_services(*, user, person) -> tuple[list, bool]:
 REGISTRAR_ROLES = {Role.COORDINATING_UNIT, Role.CASEWORKER, Role.NAV_ADVISER}
 
 
-def may_register(*, user) -> bool:
+def may_register(*, user: User) -> bool:
     staff = getattr(user, "staff", None)
     return staff is not None and staff.memberships.filter(role__in=REGISTRAR_ROLES).exists()
 
 
-def register(*, user, form) -> Person:
+def register(*, user: User, form) -> Person:
     """Save a new person and log the registration as a write in the access log."""
     person = form.save(commit=False)
     person.municipality = user.staff.municipality

@@ -3,7 +3,9 @@
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import DateField, F, Prefetch
@@ -17,6 +19,7 @@ from helhet.consent.services import plan_coverage, valid_q
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.core.legal import IP_CONTENT
 from helhet.exchange import outbox
+from helhet.people.models import Person
 from helhet.plans import rules
 from helhet.plans.models import (
     CrisisPlan,
@@ -148,7 +151,7 @@ PARTICIPANT_FACT_FIELDS = ("kind", "unit_id", "partner_id", "contribution")
 NO_COVERAGE = (False, set(), set())
 
 
-def _measure_facts(scope, unit_id, partner_id, other, how) -> rules.MeasureFacts:
+def _measure_facts(scope, unit_id: int, partner_id, other, how) -> rules.MeasureFacts:
     return rules.MeasureFacts(
         has_scope=bool(scope.strip()),
         has_responsible=bool(unit_id or partner_id or other),
@@ -156,7 +159,7 @@ def _measure_facts(scope, unit_id, partner_id, other, how) -> rules.MeasureFacts
     )
 
 
-def _participant_facts(kind, unit_id, partner_id, contribution) -> rules.ParticipantFacts:
+def _participant_facts(kind, unit_id: int, partner_id, contribution) -> rules.ParticipantFacts:
     return rules.ParticipantFacts(
         kind=kind,
         unit_id=unit_id,
@@ -185,7 +188,7 @@ def _plan_facts(row, goals, measures, participants, named, coverage) -> rules.Pl
     )
 
 
-def _loaded_facts(plan: IndividualPlan, coordinator) -> rules.PlanFacts:
+def _loaded_facts(plan: IndividualPlan, coordinator: User | None) -> rules.PlanFacts:
     """The facts of a plan whose goals, measures and participants are prefetched
     (``with_content``), read from them as ``facts_for_rows`` reads the tables."""
     return _plan_facts(
@@ -315,11 +318,11 @@ def diff(*, before: dict, after: dict) -> list[dict]:
     return rows
 
 
-def _row(section, item, name, before, after) -> dict:
+def _row(section, item, name: str, before, after) -> dict:
     return {"section": section, "item": item, "field": name, "before": before, "after": after}
 
 
-def record_version(*, plan: IndividualPlan, user, summary: str) -> PlanVersion:
+def record_version(*, plan: IndividualPlan, user: User, summary: str) -> PlanVersion:
     previous = plan.versions.order_by("-number").first()
     current = snapshot(plan=plan)
     outbox.plan_changed(plan)
@@ -334,7 +337,7 @@ def record_version(*, plan: IndividualPlan, user, summary: str) -> PlanVersion:
     )
 
 
-def create_plan(*, user, **fields) -> IndividualPlan:
+def create_plan(*, user: User, **fields: Any) -> IndividualPlan:
     with transaction.atomic():
         plan = IndividualPlan(**fields)
         plan.full_clean()
@@ -344,7 +347,7 @@ def create_plan(*, user, **fields) -> IndividualPlan:
 
 
 def change_plan(
-    *, plan_id: int, user, expected_version: int, apply: Callable[[IndividualPlan], str]
+    *, plan_id: int, user: User, expected_version: int, apply: Callable[[IndividualPlan], str]
 ) -> IndividualPlan:
     """Apply one change to a plan, or refuse it if someone else saved first.
 
@@ -413,7 +416,9 @@ def _covered(participant: Participant, units: frozenset, partners: frozenset) ->
 # --- editing: every change is one versioned, conflict-checked step ---------------
 
 
-def _change_open_plan(plan_id, user, version, apply, allowed=rules.is_open) -> IndividualPlan:
+def _change_open_plan(
+    plan_id: int, user: User, version, apply, allowed=rules.is_open
+) -> IndividualPlan:
     def guarded(plan: IndividualPlan) -> str:
         if not allowed(plan.status):
             raise ValidationError(_("Planen er ikke åpen og kan ikke endres."))
@@ -497,7 +502,7 @@ def _keys(model, row_id, names) -> dict:
     return {name: (section, item, name) for name in names}
 
 
-def _merge_fields(*, plan_id, base, current, seen, keep_mine, model, row, fields) -> dict:
+def _merge_fields(*, plan_id: int, base, current, seen, keep_mine, model, row, fields) -> dict:
     """The fields of the editor's submission to write on top of the current row,
     or StaleEdit naming the fields both changed."""
     base_doc = _stored_document(plan_id, base)
@@ -530,7 +535,7 @@ def _merge_fields(*, plan_id, base, current, seen, keep_mine, model, row, fields
     }
 
 
-def _describe(plan_id, base, current, conflicts) -> list[dict]:
+def _describe(plan_id: int, base, current, conflicts) -> list[dict]:
     """Each conflict as the editor reads it: the field, the saved value, who saved it when."""
     versions = list(
         PlanVersion.objects.filter(plan_id=plan_id, number__gt=base, number__lte=current)
@@ -573,8 +578,8 @@ def changes_since(*, plan_id: int, base: int, current: int) -> list[PlanVersion]
 
 
 def _edit(
-    plan_id,
-    user,
+    plan_id: int,
+    user: User,
     version,
     *,
     model,
@@ -629,7 +634,7 @@ def _existing(row_of, plan):
         ) from gone
 
 
-def update_plan(*, plan_id, user, version, fields: dict, **merge) -> IndividualPlan:
+def update_plan(*, plan_id: int, user: User, version, fields: dict, **merge: Any) -> IndividualPlan:
     return _edit(
         plan_id,
         user,
@@ -642,7 +647,9 @@ def update_plan(*, plan_id, user, version, fields: dict, **merge) -> IndividualP
     )
 
 
-def save_goal(*, plan_id, user, version, goal_id, fields: dict, **merge) -> IndividualPlan:
+def save_goal(
+    *, plan_id: int, user: User, version, goal_id, fields: dict, **merge: Any
+) -> IndividualPlan:
     def apply(plan, fields):
         goal = (
             _existing(lambda p: p.goals.get(pk=goal_id), plan)
@@ -664,7 +671,7 @@ def save_goal(*, plan_id, user, version, goal_id, fields: dict, **merge) -> Indi
 
 
 def save_measure(
-    *, plan_id, user, version, goal_id, measure_id, fields: dict, **merge
+    *, plan_id: int, user: User, version, goal_id, measure_id, fields: dict, **merge: Any
 ) -> IndividualPlan:
     def apply(plan, fields):
         measure = _existing(
@@ -690,7 +697,7 @@ def save_measure(
 
 
 def save_participant(
-    *, plan_id, user, version, participant_id, fields: dict, **merge
+    *, plan_id: int, user: User, version, participant_id, fields: dict, **merge: Any
 ) -> IndividualPlan:
     def apply(plan, fields):
         participant = (
@@ -712,7 +719,9 @@ def save_participant(
     )
 
 
-def save_crisis_plan(*, plan_id, user, version, fields: dict, **merge) -> IndividualPlan:
+def save_crisis_plan(
+    *, plan_id: int, user: User, version, fields: dict, **merge: Any
+) -> IndividualPlan:
     def apply(plan, fields):
         # The person's crisis plan, edited as part of the open plan (a version).
         crisis, _created = CrisisPlan.objects.get_or_create(person_id=plan.person_id)
@@ -737,7 +746,9 @@ _REMOVED = {
 }
 
 
-def remove_row(*, plan_id, user, version, model, row_id, seen: int | None = None) -> IndividualPlan:
+def remove_row(
+    *, plan_id: int, user: User, version, model, row_id, seen: int | None = None
+) -> IndividualPlan:
     """Remove a goal (with its measures), a measure or a participant. From an
     older version the removal goes through unless someone changed that very row
     (for a goal: or its measures) since; then the editor is shown who and must
@@ -777,7 +788,7 @@ def _row_of(document: dict, section: str, item: str) -> dict:
     }
 
 
-def _check_removal(plan_id, base, current, seen, model, row_id) -> None:
+def _check_removal(plan_id: int, base, current, seen, model, row_id) -> None:
     base_doc = _stored_document(plan_id, base)
     if base_doc is None:
         raise StaleEdit(current)
@@ -791,7 +802,9 @@ def _check_removal(plan_id, base, current, seen, model, row_id) -> None:
     raise StaleEdit(current, base, [{"name": "", "removal": True}])
 
 
-def answer_offer(*, plan_id, user, version, accepted: bool, answered_on) -> IndividualPlan:
+def answer_offer(
+    *, plan_id: int, user: User, version, accepted: bool, answered_on
+) -> IndividualPlan:
     """Record the person's answer; a declined IP still leaves the coordinator offer (hol § 7-2)."""
 
     def apply(plan):
@@ -802,7 +815,7 @@ def answer_offer(*, plan_id, user, version, accepted: bool, answered_on) -> Indi
     return _change_open_plan(plan_id, user, version, apply, allowed=rules.may_answer_offer)
 
 
-def close_plan(*, plan_id, user, version, closed_on) -> IndividualPlan:
+def close_plan(*, plan_id: int, user: User, version, closed_on) -> IndividualPlan:
     def apply(plan):
         fields = {"status": IndividualPlan.Status.CLOSED, "closed_on": closed_on}
         _save_row(plan, fields, "", "")
@@ -811,7 +824,7 @@ def close_plan(*, plan_id, user, version, closed_on) -> IndividualPlan:
     return _change_open_plan(plan_id, user, version, apply)
 
 
-def offer_plan(*, person, user, offered_on) -> IndividualPlan:
+def offer_plan(*, person: Person, user: User, offered_on) -> IndividualPlan:
     """Offer an individual plan, unless the person already has an open one."""
     existing = person.plans.values_list("status", flat=True)
     if not rules.may_offer_plan(existing):
@@ -853,7 +866,7 @@ def consent_warning(*, plan: IndividualPlan, fields: dict, participant=None) -> 
     return {"party": str(partner or unit)}
 
 
-def default_unit_for(*, user):
+def default_unit_for(*, user: User):
     """The unit a staff participant represents when only the person was chosen."""
     membership = user.staff.memberships.select_related("unit").order_by("pk").first()
     return membership.unit if membership else None

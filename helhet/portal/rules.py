@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,7 +58,7 @@ NOT_A_REPRESENTATIVE = gettext_lazy(
 )
 
 
-def is_staff_account(user) -> bool:
+def is_staff_account(user: User) -> bool:
     """A member of staff (or a Django staff or superuser account): never a
     proxy or guardian, so no one can widen their own access through Min side
     (DOMAIN.md §4.3)."""

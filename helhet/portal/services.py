@@ -5,8 +5,10 @@ so they enter the plan's version history as the person's own words."""
 import datetime as dt
 import logging
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -249,7 +251,7 @@ def active_blocks(*, person: Person):
     )
 
 
-def block(*, acting: Acting, staff_user) -> AccessBlock:
+def block(*, acting: Acting, staff_user: User) -> AccessBlock:
     try:
         with transaction.atomic():
             found = AccessBlock.objects.create(
@@ -326,7 +328,7 @@ def representations_of(*, person: Person):
 
 def give_representation(
     *,
-    acting_user,
+    acting_user: User,
     person: Person,
     representative,
     kind,
@@ -365,7 +367,9 @@ def give_representation(
     )
 
 
-def register_guardian(*, actor, person: Person, log_entry, link: str, **fields) -> Representation:
+def register_guardian(
+    *, actor: User, person: Person, log_entry, link: str, **fields: Any
+) -> Representation:
     """A guardian registered by staff from the guardianship decision, with its
     reference and scope. Privileged (DOMAIN.md §4.3): the view has asked the
     gate (Action.REGISTER_GUARDIAN: the coordinating unit or a unit head);
@@ -389,7 +393,7 @@ def register_guardian(*, actor, person: Person, log_entry, link: str, **fields) 
     return found
 
 
-def give_proxy(*, acting: Acting, **fields) -> Representation:
+def give_proxy(*, acting: Acting, **fields: Any) -> Representation:
     if acting.on_behalf:
         raise PortalRefused(_("Bare personen selv kan gi fullmakt."))
     with transaction.atomic():

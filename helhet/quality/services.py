@@ -2,7 +2,9 @@
 
 import datetime as dt
 from collections import Counter, defaultdict
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
@@ -10,24 +12,25 @@ from django.db.models import Max, Q
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.organisation.models import Role, effective_memberships
+from helhet.people.models import Person
 from helhet.quality import rules
 from helhet.quality.models import Acknowledgement, Deviation, Procedure, ProcedureVersion
 
 
-def memberships(*, user) -> list:
+def memberships(*, user: User) -> list:
     staff = getattr(user, "staff", None)
     return effective_memberships(staff)
 
 
-def roles_of(*, user) -> set[str]:
+def roles_of(*, user: User) -> set[str]:
     return {m.role for m in memberships(user=user)}
 
 
-def led_units(*, user) -> set[int]:
+def led_units(*, user: User) -> set[int]:
     return {m.unit_id for m in memberships(user=user) if m.role == Role.LEADER}
 
 
-def visible_deviations(*, user):
+def visible_deviations(*, user: User):
     """Quality officers and the head of sector see every deviation of the
     municipality (the routine to top management); a leader those of the units
     they lead; everyone the ones they reported themselves."""
@@ -38,7 +41,7 @@ def visible_deviations(*, user):
     return found.filter(Q(reported_by=user) | Q(unit_id__in=led_units(user=user)))
 
 
-def may_handle(*, user, deviation: Deviation) -> bool:
+def may_handle(*, user: User, deviation: Deviation) -> bool:
     return rules.may_handle(
         {Role.LEADER} if deviation.unit_id in led_units(user=user) else set(), roles_of(user=user)
     )
@@ -57,7 +60,7 @@ def person_reference(*, request, national_id: str):
     return person if decision.granted else None
 
 
-def report(*, user, person, **fields) -> Deviation:
+def report(*, user: User, person: Person, **fields: Any) -> Deviation:
     deviation = Deviation(
         municipality_id=user.staff.municipality_id,
         reported_by=user,
@@ -98,7 +101,7 @@ STEP_FIELDS = {
 }
 
 
-def advance(*, deviation: Deviation, user, target: str, fields: dict, today: dt.date) -> None:
+def advance(*, deviation: Deviation, user: User, target: str, fields: dict, today: dt.date) -> None:
     """One step of the leader's handling: assess → cause and measures → close."""
     errors = rules.step_errors(deviation.status, target, fields)
     if errors:
@@ -156,11 +159,11 @@ def learning_summary(*, deviations) -> list[tuple[str, list[str]]]:
 # --- procedures -------------------------------------------------------------------
 
 
-def may_manage_procedures(*, user) -> bool:
+def may_manage_procedures(*, user: User) -> bool:
     return bool(roles_of(user=user) & rules.PROCEDURE_MANAGER_ROLES)
 
 
-def create_procedure(*, user, content: str, approved_on: dt.date, **fields) -> Procedure:
+def create_procedure(*, user: User, content: str, approved_on: dt.date, **fields: Any) -> Procedure:
     with transaction.atomic():
         procedure = Procedure(municipality_id=user.staff.municipality_id, owner=user, **fields)
         procedure.full_clean()
@@ -171,7 +174,7 @@ def create_procedure(*, user, content: str, approved_on: dt.date, **fields) -> P
     return procedure
 
 
-def new_version(*, procedure: Procedure, user, content: str, change_note: str, approved_on):
+def new_version(*, procedure: Procedure, user: User, content: str, change_note: str, approved_on):
     """A new version: every staff member must acknowledge it again."""
     with transaction.atomic():
         Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
@@ -186,13 +189,13 @@ def new_version(*, procedure: Procedure, user, content: str, change_note: str, a
         )
 
 
-def acknowledge(*, version: ProcedureVersion, user) -> bool:
+def acknowledge(*, version: ProcedureVersion, user: User) -> bool:
     """True if this was the first acknowledgement by the user of this version."""
     _ack, created = Acknowledgement.objects.get_or_create(version=version, user=user)
     return created
 
 
-def procedure_rows(*, municipality_id: int, user) -> list[dict]:
+def procedure_rows(*, municipality_id: int, user: User) -> list[dict]:
     """Each procedure with its current version and whether the user has read it."""
     procedures = list(
         Procedure.objects.filter(municipality_id=municipality_id)

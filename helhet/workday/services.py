@@ -5,6 +5,7 @@ the start page never shows more than the page it links to."""
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, Min, OuterRef, Subquery
 from django.utils import timezone
 
@@ -67,7 +68,7 @@ class Workday:
     is_admin: bool = False
 
 
-def _my_persons(user, today: dt.date) -> tuple[list[MyPerson], int]:
+def _my_persons(user: User, today: dt.date) -> tuple[list[MyPerson], int]:
     """Persons the user coordinates, through the gate's list, most urgent first.
     One query for the rows whatever their number: everything is a subquery."""
     now = timezone.now()
@@ -184,7 +185,7 @@ def _name_signers(decisions: list, caseworker) -> None:
         d.signers = heads.get(d.application.unit_id, [])
 
 
-def workday(*, user, today: dt.date) -> Workday:
+def workday(*, user: User, today: dt.date) -> Workday:
     """Everything on the user's start page; every list shown is logged."""
     staff = user.staff
     user_roles = audit_services.roles_of(user=user)
