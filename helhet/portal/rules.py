@@ -98,7 +98,7 @@ def suppressed(count: int) -> bool:
     return count < SMALL_CELL
 
 
-def aggregate(scores: list[int]) -> dict:
+def aggregate(scores: list[int]) -> dict[str, object]:
     """Count, mean and distribution of answers — or only "<5" when too few
     answers would let someone recognise who answered."""
     count = len(scores)
