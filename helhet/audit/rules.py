@@ -72,7 +72,7 @@ class ServiceSpan:
     """One service in time. ``unit_id`` names the provider: a municipal unit's
     id, or ("ekstern", id) for a service outside the municipality's units."""
 
-    unit_id: object
+    unit_id: int | tuple[str, int]
     valid_from: dt.date
     valid_to: dt.date | None
 
@@ -81,14 +81,14 @@ def _active(span: ServiceSpan, day: dt.date) -> bool:
     return span.valid_from <= day and (span.valid_to is None or span.valid_to >= day)
 
 
-def coordinated_units(spans: Iterable[ServiceSpan], day: dt.date) -> set[int]:
+def coordinated_units(spans: Iterable[ServiceSpan], day: dt.date) -> set[int | tuple[str, int]]:
     """The proxy for persons not yet assessed: providers serving the person on
     ``day`` if two or more serve at once and one has done so for at least three
     months. Empty when the proxy sees no such need."""
     active = [s for s in spans if _active(s, day)]
     units = {s.unit_id for s in active}
     long_term = any((day - s.valid_from).days >= LONG_TERM_DAYS for s in active)
-    return units if len(units) >= COORDINATED_UNITS and long_term else set[int]()
+    return units if len(units) >= COORDINATED_UNITS and long_term else set()
 
 
 @dataclass(frozen=True)

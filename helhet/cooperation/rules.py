@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -218,7 +219,7 @@ REQUIRED_TOPICS = (
 )
 
 
-def AgreementTopicLabels() -> list[tuple[str, "StrOrPromise"]]:  # noqa: N802 - reads like the choices
+def AgreementTopicLabels() -> Sequence[tuple[str, "StrOrPromise"]]:  # noqa: N802 - reads like the choices
     from helhet.cooperation.models import AgreementTopic
 
     return AgreementTopic.choices
