@@ -1,6 +1,7 @@
 """Writes and page data around the person. The gate has already decided."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -67,7 +68,7 @@ def record_somatic(*, form, person: Person, unit, user: User) -> SomaticFollowUp
 
 
 @transaction.atomic
-def save_crisis_plan(*, person: Person, fields: dict) -> CrisisPlan:
+def save_crisis_plan(*, person: Person, fields: dict[str, Any]) -> CrisisPlan:
     """The person's crisis plan, kept here while the person has no open plan
     (with an open plan it is edited in the plan, as a plan version)."""
     crisis, _created = CrisisPlan.objects.get_or_create(person=person)
@@ -82,7 +83,7 @@ def open_plan(*, person: Person) -> IndividualPlan | None:
     return person.plans.filter(status__in=["tilbudt", "aktiv"]).order_by("-offered_on").first()
 
 
-def person_page(*, user: User, person: Person) -> dict:
+def person_page(*, user: User, person: Person) -> dict[str, Any]:
     externals, ext_hidden = visible(
         user,
         person,
@@ -185,7 +186,7 @@ def _gap_facts(notice: DischargeNotice) -> list[str]:
     )
 
 
-def discharge_row(*, notice: DischargeNotice, today: dt.date) -> dict:
+def discharge_row(*, notice: DischargeNotice, today: dt.date) -> dict[str, Any]:
     gaps = [] if notice.cancelled else _gap_facts(notice)
     return {
         "notice": notice,
@@ -195,7 +196,7 @@ def discharge_row(*, notice: DischargeNotice, today: dt.date) -> dict:
     }
 
 
-def discharge_alerts(*, user: User, today: dt.date) -> list[dict]:
+def discharge_alerts(*, user: User, today: dt.date) -> list[dict[str, Any]]:
     """Announced discharges and releases without housing or follow-up in place,
     for the coordinating unit, the person's coordinator and the unit that
     received the notice. A notice is the receiving unit's health record: its own
@@ -266,7 +267,7 @@ def gp_consented(*, person: Person, gp: ExternalService | None, moment=None) -> 
     ).exists()
 
 
-def plan_message_initial(*, person: Person) -> dict:
+def plan_message_initial(*, person: Person) -> dict[str, Any]:
     """What a message to the GP about the plan starts from: the plan's goals and
     measures briefly, its latest change and the coordinator."""
     plan = open_plan(person=person)

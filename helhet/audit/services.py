@@ -9,6 +9,7 @@ on the first view of a day and period, or on request (issue 10).
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -75,7 +76,7 @@ class CriterionReport:
     def failing(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.result == Result.NOT_MET]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.criterion.id,
             "title": str(self.criterion.title),
@@ -179,7 +180,7 @@ def _tally(outcomes: list[Outcome]) -> tuple[Tally, dict[int, Tally]]:
     return total, dict(per_unit)
 
 
-def unit_table(*, reports: list[CriterionReport], municipality_id: int) -> dict:
+def unit_table(*, reports: list[CriterionReport], municipality_id: int) -> dict[str, Any]:
     """Rates per criterion (rows) and unit (columns) for units with any outcome."""
     used = {u for r in reports for u in r.per_unit}
     units = list(Unit.objects.filter(municipality_id=municipality_id, pk__in=used).order_by("name"))
@@ -264,7 +265,7 @@ def _counts(tally: Tally) -> list[int]:
     return [tally.met, tally.not_met, tally.not_applicable]
 
 
-def _results(outcomes: list[Outcome]) -> dict:
+def _results(outcomes: list[Outcome]) -> dict[str, Any]:
     total, per_unit = _tally(outcomes)
     return {
         "total": _counts(total),
@@ -350,7 +351,7 @@ def stored_report(
     return StoredReport(snapshot.computed_at, _reports_from(snapshot.results))
 
 
-def _reports_from(results: dict) -> list[CriterionReport]:
+def _reports_from(results: dict[str, Any]) -> list[CriterionReport]:
     """Reports with stored tallies and no outcomes (the drill-down computes those live).
     A criterion added to the catalogue after the snapshot is left out, not shown as 0."""
     return [
@@ -367,7 +368,7 @@ def _reports_from(results: dict) -> list[CriterionReport]:
 
 def trend(
     *, municipality_id: int, unit_id: int | None, start: dt.date, end: dt.date, days: int = 12
-) -> dict:
+) -> dict[str, Any]:
     """Rates per criterion of the last ``days`` stored periods of the same length,
     each ending on the day it was computed, up to ``end`` (one query).
 

@@ -293,7 +293,7 @@ class Tally:
 
 
 @reporting()
-def evaluation(*, municipality_id: int, today: dt.date | None = None) -> dict:
+def evaluation(*, municipality_id: int, today: dt.date | None = None) -> dict[str, Any]:
     """Per form version, per category and per party: how often each scope is
     given, declined, withdrawn, or left to expire without renewal. Counts only."""
     today = today or timezone.localdate()

@@ -150,7 +150,7 @@ def covered_unit_pairs(*, municipality) -> set[tuple[int, int]]:
     return set(rows)
 
 
-def routine_overview(*, municipality, today: dt.date) -> dict:
+def routine_overview(*, municipality, today: dt.date) -> dict[str, Any]:
     """Routines, those past review, and unit pairs that share persons without one."""
     gaps = rules.routine_gaps(
         shared_unit_pairs(municipality=municipality, today=today),
@@ -237,7 +237,7 @@ def add_member(*, group: ResponsibilityGroup, member: GroupMember, moment: dt.da
     member.save()
 
 
-def group_page(*, group: ResponsibilityGroup, now: dt.datetime) -> dict:
+def group_page(*, group: ResponsibilityGroup, now: dt.datetime) -> dict[str, Any]:
     today = timezone.localdate(now)
     everyone = list(group.members.select_related("user", "unit", "partner"))
     members = [m for m in everyone if m.left_on is None]

@@ -8,6 +8,7 @@ shown page is turned into rows (docs/performance.md).
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -133,7 +134,7 @@ class Rows:
         self.plans = plans
         self._summary = None
 
-    def unit_counts(self) -> list[dict]:
+    def unit_counts(self) -> list[dict[str, Any]]:
         return self._summarise()[0]
 
     def count(self) -> int:
@@ -155,7 +156,7 @@ class Rows:
     def __iter__(self):
         return iter(_rows(list(self.plans.values(*ROW_FIELDS))))
 
-    def _summarise(self) -> tuple[list[dict], int]:
+    def _summarise(self) -> tuple[list[dict[str, Any]], int]:
         # The total is the sum of the per-unit counts: one query for both.
         if self._summary is None:
             counted = list(
@@ -211,7 +212,7 @@ def plan_rows(*, user: User, filters: Filters) -> Rows:
     return Rows(matching_plans(user=user, filters=filters))
 
 
-def _rows(values: list[dict]) -> list[Row]:
+def _rows(values: list[dict[str, Any]]) -> list[Row]:
     today = timezone.localdate()
     # A row deleted by a change after the refresh above: computed live, not stored.
     unknown = [v["pk"] for v in values if v["completeness__missing"] is None]
@@ -219,7 +220,7 @@ def _rows(values: list[dict]) -> list[Row]:
     return [_row(value, live, today) for value in values]
 
 
-def _row(value: dict, live: dict, today: dt.date) -> Row:
+def _row(value: dict[str, Any], live: dict[str, Any], today: dt.date) -> Row:
     active = value["status"] == ACTIVE
     missing = value["completeness__missing"]
     username = value[f"{ASSIGNMENT}coordinator__username"] or ""

@@ -87,7 +87,7 @@ def register_application(
     channel: str,
     source: str = HousingApplication.Source.OWN,
     group: str = "",
-    registered_by=None,
+    registered_by: User | None = None,
 ) -> HousingApplication:
     application = HousingApplication(
         person=person,

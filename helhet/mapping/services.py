@@ -3,6 +3,7 @@ outcomes for plans, municipal statistics and the annual round."""
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -41,8 +42,8 @@ def create_mapping(
     today: dt.date,
     person_present: bool,
     cares_for_children: str,
-    levels: dict,
-    notes: dict | None = None,
+    levels: dict[str, Any],
+    notes: dict[str, Any] | None = None,
     services_received: str = "",
     children_note: str = "",
     crisis_risk: bool = False,
@@ -180,7 +181,7 @@ def request_plan(*, user: User, mapping: Mapping, today: dt.date) -> IndividualP
 # --- outcomes for a plan ----------------------------------------------------------
 
 
-def plan_evaluation(*, plan: IndividualPlan, mappings: list[Mapping]) -> dict:
+def plan_evaluation(*, plan: IndividualPlan, mappings: list[Mapping]) -> dict[str, Any]:
     """Per goal: its domain, and the level in the mapping before and after the plan began.
 
     ``mappings`` are those of the plan's person that the user may see."""
@@ -246,7 +247,7 @@ def statistics_rows(*, municipality_id: int, year: int) -> list[report.PersonRow
     )
     latest = {row[1]: row for row in mappings}
     chosen = {row[0] for row in latest.values()}
-    levels: dict[int, dict] = defaultdict(dict)
+    levels: dict[int, dict[str, Any]] = defaultdict(dict)
     scores = DomainScore.objects.filter(
         mapping__person__municipality_id=municipality_id, mapping__mapped_on__year=year
     ).values_list("mapping_id", "domain", "level")
@@ -331,7 +332,7 @@ def close_round(*, user: User, mapping_round: MappingRound, today: dt.date) -> N
     mapping_round.save(update_fields=["closed_on", "closed_by"])
 
 
-def round_progress(*, mapping_round: MappingRound) -> dict:
+def round_progress(*, mapping_round: MappingRound) -> dict[str, Any]:
     units = list(mapping_round.units.order_by("name"))
     mapped = mapping_round.mappings.values_list("person_id", "unit_id")
     active = Q(valid_to__isnull=True) | Q(valid_to__gte=mapping_round.starts_on)

@@ -26,7 +26,7 @@ FINANCIAL = "okonomisk"
 @transaction.atomic
 def set_condition(
     *, person: Person, unit_id: int, user: User, evaluations: list[dt.date], **fields: Any
-):
+) -> ActivityCondition:
     if not evaluations:
         raise ValidationError({"first_evaluation": _("Sett minst én dato for evaluering.")})
     condition = ActivityCondition(person=person, unit_id=unit_id, follow_up_by=user, **fields)

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -9,12 +12,16 @@ from helhet.cooperation.services import around_person
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
 from helhet.people import identity
-from helhet.people.models import Person
+from helhet.people.models import Person, Service
+
+if TYPE_CHECKING:
+    from helhet.people.forms import PersonForm
+    from helhet.people.models import ServiceType
 
 SEARCH_LIMIT = 50
 
 
-def search(*, user: User, query: str) -> list:
+def search(*, user: User, query: str) -> list[Person]:
     """Persons matching a name or national id, among those the user may see.
 
     Only persons the gate gives a relation to are searched, so a search never
@@ -34,7 +41,7 @@ def search(*, user: User, query: str) -> list:
     return found
 
 
-def my_persons(*, user: User) -> list:
+def my_persons(*, user: User) -> list[Person]:
     """The persons the user coordinates or takes part in the plan of, shown on
     the search page before anything is typed; through the gate's list, logged."""
     from helhet.coordination.models import CoordinatorAssignment
@@ -55,7 +62,7 @@ def my_persons(*, user: User) -> list:
     return found
 
 
-def person_page(*, user: User, person: Person) -> dict:
+def person_page(*, user: User, person: Person) -> dict[str, Any]:
     services, hidden = visible_services(user=user, person=person)
     return {
         "person": person,
@@ -70,7 +77,7 @@ def person_page(*, user: User, person: Person) -> dict:
     }
 
 
-def visible_services(*, user: User, person: Person) -> tuple[list, bool]:
+def visible_services(*, user: User, person: Person) -> tuple[list[Service], bool]:
     """The person's services the user may see, and whether some were left out.
 
     Which services a person gets says much about their health (a unit for
@@ -111,9 +118,9 @@ def may_register(*, user: User) -> bool:
     return staff is not None and staff.memberships.filter(role__in=REGISTRAR_ROLES).exists()
 
 
-def register(*, user: User, form) -> Person:
+def register(*, user: User, form: "PersonForm") -> Person:
     """Save a new person and log the registration as a write in the access log."""
-    person = form.save(commit=False)
+    person: Person = form.save(commit=False)
     person.municipality = user.staff.municipality
     person.save()
     decision = gate.Decision(True, "registrering", _("Registrerte personen"))
@@ -121,7 +128,7 @@ def register(*, user: User, form) -> Person:
     return person
 
 
-def service_type(*, code: str):
+def service_type(*, code: str) -> "ServiceType":
     """The catalogue's type ``code`` (people.catalogue), created if a database
     was set up without the seeding migration's rows."""
     from helhet.people.catalogue import BY_CODE
@@ -140,7 +147,7 @@ def service_type(*, code: str):
     return found
 
 
-def service_type_guesser():
+def service_type_guesser() -> Callable[[str, str, str], "ServiceType"]:
     """A function (unit_kind, basis, name) -> ServiceType for many rows at once:
     one query for the catalogue, not one per row (imports, the demo)."""
     from helhet.people.catalogue import guess_type
@@ -148,7 +155,7 @@ def service_type_guesser():
 
     known = {found.code: found for found in ServiceType.objects.all()}
 
-    def guess(unit_kind: str, basis: str, name: str):
+    def guess(unit_kind: str, basis: str, name: str) -> "ServiceType":
         code = guess_type(unit_kind, basis, name)
         if code not in known:
             known[code] = service_type(code=code)
@@ -157,7 +164,7 @@ def service_type_guesser():
     return guess
 
 
-def guessed_service_type(*, unit_kind: str, basis: str, name: str):
+def guessed_service_type(*, unit_kind: str, basis: str, name: str) -> "ServiceType":
     """The type of a service recorded without one (imports, intake grants)."""
     from helhet.people.catalogue import guess_type
 

@@ -93,7 +93,7 @@ def facts_for(*, plans: Iterable[IndividualPlan]) -> dict[int, rules.PlanFacts]:
     return facts_for_rows(rows=rows, plans=[row["pk"] for row in rows])
 
 
-def facts_for_rows(*, rows: list[dict], plans) -> dict[int, rules.PlanFacts]:
+def facts_for_rows(*, rows: list[dict[str, Any]], plans) -> dict[int, rules.PlanFacts]:
     """§ 19 facts for many plans in five queries, whatever their number.
 
     ``rows`` hold ``PLAN_FACT_FIELDS`` of each plan (from ``.values()``);
@@ -239,7 +239,7 @@ SNAPSHOT_FIELDS = [
 ]
 
 
-def snapshot(*, plan: IndividualPlan) -> dict:
+def snapshot(*, plan: IndividualPlan) -> dict[str, Any]:
     """A plain, JSON-safe picture of the whole plan, for versions and comparison."""
     crisis = plan.crisis_plan
     return {
@@ -300,7 +300,7 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def diff(*, before: dict, after: dict) -> list[dict]:
+def diff(*, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
     """What changed between two snapshots, as (section, item, field, before, after) rows."""
     rows = []
     for section in ("plan", "crisis_plan"):
@@ -318,7 +318,7 @@ def diff(*, before: dict, after: dict) -> list[dict]:
     return rows
 
 
-def _row(section, item, name: str, before, after) -> dict:
+def _row(section, item, name: str, before, after) -> dict[str, Any]:
     return {"section": section, "item": item, "field": name, "before": before, "after": after}
 
 
@@ -371,7 +371,7 @@ def change_plan(
 # --- the plan page --------------------------------------------------------------
 
 
-def plan_page(*, plan_id: int) -> dict:
+def plan_page(*, plan_id: int) -> dict[str, Any]:
     """Everything § 19 a–i asks for, for one plan, in a constant number of queries."""
     plan = with_content(queryset=IndividualPlan.objects.filter(pk=plan_id)).get()
     measures_by_goal = defaultdict(list)
@@ -427,7 +427,7 @@ def _change_open_plan(
     return change_plan(plan_id=plan_id, user=user, expected_version=version, apply=guarded)
 
 
-def _assign(row, fields: dict) -> list[str]:
+def _assign(row, fields: dict[str, Any]) -> list[str]:
     """Set fields on a row; return the Norwegian labels of those that changed."""
     changed = []
     for name, value in fields.items():
@@ -437,7 +437,7 @@ def _assign(row, fields: dict) -> list[str]:
     return changed
 
 
-def _save_row(row, fields: dict, created: str, edited: str) -> str:
+def _save_row(row, fields: dict[str, Any], created: str, edited: str) -> str:
     is_new = row.pk is None
     changed = _assign(row, fields)
     row.full_clean()
@@ -465,12 +465,12 @@ def _mergeable(value):
         return value.replace("\r\n", "\n").strip()
     if isinstance(value, list):
         return [_mergeable(v) for v in value]
-    if isinstance(value, dict):
+    if isinstance(value, dict[str, Any]):
         return {k: _mergeable(v) for k, v in value.items()}
     return _plain(value)
 
 
-def _document(snapshot_: dict) -> dict:
+def _document(snapshot_: dict[str, Any]) -> dict[str, Any]:
     flat = rules.flatten(snapshot_)
     for section, rows in snapshot_.get("refs", {}).items():
         for item, row in rows.items():
@@ -479,7 +479,7 @@ def _document(snapshot_: dict) -> dict:
     return {key: _mergeable(value) for key, value in flat.items()}
 
 
-def _stored_document(plan_id: int, number: int | None) -> dict | None:
+def _stored_document(plan_id: int, number: int | None) -> dict[str, Any] | None:
     if number is None:
         return None
     stored = PlanVersion.objects.filter(plan_id=plan_id, number=number)
@@ -496,13 +496,15 @@ _SECTION_OF = {
 }
 
 
-def _keys(model, row_id, names) -> dict:
+def _keys(model, row_id, names) -> dict[str, Any]:
     section = _SECTION_OF[model]
     item = "" if section in ("plan", "crisis_plan") else str(row_id)
     return {name: (section, item, name) for name in names}
 
 
-def _merge_fields(*, plan_id: int, base, current, seen, keep_mine, model, row, fields) -> dict:
+def _merge_fields(
+    *, plan_id: int, base, current, seen, keep_mine, model, row, fields
+) -> dict[str, Any]:
     """The fields of the editor's submission to write on top of the current row,
     or StaleEdit naming the fields both changed."""
     base_doc = _stored_document(plan_id, base)
@@ -535,7 +537,7 @@ def _merge_fields(*, plan_id: int, base, current, seen, keep_mine, model, row, f
     }
 
 
-def _describe(plan_id: int, base, current, conflicts) -> list[dict]:
+def _describe(plan_id: int, base, current, conflicts) -> list[dict[str, Any]]:
     """Each conflict as the editor reads it: the field, the saved value, who saved it when."""
     versions = list(
         PlanVersion.objects.filter(plan_id=plan_id, number__gt=base, number__lte=current)
@@ -584,8 +586,8 @@ def _edit(
     *,
     model,
     row_of: Callable[[IndividualPlan], object],
-    fields: dict,
-    apply: Callable[[IndividualPlan, dict], str],
+    fields: dict[str, Any],
+    apply: Callable[[IndividualPlan, dict[str, Any]], str],
     seen: int | None = None,
     keep_mine: Iterable[str] = (),
     strict: bool = False,
@@ -634,7 +636,9 @@ def _existing(row_of, plan):
         ) from gone
 
 
-def update_plan(*, plan_id: int, user: User, version, fields: dict, **merge: Any) -> IndividualPlan:
+def update_plan(
+    *, plan_id: int, user: User, version, fields: dict[str, Any], **merge: Any
+) -> IndividualPlan:
     return _edit(
         plan_id,
         user,
@@ -648,7 +652,7 @@ def update_plan(*, plan_id: int, user: User, version, fields: dict, **merge: Any
 
 
 def save_goal(
-    *, plan_id: int, user: User, version, goal_id, fields: dict, **merge: Any
+    *, plan_id: int, user: User, version, goal_id, fields: dict[str, Any], **merge: Any
 ) -> IndividualPlan:
     def apply(plan, fields):
         goal = (
@@ -671,7 +675,7 @@ def save_goal(
 
 
 def save_measure(
-    *, plan_id: int, user: User, version, goal_id, measure_id, fields: dict, **merge: Any
+    *, plan_id: int, user: User, version, goal_id, measure_id, fields: dict[str, Any], **merge: Any
 ) -> IndividualPlan:
     def apply(plan, fields):
         measure = _existing(
@@ -697,7 +701,7 @@ def save_measure(
 
 
 def save_participant(
-    *, plan_id: int, user: User, version, participant_id, fields: dict, **merge: Any
+    *, plan_id: int, user: User, version, participant_id, fields: dict[str, Any], **merge: Any
 ) -> IndividualPlan:
     def apply(plan, fields):
         participant = (
@@ -720,7 +724,7 @@ def save_participant(
 
 
 def save_crisis_plan(
-    *, plan_id: int, user: User, version, fields: dict, **merge: Any
+    *, plan_id: int, user: User, version, fields: dict[str, Any], **merge: Any
 ) -> IndividualPlan:
     def apply(plan, fields):
         # The person's crisis plan, edited as part of the open plan (a version).
@@ -770,7 +774,7 @@ def remove_row(
     raise StaleEdit(current)
 
 
-def _row_of(document: dict, section: str, item: str) -> dict:
+def _row_of(document: dict[str, Any], section: str, item: str) -> dict[str, Any]:
     """The keys of one row, and for a goal those of its measures (removed with it)."""
     measures = (
         {
@@ -842,7 +846,9 @@ def offer_plan(*, person: Person, user: User, offered_on) -> IndividualPlan:
         raise ValidationError(_("Personen har allerede en åpen plan.")) from error
 
 
-def consent_warning(*, plan: IndividualPlan, fields: dict, participant=None) -> dict | None:
+def consent_warning(
+    *, plan: IndividualPlan, fields: dict[str, Any], participant=None
+) -> dict[str, Any] | None:
     """Whether the participant about to be saved gets plan information the person's
     consent does not cover (forskrift § 19 h): the unit or partner to name, or None.
     Only a new party is asked about; an unchanged one was warned of when added."""
@@ -895,7 +901,7 @@ _CONTACT_TIMES = {
 }
 
 
-def contact_line(*, contact: dict) -> str:
+def contact_line(*, contact: dict[str, Any]) -> str:
     """One crisis-plan contact as a line: «Navn (rolle), tlf. 12345678 – dagtid»."""
     who = contact.get("name") or ""
     if contact.get("role"):
@@ -916,7 +922,7 @@ def field_label(*, section: str, name: str) -> str:
     return capfirst(model._meta.get_field(name).verbose_name)
 
 
-def display_value(*, section: str, name: str, value, goals: dict | None = None) -> str:
+def display_value(*, section: str, name: str, value, goals: dict[str, Any] | None = None) -> str:
     """A snapshot value as the user reads it: labels for codes, dd.mm.åååå for dates."""
     if value is rules.ABSENT or value in (None, ""):
         return "–"
@@ -943,7 +949,7 @@ def _field_order(section: str, name: str) -> int:
     return names.index(name) if name in names else len(names)
 
 
-def _rows(section: str, values: dict, goals: dict) -> list[tuple[str, str]]:
+def _rows(section: str, values: dict[str, Any], goals: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         (
             field_label(section=section, name=name),
@@ -953,7 +959,7 @@ def _rows(section: str, values: dict, goals: dict) -> list[tuple[str, str]]:
     ]
 
 
-def version_display(*, snapshot_: dict) -> dict:
+def version_display(*, snapshot_: dict[str, Any]) -> dict[str, Any]:
     """A stored snapshot laid out for reading: plan fields, goals with measures, the rest."""
     goals = snapshot_.get("goals", {})
     measures = snapshot_.get("measures", {})
@@ -977,7 +983,7 @@ def version_display(*, snapshot_: dict) -> dict:
     }
 
 
-def diff_display(*, before: dict, after: dict) -> list[dict]:
+def diff_display(*, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
     """``diff`` with Norwegian section, item and field labels and readable values."""
     goals = {**before.get("goals", {}), **after.get("goals", {})}
     rows = []

@@ -81,7 +81,7 @@ def next_meeting(*, person: Person):
     )
 
 
-def plan_view(*, person: Person) -> dict:
+def plan_view(*, person: Person) -> dict[str, Any]:
     plan = current_plan(person=person)
     context = {
         "plan": plan,
@@ -444,7 +444,7 @@ def _coordinating_unit(person: Person):
     return assignment.unit if assignment else None
 
 
-def pending_feedback(*, person: Person, now: dt.datetime | None = None) -> list[dict]:
+def pending_feedback(*, person: Person, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Held meetings and plan evaluations (a new revision date set) in the
     last 90 days that the person has not answered about."""
     now = now or timezone.now()
@@ -487,7 +487,7 @@ def pending_feedback(*, person: Person, now: dt.datetime | None = None) -> list[
     return found
 
 
-def answer_feedback(*, acting: Acting, occasion: dict, score: int, text: str) -> None:
+def answer_feedback(*, acting: Acting, occasion: dict[str, Any], score: int, text: str) -> None:
     """Store the answer without any link to the person; remember only that
     they answered, so the question is not asked twice."""
     try:
@@ -506,7 +506,7 @@ def answer_feedback(*, acting: Acting, occasion: dict, score: int, text: str) ->
         raise PortalRefused(_("Du har allerede svart på dette.")) from error
 
 
-def feedback_overview(*, municipality_id: int) -> list[dict]:
+def feedback_overview(*, municipality_id: int) -> list[dict[str, Any]]:
     """Per unit: answers counted, mean and spread — "<5" for small cells."""
     scores, texts, units = defaultdict(list), defaultdict(list), {}
     for answer in FeedbackAnswer.objects.filter(municipality_id=municipality_id).select_related(

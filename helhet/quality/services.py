@@ -101,7 +101,9 @@ STEP_FIELDS = {
 }
 
 
-def advance(*, deviation: Deviation, user: User, target: str, fields: dict, today: dt.date) -> None:
+def advance(
+    *, deviation: Deviation, user: User, target: str, fields: dict[str, Any], today: dt.date
+) -> None:
     """One step of the leader's handling: assess → cause and measures → close."""
     errors = rules.step_errors(deviation.status, target, fields)
     if errors:
@@ -120,7 +122,7 @@ def inform_top_management(*, deviation: Deviation, today: dt.date) -> None:
     deviation.save(update_fields=["top_management_informed_on"])
 
 
-def statistics(*, deviations, today: dt.date) -> dict:
+def statistics(*, deviations, today: dt.date) -> dict[str, Any]:
     """Counts per unit and month, per kind, open and overdue — no person data."""
     rows = list(
         deviations.values_list(
@@ -195,7 +197,7 @@ def acknowledge(*, version: ProcedureVersion, user: User) -> bool:
     return created
 
 
-def procedure_rows(*, municipality_id: int, user: User) -> list[dict]:
+def procedure_rows(*, municipality_id: int, user: User) -> list[dict[str, Any]]:
     """Each procedure with its current version and whether the user has read it."""
     procedures = list(
         Procedure.objects.filter(municipality_id=municipality_id)

@@ -4,6 +4,7 @@ the start page never shows more than the page it links to."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, Min, OuterRef, Subquery
@@ -56,7 +57,7 @@ class Workday:
     signatures: list = field(default_factory=list)
     awaiting_signature: list = field(default_factory=list)
     coordinator_requests: list = field(default_factory=list)
-    plan_counts: dict = field(default_factory=dict)
+    plan_counts: dict[str, Any] = field(default_factory=dict)
     emergency_to_review: int = 0
     refusals_to_review: int = 0
     others_to_review: int = 0
