@@ -273,6 +273,17 @@ class Representation:
     represents_anyone: Callable[[AnyUser], bool]
 
 
+class ListedPerson(Protocol):
+    """What ``log_many`` needs of a person shown in a list: a Person, or a row
+    read without one."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def municipality_id(self) -> int: ...
+
+
 class EmergencyHook(Protocol):
     """Told of each emergency access granted (``register_emergency_hook``)."""
 
@@ -984,7 +995,7 @@ def accessible_plans(
 
 def log_many(
     user: AnyUser,
-    persons: Iterable[Person],
+    persons: Iterable[ListedPerson],
     action: str,
     *,
     what: str,

@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection
 from django.db.models import Q
@@ -203,8 +203,9 @@ class Scope:
     def person_units(self, person_id: int) -> frozenset:
         return self.involved.get(person_id, frozenset())
 
-    def declared(self, needs: frozenset) -> "Declared":
-        return Declared(self, needs)
+    def declared(self, needs: frozenset[str]) -> "Scope":
+        # A proxy that answers as the scope does, for the declared facts only.
+        return cast(Scope, Declared(self, needs))
 
 
 # The shared facts a criterion may declare; ``person_units`` reads ``involved``.

@@ -172,7 +172,8 @@ def _tally(outcomes: list[Outcome]) -> tuple[Tally, dict[int, Tally]]:
     """The tally in total and per involved unit. Outcomes are first counted per set
     of units (persons share a few combinations of units), then spread to the units."""
     by_units = Counter((o.unit_ids, o.result) for o in outcomes)
-    total, per_unit = Tally(), defaultdict(Tally)
+    total = Tally()
+    per_unit: defaultdict[int, Tally] = defaultdict(Tally)
     for (unit_ids, result), n in by_units.items():
         total.add(result, n)
         for unit_id in unit_ids:
@@ -285,7 +286,8 @@ def store_snapshots(
     unit_ids = list(
         Unit.objects.filter(municipality_id=municipality_id).values_list("pk", flat=True)
     )
-    whole, per_unit = {}, {unit_id: {} for unit_id in unit_ids}
+    whole: dict[str, dict[str, Any]] = {}
+    per_unit: dict[int, dict[str, dict[str, Any]]] = {unit_id: {} for unit_id in unit_ids}
     for criterion, outcomes in _evaluate(scope, CRITERIA):
         whole[criterion.id] = _results(outcomes)
         involving = defaultdict(list)
@@ -343,7 +345,8 @@ def stored_report(
             day=today,
             period_start=start,
             period_end=end,
-            unit_id=unit_id,
+            # No unit: the whole municipality's row (Django reads "= None" as IS NULL).
+            unit_id=unit_id,  # type: ignore[misc]
         ).first()
     if snapshot is None:
         stored = store_snapshots(municipality_id=municipality_id, start=start, end=end, today=today)
@@ -389,7 +392,7 @@ def trend(
         .values_list("day", "results")[:days]
     )
     rows.reverse()
-    rates = defaultdict(dict)
+    rates: defaultdict[str, dict[dt.date, int | None]] = defaultdict(dict)
     for day, results in rows:
         for criterion_id, entry in results.items():
             counts = entry["total"] if unit_id is None else entry["units"].get(str(unit_id))

@@ -3,6 +3,7 @@ outcomes for plans, municipal statistics and the annual round."""
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -139,7 +140,7 @@ def facts(*, mapping: Mapping) -> rules.MappingFacts:
 # --- screening, referral and IP in one step ---------------------------------------
 
 
-def add_screening(*, user: User, mapping: Mapping, code: str, answers: list) -> Screening:
+def add_screening(*, user: User, mapping: Mapping, code: str, answers: list[int]) -> Screening:
     instrument = rules.INSTRUMENTS[code]
     try:
         total = rules.score(instrument, answers)
@@ -185,9 +186,9 @@ def plan_evaluation(*, plan: IndividualPlan, mappings: list[Mapping]) -> dict[st
     """Per goal: its domain, and the level in the mapping before and after the plan began.
 
     ``mappings`` are those of the plan's person that the user may see."""
-    mappings = [facts(mapping=m) for m in mappings]
+    known = [facts(mapping=m) for m in mappings]
     start = plan.period_start or plan.offered_on
-    before, after = rules.before_and_after(mappings, start, plan.closed_on)
+    before, after = rules.before_and_after(known, start, plan.closed_on)
     deltas = rules.domain_deltas(before, after)
     goals = list(plan.goals.select_related("mapping_domain").order_by("position", "id"))
     rows = []
@@ -281,7 +282,9 @@ def year_report(*, municipality_id: int, year: int) -> report.Report:
     )
 
 
-def trend(*, municipality_id: int, years: list[int], current: report.Report | None = None) -> list:
+def trend(
+    *, municipality_id: int, years: list[int], current: report.Report | None = None
+) -> list[report.Report]:
     """Each year's report as published on its own, so the trend repeats its cells exactly."""
     return [
         current
@@ -295,7 +298,13 @@ def trend(*, municipality_id: int, years: list[int], current: report.Report | No
 
 
 def open_round(
-    *, user: User, municipality_id: int, name: str, starts_on, ends_on, units
+    *,
+    user: User,
+    municipality_id: int,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    units: Sequence[Unit],
 ) -> MappingRound:
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("Runden kan ikke slutte før den begynner.")})
