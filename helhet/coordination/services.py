@@ -7,12 +7,13 @@ shown page is turned into rows (docs/performance.md).
 """
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Func, Q, QuerySet
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,14 +54,14 @@ class Filters:
     name: str = ""
     # Only plans whose coordinator responsibility lies with one of these units
     # («mine enhets planer»); None means every unit.
-    units: frozenset | None = None
+    units: frozenset[int] | None = None
     sort: str = ""  # a key of SORTS, "-" first for descending
 
 
 # The columns the overview sorts by: a whitelist, so a query parameter never
 # reaches order_by() as it is. Every order ends with the person's name and the
 # plan's id, so plans with equal values keep one order from page to page.
-SORTS = {
+SORTS: dict[str, tuple[F | Func, ...]] = {
     "person": (Lower("person__family_name"), Lower("person__given_name")),
     "status": (F("status"),),
     "koordinator": (
@@ -85,7 +86,7 @@ def sort_key(*, value: str) -> tuple[str, bool]:
     return column, descending
 
 
-def _ordered(plans, sort: str):
+def _ordered(plans: QuerySet[IndividualPlan], sort: str) -> QuerySet[IndividualPlan]:
     column, descending = sort_key(value=sort)
     # Empty values (no coordinator, no revision date) last either way.
     keys = [
@@ -115,12 +116,12 @@ class Row:
     coordinator_username: str
     unit_id: int | None
     unit_name: str
-    missing: list
+    missing: list[tuple[str, str]]
     overdue: bool
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     @property
     def is_active(self) -> bool:
@@ -130,9 +131,9 @@ class Row:
 class Rows:
     """The matching plans, in order; a slice reads only its own rows (for Paginator)."""
 
-    def __init__(self, plans):
+    def __init__(self, plans: QuerySet[IndividualPlan]) -> None:
         self.plans = plans
-        self._summary = None
+        self._summary: tuple[list[dict[str, Any]], int] | None = None
 
     def unit_counts(self) -> list[dict[str, Any]]:
         return self._summarise()[0]
@@ -143,7 +144,13 @@ class Rows:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
         if isinstance(index, slice):
             # The page's ids first, then their details: joining the stored
             # completeness, coordinator and unit for 50 plans, not for all.
@@ -153,7 +160,7 @@ class Rows:
             return _rows([by_id[pk] for pk in ids])
         return self[index : index + 1][0]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Row]:
         return iter(_rows(list(self.plans.values(*ROW_FIELDS))))
 
     def _summarise(self) -> tuple[list[dict[str, Any]], int]:
@@ -178,7 +185,7 @@ class Rows:
         return self._summary
 
 
-def matching_plans(*, user: User, filters: Filters):
+def matching_plans(*, user: User, filters: Filters) -> QuerySet[IndividualPlan]:
     """The user's plans that match ``filters``, by name, their completeness stored first."""
     plans = gate.accessible_plans(user, IndividualPlan.objects.all())
     if filters.status:
@@ -220,7 +227,7 @@ def _rows(values: list[dict[str, Any]]) -> list[Row]:
     return [_row(value, live, today) for value in values]
 
 
-def _row(value: dict[str, Any], live: dict[str, Any], today: dt.date) -> Row:
+def _row(value: dict[str, Any], live: dict[int, str], today: dt.date) -> Row:
     active = value["status"] == ACTIVE
     missing = value["completeness__missing"]
     username = value[f"{ASSIGNMENT}coordinator__username"] or ""
