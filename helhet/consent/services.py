@@ -3,12 +3,13 @@ transaction and leaves a ``ConsentEvent``."""
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,9 @@ from helhet.consent.models import Category, Consent, ConsentEvent, ConsentScope,
 from helhet.core.replica import reporting
 from helhet.organisation.models import ExternalPartner, Unit
 from helhet.people.models import Person
+
+if TYPE_CHECKING:
+    from helhet.access.models import AccessLogEntry
 
 
 class ConsentRefused(Exception):
@@ -32,7 +36,13 @@ def valid_q(*, moment: dt.datetime | None = None, prefix: str = "") -> Q:
     )
 
 
-def covering_consent(*, person_id: int, unit_ids, category: str, moment=None) -> Consent | None:
+def covering_consent(
+    *,
+    person_id: int,
+    unit_ids: Iterable[int],
+    category: str,
+    moment: dt.datetime | None = None,
+) -> Consent | None:
     """A valid consent that lets one of ``unit_ids`` receive ``category``."""
     scope = (
         ConsentScope.objects.filter(
@@ -48,10 +58,12 @@ def covering_consent(*, person_id: int, unit_ids, category: str, moment=None) ->
     return scope.consent if scope else None
 
 
-def plan_coverage(*, person_ids) -> dict[int, tuple[bool, set[int], set[int]]]:
+def plan_coverage(
+    *, person_ids: "Iterable[int] | QuerySet[Any, Any]"
+) -> dict[int, tuple[bool, set[int], set[int]]]:
     """Per person: (a valid consent covers the plan itself, units and partners
     that may receive the plan) — forskrift § 19 h, from the scopes."""
-    found: dict[int, tuple[bool, set, set]] = defaultdict(lambda: (False, set(), set()))
+    found: dict[int, tuple[bool, set[int], set[int]]] = defaultdict(lambda: (False, set(), set()))
     valid = Consent.objects.filter(valid_q(), person_id__in=person_ids)
     for person_id in valid.filter(covers_plan=True).values_list("person_id", flat=True):
         found[person_id] = (True, set(), set())
@@ -90,7 +102,7 @@ class Scope:
         return f"{self.kind}:{self.party_id}:{self.category}"
 
 
-def all_scopes(*, units, partners) -> list[Scope]:
+def all_scopes(*, units: Iterable[Unit], partners: Iterable[ExternalPartner]) -> list[Scope]:
     return [Scope("u", u.pk, c) for u in units for c in Category.values] + [
         Scope("p", p.pk, c) for p in partners for c in Category.values
     ]
@@ -102,7 +114,7 @@ def _actor_name(user: User) -> str:
 
 def register(
     *, person: Person, actor: User, scopes: set[Scope], offered: list[Scope], **fields: Any
-):
+) -> Consent | None:
     """Register a consent from the form. ``offered`` is every box on the form;
     those not in ``scopes`` are recorded as declined. Nothing ticked and no
     plan consent: only the refusals are recorded, and None is returned."""
@@ -133,7 +145,13 @@ def register(
     return consent
 
 
-def _create(person: Person, actor: User, scopes, renews=None, **fields: Any) -> Consent:
+def _create(
+    person: Person,
+    actor: User,
+    scopes: Iterable[Scope],
+    renews: Consent | None = None,
+    **fields: Any,
+) -> Consent:
     consent = Consent(person=person, registered_by=actor, renews=renews, **fields)
     if consent.given_how == Consent.GivenHow.ORAL:
         consent.noted_by = actor
@@ -159,7 +177,7 @@ def _create(person: Person, actor: User, scopes, renews=None, **fields: Any) -> 
     return consent
 
 
-def _event(consent, actor: User, kind, note: str = "", **fields: Any) -> ConsentEvent:
+def _event(consent: Consent, actor: User, kind: str, note: str = "", **fields: Any) -> ConsentEvent:
     return ConsentEvent.objects.create(
         person_id=consent.person_id,
         consent=consent,
@@ -202,7 +220,7 @@ def register_by_staff(
     *,
     person: Person,
     actor: User,
-    log_entry,
+    log_entry: "AccessLogEntry",
     link: str,
     scopes: set[Scope],
     offered: list[Scope],
@@ -235,7 +253,7 @@ def withdraw_for_person(
     requested_how: str,
     requested_on: dt.date,
     note: str,
-    log_entry,
+    log_entry: "AccessLogEntry",
     link: str,
 ) -> Consent:
     """Withdraw at the person's request, recording how and when they asked."""
@@ -262,7 +280,9 @@ def withdraw_for_person(
 
 def scopes_of(*, consent: Consent) -> set[Scope]:
     return {
-        Scope("u", s.unit_id, s.category) if s.unit_id else Scope("p", s.partner_id, s.category)
+        Scope("u", s.unit_id, s.category)
+        if s.unit_id is not None
+        else Scope("p", s.partner_id or 0, s.category)
         for s in consent.scopes.all()
     }
 
@@ -327,10 +347,10 @@ def evaluation(*, municipality_id: int, today: dt.date | None = None) -> dict[st
         .values("form_version", "category", "unit__name", "partner__name")
         .annotate(n=Count("id"))
     )
-    for row in declined:
-        party = row["unit__name"] or row["partner__name"]
-        by_category[row["form_version"], row["category"]].declined += row["n"]
-        by_party[row["form_version"], party].declined += row["n"]
+    for refusal in declined:
+        party = refusal["unit__name"] or refusal["partner__name"]
+        by_category[refusal["form_version"], refusal["category"]].declined += refusal["n"]
+        by_party[refusal["form_version"], party].declined += refusal["n"]
     labels = dict(Category.choices)
     return {
         "versions": sorted({v for v, _c in by_category} | {v for v, _p in by_party}),

@@ -103,7 +103,7 @@ class Unit(models.Model):
         return self.kind not in self.NOT_SERVICE_KINDS
 
     @classmethod
-    def services_of(cls, municipality_id):
+    def services_of(cls, municipality_id: int) -> "models.QuerySet[Unit]":
         """The municipality's service units (see ``NOT_SERVICE_KINDS``)."""
         return cls.objects.filter(municipality_id=municipality_id).exclude(
             kind__in=cls.NOT_SERVICE_KINDS
