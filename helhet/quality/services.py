@@ -7,17 +7,18 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
+from django.http import HttpRequest
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.organisation.models import Role, effective_memberships
+from helhet.organisation.models import Membership, Role, effective_memberships
 from helhet.people.models import Person
 from helhet.quality import rules
 from helhet.quality.models import Acknowledgement, Deviation, Procedure, ProcedureVersion
 
 
-def memberships(*, user: User) -> list:
+def memberships(*, user: User) -> list[Membership]:
     staff = getattr(user, "staff", None)
     return effective_memberships(staff)
 
@@ -30,7 +31,7 @@ def led_units(*, user: User) -> set[int]:
     return {m.unit_id for m in memberships(user=user) if m.role == Role.LEADER}
 
 
-def visible_deviations(*, user: User):
+def visible_deviations(*, user: User) -> QuerySet[Deviation]:
     """Quality officers and the head of sector see every deviation of the
     municipality (the routine to top management); a leader those of the units
     they lead; everyone the ones they reported themselves."""
@@ -47,7 +48,7 @@ def may_handle(*, user: User, deviation: Deviation) -> bool:
     )
 
 
-def person_reference(*, request, national_id: str):
+def person_reference(*, request: HttpRequest, national_id: str) -> Person | None:
     """The person a deviation is about, found among those the user has a basis
     for (the gate); logged like any other access. None if not found."""
     person = gate.accessible_persons(request.user).filter(national_id=national_id.strip()).first()
@@ -73,11 +74,11 @@ def report(*, user: User, person: Person, **fields: Any) -> Deviation:
     return deviation
 
 
-def shown_person(*, request, deviation: Deviation) -> str | None:
+def shown_person(*, request: HttpRequest, deviation: Deviation) -> str | None:
     """The name of the person the deviation is about, if the gate allows; else None."""
-    if deviation.person_id is None:
-        return None
     person = deviation.person
+    if person is None:
+        return None
     decision = gate.decide(request.user, person, Action.VIEW, category=gate.BASIC)
     if not decision.granted:
         # The handler needs the deviation, not the person: nothing is shown, so
@@ -122,7 +123,7 @@ def inform_top_management(*, deviation: Deviation, today: dt.date) -> None:
     deviation.save(update_fields=["top_management_informed_on"])
 
 
-def statistics(*, deviations, today: dt.date) -> dict[str, Any]:
+def statistics(*, deviations: QuerySet[Deviation], today: dt.date) -> dict[str, Any]:
     """Counts per unit and month, per kind, open and overdue — no person data."""
     rows = list(
         deviations.values_list(
@@ -131,7 +132,7 @@ def statistics(*, deviations, today: dt.date) -> dict[str, Any]:
     )
     kinds = dict(Deviation.Kind.choices)
     by_kind = Counter(kinds[kind] for _u, _r, kind, *_rest in rows)
-    overdue = defaultdict(int)
+    overdue: defaultdict[str, int] = defaultdict(int)
     for unit, _reported, _kind, _status, deadline, closed_on in rows:
         if rules.is_overdue(deadline, closed_on, today):
             overdue[unit] += 1
@@ -144,17 +145,17 @@ def statistics(*, deviations, today: dt.date) -> dict[str, Any]:
     }
 
 
-def learning_summary(*, deviations) -> list[tuple[str, list[str]]]:
+def learning_summary(*, deviations: QuerySet[Deviation]) -> list[tuple[str, list[str]]]:
     """What the closed deviations taught, by kind: the quality circle's "correct"."""
     kinds = dict(Deviation.Kind.choices)
-    found = defaultdict(list)
+    found: defaultdict[str, list[str]] = defaultdict(list)
     for kind, learning in (
         deviations.filter(status=Deviation.Status.CLOSED)
         .exclude(learning="")
         .order_by("-closed_on")
         .values_list("kind", "learning")
     ):
-        found[kinds[kind]].append(learning)
+        found[str(kinds[kind])].append(learning)
     return sorted(found.items())
 
 
@@ -176,7 +177,9 @@ def create_procedure(*, user: User, content: str, approved_on: dt.date, **fields
     return procedure
 
 
-def new_version(*, procedure: Procedure, user: User, content: str, change_note: str, approved_on):
+def new_version(
+    *, procedure: Procedure, user: User, content: str, change_note: str, approved_on: dt.date
+) -> ProcedureVersion:
     """A new version: every staff member must acknowledge it again."""
     with transaction.atomic():
         Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
@@ -216,7 +219,7 @@ def procedure_rows(*, municipality_id: int, user: User) -> list[dict[str, Any]]:
         {
             "procedure": p,
             "version": current[p.pk],
-            "read": current[p.pk] is not None and current[p.pk].pk in read,
+            "read": (version := current[p.pk]) is not None and version.pk in read,
         }
         for p in procedures
     ]
