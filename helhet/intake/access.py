@@ -14,6 +14,8 @@ the municipality, the category, the action and the logging to them as to any
 other basis. Nothing here grants after the gate has refused.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -439,7 +441,7 @@ def log_cases(user, applications, what: str) -> None:
         )
 
 
-def log_list(user, persons, what: str) -> None:
+def log_list(user: gate.AnyUser, persons: Iterable[gate.ListedPerson], what: str) -> None:
     """Work lists and case lists show names: one log row per person shown."""
     gate.log_many(
         user,

@@ -24,10 +24,13 @@ from helhet.coordination.models import CoordinatorAssignment
 from helhet.intake import access as intake_access
 from helhet.intake import services as intake_services
 from helhet.intake.models import Decision
+from helhet.intake.services import WorkItem
 from helhet.organisation.models import Membership, Role
+from helhet.people.models import Person
 from helhet.plans.models import IndividualPlan
 from helhet.quality import rules as quality_rules
 from helhet.quality import services as quality_services
+from helhet.quality.models import Deviation
 from helhet.workday import rules
 
 NEW_MESSAGES = dt.timedelta(days=7)
@@ -36,7 +39,7 @@ ROWS = 50
 
 @dataclass
 class MyPerson:
-    person: object
+    person: Person
     plan_status: str
     plan_id: int | None
     revision_due: dt.date | None
@@ -53,19 +56,19 @@ class Workday:
     roles: set[str]
     my_persons: list[MyPerson] = field(default_factory=list)
     my_persons_total: int = 0
-    work_items: list = field(default_factory=list)
-    signatures: list = field(default_factory=list)
-    awaiting_signature: list = field(default_factory=list)
-    coordinator_requests: list = field(default_factory=list)
+    work_items: list[WorkItem] = field(default_factory=list)
+    signatures: list[WorkItem] = field(default_factory=list)
+    awaiting_signature: list[Decision] = field(default_factory=list)
+    coordinator_requests: list[WorkItem] = field(default_factory=list)
     plan_counts: dict[str, Any] = field(default_factory=dict)
     emergency_to_review: int = 0
     refusals_to_review: int = 0
     others_to_review: int = 0
-    overdue_deviations: list = field(default_factory=list)
-    unread_procedures: list = field(default_factory=list)
-    compliance: list = field(default_factory=list)
+    overdue_deviations: list[Deviation] = field(default_factory=list)
+    unread_procedures: list[dict[str, Any]] = field(default_factory=list)
+    compliance: list[dict[str, Any]] = field(default_factory=list)
     compliance_at: dt.datetime | None = None
-    campaigns: list = field(default_factory=list)
+    campaigns: list[Campaign] = field(default_factory=list)
     is_admin: bool = False
 
 
@@ -139,7 +142,7 @@ def _my_persons(user: User, today: dt.date) -> tuple[list[MyPerson], int]:
     return found[:ROWS], len(found)
 
 
-def _compliance(municipality_id: int):
+def _compliance(municipality_id: int) -> tuple[list[dict[str, Any]], dt.datetime | None]:
     """The latest stored compliance snapshot for the whole municipality: the
     figures the «Etterlevelse» page showed, not a new computation."""
     snapshot = (
@@ -149,7 +152,7 @@ def _compliance(municipality_id: int):
     )
     if snapshot is None:
         return [], None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for criterion in CRITERIA:
         if criterion.id not in snapshot.results:
             continue
@@ -162,12 +165,12 @@ def _compliance(municipality_id: int):
     return rows[:8], snapshot.computed_at
 
 
-def _name_signers(decisions: list, caseworker) -> None:
+def _name_signers(decisions: list[Decision], caseworker: User) -> None:
     """Who is to co-sign each of the caseworker's waiting decisions: the heads
     of the deciding unit (as ``intake.access.expected_signers``), in one query."""
     if not decisions:
         return
-    heads = {}
+    heads: dict[int, list[str]] = {}
     leaders = (
         Membership.objects.confirmed()
         .filter(
@@ -191,7 +194,7 @@ def workday(*, user: User, today: dt.date) -> Workday:
     staff = user.staff
     user_roles = audit_services.roles_of(user=user)
     day = Workday(roles=user_roles, is_admin=user.is_staff and Role.SYSTEM_ADMIN in user_roles)
-    shown = set()
+    shown: set[Person] = set()
     if gate.has_case_role(user):
         day.my_persons, day.my_persons_total = _my_persons(user, today)
         shown |= {r.person for r in day.my_persons}
@@ -222,7 +225,7 @@ def workday(*, user: User, today: dt.date) -> Workday:
         plans = gate.accessible_plans(user, IndividualPlan.objects.all())
         counts = dict(plans.values_list("status").annotate(n=Count("pk")).order_by())
         day.plan_counts = {
-            label: counts.get(value, 0) for value, label in IndividualPlan.Status.choices
+            str(label): counts.get(value, 0) for value, label in IndividualPlan.Status.choices
         }
     if user_roles & roles.REVIEWERS:
         flagged = access_services.flagged(municipality_id=staff.municipality_id)
