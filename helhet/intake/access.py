@@ -28,7 +28,7 @@ from helhet.consent.models import Category
 from helhet.coordination.models import CoordinatorAssignment, naming_routine
 from helhet.intake import rules
 from helhet.intake.models import Appeal, Application, Decision
-from helhet.organisation.models import Role
+from helhet.organisation.models import Role, StaffMember
 
 # Roles that receive and process applications in their unit.
 RECEIVING_ROLES = {Role.CASEWORKER, Role.COORDINATING_UNIT, Role.NAV_ADVISER}
@@ -42,7 +42,7 @@ PROVIDER = "utforende_enhet"
 COORDINATOR_UNIT = "koordinatoransvar_enhet"
 ESCALATED = "eskalert_kommunalsjef"
 
-CATEGORY_BY_KIND = {
+CATEGORY_BY_KIND: dict[str, str] = {
     Application.Kind.COORDINATION: Category.PLAN,
     Application.Kind.FINANCIAL: Category.SOCIAL,
     Application.Kind.GUIDANCE: Category.SOCIAL,
@@ -53,16 +53,16 @@ def category_for(application: Application) -> str:
     return CATEGORY_BY_KIND.get(application.kind, Category.HEALTH)
 
 
-def unit_ids(user, roles=None) -> set[int]:
+def unit_ids(user: gate.AnyUser, roles: Iterable[str] | None = None) -> set[int]:
     return gate.unit_ids(user, roles=roles)
 
 
-def has_role(user, role: str) -> bool:
+def has_role(user: gate.AnyUser, role: str) -> bool:
     return gate.has_role(user, role)
 
 
-def municipality_id(user):
-    staff = getattr(user, "staff", None) if user.is_authenticated else None
+def municipality_id(user: gate.AnyUser) -> int | None:
+    staff: StaffMember | None = getattr(user, "staff", None) if user.is_authenticated else None
     return staff.municipality_id if staff else None
 
 

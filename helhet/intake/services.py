@@ -3,13 +3,14 @@
 import datetime as dt
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,9 @@ from helhet.people.services import guessed_service_type
 # --- Registering --------------------------------------------------------------
 
 
-def find_or_create_person(*, municipality_id: int, national_id, given_name, family_name) -> Person:
+def find_or_create_person(
+    *, municipality_id: int, national_id: str, given_name: str, family_name: str
+) -> Person:
     """The person with this number in the municipality, or a new one.
 
     Exact number only, never a search: a caseworker learns that a person exists
@@ -92,7 +95,9 @@ def register_application(*, user: User, person: Person, **fields: Any) -> Applic
     return application
 
 
-def add_note(*, application: Application, user: User, kind: str, noted_on: dt.date, text: str):
+def add_note(
+    *, application: Application, user: User, kind: str, noted_on: dt.date, text: str
+) -> InvestigationNote:
     if noted_on < application.received_on:
         raise ValidationError({"noted_on": _("Notatet kan ikke være fra før søknaden kom inn.")})
     note = InvestigationNote.objects.create(
@@ -258,12 +263,16 @@ def confirm_start(*, decision: Decision, user: User, started_on: dt.date) -> Ser
         raise ValidationError({"started_on": _("Tjenesten kan ikke starte før vedtaksdatoen.")})
     if decision.period_to and started_on > decision.period_to:
         raise ValidationError({"started_on": _("Startdatoen er etter at vedtaksperioden slutter.")})
+    provider = decision.provider
+    if provider is None:
+        # A granted decision always names its provider (rules.decision_errors).
+        raise ValidationError(_("Vedtaket mangler utførende enhet."))
     service = Service.objects.create(
         person=decision.application.person,
-        unit=decision.provider,
+        unit=provider,
         name=decision.service_name,
         type=guessed_service_type(
-            unit_kind=decision.provider.kind,
+            unit_kind=provider.kind,
             basis=Service.Basis.DECISION,
             name=decision.service_name,
         ),
@@ -357,9 +366,11 @@ def is_municipal_staff(*, user: User, municipality_id: int) -> bool:
 
 def name_coordinator(
     *, assignment: CoordinatorAssignment, by: User, coordinator: User | None, named_on: dt.date
-):
+) -> None:
     """hol § 7-2: the coordinator is an employee of the municipality."""
-    if not is_municipal_staff(user=coordinator, municipality_id=assignment.person.municipality_id):
+    if coordinator is None or not is_municipal_staff(
+        user=coordinator, municipality_id=assignment.person.municipality_id
+    ):
         raise ValidationError({"coordinator": _("Koordinatoren må være ansatt i kommunen.")})
     if assignment.coordinator_id:
         raise ValidationError(_("Koordinator er allerede oppnevnt."))
@@ -370,7 +381,10 @@ def name_coordinator(
     days = naming_days(municipality_id=assignment.person.municipality_id)
     state = rules.naming_state(assignment.assigned_on, None, named_on, days=days)
     if state == rules.State.ESCALATED and assignment.escalated_on is None:
+        # Escalated: the unit got the request on a day and a deadline applies.
+        assert assignment.assigned_on is not None
         deadline = rules.naming_deadline(assignment.assigned_on, days)
+        assert deadline is not None
         assignment.escalated_on = deadline + dt.timedelta(1)
     assignment.coordinator = coordinator
     assignment.named_by = by
@@ -381,7 +395,7 @@ def name_coordinator(
 def mark_coordinator_letter_sent(*, assignment: CoordinatorAssignment, day: dt.date) -> None:
     if assignment.coordinator_id is None:
         raise ValidationError(_("Brevet kan sendes når koordinatoren er oppnevnt."))
-    if day < assignment.named_on:
+    if assignment.named_on is not None and day < assignment.named_on:
         raise ValidationError(_("Brevet kan ikke være sendt før koordinatoren ble oppnevnt."))
     assignment.letter_sent_on = day
     assignment.save(update_fields=["letter_sent_on"])
@@ -409,7 +423,7 @@ def record_escalations(*, today: dt.date) -> int:
     return escalated
 
 
-def coordinator_candidates(*, municipality_id: int):
+def coordinator_candidates(*, municipality_id: int) -> QuerySet[User]:
     """Staff of the municipality in case roles of service units (a coordinator
     works with the person, hol. § 7-2), with their coordinator training date and
     how many persons each already coordinates (``coordinating``), counted in SQL."""
@@ -435,13 +449,13 @@ class WorkItem:
     url: str
 
 
-KIND_ORDER = {rules.State.ESCALATED: 0, rules.State.OVERDUE: 1, rules.State.DUE: 2}
+KIND_ORDER: dict[str, int] = {rules.State.ESCALATED: 0, rules.State.OVERDUE: 1, rules.State.DUE: 2}
 DUE = rules.State.DUE
 OVERDUE = rules.State.OVERDUE
 ESCALATED = rules.State.ESCALATED
 
 
-def _application_items(receiving: set, today: dt.date):
+def _application_items(receiving: set[int], today: dt.date) -> Iterator[WorkItem]:
     open_apps = Application.objects.filter(
         unit_id__in=receiving,
         status__in=[Application.Status.RECEIVED, Application.Status.INVESTIGATING],
@@ -466,7 +480,9 @@ def _application_items(receiving: set, today: dt.date):
             )
 
 
-def _decision_items(user: User, receiving, heads, member_units, today: dt.date):
+def _decision_items(
+    user: User, receiving: set[int], heads: set[int], member_units: set[int], today: dt.date
+) -> Iterator[WorkItem]:
     decisions = Decision.objects.filter(
         application__unit_id__in=receiving | heads | member_units
     ).select_related("application__person")
@@ -503,7 +519,7 @@ def _decision_items(user: User, receiving, heads, member_units, today: dt.date):
     for d in unstarted.filter(provider_id__in=member_units):
         yield WorkItem(
             f"vedtak:{d.pk}:oppstart",
-            OVERDUE if d.period_from < today else DUE,
+            OVERDUE if d.period_from is not None and d.period_from < today else DUE,
             _("Bekreft oppstart av tjenesten"),
             d.application.person,
             d.period_from,
@@ -514,7 +530,7 @@ def _decision_items(user: User, receiving, heads, member_units, today: dt.date):
     ):
         yield WorkItem(
             f"vedtak:{d.pk}:ikke-startet",
-            OVERDUE if d.period_from < today else DUE,
+            OVERDUE if d.period_from is not None and d.period_from < today else DUE,
             _("Vedtak ikke startet hos utførende enhet"),
             d.application.person,
             d.period_from,
@@ -535,7 +551,9 @@ def _decision_items(user: User, receiving, heads, member_units, today: dt.date):
         )
 
 
-def _assignment_items(user: User, heads, municipality_id: int, today: dt.date):
+def _assignment_items(
+    user: User, heads: set[int], municipality_id: int, today: dt.date
+) -> Iterator[WorkItem]:
     open_requests = CoordinatorAssignment.objects.filter(
         person__municipality_id=municipality_id,
         unit__isnull=False,
@@ -560,7 +578,7 @@ def _assignment_items(user: User, heads, municipality_id: int, today: dt.date):
                 DUE if state == rules.State.PENDING else state,
                 task,
                 a.person,
-                rules.naming_deadline(a.assigned_on, days),
+                rules.naming_deadline(a.assigned_on, days) if a.assigned_on else None,
                 reverse("intake:request", args=[a.pk]),
             )
     if is_ke:
@@ -586,7 +604,7 @@ def work_items(*, user: User, today: dt.date) -> list[WorkItem]:
     receiving = access.unit_ids(user, access.RECEIVING_ROLES)
     heads = access.unit_ids(user, {Role.LEADER})
     member_units = access.unit_ids(user)
-    found = {}
+    found: dict[str, WorkItem] = {}
     for item in (
         *_application_items(receiving, today),
         *_decision_items(user, receiving, heads, member_units, today),
@@ -600,8 +618,8 @@ def work_items(*, user: User, today: dt.date) -> list[WorkItem]:
     )
 
 
-def count_by_kind(*, items) -> dict[str, int]:
-    counts = {DUE: 0, OVERDUE: 0, ESCALATED: 0}
+def count_by_kind(*, items: Iterable[WorkItem]) -> dict[str, int]:
+    counts: dict[str, int] = {DUE: 0, OVERDUE: 0, ESCALATED: 0}
     for item in items:
         counts[item.kind] += 1
     return counts
@@ -610,7 +628,7 @@ def count_by_kind(*, items) -> dict[str, int]:
 # --- Case list and statistics ---------------------------------------------------
 
 
-def case_list(*, user: User, status: str = ""):
+def case_list(*, user: User, status: str = "") -> QuerySet[Application]:
     queryset = (
         Application.objects.filter(unit_id__in=access.unit_ids(user, access.UNIT_CASE_ROLES))
         # A person who blocked the user is not on their lists (the gate's rule 4).
@@ -670,7 +688,7 @@ def monthly_statistics(*, municipality_id: int, since: dt.date) -> list[MonthSta
     return result
 
 
-def coordinator_overview(*, municipality_id: int):
+def coordinator_overview(*, municipality_id: int) -> QuerySet[StaffMember]:
     """Every staff member with their open coordinator tasks and training date (hol § 7-3:
     KE trains coordinators and keeps the overview)."""
     return (
