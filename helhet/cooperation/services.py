@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -411,7 +411,7 @@ def _store_attachment(message: Message, upload, head: bytes) -> Attachment:
     return attachment
 
 
-def messages_for(*, person: Person):
+def messages_for(*, person: Person) -> QuerySet[Message]:
     return Message.objects.filter(person=person).prefetch_related("attachments")
 
 

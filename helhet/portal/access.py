@@ -7,6 +7,7 @@ again on every request against the representation's period and rights).
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
@@ -29,7 +30,7 @@ class ChooseFirst(Exception):
 
 @dataclass
 class Acting:
-    user: object
+    user: User
     person: Person
     representation: Representation | None = None
 

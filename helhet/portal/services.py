@@ -12,17 +12,19 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helhet.access.models import AccessBlock, AccessLogEntry
+from helhet.access.models import AccessBlock, AccessLogEntry, EmergencyAccess
 from helhet.consent import rules as consent_rules
 from helhet.consent import services as consent_services
 from helhet.consent.models import Consent
-from helhet.cooperation.models import Meeting
+from helhet.consent.services import Scope
+from helhet.cooperation.models import Meeting, Message
 from helhet.cooperation.services import around_person, messages_for, post_message
 from helhet.coordination.models import CoordinatorAssignment
+from helhet.organisation.models import Unit
 from helhet.people.models import Person
 from helhet.plans import rules as plan_rules
 from helhet.plans import services as plan_services
@@ -71,7 +73,7 @@ def current_plan(*, person: Person) -> IndividualPlan | None:
     return plans.filter(status__in=["tilbudt", "aktiv"]).first() or plans.first()
 
 
-def next_meeting(*, person: Person):
+def next_meeting(*, person: Person) -> Meeting | None:
     return (
         Meeting.objects.filter(
             group__person=person, status=Meeting.Status.PLANNED, starts_at__gte=timezone.now()
@@ -83,7 +85,7 @@ def next_meeting(*, person: Person):
 
 def plan_view(*, person: Person) -> dict[str, Any]:
     plan = current_plan(person=person)
-    context = {
+    context: dict[str, Any] = {
         "plan": plan,
         "next_meeting": next_meeting(person=person),
         "contacts": around_person(person=person),
@@ -113,7 +115,14 @@ def plan_view(*, person: Person) -> dict[str, Any]:
     return context
 
 
-def save_goal(*, acting: Acting, plan: IndividualPlan, goal: Goal | None, version: int, fields):
+def save_goal(
+    *,
+    acting: Acting,
+    plan: IndividualPlan,
+    goal: Goal | None,
+    version: int,
+    fields: dict[str, Any],
+) -> IndividualPlan:
     """Write or change a goal in the person's own words, as a new plan version."""
     if plan.person_id != acting.person.pk:
         raise PortalRefused(_("Fant ikke målet."))
@@ -159,7 +168,7 @@ def add_comment(*, acting: Acting, goal: Goal, text: str) -> GoalComment:
 # --- consents ------------------------------------------------------------------------
 
 
-def consents_of(*, person: Person):
+def consents_of(*, person: Person) -> QuerySet[Consent]:
     return (
         person.consents.prefetch_related("scopes__unit", "scopes__partner")
         .select_related("renews", "registered_by")
@@ -167,7 +176,15 @@ def consents_of(*, person: Person):
     )
 
 
-def give_consent(*, acting: Acting, scopes, offered, purpose, valid_to, covers_plan) -> Consent:
+def give_consent(
+    *,
+    acting: Acting,
+    scopes: set[Scope],
+    offered: list[Scope],
+    purpose: str,
+    valid_to: dt.date,
+    covers_plan: bool,
+) -> Consent | None:
     """The person's own digital consent (or their proxy's/guardian's): never staff's (Selbu)."""
     today = timezone.localdate()
     rep = acting.representation
@@ -213,7 +230,7 @@ def withdraw_consent(*, acting: Acting, consent: Consent) -> Consent:
 # --- who has seen my data; blocking; notices ---------------------------------------
 
 
-def access_log(*, person: Person, limit: int = 300):
+def access_log(*, person: Person, limit: int = 300) -> QuerySet[AccessLogEntry]:
     """Everyone else's reads and changes, newest first (pjl § 18). The person's
     own visits are left out: they are not what the person asks about."""
     return (
@@ -224,7 +241,7 @@ def access_log(*, person: Person, limit: int = 300):
     )
 
 
-def block_candidates(*, person: Person) -> list:
+def block_candidates(*, person: Person) -> list[User]:
     """Staff the person can name: those who have looked at or work with their data."""
     seen = AccessLogEntry.objects.filter(person=person).values("user_id")
     coordinators = CoordinatorAssignment.objects.filter(person=person).values("coordinator_id")
@@ -245,7 +262,7 @@ def block_candidates(*, person: Person) -> list:
     )
 
 
-def active_blocks(*, person: Person):
+def active_blocks(*, person: Person) -> QuerySet[AccessBlock]:
     return AccessBlock.objects.filter(person=person, lifted_at__isnull=True).select_related(
         "staff_user"
     )
@@ -295,7 +312,7 @@ def set_notice(*, acting: Acting, email: str, emergency: bool) -> NoticePreferen
 NOTICE_TEXT = "Det er brukt nødtilgang til opplysningene dine"
 
 
-def notify_emergency(*, grant) -> None:
+def notify_emergency(*, grant: EmergencyAccess) -> None:
     """The gate's hook: tell the person that emergency access was used, if they
     asked. Nothing about the person or the staff member goes in the e-mail —
     it may be read by others; the details are on Min side."""
@@ -322,7 +339,7 @@ def notify_emergency(*, grant) -> None:
 # --- proxies and guardians ------------------------------------------------------------
 
 
-def representations_of(*, person: Person):
+def representations_of(*, person: Person) -> QuerySet[Representation]:
     return person.representations.select_related("representative").order_by("-created_at")
 
 
@@ -330,11 +347,11 @@ def give_representation(
     *,
     acting_user: User,
     person: Person,
-    representative,
-    kind,
+    representative: User,
+    kind: str,
     rights: set[str],
-    valid_from,
-    valid_to,
+    valid_from: dt.date,
+    valid_to: dt.date,
     reference: str = "",
 ) -> Representation:
     # Proxies and guardians are never staff accounts: no one widens their own
@@ -368,7 +385,7 @@ def give_representation(
 
 
 def register_guardian(
-    *, actor: User, person: Person, log_entry, link: str, **fields: Any
+    *, actor: User, person: Person, log_entry: AccessLogEntry, link: str, **fields: Any
 ) -> Representation:
     """A guardian registered by staff from the guardianship decision, with its
     reference and scope. Privileged (DOMAIN.md §4.3): the view has asked the
@@ -421,11 +438,11 @@ def revoke(*, acting: Acting, representation: Representation) -> None:
 # --- messages -------------------------------------------------------------------------
 
 
-def messages(*, person: Person):
+def messages(*, person: Person) -> QuerySet[Message]:
     return messages_for(person=person)[:100]
 
 
-def send_message(*, acting: Acting, body: str):
+def send_message(*, acting: Acting, body: str) -> Message:
     with transaction.atomic():
         message = post_message(person=acting.person, user=acting.user, body=body)
         record(acting=acting, kind="melding", detail=_("Melding %(pk)s") % {"pk": message.pk})
@@ -435,7 +452,7 @@ def send_message(*, acting: Acting, body: str):
 # --- feedback ("Gjør hjelpen ting bedre?") ------------------------------------------
 
 
-def _coordinating_unit(person: Person):
+def _coordinating_unit(person: Person) -> Unit | None:
     assignment = (
         CoordinatorAssignment.objects.filter(person=person, unit__isnull=False)
         .order_by("ended_on", "-assigned_on", "-pk")
