@@ -4,11 +4,13 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -29,7 +31,7 @@ from helhet.cooperation.models import (
     ResponsibilityGroup,
 )
 from helhet.coordination.models import CoordinatorAssignment
-from helhet.organisation.models import ExternalPartner, Unit
+from helhet.organisation.models import ExternalPartner, Municipality, Unit
 from helhet.people.models import Person, Service
 from helhet.plans.models import IndividualPlan, Measure, Participant
 
@@ -56,7 +58,9 @@ class DirectoryRow:
     can_edit: bool = False
 
 
-def directory_rows(*, municipality, today: dt.date, query: str = "") -> list[DirectoryRow]:
+def directory_rows(
+    *, municipality: Municipality, today: dt.date, query: str = ""
+) -> list[DirectoryRow]:
     """Every unit and partner with its entry (or none), optionally matching a search."""
     entries = DirectoryEntry.objects.filter(municipality=municipality).select_related("owner")
     by_unit = {e.unit_id: e for e in entries if e.unit_id}
@@ -72,7 +76,14 @@ def directory_rows(*, municipality, today: dt.date, query: str = "") -> list[Dir
     return [r for r in rows if all(w in _haystack(r) for w in words)]
 
 
-def _row(name: str, kind, entry, today: dt.date, unit=None, partner=None) -> DirectoryRow:
+def _row(
+    name: str,
+    kind: str,
+    entry: DirectoryEntry | None,
+    today: dt.date,
+    unit: Unit | None = None,
+    partner: ExternalPartner | None = None,
+) -> DirectoryRow:
     stale = entry is not None and rules.is_stale(entry.last_verified, today)
     return DirectoryRow(name, kind, unit, partner, entry, stale)
 
@@ -85,7 +96,9 @@ def _haystack(row: DirectoryRow) -> str:
     return " ".join(parts).lower()
 
 
-def public_rows(*, municipality, today: dt.date, query: str = "") -> list[DirectoryRow]:
+def public_rows(
+    *, municipality: Municipality, today: dt.date, query: str = ""
+) -> list[DirectoryRow]:
     return [
         r
         for r in directory_rows(municipality=municipality, today=today, query=query)
@@ -124,7 +137,7 @@ def verify_entry(*, entry: DirectoryEntry, today: dt.date) -> None:
 # --- Cooperation routines
 
 
-def shared_unit_pairs(*, municipality, today: dt.date) -> dict[tuple[int, int], int]:
+def shared_unit_pairs(*, municipality: Municipality, today: dt.date) -> dict[tuple[int, int], int]:
     """Pairs of units that both give an active service to the same persons, with
     the number of persons shared: one query, whatever the number of persons."""
     rows = (
@@ -141,7 +154,7 @@ def shared_unit_pairs(*, municipality, today: dt.date) -> dict[tuple[int, int], 
     return {(a, b): n for a, b, n in rows}
 
 
-def covered_unit_pairs(*, municipality) -> set[tuple[int, int]]:
+def covered_unit_pairs(*, municipality: Municipality) -> set[tuple[int, int]]:
     through = CooperationRoutine.units.through
     rows = through.objects.filter(
         cooperationroutine__municipality=municipality,
@@ -150,7 +163,7 @@ def covered_unit_pairs(*, municipality) -> set[tuple[int, int]]:
     return set(rows)
 
 
-def routine_overview(*, municipality, today: dt.date) -> dict[str, Any]:
+def routine_overview(*, municipality: Municipality, today: dt.date) -> dict[str, Any]:
     """Routines, those past review, and unit pairs that share persons without one."""
     gaps = rules.routine_gaps(
         shared_unit_pairs(municipality=municipality, today=today),
@@ -174,7 +187,9 @@ def routine_overview(*, municipality, today: dt.date) -> dict[str, Any]:
 # --- Responsibility groups
 
 
-def consented_partners(*, person: Person, partner_ids, moment: dt.datetime) -> set[int]:
+def consented_partners(
+    *, person: Person, partner_ids: Iterable[int], moment: dt.datetime
+) -> set[int]:
     """Those of ``partner_ids`` a consent valid at ``moment`` names for cooperation
     about the person (hpl § 22, sosialtjenesteloven § 44: external parties only
     within consent). One query, whatever the number of partners."""
@@ -188,7 +203,9 @@ def consented_partners(*, person: Person, partner_ids, moment: dt.datetime) -> s
     )
 
 
-def partner_consent_valid(*, person: Person, partner, moment: dt.datetime) -> bool:
+def partner_consent_valid(
+    *, person: Person, partner: ExternalPartner | None, moment: dt.datetime
+) -> bool:
     return partner is not None and partner.pk in consented_partners(
         person=person, partner_ids=[partner.pk], moment=moment
     )
@@ -243,7 +260,11 @@ def group_page(*, group: ResponsibilityGroup, now: dt.datetime) -> dict[str, Any
     members = [m for m in everyone if m.left_on is None]
     meetings = list(group.meetings.order_by("-starts_at"))
     held = [timezone.localdate(m.starts_at) for m in meetings if m.status == Meeting.Status.HELD]
-    partner_ids = {m.partner_id for m in members if m.kind == GroupMember.Kind.PARTNER}
+    partner_ids = {
+        m.partner_id
+        for m in members
+        if m.kind == GroupMember.Kind.PARTNER and m.partner_id is not None
+    }
     consented = consented_partners(person=group.person, partner_ids=partner_ids, moment=now)
     return {
         "group": group,
@@ -260,7 +281,7 @@ def group_page(*, group: ResponsibilityGroup, now: dt.datetime) -> dict[str, Any
     }
 
 
-def carried_items(*, meeting: Meeting):
+def carried_items(*, meeting: Meeting) -> QuerySet[ActionItem]:
     """Action items from earlier meetings still open when this one starts: they
     are on its agenda until closed (forskrift § 21: the coordinator follows up)."""
     return (
@@ -273,7 +294,7 @@ def carried_items(*, meeting: Meeting):
 
 
 @transaction.atomic
-def record_minutes(*, meeting: Meeting, minutes: str, attendees) -> None:
+def record_minutes(*, meeting: Meeting, minutes: str, attendees: Iterable[GroupMember]) -> None:
     meeting.minutes = minutes
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["minutes", "status"])
@@ -347,7 +368,7 @@ def issue_feed_token(*, user: User) -> str:
     return token
 
 
-def feed_user(*, token: str):
+def feed_user(*, token: str) -> User | None:
     feed = (
         CalendarFeed.objects.filter(token_hash=_token_hash(token))
         .select_related("user__staff")
@@ -358,7 +379,7 @@ def feed_user(*, token: str):
     return feed.user
 
 
-def feed_meetings(*, user: User, now: dt.datetime):
+def feed_meetings(*, user: User, now: dt.datetime) -> QuerySet[Meeting]:
     groups = GroupMember.objects.filter(user=user, left_on__isnull=True).values("group_id")
     coordinated = CoordinatorAssignment.objects.filter(
         coordinator=user, ended_on__isnull=True
@@ -373,12 +394,14 @@ def feed_meetings(*, user: User, now: dt.datetime):
 # --- Messages and attachments
 
 
-def post_message(*, person: Person, user: User, body: str, upload=None) -> Message:
+def post_message(
+    *, person: Person, user: User, body: str, upload: "UploadedFile[Any] | None" = None
+) -> Message:
     """Store a message and its attachment; a refused attachment stores nothing."""
     if upload is not None:
         head = upload.read(16)
         upload.seek(0)
-        errors = rules.attachment_errors(upload.name, upload.size, head)
+        errors = rules.attachment_errors(upload.name or "", upload.size or 0, head)
         if errors:
             raise ValidationError(errors)
     with transaction.atomic():
@@ -393,16 +416,16 @@ def post_message(*, person: Person, user: User, body: str, upload=None) -> Messa
     return message
 
 
-def _store_attachment(message: Message, upload, head: bytes) -> Attachment:
+def _store_attachment(message: Message, upload: "UploadedFile[Any]", head: bytes) -> Attachment:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
     attachment = Attachment(
         message=message,
-        original_name=upload.name[-200:],
-        content_type=rules.sniff_type(head),
-        size=upload.size,
+        original_name=(upload.name or "")[-200:],
+        content_type=rules.sniff_type(head) or "",
+        size=upload.size or 0,
         sha256=digest.hexdigest(),
         stored_name=uuid.uuid4().hex,
     )
@@ -418,6 +441,10 @@ def messages_for(*, person: Person) -> QuerySet[Message]:
 # --- Who is around this person
 
 
+# ("user", pk), ("unit", pk), ("partner", pk) or ("name", the name written)
+ContactKey = tuple[str, int | str]
+
+
 @dataclass
 class Contact:
     order: int
@@ -430,7 +457,7 @@ class Contact:
     in_directory: bool = True
 
 
-def around_person(*, person: Person, service_units=None) -> list[Contact]:
+def around_person(*, person: Person, service_units: Iterable[int] | None = None) -> list[Contact]:
     """Everyone involved with the person, with contact details from the directory.
 
     A fixed number of queries, so the person page does not slow down with a
@@ -438,17 +465,17 @@ def around_person(*, person: Person, service_units=None) -> list[Contact]:
     to those whose services the viewer may see (a unit's services are health
     information, see ``people.services.visible_services``)."""
     today = timezone.localdate()
-    found: dict[tuple, Contact] = {}
+    found: dict[ContactKey, Contact] = {}
     unit_ids: set[int] = set()
     partner_ids: set[int] = set()
 
-    def add(key, order, name: str, role, **details: Any):
+    def add(key: ContactKey, order: int, name: str, role: str, **details: Any) -> None:
         contact = found.setdefault(key, Contact(order=order, name=name, **details))
         contact.order = min(contact.order, order)
         if role and role not in contact.roles:
             contact.roles.append(role)
 
-    def add_staff(user: User, role, unit, order=1):
+    def add_staff(user: User, role: str, unit: Unit | None, order: int = 1) -> None:
         staff = getattr(user, "staff", None)
         add(
             ("user", user.pk),
@@ -463,7 +490,8 @@ def around_person(*, person: Person, service_units=None) -> list[Contact]:
     for a in CoordinatorAssignment.objects.filter(
         person=person, ended_on__isnull=True, coordinator__isnull=False
     ).select_related("coordinator__staff", "unit"):
-        add_staff(a.coordinator, _("Koordinator"), a.unit, order=0)
+        if a.coordinator is not None:
+            add_staff(a.coordinator, _("Koordinator"), a.unit, order=0)
 
     for m in GroupMember.objects.filter(group__person=person, left_on__isnull=True).select_related(
         "user__staff", "unit", "partner"
@@ -484,34 +512,46 @@ def around_person(*, person: Person, service_units=None) -> list[Contact]:
         add(("unit", s.unit_id), 4, s.unit.name, _("Vedtak: %(s)s") % {"s": s.name})
         unit_ids.add(s.unit_id)
 
-    for m in Measure.objects.filter(
+    for measure in Measure.objects.filter(
         plan__person=person, plan__status__in=OPEN_PLAN, responsible_partner__isnull=False
     ).select_related("responsible_partner"):
-        add(("partner", m.responsible_partner_id), 5, m.responsible_partner.name, _("Tiltak"))
-        partner_ids.add(m.responsible_partner_id)
+        partner = measure.responsible_partner
+        assert partner is not None  # filtered above
+        add(("partner", partner.pk), 5, partner.name, _("Tiltak"))
+        partner_ids.add(partner.pk)
 
     _fill_from_directory(found, unit_ids, partner_ids)
     return sorted(found.values(), key=lambda c: (c.order, c.name))
 
 
-def _add_participant(add, add_staff, p, role, partner_ids) -> None:
+def _add_participant(
+    add: Callable[..., None],
+    add_staff: Callable[..., None],
+    p: GroupMember | Participant,
+    role: str,
+    partner_ids: set[int],
+) -> None:
     """A group member or plan participant; both have kind/user/unit/partner/name."""
     if p.user_id:
         add_staff(p.user, role, p.unit)
-    elif p.partner_id:
-        add(("partner", p.partner_id), 5, p.partner.name, role)
-        partner_ids.add(p.partner_id)
+    elif p.partner is not None:
+        add(("partner", p.partner.pk), 5, p.partner.name, role)
+        partner_ids.add(p.partner.pk)
         if p.name and p.name != p.partner.name:
             add(("name", p.name), 3, p.name, role, organisation=p.partner.name)
     else:
         add(("name", p.name), 2, p.name, role, phone=getattr(p, "phone", ""))
 
 
-def _fill_from_directory(found, unit_ids, partner_ids) -> None:
+def _fill_from_directory(
+    found: dict[ContactKey, Contact], unit_ids: set[int], partner_ids: set[int]
+) -> None:
     entries = DirectoryEntry.objects.filter(
         Q(unit_id__in=unit_ids) | Q(partner_id__in=partner_ids)
     ).select_related("unit", "partner")
-    by_key = {("unit", e.unit_id) if e.unit_id else ("partner", e.partner_id): e for e in entries}
+    by_key: dict[ContactKey, DirectoryEntry] = {
+        ("unit", e.unit_id) if e.unit_id else ("partner", e.partner_id or 0): e for e in entries
+    }
     for key, contact in found.items():
         if key[0] not in ("unit", "partner"):
             continue
