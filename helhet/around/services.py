@@ -1,12 +1,12 @@
 """Writes and page data around the person. The gate has already decided."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,38 +23,49 @@ from helhet.around.models import (
     GpMessage,
     NeedAssessment,
     Referral,
+    Relative,
     RelativeNeed,
     SomaticFollowUp,
 )
 from helhet.consent.models import Category, ConsentScope
 from helhet.consent.services import valid_q
 from helhet.coordination.models import CoordinatorAssignment
-from helhet.organisation.models import Role
+from helhet.organisation.models import Role, Unit
 from helhet.people.models import Person
 from helhet.plans.models import CrisisPlan, IndividualPlan
+
+if TYPE_CHECKING:
+    from django.forms import ModelForm
+
+M = TypeVar("M", bound=Model)
 
 
 def _name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _recorded(form, *, person: Person, unit, user: User, new_only: bool):
+def _recorded(form: "ModelForm[M]", *, person: Person, unit: Unit, user: User, new_only: bool) -> M:
     """Save a row the user's unit records about the person, validated in full.
     ``new_only``: an edited row keeps who recorded it and for which unit (the
     unit whose record it is decides who reads it without consent)."""
     row = form.save(commit=False)
     if row.pk is None or not new_only:
-        row.person, row.unit, row.registered_by = person, unit, user
+        # Every row recorded here has person, unit and registered_by.
+        row.person, row.unit, row.registered_by = person, unit, user  # type: ignore[attr-defined]
     row.full_clean()
     row.save()
     return row
 
 
-def save_external_service(*, form, person: Person, unit, user: User) -> ExternalService:
+def save_external_service(
+    *, form: "ModelForm[ExternalService]", person: Person, unit: Unit, user: User
+) -> ExternalService:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)
 
 
-def record_assessment(*, form, person: Person, unit, user: User) -> NeedAssessment:
+def record_assessment(
+    *, form: "ModelForm[NeedAssessment]", person: Person, unit: Unit, user: User
+) -> NeedAssessment:
     row = form.save(commit=False)
     row.person, row.unit = person, unit
     row.assessed_by, row.assessed_by_name = user, _name(user)
@@ -63,7 +74,9 @@ def record_assessment(*, form, person: Person, unit, user: User) -> NeedAssessme
     return row
 
 
-def record_somatic(*, form, person: Person, unit, user: User) -> SomaticFollowUp:
+def record_somatic(
+    *, form: "ModelForm[SomaticFollowUp]", person: Person, unit: Unit, user: User
+) -> SomaticFollowUp:
     return _recorded(form, person=person, unit=unit, user=user, new_only=False)
 
 
@@ -153,16 +166,22 @@ def person_page(*, user: User, person: Person) -> dict[str, Any]:
     }
 
 
-def save_referral(*, form, person: Person, unit, user: User) -> Referral:
+def save_referral(
+    *, form: "ModelForm[Referral]", person: Person, unit: Unit, user: User
+) -> Referral:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)
 
 
-def save_discharge(*, form, person: Person, unit, user: User) -> DischargeNotice:
+def save_discharge(
+    *, form: "ModelForm[DischargeNotice]", person: Person, unit: Unit, user: User
+) -> DischargeNotice:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)
 
 
 @transaction.atomic
-def save_aftercare(*, form, notice: DischargeNotice, user: User) -> AftercarePlan:
+def save_aftercare(
+    *, form: "ModelForm[AftercarePlan]", notice: DischargeNotice, user: User
+) -> AftercarePlan:
     """The aftercare plan of a notice; making it is acting on the notice."""
     row = form.save(commit=False)
     if row.pk is None:
@@ -245,7 +264,7 @@ def discharge_alerts(*, user: User, today: dt.date) -> list[dict[str, Any]]:
     return rows
 
 
-def gp_choices(*, user: User, person: Person):
+def gp_choices(*, user: User, person: Person) -> QuerySet[ExternalService]:
     """The person's GPs the user may see: another unit's record of the GP is
     health information too, opened (and logged) by the gate like the page."""
     rows = list(ExternalService.objects.filter(person=person, kind=ExternalService.Kind.GP))
@@ -253,7 +272,9 @@ def gp_choices(*, user: User, person: Person):
     return ExternalService.objects.filter(pk__in=[row.pk for row in shown])
 
 
-def gp_consented(*, person: Person, gp: ExternalService | None, moment=None) -> bool:
+def gp_consented(
+    *, person: Person, gp: ExternalService | None, moment: dt.datetime | None = None
+) -> bool:
     """Does a valid consent let the GP receive the person's plan (hpl. § 22)?
     The GP is an outside party: only a consent naming the GP's practice, for
     the plan category, lets the plan leave."""
@@ -294,7 +315,9 @@ def plan_message_initial(*, person: Person) -> dict[str, Any]:
     }
 
 
-def record_gp_message(*, form, person: Person, unit, user: User) -> GpMessage:
+def record_gp_message(
+    *, form: "ModelForm[GpMessage]", person: Person, unit: Unit, user: User
+) -> GpMessage:
     """A message to or from the GP. A message *to* the GP about the plan is
     recorded as sent only when the person's consent covers the GP for the plan."""
     row = form.save(commit=False)
@@ -333,7 +356,9 @@ def gp_status(*, person: Person, today: dt.date) -> str:
     return why
 
 
-def save_relative_need(*, form, relative, unit, user: User) -> RelativeNeed:
+def save_relative_need(
+    *, form: "ModelForm[RelativeNeed]", relative: Relative, unit: Unit, user: User
+) -> RelativeNeed:
     row = form.save(commit=False)
     if row.pk is None:
         row.relative, row.unit = relative, unit
@@ -343,9 +368,13 @@ def save_relative_need(*, form, relative, unit, user: User) -> RelativeNeed:
     return row
 
 
-def record_children_check(*, form, person: Person, unit, user: User) -> ChildrenCheck:
+def record_children_check(
+    *, form: "ModelForm[ChildrenCheck]", person: Person, unit: Unit, user: User
+) -> ChildrenCheck:
     return _recorded(form, person=person, unit=unit, user=user, new_only=False)
 
 
-def save_child(*, form, person: Person, unit, user: User) -> ChildRelative:
+def save_child(
+    *, form: "ModelForm[ChildRelative]", person: Person, unit: Unit, user: User
+) -> ChildRelative:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)
