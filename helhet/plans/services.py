@@ -465,7 +465,7 @@ def _mergeable(value):
         return value.replace("\r\n", "\n").strip()
     if isinstance(value, list):
         return [_mergeable(v) for v in value]
-    if isinstance(value, dict[str, Any]):
+    if isinstance(value, dict):
         return {k: _mergeable(v) for k, v in value.items()}
     return _plain(value)
 
