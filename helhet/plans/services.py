@@ -3,12 +3,13 @@
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import DateField, F, Prefetch
+from django.db.models import DateField, F, Field, Model, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from helhet.consent.services import plan_coverage, valid_q
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.core.legal import IP_CONTENT
 from helhet.exchange import outbox
+from helhet.organisation.models import Unit
 from helhet.people.models import Person
 from helhet.plans import rules
 from helhet.plans.models import (
@@ -30,13 +32,29 @@ from helhet.plans.models import (
     PlanVersion,
 )
 
+# A row of the plan that an edit changes, and what ``_existing`` finds.
+PlanRow = IndividualPlan | CrisisPlan | Goal | Measure | Participant
+R = TypeVar("R")
+
+
+def _field(model: type[Model], name: str) -> "Field[Any, Any]":
+    """A concrete field of the model (the plan's snapshots name no reverse relations)."""
+    found = model._meta.get_field(name)
+    assert isinstance(found, Field)
+    return found
+
 
 class StaleEdit(Exception):
     """The plan changed after the editor opened it and their save could not be
     merged; it is refused. ``conflicts`` (when the changes could be compared)
     names each field both changed: the editor chooses and saves again."""
 
-    def __init__(self, current_version: int, base_version: int | None = None, conflicts=()):
+    def __init__(
+        self,
+        current_version: int,
+        base_version: int | None = None,
+        conflicts: Iterable[dict[str, Any]] = (),
+    ) -> None:
         self.current_version = current_version
         self.base_version = base_version
         self.conflicts = list(conflicts)
@@ -62,7 +80,7 @@ class StaleEdit(Exception):
         super().__init__(message % {"v": current_version})
 
 
-def with_content(*, queryset):
+def with_content(*, queryset: QuerySet[IndividualPlan]) -> QuerySet[IndividualPlan]:
     """A plan queryset with everything completeness and display need, prefetched."""
     return queryset.select_related("person").prefetch_related(
         Prefetch("goals", queryset=Goal.objects.order_by("position", "id")),
@@ -93,7 +111,9 @@ def facts_for(*, plans: Iterable[IndividualPlan]) -> dict[int, rules.PlanFacts]:
     return facts_for_rows(rows=rows, plans=[row["pk"] for row in rows])
 
 
-def facts_for_rows(*, rows: list[dict[str, Any]], plans) -> dict[int, rules.PlanFacts]:
+def facts_for_rows(
+    *, rows: list[dict[str, Any]], plans: "list[int] | QuerySet[IndividualPlan]"
+) -> dict[int, rules.PlanFacts]:
     """§ 19 facts for many plans in five queries, whatever their number.
 
     ``rows`` hold ``PLAN_FACT_FIELDS`` of each plan (from ``.values()``);
@@ -102,6 +122,8 @@ def facts_for_rows(*, rows: list[dict[str, Any]], plans) -> dict[int, rules.Plan
     list of ids. Plain tuples, not model instances: the stored completeness
     (``plans.completeness``) is computed with this for many plans at a time.
     """
+    in_plans: dict[str, Any]
+    person_ids: Any
     if isinstance(plans, list):
         in_plans, person_ids = {"plan_id__in": plans}, {row["person_id"] for row in rows}
     else:
@@ -148,10 +170,12 @@ MEASURE_FACT_FIELDS = (
     "how",
 )
 PARTICIPANT_FACT_FIELDS = ("kind", "unit_id", "partner_id", "contribution")
-NO_COVERAGE = (False, set(), set())
+NO_COVERAGE: tuple[bool, set[int], set[int]] = (False, set(), set())
 
 
-def _measure_facts(scope, unit_id: int, partner_id, other, how) -> rules.MeasureFacts:
+def _measure_facts(
+    scope: str, unit_id: int | None, partner_id: int | None, other: str, how: str
+) -> rules.MeasureFacts:
     return rules.MeasureFacts(
         has_scope=bool(scope.strip()),
         has_responsible=bool(unit_id or partner_id or other),
@@ -159,7 +183,9 @@ def _measure_facts(scope, unit_id: int, partner_id, other, how) -> rules.Measure
     )
 
 
-def _participant_facts(kind, unit_id: int, partner_id, contribution) -> rules.ParticipantFacts:
+def _participant_facts(
+    kind: str, unit_id: int | None, partner_id: int | None, contribution: str
+) -> rules.ParticipantFacts:
     return rules.ParticipantFacts(
         kind=kind,
         unit_id=unit_id,
@@ -168,7 +194,14 @@ def _participant_facts(kind, unit_id: int, partner_id, contribution) -> rules.Pa
     )
 
 
-def _plan_facts(row, goals, measures, participants, named, coverage) -> rules.PlanFacts:
+def _plan_facts(
+    row: dict[str, Any],
+    goals: int,
+    measures: list[rules.MeasureFacts],
+    participants: list[rules.ParticipantFacts],
+    named: bool,
+    coverage: tuple[bool, set[int], set[int]],
+) -> rules.PlanFacts:
     plan_consent, units, partners = coverage
     return rules.PlanFacts(
         goals=goals,
@@ -188,7 +221,9 @@ def _plan_facts(row, goals, measures, participants, named, coverage) -> rules.Pl
     )
 
 
-def _loaded_facts(plan: IndividualPlan, coordinator: User | None) -> rules.PlanFacts:
+def _loaded_facts(
+    plan: IndividualPlan, coordinator: CoordinatorAssignment | None
+) -> rules.PlanFacts:
     """The facts of a plan whose goals, measures and participants are prefetched
     (``with_content``), read from them as ``facts_for_rows`` reads the tables."""
     return _plan_facts(
@@ -208,7 +243,7 @@ def _loaded_facts(plan: IndividualPlan, coordinator: User | None) -> rules.PlanF
     )
 
 
-def valid_consents(*, person_ids):
+def valid_consents(*, person_ids: Iterable[int]) -> QuerySet[Consent]:
     """Consents in force now, with their units and partners."""
     return Consent.objects.filter(valid_q(), person_id__in=person_ids).prefetch_related(
         "units", "partners"
@@ -296,7 +331,7 @@ CRISIS_FIELDS = [
 ]
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
@@ -318,7 +353,7 @@ def diff(*, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any
     return rows
 
 
-def _row(section, item, name: str, before, after) -> dict[str, Any]:
+def _row(section: str, item: str, name: str, before: Any, after: Any) -> dict[str, Any]:
     return {"section": section, "item": item, "field": name, "before": before, "after": after}
 
 
@@ -409,7 +444,9 @@ def _concerns_plan(consent: Consent) -> bool:
     return consent.covers_plan or Category.PLAN in consent.categories
 
 
-def _covered(participant: Participant, units: frozenset, partners: frozenset) -> bool | None:
+def _covered(
+    participant: Participant, units: frozenset[int], partners: frozenset[int]
+) -> bool | None:
     return rules.consent_covers(participant.unit_id, participant.partner_id, units, partners)
 
 
@@ -417,7 +454,11 @@ def _covered(participant: Participant, units: frozenset, partners: frozenset) ->
 
 
 def _change_open_plan(
-    plan_id: int, user: User, version, apply, allowed=rules.is_open
+    plan_id: int,
+    user: User,
+    version: int,
+    apply: Callable[[IndividualPlan], str],
+    allowed: Callable[[str], bool] = rules.is_open,
 ) -> IndividualPlan:
     def guarded(plan: IndividualPlan) -> str:
         if not allowed(plan.status):
@@ -427,17 +468,17 @@ def _change_open_plan(
     return change_plan(plan_id=plan_id, user=user, expected_version=version, apply=guarded)
 
 
-def _assign(row, fields: dict[str, Any]) -> list[str]:
+def _assign(row: PlanRow, fields: dict[str, Any]) -> list[str]:
     """Set fields on a row; return the Norwegian labels of those that changed."""
     changed = []
     for name, value in fields.items():
         if getattr(row, name) != value:
-            changed.append(str(row._meta.get_field(name).verbose_name))
+            changed.append(str(_field(type(row), name).verbose_name))
             setattr(row, name, value)
     return changed
 
 
-def _save_row(row, fields: dict[str, Any], created: str, edited: str) -> str:
+def _save_row(row: PlanRow, fields: dict[str, Any], created: str, edited: str) -> str:
     is_new = row.pk is None
     changed = _assign(row, fields)
     row.full_clean()
@@ -456,7 +497,7 @@ def _save_row(row, fields: dict[str, Any], created: str, edited: str) -> str:
 # shown; ``keep_mine``: the fields where they chose their own text).
 
 
-def _mergeable(value):
+def _mergeable(value: Any) -> Any:
     """A value as the merge compares it: JSON-plain, text without CR or outer blanks
     (a browser posts CRLF and the form strips what the database may still hold)."""
     if hasattr(value, "_meta"):
@@ -470,7 +511,7 @@ def _mergeable(value):
     return _plain(value)
 
 
-def _document(snapshot_: dict[str, Any]) -> dict[str, Any]:
+def _document(snapshot_: dict[str, Any]) -> rules.Document:
     flat = rules.flatten(snapshot_)
     for section, rows in snapshot_.get("refs", {}).items():
         for item, row in rows.items():
@@ -479,7 +520,7 @@ def _document(snapshot_: dict[str, Any]) -> dict[str, Any]:
     return {key: _mergeable(value) for key, value in flat.items()}
 
 
-def _stored_document(plan_id: int, number: int | None) -> dict[str, Any] | None:
+def _stored_document(plan_id: int, number: int | None) -> rules.Document | None:
     if number is None:
         return None
     stored = PlanVersion.objects.filter(plan_id=plan_id, number=number)
@@ -487,7 +528,7 @@ def _stored_document(plan_id: int, number: int | None) -> dict[str, Any] | None:
     return None if snapshot_ is None else _document(snapshot_)
 
 
-_SECTION_OF = {
+_SECTION_OF: dict[type[PlanRow], str] = {
     IndividualPlan: "plan",
     CrisisPlan: "crisis_plan",
     Goal: "goals",
@@ -496,14 +537,22 @@ _SECTION_OF = {
 }
 
 
-def _keys(model, row_id, names) -> dict[str, Any]:
+def _keys(model: type[PlanRow], row_id: int | None, names: Iterable[str]) -> dict[str, rules.Key]:
     section = _SECTION_OF[model]
     item = "" if section in ("plan", "crisis_plan") else str(row_id)
     return {name: (section, item, name) for name in names}
 
 
 def _merge_fields(
-    *, plan_id: int, base, current, seen, keep_mine, model, row, fields
+    *,
+    plan_id: int,
+    base: int,
+    current: int,
+    seen: int | None,
+    keep_mine: Iterable[str],
+    model: type[PlanRow],
+    row: PlanRow | None,
+    fields: dict[str, Any],
 ) -> dict[str, Any]:
     """The fields of the editor's submission to write on top of the current row,
     or StaleEdit naming the fields both changed."""
@@ -519,10 +568,7 @@ def _merge_fields(
     if model is CrisisPlan:
         # The person's crisis plan is one row made on first save: where it did not
         # exist yet (then or now), it stands for empty fields.
-        empty = {
-            keys[name]: _mergeable(CrisisPlan._meta.get_field(name).get_default())
-            for name in fields
-        }
+        empty = {keys[name]: _mergeable(_field(CrisisPlan, name).get_default()) for name in fields}
         base_row, theirs = base_row or empty, theirs or empty
     merged = rules.merge(base_row, theirs, mine)
     if merged.conflicts:
@@ -537,7 +583,9 @@ def _merge_fields(
     }
 
 
-def _describe(plan_id: int, base, current, conflicts) -> list[dict[str, Any]]:
+def _describe(
+    plan_id: int, base: int, current: int, conflicts: Iterable[rules.Conflict]
+) -> list[dict[str, Any]]:
     """Each conflict as the editor reads it: the field, the saved value, who saved it when."""
     versions = list(
         PlanVersion.objects.filter(plan_id=plan_id, number__gt=base, number__lte=current)
@@ -582,10 +630,10 @@ def changes_since(*, plan_id: int, base: int, current: int) -> list[PlanVersion]
 def _edit(
     plan_id: int,
     user: User,
-    version,
+    version: int,
     *,
-    model,
-    row_of: Callable[[IndividualPlan], object],
+    model: type[PlanRow],
+    row_of: Callable[[IndividualPlan], PlanRow | None],
     fields: dict[str, Any],
     apply: Callable[[IndividualPlan, dict[str, Any]], str],
     seen: int | None = None,
@@ -596,9 +644,11 @@ def _edit(
     ``version`` (the version the editor started from). ``row_of`` finds the row as
     it is now (None for a new one); ``apply`` writes the fields to keep. ``strict``
     refuses any save from an older version (an HTTP If-Match must hold exactly)."""
+    current: int | None = None
     for _attempt in range(3):
-        current = IndividualPlan.objects.filter(pk=plan_id).values_list("version", flat=True)
-        current = current.first()
+        current = (
+            IndividualPlan.objects.filter(pk=plan_id).values_list("version", flat=True).first()
+        )
         if current is None:
             raise ValidationError(_("Planen finnes ikke."))
         if strict and current != version:
@@ -618,16 +668,23 @@ def _edit(
                 fields=fields,
             )
         try:
-            return _change_open_plan(
-                plan_id, user, current, lambda plan, w=to_write: apply(plan, w)
-            )
+            return _change_open_plan(plan_id, user, current, partial(_apply_with, apply, to_write))
         except StaleEdit:
             # Someone saved between reading and writing: merge again with theirs.
             continue
+    assert current is not None  # set by every attempt
     raise StaleEdit(current)
 
 
-def _existing(row_of, plan):
+def _apply_with(
+    apply: Callable[[IndividualPlan, dict[str, Any]], str],
+    fields: dict[str, Any],
+    plan: IndividualPlan,
+) -> str:
+    return apply(plan, fields)
+
+
+def _existing(row_of: Callable[[IndividualPlan], R], plan: IndividualPlan) -> R:
     try:
         return row_of(plan)
     except ObjectDoesNotExist as gone:
@@ -637,7 +694,7 @@ def _existing(row_of, plan):
 
 
 def update_plan(
-    *, plan_id: int, user: User, version, fields: dict[str, Any], **merge: Any
+    *, plan_id: int, user: User, version: int, fields: dict[str, Any], **merge: Any
 ) -> IndividualPlan:
     return _edit(
         plan_id,
@@ -652,9 +709,15 @@ def update_plan(
 
 
 def save_goal(
-    *, plan_id: int, user: User, version, goal_id, fields: dict[str, Any], **merge: Any
+    *,
+    plan_id: int,
+    user: User,
+    version: int,
+    goal_id: int | None,
+    fields: dict[str, Any],
+    **merge: Any,
 ) -> IndividualPlan:
-    def apply(plan, fields):
+    def apply(plan: IndividualPlan, fields: dict[str, Any]) -> str:
         goal = (
             _existing(lambda p: p.goals.get(pk=goal_id), plan)
             if goal_id
@@ -675,14 +738,22 @@ def save_goal(
 
 
 def save_measure(
-    *, plan_id: int, user: User, version, goal_id, measure_id, fields: dict[str, Any], **merge: Any
+    *,
+    plan_id: int,
+    user: User,
+    version: int,
+    goal_id: int | None,
+    measure_id: int | None,
+    fields: dict[str, Any],
+    **merge: Any,
 ) -> IndividualPlan:
-    def apply(plan, fields):
+    def apply(plan: IndividualPlan, fields: dict[str, Any]) -> str:
         measure = _existing(
             lambda p: (
                 p.measures.get(pk=measure_id)
                 if measure_id
-                else Measure(plan=p, goal=p.goals.get(pk=goal_id))
+                # No goal id: no such goal (DoesNotExist, as for a removed one).
+                else Measure(plan=p, goal=p.goals.get(pk=goal_id or 0))
             ),
             plan,
         )
@@ -701,9 +772,15 @@ def save_measure(
 
 
 def save_participant(
-    *, plan_id: int, user: User, version, participant_id, fields: dict[str, Any], **merge: Any
+    *,
+    plan_id: int,
+    user: User,
+    version: int,
+    participant_id: int | None,
+    fields: dict[str, Any],
+    **merge: Any,
 ) -> IndividualPlan:
-    def apply(plan, fields):
+    def apply(plan: IndividualPlan, fields: dict[str, Any]) -> str:
         participant = (
             _existing(lambda p: p.participants.get(pk=participant_id), plan)
             if participant_id
@@ -724,9 +801,9 @@ def save_participant(
 
 
 def save_crisis_plan(
-    *, plan_id: int, user: User, version, fields: dict[str, Any], **merge: Any
+    *, plan_id: int, user: User, version: int, fields: dict[str, Any], **merge: Any
 ) -> IndividualPlan:
-    def apply(plan, fields):
+    def apply(plan: IndividualPlan, fields: dict[str, Any]) -> str:
         # The person's crisis plan, edited as part of the open plan (a version).
         crisis, _created = CrisisPlan.objects.get_or_create(person_id=plan.person_id)
         return _save_row(crisis, fields, "", _("Kriseplan endret"))
@@ -751,30 +828,41 @@ _REMOVED = {
 
 
 def remove_row(
-    *, plan_id: int, user: User, version, model, row_id, seen: int | None = None
+    *,
+    plan_id: int,
+    user: User,
+    version: int,
+    model: type[Goal | Measure | Participant],
+    row_id: int,
+    seen: int | None = None,
 ) -> IndividualPlan:
     """Remove a goal (with its measures), a measure or a participant. From an
     older version the removal goes through unless someone changed that very row
     (for a goal: or its measures) since; then the editor is shown who and must
     confirm having seen it (``seen``)."""
 
-    def apply(plan):
+    def apply(plan: IndividualPlan) -> str:
         _existing(lambda p: model.objects.get(plan=p, pk=row_id), plan).delete()
         return str(_REMOVED[model])
 
+    current: int | None = None
     for _attempt in range(3):
-        current = IndividualPlan.objects.filter(pk=plan_id).values_list("version", flat=True)
-        current = current.first()
+        current = (
+            IndividualPlan.objects.filter(pk=plan_id).values_list("version", flat=True).first()
+        )
+        if current is None:
+            raise ValidationError(_("Planen finnes ikke."))
         if current != version:
             _check_removal(plan_id, version, current, seen, model, row_id)
         try:
             return _change_open_plan(plan_id, user, current, apply)
         except StaleEdit:
             continue
+    assert current is not None  # set by every attempt
     raise StaleEdit(current)
 
 
-def _row_of(document: dict[str, Any], section: str, item: str) -> dict[str, Any]:
+def _row_of(document: rules.Document, section: str, item: str) -> rules.Document:
     """The keys of one row, and for a goal those of its measures (removed with it)."""
     measures = (
         {
@@ -792,7 +880,14 @@ def _row_of(document: dict[str, Any], section: str, item: str) -> dict[str, Any]
     }
 
 
-def _check_removal(plan_id: int, base, current, seen, model, row_id) -> None:
+def _check_removal(
+    plan_id: int,
+    base: int,
+    current: int,
+    seen: int | None,
+    model: type[PlanRow],
+    row_id: int,
+) -> None:
     base_doc = _stored_document(plan_id, base)
     if base_doc is None:
         raise StaleEdit(current)
@@ -807,11 +902,11 @@ def _check_removal(plan_id: int, base, current, seen, model, row_id) -> None:
 
 
 def answer_offer(
-    *, plan_id: int, user: User, version, accepted: bool, answered_on
+    *, plan_id: int, user: User, version: int, accepted: bool, answered_on: dt.date
 ) -> IndividualPlan:
     """Record the person's answer; a declined IP still leaves the coordinator offer (hol § 7-2)."""
 
-    def apply(plan):
+    def apply(plan: IndividualPlan) -> str:
         status = IndividualPlan.Status.ACTIVE if accepted else IndividualPlan.Status.DECLINED
         _save_row(plan, {"status": status, "answered_on": answered_on}, "", "")
         return _("Tilbud om plan akseptert") if accepted else _("Tilbud om plan avslått")
@@ -819,8 +914,8 @@ def answer_offer(
     return _change_open_plan(plan_id, user, version, apply, allowed=rules.may_answer_offer)
 
 
-def close_plan(*, plan_id: int, user: User, version, closed_on) -> IndividualPlan:
-    def apply(plan):
+def close_plan(*, plan_id: int, user: User, version: int, closed_on: dt.date) -> IndividualPlan:
+    def apply(plan: IndividualPlan) -> str:
         fields = {"status": IndividualPlan.Status.CLOSED, "closed_on": closed_on}
         _save_row(plan, fields, "", "")
         return _("Planen avsluttet")
@@ -828,7 +923,7 @@ def close_plan(*, plan_id: int, user: User, version, closed_on) -> IndividualPla
     return _change_open_plan(plan_id, user, version, apply)
 
 
-def offer_plan(*, person: Person, user: User, offered_on) -> IndividualPlan:
+def offer_plan(*, person: Person, user: User, offered_on: dt.date) -> IndividualPlan:
     """Offer an individual plan, unless the person already has an open one."""
     existing = person.plans.values_list("status", flat=True)
     if not rules.may_offer_plan(existing):
@@ -847,7 +942,7 @@ def offer_plan(*, person: Person, user: User, offered_on) -> IndividualPlan:
 
 
 def consent_warning(
-    *, plan: IndividualPlan, fields: dict[str, Any], participant=None
+    *, plan: IndividualPlan, fields: dict[str, Any], participant: Participant | None = None
 ) -> dict[str, Any] | None:
     """Whether the participant about to be saved gets plan information the person's
     consent does not cover (forskrift § 19 h): the unit or partner to name, or None.
@@ -872,7 +967,7 @@ def consent_warning(
     return {"party": str(partner or unit)}
 
 
-def default_unit_for(*, user: User):
+def default_unit_for(*, user: User) -> Unit | None:
     """The unit a staff participant represents when only the person was chosen."""
     membership = user.staff.memberships.select_related("unit").order_by("pk").first()
     return membership.unit if membership else None
@@ -917,22 +1012,24 @@ _ITEM_NAME = {"goals": "text", "measures": "title", "participants": "name"}
 
 def field_label(*, section: str, name: str) -> str:
     if name in _EXTRA_LABELS:
-        return capfirst(_EXTRA_LABELS[name])
+        return str(capfirst(_EXTRA_LABELS[name]))
     model = SECTIONS[section][0]
-    return capfirst(model._meta.get_field(name).verbose_name)
+    return str(capfirst(_field(model, name).verbose_name))
 
 
-def display_value(*, section: str, name: str, value, goals: dict[str, Any] | None = None) -> str:
+def display_value(
+    *, section: str, name: str, value: Any, goals: dict[str, Any] | None = None
+) -> str:
     """A snapshot value as the user reads it: labels for codes, dd.mm.åååå for dates."""
     if value is rules.ABSENT or value in (None, ""):
         return "–"
     if name == "goal":
-        return (goals or {}).get(str(value), {}).get("text", "–")
+        return str((goals or {}).get(str(value), {}).get("text", "–"))
     if name == "contacts" and isinstance(value, list):
         return "\n".join(contact_line(contact=c) for c in value) or "–"
-    field_ = None if name in _EXTRA_LABELS else SECTIONS[section][0]._meta.get_field(name)
-    if field_ is not None and field_.is_relation:
-        related = field_.related_model.objects.filter(pk=value).first()
+    field_ = None if name in _EXTRA_LABELS else _field(SECTIONS[section][0], name)
+    if field_ is not None and field_.is_relation and field_.related_model is not None:
+        related = field_.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else "–"
     if field_ is not None and field_.choices:
         return str(dict(field_.flatchoices).get(value, value))
