@@ -1,6 +1,7 @@
 """REST API views: the gate first, then services, then a serializer."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -42,7 +43,7 @@ def not_found(request, *args, **kwargs):
     return JsonResponse({"detail": _("Fant ikke adressen i API-et.")}, status=404)
 
 
-ID = {"min_value": 1, "max_value": 2**63 - 1, "required": False}
+ID: dict[str, Any] = {"min_value": 1, "max_value": 2**63 - 1, "required": False}
 
 
 def _filters(name: str, **fields) -> type[serializers.Serializer]:

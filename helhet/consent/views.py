@@ -179,7 +179,7 @@ def withdraw(request, consent_id: int):
     what = "samtykke: trekke tilbake"
     if is_staff:
         consent = _consent_for(request, consent_id, Action.VIEW, what)
-        form = forms.StaffWithdrawForm(request.POST if writing else None)
+        form: forms.WithdrawForm = forms.StaffWithdrawForm(request.POST if writing else None)
     else:
         action = Action.WITHDRAW_CONSENT if writing else Action.VIEW
         consent = _consent_for(request, consent_id, action, what)

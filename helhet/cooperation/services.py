@@ -59,7 +59,7 @@ class DirectoryRow:
 
 
 def directory_rows(
-    *, municipality: Municipality, today: dt.date, query: str = ""
+    *, municipality: Municipality | int, today: dt.date, query: str = ""
 ) -> list[DirectoryRow]:
     """Every unit and partner with its entry (or none), optionally matching a search."""
     entries = DirectoryEntry.objects.filter(municipality=municipality).select_related("owner")
@@ -97,7 +97,7 @@ def _haystack(row: DirectoryRow) -> str:
 
 
 def public_rows(
-    *, municipality: Municipality, today: dt.date, query: str = ""
+    *, municipality: Municipality | int, today: dt.date, query: str = ""
 ) -> list[DirectoryRow]:
     return [
         r
@@ -137,7 +137,9 @@ def verify_entry(*, entry: DirectoryEntry, today: dt.date) -> None:
 # --- Cooperation routines
 
 
-def shared_unit_pairs(*, municipality: Municipality, today: dt.date) -> dict[tuple[int, int], int]:
+def shared_unit_pairs(
+    *, municipality: Municipality | int, today: dt.date
+) -> dict[tuple[int, int], int]:
     """Pairs of units that both give an active service to the same persons, with
     the number of persons shared: one query, whatever the number of persons."""
     rows = (
@@ -154,7 +156,7 @@ def shared_unit_pairs(*, municipality: Municipality, today: dt.date) -> dict[tup
     return {(a, b): n for a, b, n in rows}
 
 
-def covered_unit_pairs(*, municipality: Municipality) -> set[tuple[int, int]]:
+def covered_unit_pairs(*, municipality: Municipality | int) -> set[tuple[int, int]]:
     through = CooperationRoutine.units.through
     rows = through.objects.filter(
         cooperationroutine__municipality=municipality,
@@ -163,7 +165,7 @@ def covered_unit_pairs(*, municipality: Municipality) -> set[tuple[int, int]]:
     return set(rows)
 
 
-def routine_overview(*, municipality: Municipality, today: dt.date) -> dict[str, Any]:
+def routine_overview(*, municipality: Municipality | int, today: dt.date) -> dict[str, Any]:
     """Routines, those past review, and unit pairs that share persons without one."""
     gaps = rules.routine_gaps(
         shared_unit_pairs(municipality=municipality, today=today),

@@ -62,7 +62,7 @@ class Polytope:
         self.basis: list[int] = []
         self.rows: list[dict[int, Number]] = []  # basis[i] + sum(rows[i][j] * x[j]) == const
         for coefficients, rhs in rows:
-            row = {index[k]: c for k, c in coefficients.items() if c}
+            row: dict[int, Number] = {index[k]: c for k, c in coefficients.items() if c}
             residual = rhs - sum(c * self.value[j] for j, c in row.items())
             if residual < 0:
                 row, residual = {j: -c for j, c in row.items()}, -residual
@@ -78,7 +78,7 @@ class Polytope:
         for j in artificials:
             self.high[j] = 0  # from now on an artificial can never move off 0
 
-    def _add_variable(self, low: int, high: int, value: Number) -> int:
+    def _add_variable(self, low: Number, high: Number, value: Number) -> int:
         self.low.append(low)
         self.high.append(high)
         self.value.append(value)

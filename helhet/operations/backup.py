@@ -391,6 +391,8 @@ def _pg_restore(conn, dump: Path) -> None:
         done = subprocess.run(
             replay, env=env, stdin=reader.stdout, capture_output=True, text=True, check=False
         )
+        # Both are pipes (stdout= and stderr= above).
+        assert reader.stdout is not None and reader.stderr is not None
         reader.stdout.close()
         read_error = reader.stderr.read().decode(errors="replace")
         reader.wait()

@@ -341,7 +341,7 @@ def _measure(scenario: Scenario, client: Client, found: Targets, repeat: int, pa
             elapsed = _once(scenario, client, found)
         if attempt:
             times.append(elapsed * 1000)
-            floor_times.append((floor_elapsed if paired else elapsed) * 1000)
+            floor_times.append((floor_elapsed if floor_elapsed is not None else elapsed) * 1000)
             queries.append(len(captured))
     return times, floor_times, max(queries)
 
@@ -352,6 +352,7 @@ def _once(scenario: Scenario, client: Client, found: Targets) -> float:
         started = time.perf_counter()
         scenario.call(found)
         return time.perf_counter() - started
+    assert scenario.path is not None  # a scenario has a call or a path
     path = scenario.path(found)
     data = scenario.form(found) if scenario.form else None
     started = time.perf_counter()

@@ -197,8 +197,10 @@ def connect_signals() -> None:
         signal.connect(_plan_saved, sender=IndividualPlan, dispatch_uid="completeness-plan")
         for model in (Goal, Measure, Participant):
             signal.connect(_plan_row_saved, sender=model, dispatch_uid=f"completeness-{model}")
-        for model in (CoordinatorAssignment, Consent):
-            signal.connect(_person_fact_saved, sender=model, dispatch_uid=f"completeness-{model}")
+        for fact_model in (CoordinatorAssignment, Consent):
+            signal.connect(
+                _person_fact_saved, sender=fact_model, dispatch_uid=f"completeness-{fact_model}"
+            )
         signal.connect(_scope_saved, sender=ConsentScope, dispatch_uid="completeness-scope")
     for through in (Consent.units.through, Consent.partners.through):
         m2m_changed.connect(

@@ -11,6 +11,7 @@ address, sent after the transaction commits (the request does no other work).
 """
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -22,6 +23,9 @@ from helhet.consent.models import ConsentEvent
 from helhet.portal.models import StaffAct
 from helhet.portal.reminders import recipients
 from helhet.portal.services import record
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +86,7 @@ def body(kind: str, link: str, own: bool) -> str:
     """The e-mail: what kind of act, and where to see it. No service, unit or
     person is named."""
     whom = _("deg") if own else _("en du er verge eller fullmektig for")
-    texts = {
+    texts: dict[str, StrOrPromise] = {
         StaffAct.Kind.CONSENT_GIVEN: _(
             "En ansatt har registrert et samtykke til deling av opplysninger om %(whom)s. "
             "Samtykket gjelder fra nå. Stemmer det ikke, kan du trekke det tilbake på Min side."
@@ -157,6 +161,8 @@ def _row(act: StaffAct) -> dict:
     if act.consent is not None:
         for scope in act.consent.scopes.all():
             party = scope.unit or scope.partner
+            if party is None:
+                continue
             key = ("u" if scope.unit_id else "p", party.pk)
             found = parties.setdefault(
                 key,
