@@ -95,7 +95,7 @@ class FhirView(APIView):
             )
         return value
 
-    def patient_param(self, params) -> str:
+    def patient_param(self, params) -> int:
         """``patient=Patient/<id>`` (or just the id): the person's id."""
         value = params.get("patient", "").removeprefix("Patient/")
         if not value:

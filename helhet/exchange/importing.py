@@ -300,10 +300,10 @@ def _validate_staff(row, ctx: _Context, reasons):
 
 
 def _commit_staff(ctx: _Context) -> dict[str, int]:
-    users = {}
+    staff_of: dict[str, StaffMember] = {}
     for spec in ctx.accepted:
-        user = users.get(spec["username"])
-        if user is None:
+        staff = staff_of.get(spec["username"])
+        if staff is None:
             user = get_user_model()(
                 username=spec["username"],
                 first_name=spec["first_name"],
@@ -313,10 +313,10 @@ def _commit_staff(ctx: _Context) -> dict[str, int]:
             # No password in a file: they log in through OIDC or an admin sets one.
             user.set_unusable_password()
             user.save()
-            user.staff_member = StaffMember.objects.create(user=user, municipality=ctx.municipality)
-            users[spec["username"]] = user
-        Membership.objects.create(staff=user.staff_member, unit=spec["unit"], role=spec["role"])
-    return {_("ansatte"): len(users), _("tilknytninger"): len(ctx.accepted)}
+            staff = StaffMember.objects.create(user=user, municipality=ctx.municipality)
+            staff_of[spec["username"]] = staff
+        Membership.objects.create(staff=staff, unit=spec["unit"], role=spec["role"])
+    return {_("ansatte"): len(staff_of), _("tilknytninger"): len(ctx.accepted)}
 
 
 def _validate_person(row, ctx: _Context, reasons):
@@ -356,7 +356,7 @@ def _commit_persons(ctx: _Context, source: str) -> dict[str, int]:
 
 def _validate_service(row, ctx: _Context, reasons):
     national_id = _national_id(row, reasons)
-    person = ctx.persons.get(national_id)
+    person = ctx.persons.get(national_id) if national_id else None
     if national_id and person is None:
         reasons.append(_("Personen med dette fødselsnummeret finnes ikke i kommunen."))
     unit = ctx.units.get(row.get("unit_code", ""))

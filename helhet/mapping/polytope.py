@@ -53,8 +53,8 @@ class Polytope:
     ):
         self.names = list(bounds)
         index = {name: i for i, name in enumerate(self.names)}
-        self.low = [bounds[name][0] for name in self.names]
-        self.high = [bounds[name][1] for name in self.names]
+        self.low: list[Number] = [bounds[name][0] for name in self.names]
+        self.high: list[Number] = [bounds[name][1] for name in self.names]
         self.value: list[Number] = [
             min(max(start[name], low), high) if start else low
             for name, low, high in zip(self.names, self.low, self.high, strict=True)
@@ -66,7 +66,10 @@ class Polytope:
             residual = rhs - sum(c * self.value[j] for j, c in row.items())
             if residual < 0:
                 row, residual = {j: -c for j, c in row.items()}, -residual
-            spread = sum(abs(c) * (self.high[j] - self.low[j]) for j, c in row.items())
+            # |c| written out: abs() of int | Fraction is "object" to the type checker.
+            spread = sum(
+                (c if c >= 0 else -c) * (self.high[j] - self.low[j]) for j, c in row.items()
+            )
             artificial = self._add_variable(0, residual + spread, residual)
             self.basis.append(artificial)
             self.rows.append(row)

@@ -1,6 +1,8 @@
 """The statistics page and its exports: one selection, read from the request,
 turned into the report, the chosen group and the charts."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from helhet.mapping import charts, forms, report, services
@@ -16,7 +18,7 @@ SMALL_SELECTION = _(
 def selection(municipality_id, params) -> dict:
     years = services.available_years(municipality_id=municipality_id)
     form = forms.StatisticsFilter(params if params else None, years=years)
-    result = {
+    result: dict[str, Any] = {
         "form": form,
         "errors": [],
         "report": None,

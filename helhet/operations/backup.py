@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -91,7 +92,7 @@ def create(path: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
         # Attachments are written once and never changed, so files copied after
         # the database snapshot include every file the snapshot refers to.
         files = _media_files()
-        manifest = {
+        manifest: dict[str, Any] = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "helhet_version": helhet_version(),

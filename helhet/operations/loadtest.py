@@ -82,7 +82,7 @@ class Browser:
 
     def __init__(self, base_url: str):
         parts = urllib.parse.urlsplit(base_url)
-        self.host, self.port = parts.hostname, parts.port or 80
+        self.host, self.port = parts.hostname or "localhost", parts.port or 80
         self.cookies: dict[str, str] = {}
 
     def get(self, path: str) -> Response:

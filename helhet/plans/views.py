@@ -2,6 +2,8 @@
 through ``plans.access.plan_for`` (the access gate); every change through
 ``plans.services`` (versioned, lost updates refused)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -246,7 +248,7 @@ def crisis_plan(request, plan_id: int):
     )
 
 
-_REMOVABLE = {
+_REMOVABLE: dict[str, tuple[type[Goal | Measure | Participant], Any]] = {
     "goal": (Goal, _lazy("Fjern mål")),
     "measure": (Measure, _lazy("Fjern tiltak")),
     "participant": (Participant, _lazy("Fjern deltaker")),

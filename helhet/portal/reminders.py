@@ -49,8 +49,8 @@ def due(today: dt.date) -> list[Due]:
         .values_list("pk", "person_id", "valid_from", "valid_to", "last", "expiry_sent")
     )
     found = []
-    for pk, person_id, valid_from, valid_to, last, expiry_sent in rows:
-        kind = rules.reminder_due(valid_from, valid_to, False, last, expiry_sent, today)
+    for pk, person_id, valid_from, valid_to, last, sent in rows:
+        kind = rules.reminder_due(valid_from, valid_to, False, last, sent, today)
         if kind:
             found.append(Due(pk, person_id, kind, valid_to))
     return found

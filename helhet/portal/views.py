@@ -231,7 +231,7 @@ def goal_comment(request, goal_id: int):
         messages.success(request, _("Kommentaren er lagret."))
     else:
         _refused_input(acting, "kommentar", form)
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("portal:plan")
 
 
@@ -409,7 +409,7 @@ def notice(request):
         messages.success(request, _("Varslingsvalget ditt er lagret."))
     else:
         _refused_input(acting, "varsling", form)
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("portal:access_log")
 
 
