@@ -17,8 +17,8 @@ What is guaranteed
   administrative acts in ``ADMINISTRATIVE`` (offer, close/reopen, sign, start,
   register/withdraw consent, register guardian). Emergency access never opens
   an administrative act.
-* **Lists show what the page would.** ``accessible_persons(user, category)`` and
-  ``accessible_plans(user, plans, category)`` answer as ``decide`` would for that
+* **Lists show what the page would.** ``accessible_persons(user, category=...)`` and
+  ``accessible_plans(user, plans, category=...)`` answer as ``decide`` would for that
   category; ``log_many`` records the category really shown.
 * **Who reads the access log**: ``decide_access_log`` (below).
 
@@ -63,12 +63,12 @@ access by default.
 
 Administrative acts other apps ask for
 --------------------------------------
-``check(user, person, Action.REGISTER_CONSENT, BASIC, what=...)`` (and
+``check(user, person, Action.REGISTER_CONSENT, category=BASIC, what=...)`` (and
 ``WITHDRAW_CONSENT``): granted on a *case relation* — coordinator, plan
 participant, responsibility group, service by decision, the coordinating unit,
 or intake's unit processing an application of the person — never on emergency
 access alone, never when the person blocked the user.
-``check(user, person, Action.REGISTER_GUARDIAN, BASIC, what=...)``: only the
+``check(user, person, Action.REGISTER_GUARDIAN, category=BASIC, what=...)``: only the
 coordinating unit, or a unit head (``Role.LEADER``) of a unit through which
 the user has a case relation (the unit giving the service, the unit the user
 takes part in the plan for, the unit the application is addressed to).
@@ -106,13 +106,13 @@ municipality's persons do not exist for the user (404, not logged).
 
 Calling the gate
 ----------------
-* a page about one person: ``person_for(request, person_id, action, category,
+* a page about one person: ``person_for(request, person_id, action, category=...,
   what=..., owner_unit=..., subject=...)`` returns the Person or raises
   404/403 (logged);
 * a page about person-owned data by its own id: ``person_for_kwarg(request,
   "meeting_id", meeting_id, ...)`` (the kwarg registered in ``registry``);
-* lists and search: ``accessible_persons(user, category)`` (or, for lists of
-  plans, ``accessible_plans(user, plans, category)``), then ``log_many(...,
+* lists and search: ``accessible_persons(user, category=...)`` (or, for lists of
+  plans, ``accessible_plans(user, plans, category=...)``), then ``log_many(...,
   category=...)`` for the persons shown, with the category shown;
 * a decision the view makes itself: ``check(...)`` (decide and log), or
   ``decide(...)`` plus ``log(...)``; a button shown or hidden may use
@@ -965,7 +965,7 @@ def blocked_person_ids(user: User) -> QuerySet[AccessBlock, int]:
 def accessible_plans(
     user: AnyUser, plans: QuerySet[IndividualPlan], *, category: str = Category.PLAN
 ) -> QuerySet[IndividualPlan]:
-    """``plans`` narrowed to persons in ``accessible_persons(user, category)``:
+    """``plans`` narrowed to persons in ``accessible_persons(user, category=...)``:
     a list of plans shows a plan's status, dates and coordinator, so by default
     only the plans whose person's plan data the gate would open.
 
