@@ -510,7 +510,7 @@ def message_list(request):
         status=400 if writing else 200,
         form=form,
         items=services.messages(person=acting.person),
-        contacts=services.around_person(acting.person),
+        contacts=services.around_person(person=acting.person),
     )
 
 
