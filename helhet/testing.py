@@ -102,7 +102,7 @@ def service(
     fields.setdefault("valid_from", dt.date(2020, 1, 1))
     fields.setdefault("name", "Oppfølging")
     code = type_code or guess_type(the_unit.kind, basis, fields["name"])
-    fields.setdefault("type", service_type(code))
+    fields.setdefault("type", service_type(code=code))
     return Service.objects.create(person=person, unit=the_unit, basis=basis, **fields)
 
 

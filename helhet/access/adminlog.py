@@ -15,11 +15,16 @@ own bookkeeping (throttling, last code used) are not administrative changes.
 import contextlib
 import contextvars
 import datetime as dt
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, Group, User
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +33,10 @@ from helhet.access.models import AdminLogEntry
 Kind = AdminLogEntry.Kind
 Change = AdminLogEntry.Change
 
-_actor: contextvars.ContextVar = contextvars.ContextVar("helhet_admin_actor", default=None)
+# The request, or a stand-in with ``.user`` (``acting_as``).
+_actor: contextvars.ContextVar[HttpRequest | SimpleNamespace | None] = contextvars.ContextVar(
+    "helhet_admin_actor", default=None
+)
 
 # Fields whose change is not an administrative act.
 _IGNORED = {
@@ -56,10 +64,10 @@ USER_FIELDS = [
 class ActorMiddleware:
     """Remembers who is acting during a request, for the log entries."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         token = _actor.set(request)
         try:
             return self.get_response(request)
@@ -68,7 +76,7 @@ class ActorMiddleware:
 
 
 @contextlib.contextmanager
-def acting_as(user):
+def acting_as(user: AbstractBaseUser | AnonymousUser | None) -> Iterator[None]:
     """Who acts, for changes made outside a request's own user (a service
     that knows who asked for it)."""
     token = _actor.set(SimpleNamespace(user=user))
@@ -78,10 +86,10 @@ def acting_as(user):
         _actor.reset(token)
 
 
-def current_actor():
+def current_actor() -> User | None:
     request = _actor.get()
     user = getattr(request, "user", None) if request is not None else None
-    if user is not None and user.is_authenticated:
+    if isinstance(user, User) and user.is_authenticated:
         return user
     return None
 
@@ -91,11 +99,11 @@ def write(
     kind: str,
     change: str,
     summary: str,
-    object_id=None,
+    object_id: object = None,
     municipality_id: int | None = None,
     subject_user_id: int | None = None,
     fields: list[str] | None = None,
-    actor=None,
+    actor: AbstractBaseUser | None = None,
 ) -> AdminLogEntry:
     actor = actor if actor is not None else current_actor()
     return AdminLogEntry.objects.create(
@@ -112,7 +120,12 @@ def write(
 
 
 def changed_recently(
-    user_id: int, field: str, days: int, *, now=None, creation_counts: bool = True
+    user_id: int,
+    field: str,
+    days: int,
+    *,
+    now: dt.datetime | None = None,
+    creation_counts: bool = True,
 ) -> bool:
     """Whether ``field`` of the account changed (or, with ``creation_counts``,
     the account was created) within ``days`` — read from the append-only log,
@@ -130,7 +143,7 @@ def changed_recently(
 # --- describing objects ------------------------------------------------------------
 
 
-def _user_municipality(user_id) -> int | None:
+def _user_municipality(user_id: int) -> int | None:
     from helhet.organisation.models import StaffMember
 
     return (
@@ -140,7 +153,7 @@ def _user_municipality(user_id) -> int | None:
     )
 
 
-def _account(user) -> str:
+def _account(user: User) -> str:
     # A portal account's username may say who the person is; a staff
     # member's is a work identity.
     if _user_municipality(user.pk) is not None or user.is_staff or user.is_superuser:
@@ -148,7 +161,11 @@ def _account(user) -> str:
     return _("innbyggerkonto nr. %(id)s") % {"id": user.pk}
 
 
-def _describe(instance):
+# (kind, municipality_id, subject_user_id, summary)
+Described = tuple[str, int | None, int | None, str]
+
+
+def _describe(instance: Model) -> Described | None:
     """(kind, municipality_id, subject_user_id, summary) or None if not logged."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -214,7 +231,7 @@ def _describe(instance):
     return None
 
 
-def _field_names(instance) -> list[str]:
+def _field_names(instance: Model) -> list[str]:
     if isinstance(instance, get_user_model()):
         return USER_FIELDS
     return [
@@ -224,7 +241,7 @@ def _field_names(instance) -> list[str]:
     ]
 
 
-def _password_really_changed(user, old_hash: str) -> bool:
+def _password_really_changed(user: AbstractBaseUser, old_hash: str) -> bool:
     """A login may upgrade the stored hash of the same password (Django's
     check_password); that is not a change. A new password goes through
     set_password, which leaves ``_password`` set until the save; making it
@@ -236,7 +253,7 @@ def _password_really_changed(user, old_hash: str) -> bool:
     return is_password_usable(old_hash) != is_password_usable(user.password)
 
 
-def _is_pending_device(instance) -> bool:
+def _is_pending_device(instance: Model) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return isinstance(instance, TOTPDevice) and not instance.confirmed
@@ -245,7 +262,15 @@ def _is_pending_device(instance) -> bool:
 # --- signal handlers -----------------------------------------------------------------
 
 
-def _before(sender, instance, raw=False, update_fields=None, **kwargs):
+# The handlers keep the old values on the instance itself (``_helhet_before``),
+# an attribute no model declares: the instance is Any here.
+def _before(
+    sender: type[Model],
+    instance: Any,
+    raw: bool = False,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: Any,
+) -> None:
     if raw or instance.pk is None or _describe_kind(instance) is None:
         return
     names = _field_names(instance)
@@ -258,7 +283,14 @@ def _before(sender, instance, raw=False, update_fields=None, **kwargs):
     instance._helhet_before = old
 
 
-def _after(sender, instance, created, raw=False, update_fields=None, **kwargs):
+def _after(
+    sender: type[Model],
+    instance: Any,
+    created: bool,
+    raw: bool = False,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: Any,
+) -> None:
     if raw:
         return
     described = _describe(instance)
@@ -302,7 +334,7 @@ def _after(sender, instance, created, raw=False, update_fields=None, **kwargs):
     )
 
 
-def _deleted(sender, instance, **kwargs):
+def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     if _is_pending_device(instance):
         return
     try:
@@ -328,7 +360,7 @@ def _deleted(sender, instance, **kwargs):
     )
 
 
-def _describe_kind(instance):
+def _describe_kind(instance: Model) -> str | None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from helhet.organisation.models import (
@@ -352,7 +384,14 @@ def _describe_kind(instance):
     return kinds.get(type(instance))
 
 
-def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
+def _groups_changed(
+    sender: type[Model],
+    instance: Model,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
     # Group membership and permissions of an account (the admin's own
     # rights system) are administrative changes too.
     if action not in {"post_add", "post_remove", "post_clear"}:
@@ -360,7 +399,10 @@ def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     field = "groups" if sender is get_user_model().groups.through else "user_permissions"
     users = get_user_model().objects.filter(pk__in=pk_set or []) if reverse else [instance]
     for user in users:
-        kind, municipality_id, subject, summary = _describe(user)
+        described = _describe(user)
+        if described is None:
+            continue
+        kind, municipality_id, subject, summary = described
         write(
             kind=kind,
             change=Change.CHANGED,

@@ -13,15 +13,23 @@ the log is append-only.
 
 import contextlib
 import contextvars
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
-_SEEN: contextvars.ContextVar[list | None] = contextvars.ContextVar("access_seen", default=None)
+if TYPE_CHECKING:
+    from helhet.access.gate import AnyUser
+    from helhet.access.models import AccessLogEntry
+
+_SEEN: contextvars.ContextVar["list[AccessLogEntry] | None"] = contextvars.ContextVar(
+    "access_seen", default=None
+)
 
 
 @contextlib.contextmanager
-def request_scope():
+def request_scope() -> Iterator[None]:
     token = _SEEN.set([])
     try:
         yield
@@ -29,7 +37,9 @@ def request_scope():
         _SEEN.reset(token)
 
 
-def _noted(sender, instance, created, **kwargs) -> None:
+def _noted(
+    sender: "type[AccessLogEntry]", instance: "AccessLogEntry", created: bool, **kwargs: Any
+) -> None:
     seen = _SEEN.get()
     if seen is not None and created:
         seen.append(instance)
@@ -41,7 +51,7 @@ def connect() -> None:
     post_save.connect(_noted, sender=AccessLogEntry, dispatch_uid="access_afterwards")
 
 
-def log_refusal(user, reason: str) -> int:
+def log_refusal(user: "AnyUser", reason: str) -> int:
     """Refused entries for the persons granted so far in this request; how many."""
     from helhet.access import gate
     from helhet.people.models import Person
@@ -50,7 +60,7 @@ def log_refusal(user, reason: str) -> int:
     if not seen or not user.is_authenticated:
         return 0
     refused = {e.person_id for e in seen if not e.granted}
-    granted = {}
+    granted: dict[tuple[int, str, str], AccessLogEntry] = {}
     for entry in seen:
         if entry.granted and entry.person_id and entry.person_id not in refused:
             granted.setdefault((entry.person_id, entry.action, entry.category), entry)
@@ -65,5 +75,5 @@ def log_refusal(user, reason: str) -> int:
     # import) is gone, and with them the entries about them.
     logged = [(key, entry) for key, entry in granted.items() if key[0] in persons]
     for (person_id, action, category), entry in logged:
-        gate.log(user, persons[person_id], action, decision, category, entry.what)
+        gate.log(user, persons[person_id], action, decision, category=category, what=entry.what)
     return len(logged)

@@ -17,11 +17,13 @@ change ``GUARDED`` too; ``test_guards_match_the_migrations`` fails until it does
 import importlib
 import re
 from dataclasses import dataclass
+from types import ModuleType
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.utils import CursorWrapper
 
 
-def _migration(name: str):
+def _migration(name: str) -> ModuleType:
     return importlib.import_module(f"helhet.access.migrations.{name}")
 
 
@@ -129,7 +131,7 @@ def reinstall(using: str = DEFAULT_DB_ALIAS) -> None:
                 _pg_reinstall(cursor, guarded)
 
 
-def _sqlite_reinstall(cursor, guarded: Guarded) -> None:
+def _sqlite_reinstall(cursor: CursorWrapper, guarded: Guarded) -> None:
     cursor.execute(
         "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
         [guarded.table],
@@ -140,7 +142,7 @@ def _sqlite_reinstall(cursor, guarded: Guarded) -> None:
         cursor.execute(sql)
 
 
-def _pg_reinstall(cursor, guarded: Guarded) -> None:
+def _pg_reinstall(cursor: CursorWrapper, guarded: Guarded) -> None:
     # Triggers the dump put on the table or on any of its partitions; clones
     # of a partitioned table's trigger go with it.
     cursor.execute(
@@ -173,7 +175,7 @@ def missing(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     return problems
 
 
-def _sqlite_missing(cursor, guarded: Guarded) -> list[str]:
+def _sqlite_missing(cursor: CursorWrapper, guarded: Guarded) -> list[str]:
     cursor.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
         [guarded.table],
@@ -187,7 +189,7 @@ def _sqlite_missing(cursor, guarded: Guarded) -> list[str]:
     return problems + [f"unknown trigger {name}" for name in sorted(found)]
 
 
-def _pg_missing(cursor, guarded: Guarded) -> list[str]:
+def _pg_missing(cursor: CursorWrapper, guarded: Guarded) -> list[str]:
     problems = []
     relations = _pg_relations(guarded.table)
     cursor.execute(

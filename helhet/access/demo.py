@@ -3,7 +3,10 @@ and refused attempts for the leader's review, and a history for the demo
 person `bruker` to see under «Hvem har sett opplysningene»."""
 
 import datetime as dt
+import random
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from helhet.access import gate
@@ -20,14 +23,16 @@ REASONS = [
 ]
 
 
-def _moment(ctx: DemoContext, rng, days_back: int) -> dt.datetime:
+def _moment(ctx: DemoContext, rng: random.Random, days_back: int) -> dt.datetime:
     day = ctx.today - dt.timedelta(days=rng.randint(0, days_back))
     return timezone.make_aware(
         dt.datetime.combine(day, dt.time(rng.randint(7, 22), rng.randint(0, 59)))
     )
 
 
-def _entry(ctx, user, person_id, at, **fields) -> AccessLogEntry:
+def _entry(
+    ctx: DemoContext, user: User, person_id: int, at: dt.datetime, **fields: Any
+) -> AccessLogEntry:
     fields.setdefault("action", Action.VIEW)
     fields.setdefault("granted", True)
     return AccessLogEntry(
@@ -53,6 +58,8 @@ def populate(ctx: DemoContext) -> None:
     users_by_id = {u.pk: u for u in ctx.users.values()}
     for person_id, coordinator_id in everyday:
         user = users_by_id.get(coordinator_id)
+        if user is None:
+            continue
         for _ in range(rng.randint(1, 3)):
             entries.append(
                 _entry(
@@ -89,7 +96,7 @@ def populate(ctx: DemoContext) -> None:
     ctx.progress(f"Tilgangslogg: {len(entries)} oppføringer")
 
 
-def _emergencies(ctx: DemoContext, rng, staff) -> None:
+def _emergencies(ctx: DemoContext, rng: random.Random, staff: list[User]) -> None:
     grants = []
     for reason in REASONS:
         at = _moment(ctx, rng, 30)

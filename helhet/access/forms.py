@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -24,14 +26,14 @@ class EmergencyForm(forms.Form):
     )
     next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
 
-    def clean_national_id(self):
+    def clean_national_id(self) -> str:
         value = self.cleaned_data["national_id"].strip()
         if not value:
             return ""
         return identity.clean_national_id(value)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if (
             not data.get("national_id")
             and not data.get("person")

@@ -17,8 +17,8 @@ What is guaranteed
   administrative acts in ``ADMINISTRATIVE`` (offer, close/reopen, sign, start,
   register/withdraw consent, register guardian). Emergency access never opens
   an administrative act.
-* **Lists show what the page would.** ``accessible_persons(user, category)`` and
-  ``accessible_plans(user, plans, category)`` answer as ``decide`` would for that
+* **Lists show what the page would.** ``accessible_persons(user, category=...)`` and
+  ``accessible_plans(user, plans, category=...)`` answer as ``decide`` would for that
   category; ``log_many`` records the category really shown.
 * **Who reads the access log**: ``decide_access_log`` (below).
 
@@ -63,12 +63,12 @@ access by default.
 
 Administrative acts other apps ask for
 --------------------------------------
-``check(user, person, Action.REGISTER_CONSENT, BASIC, what=...)`` (and
+``check(user, person, Action.REGISTER_CONSENT, category=BASIC, what=...)`` (and
 ``WITHDRAW_CONSENT``): granted on a *case relation* — coordinator, plan
 participant, responsibility group, service by decision, the coordinating unit,
 or intake's unit processing an application of the person — never on emergency
 access alone, never when the person blocked the user.
-``check(user, person, Action.REGISTER_GUARDIAN, BASIC, what=...)``: only the
+``check(user, person, Action.REGISTER_GUARDIAN, category=BASIC, what=...)``: only the
 coordinating unit, or a unit head (``Role.LEADER``) of a unit through which
 the user has a case relation (the unit giving the service, the unit the user
 takes part in the plan for, the unit the application is addressed to).
@@ -106,13 +106,13 @@ municipality's persons do not exist for the user (404, not logged).
 
 Calling the gate
 ----------------
-* a page about one person: ``person_for(request, person_id, action, category,
+* a page about one person: ``person_for(request, person_id, action, category=...,
   what=..., owner_unit=..., subject=...)`` returns the Person or raises
   404/403 (logged);
 * a page about person-owned data by its own id: ``person_for_kwarg(request,
   "meeting_id", meeting_id, ...)`` (the kwarg registered in ``registry``);
-* lists and search: ``accessible_persons(user, category)`` (or, for lists of
-  plans, ``accessible_plans(user, plans, category)``), then ``log_many(...,
+* lists and search: ``accessible_persons(user, category=...)`` (or, for lists of
+  plans, ``accessible_plans(user, plans, category=...)``), then ``log_many(...,
   category=...)`` for the persons shown, with the category shown;
 * a decision the view makes itself: ``check(...)`` (decide and log), or
   ``decide(...)`` plus ``log(...)``; a button shown or hidden may use
@@ -123,13 +123,15 @@ Calling the gate
 import contextlib
 import contextvars
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -143,6 +145,16 @@ from helhet.organisation.models import Role
 from helhet.organisation.services import memberships_of, roles_of
 from helhet.people.models import Person, Service
 from helhet.plans.models import OPEN_STATUSES, IndividualPlan, Participant
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Who asks: ``request.user``, logged in or not. The bases are asked only for
+# staff, and a member of staff is always a ``User``.
+AnyUser: TypeAlias = User | AnonymousUser
+# The record a question is about (an application, a decision, a coordinator
+# request), for bases that hold for one record only.
+Subject: TypeAlias = Model | None
 
 SELF = "egen"
 COORDINATOR = "koordinator"
@@ -212,15 +224,21 @@ class Relation:
     detail: str
     # The units a consent must name for this relation (the user's case units,
     # and e.g. the unit a participant takes part for).
-    unit_ids: frozenset
+    unit_ids: frozenset[int]
     # Categories this relation reads without a consent (statutory roles).
-    own_categories: frozenset = frozenset()
+    own_categories: frozenset[str] = frozenset()
     # What the relation allows (``Action``s); see READ, CHANGE, ADMINISTRATIVE.
-    actions: frozenset = CHANGE
+    actions: frozenset[str] = CHANGE
     # The units through which the relation holds (the service's unit, the
     # unit a participant or coordinator acts for): a unit head (Role.LEADER)
     # of one of them may register a guardian.
-    via_unit_ids: frozenset = frozenset()
+    via_unit_ids: frozenset[int] = frozenset()
+
+
+# ``find(user, person, subject)``: the relation, if the basis holds.
+FindRelation: TypeAlias = Callable[[User, Person, Subject], Relation | None]
+# ``person_ids(user)``: a queryset of the persons' ids (``.values("person_id")``).
+PersonIds: TypeAlias = Callable[[User], "QuerySet[Any, Any]"]
 
 
 @dataclass(frozen=True)
@@ -236,9 +254,9 @@ class Basis:
     """
 
     code: str
-    label: str
-    find: Callable
-    person_ids: Callable | None = None
+    label: "StrOrPromise"
+    find: FindRelation
+    person_ids: PersonIds | None = None
     rank: int = 50
 
 
@@ -249,20 +267,38 @@ BASES: list[Basis] = []
 class Representation:
     # (user, person, action, category) -> Decision | None: the representative's
     # decision, granted or refused, or None when the user represents nobody here.
-    decide: Callable
+    decide: Callable[[AnyUser, Person, str, str], Decision | None]
     # (user) -> bool: the user represents someone at all.
-    represents_anyone: Callable
+    represents_anyone: Callable[[AnyUser], bool]
+
+
+class ListedPerson(Protocol):
+    """What ``log_many`` needs of a person shown in a list: a Person, or a row
+    read without one."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def municipality_id(self) -> int: ...
+
+
+class EmergencyHook(Protocol):
+    """Told of each emergency access granted (``register_emergency_hook``)."""
+
+    def __call__(self, *, grant: EmergencyAccess) -> None: ...
 
 
 REPRESENTATIONS: list[Representation] = []
-EMERGENCY_HOOKS: list[Callable] = []
+EMERGENCY_HOOKS: list[EmergencyHook] = []
 
 
 def register_basis(
+    *,
     code: str,
-    label: str,
-    find: Callable,
-    person_ids: Callable | None = None,
+    label: "StrOrPromise",
+    find: FindRelation,
+    person_ids: PersonIds | None = None,
     rank: int = 50,
 ) -> None:
     """Register a lawful basis (see ``Basis``). The gate asks every basis, and
@@ -279,32 +315,37 @@ def unregister_basis(code: str) -> None:
 
 
 def register_relation(
+    *,
     basis: str,
-    label: str,
-    holds: Callable,
-    person_ids: Callable,
-    actions: frozenset = CHANGE | CONSENT_ACTS,
+    label: "StrOrPromise",
+    holds: Callable[[User, Person], bool],
+    person_ids: PersonIds,
+    actions: frozenset[str] = CHANGE | CONSENT_ACTS,
 ) -> None:
     """Let another app add a relation to the person, e.g. membership of a
     responsibility group. Such a relation works like plan participation: it
     opens ``grunndata``, and crossing categories still need a consent covering
     the user's unit. ``holds(user, person) -> bool``."""
 
-    def find(user, person, subject):
+    def find(user: User, person: Person, subject: Subject) -> Relation | None:
         if not has_case_role(user) or not holds(user, person):
             return None
         return Relation(basis, str(label), frozenset(_unit_ids(user)), actions=actions)
 
-    register_basis(basis, label, find, person_ids, rank=30)
+    register_basis(code=basis, label=label, find=find, person_ids=person_ids, rank=30)
 
 
-def register_representation(decide: Callable, represents_anyone: Callable) -> None:
+def register_representation(
+    *,
+    decide: Callable[[AnyUser, Person, str, str], Decision | None],
+    represents_anyone: Callable[[AnyUser], bool],
+) -> None:
     """Let the portal decide for proxies and guardians (see the module docstring)."""
     REPRESENTATIONS[:] = [Representation(decide, represents_anyone)]
 
 
-def register_emergency_hook(hook: Callable) -> None:
-    """``hook(grant)`` is called after each emergency access is granted."""
+def register_emergency_hook(hook: EmergencyHook) -> None:
+    """``hook(grant=grant)`` is called after each emergency access is granted."""
     if hook not in EMERGENCY_HOOKS:
         EMERGENCY_HOOKS.append(hook)
 
@@ -312,8 +353,9 @@ def register_emergency_hook(hook: Callable) -> None:
 # --- who the user is -------------------------------------------------------------
 
 
-def _staff(user):
-    return getattr(user, "staff", None) if user.is_authenticated else None
+def _staff(user: AnyUser) -> StaffMember | None:
+    staff: StaffMember | None = getattr(user, "staff", None) if user.is_authenticated else None
+    return staff
 
 
 def _unit_ids(user) -> set[int]:
@@ -321,7 +363,7 @@ def _unit_ids(user) -> set[int]:
     return {m.unit_id for m in memberships_of(user) if m.role in CASE_ROLES}
 
 
-def unit_ids(user, roles=None) -> set[int]:
+def unit_ids(user: AnyUser, *, roles: Iterable[str] | None = None) -> set[int]:
     """Units where the user holds one of ``roles`` (any role when None)."""
     return {m.unit_id for m in memberships_of(user) if roles is None or m.role in roles}
 
@@ -330,7 +372,7 @@ def has_role(user, role: str) -> bool:
     return role in roles_of(user)
 
 
-def case_unit_ids(user) -> set[int]:
+def case_unit_ids(user: AnyUser) -> set[int]:
     """The units whose own records the user reads on their relation alone."""
     return _unit_ids(user)
 
@@ -342,7 +384,7 @@ def has_case_role(user) -> bool:
 # --- the built-in bases ----------------------------------------------------------
 
 
-def _coordinator(user, person, subject):
+def _coordinator(user: User, person: Person, subject: Subject) -> Relation | None:
     if not has_case_role(user):
         return None
     assignment = person.coordinator_assignments.filter(
@@ -362,7 +404,7 @@ def _coordinator(user, person, subject):
     )
 
 
-def _participant(user, person, subject):
+def _participant(user: User, person: Person, subject: Subject) -> Relation | None:
     if not has_case_role(user):
         return None
     participation = Participant.objects.filter(
@@ -380,7 +422,7 @@ def _participant(user, person, subject):
     )
 
 
-def _service(user, person, subject):
+def _service(user: User, person: Person, subject: Subject) -> Relation | None:
     units = _unit_ids(user)
     if not units:
         return None
@@ -416,11 +458,11 @@ def _coordinating_unit(user, person, subject):
         frozenset(_unit_ids(user)),
         frozenset({Category.PLAN}),
         CHANGE | CONSENT_ACTS | {Action.OFFER, Action.CLOSE, Action.REGISTER_GUARDIAN},
-        frozenset(unit_ids(user, {Role.COORDINATING_UNIT})),
+        frozenset(unit_ids(user, roles={Role.COORDINATING_UNIT})),
     )
 
 
-def _coordinated_ids(user):
+def _coordinated_ids(user: User) -> QuerySet[Any, Any]:
     return CoordinatorAssignment.objects.filter(coordinator=user, ended_on__isnull=True).values(
         "person_id"
     )
@@ -430,7 +472,7 @@ def _participating_ids(user):
     return IndividualPlan.objects.open().filter(participants__user=user).values("person_id")
 
 
-def _service_ids(user):
+def _service_ids(user: User) -> QuerySet[Any, Any]:
     return Service.objects.filter(
         Service.active_on(timezone.localdate()),
         unit_id__in=_unit_ids(user),
@@ -439,30 +481,48 @@ def _service_ids(user):
 
 
 register_basis(
-    COORDINATOR, gettext_lazy("Koordinator for personen"), _coordinator, _coordinated_ids, 10
+    code=COORDINATOR,
+    label=gettext_lazy("Koordinator for personen"),
+    find=_coordinator,
+    person_ids=_coordinated_ids,
+    rank=10,
 )
 register_basis(
-    PLAN_PARTICIPANT,
-    gettext_lazy("Deltaker i individuell plan"),
-    _participant,
-    _participating_ids,
-    20,
+    code=PLAN_PARTICIPANT,
+    label=gettext_lazy("Deltaker i individuell plan"),
+    find=_participant,
+    person_ids=_participating_ids,
+    rank=20,
 )
-register_basis(SERVICE, gettext_lazy("Tjeneste etter vedtak"), _service, _service_ids, 40)
+register_basis(
+    code=SERVICE,
+    label=gettext_lazy("Tjeneste etter vedtak"),
+    find=_service,
+    person_ids=_service_ids,
+    rank=40,
+)
 # Its persons are listed by ``accessible_persons`` directly (every person with
 # a plan or a coordinator case: one simple condition, docs/performance.md).
-register_basis(COORDINATING_UNIT, gettext_lazy("Koordinerende enhet"), _coordinating_unit, None, 45)
+register_basis(
+    code=COORDINATING_UNIT,
+    label=gettext_lazy("Koordinerende enhet"),
+    find=_coordinating_unit,
+    person_ids=None,
+    rank=45,
+)
 
 
 # --- the decision ------------------------------------------------------------------
 
 
 # Set by ``same_request``: what was found about a (user, person) pair so far.
-_FOUND: contextvars.ContextVar[dict | None] = contextvars.ContextVar("gate_found", default=None)
+_FOUND: contextvars.ContextVar[dict[tuple[object, ...], Any] | None] = contextvars.ContextVar(
+    "gate_found", default=None
+)
 
 
 @contextlib.contextmanager
-def same_request():
+def same_request() -> Iterator[None]:
     """Within the block, the user's relations to a person and whether the person
     blocked them are looked up once, for a page that asks the gate several
     questions about one person (the person page: basic data, then the
@@ -475,13 +535,15 @@ def same_request():
         _FOUND.reset(token)
 
 
-def _subject_key(subject):
+def _subject_key(subject: Subject) -> tuple[str, object] | None:
     if subject is None:
         return None
     return (type(subject).__name__, getattr(subject, "pk", id(subject)))
 
 
-def _found(what: str, user, person: Person, lookup: Callable, subject=None):
+def _found(
+    what: str, user: User, person: Person, lookup: Callable[..., Any], subject: Subject = None
+) -> Any:
     found = _FOUND.get()
     if found is None:
         return lookup(user, person, subject) if what == "relations" else lookup(user, person)
@@ -491,7 +553,7 @@ def _found(what: str, user, person: Person, lookup: Callable, subject=None):
     return found[key]
 
 
-def _relations(user, person: Person, subject=None) -> list[Relation]:
+def _relations(user: User, person: Person, subject: Subject = None) -> list[Relation]:
     """Every registered basis that holds, strongest first."""
     found = []
     for basis in BASES:
@@ -501,12 +563,12 @@ def _relations(user, person: Person, subject=None) -> list[Relation]:
     return found
 
 
-def relations(user, person: Person, subject=None) -> list[Relation]:
+def relations(user: User, person: Person, *, subject: Subject = None) -> list[Relation]:
     """The bases that hold for the user and the person (``access-explain``)."""
     return _relations(user, person, subject)
 
 
-def _active_emergency(user, person: Person):
+def _active_emergency(user: User, person: Person) -> EmergencyAccess | None:
     return (
         EmergencyAccess.objects.filter(user=user, person=person, expires_at__gt=timezone.now())
         .order_by("-expires_at")
@@ -514,13 +576,15 @@ def _active_emergency(user, person: Person):
     )
 
 
-def is_blocked(user, person: Person) -> bool:
+def is_blocked(user: User, person: Person) -> bool:
     return AccessBlock.objects.filter(
         person=person, staff_user=user, lifted_at__isnull=True
     ).exists()
 
 
-def _representative_decision(user, person, action, category) -> Decision | None:
+def _representative_decision(
+    user: AnyUser, person: Person, action: str, category: str
+) -> Decision | None:
     for representation in REPRESENTATIONS:
         found = representation.decide(user, person, action, category)
         if found is not None:
@@ -528,12 +592,14 @@ def _representative_decision(user, person, action, category) -> Decision | None:
     return None
 
 
-def represented_decision(user, person, action=Action.VIEW, category=BASIC) -> Decision | None:
+def represented_decision(
+    user: AnyUser, person: Person, *, action: str = Action.VIEW, category: str = BASIC
+) -> Decision | None:
     """The portal's decision for a proxy or guardian, or None (``access-explain``)."""
     return _representative_decision(user, person, action, category)
 
 
-def _represents_anyone(user) -> bool:
+def _represents_anyone(user: AnyUser) -> bool:
     return any(r.represents_anyone(user) for r in REPRESENTATIONS)
 
 
@@ -543,18 +609,24 @@ def _category_label(category: str) -> str:
     return str(dict(Category.choices).get(category, category))
 
 
-def _allows(user, relation: Relation, action: str) -> bool:
+def _allows(user: User, relation: Relation, action: str) -> bool:
     if action == Action.REGISTER_GUARDIAN:
         # Only the coordinating unit, or the head of a unit with a case
         # relation to the person: guardianship widens access, so it is not
         # for every caseworker to register.
         return Action.REGISTER_GUARDIAN in relation.actions or bool(
-            relation.via_unit_ids & unit_ids(user, {Role.LEADER})
+            relation.via_unit_ids & unit_ids(user, roles={Role.LEADER})
         )
     return action in relation.actions
 
 
-def _decide_category(person, relations, category, owner_unit, user) -> Decision:
+def _decide_category(
+    person: Person,
+    relations: list[Relation],
+    category: str,
+    owner_unit: Unit | int | None,
+    user: User,
+) -> Decision:
     first = relations[0]
     if category == BASIC:
         return Decision(True, first.basis, first.detail)
@@ -568,7 +640,9 @@ def _decide_category(person, relations, category, owner_unit, user) -> Decision:
         if category in relation.own_categories:
             return Decision(True, relation.basis, relation.detail)
     for relation in relations:
-        consent = covering_consent(person.pk, relation.unit_ids, category)
+        consent = covering_consent(
+            person_id=person.pk, unit_ids=relation.unit_ids, category=category
+        )
         if consent is not None:
             return Decision(
                 True,
@@ -593,12 +667,13 @@ def _action_label(action: str) -> str:
 
 
 def decide(
-    user,
+    user: AnyUser,
     person: Person,
     action: str,
+    *,
     category: str = Category.PLAN,
-    owner_unit=None,
-    subject=None,
+    owner_unit: Unit | int | None = None,
+    subject: Subject = None,
 ) -> Decision:
     """The gate's decision and the basis it found or lacked. Does not log.
 
@@ -665,7 +740,15 @@ def _who(user) -> tuple[str, str]:
     return role, unit
 
 
-def log(user, person: Person, action: str, decision: Decision, category="", what=""):
+def log(
+    user: AnyUser,
+    person: Person,
+    action: str,
+    decision: Decision,
+    *,
+    category: str = "",
+    what: str = "",
+) -> AccessLogEntry:
     role, unit = _who(user)
     emergency = decision.emergency_id is not None
     return AccessLogEntry.objects.create(
@@ -691,28 +774,32 @@ def log(user, person: Person, action: str, decision: Decision, category="", what
 
 
 def check(
-    user,
+    user: AnyUser,
     person: Person,
     action: str,
-    category=Category.PLAN,
-    what="",
-    owner_unit=None,
-    subject=None,
+    *,
+    category: str = Category.PLAN,
+    what: str = "",
+    owner_unit: Unit | int | None = None,
+    subject: Subject = None,
 ) -> Decision:
     """Decide and log, granted or refused."""
-    decision = decide(user, person, action, category, owner_unit, subject)
-    log(user, person, action, decision, category, what)
+    decision = decide(
+        user, person, action, category=category, owner_unit=owner_unit, subject=subject
+    )
+    log(user, person, action, decision, category=category, what=what)
     return decision
 
 
 def person_for(
-    request,
-    person_id,
-    action=Action.VIEW,
-    category=Category.PLAN,
-    what="",
-    owner_unit=None,
-    subject=None,
+    request: HttpRequest,
+    person_id: int | str,
+    action: str = Action.VIEW,
+    *,
+    category: str = Category.PLAN,
+    what: str = "",
+    owner_unit: Unit | int | None = None,
+    subject: Subject = None,
 ) -> Person:
     """The person, if the user may; otherwise 404 (unknown, or outside their
     municipality) or 403 with the gate's reason. Every decision is logged."""
@@ -732,7 +819,9 @@ def person_for(
         if staff is None:
             raise PermissionDenied(_("Du har ikke tilgang til personopplysninger."))
         raise Http404(_("Fant ikke personen."))
-    decision = check(user, person, action, category, what, owner_unit, subject)
+    decision = check(
+        user, person, action, category=category, what=what, owner_unit=owner_unit, subject=subject
+    )
     if not decision.granted:
         raise PermissionDenied(
             _("Du har ikke tilgang til denne personen: %(reason)s") % {"reason": decision.detail}
@@ -741,17 +830,26 @@ def person_for(
 
 
 def person_for_kwarg(
-    request, kwarg: str, value, action=Action.VIEW, category=Category.PLAN, what="", owner_unit=None
+    request: HttpRequest,
+    kwarg: str,
+    value: int | str,
+    action: str = Action.VIEW,
+    *,
+    category: str = Category.PLAN,
+    what: str = "",
+    owner_unit: Unit | int | None = None,
 ) -> Person:
     """``person_for`` for an id of person-owned data registered in
     ``helhet.access.registry`` (e.g. ``"meeting_id"``); 404 for an unknown id."""
     person_id = registry.person_id_for(kwarg, value)
     if person_id is None:
         raise Http404(_("Fant ikke opplysningen."))
-    return person_for(request, person_id, action, category, what, owner_unit)
+    return person_for(
+        request, person_id, action, category=category, what=what, owner_unit=owner_unit
+    )
 
 
-def accessible_persons(user, category: str = BASIC) -> QuerySet[Person]:
+def accessible_persons(user: AnyUser, *, category: str = BASIC) -> QuerySet[Person]:
     """Persons whose ``category`` the gate would open to the user (or emergency
     access opens); search never reveals that anyone else exists.
 
@@ -764,7 +862,7 @@ def accessible_persons(user, category: str = BASIC) -> QuerySet[Person]:
     ``UNIT_CATEGORIES`` are treated as another unit's records (the safe side).
     """
     staff = _staff(user)
-    if staff is None:
+    if staff is None or not user.is_authenticated:
         own = getattr(user, "person", None) if user.is_authenticated else None
         return Person.objects.filter(pk=own.pk) if own else Person.objects.none()
     if not has_case_role(user):
@@ -803,7 +901,7 @@ def accessible_persons(user, category: str = BASIC) -> QuerySet[Person]:
     )
 
 
-def _consent_covers(user, units, category) -> Q:
+def _consent_covers(user: User, units: set[int], category: str) -> Q:
     """Persons with a valid consent letting one of the user's units (or the unit
     of their participation in the person's open plan, or of their coordinator
     assignment) receive ``category``: the units ``decide`` asks a consent for."""
@@ -827,7 +925,7 @@ def _consent_covers(user, units, category) -> Q:
     return Q(pk__in=scopes.values("consent__person_id"))
 
 
-def _blocking(user) -> QuerySet[AccessBlock]:
+def _blocking(user: User) -> QuerySet[AccessBlock]:
     """Blocks that hide a person from the user: a person who blocked the user is
     not theirs to find, unless under emergency access."""
     return AccessBlock.objects.filter(staff_user=user, lifted_at__isnull=True).exclude(
@@ -837,16 +935,16 @@ def _blocking(user) -> QuerySet[AccessBlock]:
     )
 
 
-def blocked_person_ids(user) -> QuerySet:
+def blocked_person_ids(user: User) -> QuerySet[AccessBlock, int]:
     """Ids of the persons who blocked the user (and no emergency access is
     open): for lists built on a basis of their own, which must leave them out."""
     return _blocking(user).values_list("person_id", flat=True)
 
 
 def accessible_plans(
-    user, plans: QuerySet[IndividualPlan], category: str = Category.PLAN
+    user: AnyUser, plans: QuerySet[IndividualPlan], *, category: str = Category.PLAN
 ) -> QuerySet[IndividualPlan]:
-    """``plans`` narrowed to persons in ``accessible_persons(user, category)``:
+    """``plans`` narrowed to persons in ``accessible_persons(user, category=...)``:
     a list of plans shows a plan's status, dates and coordinator, so by default
     only the plans whose person's plan data the gate would open.
 
@@ -860,6 +958,7 @@ def accessible_plans(
     if (
         category in (BASIC, Category.PLAN)
         and staff is not None
+        and user.is_authenticated
         and has_case_role(user)
         and Role.COORDINATING_UNIT in roles_of(user)
     ):
@@ -868,15 +967,18 @@ def accessible_plans(
         )
     # EXISTS, not IN: SQLite then checks the gate's conditions for the persons
     # with plans only, not for every person of the municipality.
-    return plans.filter(Exists(accessible_persons(user, category).filter(pk=OuterRef("person_id"))))
+    return plans.filter(
+        Exists(accessible_persons(user, category=category).filter(pk=OuterRef("person_id")))
+    )
 
 
 def log_many(
-    user,
-    persons,
+    user: AnyUser,
+    persons: Iterable[ListedPerson],
     action: str,
+    *,
     what: str,
-    category=Category.PLAN,
+    category: str = Category.PLAN,
     basis: str = LIST,
     detail: str | None = None,
 ) -> None:
@@ -931,7 +1033,7 @@ class EmergencyRefused(Exception):
     pass
 
 
-def grant_emergency(user, person: Person, reason: str) -> EmergencyAccess:
+def grant_emergency(user: AnyUser, person: Person, *, reason: str) -> EmergencyAccess:
     """Time-limited access with a written reason, logged and flagged."""
     reason = (reason or "").strip()
     if len(reason) < EMERGENCY_REASON_MIN:
@@ -945,7 +1047,7 @@ def grant_emergency(user, person: Person, reason: str) -> EmergencyAccess:
     staff = _staff(user)
     if staff is None or staff.municipality_id != person.municipality_id:
         raise EmergencyRefused(_("Fant ikke personen."))
-    if not has_case_role(user):
+    if not user.is_authenticated or not has_case_role(user):
         raise EmergencyRefused(_("Rollen din gir ikke adgang til nødtilgang."))
     now = timezone.now()
     grant = EmergencyAccess.objects.create(
@@ -963,11 +1065,11 @@ def grant_emergency(user, person: Person, reason: str) -> EmergencyAccess:
         Decision(
             True, EMERGENCY, _("Nødtilgang gitt: %(r)s") % {"r": reason[:200]}, None, grant.pk
         ),
-        BASIC,
-        _("nødtilgang innvilget"),
+        category=BASIC,
+        what=_("nødtilgang innvilget"),
     )
     for hook in EMERGENCY_HOOKS:
-        hook(grant)
+        hook(grant=grant)
     return grant
 
 
@@ -984,12 +1086,12 @@ class LogView:
 
     decision: Decision
     # The categories whose log rows are shown; None: every row.
-    categories: frozenset | None = None
+    categories: frozenset[str] | None = None
     # The written reason of an emergency access: to the person and the leader only.
     emergency_reasons: bool = False
 
 
-def decide_access_log(user, person: Person) -> LogView:
+def decide_access_log(user: AnyUser, person: Person) -> LogView:
     """Who may read the person's access log (pjl. § 18, hpl. § 21a):
 
     * the person, and a proxy or guardian with the right to it (on Min side);
@@ -1039,7 +1141,7 @@ def decide_access_log(user, person: Person) -> LogView:
     return LogView(Decision(True, found[0].basis, found[0].detail), categories, False)
 
 
-def access_log_for(request, person_id) -> tuple[Person, LogView]:
+def access_log_for(request: HttpRequest, person_id: int | str) -> tuple[Person, LogView]:
     """The person and what of their access log the user may read; 404 outside
     the user's municipality, 403 (logged) when refused. The read is logged."""
     user = request.user
@@ -1052,7 +1154,7 @@ def access_log_for(request, person_id) -> tuple[Person, LogView]:
         raise Http404(_("Fant ikke personen."))
     view = decide_access_log(user, person)
     if user.is_authenticated:
-        log(user, person, Action.VIEW, view.decision, BASIC, ACCESS_LOG)
+        log(user, person, Action.VIEW, view.decision, category=BASIC, what=ACCESS_LOG)
     if not view.decision.granted:
         raise PermissionDenied(
             _("Du har ikke tilgang til tilgangsloggen: %(reason)s")
@@ -1061,7 +1163,7 @@ def access_log_for(request, person_id) -> tuple[Person, LogView]:
     return person, view
 
 
-def case_units(user) -> list:
+def case_units(user: AnyUser) -> list[Unit]:
     """The units (objects, from the cached memberships) where the user works in
     a case role; lets an app's relation skip its queries for users in units
     that never hold its cases."""

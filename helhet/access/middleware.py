@@ -6,11 +6,13 @@ the enrolment or verification page until a TOTP code is verified
 (OpenID Connect ``acr``/``amr``; see helhet.access.oidc).
 """
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -32,13 +34,19 @@ EXEMPT_VIEWS = {
 
 
 class RequireTwoFactorMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         if settings.DEMO_MODE or not twofactor.required_for(request.user):
             return None
         if twofactor.is_verified(request):
@@ -54,15 +62,21 @@ class StaffOnlyMiddleware:
     """Staff URLs refuse logged-in users without a staff account (persons,
     proxies, guardians) with a Norwegian 403; see helhet.access.staffonly."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         match = request.resolver_match
-        if not staffonly.refused(request.user, match, request.method):
+        if match is None or not staffonly.refused(request.user, match, request.method):
             return None
         message = staffonly.refusal_message()
         if "fhir" in match.namespaces:
@@ -82,14 +96,14 @@ class RefusedAfterGrantMiddleware:
     """A page that refuses after the gate granted logs the refusal too
     (helhet.access.afterwards)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         with afterwards.request_scope():
             return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, PermissionDenied):
             afterwards.log_refusal(request.user, str(exception))
         return None

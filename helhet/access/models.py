@@ -5,6 +5,8 @@ when, which person, what, on which basis, and whether it was granted. Rows are
 never changed or deleted through the application.
 """
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -38,13 +40,13 @@ class AppendOnlyError(Exception):
     pass
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     """Bulk update/delete would bypass ``save``/``delete``; refuse them too."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The access log is append-only.")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         from helhet.access.purge import purging
 
         if not purging():
@@ -185,12 +187,12 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("The access log is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The access log is append-only.")
 
 
@@ -375,10 +377,10 @@ class AdminLogEntry(models.Model):
     def field_labels(self) -> str:
         return ", ".join(str(FIELD_LABELS.get(f, _("annet"))) for f in self.field_list)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("The administration log is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The administration log is append-only.")

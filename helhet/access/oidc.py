@@ -28,13 +28,17 @@ provider on loopback (``tests/test_oidc_end_to_end.py``).
 """
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.dispatch import receiver
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
@@ -45,7 +49,11 @@ _CLAIMS = "helhet_oidc_claims"
 logger = logging.getLogger(__name__)
 
 
-def users_for_claims(claims: dict):
+# An identity provider's claims: JSON, whatever the provider sends.
+Claims = dict[str, Any]
+
+
+def users_for_claims(claims: Claims) -> QuerySet[User]:
     """The existing users an IdP's claims identify (zero, one, or — ambiguous — more)."""
     users = get_user_model().objects.filter(is_active=True)
     pid = claims.get(settings.OIDC_PERSON_CLAIM)
@@ -77,24 +85,25 @@ def users_for_claims(claims: dict):
     return users.none()
 
 
-def idp_did_two_factor(claims: dict) -> bool:
+def idp_did_two_factor(claims: Claims) -> bool:
     values = set(settings.OIDC_TWO_FACTOR_VALUES)
     amr = claims.get("amr") or []
     amr = [amr] if isinstance(amr, str) else list(amr)
     return claims.get("acr") in values or bool(values.intersection(amr))
 
 
-class HelhetOIDCBackend(OIDCAuthenticationBackend):
-    def verify_claims(self, claims):
+# mozilla-django-oidc ships no type information: its backend is Any to mypy.
+class HelhetOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
+    def verify_claims(self, claims: Claims) -> bool:
         return bool(claims.get(settings.OIDC_PERSON_CLAIM)) or bool(
             settings.OIDC_STAFF_CLAIM and claims.get(settings.OIDC_STAFF_CLAIM)
         )
 
-    def describe_user_by_claims(self, claims):
+    def describe_user_by_claims(self, claims: Claims) -> str:
         # Never the fødselsnummer: this text goes to the application log.
         return "the identity provider's claims"
 
-    def filter_users_by_claims(self, claims):
+    def filter_users_by_claims(self, claims: Claims) -> QuerySet[User]:
         users = users_for_claims(claims)
         if not users.exists():
             kind = "person" if claims.get(settings.OIDC_PERSON_CLAIM) else "staff"
@@ -108,7 +117,7 @@ class HelhetOIDCBackend(OIDCAuthenticationBackend):
                 )
         return users
 
-    def retrieve_matching_jwk(self, token):
+    def retrieve_matching_jwk(self, token: str | bytes) -> Any:
         # A token header's "kid" is optional (RFC 7515 § 4.1.4); a provider
         # with one signing key may leave it out. Then that one key must be it —
         # never "any key that fits": with several keys and no kid, refuse.
@@ -135,7 +144,7 @@ class HelhetOIDCBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("Could not find one valid JWK for a token without kid.")
         return jwt.PyJWK(keys[0])
 
-    def get_userinfo(self, access_token, id_token, payload):
+    def get_userinfo(self, access_token: str, id_token: str, payload: Claims) -> Claims:
         # ID-porten puts pid/acr/amr in the ID token; userinfo may add more.
         claims = {**payload, **super().get_userinfo(access_token, id_token, payload)}
         self.request.session[_CLAIMS] = idp_did_two_factor(claims)
@@ -143,7 +152,9 @@ class HelhetOIDCBackend(OIDCAuthenticationBackend):
 
 
 @receiver(user_logged_in)
-def _remember_idp_two_factor(sender, request, user, **kwargs):
+def _remember_idp_two_factor(
+    sender: type[User], request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
     # login() rotates the session; carry the IdP's two-factor verdict across.
     if request is not None and hasattr(request, "session"):
         if request.session.pop(_CLAIMS, False):

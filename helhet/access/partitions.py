@@ -9,6 +9,7 @@ and calls ``ensure``: one catalogue query when nothing is missing.
 import datetime as dt
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.utils import DatabaseError
 from django.utils import timezone
 
@@ -35,7 +36,7 @@ def wanted(oldest: dt.date | None, today: dt.date) -> list[dt.date]:
     return months
 
 
-def existing(cursor) -> set[str]:
+def existing(cursor: CursorWrapper) -> set[str]:
     cursor.execute(
         "SELECT child.relname FROM pg_inherits "
         "JOIN pg_class parent ON parent.oid = pg_inherits.inhparent "
@@ -46,7 +47,9 @@ def existing(cursor) -> set[str]:
     return {row[0] for row in cursor.fetchall()}
 
 
-def create(cursor, oldest: dt.datetime | None = None, today: dt.date | None = None) -> list[str]:
+def create(
+    cursor: CursorWrapper, oldest: dt.datetime | None = None, today: dt.date | None = None
+) -> list[str]:
     """Create the missing monthly partitions and the DEFAULT one; return the new names."""
     today = today or timezone.now().date()
     have = existing(cursor)

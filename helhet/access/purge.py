@@ -9,11 +9,16 @@ database by definition; tests use it) and ``purge_demo_municipality``.
 """
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
+
+from helhet.organisation.models import Municipality
 
 _state = threading.local()
 PG_SETTING = "helhet.access_log_purge"
@@ -29,13 +34,15 @@ def _purging() -> int:
 
 
 @receiver(connection_created)
-def _register_sqlite_function(sender, connection, **kwargs):
+def _register_sqlite_function(
+    sender: type[BaseDatabaseWrapper], connection: BaseDatabaseWrapper, **kwargs: Any
+) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_function(SQLITE_FUNCTION, 0, _purging)
 
 
 @contextmanager
-def purge_allowed(using=None):
+def purge_allowed(using: str | None = None) -> Iterator[None]:
     from django.db import connections
 
     conn = connections[using] if using else connection
@@ -52,7 +59,7 @@ def purge_allowed(using=None):
                 cursor.execute("SELECT set_config(%s, 'off', false)", [PG_SETTING])
 
 
-def purge_demo_municipality(municipality) -> int:
+def purge_demo_municipality(municipality: Municipality) -> int:
     """Delete the access log of a *demo* municipality (synthetic data), for
     ``helhet demo --reset``. A real municipality's log is never deleted."""
     from helhet.access.models import AccessLogEntry, AccessReview, EmergencyAccess

@@ -18,9 +18,11 @@ or a device he knows: outside demo mode the admin refuses both (see
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -34,7 +36,7 @@ def quiet_days() -> int:
     return int(getattr(settings, "ENROL_EMAIL_QUIET_DAYS", 7))
 
 
-def link_allowed(user) -> bool:
+def link_allowed(user: User) -> bool:
     """A link goes only to an address the account has had for a while."""
     return bool(
         user.is_active
@@ -43,12 +45,15 @@ def link_allowed(user) -> bool:
     )
 
 
-def _subject(user):
-    return adminlog._describe(user)
+def _subject(user: User) -> adminlog.Described:
+    described = adminlog._describe(user)
+    # Every user account is described (adminlog._describe's first case).
+    assert described is not None
+    return described
 
 
 @transaction.atomic
-def reset_login(*, user, by, request=None) -> bool:
+def reset_login(*, user: User, by: User, request: HttpRequest | None = None) -> bool:
     """Make the account's password unusable and remove its second factors;
     returns whether a one-time link was sent. Logged either way."""
     with adminlog.acting_as(by):
@@ -69,7 +74,7 @@ def reset_login(*, user, by, request=None) -> bool:
     return send_link(user, request=request, actor=by)
 
 
-def send_link(user, *, request=None, actor=None) -> bool:
+def send_link(user: User, *, request: HttpRequest | None = None, actor: User | None = None) -> bool:
     kind, municipality_id, subject, summary = _subject(user)
     if not link_allowed(user):
         adminlog.write(
@@ -113,7 +118,7 @@ def send_link(user, *, request=None, actor=None) -> bool:
     return True
 
 
-def request_link(username: str, *, request) -> None:
+def request_link(username: str, *, request: HttpRequest) -> None:
     """The user asks for a link themself. The answer is the same whether the
     username exists or not (no way to learn who has an account)."""
     user = get_user_model().objects.filter(username__iexact=(username or "").strip()).first()

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PersonKwarg:
-    person_of: Callable[[object], int | None]
+    person_of: Callable[[int | str], int | None]
     sample: str
 
 
@@ -66,13 +66,20 @@ def _key(name: str, namespace: str | None) -> str:
 
 
 def register_person_kwarg(
-    name: str, person_of: Callable, sample: str, namespace: str | None = None
+    name: str,
+    person_of: Callable[[int | str], int | None],
+    sample: str,
+    namespace: str | None = None,
 ) -> None:
     PERSON_KWARGS[_key(name, namespace)] = PersonKwarg(person_of=person_of, sample=sample)
 
 
 def register_not_person_kwarg(
-    name: str, reason: str, example=None, within: str | None = None, namespace: str | None = None
+    name: str,
+    reason: str,
+    example: object = None,
+    within: str | None = None,
+    namespace: str | None = None,
 ) -> None:
     """``namespace`` (the URL namespace, e.g. "cooperation") limits the
     declaration to that app's URLs, when the same name means different things
@@ -80,7 +87,7 @@ def register_not_person_kwarg(
     NOT_PERSON_KWARGS[_key(name, namespace)] = NotPersonKwarg(reason, example, within)
 
 
-def declaration(namespace: str, name: str):
+def declaration(namespace: str, name: str) -> PersonKwarg | NotPersonKwarg | None:
     """The PersonKwarg or NotPersonKwarg for ``name`` in URLs of ``namespace``, or None."""
     for key in (_key(name, namespace), name):
         if key in PERSON_KWARGS:
@@ -90,7 +97,7 @@ def declaration(namespace: str, name: str):
     return None
 
 
-def person_id_for(name: str, value) -> int | None:
+def person_id_for(name: str, value: int | str) -> int | None:
     """The id of the person who owns the object ``name=value``, or None."""
     try:
         return PERSON_KWARGS[name].person_of(value)
@@ -98,19 +105,19 @@ def person_id_for(name: str, value) -> int | None:
         return None
 
 
-def _person_itself(pk):
+def _person_itself(pk: int | str) -> int | None:
     from helhet.people.models import Person
 
     return Person.objects.filter(pk=pk).values_list("pk", flat=True).first()
 
 
-def _plan_owner(pk):
+def _plan_owner(pk: int | str) -> int | None:
     from helhet.plans.models import IndividualPlan
 
     return IndividualPlan.objects.filter(pk=pk).values_list("person_id", flat=True).first()
 
 
-def _consent_owner(pk):
+def _consent_owner(pk: int | str) -> int | None:
     from helhet.consent.models import Consent
 
     return Consent.objects.filter(pk=pk).values_list("person_id", flat=True).first()

@@ -1,6 +1,8 @@
 """Role checks for pages that show no single person's data (overviews,
 reviews). Person data itself is decided by the gate, never by role alone."""
 
+from collections.abc import Collection
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -13,7 +15,7 @@ REVIEWERS = {Role.LEADER, Role.SECTOR_HEAD}
 FORM_EVALUATORS = {Role.LEADER, Role.SECTOR_HEAD, Role.COORDINATING_UNIT, Role.QUALITY}
 
 
-def staff_with_role(user, roles: set[str]):
+def staff_with_role(user: AnyUser, roles: Collection[str]) -> StaffMember:
     """The user's StaffMember if they hold one of ``roles``; otherwise 403."""
     staff = getattr(user, "staff", None) if user.is_authenticated else None
     if staff is None or roles_of(user).isdisjoint(roles):

@@ -7,23 +7,29 @@ that belongs to ``person``. Imported only by tests.
 import datetime as dt
 
 from helhet.consent.models import Category, Consent
+from helhet.people.models import Person
 from helhet.plans.models import IndividualPlan
 
+# Ids made so far in one walk, by kwarg (the walker's own bookkeeping).
+Ids = dict[str, int]
 
-def person(person, ids) -> int:
-    return person.pk
+
+def person(person: Person, ids: Ids) -> int:
+    pk: int = person.pk
+    return pk
 
 
-def plan(person, ids) -> int:
+def plan(person: Person, ids: Ids) -> int:
     existing = person.plans.first()
     if existing is not None:
-        return existing.pk
+        pk: int = existing.pk
+        return pk
     return IndividualPlan.objects.create(
         person=person, status=IndividualPlan.Status.ACTIVE, offered_on=dt.date(2026, 1, 5)
     ).pk
 
 
-def consent(person, ids) -> int:
+def consent(person: Person, ids: Ids) -> int:
     return Consent.objects.create(
         person=person,
         purpose="Samarbeid om individuell plan",

@@ -14,6 +14,10 @@ permission) for token and bearer users, whom only DRF authenticates. A URL
 is a staff URL unless it is listed below, so new URLs join by themselves.
 """
 
+from collections.abc import Sequence
+
+from django.contrib.auth.models import User
+from django.urls import ResolverMatch
 from django.utils.translation import gettext as _
 
 from helhet.access import gate, registry
@@ -77,15 +81,15 @@ SUPERVISOR_PAGES = frozenset(
 )
 
 
-def is_supervisor(user) -> bool:
+def is_supervisor(user: User) -> bool:
     return user.supervisory_authorities.exists()
 
 
-def is_staff_user(user) -> bool:
+def is_staff_user(user: gate.AnyUser) -> bool:
     return user.is_authenticated and getattr(user, "staff", None) is not None
 
 
-def needs_staff(view_name: str, namespaces) -> bool:
+def needs_staff(view_name: str, namespaces: Sequence[str]) -> bool:
     """Whether the URL ``view_name`` is a staff URL."""
     if view_name in PUBLIC or view_name in ANY_USER:
         return False
@@ -102,7 +106,7 @@ def refusal_message() -> str:
     return _("Siden er for ansatte i kommunen. Bruk «Min side» for dine egne opplysninger.")
 
 
-def refused(user, match, method: str) -> bool:
+def refused(user: gate.AnyUser, match: ResolverMatch | None, method: str | None) -> bool:
     """True when ``user`` may not use the URL ``match``. A refusal of a URL
     that names a person's data is logged for that person (flagged, refused),
     so the person and the leader see the attempt (pjl. § 18)."""
@@ -112,27 +116,28 @@ def refused(user, match, method: str) -> bool:
         return False
     if match.view_name in SUPERVISOR_PAGES and is_supervisor(user):
         return False
-    _log_refusal(user, match, method)
+    _log_refusal(user, match, method or "")
     return True
 
 
-def _person_ids(match) -> set[int]:
+def _person_ids(match: ResolverMatch) -> set[int]:
     namespace = match.namespaces[0] if match.namespaces else ""
     found = set()
     for name, value in match.kwargs.items():
-        if not isinstance(registry.declaration(namespace, name), registry.PersonKwarg):
+        declared = registry.declaration(namespace, name)
+        if not isinstance(declared, registry.PersonKwarg):
             continue
         text = str(value)
         # Only a plain id reaches the database: "²" or 2**64 are no one's.
         if not (text.isascii() and text.isdigit() and 0 < int(text) < 2**63):
             continue
-        person_id = registry.declaration(namespace, name).person_of(int(text))
+        person_id = declared.person_of(int(text))
         if person_id is not None:
             found.add(person_id)
     return found
 
 
-def _log_refusal(user, match, method: str) -> None:
+def _log_refusal(user: User, match: ResolverMatch, method: str) -> None:
     from helhet.people.models import Person
 
     ids = _person_ids(match)

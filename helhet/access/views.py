@@ -1,3 +1,4 @@
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,12 +19,13 @@ from mozilla_django_oidc import views as oidc_views
 from helhet.access import gate, recovery, roles, services, twofactor
 from helhet.access.forms import EmergencyForm, EnrolRequestForm, ReviewForm, TokenForm
 from helhet.access.models import AccessLogEntry, Action, AdminLogEntry
+from helhet.organisation.models import StaffMember
 from helhet.people.models import Person
 from helhet.portal import notices
 from helhet.portal.models import StaffAct
 
 
-def _safe_next(request, value: str, default: str) -> str:
+def _safe_next(request: HttpRequest, value: str, default: str) -> str:
     if value and url_has_allowed_host_and_scheme(
         value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -32,7 +34,7 @@ def _safe_next(request, value: str, default: str) -> str:
 
 
 @login_required
-def person_log(request, person_id: int):
+def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
     """«Hvem har sett opplysningene» (pjl § 18): the person, the leader who
     reviews access, and — for the data they read themselves — the coordinator
     and the coordinating unit (``gate.decide_access_log``)."""
@@ -57,7 +59,7 @@ def person_log(request, person_id: int):
 
 
 @login_required
-def emergency(request):
+def emergency(request: HttpRequest) -> HttpResponseBase:
     """Break the glass: a written reason gives two hours' access, flagged."""
     staff = getattr(request.user, "staff", None)
     if staff is None or not gate.has_case_role(request.user):
@@ -72,7 +74,7 @@ def emergency(request):
             form.add_error(None, _("Fant ingen person med dette nummeret i kommunen."))
         else:
             try:
-                gate.grant_emergency(request.user, person, form.cleaned_data["reason"])
+                gate.grant_emergency(request.user, person, reason=form.cleaned_data["reason"])
             except gate.EmergencyRefused as error:
                 form.add_error("reason", str(error))
             else:
@@ -92,15 +94,16 @@ def emergency(request):
     )
 
 
-def _emergency_person(staff, data) -> Person | None:
+def _emergency_person(staff: StaffMember, data: dict[str, Any]) -> Person | None:
     persons = Person.objects.filter(municipality_id=staff.municipality_id)
     if data.get("national_id"):
         return persons.filter(national_id=data["national_id"]).first()
-    return persons.filter(pk=data.get("person")).first()
+    person_id = data.get("person")
+    return persons.filter(pk=person_id).first() if person_id is not None else None
 
 
 @login_required
-def review(request):
+def review(request: HttpRequest) -> HttpResponseBase:
     """Unusual access for the leader: refusals and emergency access."""
     staff = roles.staff_with_role(request.user, roles.REVIEWERS)
     kind = request.GET.get("type", services.ALL)
@@ -123,8 +126,8 @@ def review(request):
         request.user,
         shown,
         Action.LIST,
-        "tilgangskontroll",
-        gate.BASIC,
+        what="tilgangskontroll",
+        category=gate.BASIC,
         basis="tilgangskontroll",
         detail=_("Leders kontroll av uvanlig tilgang (hpl. § 21a)"),
     )
@@ -147,7 +150,7 @@ def review(request):
 
 @login_required
 @require_POST
-def review_entry(request, entry_id: int):
+def review_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     staff = roles.staff_with_role(request.user, roles.REVIEWERS)
     entry = get_object_or_404(
         AccessLogEntry, pk=entry_id, municipality_id=staff.municipality_id, flagged=True
@@ -169,11 +172,11 @@ def review_entry(request, entry_id: int):
 
 
 @login_required
-def otp_setup(request):
+def otp_setup(request: HttpRequest) -> HttpResponseBase:
     """Enrol an authenticator app. Only without a device, or once verified:
     a stolen password alone must not be enough to add a new second factor."""
     next_url = _safe_next(request, request.GET.get("next", ""), reverse("home"))
-    if twofactor.has_device(request.user) and not request.user.is_verified():
+    if twofactor.has_device(request.user) and not twofactor.otp_verified(request):
         return redirect(f"{reverse('access:otp_verify')}?{urlencode({'next': next_url})}")
     device = twofactor.pending_device(request.user)
     form = TokenForm(request.POST or None)
@@ -195,7 +198,7 @@ def otp_setup(request):
 
 
 @login_required
-def otp_verify(request):
+def otp_verify(request: HttpRequest) -> HttpResponseBase:
     next_url = _safe_next(request, request.GET.get("next", ""), reverse("home"))
     if not twofactor.has_device(request.user):
         return redirect(f"{reverse('access:otp_setup')}?{urlencode({'next': next_url})}")
@@ -218,21 +221,23 @@ def _oidc_enabled() -> None:
         raise Http404(_("Innlogging med OpenID Connect er ikke satt opp."))
 
 
-def oidc_init(request):
+def oidc_init(request: HttpRequest) -> HttpResponseBase:
     _oidc_enabled()
-    return oidc_views.OIDCAuthenticationRequestView.as_view()(request)
+    response: HttpResponseBase = oidc_views.OIDCAuthenticationRequestView.as_view()(request)
+    return response
 
 
-def oidc_callback(request):
+def oidc_callback(request: HttpRequest) -> HttpResponseBase:
     _oidc_enabled()
-    return oidc_views.OIDCAuthenticationCallbackView.as_view()(request)
+    response: HttpResponseBase = oidc_views.OIDCAuthenticationCallbackView.as_view()(request)
+    return response
 
 
 # --- the administration log ------------------------------------------------------
 
 
 @login_required
-def admin_log(request):
+def admin_log(request: HttpRequest) -> HttpResponseBase:
     """«Administrasjonslogg»: every change to accounts, roles and second factors
     in the municipality (and to accounts that belong to none), for leaders."""
     staff = roles.staff_with_role(request.user, roles.REVIEWERS)
@@ -253,7 +258,7 @@ def admin_log(request):
 # --- enrolling anew after a reset ------------------------------------------------
 
 
-def enrol_request(request):
+def enrol_request(request: HttpRequest) -> HttpResponseBase:
     """The user asks for a one-time link to their own e-mail address."""
     form = EnrolRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -281,7 +286,7 @@ class EnrolConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "access/enrol_confirm.html"
     success_url = reverse_lazy("login")
 
-    def form_valid(self, form):
+    def form_valid(self, form: Any) -> HttpResponse:
         messages.success(
             self.request,
             _("Passordet er lagret. Logg inn og registrer en ny kodeapp."),
@@ -296,7 +301,7 @@ class LogoutView(auth_views.LogoutView):
     """Log out of Helhet, and of the identity provider's session when the
     login came from it (OpenID Connect RP-initiated logout)."""
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         id_token = request.session.get("oidc_id_token")
         response = super().post(request, *args, **kwargs)
         if id_token and settings.OIDC_ENABLED and settings.OIDC_OP_LOGOUT_ENDPOINT:

@@ -34,7 +34,7 @@ def consents(user):
 
 
 CONSENT_STATUS = {
-    "gyldig": lambda now: valid_q(now),
+    "gyldig": lambda now: valid_q(moment=now),
     "trukket": lambda now: Q(withdrawn_at__lte=now),
     "utlopt": lambda now: Q(valid_to__lt=timezone.localdate(now)) & ~Q(withdrawn_at__lte=now),
     "fremtidig": lambda now: Q(valid_from__gt=timezone.localdate(now)) & ~Q(withdrawn_at__lte=now),
@@ -45,7 +45,7 @@ def groups(user):
     """Groups whose cooperation data (members, meetings) the group page would
     open: the coordinator's, or with a consent for "samarbeid" (gate rule 2)."""
     return ResponsibilityGroup.objects.filter(
-        person__in=gate.accessible_persons(user, Category.COOPERATION)
+        person__in=gate.accessible_persons(user, category=Category.COOPERATION)
     ).order_by("pk")
 
 
@@ -53,7 +53,7 @@ def meetings(user):
     """Meetings (times and places) only where the meeting page would open."""
     return (
         Meeting.objects.filter(
-            group__person__in=gate.accessible_persons(user, Category.COOPERATION)
+            group__person__in=gate.accessible_persons(user, category=Category.COOPERATION)
         )
         .select_related("group")
         .order_by("starts_at", "pk")
@@ -62,7 +62,7 @@ def meetings(user):
 
 def applications(user):
     """Intake's own basis: the cases addressed to the user's units (fvl § 11a)."""
-    return intake_services.case_list(user).order_by("pk")
+    return intake_services.case_list(user=user).order_by("pk")
 
 
 def decisions(user):
@@ -72,7 +72,7 @@ def decisions(user):
     provider = Q(provider_id__in=gate.case_unit_ids(user), approved_by__isnull=False)
     return (
         Decision.objects.filter(
-            Q(application__in=intake_services.case_list(user).values("pk")) | provider
+            Q(application__in=intake_services.case_list(user=user).values("pk")) | provider
         )
         .exclude(application__person_id__in=gate.blocked_person_ids(user))
         .select_related("application")
@@ -105,7 +105,7 @@ def deviations(user):
     officer, head of sector, the reporter); staff only."""
     if getattr(user, "staff", None) is None:
         raise PermissionDenied(_("Internkontroll er for ansatte i kommunen."))
-    return quality_services.visible_deviations(user)
+    return quality_services.visible_deviations(user=user)
 
 
 def log_list(user, shown_persons, what: str, category=gate.BASIC) -> None:
@@ -117,11 +117,11 @@ def log_list(user, shown_persons, what: str, category=gate.BASIC) -> None:
         person, shown_category = shown if isinstance(shown, tuple) else (shown, category)
         by_category.setdefault(shown_category, {})[person.pk] = person
     for shown_category, unique in by_category.items():
-        gate.log_many(user, unique.values(), Action.LIST, what + API, category=shown_category)
+        gate.log_many(user, unique.values(), Action.LIST, what=what + API, category=shown_category)
 
 
 def person_filter(request, person_id, what: str, category=gate.BASIC):
     """A ``?person=`` filter reaches the person through the gate, for the
     category the list shows, so asking about someone the page would refuse is
     refused and logged like the page."""
-    return gate.person_for(request, person_id, Action.VIEW, category, what=what + API)
+    return gate.person_for(request, person_id, Action.VIEW, category=category, what=what + API)

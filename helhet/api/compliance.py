@@ -16,7 +16,9 @@ def _tally(tally) -> dict:
 def results(municipality_id: int, start: dt.date, end: dt.date, today: dt.date) -> list[dict]:
     """Per criterion: its id, title, legal basis, tallies and tallies per unit.
     Counts only: no outcome, evidence or person leaves this function."""
-    reports = audit_services.build(municipality_id, start, end, today=today)
+    reports = audit_services.build(
+        municipality_id=municipality_id, start=start, end=end, today=today
+    )
     used = {unit_id for report in reports for unit_id in report.per_unit}
     names = dict(
         Unit.objects.filter(municipality_id=municipality_id, pk__in=used).values_list("pk", "name")

@@ -47,18 +47,18 @@ PARTICIPANT_KIND = "urn:helhet:participant-kind"
 MEMBER_KIND = "urn:helhet:group-member-kind"
 CONSENT_CATEGORY = "urn:helhet:consent-category"
 
-PLAN_STATUS = {
+PLAN_STATUS: dict[str, str] = {
     IndividualPlan.Status.OFFERED: "draft",
     IndividualPlan.Status.ACTIVE: "active",
     IndividualPlan.Status.CLOSED: "completed",
     IndividualPlan.Status.DECLINED: "revoked",
 }
-GOAL_STATUS = {
+GOAL_STATUS: dict[str, str] = {
     Goal.Status.ACTIVE: "active",
     Goal.Status.REACHED: "completed",
     Goal.Status.DROPPED: "cancelled",
 }
-MEASURE_STATUS = {
+MEASURE_STATUS: dict[str, str] = {
     Measure.Status.PLANNED: "not-started",
     Measure.Status.ONGOING: "in-progress",
     Measure.Status.DONE: "completed",

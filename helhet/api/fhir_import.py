@@ -608,7 +608,7 @@ def _gate_existing(user, municipality, patients: list[PatientIn]) -> dict[int, P
         person = found.get(patient_in.national_id)
         if person is None:
             continue
-        decision = gate.check(user, person, Action.EDIT, Category.PLAN, WHAT)
+        decision = gate.check(user, person, Action.EDIT, category=Category.PLAN, what=WHAT)
         if not decision.granted:
             refused.append(decision.detail)
         persons[patient_in.index] = person
@@ -643,8 +643,8 @@ def _write_person(user, patient_in: PatientIn, existing: Person | None, municipa
             person,
             Action.EDIT,
             gate.Decision(True, IMPORT, _("Registrert ved FHIR-import")),
-            Category.PLAN,
-            WHAT,
+            category=Category.PLAN,
+            what=WHAT,
         )
         return person, "201 Created"
     changed = {k: v for k, v in fields.items() if getattr(existing, k) != v}
@@ -661,7 +661,7 @@ def _write_plan(user, plan_in: PlanIn, person: Person, municipality) -> tuple[ob
     if plan is None:
         fields = plan_in.content["fields"]
         plan = plan_services.create_plan(
-            user,
+            user=user,
             person=person,
             status=fields["status"],
             offered_on=fields["offered_on"],
@@ -673,7 +673,10 @@ def _write_plan(user, plan_in: PlanIn, person: Person, municipality) -> tuple[ob
     else:
         status = "200 OK"
     plan = plan_services.change_plan(
-        plan.pk, user, plan.version, lambda p: _write_content(p, plan_in.content)
+        plan_id=plan.pk,
+        user=user,
+        expected_version=plan.version,
+        apply=lambda p: _write_content(p, plan_in.content),
     )
     _remember("plan", plan_in.identifiers, municipality, plan)
     return plan, status

@@ -151,7 +151,7 @@ def _identifier_param(value: str) -> tuple[str, str]:
 class PatientRead(FhirView):
     def get(self, request, person_id):
         person = gate.person_for(
-            request, _int_id(person_id), Action.VIEW, gate.BASIC, what="Patient" + FHIR
+            request, _int_id(person_id), Action.VIEW, category=gate.BASIC, what="Patient" + FHIR
         )
         return Response(fhir.patient(person))
 
@@ -183,7 +183,7 @@ class PatientSearch(SearchView):
 
 def _care_plan(plan_id: int) -> dict:
     plan = (
-        plan_services.with_content(IndividualPlan.objects.filter(pk=plan_id))
+        plan_services.with_content(queryset=IndividualPlan.objects.filter(pk=plan_id))
         .select_related("person__municipality")
         .get()
     )
@@ -328,7 +328,12 @@ class ConsentRead(FhirView):
     def get(self, request, consent_id):
         consent_id = _int_id(consent_id)
         gate.person_for_kwarg(
-            request, "consent_id", consent_id, Action.VIEW, gate.BASIC, "Consent" + FHIR
+            request,
+            "consent_id",
+            consent_id,
+            Action.VIEW,
+            category=gate.BASIC,
+            what="Consent" + FHIR,
         )
         return Response(_consent(consent_id))
 

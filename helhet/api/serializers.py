@@ -450,7 +450,9 @@ class CriterionResultSerializer(TallySerializer):
     id = serializers.CharField()
     title = serializers.CharField()
     legal_basis = serializers.CharField()
-    source = serializers.CharField()
+    # A field named "source" shadows Field.source only to the type checker: DRF's
+    # serializer metaclass takes declared fields out of the class attributes.
+    source = serializers.CharField()  # type: ignore[assignment]
     rate = serializers.FloatField(
         allow_null=True, help_text="Andel oppfylt av der kriteriet gjelder; null når ingen gjelder."
     )

@@ -171,7 +171,7 @@ class PersonList(GatedListView):
 class PersonDetail(APIView):
     def get(self, request, person_id):
         person = gate.person_for(
-            request, person_id, Action.VIEW, gate.BASIC, what="personside" + access.API
+            request, person_id, Action.VIEW, category=gate.BASIC, what="personside" + access.API
         )
         return Response(s.PersonSerializer(person).data)
 
@@ -197,7 +197,7 @@ class PlanList(GatedListView):
 
 
 def _plan_response(plan_id: int) -> Response:
-    plan = plan_services.with_content(IndividualPlan.objects.filter(pk=plan_id)).get()
+    plan = plan_services.with_content(queryset=IndividualPlan.objects.filter(pk=plan_id)).get()
     return Response(s.PlanSerializer(plan).data, headers={"ETag": etag(plan.version)})
 
 
@@ -228,7 +228,11 @@ class PlanDetail(APIView):
             # If-Match is a precondition (RFC 9110 § 13.1.1): an outdated ETag is
             # refused, never merged.
             plan_services.update_plan(
-                plan.pk, request.user, version, checked.validated_data, strict=True
+                plan_id=plan.pk,
+                user=request.user,
+                version=version,
+                fields=checked.validated_data,
+                strict=True,
             )
         except plan_services.StaleEdit as error:
             raise PreconditionFailed(str(error)) from error
@@ -266,7 +270,12 @@ class ConsentList(GatedListView):
 class ConsentDetail(APIView):
     def get(self, request, consent_id):
         gate.person_for_kwarg(
-            request, "consent_id", consent_id, Action.VIEW, gate.BASIC, "samtykke" + access.API
+            request,
+            "consent_id",
+            consent_id,
+            Action.VIEW,
+            category=gate.BASIC,
+            what="samtykke" + access.API,
         )
         consent = Consent.objects.prefetch_related("scopes").get(pk=consent_id)
         return Response(s.ConsentSerializer(consent).data)
@@ -460,7 +469,7 @@ class DeviationDetail(APIView):
             "today": timezone.localdate(),
             # The person only if the gate gives a basis (logged); no refusal
             # is flagged, as on the page: the handler needs the deviation.
-            "person_name": quality_services.shown_person(request, deviation),
+            "person_name": quality_services.shown_person(request=request, deviation=deviation),
         }
         return Response(s.DeviationSerializer(deviation, context=context).data)
 
@@ -481,10 +490,10 @@ class ComplianceFilter(serializers.Serializer):
 def _period(params: dict, today: dt.date) -> tuple[dt.date, dt.date]:
     start, end = params.get("start"), params.get("end")
     try:
-        return audit_services.period(start, end, today)
+        return audit_services.period(start=start, end=end, today=today)
     except OverflowError:
         # "A year before end" reaches before the calendar: start at its beginning.
-        return audit_services.period(dt.date.min, end, today)
+        return audit_services.period(start=dt.date.min, end=end, today=today)
     except audit_services.BadInput as error:
         raise ApiValidationError({"end": [str(error)]}) from error
 
@@ -498,7 +507,7 @@ def _period(params: dict, today: dt.date) -> tuple[dt.date, dt.date]:
 class Compliance(APIView):
     def get(self, request):
         staff = getattr(request.user, "staff", None)
-        if staff is None or not audit_services.may_see_report(request.user):
+        if staff is None or not audit_services.may_see_report(user=request.user):
             raise ApiPermissionDenied(
                 _(
                     "Etterlevelsen er for ledere, koordinerende enhet, kvalitetsansvarlige, "

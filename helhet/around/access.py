@@ -45,9 +45,9 @@ def visible(user, person, rows, what: str) -> tuple[list, bool]:
     One logged read per opened unit; closed units' rows are not shown."""
     opened = set()
     for unit_id in sorted({row.unit_id for row in rows}):
-        decision = gate.decide(user, person, Action.VIEW, CATEGORY, owner_unit=unit_id)
+        decision = gate.decide(user, person, Action.VIEW, category=CATEGORY, owner_unit=unit_id)
         if decision.granted:
-            gate.log(user, person, Action.VIEW, decision, CATEGORY, what)
+            gate.log(user, person, Action.VIEW, decision, category=CATEGORY, what=what)
             opened.add(unit_id)
     shown = [row for row in rows if row.unit_id in opened]
     return shown, len(shown) < len(rows)

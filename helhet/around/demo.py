@@ -222,21 +222,23 @@ def _gp_messages(ctx, rng) -> int:
             person_id__in=list(plans), kind=ExternalService.Kind.GP, partner__isnull=False
         ).order_by("pk")
     }
-    consents = {}
+    consents: dict[int, Consent] = {}
     for consent in Consent.objects.filter(
-        valid_q(timezone.now()), person_id__in=list(gps)
+        valid_q(moment=timezone.now()), person_id__in=list(gps)
     ).order_by("pk"):
         consents.setdefault(consent.person_id, consent)
     scopes, rows = [], []
     for person_id, gp in sorted(gps.items()):
-        consent = consents.get(person_id)
-        if consent is not None and rng.random() < 0.85:
+        found = consents.get(person_id)
+        if found is not None and rng.random() < 0.85:
+            consent = found
             if not ConsentScope.objects.filter(
                 consent=consent, partner_id=gp.partner_id, category=Category.PLAN
             ).exists():
                 scopes.append(
                     ConsentScope(consent=consent, partner_id=gp.partner_id, category=Category.PLAN)
                 )
+                assert gp.partner_id is not None  # GPs with a practice only (above)
                 consent.partners.add(gp.partner_id)
             if rng.random() < 0.8:
                 since = plans[person_id]
@@ -323,7 +325,7 @@ def _somatic(ctx, rng) -> list:
         .values_list("pk", "person_id")
     ):
         latest[person_id] = pk
-    levels = {}
+    levels: dict[int, dict[str, int]] = {}
     for mapping_id, domain, level in DomainScore.objects.filter(
         mapping_id__in=list(latest.values()), domain__in=["rus", "psykisk"]
     ).values_list("mapping_id", "domain", "level"):

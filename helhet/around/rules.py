@@ -14,7 +14,9 @@ ALERT_AFTER_DAYS = 7
 ANSWERED = {"tatt_imot", "avvist", "avsluttet"}
 
 
-def referral_errors(sent_on, status: str, answered_on) -> dict[str, str]:
+def referral_errors(
+    sent_on: dt.date | None, status: str, answered_on: dt.date | None
+) -> dict[str, str]:
     """An answer cannot come before the referral; an accepted or refused
     referral has the day its answer came."""
     errors = {}
@@ -98,7 +100,9 @@ MINOR_YEARS = 18
 NEEDS_CONSENT = {"informasjon", "medvirkning"}
 
 
-def relative_need_errors(kind: str, person_consented: bool, followed_up_on) -> dict[str, str]:
+def relative_need_errors(
+    kind: str, person_consented: bool, followed_up_on: dt.date | None
+) -> dict[str, str]:
     """Information about the person's health and involvement in the plan are
     given to a relative only with the person's consent (pbrl. § 3-3 second
     paragraph, hpl. § 22); guidance and relief for the relative's own sake are not

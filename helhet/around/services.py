@@ -1,10 +1,12 @@
 """Writes and page data around the person. The gate has already decided."""
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,37 +23,49 @@ from helhet.around.models import (
     GpMessage,
     NeedAssessment,
     Referral,
+    Relative,
     RelativeNeed,
     SomaticFollowUp,
 )
 from helhet.consent.models import Category, ConsentScope
 from helhet.consent.services import valid_q
 from helhet.coordination.models import CoordinatorAssignment
-from helhet.organisation.models import Role
+from helhet.organisation.models import Role, Unit
+from helhet.people.models import Person
 from helhet.plans.models import CrisisPlan, IndividualPlan
 
+if TYPE_CHECKING:
+    from django.forms import ModelForm
 
-def _name(user) -> str:
+M = TypeVar("M", bound=Model)
+
+
+def _name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _recorded(form, *, person, unit, user, new_only: bool):
+def _recorded(form: "ModelForm[M]", *, person: Person, unit: Unit, user: User, new_only: bool) -> M:
     """Save a row the user's unit records about the person, validated in full.
     ``new_only``: an edited row keeps who recorded it and for which unit (the
     unit whose record it is decides who reads it without consent)."""
     row = form.save(commit=False)
     if row.pk is None or not new_only:
-        row.person, row.unit, row.registered_by = person, unit, user
+        # Every row recorded here has person, unit and registered_by.
+        row.person, row.unit, row.registered_by = person, unit, user  # type: ignore[attr-defined]
     row.full_clean()
     row.save()
     return row
 
 
-def save_external_service(*, form, person, unit, user) -> ExternalService:
+def save_external_service(
+    *, form: "ModelForm[ExternalService]", person: Person, unit: Unit, user: User
+) -> ExternalService:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)
 
 
-def record_assessment(*, form, person, unit, user) -> NeedAssessment:
+def record_assessment(
+    *, form: "ModelForm[NeedAssessment]", person: Person, unit: Unit, user: User
+) -> NeedAssessment:
     row = form.save(commit=False)
     row.person, row.unit = person, unit
     row.assessed_by, row.assessed_by_name = user, _name(user)
@@ -60,12 +74,14 @@ def record_assessment(*, form, person, unit, user) -> NeedAssessment:
     return row
 
 
-def record_somatic(*, form, person, unit, user) -> SomaticFollowUp:
+def record_somatic(
+    *, form: "ModelForm[SomaticFollowUp]", person: Person, unit: Unit, user: User
+) -> SomaticFollowUp:
     return _recorded(form, person=person, unit=unit, user=user, new_only=False)
 
 
 @transaction.atomic
-def save_crisis_plan(*, person, fields: dict) -> CrisisPlan:
+def save_crisis_plan(*, person: Person, fields: dict[str, Any]) -> CrisisPlan:
     """The person's crisis plan, kept here while the person has no open plan
     (with an open plan it is edited in the plan, as a plan version)."""
     crisis, _created = CrisisPlan.objects.get_or_create(person=person)
@@ -80,7 +96,7 @@ def open_plan(person) -> IndividualPlan | None:
     return person.plans.open().order_by("-offered_on").first()
 
 
-def person_page(user, person) -> dict:
+def person_page(*, user: User, person: Person) -> dict[str, Any]:
     externals, ext_hidden = visible(
         user,
         person,
@@ -136,7 +152,7 @@ def person_page(user, person) -> dict:
         "latest_assessment": assessments[0] if assessments else None,
         "somatic": somatic,
         "referrals": referrals,
-        "discharges": [discharge_row(notice, today) for notice in notices],
+        "discharges": [discharge_row(notice=notice, today=today) for notice in notices],
         "gp_messages": gp_msgs,
         "hidden": ext_hidden
         or ass_hidden
@@ -146,20 +162,26 @@ def person_page(user, person) -> dict:
         or gp_hidden
         or hidden_more,
         "crisis_plan": CrisisPlan.objects.filter(person=person).first(),
-        "open_plan": open_plan(person),
+        "open_plan": open_plan(person=person),
     }
 
 
-def save_referral(*, form, person, unit, user) -> Referral:
+def save_referral(
+    *, form: "ModelForm[Referral]", person: Person, unit: Unit, user: User
+) -> Referral:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)
 
 
-def save_discharge(*, form, person, unit, user) -> DischargeNotice:
+def save_discharge(
+    *, form: "ModelForm[DischargeNotice]", person: Person, unit: Unit, user: User
+) -> DischargeNotice:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)
 
 
 @transaction.atomic
-def save_aftercare(*, form, notice: DischargeNotice, user) -> AftercarePlan:
+def save_aftercare(
+    *, form: "ModelForm[AftercarePlan]", notice: DischargeNotice, user: User
+) -> AftercarePlan:
     """The aftercare plan of a notice; making it is acting on the notice."""
     row = form.save(commit=False)
     if row.pk is None:
@@ -183,7 +205,7 @@ def _gap_facts(notice: DischargeNotice) -> list[str]:
     )
 
 
-def discharge_row(notice: DischargeNotice, today: dt.date) -> dict:
+def discharge_row(*, notice: DischargeNotice, today: dt.date) -> dict[str, Any]:
     gaps = [] if notice.cancelled else _gap_facts(notice)
     return {
         "notice": notice,
@@ -193,7 +215,7 @@ def discharge_row(notice: DischargeNotice, today: dt.date) -> dict:
     }
 
 
-def discharge_alerts(user, today: dt.date) -> list[dict]:
+def discharge_alerts(*, user: User, today: dt.date) -> list[dict[str, Any]]:
     """Announced discharges and releases without housing or follow-up in place,
     for the coordinating unit, the person's coordinator and the unit that
     received the notice. A notice is the receiving unit's health record: its own
@@ -216,15 +238,15 @@ def discharge_alerts(user, today: dt.date) -> list[dict]:
             coordinator=user, ended_on__isnull=True
         ).values("person_id")
         notices = notices.filter(Q(person_id__in=coordinated) | Q(unit_id__in=own_units))
-    related = gate.accessible_persons(user, gate.BASIC).values("pk")
-    across = gate.accessible_persons(user, CATEGORY).values("pk")
+    related = gate.accessible_persons(user, category=gate.BASIC).values("pk")
+    across = gate.accessible_persons(user, category=CATEGORY).values("pk")
     notices = notices.filter(
         Q(unit_id__in=own_units, person_id__in=related) | Q(person_id__in=across)
     )
     rows = [
         row
         for row in (
-            discharge_row(notice, today)
+            discharge_row(notice=notice, today=today)
             for notice in notices.select_related("person", "aftercare").order_by(
                 "discharge_on", "pk"
             )
@@ -236,13 +258,13 @@ def discharge_alerts(user, today: dt.date) -> list[dict]:
             user,
             [row["notice"].person for row in rows],
             Action.LIST,
-            "varslet utskrivning",
-            CATEGORY,
+            what="varslet utskrivning",
+            category=CATEGORY,
         )
     return rows
 
 
-def gp_choices(user, person):
+def gp_choices(*, user: User, person: Person) -> QuerySet[ExternalService]:
     """The person's GPs the user may see: another unit's record of the GP is
     health information too, opened (and logged) by the gate like the page."""
     rows = list(ExternalService.objects.filter(person=person, kind=ExternalService.Kind.GP))
@@ -250,24 +272,26 @@ def gp_choices(user, person):
     return ExternalService.objects.filter(pk__in=[row.pk for row in shown])
 
 
-def gp_consented(person, gp: ExternalService | None, moment=None) -> bool:
+def gp_consented(
+    *, person: Person, gp: ExternalService | None, moment: dt.datetime | None = None
+) -> bool:
     """Does a valid consent let the GP receive the person's plan (hpl. § 22)?
     The GP is an outside party: only a consent naming the GP's practice, for
     the plan category, lets the plan leave."""
     if gp is None or gp.partner_id is None:
         return False
     return ConsentScope.objects.filter(
-        valid_q(moment or timezone.now(), "consent__"),
+        valid_q(moment=moment or timezone.now(), prefix="consent__"),
         consent__person=person,
         partner_id=gp.partner_id,
         category=Category.PLAN,
     ).exists()
 
 
-def plan_message_initial(person) -> dict:
+def plan_message_initial(*, person: Person) -> dict[str, Any]:
     """What a message to the GP about the plan starts from: the plan's goals and
     measures briefly, its latest change and the coordinator."""
-    plan = open_plan(person)
+    plan = open_plan(person=person)
     if plan is None:
         return {}
     assignment = (
@@ -291,14 +315,16 @@ def plan_message_initial(person) -> dict:
     }
 
 
-def record_gp_message(*, form, person, unit, user) -> GpMessage:
+def record_gp_message(
+    *, form: "ModelForm[GpMessage]", person: Person, unit: Unit, user: User
+) -> GpMessage:
     """A message to or from the GP. A message *to* the GP about the plan is
     recorded as sent only when the person's consent covers the GP for the plan."""
     row = form.save(commit=False)
     if (
         row.direction == GpMessage.Direction.TO_GP
         and row.about_plan
-        and not gp_consented(person, row.gp)
+        and not gp_consented(person=person, gp=row.gp)
     ):
         raise ValidationError(
             _(
@@ -312,7 +338,7 @@ def record_gp_message(*, form, person, unit, user) -> GpMessage:
     return row
 
 
-def gp_status(person, today: dt.date) -> str:
+def gp_status(*, person: Person, today: dt.date) -> str:
     """The GP-informed answer for the person page, by the criterion's own rule."""
     plan = person.plans.filter(status=IndividualPlan.Status.ACTIVE).order_by("-offered_on").first()
     if plan is None:
@@ -330,7 +356,9 @@ def gp_status(person, today: dt.date) -> str:
     return why
 
 
-def save_relative_need(*, form, relative, unit, user) -> RelativeNeed:
+def save_relative_need(
+    *, form: "ModelForm[RelativeNeed]", relative: Relative, unit: Unit, user: User
+) -> RelativeNeed:
     row = form.save(commit=False)
     if row.pk is None:
         row.relative, row.unit = relative, unit
@@ -340,9 +368,13 @@ def save_relative_need(*, form, relative, unit, user) -> RelativeNeed:
     return row
 
 
-def record_children_check(*, form, person, unit, user) -> ChildrenCheck:
+def record_children_check(
+    *, form: "ModelForm[ChildrenCheck]", person: Person, unit: Unit, user: User
+) -> ChildrenCheck:
     return _recorded(form, person=person, unit=unit, user=user, new_only=False)
 
 
-def save_child(*, form, person, unit, user) -> ChildRelative:
+def save_child(
+    *, form: "ModelForm[ChildRelative]", person: Person, unit: Unit, user: User
+) -> ChildRelative:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)

@@ -41,22 +41,35 @@ def person(request, person_id: int):
         the_person = gate.person_for(
             request, person_id, Action.VIEW, category=gate.BASIC, what="rundt personen"
         )
-        context = services.person_page(request.user, the_person)
+        context = services.person_page(user=request.user, person=the_person)
         units = access.own_units(request.user)
         crisis = context.pop("crisis_plan")
         if crisis is not None and units:
             decision = gate.decide(
-                request.user, the_person, Action.VIEW, access.CATEGORY, owner_unit=units[0]
+                request.user, the_person, Action.VIEW, category=access.CATEGORY, owner_unit=units[0]
             )
-            gate.log(request.user, the_person, Action.VIEW, decision, access.CATEGORY, "kriseplan")
+            gate.log(
+                request.user,
+                the_person,
+                Action.VIEW,
+                decision,
+                category=access.CATEGORY,
+                what="kriseplan",
+            )
             context["crisis_plan"] = crisis if decision.granted else None
         # Whether the GP knows the plan is plan data: shown where the plan page would be.
-        if services.open_plan(the_person) is not None:
+        if services.open_plan(person=the_person) is not None:
             decision = gate.check(
-                request.user, the_person, Action.VIEW, Category.PLAN, "fastlegen informert"
+                request.user,
+                the_person,
+                Action.VIEW,
+                category=Category.PLAN,
+                what="fastlegen informert",
             )
             if decision.granted:
-                context["gp_status"] = services.gp_status(the_person, timezone.localdate())
+                context["gp_status"] = services.gp_status(
+                    person=the_person, today=timezone.localdate()
+                )
     context["may_record"] = bool(units)
     return render(request, "around/person.html", context)
 
@@ -131,7 +144,7 @@ def somatic_new(request, person_id: int):
 @login_required
 def crisis_plan(request, person_id: int):
     person, _unit = access.person_for_recording(request, person_id, "kriseplan")
-    plan = services.open_plan(person)
+    plan = services.open_plan(person=person)
     if plan is not None:
         # With an open plan the crisis plan is part of it: edited there, as a version.
         return redirect("plans:crisis_plan", plan_id=plan.pk)
@@ -239,9 +252,11 @@ def gp_message_new(request, person_id: int):
         gate.person_for(
             request, person_id, Action.VIEW, category=Category.PLAN, what="plan til fastlegen"
         )
-        initial = services.plan_message_initial(person)
+        initial = services.plan_message_initial(person=person)
     form = GpMessageForm(
-        request.POST or None, initial=initial, gps=services.gp_choices(request.user, person)
+        request.POST or None,
+        initial=initial,
+        gps=services.gp_choices(user=request.user, person=person),
     )
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("about_plan"):
@@ -272,7 +287,11 @@ def gp_message_fhir(request, gp_message_id: int):
     )
     if row.about_plan:
         decision = gate.check(
-            request.user, person, Action.EXPORT, Category.PLAN, "fastlegemelding som FHIR"
+            request.user,
+            person,
+            Action.EXPORT,
+            category=Category.PLAN,
+            what="fastlegemelding som FHIR",
         )
         if not decision.granted:
             raise PermissionDenied(decision.detail)
@@ -287,7 +306,7 @@ def discharges(request):
     """Announced discharges and releases without housing or follow-up in place."""
     if getattr(request.user, "staff", None) is None:
         raise PermissionDenied(_("Oversikten er for ansatte i kommunen."))
-    rows = services.discharge_alerts(request.user, timezone.localdate())
+    rows = services.discharge_alerts(user=request.user, today=timezone.localdate())
     return render(request, "around/discharges.html", {"rows": rows})
 
 

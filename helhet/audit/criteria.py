@@ -25,9 +25,10 @@ import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection
 from django.db.models import Q
@@ -47,6 +48,9 @@ from helhet.plans import rules as plan_rules
 from helhet.plans import services as plan_services
 from helhet.plans.models import IndividualPlan
 from helhet.plans.rules import crisis_plan_missing
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -152,8 +156,8 @@ class Scope:
         return {person_id: frozenset(found) for person_id, found in units.items()}
 
     @cached_property
-    def assignments(self) -> dict[int, list[dict]]:
-        found = defaultdict(list)
+    def assignments(self) -> dict[int, list[Mapping[str, Any]]]:
+        found: defaultdict[int, list[Mapping[str, Any]]] = defaultdict(list)
         for row in (
             CoordinatorAssignment.objects.filter(person__municipality_id=self.municipality_id)
             .order_by("offered_on", "pk")
@@ -172,7 +176,7 @@ class Scope:
         return dict(found)
 
     @cached_property
-    def plans(self) -> list[dict]:
+    def plans(self) -> list[Mapping[str, Any]]:
         """Every plan, oldest offer first: the columns the rules read, no plan text."""
         return list(
             IndividualPlan.objects.filter(person__municipality_id=self.municipality_id)
@@ -187,7 +191,7 @@ class Scope:
             person__municipality_id=self.municipality_id, status=IndividualPlan.Status.ACTIVE
         )
         rows = list(active.values(*plan_services.PLAN_FACT_FIELDS))
-        return plan_services.facts_for_rows(rows, active)
+        return plan_services.facts_for_rows(rows=rows, plans=active)
 
     @cached_property
     def party_names(self) -> dict[tuple[str, int], str]:
@@ -200,8 +204,9 @@ class Scope:
     def person_units(self, person_id: int) -> frozenset:
         return self.involved.get(person_id, frozenset())
 
-    def declared(self, needs: frozenset) -> "Declared":
-        return Declared(self, needs)
+    def declared(self, needs: frozenset[str]) -> "Scope":
+        # A proxy that answers as the scope does, for the declared facts only.
+        return cast(Scope, Declared(self, needs))
 
 
 # The shared facts a criterion may declare; ``person_units`` reads ``involved``.
@@ -240,7 +245,7 @@ class Declared:
 @dataclass(frozen=True)
 class Criterion:
     id: str
-    title: str
+    title: "StrOrPromise"
     legal_basis: str  # key into helhet.core.legal.REFERENCES
     source: str
     evaluate: Callable[[Scope], list[Outcome]] = field(repr=False)
@@ -248,10 +253,10 @@ class Criterion:
     needs: frozenset = frozenset()
     # What an auditor puts in a report's method chapter (docs/compliance.md):
     # what is checked, over whom, what counts as met, and what the data cannot show.
-    definition: str = ""
-    population: str = ""
-    met_when: str = ""
-    blind_spots: str = ""
+    definition: "StrOrPromise" = ""
+    population: "StrOrPromise" = ""
+    met_when: "StrOrPromise" = ""
+    blind_spots: "StrOrPromise" = ""
     # The category of the data a failing case's evidence shows (plan status,
     # a decision, a mapping): a person's name is listed only to users the gate
     # lets read that category, as the page behind it would (docs/consent.md).
@@ -265,8 +270,8 @@ class Criterion:
 # --- loaders: a constant number of queries each ------------------------------------
 
 
-def _first_plan(scope: Scope) -> dict[int, dict]:
-    first = {}
+def _first_plan(scope: Scope) -> dict[int, Mapping[str, Any]]:
+    first: dict[int, Mapping[str, Any]] = {}
     for row in scope.plans:
         first.setdefault(row["person_id"], row)
     return first
@@ -364,8 +369,8 @@ def _coordinator_named(scope: Scope) -> list[Outcome]:
 
 
 def _coordinator_trained(scope: Scope) -> list[Outcome]:
-    coordinates = defaultdict(int)
-    units = defaultdict(set)
+    coordinates: defaultdict[int, int] = defaultdict(int)
+    units: defaultdict[int, set[int]] = defaultdict(set)
     for assignments in scope.assignments.values():
         for a in assignments:
             if a["coordinator_id"] and a["ended_on"] is None:
@@ -580,8 +585,8 @@ def _routines(scope: Scope) -> list[Outcome]:
     from helhet.cooperation import services as cooperation
 
     names = scope.party_names
-    shared = cooperation.shared_unit_pairs(scope.municipality_id, scope.as_of)
-    covered = cooperation.covered_unit_pairs(scope.municipality_id)
+    shared = cooperation.shared_unit_pairs(municipality=scope.municipality_id, today=scope.as_of)
+    covered = cooperation.covered_unit_pairs(municipality=scope.municipality_id)
     unit_ids = sorted(pk for kind, pk in names if kind == "u")
     outcomes = []
     for i, a in enumerate(unit_ids):
@@ -621,7 +626,8 @@ def _group_meetings(scope: Scope) -> list[Outcome]:
     from helhet.cooperation.models import GroupMember, Meeting, ResponsibilityGroup
 
     groups = ResponsibilityGroup.objects.filter(person__municipality_id=scope.municipality_id)
-    held, without_minutes = defaultdict(list), defaultdict(int)
+    held: defaultdict[int, list[dt.date]] = defaultdict(list)
+    without_minutes: defaultdict[int, int] = defaultdict(int)
     for group_id, starts_at, minutes in Meeting.objects.filter(
         group__in=groups, status=Meeting.Status.HELD
     ).values_list("group_id", "starts_at", "minutes"):
@@ -712,11 +718,11 @@ def _mapping(scope: Scope) -> list[Outcome]:
     ]
 
 
-def _latest_mappings(scope: Scope) -> dict[int, dict]:
+def _latest_mappings(scope: Scope) -> dict[int, dict[str, Any]]:
     """Per person, the latest mapping's crisis-risk flag and domain levels (two queries)."""
     from helhet.mapping.models import DomainScore, Mapping
 
-    latest = {}
+    latest: dict[int, dict[str, Any]] = {}
     for pk, person_id, risk in (
         Mapping.objects.filter(
             person__municipality_id=scope.municipality_id, mapped_on__lte=scope.as_of
@@ -880,7 +886,7 @@ def _gp_informed(scope: Scope) -> list[Outcome]:
         plans[person_id] = (pk, answered or offered)
     # Subqueries, not id lists: an empty list would skip the query, and the
     # number of queries must not depend on the data.
-    changed = {}
+    changed: dict[int, dt.date] = {}
     for plan_id, created in PlanVersion.objects.filter(plan_id__in=active.values("pk")).values_list(
         "plan_id", "created_at"
     ):
@@ -895,7 +901,7 @@ def _gp_informed(scope: Scope) -> list[Outcome]:
             valid_from__lte=scope.as_of,
         ).values_list("person_id", flat=True)
     )
-    told = {}
+    told: dict[int, dt.date] = {}
     for person_id, day in GpMessage.objects.filter(
         person_id__in=active.values("person_id"),
         direction=GpMessage.Direction.TO_GP,
@@ -1010,7 +1016,7 @@ def _staff_competence(scope: Scope) -> list[Outcome]:
         )
     ):
         staff[unit_id].append((staff_id, role, f"{name} {family}".strip()))
-    latest = {}
+    latest: dict[tuple[int, int], dt.date] = {}
     for requirement_id, staff_id, day in TrainingRecord.objects.filter(
         requirement__unit__municipality_id=scope.municipality_id, completed_on__lte=scope.as_of
     ).values_list("requirement_id", "staff_id", "completed_on"):
@@ -1043,7 +1049,7 @@ def _staff_safety(scope: Scope) -> list[Outcome]:
     from helhet.workforce.models import SafetyAssessment
     from helhet.workforce.rules import AT_RISK_KINDS
 
-    latest = {}
+    latest: dict[int, tuple[dt.date | None, bool]] = {}
     for unit_id, review_due, measures in (
         SafetyAssessment.objects.filter(
             unit__municipality_id=scope.municipality_id, assessed_on__lte=scope.as_of
@@ -1062,8 +1068,8 @@ def _staff_safety(scope: Scope) -> list[Outcome]:
         .order_by("name")
         .values_list("pk", "name")
     ):
-        review_due, measures = latest.get(unit_id, (None, False))
-        verdict = rules.staff_safety(unit_id in latest, review_due, measures, scope.as_of)
+        due, has_measures = latest.get(unit_id, (None, False))
+        verdict = rules.staff_safety(unit_id in latest, due, has_measures, scope.as_of)
         outcomes.append(
             Outcome(verdict.result, verdict.evidence, unit_ids=frozenset({unit_id}), subject=name)
         )
@@ -1687,13 +1693,17 @@ CRITERIA: list[Criterion] = [
 def with_texts(criterion: Criterion) -> Criterion:
     """The criterion with its method-chapter texts: a text written on the
     criterion itself wins; empty fields are filled from ``criterion_texts``."""
-    texts = criterion_texts.TEXTS.get(criterion.id, {})
-    missing = {
-        name: texts[name]
-        for name in criterion_texts.FIELDS
-        if name in texts and not getattr(criterion, name)
-    }
-    return dataclasses.replace(criterion, **missing) if missing else criterion
+    texts = criterion_texts.TEXTS.get(criterion.id)
+    if not texts:
+        return criterion
+    # Named one by one (not **texts) so the type checker sees each field's type.
+    return dataclasses.replace(
+        criterion,
+        definition=criterion.definition or texts.get("definition", ""),
+        population=criterion.population or texts.get("population", ""),
+        met_when=criterion.met_when or texts.get("met_when", ""),
+        blind_spots=criterion.blind_spots or texts.get("blind_spots", ""),
+    )
 
 
 # --- Housing (docs/housing.md) ----------------------------------------------------
@@ -1710,7 +1720,7 @@ def _housing_criteria_exist(scope: Scope) -> list[Outcome]:
         .values_list("kind", flat=True)
         .distinct()
     )
-    latest = {}
+    latest: dict[str, int] = {}
     for kind, number in CriteriaVersion.objects.filter(
         criteria__municipality_id=scope.municipality_id, approved_on__lte=scope.as_of
     ).values_list("criteria__kind", "number"):
@@ -1914,21 +1924,20 @@ def _activity_conditions(scope: Scope) -> list[Outcome]:
             set_on__lte=scope.end,
         ).values_list("pk", "person_view", "person_id", "unit_id")
     }
-    facts = defaultdict(lambda: {"next": None, "done": 0})
+    next_due: dict[int, dt.date] = {}
+    done: defaultdict[int, int] = defaultdict(int)
     for condition_id, due_on, done_on in Evaluation.objects.filter(
         condition_id__in=list(rows)
     ).values_list("condition_id", "due_on", "done_on"):
-        fact = facts[condition_id]
         if done_on is not None:
-            fact["done"] += 1
-        elif fact["next"] is None or due_on < fact["next"]:
-            fact["next"] = due_on
+            done[condition_id] += 1
+        elif condition_id not in next_due or due_on < next_due[condition_id]:
+            next_due[condition_id] = due_on
     outcomes = []
     for condition_id, (person_view, person_id, unit_id) in sorted(rows.items()):
-        fact = facts[condition_id]
         verdict = rules.activity_condition_followed(
-            next_due=fact["next"],
-            done=fact["done"],
+            next_due=next_due.get(condition_id),
+            done=done[condition_id],
             today=scope.as_of,
             view_recorded=bool(person_view.strip()),
         )

@@ -8,9 +8,14 @@ edited separately: ``criteria.with_texts`` fills a criterion's empty text
 fields from here, and a text written on the ``Criterion`` itself wins.
 """
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
-TEXTS: dict[str, dict[str, object]] = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+TEXTS: dict[str, dict[str, "StrOrPromise"]] = {
     "ip_offered": {
         "definition": _(
             "Personer som har behov for langvarige og koordinerte tjenester, har rett til "

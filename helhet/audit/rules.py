@@ -72,7 +72,7 @@ class ServiceSpan:
     """One service in time. ``unit_id`` names the provider: a municipal unit's
     id, or ("ekstern", id) for a service outside the municipality's units."""
 
-    unit_id: object
+    unit_id: int | tuple[str, int]
     valid_from: dt.date
     valid_to: dt.date | None
 
@@ -81,7 +81,7 @@ def _active(span: ServiceSpan, day: dt.date) -> bool:
     return span.valid_from <= day and (span.valid_to is None or span.valid_to >= day)
 
 
-def coordinated_units(spans: Iterable[ServiceSpan], day: dt.date) -> set:
+def coordinated_units(spans: Iterable[ServiceSpan], day: dt.date) -> set[int | tuple[str, int]]:
     """The proxy for persons not yet assessed: providers serving the person on
     ``day`` if two or more serve at once and one has done so for at least three
     months. Empty when the proxy sees no such need."""
@@ -212,7 +212,7 @@ def participants_consented(
     if not parties:
         return not_applicable(_("Ingen enheter eller eksterne parter deltar i planen."))
     uncovered = [
-        names.get(("u", p.unit_id)) if p.unit_id else names.get(("p", p.partner_id))
+        names.get(("u", p.unit_id)) if p.unit_id else names.get(("p", p.partner_id or 0))
         for p in parties
         if plan_rules.consent_covers(
             p.unit_id, p.partner_id, facts.consented_units, facts.consented_partners

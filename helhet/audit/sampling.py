@@ -18,7 +18,9 @@ units give them, and whether the data shows a need for an IP.
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -100,6 +102,7 @@ def start_of(p: Parameters) -> int:
     """The 1-based start of a systematic sample: stated, drawn from the seed, or k."""
     if p.offset is not None:
         return p.offset
+    assert p.every is not None  # a systematic sample has k (validated above)
     if p.random_start:
         return random.Random(p.seed).randint(1, p.every)
     return p.every
@@ -113,7 +116,9 @@ def systematic_positions(size: int, every: int, start: int) -> list[int]:
 def draw(population: list[int], p: Parameters) -> list[int]:
     """Positions in ``population`` that are drawn, in population order."""
     if p.method == AuditSample.Method.SYSTEMATIC:
+        assert p.every is not None  # validated above
         return systematic_positions(len(population), p.every, start_of(p))
+    assert p.size is not None  # a random sample has a size (validated above)
     if p.size > len(population):
         raise SampleRefused(
             _("Utvalget (%(n)s) er større enn populasjonen (%(pop)s personer).")
@@ -140,9 +145,9 @@ def _bool(value: bool) -> str:
 
 
 def prefill(
-    plan: dict | None,
+    plan: Mapping[str, Any] | None,
     facts: plan_rules.PlanFacts | None,
-    assignments: list[dict],
+    assignments: Sequence[Mapping[str, Any]],
     held: int,
     without_minutes: int,
     has_group: bool,
@@ -230,7 +235,7 @@ def _prefills(
     ):
         plans[row["person_id"]] = row  # the newest plan wins
     active = [row for row in plans.values() if row["status"] == IndividualPlan.Status.ACTIVE]
-    facts = plan_services.facts_for_rows(active, [row["pk"] for row in active])
+    facts = plan_services.facts_for_rows(rows=active, plans=[row["pk"] for row in active])
     assignments = defaultdict(list)
     # No ORDER BY: the model's default ordering made SQLite scan every assignment
     # in that order instead of using the person index (8 ms at 5,000 persons).
@@ -245,7 +250,8 @@ def _prefills(
             "person_id", flat=True
         )
     )
-    held, without = defaultdict(int), defaultdict(int)
+    held: defaultdict[int, int] = defaultdict(int)
+    without: defaultdict[int, int] = defaultdict(int)
     for person_id, minutes in Meeting.objects.filter(
         group__person_id__in=person_ids,
         status=Meeting.Status.HELD,

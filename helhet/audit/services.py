@@ -9,7 +9,9 @@ on the first view of a day and period, or on request (docs/performance.md).
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import DurationField, ExpressionWrapper, F
 from django.utils import timezone
@@ -75,7 +77,7 @@ class CriterionReport:
     def failing(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.result == Result.NOT_MET]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.criterion.id,
             "title": str(self.criterion.title),
@@ -92,17 +94,19 @@ def may_see_report(user) -> bool:
     return bool(roles_of(user) & REPORT_ROLES)
 
 
-def may_sample(user) -> bool:
-    return bool(roles_of(user) & SAMPLE_ROLES)
+def may_sample(*, user: User) -> bool:
+    return bool(roles_of(user=user) & SAMPLE_ROLES)
 
 
-def sees_no_names(user) -> bool:
+def sees_no_names(*, user: User) -> bool:
     """Auditors' views are anonymised: no person and no staff names."""
-    roles = roles_of(user)
+    roles = roles_of(user=user)
     return Role.AUDITOR in roles and not roles & gate.CASE_ROLES
 
 
-def period(start: dt.date | None, end: dt.date | None, today: dt.date) -> tuple[dt.date, dt.date]:
+def period(
+    *, start: dt.date | None, end: dt.date | None, today: dt.date
+) -> tuple[dt.date, dt.date]:
     end = end or today
     start = start or end - dt.timedelta(days=DEFAULT_PERIOD_DAYS)
     if end < start:
@@ -110,7 +114,7 @@ def period(start: dt.date | None, end: dt.date | None, today: dt.date) -> tuple[
     return start, end
 
 
-def parse_date(text: str | None) -> dt.date | None:
+def parse_date(*, text: str | None) -> dt.date | None:
     """A date as dd.mm.åååå or åååå-mm-dd; None for empty."""
     if not text:
         return None
@@ -122,7 +126,7 @@ def parse_date(text: str | None) -> dt.date | None:
     raise BadInput(_("Ugyldig dato «%(d)s». Bruk dd.mm.åååå.") % {"d": text})
 
 
-def unit_by_code(municipality: Municipality, code: str) -> Unit:
+def unit_by_code(*, municipality: Municipality, code: str) -> Unit:
     unit = Unit.objects.filter(municipality=municipality, code=code).first()
     if unit is None:
         raise BadInput(_("Ukjent enhet «%(code)s».") % {"code": code})
@@ -130,6 +134,7 @@ def unit_by_code(municipality: Municipality, code: str) -> Unit:
 
 
 def build(
+    *,
     municipality_id: int,
     start: dt.date,
     end: dt.date,
@@ -163,7 +168,8 @@ def _tally(outcomes: list[Outcome]) -> tuple[Tally, dict[int, Tally]]:
     """The tally in total and per involved unit. Outcomes are first counted per set
     of units (persons share a few combinations of units), then spread to the units."""
     by_units = Counter((o.unit_ids, o.result) for o in outcomes)
-    total, per_unit = Tally(), defaultdict(Tally)
+    total = Tally()
+    per_unit: defaultdict[int, Tally] = defaultdict(Tally)
     for (unit_ids, result), n in by_units.items():
         total.add(result, n)
         for unit_id in unit_ids:
@@ -171,7 +177,7 @@ def _tally(outcomes: list[Outcome]) -> tuple[Tally, dict[int, Tally]]:
     return total, dict(per_unit)
 
 
-def unit_table(reports: list[CriterionReport], municipality_id: int) -> dict:
+def unit_table(*, reports: list[CriterionReport], municipality_id: int) -> dict[str, Any]:
     """Rates per criterion (rows) and unit (columns) for units with any outcome."""
     used = {u for r in reports for u in r.per_unit}
     units = list(Unit.objects.filter(municipality_id=municipality_id, pk__in=used).order_by("name"))
@@ -197,7 +203,7 @@ class FailingCase:
     person_id: int | None = None
 
 
-def failing_cases(report: CriterionReport, user) -> tuple[list[FailingCase], int]:
+def failing_cases(*, report: CriterionReport, user: User) -> tuple[list[FailingCase], int]:
     """The failing cases the user may see by name, and how many are hidden.
 
     Person cases are shown only for persons whose data of the criterion's
@@ -205,7 +211,7 @@ def failing_cases(report: CriterionReport, user) -> tuple[list[FailingCase], int
     evidence would (each shown person is logged with that category); the rest
     are counted. Auditors see
     no names at all, also no staff names."""
-    anonymous = sees_no_names(user)
+    anonymous = sees_no_names(user=user)
     failing = report.failing
     person_ids = {o.person_id for o in failing if o.person_id}
     allowed = {}
@@ -256,7 +262,7 @@ def _counts(tally: Tally) -> list[int]:
     return [tally.met, tally.not_met, tally.not_applicable]
 
 
-def _results(outcomes: list[Outcome]) -> dict:
+def _results(outcomes: list[Outcome]) -> dict[str, Any]:
     total, per_unit = _tally(outcomes)
     return {
         "total": _counts(total),
@@ -265,7 +271,7 @@ def _results(outcomes: list[Outcome]) -> dict:
 
 
 def store_snapshots(
-    municipality_id: int, start: dt.date, end: dt.date, today: dt.date | None = None
+    *, municipality_id: int, start: dt.date, end: dt.date, today: dt.date | None = None
 ) -> list[ComplianceSnapshot]:
     """Compute the report once and store it for the whole municipality and for every
     unit's view of it (the outcomes involving the unit): one evaluation serves
@@ -310,14 +316,15 @@ def store_snapshots(
     return snapshots
 
 
-def nightly_snapshot(municipality_id: int, today: dt.date) -> int:
+def nightly_snapshot(*, municipality_id: int, today: dt.date) -> int:
     """The default period ending today (``helhet compliance-snapshot``): the page's
     first view of the day reads it, and it is the trend's point for today."""
-    start, end = period(None, None, today)
-    return len(store_snapshots(municipality_id, start, end, today))
+    start, end = period(start=None, end=None, today=today)
+    return len(store_snapshots(municipality_id=municipality_id, start=start, end=end, today=today))
 
 
 def stored_report(
+    *,
     municipality_id: int,
     start: dt.date,
     end: dt.date,
@@ -335,15 +342,16 @@ def stored_report(
             day=today,
             period_start=start,
             period_end=end,
-            unit_id=unit_id,
+            # No unit: the whole municipality's row (Django reads "= None" as IS NULL).
+            unit_id=unit_id,  # type: ignore[misc]
         ).first()
     if snapshot is None:
-        stored = store_snapshots(municipality_id, start, end, today)
+        stored = store_snapshots(municipality_id=municipality_id, start=start, end=end, today=today)
         snapshot = next(s for s in stored if s.unit_id == unit_id)
     return StoredReport(snapshot.computed_at, _reports_from(snapshot.results))
 
 
-def _reports_from(results: dict) -> list[CriterionReport]:
+def _reports_from(results: dict[str, Any]) -> list[CriterionReport]:
     """Reports with stored tallies and no outcomes (the drill-down computes those live).
     A criterion added to the catalogue after the snapshot is left out, not shown as 0."""
     return [
@@ -359,8 +367,8 @@ def _reports_from(results: dict) -> list[CriterionReport]:
 
 
 def trend(
-    municipality_id: int, unit_id: int | None, start: dt.date, end: dt.date, days: int = 12
-) -> dict:
+    *, municipality_id: int, unit_id: int | None, start: dt.date, end: dt.date, days: int = 12
+) -> dict[str, Any]:
     """Rates per criterion of the last ``days`` stored periods of the same length,
     each ending on the day it was computed, up to ``end`` (one query).
 
@@ -381,7 +389,7 @@ def trend(
         .values_list("day", "results")[:days]
     )
     rows.reverse()
-    rates = defaultdict(dict)
+    rates: defaultdict[str, dict[dt.date, int | None]] = defaultdict(dict)
     for day, results in rows:
         for criterion_id, entry in results.items():
             counts = entry["total"] if unit_id is None else entry["units"].get(str(unit_id))

@@ -1,7 +1,9 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,11 +14,12 @@ from helhet.audit import pdf, sampling, services
 from helhet.audit.criteria import BY_ID
 from helhet.audit.forms import ReportFilterForm, ReviewForm, SampleForm
 from helhet.audit.models import AuditSample, ChecklistAnswer, SampleItem
+from helhet.organisation.models import StaffMember
 
 
-def _staff(request, allowed) -> object:
-    staff = getattr(request.user, "staff", None)
-    if staff is None or not allowed(request.user):
+def _staff(request: HttpRequest, allowed: Callable[..., bool]) -> StaffMember:
+    staff: StaffMember | None = getattr(request.user, "staff", None)
+    if staff is None or not allowed(user=request.user):
         raise PermissionDenied(_("Siden er for ledere, kvalitetsansvarlige og revisorer."))
     return staff
 
@@ -29,14 +32,18 @@ def _report_input(request, staff):
     if form.is_bound and form.is_valid():
         unit = form.cleaned_data["unit"]
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    start, end = services.period(start, end, today)
+    start, end = services.period(start=start, end=end, today=today)
     return form, unit, start, end
 
 
 def _stored(staff, unit, start, end, recompute=False) -> services.StoredReport:
     unit_id = unit.pk if unit else None
     return services.stored_report(
-        staff.municipality_id, start, end, unit_id=unit_id, recompute=recompute
+        municipality_id=staff.municipality_id,
+        start=start,
+        end=end,
+        unit_id=unit_id,
+        recompute=recompute,
     )
 
 
@@ -57,10 +64,17 @@ def compliance(request):
             "unit": unit,
             "start": start,
             "end": end,
-            "table": services.unit_table(stored.reports, staff.municipality_id),
-            "trend": services.trend(staff.municipality_id, unit.pk if unit else None, start, end),
+            "table": services.unit_table(
+                reports=stored.reports, municipality_id=staff.municipality_id
+            ),
+            "trend": services.trend(
+                municipality_id=staff.municipality_id,
+                unit_id=unit.pk if unit else None,
+                start=start,
+                end=end,
+            ),
             "query": request.GET.urlencode(),
-            "may_sample": services.may_sample(request.user),
+            "may_sample": services.may_sample(user=request.user),
         },
     )
 
@@ -90,7 +104,7 @@ def compliance_pdf(request):
         "start": start,
         "end": end,
         "municipality": staff.municipality,
-        "table": services.unit_table(stored.reports, staff.municipality_id),
+        "table": services.unit_table(reports=stored.reports, municipality_id=staff.municipality_id),
         "generated": timezone.localtime(),
     }
     content = pdf.render("audit/compliance_pdf.html", context)
@@ -107,9 +121,13 @@ def criterion(request, criterion):
     # Live, one criterion: the persons behind a figure must be today's, not the snapshot's.
     unit_ids = {unit.pk} if unit else None
     (report,) = services.build(
-        staff.municipality_id, start, end, unit_ids=unit_ids, criteria=[found]
+        municipality_id=staff.municipality_id,
+        start=start,
+        end=end,
+        unit_ids=unit_ids,
+        criteria=[found],
     )
-    visible, hidden = services.failing_cases(report, request.user)
+    visible, hidden = services.failing_cases(report=report, user=request.user)
     return render(
         request,
         "audit/criterion.html",
@@ -119,7 +137,7 @@ def criterion(request, criterion):
             "unit": unit,
             "start": start,
             "end": end,
-            "table": services.unit_table([report], staff.municipality_id),
+            "table": services.unit_table(reports=[report], municipality_id=staff.municipality_id),
             "visible": visible,
             "hidden": hidden,
             "query": request.GET.urlencode(),

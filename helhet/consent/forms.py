@@ -63,7 +63,9 @@ class ConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.person_obj = person
         self.offered = offered
-        self.fields["scope"].choices = [(s.key, s.key) for s in offered]
+        scope = self.fields["scope"]
+        assert isinstance(scope, forms.MultipleChoiceField)
+        scope.choices = [(s.key, s.key) for s in offered]
         self.fields["person"].initial = person.pk
         if not self.is_bound:
             today = timezone.localdate()
@@ -159,7 +161,7 @@ class StaffWithdrawForm(WithdrawForm):
 
     requested_how = forms.ChoiceField(
         label=_("Hvordan ba personen om å trekke samtykket tilbake?"),
-        choices=[("", "–")] + STAFF_REQUESTED_HOW,
+        choices=[("", "–"), *STAFF_REQUESTED_HOW],
         error_messages={"required": _("Velg hvordan personen ba om det.")},
     )
     requested_on = forms.DateField(

@@ -41,7 +41,9 @@ class Refused(Exception):
 
     def log(self):
         """The refusal in the access log (flagged, as every refusal is)."""
-        return gate.log(self.user, self.person, self.action, self.decision, gate.BASIC, self.what)
+        return gate.log(
+            self.user, self.person, self.action, self.decision, category=gate.BASIC, what=self.what
+        )
 
 
 def portal_link(request) -> str:
@@ -50,7 +52,7 @@ def portal_link(request) -> str:
 
 
 def _granted(user, person, action: str, what: str) -> gate.Decision:
-    decision = gate.decide(user, person, action, gate.BASIC)
+    decision = gate.decide(user, person, action, category=gate.BASIC)
     if not decision.granted:
         raise Refused(user=user, person=person, action=action, decision=decision, what=what)
     return decision
@@ -74,9 +76,15 @@ def register(
     what = what or (REGISTERED if opens else NOT_GIVEN)
     decision = _granted(user, person, action, what)
     with transaction.atomic():
-        entry = gate.log(user, person, action, decision, gate.BASIC, what)
+        entry = gate.log(user, person, action, decision, category=gate.BASIC, what=what)
         return services.register_by_staff(
-            person, user, log_entry=entry, link=link, scopes=scopes, offered=offered, **fields
+            person=person,
+            actor=user,
+            log_entry=entry,
+            link=link,
+            scopes=scopes,
+            offered=offered,
+            **fields,
         )
 
 
@@ -94,10 +102,12 @@ def withdraw(
     person = consent.person
     decision = _granted(user, person, Action.WITHDRAW_CONSENT, what)
     with transaction.atomic():
-        entry = gate.log(user, person, Action.WITHDRAW_CONSENT, decision, gate.BASIC, what)
+        entry = gate.log(
+            user, person, Action.WITHDRAW_CONSENT, decision, category=gate.BASIC, what=what
+        )
         return services.withdraw_for_person(
-            consent.pk,
-            user,
+            consent_id=consent.pk,
+            actor=user,
             requested_how=requested_how,
             requested_on=requested_on,
             note=note,

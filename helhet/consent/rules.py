@@ -1,8 +1,15 @@
 """Rules of the consent register, as pure functions (docs/consent.md)."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Field name → why its value is refused (lazy: translated where shown).
+Errors = dict[str, "StrOrPromise"]
 
 # The printed form's versions. A new wording of the form is a new version, so
 # the evaluation can compare how each version is answered.
@@ -63,7 +70,7 @@ def reminder_due(
     return None
 
 
-def period_errors(valid_from: dt.date | None, valid_to: dt.date | None) -> dict[str, str]:
+def period_errors(valid_from: dt.date | None, valid_to: dt.date | None) -> Errors:
     """Why a validity period is not acceptable; empty if it is."""
     if valid_from is None or valid_to is None:
         return {}
@@ -81,7 +88,7 @@ def giver_errors(given_by: str, giver_name: str, given_how: str, is_staff_actor:
     """A consent is the person's own act (or guardian's/proxy's), never staff's."""
     from helhet.consent.models import Consent
 
-    errors = {}
+    errors: Errors = {}
     if given_by not in Consent.GivenBy.values:
         errors["given_by"] = _("Samtykket må være gitt av personen selv, verge eller fullmektig.")
     elif given_by != Consent.GivenBy.PERSON and not giver_name.strip():
@@ -108,7 +115,7 @@ def given_on_errors(
     return {}
 
 
-def request_errors(requested_on: dt.date | None, today: dt.date) -> dict[str, str]:
+def request_errors(requested_on: dt.date | None, today: dt.date) -> Errors:
     """When the person asked staff to withdraw: not in the future."""
     if requested_on is not None and requested_on > today:
         return {"requested_on": _("Datoen personen ba om det, kan ikke være fram i tid.")}

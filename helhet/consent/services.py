@@ -3,10 +3,13 @@ transaction and leaves a ``ConsentEvent``."""
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,13 +17,17 @@ from helhet.consent import rules, signals
 from helhet.consent.models import Category, Consent, ConsentEvent, ConsentScope, RequestedHow
 from helhet.core.replica import reporting
 from helhet.organisation.models import ExternalPartner, Unit
+from helhet.people.models import Person
+
+if TYPE_CHECKING:
+    from helhet.access.models import AccessLogEntry
 
 
 class ConsentRefused(Exception):
     """A change the register does not allow; the message is for the user."""
 
 
-def valid_q(moment: dt.datetime | None = None, prefix: str = "") -> Q:
+def valid_q(*, moment: dt.datetime | None = None, prefix: str = "") -> Q:
     """Consents valid at ``moment``: in period and not withdrawn by then."""
     moment = moment or timezone.now()
     day = timezone.localdate(moment)
@@ -29,11 +36,17 @@ def valid_q(moment: dt.datetime | None = None, prefix: str = "") -> Q:
     )
 
 
-def covering_consent(person_id: int, unit_ids, category: str, moment=None) -> Consent | None:
+def covering_consent(
+    *,
+    person_id: int,
+    unit_ids: Iterable[int],
+    category: str,
+    moment: dt.datetime | None = None,
+) -> Consent | None:
     """A valid consent that lets one of ``unit_ids`` receive ``category``."""
     scope = (
         ConsentScope.objects.filter(
-            valid_q(moment, "consent__"),
+            valid_q(moment=moment, prefix="consent__"),
             consent__person_id=person_id,
             unit_id__in=list(unit_ids),
             category=category,
@@ -45,10 +58,12 @@ def covering_consent(person_id: int, unit_ids, category: str, moment=None) -> Co
     return scope.consent if scope else None
 
 
-def plan_coverage(person_ids) -> dict[int, tuple[bool, set[int], set[int]]]:
+def plan_coverage(
+    *, person_ids: "Iterable[int] | QuerySet[Any, Any]"
+) -> dict[int, tuple[bool, set[int], set[int]]]:
     """Per person: (a valid consent covers the plan itself, units and partners
     that may receive the plan) — forskrift § 19 h, from the scopes."""
-    found: dict[int, tuple[bool, set, set]] = defaultdict(lambda: (False, set(), set()))
+    found: dict[int, tuple[bool, set[int], set[int]]] = defaultdict(lambda: (False, set(), set()))
     valid = Consent.objects.filter(valid_q(), person_id__in=person_ids)
     for person_id in valid.filter(covers_plan=True).values_list("person_id", flat=True):
         found[person_id] = (True, set(), set())
@@ -65,7 +80,7 @@ def plan_coverage(person_ids) -> dict[int, tuple[bool, set[int], set[int]]]:
     return dict(found)
 
 
-def parties(municipality_id: int) -> tuple[list[Unit], list[ExternalPartner]]:
+def parties(*, municipality_id: int) -> tuple[list[Unit], list[ExternalPartner]]:
     """Every service unit and partner of the municipality: the form lists them
     all — but not IT, the auditors or the head of sector's office, who
     give no services and receive no information by consent
@@ -87,17 +102,19 @@ class Scope:
         return f"{self.kind}:{self.party_id}:{self.category}"
 
 
-def all_scopes(units, partners) -> list[Scope]:
+def all_scopes(*, units: Iterable[Unit], partners: Iterable[ExternalPartner]) -> list[Scope]:
     return [Scope("u", u.pk, c) for u in units for c in Category.values] + [
         Scope("p", p.pk, c) for p in partners for c in Category.values
     ]
 
 
-def _actor_name(user) -> str:
+def _actor_name(user: User) -> str:
     return (user.get_full_name() or user.get_username())[:200] if user else ""
 
 
-def register(person, actor, *, scopes: set[Scope], offered: list[Scope], **fields):
+def register(
+    *, person: Person, actor: User, scopes: set[Scope], offered: list[Scope], **fields: Any
+) -> Consent | None:
     """Register a consent from the form. ``offered`` is every box on the form;
     those not in ``scopes`` are recorded as declined. Nothing ticked and no
     plan consent: only the refusals are recorded, and None is returned."""
@@ -128,7 +145,13 @@ def register(person, actor, *, scopes: set[Scope], offered: list[Scope], **field
     return consent
 
 
-def _create(person, actor, scopes, renews=None, **fields) -> Consent:
+def _create(
+    person: Person,
+    actor: User,
+    scopes: Iterable[Scope],
+    renews: Consent | None = None,
+    **fields: Any,
+) -> Consent:
     consent = Consent(person=person, registered_by=actor, renews=renews, **fields)
     if consent.given_how == Consent.GivenHow.ORAL:
         consent.noted_by = actor
@@ -154,7 +177,7 @@ def _create(person, actor, scopes, renews=None, **fields) -> Consent:
     return consent
 
 
-def _event(consent, actor, kind, note="", **fields) -> ConsentEvent:
+def _event(consent: Consent, actor: User, kind: str, note: str = "", **fields: Any) -> ConsentEvent:
     return ConsentEvent.objects.create(
         person_id=consent.person_id,
         consent=consent,
@@ -167,7 +190,7 @@ def _event(consent, actor, kind, note="", **fields) -> ConsentEvent:
     )
 
 
-def withdraw(consent_id: int, actor, note: str = "", **request) -> Consent:
+def withdraw(*, consent_id: int, actor: User, note: str = "", **request: Any) -> Consent:
     """Withdraw from this moment. A withdrawn consent stays withdrawn: a second
     withdrawal (a replayed form) changes nothing and is refused. ``request``:
     how and when the person asked (``requested_how``, ``requested_on``), when
@@ -194,7 +217,14 @@ STAFF_GIVEN_HOW = (Consent.GivenHow.SIGNED, Consent.GivenHow.ORAL, Consent.Given
 
 
 def register_by_staff(
-    person, actor, *, log_entry, link: str, scopes: set[Scope], offered: list[Scope], **fields
+    *,
+    person: Person,
+    actor: User,
+    log_entry: "AccessLogEntry",
+    link: str,
+    scopes: set[Scope],
+    offered: list[Scope],
+    **fields: Any,
 ) -> Consent | None:
     """``register`` for a consent given on paper or orally and typed in by
     ``actor``, who is never the giver, or brought over from another
@@ -203,7 +233,7 @@ def register_by_staff(
     if fields.get("given_how") not in STAFF_GIVEN_HOW:
         raise ConsentRefused(_("En ansatt kan registrere signert skjema eller muntlig samtykke."))
     with transaction.atomic():
-        consent = register(person, actor, scopes=scopes, offered=offered, **fields)
+        consent = register(person=person, actor=actor, scopes=scopes, offered=offered, **fields)
         if consent is not None:
             signals.staff_act.send(
                 sender=Consent,
@@ -217,13 +247,13 @@ def register_by_staff(
 
 
 def withdraw_for_person(
-    consent_id: int,
-    actor,
     *,
+    consent_id: int,
+    actor: User,
     requested_how: str,
     requested_on: dt.date,
     note: str,
-    log_entry,
+    log_entry: "AccessLogEntry",
     link: str,
 ) -> Consent:
     """Withdraw at the person's request, recording how and when they asked."""
@@ -231,7 +261,11 @@ def withdraw_for_person(
         raise ConsentRefused(_("Velg hvordan personen ba om å trekke samtykket tilbake."))
     with transaction.atomic():
         consent = withdraw(
-            consent_id, actor, note, requested_how=requested_how, requested_on=requested_on
+            consent_id=consent_id,
+            actor=actor,
+            note=note,
+            requested_how=requested_how,
+            requested_on=requested_on,
         )
         signals.staff_act.send(
             sender=Consent,
@@ -244,14 +278,16 @@ def withdraw_for_person(
     return consent
 
 
-def scopes_of(consent: Consent) -> set[Scope]:
+def scopes_of(*, consent: Consent) -> set[Scope]:
     return {
-        Scope("u", s.unit_id, s.category) if s.unit_id else Scope("p", s.partner_id, s.category)
+        Scope("u", s.unit_id, s.category)
+        if s.unit_id is not None
+        else Scope("p", s.partner_id or 0, s.category)
         for s in consent.scopes.all()
     }
 
 
-def record_printed(person, actor, form_version: str) -> None:
+def record_printed(*, person: Person, actor: User, form_version: str) -> None:
     ConsentEvent.objects.create(
         person=person,
         kind=ConsentEvent.Kind.PRINTED,
@@ -277,7 +313,7 @@ class Tally:
 
 
 @reporting()
-def evaluation(municipality_id: int, today: dt.date | None = None) -> dict:
+def evaluation(*, municipality_id: int, today: dt.date | None = None) -> dict[str, Any]:
     """Per form version, per category and per party: how often each scope is
     given, declined, withdrawn, or left to expire without renewal. Counts only."""
     today = today or timezone.localdate()
@@ -311,10 +347,10 @@ def evaluation(municipality_id: int, today: dt.date | None = None) -> dict:
         .values("form_version", "category", "unit__name", "partner__name")
         .annotate(n=Count("id"))
     )
-    for row in declined:
-        party = row["unit__name"] or row["partner__name"]
-        by_category[row["form_version"], row["category"]].declined += row["n"]
-        by_party[row["form_version"], party].declined += row["n"]
+    for refusal in declined:
+        party = refusal["unit__name"] or refusal["partner__name"]
+        by_category[refusal["form_version"], refusal["category"]].declined += refusal["n"]
+        by_party[refusal["form_version"], party].declined += refusal["n"]
     labels = dict(Category.choices)
     return {
         "versions": sorted({v for v, _c in by_category} | {v for v, _p in by_party}),

@@ -17,7 +17,9 @@ from helhet.plans.models import OPEN_STATUSES
 
 
 def _consent_for(request, consent_id, action, what) -> Consent:
-    person = gate.person_for_kwarg(request, "consent_id", consent_id, action, gate.BASIC, what)
+    person = gate.person_for_kwarg(
+        request, "consent_id", consent_id, action, category=gate.BASIC, what=what
+    )
     consent = Consent.objects.prefetch_related("scopes__unit", "scopes__partner").get(pk=consent_id)
     consent.person = person
     return consent
@@ -40,7 +42,7 @@ def _refusal(refused: privileged.Refused) -> PermissionDenied:
 
 
 def _grid(person, selected: set[str]):
-    units, partners = services.parties(person.municipality_id)
+    units, partners = services.parties(municipality_id=person.municipality_id)
     rows = [(u, "u") for u in units] + [(p, "p") for p in partners]
     return {
         "categories": Category.choices,
@@ -59,12 +61,12 @@ def _grid(person, selected: set[str]):
             }
             for party, kind in rows
         ],
-    }, services.all_scopes(units, partners)
+    }, services.all_scopes(units=units, partners=partners)
 
 
 @login_required
 def person_consents(request, person_id: int):
-    person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what="samtykker")
+    person = gate.person_for(request, person_id, Action.VIEW, category=gate.BASIC, what="samtykker")
     consents = (
         person.consents.select_related("registered_by", "noted_by", "renews")
         .prefetch_related("scopes__unit", "scopes__partner")
@@ -90,9 +92,9 @@ def create(request, person_id: int, renew_from: Consent | None = None):
     privileged act (Action.REGISTER_CONSENT), flagged and told to the person."""
     writing = request.method == "POST"
     what = "samtykke: fornyelse" if renew_from else "samtykke: nytt"
-    person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what=what)
+    person = gate.person_for(request, person_id, Action.VIEW, category=gate.BASIC, what=what)
     _require_staff(request)
-    selected = {s.key for s in services.scopes_of(renew_from)} if renew_from else set()
+    selected = {s.key for s in services.scopes_of(consent=renew_from)} if renew_from else set()
     initial = forms.initial_from(renew_from, timezone.localdate()) if renew_from else {}
     grid, offered = _grid(person, selected)
     form = forms.ConsentForm(
@@ -107,8 +109,8 @@ def create(request, person_id: int, renew_from: Consent | None = None):
                 gate.Decision(
                     False, gate.NONE, _("Skjemaet var endret til å gjelde en annen person.")
                 ),
-                gate.BASIC,
-                "samtykke: manipulert skjema",
+                category=gate.BASIC,
+                what="samtykke: manipulert skjema",
             )
             raise PermissionDenied(_("Skjemaet gjelder en annen person. Ingenting er lagret."))
         if form.is_valid():
@@ -153,7 +155,7 @@ def renew(request, consent_id: int):
 @login_required
 def detail(request, consent_id: int):
     consent = _consent_for(request, consent_id, Action.VIEW, "samtykke")
-    grid, _offered = _grid(consent.person, {s.key for s in services.scopes_of(consent)})
+    grid, _offered = _grid(consent.person, {s.key for s in services.scopes_of(consent=consent)})
     return render(
         request,
         "consent/detail.html",
@@ -178,7 +180,7 @@ def withdraw(request, consent_id: int):
     what = "samtykke: trekke tilbake"
     if is_staff:
         consent = _consent_for(request, consent_id, Action.VIEW, what)
-        form = forms.StaffWithdrawForm(request.POST if writing else None)
+        form: forms.WithdrawForm = forms.StaffWithdrawForm(request.POST if writing else None)
     else:
         action = Action.WITHDRAW_CONSENT if writing else Action.VIEW
         consent = _consent_for(request, consent_id, action, what)
@@ -188,7 +190,9 @@ def withdraw(request, consent_id: int):
             if is_staff:
                 _withdraw_for_person(request, consent, form.cleaned_data)
             else:
-                services.withdraw(consent.pk, request.user, form.cleaned_data["note"])
+                services.withdraw(
+                    consent_id=consent.pk, actor=request.user, note=form.cleaned_data["note"]
+                )
         except services.ConsentRefused as error:
             messages.error(request, str(error))
         else:
@@ -223,7 +227,9 @@ def _withdraw_for_person(request, consent: Consent, data: dict) -> None:
 def form_pdf(request, person_id: int):
     """The printable form for the selection, to sign (an audit: every unit and
     partner listed with a box per category, so narrowing is one unticked box)."""
-    person = gate.person_for(request, person_id, Action.PRINT, gate.BASIC, what="samtykkeskjema")
+    person = gate.person_for(
+        request, person_id, Action.PRINT, category=gate.BASIC, what="samtykkeskjema"
+    )
     _require_staff(request)
     # Unknown or tampered boxes in the query are simply not ticked.
     grid, _offered = _grid(person, set(request.GET.getlist("scope")))
@@ -245,7 +251,7 @@ def form_pdf(request, person_id: int):
         request=request,
     )
     document = pdf.render(html, author=person.municipality.name)
-    services.record_printed(person, request.user, version)
+    services.record_printed(person=person, actor=request.user, form_version=version)
     # No name or number in the file name: it ends up in download folders and logs.
     return pdf.response(document, f"samtykkeskjema-{person.pk}")
 
@@ -267,7 +273,7 @@ def overview(request):
     covered = Consent.objects.filter(services.valid_q(), covers_plan=True).values("person_id")
     missing = list(with_plan.exclude(pk__in=covered).order_by("family_name", "given_name")[:100])
     shown = {c.person for c in expiring} | set(missing)
-    gate.log_many(request.user, shown, Action.LIST, "samtykkeoversikt", gate.BASIC)
+    gate.log_many(request.user, shown, Action.LIST, what="samtykkeoversikt", category=gate.BASIC)
     return render(
         request, "consent/overview.html", {"expiring": expiring, "missing": missing, "today": today}
     )
@@ -279,5 +285,8 @@ def evaluation(request):
     return render(
         request,
         "consent/evaluation.html",
-        {"evaluation": services.evaluation(staff.municipality_id), "versions": rules.FORM_VERSIONS},
+        {
+            "evaluation": services.evaluation(municipality_id=staff.municipality_id),
+            "versions": rules.FORM_VERSIONS,
+        },
     )

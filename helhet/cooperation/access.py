@@ -48,7 +48,7 @@ def person_for(request, person_id, action=Action.VIEW, what="samarbeid"):
     """The gate, with the cooperation category (minutes and messages, hpl § 22)."""
     if person_id is None:
         raise Http404(_("Fant ikke siden."))
-    return gate.person_for(request, person_id, action, Category.COOPERATION, what=what)
+    return gate.person_for(request, person_id, action, category=Category.COOPERATION, what=what)
 
 
 # docs/access.md: membership of the person's responsibility group is

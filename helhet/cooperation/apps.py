@@ -10,10 +10,10 @@ class CooperationConfig(AppConfig):
         from helhet.cooperation import access as relation
 
         gate.register_relation(
-            "ansvarsgruppe",
-            "Medlem av personens ansvarsgruppe",
-            relation.holds_group_membership,
-            relation.group_member_person_ids,
+            basis="ansvarsgruppe",
+            label="Medlem av personens ansvarsgruppe",
+            holds=relation.holds_group_membership,
+            person_ids=relation.group_member_person_ids,
         )
         from helhet.access.registry import register_not_person_kwarg, register_person_kwarg
         from helhet.cooperation import access

@@ -263,7 +263,7 @@ def _consented_partners(person_ids, now) -> dict[int, set[int]]:
     """Partners each person has a valid consent scope for cooperation with (hpl § 22)."""
     found: dict[int, set[int]] = {}
     scopes = ConsentScope.objects.filter(
-        valid_q(now, "consent__"),
+        valid_q(moment=now, prefix="consent__"),
         consent__person_id__in=person_ids,
         partner__isnull=False,
         category=Category.COOPERATION,

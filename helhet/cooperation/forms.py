@@ -62,7 +62,7 @@ class DirectoryEntryForm(forms.ModelForm):
 
 
 class RoutineForm(forms.ModelForm):
-    units = forms.ModelMultipleChoiceField(
+    units: "forms.ModelMultipleChoiceField[Unit]" = forms.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, label=_("Parter (enheter)")
     )
 
@@ -189,7 +189,7 @@ class MeetingForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    attendees = forms.ModelMultipleChoiceField(
+    attendees: "forms.ModelMultipleChoiceField[GroupMember]" = forms.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, required=False, label=_("Til stede")
     )
     minutes = forms.CharField(

@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.cooperation.models import Meeting
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from helhet.organisation.models import Role
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -106,7 +109,9 @@ def next_due(held: list[dt.date], since: dt.date, frequency_weeks: int) -> dt.da
     return max([since, *held]) + dt.timedelta(weeks=frequency_weeks)
 
 
-def routine_gaps(shared: dict[tuple[int, int], int], covered: set[tuple[int, int]]) -> list:
+def routine_gaps(
+    shared: dict[tuple[int, int], int], covered: set[tuple[int, int]]
+) -> list[tuple[tuple[int, int], int]]:
     """Unit pairs sharing persons with no routine between them, most shared first."""
     gaps = [(pair, n) for pair, n in shared.items() if pair not in covered]
     return sorted(gaps, key=lambda item: (-item[1], item[0]))
@@ -140,7 +145,8 @@ def _ics_escape(text: str) -> str:
 
 def _ics_fold(line: str) -> str:
     # Lines longer than 75 octets are folded (RFC 5545 §3.1), never inside a UTF-8 character.
-    out, current = [], ""
+    out: list[str] = []
+    current = ""
     for char in line:
         limit = 75 if not out else 74
         if len((current + char).encode()) > limit:
@@ -213,7 +219,7 @@ REQUIRED_TOPICS = (
 )
 
 
-def AgreementTopicLabels():  # noqa: N802 - reads like the choices it returns
+def AgreementTopicLabels() -> Sequence[tuple[str, "StrOrPromise"]]:  # noqa: N802 - reads like the choices
     from helhet.cooperation.models import AgreementTopic
 
     return AgreementTopic.choices

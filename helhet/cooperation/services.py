@@ -6,10 +6,13 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,7 +58,9 @@ class DirectoryRow:
     can_edit: bool = False
 
 
-def directory_rows(municipality, today: dt.date, query: str = "") -> list[DirectoryRow]:
+def directory_rows(
+    *, municipality: Municipality | int, today: dt.date, query: str = ""
+) -> list[DirectoryRow]:
     """Every unit and partner with its entry (or none), optionally matching a search."""
     entries = DirectoryEntry.objects.filter(municipality=municipality).select_related("owner")
     by_unit = {e.unit_id: e for e in entries if e.unit_id}
@@ -71,7 +76,14 @@ def directory_rows(municipality, today: dt.date, query: str = "") -> list[Direct
     return [r for r in rows if all(w in _haystack(r) for w in words)]
 
 
-def _row(name, kind, entry, today, unit=None, partner=None) -> DirectoryRow:
+def _row(
+    name: str,
+    kind: str,
+    entry: DirectoryEntry | None,
+    today: dt.date,
+    unit: Unit | None = None,
+    partner: ExternalPartner | None = None,
+) -> DirectoryRow:
     stale = entry is not None and rules.is_stale(entry.last_verified, today)
     return DirectoryRow(name, kind, unit, partner, entry, stale)
 
@@ -84,11 +96,17 @@ def _haystack(row: DirectoryRow) -> str:
     return " ".join(parts).lower()
 
 
-def public_rows(municipality, today: dt.date, query: str = "") -> list[DirectoryRow]:
-    return [r for r in directory_rows(municipality, today, query) if r.entry is not None]
+def public_rows(
+    *, municipality: Municipality | int, today: dt.date, query: str = ""
+) -> list[DirectoryRow]:
+    return [
+        r
+        for r in directory_rows(municipality=municipality, today=today, query=query)
+        if r.entry is not None
+    ]
 
 
-def stale_entries_owned_by(user, today: dt.date) -> list[DirectoryEntry]:
+def stale_entries_owned_by(*, user: User, today: dt.date) -> list[DirectoryEntry]:
     limit = rules.months_before(today, rules.STALE_AFTER_MONTHS)
     return list(
         DirectoryEntry.objects.filter(owner=user, last_verified__lte=limit).select_related(
@@ -97,7 +115,7 @@ def stale_entries_owned_by(user, today: dt.date) -> list[DirectoryEntry]:
     )
 
 
-def mark_editable(rows: list[DirectoryRow], user) -> None:
+def mark_editable(*, rows: list[DirectoryRow], user: User) -> None:
     """Owners, members of the unit and the municipality's managers maintain an entry."""
     memberships = memberships_of(user)
     manager = rules.can_manage({m.role for m in memberships})
@@ -126,7 +144,9 @@ def verify_entry(entry: DirectoryEntry, today: dt.date) -> None:
 # --- Cooperation routines
 
 
-def shared_unit_pairs(municipality, today: dt.date) -> dict[tuple[int, int], int]:
+def shared_unit_pairs(
+    *, municipality: Municipality | int, today: dt.date
+) -> dict[tuple[int, int], int]:
     """Pairs of units that both give an active service to the same persons, with
     the number of persons shared: one query, whatever the number of persons."""
     rows = (
@@ -143,7 +163,7 @@ def shared_unit_pairs(municipality, today: dt.date) -> dict[tuple[int, int], int
     return {(a, b): n for a, b, n in rows}
 
 
-def covered_unit_pairs(municipality) -> set[tuple[int, int]]:
+def covered_unit_pairs(*, municipality: Municipality | int) -> set[tuple[int, int]]:
     through = CooperationRoutine.units.through
     rows = through.objects.filter(
         cooperationroutine__municipality=municipality,
@@ -152,10 +172,11 @@ def covered_unit_pairs(municipality) -> set[tuple[int, int]]:
     return set(rows)
 
 
-def routine_overview(municipality, today: dt.date) -> dict:
+def routine_overview(*, municipality: Municipality | int, today: dt.date) -> dict[str, Any]:
     """Routines, those past review, and unit pairs that share persons without one."""
     gaps = rules.routine_gaps(
-        shared_unit_pairs(municipality, today), covered_unit_pairs(municipality)
+        shared_unit_pairs(municipality=municipality, today=today),
+        covered_unit_pairs(municipality=municipality),
     )
     # The other unit of a pair may be a host municipality's (vertskommune):
     # persons served across the border need a routine too, so look units up by id.
@@ -217,13 +238,15 @@ def record_forum_decision(*, decision: ForumDecision) -> ForumDecision:
 # --- Responsibility groups
 
 
-def consented_partners(person, partner_ids, moment: dt.datetime) -> set[int]:
+def consented_partners(
+    *, person: Person, partner_ids: Iterable[int], moment: dt.datetime
+) -> set[int]:
     """Those of ``partner_ids`` a consent valid at ``moment`` names for cooperation
     about the person (hpl § 22, sosialtjenesteloven § 44: external parties only
     within consent). One query, whatever the number of partners."""
     return set(
         ConsentScope.objects.filter(
-            valid_q(moment, "consent__"),
+            valid_q(moment=moment, prefix="consent__"),
             consent__person=person,
             partner_id__in=list(partner_ids),
             category=Category.COOPERATION,
@@ -231,12 +254,16 @@ def consented_partners(person, partner_ids, moment: dt.datetime) -> set[int]:
     )
 
 
-def partner_consent_valid(person, partner, moment: dt.datetime) -> bool:
-    return partner is not None and partner.pk in consented_partners(person, [partner.pk], moment)
+def partner_consent_valid(
+    *, person: Person, partner: ExternalPartner | None, moment: dt.datetime
+) -> bool:
+    return partner is not None and partner.pk in consented_partners(
+        person=person, partner_ids=[partner.pk], moment=moment
+    )
 
 
 @transaction.atomic
-def create_group(person, user, today: dt.date) -> ResponsibilityGroup:
+def create_group(*, person: Person, user: User, today: dt.date) -> ResponsibilityGroup:
     group, created = ResponsibilityGroup.objects.get_or_create(
         person=person, defaults={"created_on": today}
     )
@@ -256,17 +283,17 @@ def create_group(person, user, today: dt.date) -> ResponsibilityGroup:
     return group
 
 
-def _is_coordinator(user, person) -> bool:
+def _is_coordinator(user: User, person: Person) -> bool:
     return CoordinatorAssignment.objects.filter(
         person=person, coordinator=user, ended_on__isnull=True
     ).exists()
 
 
-def add_member(group: ResponsibilityGroup, member: GroupMember, moment: dt.datetime) -> None:
+def add_member(*, group: ResponsibilityGroup, member: GroupMember, moment: dt.datetime) -> None:
     """Store a member; an external partner only within the person's consent."""
     member.group = group
     if member.kind == GroupMember.Kind.PARTNER and not partner_consent_valid(
-        group.person, member.partner, moment
+        person=group.person, partner=member.partner, moment=moment
     ):
         raise ValidationError(
             _(
@@ -323,8 +350,12 @@ def group_page(group: ResponsibilityGroup, now: dt.datetime) -> dict:
     members = [m for m in everyone if m.left_on is None]
     meetings = list(group.meetings.order_by("-starts_at"))
     held = [timezone.localdate(m.starts_at) for m in meetings if m.status == Meeting.Status.HELD]
-    partner_ids = {m.partner_id for m in members if m.kind == GroupMember.Kind.PARTNER}
-    consented = consented_partners(group.person, partner_ids, now)
+    partner_ids = {
+        m.partner_id
+        for m in members
+        if m.kind == GroupMember.Kind.PARTNER and m.partner_id is not None
+    }
+    consented = consented_partners(person=group.person, partner_ids=partner_ids, moment=now)
     return {
         "group": group,
         "members": [
@@ -340,7 +371,7 @@ def group_page(group: ResponsibilityGroup, now: dt.datetime) -> dict:
     }
 
 
-def carried_items(meeting: Meeting):
+def carried_items(*, meeting: Meeting) -> QuerySet[ActionItem]:
     """Action items from earlier meetings still open when this one starts: they
     are on its agenda until closed (forskrift § 21: the coordinator follows up)."""
     return (
@@ -353,21 +384,23 @@ def carried_items(meeting: Meeting):
 
 
 @transaction.atomic
-def record_minutes(meeting: Meeting, minutes: str, attendees) -> None:
+def record_minutes(*, meeting: Meeting, minutes: str, attendees: Iterable[GroupMember]) -> None:
     meeting.minutes = minutes
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["minutes", "status"])
     meeting.attendees.set(attendees)
 
 
-def add_action_item(meeting: Meeting, item: ActionItem) -> ActionItem:
+def add_action_item(*, meeting: Meeting, item: ActionItem) -> ActionItem:
     item.group_id = meeting.group_id
     item.raised_in = meeting
     item.save()
     return item
 
 
-def set_item_status(item: ActionItem, status: str, meeting: Meeting | None, now) -> None:
+def set_item_status(
+    *, item: ActionItem, status: str, meeting: Meeting | None, now: dt.datetime
+) -> None:
     item.status = status
     if status == ActionItem.Status.CLOSED:
         # Closed at a meeting: it still belongs on that meeting's agenda.
@@ -380,7 +413,7 @@ def set_item_status(item: ActionItem, status: str, meeting: Meeting | None, now)
 # --- Calendar
 
 
-def meeting_event(meeting: Meeting, url: str) -> rules.CalendarEvent:
+def meeting_event(*, meeting: Meeting, url: str) -> rules.CalendarEvent:
     # The event leaves the access gate (calendar servers, phones, forwarded
     # invitations), so it carries no name or health information, only a
     # reference that leads back through the gate (hpl § 21, GDPR art. 9).
@@ -397,7 +430,7 @@ def meeting_event(meeting: Meeting, url: str) -> rules.CalendarEvent:
     )
 
 
-def feed_event(meeting: Meeting, url: str) -> rules.CalendarEvent:
+def feed_event(*, meeting: Meeting, url: str) -> rules.CalendarEvent:
     """The meeting as the login-less calendar feed shows it: the time and a
     neutral title only. The place is free text (often the person's home
     address) and the group reference ties a person's meetings together, so
@@ -418,14 +451,14 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_feed_token(user) -> str:
+def issue_feed_token(*, user: User) -> str:
     """A new secret address; the old one stops working. Only the hash is kept."""
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": _token_hash(token)})
     return token
 
 
-def feed_user(token: str):
+def feed_user(*, token: str) -> User | None:
     feed = (
         CalendarFeed.objects.filter(token_hash=_token_hash(token))
         .select_related("user__staff")
@@ -436,7 +469,7 @@ def feed_user(token: str):
     return feed.user
 
 
-def feed_meetings(user, now: dt.datetime):
+def feed_meetings(*, user: User, now: dt.datetime) -> QuerySet[Meeting]:
     groups = GroupMember.objects.filter(user=user, left_on__isnull=True).values("group_id")
     coordinated = CoordinatorAssignment.objects.filter(
         coordinator=user, ended_on__isnull=True
@@ -451,12 +484,14 @@ def feed_meetings(user, now: dt.datetime):
 # --- Messages and attachments
 
 
-def post_message(person, user, body: str, upload=None) -> Message:
+def post_message(
+    *, person: Person, user: User, body: str, upload: "UploadedFile[Any] | None" = None
+) -> Message:
     """Store a message and its attachment; a refused attachment stores nothing."""
     if upload is not None:
         head = upload.read(16)
         upload.seek(0)
-        errors = rules.attachment_errors(upload.name, upload.size, head)
+        errors = rules.attachment_errors(upload.name or "", upload.size or 0, head)
         if errors:
             raise ValidationError(errors)
     with transaction.atomic():
@@ -471,16 +506,16 @@ def post_message(person, user, body: str, upload=None) -> Message:
     return message
 
 
-def _store_attachment(message: Message, upload, head: bytes) -> Attachment:
+def _store_attachment(message: Message, upload: "UploadedFile[Any]", head: bytes) -> Attachment:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
     attachment = Attachment(
         message=message,
-        original_name=upload.name[-200:],
-        content_type=rules.sniff_type(head),
-        size=upload.size,
+        original_name=(upload.name or "")[-200:],
+        content_type=rules.sniff_type(head) or "",
+        size=upload.size or 0,
         sha256=digest.hexdigest(),
         stored_name=uuid.uuid4().hex,
     )
@@ -489,11 +524,15 @@ def _store_attachment(message: Message, upload, head: bytes) -> Attachment:
     return attachment
 
 
-def messages_for(person):
+def messages_for(*, person: Person) -> QuerySet[Message]:
     return Message.objects.filter(person=person).prefetch_related("attachments")
 
 
 # --- Who is around this person
+
+
+# ("user", pk), ("unit", pk), ("partner", pk) or ("name", the name written)
+ContactKey = tuple[str, int | str]
 
 
 @dataclass
@@ -508,7 +547,7 @@ class Contact:
     in_directory: bool = True
 
 
-def around_person(person, service_units=None) -> list[Contact]:
+def around_person(*, person: Person, service_units: Iterable[int] | None = None) -> list[Contact]:
     """Everyone involved with the person, with contact details from the directory.
 
     A fixed number of queries, so the person page does not slow down with a
@@ -516,17 +555,17 @@ def around_person(person, service_units=None) -> list[Contact]:
     to those whose services the viewer may see (a unit's services are health
     information, see ``people.services.visible_services``)."""
     today = timezone.localdate()
-    found: dict[tuple, Contact] = {}
+    found: dict[ContactKey, Contact] = {}
     unit_ids: set[int] = set()
     partner_ids: set[int] = set()
 
-    def add(key, order, name, role, **details):
+    def add(key: ContactKey, order: int, name: str, role: str, **details: Any) -> None:
         contact = found.setdefault(key, Contact(order=order, name=name, **details))
         contact.order = min(contact.order, order)
         if role and role not in contact.roles:
             contact.roles.append(role)
 
-    def add_staff(user, role, unit, order=1):
+    def add_staff(user: User, role: str, unit: Unit | None, order: int = 1) -> None:
         staff = getattr(user, "staff", None)
         add(
             ("user", user.pk),
@@ -541,7 +580,8 @@ def around_person(person, service_units=None) -> list[Contact]:
     for a in CoordinatorAssignment.objects.filter(
         person=person, ended_on__isnull=True, coordinator__isnull=False
     ).select_related("coordinator__staff", "unit"):
-        add_staff(a.coordinator, _("Koordinator"), a.unit, order=0)
+        if a.coordinator is not None:
+            add_staff(a.coordinator, _("Koordinator"), a.unit, order=0)
 
     for m in GroupMember.objects.filter(group__person=person, left_on__isnull=True).select_related(
         "user__staff", "unit", "partner"
@@ -565,31 +605,43 @@ def around_person(person, service_units=None) -> list[Contact]:
     for m in Measure.objects.filter(
         plan__person=person, plan__status__in=OPEN_STATUSES, responsible_partner__isnull=False
     ).select_related("responsible_partner"):
-        add(("partner", m.responsible_partner_id), 5, m.responsible_partner.name, _("Tiltak"))
-        partner_ids.add(m.responsible_partner_id)
+        partner = measure.responsible_partner
+        assert partner is not None  # filtered above
+        add(("partner", partner.pk), 5, partner.name, _("Tiltak"))
+        partner_ids.add(partner.pk)
 
     _fill_from_directory(found, unit_ids, partner_ids)
     return sorted(found.values(), key=lambda c: (c.order, c.name))
 
 
-def _add_participant(add, add_staff, p, role, partner_ids) -> None:
+def _add_participant(
+    add: Callable[..., None],
+    add_staff: Callable[..., None],
+    p: GroupMember | Participant,
+    role: str,
+    partner_ids: set[int],
+) -> None:
     """A group member or plan participant; both have kind/user/unit/partner/name."""
     if p.user_id:
         add_staff(p.user, role, p.unit)
-    elif p.partner_id:
-        add(("partner", p.partner_id), 5, p.partner.name, role)
-        partner_ids.add(p.partner_id)
+    elif p.partner is not None:
+        add(("partner", p.partner.pk), 5, p.partner.name, role)
+        partner_ids.add(p.partner.pk)
         if p.name and p.name != p.partner.name:
             add(("name", p.name), 3, p.name, role, organisation=p.partner.name)
     else:
         add(("name", p.name), 2, p.name, role, phone=getattr(p, "phone", ""))
 
 
-def _fill_from_directory(found, unit_ids, partner_ids) -> None:
+def _fill_from_directory(
+    found: dict[ContactKey, Contact], unit_ids: set[int], partner_ids: set[int]
+) -> None:
     entries = DirectoryEntry.objects.filter(
         Q(unit_id__in=unit_ids) | Q(partner_id__in=partner_ids)
     ).select_related("unit", "partner")
-    by_key = {("unit", e.unit_id) if e.unit_id else ("partner", e.partner_id): e for e in entries}
+    by_key: dict[ContactKey, DirectoryEntry] = {
+        ("unit", e.unit_id) if e.unit_id else ("partner", e.partner_id or 0): e for e in entries
+    }
     for key, contact in found.items():
         if key[0] not in ("unit", "partner"):
             continue

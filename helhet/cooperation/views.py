@@ -99,7 +99,7 @@ def index(request):
         "cooperation/index.html",
         {
             "groups": groups,
-            "stale_owned": services.stale_entries_owned_by(request.user, today),
+            "stale_owned": services.stale_entries_owned_by(user=request.user, today=today),
             "municipality": staff.municipality,
         },
     )
@@ -113,15 +113,15 @@ def directory(request):
     staff = _staff(request)
     today = timezone.localdate()
     query = request.GET.get("q", "").strip()[:100]
-    rows = services.directory_rows(staff.municipality, today, query)
-    services.mark_editable(rows, request.user)
+    rows = services.directory_rows(municipality=staff.municipality, today=today, query=query)
+    services.mark_editable(rows=rows, user=request.user)
     return render(
         request,
         "cooperation/directory.html",
         {
             "rows": rows,
             "query": query,
-            "stale_owned": services.stale_entries_owned_by(request.user, today),
+            "stale_owned": services.stale_entries_owned_by(user=request.user, today=today),
             "stale_count": sum(r.stale for r in rows),
             "missing_count": sum(r.entry is None for r in rows),
         },
@@ -132,7 +132,7 @@ def _edit_entry(request, unit=None, partner=None):
     staff = _staff(request)
     entry = DirectoryEntry.objects.filter(unit=unit, partner=partner).first()
     row = services.DirectoryRow(str(unit or partner), "", unit, partner, entry, False)
-    services.mark_editable([row], request.user)
+    services.mark_editable(rows=[row], user=request.user)
     if not row.can_edit:
         raise PermissionDenied(_("Du kan ikke endre denne oppføringen."))
     instance = entry or DirectoryEntry(
@@ -176,10 +176,10 @@ def directory_verify(request, entry_id: int):
         municipality=_staff(request).municipality,
     )
     row = services.DirectoryRow(entry.name, "", entry.unit, entry.partner, entry, False)
-    services.mark_editable([row], request.user)
+    services.mark_editable(rows=[row], user=request.user)
     if not row.can_edit:
         raise PermissionDenied(_("Du kan ikke bekrefte denne oppføringen."))
-    services.verify_entry(entry, timezone.localdate())
+    services.verify_entry(entry=entry, today=timezone.localdate())
     messages.success(request, _("%(name)s er bekreftet som oppdatert.") % {"name": entry.name})
     return redirect("cooperation:directory")
 
@@ -196,7 +196,7 @@ def public_directory(request, number: str):
     (an audit: the information on the municipality's web site was hard to find)."""
     municipality = get_object_or_404(Municipality, number=number)
     query = request.GET.get("q", "").strip()[:100]
-    rows = services.public_rows(municipality, timezone.localdate(), query)
+    rows = services.public_rows(municipality=municipality, today=timezone.localdate(), query=query)
     return render(
         request,
         "cooperation/public_directory.html",
@@ -452,9 +452,9 @@ def _meeting(request, meeting_id, action=Action.VIEW, what="ansvarsgruppemøte")
 
 
 def _group_page(request, person, group, member_form=None, status=200):
-    context = {"person": person, "around": services.around_person(person), "group": None}
+    context = {"person": person, "around": services.around_person(person=person), "group": None}
     if group is not None:
-        context |= services.group_page(group, timezone.now())
+        context |= services.group_page(group=group, now=timezone.now())
         context["member_form"] = member_form or MemberForm(person=person)
         context["frequency_form"] = FrequencyForm(
             initial={"frequency_weeks": group.frequency_weeks}
@@ -468,7 +468,7 @@ def group(request, person_id: int):
     if request.method == "POST":
         _staff(request)
         person = access.person_for(request, person_id, Action.EDIT, "opprette ansvarsgruppe")
-        services.create_group(person, request.user, timezone.localdate())
+        services.create_group(person=person, user=request.user, today=timezone.localdate())
         messages.success(request, _("Ansvarsgruppen er opprettet."))
         return redirect("cooperation:group", person_id=person.pk)
     person = access.person_for(request, person_id, Action.VIEW, "ansvarsgruppe")
@@ -485,7 +485,7 @@ def member_add(request, group_id: int):
     form = MemberForm(request.POST, person=group.person)
     if form.is_valid():
         try:
-            services.add_member(group, form.save(commit=False), timezone.now())
+            services.add_member(group=group, member=form.save(commit=False), moment=timezone.now())
         except ValidationError as error:
             form.add_error("partner", error)
     if form.errors:
@@ -560,7 +560,7 @@ def _meeting_page(request, meeting, minutes_form=None, item_form=None, status=20
         {
             "meeting": meeting,
             "person": meeting.group.person,
-            "carried": services.carried_items(meeting),
+            "carried": services.carried_items(meeting=meeting),
             "raised": meeting.action_items.select_related("owner"),
             "attendees": meeting.attendees.all(),
             "minutes_form": minutes_form
@@ -590,7 +590,11 @@ def meeting_minutes(request, meeting_id: int):
     form = MinutesForm(request.POST, meeting=meeting)
     if not form.is_valid():
         return _meeting_page(request, meeting, minutes_form=form, status=400)
-    services.record_minutes(meeting, form.cleaned_data["minutes"], form.cleaned_data["attendees"])
+    services.record_minutes(
+        meeting=meeting,
+        minutes=form.cleaned_data["minutes"],
+        attendees=form.cleaned_data["attendees"],
+    )
     messages.success(request, _("Referatet er lagret."))
     return redirect("cooperation:meeting", meeting_id=meeting.pk)
 
@@ -604,7 +608,7 @@ def meeting_item(request, meeting_id: int):
     form = ActionItemForm(request.POST, meeting=meeting)
     if not form.is_valid():
         return _meeting_page(request, meeting, item_form=form, status=400)
-    services.add_action_item(meeting, form.save(commit=False))
+    services.add_action_item(meeting=meeting, item=form.save(commit=False))
     messages.success(request, _("Oppfølgingspunktet er lagt til."))
     return redirect("cooperation:meeting", meeting_id=meeting.pk)
 
@@ -614,7 +618,7 @@ def meeting_ics(request, meeting_id: int):
     meeting = _meeting(request, meeting_id, Action.EXPORT, "kalenderinvitasjon")
     url = request.build_absolute_uri(reverse("cooperation:meeting", args=[meeting.pk]))
     body = rules.render_ics(
-        [services.meeting_event(meeting, url)], timezone.now(), _("Ansvarsgruppemøte")
+        [services.meeting_event(meeting=meeting, url=url)], timezone.now(), _("Ansvarsgruppemøte")
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ansvarsgruppemote-{meeting.pk}.ics"'
@@ -638,7 +642,9 @@ def item_status(request, item_id: int):
     meeting = (
         get_object_or_404(Meeting, pk=meeting_id, group_id=item.group_id) if meeting_id else None
     )
-    services.set_item_status(item, form.cleaned_data["status"], meeting, timezone.now())
+    services.set_item_status(
+        item=item, status=form.cleaned_data["status"], meeting=meeting, now=timezone.now()
+    )
     messages.success(request, _("Status er endret for «%(text)s».") % {"text": item.text})
     if meeting:
         return redirect("cooperation:meeting", meeting_id=meeting.pk)
@@ -652,7 +658,7 @@ def _messages_page(request, person, form, status=200):
     return render(
         request,
         "cooperation/messages.html",
-        {"person": person, "form": form, "thread": services.messages_for(person)},
+        {"person": person, "form": form, "thread": services.messages_for(person=person)},
         status=status,
     )
 
@@ -667,7 +673,10 @@ def person_messages(request, person_id: int):
     if form.is_valid():
         try:
             services.post_message(
-                person, request.user, form.cleaned_data["body"], form.cleaned_data["attachment"]
+                person=person,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                upload=form.cleaned_data["attachment"],
             )
         except ValidationError as error:
             form.add_error("attachment", error)
@@ -698,7 +707,7 @@ def attachment(request, attachment_id: int):
 @login_required
 def calendar(request):
     _staff(request)
-    token = services.issue_feed_token(request.user) if request.method == "POST" else None
+    token = services.issue_feed_token(user=request.user) if request.method == "POST" else None
     feed_url = (
         request.build_absolute_uri(reverse("cooperation:feed", args=[token])) if token else None
     )
@@ -709,15 +718,15 @@ def calendar_feed(request, token: str):
     # No login and no gate: calendar programs cannot log in. The feed therefore
     # holds no person data at all, only times and a link that leads back
     # through the login and the gate (see services.feed_event).
-    user = services.feed_user(token)
+    user = services.feed_user(token=token)
     if user is None:
         raise Http404(_("Ukjent kalenderadresse."))
     now = timezone.now()
     events = [
         services.feed_event(
-            m, request.build_absolute_uri(reverse("cooperation:meeting", args=[m.pk]))
+            meeting=m, url=request.build_absolute_uri(reverse("cooperation:meeting", args=[m.pk]))
         )
-        for m in services.feed_meetings(user, now)
+        for m in services.feed_meetings(user=user, now=now)
     ]
     body = rules.render_ics(events, now, _("Helhet – ansvarsgruppemøter"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -32,7 +32,7 @@ class OverviewFilterForm(forms.Form):
         label=_("Planer per side"),
         required=False,
         coerce=int,
-        empty_value=PAGE_SIZES[1],
+        empty_value=PAGE_SIZES[1],  # type: ignore[arg-type]  # an int: coerce=int (the stubs say str)
         choices=[(n, str(n)) for n in PAGE_SIZES],
         error_messages={"invalid_choice": _("Velg 25, 50 eller 100 planer per side.")},
     )

@@ -7,10 +7,13 @@ shown page is turned into rows (docs/performance.md).
 """
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, overload
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Func, Q, QuerySet
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,14 +55,14 @@ class Filters:
     name: str = ""
     # Only plans whose coordinator responsibility lies with one of these units
     # («mine enhets planer»); None means every unit.
-    units: frozenset | None = None
+    units: frozenset[int] | None = None
     sort: str = ""  # a key of SORTS, "-" first for descending
 
 
 # The columns the overview sorts by: a whitelist, so a query parameter never
 # reaches order_by() as it is. Every order ends with the person's name and the
 # plan's id, so plans with equal values keep one order from page to page.
-SORTS = {
+SORTS: dict[str, tuple[F | Func, ...]] = {
     "person": (Lower("person__family_name"), Lower("person__given_name")),
     "status": (F("status"),),
     "koordinator": (
@@ -75,7 +78,7 @@ DEFAULT_SORT = "person"
 TIEBREAK = ("person__family_name", "person__given_name", "pk")
 
 
-def sort_key(value: str) -> tuple[str, bool]:
+def sort_key(*, value: str) -> tuple[str, bool]:
     """(column, descending) for a query parameter; unknown columns sort by person."""
     descending = value.startswith("-")
     column = value.removeprefix("-")
@@ -84,8 +87,8 @@ def sort_key(value: str) -> tuple[str, bool]:
     return column, descending
 
 
-def _ordered(plans, sort: str):
-    column, descending = sort_key(sort)
+def _ordered(plans: QuerySet[IndividualPlan], sort: str) -> QuerySet[IndividualPlan]:
+    column, descending = sort_key(value=sort)
     # Empty values (no coordinator, no revision date) last either way.
     keys = [
         expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True)
@@ -114,12 +117,12 @@ class Row:
     coordinator_username: str
     unit_id: int | None
     unit_name: str
-    missing: list
+    missing: list[tuple[str, str]]
     overdue: bool
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     @property
     def is_active(self) -> bool:
@@ -129,11 +132,11 @@ class Row:
 class Rows:
     """The matching plans, in order; a slice reads only its own rows (for Paginator)."""
 
-    def __init__(self, plans):
+    def __init__(self, plans: QuerySet[IndividualPlan]) -> None:
         self.plans = plans
-        self._summary = None
+        self._summary: tuple[list[dict[str, Any]], int] | None = None
 
-    def unit_counts(self) -> list[dict]:
+    def unit_counts(self) -> list[dict[str, Any]]:
         return self._summarise()[0]
 
     def count(self) -> int:
@@ -142,7 +145,13 @@ class Rows:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
         if isinstance(index, slice):
             # The page's ids first, then their details: joining the stored
             # completeness, coordinator and unit for 50 plans, not for all.
@@ -152,10 +161,10 @@ class Rows:
             return _rows([by_id[pk] for pk in ids])
         return self[index : index + 1][0]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Row]:
         return iter(_rows(list(self.plans.values(*ROW_FIELDS))))
 
-    def _summarise(self) -> tuple[list[dict], int]:
+    def _summarise(self) -> tuple[list[dict[str, Any]], int]:
         # The total is the sum of the per-unit counts: one query for both.
         if self._summary is None:
             counted = list(
@@ -177,7 +186,7 @@ class Rows:
         return self._summary
 
 
-def matching_plans(user, filters: Filters):
+def matching_plans(*, user: User, filters: Filters) -> QuerySet[IndividualPlan]:
     """The user's plans that match ``filters``, by name, their completeness stored first."""
     plans = gate.accessible_plans(user, IndividualPlan.objects.all())
     if filters.status:
@@ -205,11 +214,11 @@ def matching_plans(user, filters: Filters):
     return _ordered(plans, filters.sort)
 
 
-def plan_rows(user, filters: Filters) -> Rows:
-    return Rows(matching_plans(user, filters))
+def plan_rows(*, user: User, filters: Filters) -> Rows:
+    return Rows(matching_plans(user=user, filters=filters))
 
 
-def _rows(values: list[dict]) -> list[Row]:
+def _rows(values: list[dict[str, Any]]) -> list[Row]:
     today = timezone.localdate()
     # A row deleted by a change after the refresh above: computed live, not stored.
     unknown = [v["pk"] for v in values if v["completeness__missing"] is None]
@@ -217,7 +226,7 @@ def _rows(values: list[dict]) -> list[Row]:
     return [_row(value, live, today) for value in values]
 
 
-def _row(value: dict, live: dict, today: dt.date) -> Row:
+def _row(value: dict[str, Any], live: dict[int, str], today: dt.date) -> Row:
     active = value["status"] == ACTIVE
     missing = value["completeness__missing"]
     username = value[f"{ASSIGNMENT}coordinator__username"] or ""
@@ -245,7 +254,7 @@ def save_naming_routine(
     days: int | None,
     name: str,
     adopted_on: dt.date | None,
-    by,
+    by: User,
 ) -> LocalRoutine | None:
     """Set, change or remove the municipality's own deadline for naming a
     coordinator. No days means no local deadline: nothing is escalated and the
@@ -264,7 +273,7 @@ def save_naming_routine(
     return routine
 
 
-def save_caseload_warning(*, municipality_id: int, warn_above: int, by) -> None:
+def save_caseload_warning(*, municipality_id: int, warn_above: int, by: User) -> None:
     """Set the municipality's own limit of persons per coordinator."""
     if not 1 <= warn_above <= 200:
         raise ValidationError(_("Grensen må være mellom 1 og 200 personer."))

@@ -62,7 +62,7 @@ def _filters(request):
 def _columns(request, sort: str) -> list[dict]:
     """Each heading links to sorting by its column, ascending first, and says
     how the table is sorted now (aria-sort) to screen readers."""
-    current, descending = services.sort_key(sort)
+    current, descending = services.sort_key(value=sort)
     columns = []
     for key, label in COLUMNS:
         query = request.GET.copy()
@@ -82,12 +82,16 @@ def _columns(request, sort: str) -> list[dict]:
 @login_required
 def overview(request):
     form, filters, page_size = _filters(request)
-    rows = services.plan_rows(request.user, filters)
+    rows = services.plan_rows(user=request.user, filters=filters)
     page = Paginator(rows, page_size).get_page(request.GET.get("side"))
     # Plan status, dates, coordinator and missing § 19 items: plan data, and
     # only of plans the plan page would open (``accessible_plans``).
     gate.log_many(
-        request.user, [r.person for r in page], Action.LIST, "planoversikt", Category.PLAN
+        request.user,
+        [r.person for r in page],
+        Action.LIST,
+        what="planoversikt",
+        category=Category.PLAN,
     )
     query = request.GET.copy()
     query.pop("side", None)
@@ -102,7 +106,7 @@ def overview(request):
             "query": query.urlencode(),
             # hol. § 6-2 nr. 5: a discharge never comes as a surprise to the
             # coordinating unit or the coordinator (gated row by row).
-            "discharge_alerts": discharge_alerts(request.user, timezone.localdate()),
+            "discharge_alerts": discharge_alerts(user=request.user, today=timezone.localdate()),
             "columns": _columns(request, filters.sort),
         },
     )
@@ -111,9 +115,13 @@ def overview(request):
 @login_required
 def overview_csv(request):
     _form, filters, _size = _filters(request)
-    rows = list(services.plan_rows(request.user, filters))
+    rows = list(services.plan_rows(user=request.user, filters=filters))
     gate.log_many(
-        request.user, [r.person for r in rows], Action.EXPORT, "planoversikt.csv", Category.PLAN
+        request.user,
+        [r.person for r in rows],
+        Action.EXPORT,
+        what="planoversikt.csv",
+        category=Category.PLAN,
     )
     stamp = timezone.localdate().isoformat()
     response, writer = csvexport.response(f"planoversikt-{stamp}.csv")

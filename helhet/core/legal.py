@@ -11,8 +11,12 @@ naming a coordinator within N days) are data per municipality
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 REFERENCES = {
     "ip_right": "helse- og omsorgstjenesteloven § 7-1; pasient- og brukerrettighetsloven § 2-5",
@@ -190,8 +194,8 @@ class AppealRoute:
     decision_type: str  # the application's kind (intake.models.Application.Kind)
     legal_basis: str  # what the decision is made under
     appeal_law: str  # the provisions on appeal and deadline
-    appeal_body: str  # who decides the appeal
-    sent_to: str  # where the appeal is sent (the body that made the decision)
+    appeal_body: "StrOrPromise"  # who decides the appeal
+    sent_to: "StrOrPromise"  # where the appeal is sent (the body that made the decision)
     weeks: int
     starts: DeadlineStart
 

@@ -51,11 +51,11 @@ def _reviewer(user, user_roles) -> bool:
 
 
 def _report(user, _roles) -> bool:
-    return audit_services.may_see_report(user)
+    return audit_services.may_see_report(user=user)
 
 
 def _sample(user, _roles) -> bool:
-    return audit_services.may_sample(user)
+    return audit_services.may_sample(user=user)
 
 
 def _quality(user, user_roles) -> bool:

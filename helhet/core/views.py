@@ -1,5 +1,5 @@
 from django.db import DatabaseError, connection, transaction
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -22,7 +22,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """403 that says why (the gate's or the view's reason) and whom to ask."""
     message = str(exception) if exception and str(exception) else None
     user = getattr(request, "user", None)

@@ -13,25 +13,32 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from helhet.organisation.models import ExternalPartner, Municipality, Unit
+    from helhet.people.models import Person
 
 
 @dataclass
 class DemoContext:
     seed: int
     today: dt.date
-    municipality: object
+    municipality: "Municipality"
     # Units by kind code: "ke", "tildeling", "psykisk_rus", "hjemmetjeneste",
     # "miljoarbeid", "nav", "bolig", "frisklivs", "kommunalsjef".
-    units: dict = field(default_factory=dict)
+    units: "dict[str, Unit]" = field(default_factory=dict)
     # External partners by code: "dps", "fastlege-1", "fastlege-2", ...
-    partners: dict = field(default_factory=dict)
+    partners: "dict[str, ExternalPartner]" = field(default_factory=dict)
     # Users by login: the documented demo logins ("ke", "koordinator",
     # "tjenesteyter", "nav", "leder", "revisor", "admin", "saksbehandler",
     # "kommunalsjef", "bruker") plus extra synthetic staff ("ansatt-<n>").
-    users: dict = field(default_factory=dict)
+    users: "dict[str, User]" = field(default_factory=dict)
     # Each staff login's unit code (e.g. "koordinator" -> "psykisk_rus").
-    staff_units: dict = field(default_factory=dict)
-    persons: list = field(default_factory=list)
+    staff_units: dict[str, str] = field(default_factory=dict)
+    persons: "list[Person]" = field(default_factory=list)
     progress: Callable[[str], None] = print
 
     def rng_for(self, label: str) -> random.Random:

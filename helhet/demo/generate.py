@@ -11,6 +11,7 @@ closed plans, so that every overview and check has something to show.
 import datetime as dt
 import importlib
 import random
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -384,7 +385,7 @@ def _services(ctx: DemoContext, rng: random.Random) -> None:
     from helhet.people.services import service_type_guesser
 
     guessed_service_type = service_type_guesser()
-    types = {}
+    types: dict[tuple[str, str], Any] = {}
     rows = []
     for person in ctx.persons:
         for code in rng.sample(sorted(SERVICES), k=rng.choice([1, 1, 2, 2, 3])):
@@ -472,7 +473,7 @@ def _plans(ctx: DemoContext, rng: random.Random, password: str) -> None:
                 coordinator=coordinator if named else None,
                 named_on=assigned + dt.timedelta(days=rng.randint(1, 20)) if named else None,
                 ended_on=plan.answered_on + dt.timedelta(days=rng.randint(200, 400))
-                if status == IndividualPlan.Status.CLOSED
+                if status == IndividualPlan.Status.CLOSED and plan.answered_on is not None
                 else None,
             )
         )
@@ -500,7 +501,7 @@ def _plans(ctx: DemoContext, rng: random.Random, password: str) -> None:
     # Every plan starts its history with a first version, as if written in Helhet.
     author = ctx.users["koordinator"]
     for plan in plans:
-        plan_services.record_version(plan, author, "Plan registrert")
+        plan_services.record_version(plan=plan, user=author, summary="Plan registrert")
     ctx.progress(f"Planversjoner: {len(plans)}")
 
 

@@ -231,8 +231,8 @@ def write_person(person: Person, output: Path) -> None:
         person,
         Action.EXPORT,
         gate.Decision(True, "eksport", _("Dataportabilitet (personvernforordningen art. 20)")),
-        gate.BASIC,
-        "dataportabilitet",
+        category=gate.BASIC,
+        what="dataportabilitet",
     )
 
 

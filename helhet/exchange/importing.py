@@ -450,10 +450,10 @@ def _commit_units(ctx: _Context) -> dict[str, int]:
 
 
 def _commit_staff(ctx: _Context) -> dict[str, int]:
-    users = {}
+    staff_of: dict[str, StaffMember] = {}
     for spec in ctx.accepted:
-        user = users.get(spec["username"])
-        if user is None:
+        staff = staff_of.get(spec["username"])
+        if staff is None:
             user = get_user_model()(
                 username=spec["username"],
                 first_name=spec["first_name"],
@@ -463,10 +463,10 @@ def _commit_staff(ctx: _Context) -> dict[str, int]:
             # No password in a file: they log in through OIDC or an admin sets one.
             user.set_unusable_password()
             user.save()
-            user.staff_member = StaffMember.objects.create(user=user, municipality=ctx.municipality)
-            users[spec["username"]] = user
-        Membership.objects.create(staff=user.staff_member, unit=spec["unit"], role=spec["role"])
-    return {_("ansatte"): len(users), _("tilknytninger"): len(ctx.accepted)}
+            staff = StaffMember.objects.create(user=user, municipality=ctx.municipality)
+            staff_of[spec["username"]] = staff
+        Membership.objects.create(staff=staff, unit=spec["unit"], role=spec["role"])
+    return {_("ansatte"): len(staff_of), _("tilknytninger"): len(ctx.accepted)}
 
 
 def _commit_persons(ctx: _Context, source: str) -> dict[str, int]:
@@ -485,7 +485,7 @@ def _commit_persons(ctx: _Context, source: str) -> dict[str, int]:
     )
     decision = gate.Decision(True, "import", _("Masseimport fra fil %(file)s") % {"file": source})
     for person in persons:
-        gate.log(AnonymousUser(), person, Action.EDIT, decision, gate.BASIC, "import")
+        gate.log(AnonymousUser(), person, Action.EDIT, decision, category=gate.BASIC, what="import")
     return {_("personer"): len(persons)}
 
 

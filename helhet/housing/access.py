@@ -103,7 +103,7 @@ def application_for(request, application_id, action=Action.VIEW, what="boligsøk
         request,
         application.person_id,
         action,
-        Category.SOCIAL,
+        category=Category.SOCIAL,
         what=what,
         owner_unit=application.unit_id,
     )
@@ -120,7 +120,7 @@ def offer_for(request, offer_id, action=Action.EDIT, what="botilbud"):
         request,
         offer.application.person_id,
         action,
-        Category.SOCIAL,
+        category=Category.SOCIAL,
         what=what,
         owner_unit=offer.application.unit_id,
     )
@@ -132,7 +132,12 @@ def stay_for(request, stay_id, action=Action.VIEW, what="midlertidig botilbud"):
     if stay is None:
         raise Http404(_("Fant ikke oppholdet."))
     gate.person_for(
-        request, stay.person_id, action, Category.SOCIAL, what=what, owner_unit=stay.unit_id
+        request,
+        stay.person_id,
+        action,
+        category=Category.SOCIAL,
+        what=what,
+        owner_unit=stay.unit_id,
     )
     return stay
 
@@ -167,7 +172,11 @@ def readable(user, records: list) -> list:
     with gate.same_request():
         for record in records:
             decision = gate.decide(
-                user, record.person, Action.VIEW, Category.SOCIAL, owner_unit=record.unit_id
+                user,
+                record.person,
+                Action.VIEW,
+                category=Category.SOCIAL,
+                owner_unit=record.unit_id,
             )
             if decision.granted:
                 shown.append(record)

@@ -13,10 +13,10 @@ class HousingConfig(AppConfig):
         from helhet.housing import access
 
         gate.register_relation(
-            access.RELATION,
-            _("Boligsak eller midlertidig botilbud i enheten din"),
-            access.holds_case,
-            access.person_ids_for_relation,
+            basis=access.RELATION,
+            label=_("Boligsak eller midlertidig botilbud i enheten din"),
+            holds=access.holds_case,
+            person_ids=access.person_ids_for_relation,
         )
         samples = "helhet.housing.samples"
         register_person_kwarg(

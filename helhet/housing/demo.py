@@ -130,7 +130,7 @@ def populate(ctx: DemoContext) -> None:
                 )
             )
     Dwelling.objects.bulk_create(dwellings)
-    versions = {}
+    versions: dict[str, CriteriaVersion] = {}
     for kind, content in CRITERIA.items():
         criteria = AllocationCriteria.objects.create(
             municipality=muni, kind=kind, title=f"Tildelingskriterier – {T(kind).label.lower()}"

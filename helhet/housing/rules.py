@@ -79,7 +79,7 @@ class Position:
     reason: str
 
 
-def _key(entry: Entry):
+def _key(entry: Entry) -> tuple[int, dt.date, dt.date, int]:
     # Urgency first, then time waited since the grant, then the application's
     # own date and id, so two equal entries always come out in the same order.
     return (
@@ -111,7 +111,7 @@ def waiting_order(entries: Iterable[Entry], today: dt.date) -> list[Position]:
 
 def skipped(order: Sequence[Position], chosen_id: int) -> list[int]:
     """Applications ahead of the chosen one: offering past them needs a reason."""
-    ahead = []
+    ahead: list[int] = []
     for position in order:
         if position.id == chosen_id:
             return ahead

@@ -1,6 +1,7 @@
 """Housing writes: keyword-only, validated by the pure rules, all or nothing."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -66,7 +67,7 @@ def add_criteria_version(
     )
 
 
-def current_criteria(municipality_id: int, kind: str) -> CriteriaVersion | None:
+def current_criteria(*, municipality_id: int, kind: str) -> CriteriaVersion | None:
     return (
         CriteriaVersion.objects.filter(
             criteria__municipality_id=municipality_id, criteria__kind=kind
@@ -145,7 +146,9 @@ def decide(
         raise ValidationError(_("Søknaden har allerede et vedtak."))
     if application.status != Status.ASSESSED:
         raise ValidationError(_("Behov og hastegrad må vurderes før vedtak."))
-    version = current_criteria(application.person.municipality_id, application.kind)
+    version = current_criteria(
+        municipality_id=application.person.municipality_id, kind=application.kind
+    )
     if version is None:
         raise ValidationError(
             _(
@@ -174,15 +177,15 @@ def decide(
     return decision
 
 
-def waiting_entries(municipality_id: int, kind: str) -> list[rules.Entry]:
+def waiting_entries(*, municipality_id: int, kind: str) -> list[rules.Entry]:
     rows = HousingApplication.objects.filter(
         person__municipality_id=municipality_id, kind=kind, status=Status.WAITING
     ).values_list("pk", "urgency", "decision__decided_on", "received_on")
     return [rules.Entry(pk, urgency, granted, received) for pk, urgency, granted, received in rows]
 
 
-def waiting_list(municipality_id: int, kind: str, today: dt.date) -> list[rules.Position]:
-    return rules.waiting_order(waiting_entries(municipality_id, kind), today)
+def waiting_list(*, municipality_id: int, kind: str, today: dt.date) -> list[rules.Position]:
+    return rules.waiting_order(waiting_entries(municipality_id=municipality_id, kind=kind), today)
 
 
 @transaction.atomic
@@ -201,7 +204,9 @@ def offer(
         raise ValidationError(_("Boligen er ikke ledig."))
     if dwelling.municipality_id != application.person.municipality_id:
         raise ValidationError(_("Boligen hører til en annen kommune."))
-    order = waiting_list(application.person.municipality_id, application.kind, day)
+    order = waiting_list(
+        municipality_id=application.person.municipality_id, kind=application.kind, today=day
+    )
     errors = {}
     error = rules.skip_error(order, application.pk, skip_reason)
     if error:
@@ -303,7 +308,7 @@ def answer(
 # --- Emergency housing (sotjl. § 27) ---------------------------------------------
 
 
-def stay_limit(municipality_id: int) -> HousingRoutine | None:
+def stay_limit(*, municipality_id: int) -> HousingRoutine | None:
     return HousingRoutine.objects.filter(municipality_id=municipality_id).first()
 
 

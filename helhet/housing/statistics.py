@@ -103,7 +103,7 @@ def report(municipality_id: int, today: dt.date) -> dict:
     housed = offers.filter(answer=Offer.Answer.ACCEPTED, contract_start__isnull=False).values_list(
         "application__decision__decided_on", "contract_start"
     )
-    waited = [(end - begin).days for begin, end in housed if begin and end >= begin]
+    waited = [(end - begin).days for begin, end in housed if begin and end and end >= begin]
     waiting_now = HousingApplication.objects.filter(
         person__municipality_id=municipality_id, status=HousingApplication.Status.WAITING
     ).values_list("decision__decided_on", flat=True)
@@ -136,7 +136,7 @@ def report(municipality_id: int, today: dt.date) -> dict:
         person__municipality_id=municipality_id,
         started_on__lte=today,
     ).values_list("started_on", "ended_on", "place")
-    places = defaultdict(int)
+    places: defaultdict[str, int] = defaultdict(int)
     lengths, over = [], 0
     for started, ended, place in stays:
         state = rules.stay_state(

@@ -255,7 +255,7 @@ def waiting_list(request):
     kind = request.GET.get("type", DwellingType.RENTAL)
     if kind not in DwellingType.values:
         kind = DwellingType.RENTAL
-    order = services.waiting_list(staff.municipality_id, kind, today)
+    order = services.waiting_list(municipality_id=staff.municipality_id, kind=kind, today=today)
     visible = gate.accessible_persons(request.user)
     applications = {
         a.pk: a
@@ -271,8 +271,8 @@ def waiting_list(request):
         request.user,
         [a.person for a in applications.values()],
         Action.VIEW,
-        "venteliste for bolig",
-        Category.SOCIAL,
+        what="venteliste for bolig",
+        category=Category.SOCIAL,
     )
     others = access.readable(
         request.user,
@@ -281,7 +281,11 @@ def waiting_list(request):
         .select_related("person")[:200],
     )
     gate.log_many(
-        request.user, [a.person for a in others], Action.VIEW, "boligsøknader", Category.SOCIAL
+        request.user,
+        [a.person for a in others],
+        Action.VIEW,
+        what="boligsøknader",
+        category=Category.SOCIAL,
     )
     return render(
         request,
@@ -302,10 +306,10 @@ def _find_person(request, form):
 
     def find():
         found["person"] = find_or_create_person(
-            request.user.staff.municipality_id,
-            data["national_id"],
-            data["given_name"],
-            data["family_name"],
+            municipality_id=request.user.staff.municipality_id,
+            national_id=data["national_id"],
+            given_name=data["given_name"],
+            family_name=data["family_name"],
         )
 
     if not _save(form, find):
@@ -335,7 +339,11 @@ def register(request):
     source = request.GET.get("fra", "")
     if request.GET.get("person") and source in HousingApplication.Source.values:
         person = gate.person_for(
-            request, request.GET["person"], Action.VIEW, gate.BASIC, what="boligsøknad: forslag"
+            request,
+            request.GET["person"],
+            Action.VIEW,
+            category=gate.BASIC,
+            what="boligsøknad: forslag",
         )
         initial.update(
             national_id=person.national_id,
@@ -360,7 +368,13 @@ def register(request):
                     _("Fant ingen person du har tjenstlig relasjon til med dette nummeret."),
                 )
         if person is not None:
-            gate.check(request.user, person, Action.EDIT, gate.BASIC, what="boligsøknad registrert")
+            gate.check(
+                request.user,
+                person,
+                Action.EDIT,
+                category=gate.BASIC,
+                what="boligsøknad registrert",
+            )
             application = services.register_application(
                 person=person,
                 unit_id=office.pk,
@@ -393,7 +407,9 @@ def _application_page(request, application, status=200, **forms_):
     today = timezone.localdate()
     position = None
     if application.status == Status.WAITING:
-        order = services.waiting_list(application.person.municipality_id, application.kind, today)
+        order = services.waiting_list(
+            municipality_id=application.person.municipality_id, kind=application.kind, today=today
+        )
         position = next((p for p in order if p.id == application.pk), None)
     decision = getattr(application, "decision", None)
     vacant = Dwelling.objects.filter(
@@ -408,7 +424,9 @@ def _application_page(request, application, status=200, **forms_):
         "position": position,
         "offers": application.offers.select_related("dwelling"),
         "may_process": _may_process(request, application),
-        "criteria": services.current_criteria(application.person.municipality_id, application.kind),
+        "criteria": services.current_criteria(
+            municipality_id=application.person.municipality_id, kind=application.kind
+        ),
         "assessment_form": forms.AssessmentForm(
             initial={"urgency": application.urgency, "group": application.group}
         ),
@@ -582,7 +600,7 @@ def apply(request):
 
 def _stay_rows(request, today, only_alerts=False):
     staff = _staff(request)
-    routine = services.stay_limit(staff.municipality_id)
+    routine = services.stay_limit(municipality_id=staff.municipality_id)
     limit = routine.emergency_stay_days if routine else None
     stays = access.readable(
         request.user,
@@ -611,8 +629,8 @@ def _stay_rows(request, today, only_alerts=False):
         request.user,
         [r["stay"].person for r in rows],
         Action.VIEW,
-        "midlertidige botilbud",
-        Category.SOCIAL,
+        what="midlertidige botilbud",
+        category=Category.SOCIAL,
     )
     return rows
 
@@ -668,7 +686,7 @@ def stay_new(request):
                 request.user,
                 person,
                 Action.EDIT,
-                Category.SOCIAL,
+                category=Category.SOCIAL,
                 what="midlertidig botilbud registrert",
                 owner_unit=stay.unit_id,
             )
@@ -683,7 +701,7 @@ def stay_new(request):
 
 
 def _stay_page(request, stay, status=200, form=None):
-    routine = services.stay_limit(stay.person.municipality_id)
+    routine = services.stay_limit(municipality_id=stay.person.municipality_id)
     state = rules.stay_state(
         started_on=stay.started_on,
         ended_on=stay.ended_on,

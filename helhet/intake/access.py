@@ -14,6 +14,8 @@ the municipality, the category, the action and the logging to them as to any
 other basis. Nothing here grants after the gate has refused.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -26,7 +28,7 @@ from helhet.consent.models import Category
 from helhet.coordination.models import CoordinatorAssignment, naming_routine
 from helhet.intake import rules
 from helhet.intake.models import Appeal, Application, Decision
-from helhet.organisation.models import Role
+from helhet.organisation.models import Role, StaffMember
 
 # Roles that receive and process applications in their unit.
 RECEIVING_ROLES = {Role.CASEWORKER, Role.COORDINATING_UNIT, Role.NAV_ADVISER}
@@ -40,7 +42,7 @@ PROVIDER = "utforende_enhet"
 COORDINATOR_UNIT = "koordinatoransvar_enhet"
 ESCALATED = "eskalert_kommunalsjef"
 
-CATEGORY_BY_KIND = {
+CATEGORY_BY_KIND: dict[str, str] = {
     Application.Kind.COORDINATION: Category.PLAN,
     Application.Kind.FINANCIAL: Category.SOCIAL,
     Application.Kind.GUIDANCE: Category.SOCIAL,
@@ -51,16 +53,16 @@ def category_for(application: Application) -> str:
     return CATEGORY_BY_KIND.get(application.kind, Category.HEALTH)
 
 
-def unit_ids(user, roles=None) -> set[int]:
-    return gate.unit_ids(user, roles)
+def unit_ids(user: gate.AnyUser, roles: Iterable[str] | None = None) -> set[int]:
+    return gate.unit_ids(user, roles=roles)
 
 
-def has_role(user, role: str) -> bool:
+def has_role(user: gate.AnyUser, role: str) -> bool:
     return gate.has_role(user, role)
 
 
-def municipality_id(user):
-    staff = getattr(user, "staff", None) if user.is_authenticated else None
+def municipality_id(user: gate.AnyUser) -> int | None:
+    staff: StaffMember | None = getattr(user, "staff", None) if user.is_authenticated else None
     return staff.municipality_id if staff else None
 
 
@@ -215,25 +217,39 @@ def _escalated(user, person, subject):
 
 def register() -> None:
     gate.register_basis(
-        ADDRESSED_TO_UNIT,
-        gettext_lazy("Søknad stilet til enheten"),
-        _addressed_to_unit,
-        _addressed_person_ids,
+        code=ADDRESSED_TO_UNIT,
+        label=gettext_lazy("Søknad stilet til enheten"),
+        find=_addressed_to_unit,
+        person_ids=_addressed_person_ids,
         rank=60,
     )
     gate.register_basis(
-        CO_SIGNER, gettext_lazy("Leder som medsignerer vedtak"), _co_signer, None, 61
-    )
-    gate.register_basis(PROVIDER, gettext_lazy("Utførende enhet etter vedtak"), _provider, None, 62)
-    gate.register_basis(
-        COORDINATOR_UNIT,
-        gettext_lazy("Leder for enhet med koordinatoransvar"),
-        _coordinator_unit,
-        None,
-        63,
+        code=CO_SIGNER,
+        label=gettext_lazy("Leder som medsignerer vedtak"),
+        find=_co_signer,
+        person_ids=None,
+        rank=61,
     )
     gate.register_basis(
-        ESCALATED, gettext_lazy("Kommunalsjef, eskalert koordinatorsak"), _escalated, None, 64
+        code=PROVIDER,
+        label=gettext_lazy("Utførende enhet etter vedtak"),
+        find=_provider,
+        person_ids=None,
+        rank=62,
+    )
+    gate.register_basis(
+        code=COORDINATOR_UNIT,
+        label=gettext_lazy("Leder for enhet med koordinatoransvar"),
+        find=_coordinator_unit,
+        person_ids=None,
+        rank=63,
+    )
+    gate.register_basis(
+        code=ESCALATED,
+        label=gettext_lazy("Kommunalsjef, eskalert koordinatorsak"),
+        find=_escalated,
+        person_ids=None,
+        rank=64,
     )
 
 
@@ -254,8 +270,8 @@ def _may(user, decision: Decision, action) -> bool:
         user,
         application.person,
         action,
-        category_for(application),
-        application.unit_id,
+        category=category_for(application),
+        owner_unit=application.unit_id,
         subject=decision,
     ).granted
 
@@ -312,12 +328,14 @@ def _checked(request, person, action, category, what, subject, owner_unit=None, 
     user = request.user
     if municipality_id(user) != person.municipality_id:
         raise Http404(_("Fant ikke saken."))
-    decision = gate.decide(user, person, action, category, owner_unit, subject)
+    decision = gate.decide(
+        user, person, action, category=category, owner_unit=owner_unit, subject=subject
+    )
     if decision.granted and rule is not None:
         reason = rule(user)
         if reason:
             decision = gate.Decision(False, decision.basis, reason)
-    gate.log(user, person, action, decision, category, what)
+    gate.log(user, person, action, decision, category=category, what=what)
     if not decision.granted:
         raise PermissionDenied(
             _("Du har ikke tilgang til denne saken: %(reason)s") % {"reason": decision.detail}
@@ -423,7 +441,7 @@ def log_cases(user, applications, what: str) -> None:
         )
 
 
-def log_list(user, persons, what: str) -> None:
+def log_list(user: gate.AnyUser, persons: Iterable[gate.ListedPerson], what: str) -> None:
     """Work lists and case lists show names: one log row per person shown."""
     gate.log_many(
         user,

@@ -327,6 +327,8 @@ def _delivered(decision: Decision, today: dt.date) -> None:
     municipality as before. Recent letters by post have no arrival day yet:
     their appeal deadline is not running."""
     sent = decision.letter_sent_on
+    if sent is None:
+        return
     decision.letter_delivery = ("digital", "post", "personlig")[sent.toordinal() % 3]
     if decision.letter_delivery == "post" and (today - sent).days > 4:
         decision.letter_received_on = sent + dt.timedelta(days=2)

@@ -214,7 +214,9 @@ class AppealStatusForm(Form):
 
 
 class AssignForm(Form):
-    unit = forms.ModelChoiceField(label=_("Enhet som får koordinatoransvar"), queryset=None)
+    unit: "forms.ModelChoiceField[Unit]" = forms.ModelChoiceField(
+        label=_("Enhet som får koordinatoransvar"), queryset=None
+    )
     wishes = forms.CharField(
         label=_("Personens ønsker"), widget=forms.Textarea, max_length=2000, required=False
     )

@@ -186,6 +186,9 @@ class LetterDelivery(models.TextChoices):
 class Decision(models.Model):
     """An individual decision (enkeltvedtak), signed by caseworker and unit head."""
 
+    # Set on the start page's list: who is to co-sign (workday.services).
+    signers: list[str]
+
     class Outcome(models.TextChoices):
         GRANTED = "innvilget", _("Innvilget")
         REFUSED = "avslag", _("Avslag")

@@ -44,7 +44,7 @@ def body(counts: dict, link: str) -> str:
 
 def remind(user, today: dt.date, base_url: str) -> bool:
     """Mail the user if their work list has an item not reminded about today."""
-    items = services.work_items(user, today)
+    items = services.work_items(user=user, today=today)
     if not items:
         return False
     wanted = {(i.key, str(i.kind)) for i in items}
@@ -62,7 +62,7 @@ def remind(user, today: dt.date, base_url: str) -> bool:
             )
             send_mail(
                 _("Helhet: oppgaver i arbeidslisten"),
-                body(services.count_by_kind(items), base_url + reverse("intake:worklist")),
+                body(services.count_by_kind(items=items), base_url + reverse("intake:worklist")),
                 settings.DEFAULT_FROM_EMAIL,
                 [user.email],
             )
@@ -72,6 +72,6 @@ def remind(user, today: dt.date, base_url: str) -> bool:
 
 
 def run(today: dt.date, base_url: str) -> tuple[int, int]:
-    escalated = services.record_escalations(today)
+    escalated = services.record_escalations(today=today)
     sent = sum(remind(user, today, base_url.rstrip("/")) for user in recipients())
     return escalated, sent

@@ -204,7 +204,7 @@ def requires_decision(starts_on: dt.date, expected_end: dt.date | None) -> bool:
     return (expected_end - starts_on).days > DECISION_REQUIRED_AFTER_DAYS
 
 
-def service_decision_check(basis: str, starts_on: dt.date, expected_end: dt.date | None):
+def service_decision_check(basis: str, starts_on: dt.date, expected_end: dt.date | None) -> "Check":
     """Audit criterion: a hol § 3-2 service expected to last more than two weeks
     rests on an individual decision (an audit: support work without vedtak)."""
     if not requires_decision(starts_on, expected_end):

@@ -3,11 +3,14 @@
 import datetime as dt
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -29,7 +32,9 @@ from helhet.people.services import guessed_service_type
 # --- Registering --------------------------------------------------------------
 
 
-def find_or_create_person(municipality_id, national_id, given_name, family_name) -> Person:
+def find_or_create_person(
+    *, municipality_id: int, national_id: str, given_name: str, family_name: str
+) -> Person:
     """The person with this number in the municipality, or a new one.
 
     Exact number only, never a search: a caseworker learns that a person exists
@@ -65,7 +70,7 @@ def find_or_create_person(municipality_id, national_id, given_name, family_name)
 
 
 @transaction.atomic
-def register_application(user, person: Person, **fields) -> Application:
+def register_application(*, user: User, person: Person, **fields: Any) -> Application:
     application = Application(person=person, registered_by=user, **fields)
     if application.channel == Application.Channel.ORAL:
         application.written_down_by = user
@@ -78,9 +83,9 @@ def register_application(user, person: Person, **fields) -> Application:
         user,
         person,
         Action.EDIT,
-        access.category_for(application),
-        "registrert søknad",
-        application.unit_id,
+        category=access.category_for(application),
+        what="registrert søknad",
+        owner_unit=application.unit_id,
         subject=application,
     )
     if not decision.granted:
@@ -90,7 +95,9 @@ def register_application(user, person: Person, **fields) -> Application:
     return application
 
 
-def add_note(application: Application, user, kind: str, noted_on: dt.date, text: str):
+def add_note(
+    *, application: Application, user: User, kind: str, noted_on: dt.date, text: str
+) -> InvestigationNote:
     if noted_on < application.received_on:
         raise ValidationError({"noted_on": _("Notatet kan ikke være fra før søknaden kom inn.")})
     note = InvestigationNote.objects.create(
@@ -102,7 +109,7 @@ def add_note(application: Application, user, kind: str, noted_on: dt.date, text:
     return note
 
 
-def mark_acknowledged(application: Application, day: dt.date) -> None:
+def mark_acknowledged(*, application: Application, day: dt.date) -> None:
     if day < application.received_on:
         raise ValidationError(_("Kvitteringen kan ikke være sendt før søknaden kom inn."))
     application.acknowledged_on = day
@@ -110,7 +117,7 @@ def mark_acknowledged(application: Application, day: dt.date) -> None:
 
 
 def record_preliminary_answer(
-    application: Application, day: dt.date, reason: str, expected_by: dt.date
+    *, application: Application, day: dt.date, reason: str, expected_by: dt.date
 ) -> None:
     if day < application.received_on:
         raise ValidationError({"sent_on": _("Svaret kan ikke være sendt før søknaden kom inn.")})
@@ -129,7 +136,7 @@ def record_preliminary_answer(
 # --- Deciding -----------------------------------------------------------------
 
 
-def nav_facts(application: Application, granted: bool, decided_on: dt.date) -> rules.NavFacts:
+def nav_facts(*, application: Application, granted: bool, decided_on: dt.date) -> rules.NavFacts:
     facts = getattr(application, "social_facts", None) or SocialFacts(application=application)
     return rules.NavFacts(
         age=identity.age_on(application.person.birth_date, decided_on),
@@ -149,7 +156,7 @@ def nav_facts(application: Application, granted: bool, decided_on: dt.date) -> r
     )
 
 
-def decision_problems(application: Application, decision: Decision) -> dict[str, list[str]]:
+def decision_problems(*, application: Application, decision: Decision) -> dict[str, list[str]]:
     """Everything that stops this decision, by form field ('__all__' for NAV rules)."""
     facts = rules.DecisionFacts(
         granted=decision.outcome == Decision.Outcome.GRANTED,
@@ -165,14 +172,18 @@ def decision_problems(application: Application, decision: Decision) -> dict[str,
     )
     problems = {field: [message] for field, message in rules.decision_errors(facts).items()}
     if application.kind == Application.Kind.FINANCIAL:
-        nav = rules.nav_problems(nav_facts(application, facts.granted, decision.decided_on))
+        nav = rules.nav_problems(
+            nav_facts(
+                application=application, granted=facts.granted, decided_on=decision.decided_on
+            )
+        )
         if nav:
             problems["__all__"] = nav
     return problems
 
 
 @transaction.atomic
-def make_decision(application: Application, user, **fields) -> Decision:
+def make_decision(*, application: Application, user: User, **fields: Any) -> Decision:
     if not application.is_open:
         raise ValidationError(_("Søknaden er allerede avgjort eller trukket."))
     decision = Decision(application=application, caseworker=user, **fields)
@@ -180,7 +191,7 @@ def make_decision(application: Application, user, **fields) -> Decision:
         # A refusal gives no service; stray grant fields would mislead the letter.
         decision.provider = None
         decision.period_from = decision.period_to = decision.evaluation_on = None
-    problems = decision_problems(application, decision)
+    problems = decision_problems(application=application, decision=decision)
     if problems:
         raise ValidationError(problems)
     decision.save()
@@ -190,7 +201,7 @@ def make_decision(application: Application, user, **fields) -> Decision:
     return decision
 
 
-def sign_decision(decision: Decision, user, day: dt.date) -> None:
+def sign_decision(*, decision: Decision, user: User, day: dt.date) -> None:
     if decision.is_signed:
         raise ValidationError(_("Vedtaket er allerede signert av leder."))
     if decision.caseworker_id == user.pk:
@@ -201,9 +212,9 @@ def sign_decision(decision: Decision, user, day: dt.date) -> None:
 
 
 def mark_letter_sent(
+    *,
     decision: Decision,
     day: dt.date,
-    *,
     delivery: str = rules.Delivery.POST,
     received_on: dt.date | None = None,
 ) -> None:
@@ -227,7 +238,7 @@ def mark_letter_sent(
     decision.save(update_fields=["letter_sent_on", "letter_delivery", "letter_received_on"])
 
 
-def record_letter_received(decision: Decision, day: dt.date) -> None:
+def record_letter_received(*, decision: Decision, day: dt.date) -> None:
     """The day the person received the letter (e.g. told by them, or a receipt):
     from it the appeal deadline runs (fvl. § 29; pbrl. § 7-5)."""
     if decision.letter_sent_on is None:
@@ -239,7 +250,7 @@ def record_letter_received(decision: Decision, day: dt.date) -> None:
 
 
 @transaction.atomic
-def confirm_start(decision: Decision, user, started_on: dt.date) -> Service:
+def confirm_start(*, decision: Decision, user: User, started_on: dt.date) -> Service:
     """The providing unit confirms the start; the decision becomes the person's
     service with basis «vedtak», the unit's lawful relation in the gate."""
     if not (decision.is_granted and decision.is_signed):
@@ -252,12 +263,18 @@ def confirm_start(decision: Decision, user, started_on: dt.date) -> Service:
         raise ValidationError({"started_on": _("Tjenesten kan ikke starte før vedtaksdatoen.")})
     if decision.period_to and started_on > decision.period_to:
         raise ValidationError({"started_on": _("Startdatoen er etter at vedtaksperioden slutter.")})
+    provider = decision.provider
+    if provider is None:
+        # A granted decision always names its provider (rules.decision_errors).
+        raise ValidationError(_("Vedtaket mangler utførende enhet."))
     service = Service.objects.create(
         person=decision.application.person,
-        unit=decision.provider,
+        unit=provider,
         name=decision.service_name,
         type=guessed_service_type(
-            decision.provider.kind, Service.Basis.DECISION, decision.service_name
+            unit_kind=provider.kind,
+            basis=Service.Basis.DECISION,
+            name=decision.service_name,
         ),
         basis=Service.Basis.DECISION,
         decision_reference=decision.reference,
@@ -273,11 +290,11 @@ def confirm_start(decision: Decision, user, started_on: dt.date) -> Service:
 
 
 def register_appeal(
+    *,
     decision: Decision,
-    user,
+    user: User,
     received_on: dt.date,
     grounds: str,
-    *,
     posted_on: dt.date | None = None,
 ) -> Appeal:
     if received_on < decision.decided_on:
@@ -301,7 +318,7 @@ def register_appeal(
     )
 
 
-def set_appeal_status(appeal: Appeal, status: str, day: dt.date) -> None:
+def set_appeal_status(*, appeal: Appeal, status: str, day: dt.date) -> None:
     if day < appeal.received_on:
         raise ValidationError(_("Statusdatoen kan ikke være før klagen kom inn."))
     appeal.status = status
@@ -314,7 +331,7 @@ def set_appeal_status(appeal: Appeal, status: str, day: dt.date) -> None:
 
 @transaction.atomic
 def assign_coordinator_unit(
-    decision: Decision, unit: Unit, wishes: str, assigned_on: dt.date
+    *, decision: Decision, unit: Unit, wishes: str, assigned_on: dt.date
 ) -> CoordinatorAssignment:
     application = decision.application
     if application.kind != Application.Kind.COORDINATION or not decision.is_granted:
@@ -342,14 +359,18 @@ def assign_coordinator_unit(
     return assignment
 
 
-def is_municipal_staff(user, municipality_id) -> bool:
+def is_municipal_staff(*, user: User, municipality_id: int) -> bool:
     staff = getattr(user, "staff", None)
     return staff is not None and staff.municipality_id == municipality_id
 
 
-def name_coordinator(assignment: CoordinatorAssignment, by, coordinator, named_on: dt.date):
+def name_coordinator(
+    *, assignment: CoordinatorAssignment, by: User, coordinator: User | None, named_on: dt.date
+) -> None:
     """hol § 7-2: the coordinator is an employee of the municipality."""
-    if not is_municipal_staff(coordinator, assignment.person.municipality_id):
+    if coordinator is None or not is_municipal_staff(
+        user=coordinator, municipality_id=assignment.person.municipality_id
+    ):
         raise ValidationError({"coordinator": _("Koordinatoren må være ansatt i kommunen.")})
     if assignment.coordinator_id:
         raise ValidationError(_("Koordinator er allerede oppnevnt."))
@@ -357,10 +378,13 @@ def name_coordinator(assignment: CoordinatorAssignment, by, coordinator, named_o
         raise ValidationError(
             {"named_on": _("Koordinatoren kan ikke oppnevnes før enheten fikk ansvaret.")}
         )
-    days = naming_days(assignment.person.municipality_id)
+    days = naming_days(municipality_id=assignment.person.municipality_id)
     state = rules.naming_state(assignment.assigned_on, None, named_on, days=days)
     if state == rules.State.ESCALATED and assignment.escalated_on is None:
+        # Escalated: the unit got the request on a day and a deadline applies.
+        assert assignment.assigned_on is not None
         deadline = rules.naming_deadline(assignment.assigned_on, days)
+        assert deadline is not None
         assignment.escalated_on = deadline + dt.timedelta(1)
     assignment.coordinator = coordinator
     assignment.named_by = by
@@ -368,22 +392,22 @@ def name_coordinator(assignment: CoordinatorAssignment, by, coordinator, named_o
     assignment.save(update_fields=["coordinator", "named_by", "named_on", "escalated_on"])
 
 
-def mark_coordinator_letter_sent(assignment: CoordinatorAssignment, day: dt.date) -> None:
+def mark_coordinator_letter_sent(*, assignment: CoordinatorAssignment, day: dt.date) -> None:
     if assignment.coordinator_id is None:
         raise ValidationError(_("Brevet kan sendes når koordinatoren er oppnevnt."))
-    if day < assignment.named_on:
+    if assignment.named_on is not None and day < assignment.named_on:
         raise ValidationError(_("Brevet kan ikke være sendt før koordinatoren ble oppnevnt."))
     assignment.letter_sent_on = day
     assignment.save(update_fields=["letter_sent_on"])
 
 
-def naming_days(municipality_id) -> int | None:
+def naming_days(*, municipality_id: int) -> int | None:
     """The municipality's own deadline for naming a coordinator; None if it set none."""
     routine = naming_routine(municipality_id)
     return routine.days if routine else None
 
 
-def record_escalations(today: dt.date) -> int:
+def record_escalations(*, today: dt.date) -> int:
     """Stamp the escalation date on requests past the naming deadline of their
     municipality's own routine; a municipality without one escalates nothing."""
     escalated = 0
@@ -399,7 +423,7 @@ def record_escalations(today: dt.date) -> int:
     return escalated
 
 
-def coordinator_candidates(municipality_id):
+def coordinator_candidates(*, municipality_id: int) -> QuerySet[User]:
     """Staff of the municipality in case roles of service units (a coordinator
     works with the person, hol. § 7-2), with their coordinator training date and
     how many persons each already coordinates (``coordinating``), counted in SQL."""
@@ -425,13 +449,13 @@ class WorkItem:
     url: str
 
 
-KIND_ORDER = {rules.State.ESCALATED: 0, rules.State.OVERDUE: 1, rules.State.DUE: 2}
+KIND_ORDER: dict[str, int] = {rules.State.ESCALATED: 0, rules.State.OVERDUE: 1, rules.State.DUE: 2}
 DUE = rules.State.DUE
 OVERDUE = rules.State.OVERDUE
 ESCALATED = rules.State.ESCALATED
 
 
-def _application_items(receiving: set, today: dt.date):
+def _application_items(receiving: set[int], today: dt.date) -> Iterator[WorkItem]:
     open_apps = Application.objects.filter(
         unit_id__in=receiving,
         status__in=[Application.Status.RECEIVED, Application.Status.INVESTIGATING],
@@ -456,7 +480,9 @@ def _application_items(receiving: set, today: dt.date):
             )
 
 
-def _decision_items(user, receiving, heads, member_units, today):
+def _decision_items(
+    user: User, receiving: set[int], heads: set[int], member_units: set[int], today: dt.date
+) -> Iterator[WorkItem]:
     decisions = Decision.objects.filter(
         application__unit_id__in=receiving | heads | member_units
     ).select_related("application__person")
@@ -493,7 +519,7 @@ def _decision_items(user, receiving, heads, member_units, today):
     for d in unstarted.filter(provider_id__in=member_units):
         yield WorkItem(
             f"vedtak:{d.pk}:oppstart",
-            OVERDUE if d.period_from < today else DUE,
+            OVERDUE if d.period_from is not None and d.period_from < today else DUE,
             _("Bekreft oppstart av tjenesten"),
             d.application.person,
             d.period_from,
@@ -504,7 +530,7 @@ def _decision_items(user, receiving, heads, member_units, today):
     ):
         yield WorkItem(
             f"vedtak:{d.pk}:ikke-startet",
-            OVERDUE if d.period_from < today else DUE,
+            OVERDUE if d.period_from is not None and d.period_from < today else DUE,
             _("Vedtak ikke startet hos utførende enhet"),
             d.application.person,
             d.period_from,
@@ -525,7 +551,9 @@ def _decision_items(user, receiving, heads, member_units, today):
         )
 
 
-def _assignment_items(user, heads, municipality_id, today):
+def _assignment_items(
+    user: User, heads: set[int], municipality_id: int, today: dt.date
+) -> Iterator[WorkItem]:
     open_requests = CoordinatorAssignment.objects.filter(
         person__municipality_id=municipality_id,
         unit__isnull=False,
@@ -550,7 +578,7 @@ def _assignment_items(user, heads, municipality_id, today):
                 DUE if state == rules.State.PENDING else state,
                 task,
                 a.person,
-                rules.naming_deadline(a.assigned_on, days),
+                rules.naming_deadline(a.assigned_on, days) if a.assigned_on else None,
                 reverse("intake:request", args=[a.pk]),
             )
     if is_ke:
@@ -568,7 +596,7 @@ def _assignment_items(user, heads, municipality_id, today):
             )
 
 
-def work_items(user, today: dt.date) -> list[WorkItem]:
+def work_items(*, user: User, today: dt.date) -> list[WorkItem]:
     """What is due, overdue or escalated for this user, most urgent first."""
     municipality_id = access.municipality_id(user)
     if municipality_id is None:
@@ -576,7 +604,7 @@ def work_items(user, today: dt.date) -> list[WorkItem]:
     receiving = access.unit_ids(user, access.RECEIVING_ROLES)
     heads = access.unit_ids(user, {Role.LEADER})
     member_units = access.unit_ids(user)
-    found = {}
+    found: dict[str, WorkItem] = {}
     for item in (
         *_application_items(receiving, today),
         *_decision_items(user, receiving, heads, member_units, today),
@@ -590,8 +618,8 @@ def work_items(user, today: dt.date) -> list[WorkItem]:
     )
 
 
-def count_by_kind(items) -> dict[str, int]:
-    counts = {DUE: 0, OVERDUE: 0, ESCALATED: 0}
+def count_by_kind(*, items: Iterable[WorkItem]) -> dict[str, int]:
+    counts: dict[str, int] = {DUE: 0, OVERDUE: 0, ESCALATED: 0}
     for item in items:
         counts[item.kind] += 1
     return counts
@@ -600,7 +628,7 @@ def count_by_kind(items) -> dict[str, int]:
 # --- Case list and statistics ---------------------------------------------------
 
 
-def case_list(user, status: str = ""):
+def case_list(*, user: User, status: str = "") -> QuerySet[Application]:
     queryset = (
         Application.objects.filter(unit_id__in=access.unit_ids(user, access.UNIT_CASE_ROLES))
         # A person who blocked the user is not on their lists (the gate's rule 4).
@@ -628,7 +656,7 @@ class MonthStats:
 
 
 @reporting()
-def monthly_statistics(municipality_id, since: dt.date) -> list[MonthStats]:
+def monthly_statistics(*, municipality_id: int, since: dt.date) -> list[MonthStats]:
     """Processing time (received → decided) and refusal rate per month of decision."""
     rows = Decision.objects.filter(
         application__person__municipality_id=municipality_id, decided_on__gte=since
@@ -660,7 +688,7 @@ def monthly_statistics(municipality_id, since: dt.date) -> list[MonthStats]:
     return result
 
 
-def coordinator_overview(municipality_id):
+def coordinator_overview(*, municipality_id: int) -> QuerySet[StaffMember]:
     """Every staff member with their open coordinator tasks and training date (hol § 7-3:
     KE trains coordinators and keeps the overview)."""
     return (

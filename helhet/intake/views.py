@@ -46,12 +46,12 @@ def _save(form, action) -> bool:
 def worklist(request):
     _staff_only(request)
     today = timezone.localdate()
-    items = services.work_items(request.user, today)
+    items = services.work_items(user=request.user, today=today)
     access.log_list(request.user, {i.person for i in items}, "arbeidsliste")
     return render(
         request,
         "intake/worklist.html",
-        {"items": items, "counts": services.count_by_kind(items), "today": today},
+        {"items": items, "counts": services.count_by_kind(items=items), "today": today},
     )
 
 
@@ -61,7 +61,9 @@ def cases(request):
     status = request.GET.get("status", "")
     if status not in Application.Status.values:
         status = ""
-    page = Paginator(services.case_list(request.user, status), 50).get_page(request.GET.get("side"))
+    page = Paginator(services.case_list(user=request.user, status=status), 50).get_page(
+        request.GET.get("side")
+    )
     access.log_cases(request.user, list(page), "saksliste")
     return render(
         request,
@@ -93,13 +95,15 @@ def register(request):
 
         def save():
             person = services.find_or_create_person(
-                access.municipality_id(request.user),
-                data["national_id"],
-                data["given_name"],
-                data["family_name"],
+                municipality_id=access.municipality_id(request.user),
+                national_id=data["national_id"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
             )
             fields = {k: v for k, v in data.items() if k in forms.ApplicationForm.Meta.fields}
-            created["application"] = services.register_application(request.user, person, **fields)
+            created["application"] = services.register_application(
+                user=request.user, person=person, **fields
+            )
 
         if _save(form, save):
             messages.success(request, _("Henvendelsen er registrert."))
@@ -161,7 +165,10 @@ def add_note(request, application_id):
         return HttpResponseNotAllowed(["POST"])
     form = forms.NoteForm(request.POST)
     if form.is_valid() and _save(
-        form, lambda: services.add_note(app, request.user, **_note_args(form.cleaned_data))
+        form,
+        lambda: services.add_note(
+            application=app, user=request.user, **_note_args(form.cleaned_data)
+        ),
     ):
         messages.success(request, _("Notatet er lagret."))
         return redirect("intake:application", app.pk)
@@ -192,7 +199,7 @@ def acknowledge(request, application_id):
         return HttpResponseNotAllowed(["POST"])
     form = forms.DayForm(request.POST)
     if form.is_valid() and _save(
-        form, lambda: services.mark_acknowledged(app, form.cleaned_data["day"])
+        form, lambda: services.mark_acknowledged(application=app, day=form.cleaned_data["day"])
     ):
         messages.success(request, _("Det er registrert at kvitteringen er sendt."))
         return redirect("intake:application", app.pk)
@@ -208,10 +215,10 @@ def preliminary_answer(request, application_id):
     if form.is_valid() and _save(
         form,
         lambda: services.record_preliminary_answer(
-            app,
-            form.cleaned_data["sent_on"],
-            form.cleaned_data["reason"],
-            form.cleaned_data["expected_by"],
+            application=app,
+            day=form.cleaned_data["sent_on"],
+            reason=form.cleaned_data["reason"],
+            expected_by=form.cleaned_data["expected_by"],
         ),
     ):
         messages.success(request, _("Det er registrert at foreløpig svar er sendt."))
@@ -269,7 +276,9 @@ def decide(request, application_id):
         created = {}
 
         def save():
-            created["decision"] = services.make_decision(app, request.user, **form.cleaned_data)
+            created["decision"] = services.make_decision(
+                application=app, user=request.user, **form.cleaned_data
+            )
 
         if _save(form, save):
             messages.success(request, _("Vedtaket er lagret og venter på leders signatur."))
@@ -347,7 +356,7 @@ def sign(request, decision_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        services.sign_decision(d, request.user, timezone.localdate())
+        services.sign_decision(decision=d, user=request.user, day=timezone.localdate())
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -370,8 +379,8 @@ def decision_letter_sent(request, decision_id):
     if form.is_valid() and _save(
         form,
         lambda: services.mark_letter_sent(
-            d,
-            form.cleaned_data["day"],
+            decision=d,
+            day=form.cleaned_data["day"],
             delivery=form.cleaned_data["delivery"],
             received_on=form.cleaned_data["received_on"],
         ),
@@ -394,7 +403,7 @@ def decision_letter_received(request, decision_id):
         return HttpResponseNotAllowed(["POST"])
     form = forms.DayForm(request.POST)
     if form.is_valid() and _save(
-        form, lambda: services.record_letter_received(d, form.cleaned_data["day"])
+        form, lambda: services.record_letter_received(decision=d, day=form.cleaned_data["day"])
     ):
         messages.success(request, _("Det er registrert når vedtaksbrevet kom fram."))
         return redirect("intake:decision", d.pk)
@@ -419,7 +428,10 @@ def confirm_start(request, decision_id):
         return HttpResponseNotAllowed(["POST"])
     form = forms.StartForm(request.POST)
     if form.is_valid() and _save(
-        form, lambda: services.confirm_start(d, request.user, form.cleaned_data["started_on"])
+        form,
+        lambda: services.confirm_start(
+            decision=d, user=request.user, started_on=form.cleaned_data["started_on"]
+        ),
     ):
         messages.success(request, _("Oppstart er bekreftet, og tjenesten er registrert."))
         return redirect("intake:decision", d.pk)
@@ -441,10 +453,10 @@ def add_appeal(request, decision_id):
     if form.is_valid() and _save(
         form,
         lambda: services.register_appeal(
-            d,
-            request.user,
-            form.cleaned_data["received_on"],
-            form.cleaned_data["grounds"],
+            decision=d,
+            user=request.user,
+            received_on=form.cleaned_data["received_on"],
+            grounds=form.cleaned_data["grounds"],
             posted_on=form.cleaned_data["posted_on"],
         ),
     ):
@@ -469,7 +481,7 @@ def appeal_status(request, decision_id, appeal_id):
     if form.is_valid() and _save(
         form,
         lambda: services.set_appeal_status(
-            appeal, form.cleaned_data["status"], form.cleaned_data["day"]
+            appeal=appeal, status=form.cleaned_data["status"], day=form.cleaned_data["day"]
         ),
     ):
         messages.success(request, _("Klagens status er oppdatert."))
@@ -495,10 +507,10 @@ def assign(request, decision_id):
 
     def save():
         created["a"] = services.assign_coordinator_unit(
-            d,
-            form.cleaned_data["unit"],
-            form.cleaned_data["wishes"],
-            form.cleaned_data["assigned_on"],
+            decision=d,
+            unit=form.cleaned_data["unit"],
+            wishes=form.cleaned_data["wishes"],
+            assigned_on=form.cleaned_data["assigned_on"],
         )
 
     if form.is_valid() and _save(form, save):
@@ -535,7 +547,9 @@ def _request_page(request, assignment, status=200, **forms_):
         and assignment.coordinator_id is None,
         "is_ke": access.has_role(user, Role.COORDINATING_UNIT),
         "name_form": forms.NameCoordinatorForm(
-            candidates=services.coordinator_candidates(assignment.person.municipality_id),
+            candidates=services.coordinator_candidates(
+                municipality_id=assignment.person.municipality_id
+            ),
             warn_above=caseload_warning(assignment.person.municipality_id),
             initial={"named_on": today},
         ),
@@ -570,16 +584,18 @@ def name_coordinator(request, request_id):
     warn_above = caseload_warning(assignment.person.municipality_id)
     form = forms.NameCoordinatorForm(
         request.POST,
-        candidates=services.coordinator_candidates(assignment.person.municipality_id),
+        candidates=services.coordinator_candidates(
+            municipality_id=assignment.person.municipality_id
+        ),
         warn_above=warn_above,
     )
     if form.is_valid() and _save(
         form,
         lambda: services.name_coordinator(
-            assignment,
-            request.user,
-            form.cleaned_data["coordinator"],
-            form.cleaned_data["named_on"],
+            assignment=assignment,
+            by=request.user,
+            coordinator=form.cleaned_data["coordinator"],
+            named_on=form.cleaned_data["named_on"],
         ),
     ):
         messages.success(request, _("Koordinatoren er oppnevnt."))
@@ -615,7 +631,10 @@ def coordinator_letter_sent(request, request_id):
         return HttpResponseNotAllowed(["POST"])
     form = forms.DayForm(request.POST)
     if form.is_valid() and _save(
-        form, lambda: services.mark_coordinator_letter_sent(assignment, form.cleaned_data["day"])
+        form,
+        lambda: services.mark_coordinator_letter_sent(
+            assignment=assignment, day=form.cleaned_data["day"]
+        ),
     ):
         messages.success(request, _("Det er registrert at brevet er sendt."))
         return redirect("intake:request", assignment.pk)
@@ -648,7 +667,11 @@ def coordinators(request):
     return render(
         request,
         "intake/coordinators.html",
-        {"rows": services.coordinator_overview(access.municipality_id(request.user))},
+        {
+            "rows": services.coordinator_overview(
+                municipality_id=access.municipality_id(request.user)
+            )
+        },
     )
 
 
@@ -682,5 +705,7 @@ def stats(request):
     if not any(access.has_role(request.user, role) for role in STATS_ROLES):
         raise PermissionDenied(_("Du har ikke tilgang til statistikken."))
     since = rules.add_months(timezone.localdate().replace(day=1), -11)
-    rows = services.monthly_statistics(access.municipality_id(request.user), since)
+    rows = services.monthly_statistics(
+        municipality_id=access.municipality_id(request.user), since=since
+    )
     return render(request, "intake/stats.html", {"rows": rows, "since": since})

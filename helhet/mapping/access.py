@@ -108,9 +108,9 @@ def visible_mappings(user, person, mappings, what) -> tuple[list, bool]:
     """
     opened = set()
     for unit_id in sorted({m.unit_id for m in mappings}):
-        decision = gate.decide(user, person, Action.VIEW, CATEGORY, owner_unit=unit_id)
+        decision = gate.decide(user, person, Action.VIEW, category=CATEGORY, owner_unit=unit_id)
         if decision.granted:
-            gate.log(user, person, Action.VIEW, decision, CATEGORY, what)
+            gate.log(user, person, Action.VIEW, decision, category=CATEGORY, what=what)
             opened.add(unit_id)
     shown = [m for m in mappings if m.unit_id in opened]
     return shown, len(shown) < len(mappings)

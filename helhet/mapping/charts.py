@@ -7,7 +7,9 @@ one "skjult" segment for all of them, whose size the table's total already
 tells.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from helhet.mapping import report
 from helhet.mapping.models import Domain, Level
@@ -90,7 +92,8 @@ def trend_lines(reports: list, width=520, height=220) -> dict:
     top_share = min(100, 10 * (int(max((s for s in shares if s is not None), default=0)) // 10 + 2))
     series = []
     for domain, label in Domain.choices:
-        points, path = [], []
+        points: list[tuple[float, float, float]] = []
+        path: list[tuple[float, float] | None] = []
         for i, r in enumerate(reports):
             share = None if r.too_few else r.distribution[domain][Level.SERIOUS].share_of(r.n)
             if share is None:
@@ -144,17 +147,20 @@ def person_domain_lines(mappings: list, width=260, height=96) -> list[dict]:
     plot_w, plot_h = width - left - right, height - top - bottom
     dates = [m.mapped_on for m in mappings]
     first, last = (min(dates), max(dates)) if dates else (None, None)
-    span = (last - first).days if dates else 0
+    span = (last - first).days if first is not None and last is not None else 0
 
-    def x_of(day):
-        return left + (plot_w * (day - first).days / span if span else plot_w / 2)
+    def x_of(day: dt.date) -> float:
+        if first is None or not span:
+            return left + plot_w / 2
+        return left + plot_w * (day - first).days / span
 
     def y_of(level):
         return top + plot_h * LEVEL_ROWS.index(level) / (len(LEVEL_ROWS) - 1)
 
     charts = []
     for domain, label in Domain.choices:
-        path, points = [], []
+        path: list[tuple[float, float] | None] = []
+        points: list[tuple[Any, ...]] = []
         for m in mappings:
             level = m.levels.get(domain, Level.UNKNOWN)
             if level == Level.UNKNOWN:

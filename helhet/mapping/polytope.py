@@ -53,8 +53,8 @@ class Polytope:
     ):
         self.names = list(bounds)
         index = {name: i for i, name in enumerate(self.names)}
-        self.low = [bounds[name][0] for name in self.names]
-        self.high = [bounds[name][1] for name in self.names]
+        self.low: list[Number] = [bounds[name][0] for name in self.names]
+        self.high: list[Number] = [bounds[name][1] for name in self.names]
         self.value: list[Number] = [
             min(max(start[name], low), high) if start else low
             for name, low, high in zip(self.names, self.low, self.high, strict=True)
@@ -62,11 +62,14 @@ class Polytope:
         self.basis: list[int] = []
         self.rows: list[dict[int, Number]] = []  # basis[i] + sum(rows[i][j] * x[j]) == const
         for coefficients, rhs in rows:
-            row = {index[k]: c for k, c in coefficients.items() if c}
+            row: dict[int, Number] = {index[k]: c for k, c in coefficients.items() if c}
             residual = rhs - sum(c * self.value[j] for j, c in row.items())
             if residual < 0:
                 row, residual = {j: -c for j, c in row.items()}, -residual
-            spread = sum(abs(c) * (self.high[j] - self.low[j]) for j, c in row.items())
+            # |c| written out: abs() of int | Fraction is "object" to the type checker.
+            spread = sum(
+                (c if c >= 0 else -c) * (self.high[j] - self.low[j]) for j, c in row.items()
+            )
             artificial = self._add_variable(0, residual + spread, residual)
             self.basis.append(artificial)
             self.rows.append(row)
@@ -78,7 +81,7 @@ class Polytope:
         for j in artificials:
             self.high[j] = 0  # from now on an artificial can never move off 0
 
-    def _add_variable(self, low: int, high: int, value: Number) -> int:
+    def _add_variable(self, low: Number, high: Number, value: Number) -> int:
         self.low.append(low)
         self.high.append(high)
         self.value.append(value)

@@ -13,6 +13,7 @@ number hidden in one table cannot be recovered from another.
 """
 
 from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -198,8 +199,8 @@ def _level_counts(rows, domain) -> Counter:
 
 
 def _suppress_domain(report: Report, domain: str, rows, dimensions) -> None:
-    values = {("N",): len(rows)}
-    anchors = {("N",)}
+    values: dict[Hashable, int] = {("N",): len(rows)}
+    anchors: set[Hashable] = {("N",)}
     counts = _level_counts(rows, domain)
     for level in DISPLAY_LEVELS:
         values[("dist", level)] = counts[level]
@@ -247,7 +248,10 @@ def _bucket(row: PersonRow) -> str:
 
 def _suppress_multi(report: Report, rows) -> None:
     counts = Counter(_bucket(r) for r in rows)
-    values = {("N",): len(rows), **{("multi", b): counts[b] for b in BUCKETS}}
+    values: dict[Hashable, int] = {
+        ("N",): len(rows),
+        **{("multi", b): counts[b] for b in BUCKETS},
+    }
     lines = [Line(("N",), tuple(("multi", b) for b in BUCKETS))]
     status = suppression.suppress(values, lines, {("N",)})
     report.systems.append((values, lines, status))

@@ -20,10 +20,14 @@ problems likely at 6+ for men and 2+ for women; 25+ probable heavy dependence.
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from helhet.mapping.models import Domain, Level
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # --- AUDIT and DUDIT ------------------------------------------------------------
 
@@ -33,11 +37,11 @@ THREE_POINTS = (0, 2, 4)
 
 @dataclass(frozen=True)
 class Item:
-    text: str
-    options: tuple
-    points: tuple
+    text: "StrOrPromise"
+    options: tuple["StrOrPromise", ...]
+    points: tuple[int, ...]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         assert len(self.options) == len(self.points)
 
 
@@ -45,7 +49,7 @@ class Item:
 class Instrument:
     code: str
     name: str
-    items: tuple
+    items: tuple[Item, ...]
 
     @property
     def max_score(self) -> int:
@@ -221,7 +225,7 @@ class ScoringError(ValueError):
     """Answers that do not fit the instrument; the message is for the user."""
 
 
-def score(instrument: Instrument, answers: Sequence) -> int:
+def score(instrument: Instrument, answers: Sequence[object]) -> int:
     """The instrument's total from the chosen option per item (option index)."""
     if len(answers) != len(instrument.items):
         raise ScoringError(
@@ -241,7 +245,7 @@ def score(instrument: Instrument, answers: Sequence) -> int:
 @dataclass(frozen=True)
 class Result:
     code: str
-    label: str
+    label: "StrOrPromise"
     concern: bool
 
 
@@ -312,7 +316,7 @@ DOMAINS = tuple(Domain.values)
 LEVELS = tuple(Level.values)
 
 
-def validate_mapping_date(mapped_on: dt.date, today: dt.date) -> str | None:
+def validate_mapping_date(mapped_on: dt.date, today: dt.date) -> "StrOrPromise | None":
     """The Norwegian error for an impossible mapping date, or None."""
     if mapped_on > today:
         return _("En kartlegging kan ikke være datert fram i tid.")
@@ -350,7 +354,7 @@ def change(before: int | None, after: int | None) -> str:
 class MappingFacts:
     mapping_id: int
     mapped_on: dt.date
-    levels: dict
+    levels: dict[str, int]
 
 
 def before_and_after(

@@ -3,7 +3,10 @@ outcomes for plans, municipal statistics and the annual round."""
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -32,16 +35,16 @@ from helhet.plans.models import IndividualPlan
 
 
 def create_mapping(
-    user,
-    person: Person,
     *,
+    user: User,
+    person: Person,
     unit: Unit,
     mapped_on: dt.date,
     today: dt.date,
     person_present: bool,
     cares_for_children: str,
-    levels: dict,
-    notes: dict | None = None,
+    levels: dict[str, Any],
+    notes: dict[str, Any] | None = None,
     services_received: str = "",
     children_note: str = "",
     crisis_risk: bool = False,
@@ -68,7 +71,9 @@ def create_mapping(
             cares_for_children=cares_for_children,
             children_note=children_note,
             crisis_risk=crisis_risk,
-            round=open_round_for(person.municipality_id, unit.pk, mapped_on),
+            round=open_round_for(
+                municipality_id=person.municipality_id, unit_id=unit.pk, day=mapped_on
+            ),
         )
         DomainScore.objects.bulk_create(
             DomainScore(mapping=mapping, domain=d, level=levels[d], note=notes.get(d, ""))
@@ -77,14 +82,14 @@ def create_mapping(
     return mapping
 
 
-def services_received(person: Person) -> str:
+def services_received(*, person: Person) -> str:
     """The person's current services, as a starting point for the form."""
     today = timezone.localdate()
     current = person.services.filter(Service.active_on(today)).select_related("unit")
     return ", ".join(f"{s.name} ({s.unit.name})" for s in current.order_by("unit__name", "name"))
 
 
-def open_round_for(municipality_id, unit_id, day: dt.date) -> MappingRound | None:
+def open_round_for(*, municipality_id: int, unit_id: int, day: dt.date) -> MappingRound | None:
     return (
         MappingRound.objects.filter(
             municipality_id=municipality_id,
@@ -98,7 +103,7 @@ def open_round_for(municipality_id, unit_id, day: dt.date) -> MappingRound | Non
     )
 
 
-def history(person: Person) -> list[Mapping]:
+def history(*, person: Person) -> list[Mapping]:
     """The person's mappings, oldest first, with everything the pages show."""
     return list(
         person.mappings.select_related("unit", "round", "requested_plan")
@@ -111,7 +116,7 @@ def history(person: Person) -> list[Mapping]:
     )
 
 
-def with_content(mapping: Mapping) -> Mapping:
+def with_content(*, mapping: Mapping) -> Mapping:
     """The same mapping with scores, screenings and referrals loaded (person kept)."""
     loaded = (
         Mapping.objects.select_related("unit", "round", "requested_plan")
@@ -126,7 +131,7 @@ def with_content(mapping: Mapping) -> Mapping:
     return loaded
 
 
-def facts(mapping: Mapping) -> rules.MappingFacts:
+def facts(*, mapping: Mapping) -> rules.MappingFacts:
     return rules.MappingFacts(
         mapping.pk, mapping.mapped_on, {s.domain: s.level for s in mapping.scores.all()}
     )
@@ -135,7 +140,7 @@ def facts(mapping: Mapping) -> rules.MappingFacts:
 # --- screening, referral and IP in one step ---------------------------------------
 
 
-def add_screening(user, mapping: Mapping, code: str, answers: list) -> Screening:
+def add_screening(*, user: User, mapping: Mapping, code: str, answers: list[int]) -> Screening:
     instrument = rules.INSTRUMENTS[code]
     try:
         total = rules.score(instrument, answers)
@@ -155,7 +160,7 @@ def add_screening(user, mapping: Mapping, code: str, answers: list) -> Screening
     return screening
 
 
-def refer(user, mapping: Mapping, unit: Unit, need: str) -> Referral:
+def refer(*, user: User, mapping: Mapping, unit: Unit, need: str) -> Referral:
     if unit.municipality_id != mapping.person.municipality_id:
         raise ValidationError({"unit": _("Velg en enhet i kommunen.")})
     if not need.strip():
@@ -163,11 +168,11 @@ def refer(user, mapping: Mapping, unit: Unit, need: str) -> Referral:
     return Referral.objects.create(mapping=mapping, unit=unit, need=need.strip(), created_by=user)
 
 
-def request_plan(user, mapping: Mapping, today: dt.date) -> IndividualPlan:
+def request_plan(*, user: User, mapping: Mapping, today: dt.date) -> IndividualPlan:
     """Offer an individual plan from the mapping (hol § 7-1: the need is found here)."""
     with transaction.atomic():
         plan = plan_services.create_plan(
-            user, person=mapping.person, status=IndividualPlan.Status.OFFERED, offered_on=today
+            user=user, person=mapping.person, status=IndividualPlan.Status.OFFERED, offered_on=today
         )
         mapping.requested_plan = plan
         mapping.save(update_fields=["requested_plan"])
@@ -177,13 +182,13 @@ def request_plan(user, mapping: Mapping, today: dt.date) -> IndividualPlan:
 # --- outcomes for a plan ----------------------------------------------------------
 
 
-def plan_evaluation(plan: IndividualPlan, mappings: list[Mapping]) -> dict:
+def plan_evaluation(*, plan: IndividualPlan, mappings: list[Mapping]) -> dict[str, Any]:
     """Per goal: its domain, and the level in the mapping before and after the plan began.
 
     ``mappings`` are those of the plan's person that the user may see."""
-    mappings = [facts(m) for m in mappings]
+    known = [facts(mapping=m) for m in mappings]
     start = plan.period_start or plan.offered_on
-    before, after = rules.before_and_after(mappings, start, plan.closed_on)
+    before, after = rules.before_and_after(known, start, plan.closed_on)
     deltas = rules.domain_deltas(before, after)
     goals = list(plan.goals.select_related("mapping_domain").order_by("position", "id"))
     rows = []
@@ -209,7 +214,7 @@ def plan_evaluation(plan: IndividualPlan, mappings: list[Mapping]) -> dict:
     return {"start": start, "before": before, "after": after, "rows": rows}
 
 
-def set_goal_domains(plan: IndividualPlan, chosen: dict[int, str]) -> None:
+def set_goal_domains(*, plan: IndividualPlan, chosen: dict[int, str]) -> None:
     goal_ids = set(plan.goals.values_list("pk", flat=True))
     with transaction.atomic():
         for goal_id, domain in chosen.items():
@@ -224,7 +229,7 @@ def set_goal_domains(plan: IndividualPlan, chosen: dict[int, str]) -> None:
 # --- statistics --------------------------------------------------------------------
 
 
-def available_years(municipality_id) -> list[int]:
+def available_years(*, municipality_id: int) -> list[int]:
     dates = Mapping.objects.filter(person__municipality_id=municipality_id).dates(
         "mapped_on", "year"
     )
@@ -232,7 +237,7 @@ def available_years(municipality_id) -> list[int]:
 
 
 @reporting()
-def statistics_rows(municipality_id, year: int) -> list[report.PersonRow]:
+def statistics_rows(*, municipality_id: int, year: int) -> list[report.PersonRow]:
     """One row per person mapped in the year: their last mapping that year."""
     mappings = (
         Mapping.objects.filter(person__municipality_id=municipality_id, mapped_on__year=year)
@@ -243,7 +248,7 @@ def statistics_rows(municipality_id, year: int) -> list[report.PersonRow]:
     )
     latest = {row[1]: row for row in mappings}
     chosen = {row[0] for row in latest.values()}
-    levels: dict[int, dict] = defaultdict(dict)
+    levels: dict[int, dict[str, Any]] = defaultdict(dict)
     scores = DomainScore.objects.filter(
         mapping__person__municipality_id=municipality_id, mapping__mapped_on__year=year
     ).values_list("mapping_id", "domain", "level")
@@ -261,7 +266,7 @@ def statistics_rows(municipality_id, year: int) -> list[report.PersonRow]:
     ]
 
 
-def municipal_units(municipality_id) -> list[tuple[int, str]]:
+def municipal_units(*, municipality_id: int) -> list[tuple[int, str]]:
     return list(
         Unit.objects.filter(municipality_id=municipality_id)
         .order_by("name")
@@ -269,18 +274,22 @@ def municipal_units(municipality_id) -> list[tuple[int, str]]:
     )
 
 
-def year_report(municipality_id, year: int) -> report.Report:
+def year_report(*, municipality_id: int, year: int) -> report.Report:
     return report.build(
-        year, statistics_rows(municipality_id, year), municipal_units(municipality_id)
+        year,
+        statistics_rows(municipality_id=municipality_id, year=year),
+        municipal_units(municipality_id=municipality_id),
     )
 
 
-def trend(municipality_id, years: list[int], current: report.Report | None = None) -> list:
+def trend(
+    *, municipality_id: int, years: list[int], current: report.Report | None = None
+) -> list[report.Report]:
     """Each year's report as published on its own, so the trend repeats its cells exactly."""
     return [
         current
         if current is not None and current.year == year
-        else year_report(municipality_id, year)
+        else year_report(municipality_id=municipality_id, year=year)
         for year in sorted(years)
     ]
 
@@ -288,7 +297,15 @@ def trend(municipality_id, years: list[int], current: report.Report | None = Non
 # --- rounds ---------------------------------------------------------------------------
 
 
-def open_round(user, municipality_id, *, name, starts_on, ends_on, units) -> MappingRound:
+def open_round(
+    *,
+    user: User,
+    municipality_id: int,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    units: Sequence[Unit],
+) -> MappingRound:
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("Runden kan ikke slutte før den begynner.")})
     if any(u.municipality_id != municipality_id for u in units):
@@ -316,7 +333,7 @@ def open_round(user, municipality_id, *, name, starts_on, ends_on, units) -> Map
     return mapping_round
 
 
-def close_round(user, mapping_round: MappingRound, today: dt.date) -> None:
+def close_round(*, user: User, mapping_round: MappingRound, today: dt.date) -> None:
     if not mapping_round.is_open:
         raise ValidationError(_("Runden er allerede avsluttet."))
     mapping_round.closed_on = today
@@ -324,7 +341,7 @@ def close_round(user, mapping_round: MappingRound, today: dt.date) -> None:
     mapping_round.save(update_fields=["closed_on", "closed_by"])
 
 
-def round_progress(mapping_round: MappingRound) -> dict:
+def round_progress(*, mapping_round: MappingRound) -> dict[str, Any]:
     units = list(mapping_round.units.order_by("name"))
     mapped = mapping_round.mappings.values_list("person_id", "unit_id")
     active = Q(valid_to__isnull=True) | Q(valid_to__gte=mapping_round.starts_on)
@@ -341,7 +358,7 @@ def round_progress(mapping_round: MappingRound) -> dict:
     return {"rows": [(by_id[r.unit_id], r) for r in rows], "total": total}
 
 
-def rounds(municipality_id) -> list[MappingRound]:
+def rounds(*, municipality_id: int) -> list[MappingRound]:
     return list(
         MappingRound.objects.filter(municipality_id=municipality_id).prefetch_related("units")
     )

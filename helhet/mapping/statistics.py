@@ -1,6 +1,8 @@
 """The statistics page and its exports: one selection, read from the request,
 turned into the report, the chosen group and the charts."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from helhet.mapping import charts, forms, report, services
@@ -14,9 +16,9 @@ SMALL_SELECTION = _(
 
 
 def selection(municipality_id, params) -> dict:
-    years = services.available_years(municipality_id)
+    years = services.available_years(municipality_id=municipality_id)
     form = forms.StatisticsFilter(params if params else None, years=years)
-    result = {
+    result: dict[str, Any] = {
         "form": form,
         "errors": [],
         "report": None,
@@ -31,7 +33,7 @@ def selection(municipality_id, params) -> dict:
     year = data.get("aar") or (years[-1] if years else None)
     if year is None:
         return result
-    current = services.year_report(municipality_id, year)
+    current = services.year_report(municipality_id=municipality_id, year=year)
     result["report"] = current
     if current.too_few:
         result["errors"] = [
@@ -45,7 +47,7 @@ def selection(municipality_id, params) -> dict:
         return result
     dimension = current.dimension(data["dimensjon"]) if group else None
     shown_years = [y for y in years if y <= year][-TREND_YEARS:]
-    trend = services.trend(municipality_id, shown_years, current)
+    trend = services.trend(municipality_id=municipality_id, years=shown_years, current=current)
     result.update(
         {
             "dimension": dimension,

@@ -33,7 +33,7 @@ def index(request):
     # The last mapping the history page would show: the user's own units', or
     # any unit's where the person's consent opens "kartlegging" (gate rule 2).
     visible = Q(unit_id__in=gate.case_unit_ids(user)) | Q(
-        person__in=gate.accessible_persons(user, access.CATEGORY)
+        person__in=gate.accessible_persons(user, category=access.CATEGORY)
     )
     latest = Mapping.objects.filter(visible, person=OuterRef("pk")).order_by("-mapped_on", "-id")
     persons = list(
@@ -70,9 +70,9 @@ def person(request, person_id: int):
         request, person_id, Action.VIEW, category=gate.BASIC, what="kartleggingshistorikk"
     )
     mappings, left_out = access.visible_mappings(
-        request.user, the_person, services.history(the_person), "kartleggingshistorikk"
+        request.user, the_person, services.history(person=the_person), "kartleggingshistorikk"
     )
-    facts = [services.facts(m) for m in mappings]
+    facts = [services.facts(mapping=m) for m in mappings]
     return render(
         request,
         "mapping/person.html",
@@ -121,13 +121,13 @@ def new_mapping(request, person_id: int):
     form = forms.MappingForm(
         request.POST or None,
         units=units,
-        initial={"services_received": services.services_received(the_person)},
+        initial={"services_received": services.services_received(person=the_person)},
     )
     if request.method == "POST" and form.is_valid():
         try:
             mapping = services.create_mapping(
-                request.user,
-                the_person,
+                user=request.user,
+                person=the_person,
                 today=timezone.localdate(),
                 **form.service_arguments(),
             )
@@ -148,7 +148,7 @@ def detail(request, mapping_id: int):
 
 
 def _detail_page(request, mapping, referral_form=None, status=200):
-    mapping = services.with_content(mapping)
+    mapping = services.with_content(mapping=mapping)
     screenings = {s.instrument: (s, rules.RESULTS.get(s.result)) for s in mapping.screenings.all()}
     context = {
         "mapping": mapping,
@@ -173,7 +173,10 @@ def refer(request, mapping_id: int):
     if form.is_valid():
         try:
             services.refer(
-                request.user, mapping, form.cleaned_data["unit"], form.cleaned_data["need"]
+                user=request.user,
+                mapping=mapping,
+                unit=form.cleaned_data["unit"],
+                need=form.cleaned_data["need"],
             )
         except ValidationError as error:
             for message in _errors(error):
@@ -192,7 +195,7 @@ def refer(request, mapping_id: int):
 def request_plan(request, mapping_id: int):
     mapping = access.mapping_for(request, mapping_id, Action.EDIT, what="be om individuell plan")
     try:
-        plan = services.request_plan(request.user, mapping, timezone.localdate())
+        plan = services.request_plan(user=request.user, mapping=mapping, today=timezone.localdate())
     except ValidationError as error:
         messages.error(request, " ".join(_errors(error)))
         return redirect("mapping:detail", mapping_id=mapping.pk)
@@ -211,7 +214,9 @@ def screening(request, mapping_id: int, instrument: str):
     form = forms.ScreeningForm(request.POST or None, instrument=chosen, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_screening(request.user, mapping, instrument, form.answers())
+            services.add_screening(
+                user=request.user, mapping=mapping, code=instrument, answers=form.answers()
+            )
         except ValidationError as error:
             for message in _errors(error):
                 form.add_error(None, message)
@@ -233,13 +238,13 @@ def plan_evaluation(request, plan_id: int):
     goals = list(plan.goals.select_related("mapping_domain").order_by("position", "id"))
     form = forms.GoalDomainForm(request.POST or None, goals=goals)
     if request.method == "POST" and form.is_valid():
-        services.set_goal_domains(plan, form.chosen())
+        services.set_goal_domains(plan=plan, chosen=form.chosen())
         messages.success(request, _("Livsområdene for målene er lagret."))
         return redirect("mapping:plan_evaluation", plan_id=plan.pk)
     mappings, left_out = access.visible_mappings(
-        request.user, plan.person, services.history(plan.person), "planevaluering"
+        request.user, plan.person, services.history(person=plan.person), "planevaluering"
     )
-    evaluation = services.plan_evaluation(plan, mappings)
+    evaluation = services.plan_evaluation(plan=plan, mappings=mappings)
     evaluation["left_out"] = left_out
     return render(
         request,
@@ -297,7 +302,7 @@ def rounds(request):
         request,
         "mapping/rounds.html",
         {
-            "rounds": services.rounds(municipality_id),
+            "rounds": services.rounds(municipality_id=municipality_id),
             "can_manage": access.can_manage_rounds(request.user),
         },
     )
@@ -309,7 +314,9 @@ def new_round(request):
     form = forms.RoundForm(request.POST or None, municipality_id=municipality_id)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.open_round(request.user, municipality_id, **form.cleaned_data)
+            created = services.open_round(
+                user=request.user, municipality_id=municipality_id, **form.cleaned_data
+            )
         except ValidationError as error:
             for message in _errors(error):
                 form.add_error(None, message)
@@ -328,7 +335,7 @@ def round_detail(request, round_id: int):
         "mapping/round.html",
         {
             "round": the_round,
-            "progress": services.round_progress(the_round),
+            "progress": services.round_progress(mapping_round=the_round),
             "can_manage": access.can_manage_rounds(request.user),
         },
     )
@@ -340,7 +347,7 @@ def close_round(request, round_id: int):
     access.require_round_manager(request.user)
     the_round = _round(request, round_id)
     try:
-        services.close_round(request.user, the_round, timezone.localdate())
+        services.close_round(user=request.user, mapping_round=the_round, today=timezone.localdate())
     except ValidationError as error:
         messages.error(request, " ".join(_errors(error)))
     else:

@@ -107,6 +107,11 @@ def record_for(request, model, pk, action=Action.VIEW, what=""):
     if found is None:
         raise Http404(_("Fant ikke saken."))
     gate.person_for(
-        request, found.person_id, action, Category.SOCIAL, what=what, owner_unit=found.unit_id
+        request,
+        found.person_id,
+        action,
+        category=Category.SOCIAL,
+        what=what,
+        owner_unit=found.unit_id,
     )
     return found

@@ -13,10 +13,10 @@ class NavConfig(AppConfig):
         from helhet.nav import access
 
         gate.register_relation(
-            access.RELATION,
-            _("Oppfølging i NAV-kontoret ditt"),
-            access.holds_case,
-            access.person_ids,
+            basis=access.RELATION,
+            label=_("Oppfølging i NAV-kontoret ditt"),
+            holds=access.holds_case,
+            person_ids=access.person_ids,
         )
         samples = "helhet.nav.samples"
         for name in ("condition_id", "programme_id", "case_id", "noncompliance_id"):

@@ -61,7 +61,9 @@ def _person(request, form):
             "national_id", _("Fant ingen person du har tjenstlig relasjon til med dette nummeret.")
         )
         return None
-    gate.check(request.user, person, Action.EDIT, gate.BASIC, what="NAV-oppfølging registrert")
+    gate.check(
+        request.user, person, Action.EDIT, category=gate.BASIC, what="NAV-oppfølging registrert"
+    )
     return person
 
 
@@ -99,7 +101,7 @@ def index(request):
     )[:300]
     shown = {r["condition"].person for r in rows} | {p.person for p in programmes}
     shown |= {c.person for c in cases}
-    gate.log_many(request.user, shown, Action.VIEW, "NAV-oppfølging", Category.SOCIAL)
+    gate.log_many(request.user, shown, Action.VIEW, what="NAV-oppfølging", category=Category.SOCIAL)
     return render(
         request,
         "nav/index.html",

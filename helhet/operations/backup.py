@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -101,7 +102,7 @@ def create(path: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
         # Attachments are written once and never changed, so files copied after
         # the database snapshot include every file the snapshot refers to.
         files = _media_files()
-        manifest = {
+        manifest: dict[str, Any] = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "helhet_version": helhet_version(),
@@ -428,6 +429,8 @@ def _pg_restore(conn, dump: Path) -> None:
         done = subprocess.run(
             replay, env=env, stdin=reader.stdout, capture_output=True, text=True, check=False
         )
+        # Both are pipes (stdout= and stderr= above).
+        assert reader.stdout is not None and reader.stderr is not None
         reader.stdout.close()
         read_error = reader.stderr.read().decode(errors="replace")
         reader.wait()

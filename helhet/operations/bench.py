@@ -98,7 +98,7 @@ REVISION = BY_ID["ip_revision_kept"]
 
 def _report_period() -> tuple:
     today = timezone.localdate()
-    start, end = audit_services.period(None, None, today)
+    start, end = audit_services.period(start=None, end=None, today=today)
     return start, end, today
 
 
@@ -107,7 +107,11 @@ def compliance_revision(targets: Targets) -> dict:
     (``None``: the whole municipality): (met, not met, not applicable)."""
     start, end, today = _report_period()
     (report,) = audit_services.build(
-        targets.municipality_id, start, end, today=today, criteria=[REVISION]
+        municipality_id=targets.municipality_id,
+        start=start,
+        end=end,
+        today=today,
+        criteria=[REVISION],
     )
     tallies = [(None, report.total), *report.per_unit.items()]
     return {unit: (t.met, t.not_met, t.not_applicable) for unit, t in tallies}
@@ -118,7 +122,11 @@ def compliance_compute(targets: Targets) -> int:
     what the nightly snapshot, the day's first page view and «Beregn på nytt» cost.
     The page itself reads the stored report (scenario ``compliance``)."""
     start, end, today = _report_period()
-    return len(audit_services.build(targets.municipality_id, start, end, today=today))
+    return len(
+        audit_services.build(
+            municipality_id=targets.municipality_id, start=start, end=end, today=today
+        )
+    )
 
 
 def _table(model) -> str:
@@ -333,7 +341,7 @@ def _measure(scenario: Scenario, client: Client, found: Targets, repeat: int, pa
             elapsed = _once(scenario, client, found)
         if attempt:
             times.append(elapsed * 1000)
-            floor_times.append((floor_elapsed if paired else elapsed) * 1000)
+            floor_times.append((floor_elapsed if floor_elapsed is not None else elapsed) * 1000)
             queries.append(len(captured))
     return times, floor_times, max(queries)
 
@@ -344,6 +352,7 @@ def _once(scenario: Scenario, client: Client, found: Targets) -> float:
         started = time.perf_counter()
         scenario.call(found)
         return time.perf_counter() - started
+    assert scenario.path is not None  # a scenario has a call or a path
     path = scenario.path(found)
     data = scenario.form(found) if scenario.form else None
     started = time.perf_counter()

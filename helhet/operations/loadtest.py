@@ -35,6 +35,7 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
+from typing import Any
 
 from helhet.demo.generate import FAMILY
 from helhet.operations.bench import percentile
@@ -81,7 +82,7 @@ class Browser:
 
     def __init__(self, base_url: str):
         parts = urllib.parse.urlsplit(base_url)
-        self.host, self.port = parts.hostname, parts.port or 80
+        self.host, self.port = parts.hostname or "localhost", parts.port or 80
         self.cookies: dict[str, str] = {}
 
     def get(self, path: str) -> Response:
@@ -233,7 +234,8 @@ def discover(browser: Browser) -> Targets:
     their persons. Not timed."""
     overview = browser.get("/koordinering/")
     plans = sorted({int(p) for p in PLAN_LINK.findall(overview.body)})[:DISCOVER_PLANS]
-    readable, editable, persons = [], [], set()
+    readable, editable = [], []
+    persons: set[int] = set()
     for plan_id in plans:
         # The overview lists plans the user may not open (another unit's, without consent).
         page = browser.get(f"/planer/{plan_id}/")
@@ -448,7 +450,8 @@ def run(base_url, users, seconds, max_requests, password, seed, progress) -> tup
     with ThreadPoolExecutor(max_workers=min(users, 8)) as pool:
         names = [LOGINS[i % len(LOGINS)] for i in range(users)]
         browsers = list(pool.map(lambda name: login(base_url, name, password), names))
-    targets, editors = {}, {}
+    targets: dict[str, Any] = {}
+    editors: dict[int, Any] = {}
     for name, browser in zip(names, browsers, strict=True):
         if name not in targets:
             targets[name] = discover(browser)

@@ -5,6 +5,8 @@ serve a host-municipality group (vertskommune) or many municipalities while no
 municipality sees another's data (docs/people-and-organisation.md).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -101,7 +103,7 @@ class Unit(models.Model):
         return self.kind not in self.NOT_SERVICE_KINDS
 
     @classmethod
-    def services_of(cls, municipality_id):
+    def services_of(cls, municipality_id: int) -> "models.QuerySet[Unit]":
         """The municipality's service units (see ``NOT_SERVICE_KINDS``)."""
         return cls.objects.filter(municipality_id=municipality_id).exclude(
             kind__in=cls.NOT_SERVICE_KINDS
@@ -153,6 +155,9 @@ class Role(models.TextChoices):
 class StaffMember(models.Model):
     """A user who works for a municipality. Persons receiving services are not staff."""
 
+    # The confirmed memberships, loaded once per object (``effective_memberships``).
+    _helhet_memberships: "list[Membership]"
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff"
     )
@@ -169,7 +174,7 @@ class StaffMember(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
     @property
-    def memberships(self):
+    def memberships(self) -> "MembershipQuerySet":
         """The memberships in force: confirmed by a unit head. Everything that
         decides what a user may do reads these; ``all_memberships`` also holds
         those still waiting for confirmation (separation of duties: the
@@ -177,11 +182,11 @@ class StaffMember(models.Model):
         return self.all_memberships.confirmed()
 
 
-class MembershipQuerySet(models.QuerySet):
-    def confirmed(self):
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def confirmed(self) -> "MembershipQuerySet":
         return self.filter(confirmed_at__isnull=False)
 
-    def pending(self):
+    def pending(self) -> "MembershipQuerySet":
         return self.filter(confirmed_at__isnull=True)
 
 
@@ -236,7 +241,7 @@ class Membership(models.Model):
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and self.confirmed_at is not None:
             before = (
                 Membership.objects.filter(pk=self.pk)

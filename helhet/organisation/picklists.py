@@ -4,10 +4,12 @@ with the same name told apart by their username (docs/user-interface.md,
 «Pick-lists»)."""
 
 from collections import Counter
+from collections.abc import Iterable
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.contrib.auth.models import User
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from helhet.organisation.models import Membership, Role, Unit
@@ -33,7 +35,7 @@ def _case_memberships():
     )
 
 
-def case_staff(municipality_id, *, include=()):
+def case_staff(municipality_id: int, *, include: Iterable[int] = ()) -> QuerySet[User]:
     """Active staff of the municipality with a confirmed case role in a service
     unit, with those memberships prefetched as ``case_memberships``. ``include``:
     user ids kept even without one (the value already saved on the record)."""
@@ -77,8 +79,9 @@ class StaffChoiceField(forms.ModelChoiceField):
     """A staff member, shown as «name – role, unit», with the username added
     when two in the list share a name."""
 
-    def _same_names(self) -> set[str]:
+    def _same_names(self) -> set[tuple[str, str]]:
         queryset = self.queryset
+        assert queryset is not None  # set by the form before it renders
         if getattr(self, "_names_of", None) is not queryset:
             counts = Counter(
                 (first, last)

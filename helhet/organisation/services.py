@@ -80,18 +80,18 @@ def _pending(membership: Membership) -> rules.Pending:
     )
 
 
-def may_confirm(user, membership: Membership) -> bool:
+def may_confirm(*, user: User, membership: Membership) -> bool:
     if not user.is_authenticated or membership.is_confirmed:
         return False
     return rules.may_confirm(user.pk, _pending(membership), _held(membership.unit.municipality_id))
 
 
-def is_head(user) -> bool:
+def is_head(*, user: User) -> bool:
     """Leads a unit or is a head of sector: may be asked to confirm."""
     return bool(roles_of(user) & {Role.LEADER, Role.SECTOR_HEAD})
 
 
-def pending_for(user) -> list[Membership]:
+def pending_for(*, user: User) -> list[Membership]:
     """The memberships waiting for this user's confirmation."""
     staff = getattr(user, "staff", None) if user.is_authenticated else None
     if staff is None:
@@ -106,7 +106,7 @@ def pending_for(user) -> list[Membership]:
     return [m for m in candidates if rules.may_confirm(user.pk, _pending(m), held)]
 
 
-def confirmed_recently(user, limit: int = 20) -> list[Membership]:
+def confirmed_recently(*, user: User, limit: int = 20) -> list[Membership]:
     return list(
         Membership.objects.confirmed()
         .filter(confirmed_by=user)
@@ -128,7 +128,7 @@ def _locked(membership_id: int, municipality_id: int) -> Membership:
 
 
 @transaction.atomic
-def confirm(*, membership_id: int, by) -> Membership:
+def confirm(*, membership_id: int, by: User) -> Membership:
     staff = getattr(by, "staff", None)
     if staff is None:
         raise ConfirmationRefused(_("Bare ledere kan bekrefte tilknytninger."))
@@ -137,7 +137,7 @@ def confirm(*, membership_id: int, by) -> Membership:
         raise ConfirmationRefused(_("Tilknytningen er allerede bekreftet."))
     if membership.staff.user_id == by.pk:
         raise ConfirmationRefused(_("Du kan ikke bekrefte din egen tilknytning."))
-    if not may_confirm(by, membership):
+    if not may_confirm(user=by, membership=membership):
         raise ConfirmationRefused(
             _(
                 "Bare lederen for enheten (eller kommunalsjef der enheten ikke har leder) kan bekrefte."
@@ -150,13 +150,13 @@ def confirm(*, membership_id: int, by) -> Membership:
 
 
 @transaction.atomic
-def reject(*, membership_id: int, by) -> None:
+def reject(*, membership_id: int, by: User) -> None:
     """A head declines a pending membership: it is removed (and logged)."""
     staff = getattr(by, "staff", None)
     if staff is None:
         raise ConfirmationRefused(_("Bare ledere kan avvise tilknytninger."))
     membership = _locked(membership_id, staff.municipality_id)
-    if membership.is_confirmed or not may_confirm(by, membership):
+    if membership.is_confirmed or not may_confirm(user=by, membership=membership):
         raise ConfirmationRefused(_("Du kan ikke avvise denne tilknytningen."))
     from helhet.access import adminlog
 

@@ -12,7 +12,7 @@ from helhet.organisation import services
 def memberships(request):
     """«Tilknytninger til bekreftelse»: a leader confirms or rejects the roles
     an administrator has registered in their unit."""
-    if not services.is_head(request.user):
+    if not services.is_head(user=request.user):
         raise PermissionDenied(_("Siden er for ledere og kommunalsjefer."))
     if request.method == "POST":
         return _decide(request)
@@ -20,8 +20,8 @@ def memberships(request):
         request,
         "organisation/memberships.html",
         {
-            "pending": services.pending_for(request.user),
-            "confirmed": services.confirmed_recently(request.user),
+            "pending": services.pending_for(user=request.user),
+            "confirmed": services.confirmed_recently(user=request.user),
         },
     )
 

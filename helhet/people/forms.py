@@ -55,8 +55,8 @@ class PersonForm(forms.ModelForm):
                 self.add_error("gender", _("Et FH-nummer har ingen kjønn. Oppgi kjønn."))
         return data
 
-    def save(self, commit=True):
-        person = super().save(commit=False)
+    def save(self, commit: bool = True) -> Person:
+        person: Person = super().save(commit=False)
         if not identity.carries_birth_date(person.national_id):
             person.birth_date = self.cleaned_data["birth_date"]
             person.gender = self.cleaned_data["gender"]

@@ -1,3 +1,7 @@
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -15,7 +19,7 @@ from helhet.people.models import Person
 SEARCH_LIMIT = 50
 
 
-def search(user, query: str) -> list:
+def search(*, user: User, query: str) -> list[Person]:
     """Persons matching a name or national id, among those the user may see.
 
     Only persons the gate gives a relation to are searched, so a search never
@@ -33,7 +37,7 @@ def search(user, query: str) -> list:
     return found
 
 
-def my_persons(user) -> list:
+def my_persons(*, user: User) -> list[Person]:
     """The persons the user coordinates or takes part in the plan of, shown on
     the search page before anything is typed; through the gate's list, logged."""
     from helhet.coordination.models import CoordinatorAssignment
@@ -52,11 +56,11 @@ def my_persons(user) -> list:
     return found
 
 
-def person_page(user, person) -> dict:
-    services, hidden = visible_services(user, person)
+def person_page(*, user: User, person: Person) -> dict[str, Any]:
+    services, hidden = visible_services(user=user, person=person)
     return {
         "person": person,
-        "around": around_person(person, service_units={s.unit_id for s in services}),
+        "around": around_person(person=person, service_units={s.unit_id for s in services}),
         "services": services,
         "hidden_services": hidden,
         "relatives": person.relatives.all(),
@@ -67,7 +71,7 @@ def person_page(user, person) -> dict:
     }
 
 
-def visible_services(user, person) -> tuple[list, bool]:
+def visible_services(*, user: User, person: Person) -> tuple[list[Service], bool]:
     """The person's services the user may see, and whether some were left out.
 
     Which services a person gets says much about their health (a unit for
@@ -87,10 +91,14 @@ def visible_services(user, person) -> tuple[list, bool]:
         if not units:
             continue
         owner = next(iter(units))
-        decision = gate.decide(user, person, Action.VIEW, Category.HEALTH, owner_unit=owner)
+        decision = gate.decide(
+            user, person, Action.VIEW, category=Category.HEALTH, owner_unit=owner
+        )
         if decision.granted:
             shown_units |= {unit.pk for unit in units}
-            gate.log(user, person, Action.VIEW, decision, Category.HEALTH, what="tjenester")
+            gate.log(
+                user, person, Action.VIEW, decision, category=Category.HEALTH, what="tjenester"
+            )
     visible = [service for service in services if service.unit_id in shown_units]
     return visible, len(visible) < len(services)
 
@@ -103,9 +111,9 @@ def may_register(user) -> bool:
     return bool(roles_of(user) & REGISTRAR_ROLES)
 
 
-def register(user, form) -> Person:
+def register(*, user: User, form: "PersonForm") -> Person:
     """Save a new person and log the registration as a write in the access log."""
-    person = form.save(commit=False)
+    person: Person = form.save(commit=False)
     person.municipality = user.staff.municipality
     person.save()
     decision = gate.Decision(True, "registrering", _("Registrerte personen"))
@@ -113,7 +121,7 @@ def register(user, form) -> Person:
     return person
 
 
-def service_type(code: str):
+def service_type(*, code: str) -> "ServiceType":
     """The catalogue's type ``code`` (people.catalogue), created if a database
     was set up without the seeding migration's rows."""
     from helhet.people.catalogue import BY_CODE
@@ -132,7 +140,7 @@ def service_type(code: str):
     return found
 
 
-def service_type_guesser():
+def service_type_guesser() -> Callable[[str, str, str], "ServiceType"]:
     """A function (unit_kind, basis, name) -> ServiceType for many rows at once:
     one query for the catalogue, not one per row (imports, the demo)."""
     from helhet.people.catalogue import guess_type
@@ -140,17 +148,17 @@ def service_type_guesser():
 
     known = {found.code: found for found in ServiceType.objects.all()}
 
-    def guess(unit_kind: str, basis: str, name: str):
+    def guess(unit_kind: str, basis: str, name: str) -> "ServiceType":
         code = guess_type(unit_kind, basis, name)
         if code not in known:
-            known[code] = service_type(code)
+            known[code] = service_type(code=code)
         return known[code]
 
     return guess
 
 
-def guessed_service_type(unit_kind: str, basis: str, name: str):
+def guessed_service_type(*, unit_kind: str, basis: str, name: str) -> "ServiceType":
     """The type of a service recorded without one (imports, intake grants)."""
     from helhet.people.catalogue import guess_type
 
-    return service_type(guess_type(unit_kind, basis, name))
+    return service_type(code=guess_type(unit_kind, basis, name))

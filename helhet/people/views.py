@@ -13,8 +13,8 @@ from helhet.people.forms import PersonForm
 @login_required
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    results = services.search(request.user, query) if query else []
-    mine = [] if query else services.my_persons(request.user)
+    results = services.search(user=request.user, query=query) if query else []
+    mine = [] if query else services.my_persons(user=request.user)
     return render(
         request,
         "people/search.html",
@@ -22,7 +22,7 @@ def search(request):
             "query": query,
             "results": results,
             "mine": mine,
-            "may_register": services.may_register(request.user),
+            "may_register": services.may_register(user=request.user),
         },
     )
 
@@ -31,20 +31,22 @@ def search(request):
 def detail(request, person_id: int):
     # One relation lookup for the page's several gate decisions (basic data, services).
     with gate.same_request():
-        person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what="personside")
-        context = services.person_page(request.user, person)
+        person = gate.person_for(
+            request, person_id, Action.VIEW, category=gate.BASIC, what="personside"
+        )
+        context = services.person_page(user=request.user, person=person)
     return render(request, "people/detail.html", context)
 
 
 @login_required
 def register(request):
-    if not services.may_register(request.user):
+    if not services.may_register(user=request.user):
         raise PermissionDenied(
             _("Bare koordinerende enhet, saksbehandlere og NAV registrerer personer.")
         )
     form = PersonForm(request.POST or None, municipality=request.user.staff.municipality)
     if request.method == "POST" and form.is_valid():
-        person = services.register(request.user, form)
+        person = services.register(user=request.user, form=form)
         messages.success(request, _("%(name)s er registrert.") % {"name": person.full_name})
         return redirect("people:search")
     return render(

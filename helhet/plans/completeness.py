@@ -59,7 +59,7 @@ def labelled(missing: str) -> list[tuple[str, str]]:
 def live_missing(plan_ids: list[int]) -> dict[int, str]:
     """The letters each plan lacks, computed now (not stored)."""
     rows = list(IndividualPlan.objects.filter(pk__in=plan_ids).values(*services.PLAN_FACT_FIELDS))
-    facts = services.facts_for_rows(rows, [row["pk"] for row in rows])
+    facts = services.facts_for_rows(rows=rows, plans=[row["pk"] for row in rows])
     return {pk: _letters(f) for pk, f in facts.items()}
 
 
@@ -87,7 +87,7 @@ def _store(plan_ids: list[int], now: dt.datetime) -> None:
                 *services.PLAN_FACT_FIELDS
             )
         )
-        facts = services.facts_for_rows(rows, [row["pk"] for row in rows])
+        facts = services.facts_for_rows(rows=rows, plans=[row["pk"] for row in rows])
         person_ids = {row["person_id"] for row in rows}
         until = _valid_until(person_ids, now)
         assignments = _current_assignments(person_ids)
@@ -203,8 +203,10 @@ def connect_signals() -> None:
         signal.connect(_plan_saved, sender=IndividualPlan, dispatch_uid="completeness-plan")
         for model in (Goal, Measure, Participant):
             signal.connect(_plan_row_saved, sender=model, dispatch_uid=f"completeness-{model}")
-        for model in (CoordinatorAssignment, Consent):
-            signal.connect(_person_fact_saved, sender=model, dispatch_uid=f"completeness-{model}")
+        for fact_model in (CoordinatorAssignment, Consent):
+            signal.connect(
+                _person_fact_saved, sender=fact_model, dispatch_uid=f"completeness-{fact_model}"
+            )
         signal.connect(_scope_saved, sender=ConsentScope, dispatch_uid="completeness-scope")
     for through in (Consent.units.through, Consent.partners.through):
         m2m_changed.connect(

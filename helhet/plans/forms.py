@@ -40,7 +40,7 @@ class VersionedModelForm(forms.ModelForm):
         """What ``plans.services`` needs to merge this save with others' (``_edit``)."""
         keep_mine = [
             name
-            for name in [*self._meta.fields, "contacts"]
+            for name in [*(self._meta.fields or ()), "contacts"]
             if self.data.get(CHOICE_PREFIX + name) == MINE
         ]
         return {"seen": self.cleaned_data.get("seen"), "keep_mine": keep_mine}
@@ -48,7 +48,7 @@ class VersionedModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The saved values, before validation writes the submission onto the instance.
-        names = [*self._meta.fields, "contacts"]
+        names = [*(self._meta.fields or ()), "contacts"]
         self.saved = {
             name: getattr(self.instance, name)
             for name in names
@@ -62,7 +62,7 @@ class VersionedModelForm(forms.ModelForm):
             name: self.saved[name]
             if self.chose_theirs(name) and name in self.saved
             else self.cleaned_data[name]
-            for name in self._meta.fields
+            for name in self._meta.fields or ()
         }
 
     def chose_theirs(self, name: str) -> bool:
@@ -167,7 +167,7 @@ class ParticipantForm(VersionedModelForm):
         if problem:
             raise forms.ValidationError(problem)
         if data.get("user") and not data.get("unit"):
-            data["unit"] = services.default_unit_for(data["user"])
+            data["unit"] = services.default_unit_for(user=data["user"])
         if kind and not (data.get("name") or "").strip():
             data["name"] = _default_name(data)
         return data

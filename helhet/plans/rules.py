@@ -8,11 +8,15 @@ criteria all ask it.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from helhet.core.legal import IP_CONTENT
 from helhet.plans.models import OPEN_STATUSES, PlanStatus
+
+if TYPE_CHECKING:
+    from helhet.plans.models import Participant
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,10 @@ def _g(f: PlanFacts) -> bool:
 
 
 def consent_covers(
-    unit_id: int | None, partner_id: int | None, units: frozenset, partners: frozenset
+    unit_id: int | None,
+    partner_id: int | None,
+    units: frozenset[int],
+    partners: frozenset[int],
 ) -> bool | None:
     """Whether the consent lets a participant's unit/partner receive confidential
     information; None for a participant with neither (a relative, a named person)."""
@@ -157,13 +164,15 @@ class ParticipantGroups:
     """Who takes part (§ 19 b), as the printed plan lists them: relatives,
     the municipality's staff per unit, and services outside the municipality."""
 
-    relatives: list
-    staff_by_unit: list  # [(unit name, [participant, ...]), ...] by unit name
-    outside: list
+    relatives: list["Participant"]
+    staff_by_unit: list[tuple[str, list["Participant"]]]  # by unit name
+    outside: list["Participant"]
 
 
-def group_participants(participants: Iterable) -> ParticipantGroups:
-    relatives, outside, by_unit = [], [], {}
+def group_participants(participants: Iterable["Participant"]) -> ParticipantGroups:
+    relatives: list[Participant] = []
+    outside: list[Participant] = []
+    by_unit: dict[str, list[Participant]] = {}
     for p in participants:
         if p.kind == "parorende":
             relatives.append(p)
@@ -171,7 +180,7 @@ def group_participants(participants: Iterable) -> ParticipantGroups:
             outside.append(p)
         else:
             # Staff without a registered unit still show, under «Annen enhet».
-            by_unit.setdefault(p.unit.name if p.unit_id else "", []).append(p)
+            by_unit.setdefault(p.unit.name if p.unit is not None else "", []).append(p)
     return ParticipantGroups(
         relatives=relatives,
         staff_by_unit=sorted(by_unit.items(), key=lambda item: (item[0] == "", item[0])),
@@ -181,22 +190,27 @@ def group_participants(participants: Iterable) -> ParticipantGroups:
 
 # --- the crisis plan -------------------------------------------------------------
 
+# A crisis plan's contact row as stored (JSON): name, phone, when …
+Contact = dict[str, Any]
+
 # When a contact can be reached: by day, evening and night, or at all hours.
 CONTACT_TIMES = {"dag": ("dag",), "natt": ("natt",), "alltid": ("dag", "natt")}
 
 
-def contacts_at(contacts: Iterable[dict], time: str) -> list[dict]:
+def contacts_at(contacts: Iterable[Contact], time: str) -> list[Contact]:
     """The contact rows reachable at ``time`` ("dag" or "natt"), in their order."""
     return [c for c in contacts if time in CONTACT_TIMES.get(c.get("when", ""), ())]
 
 
-def _reachable(contact: dict) -> bool:
+def _reachable(contact: Contact) -> bool:
     # Whom to call needs a number to call (the guideline: «navngitte
     # tjenesteytere og telefonnummer»).
     return bool(str(contact.get("phone", "")).strip())
 
 
-def crisis_plan_missing(warning_signs: str, what_helps: str, contacts: Iterable[dict]) -> list[str]:
+def crisis_plan_missing(
+    warning_signs: str, what_helps: str, contacts: Iterable[Contact]
+) -> list[str]:
     """What a crisis plan lacks, in Norwegian, by the national ROP guideline: the
     warning signs, what is to be done (what helps) and whom to contact by day and
     by night, with a phone number. Agreements about medicines and admission, and
@@ -217,6 +231,12 @@ def crisis_plan_missing(warning_signs: str, what_helps: str, contacts: Iterable[
 # --- several people editing the same plan ----------------------------------------
 
 
+# A key of a flat document: (section, row id or "", field name).
+Key = tuple[str, str, str]
+# A flat document for ``merge``: values are whatever the plan stores (JSON-safe).
+Document = dict[Key, Any]
+
+
 class _Absent:
     """A key missing from a document (a row that does not exist there)."""
 
@@ -231,7 +251,7 @@ ABSENT = _Absent()
 class Conflict:
     """One key both sides changed, differently, since the base."""
 
-    key: tuple
+    key: Key
     base: object
     theirs: object
     mine: object
@@ -239,7 +259,7 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Merged:
-    values: dict
+    values: Document
     conflicts: tuple[Conflict, ...] = ()
 
     @property
@@ -247,7 +267,7 @@ class Merged:
         return not self.conflicts
 
 
-def merge(base: dict, theirs: dict, mine: dict) -> Merged:
+def merge(base: Document, theirs: Document, mine: Document) -> Merged:
     """A three-way merge of flat documents, key by key.
 
     ``base`` is what the editor started from, ``theirs`` what is saved now and
@@ -259,7 +279,8 @@ def merge(base: dict, theirs: dict, mine: dict) -> Merged:
     the editor chooses. So no change of the other editor is ever dropped
     silently: every key they changed ends as theirs or as a conflict.
     """
-    values, conflicts = {}, []
+    values: Document = {}
+    conflicts: list[Conflict] = []
     for key in sorted(set(base) | set(theirs) | set(mine), key=repr):
         b, t, m = base.get(key, ABSENT), theirs.get(key, ABSENT), mine.get(key, ABSENT)
         if m == b or m == t:
@@ -274,10 +295,10 @@ def merge(base: dict, theirs: dict, mine: dict) -> Merged:
     return Merged(values, tuple(conflicts))
 
 
-def flatten(snapshot: dict) -> dict:
+def flatten(snapshot: dict[str, Any]) -> Document:
     """A plan snapshot (``plans.services.snapshot``) as a flat document for ``merge``:
     plan and crisis-plan fields by name, goals, measures and participants by id."""
-    flat = {}
+    flat: Document = {}
     for section in ("plan", "crisis_plan"):
         for name, value in snapshot.get(section, {}).items():
             flat[(section, "", name)] = value
@@ -288,7 +309,7 @@ def flatten(snapshot: dict) -> dict:
     return flat
 
 
-def resolve(merged: Merged, seen: dict, keep_mine: Iterable) -> Merged:
+def resolve(merged: Merged, seen: Document, keep_mine: Iterable[str]) -> Merged:
     """Settle the conflicts the editor has answered: where they chose to keep
     their own value, having seen the saved one (``seen`` holds the values they
     were shown), theirs gives way. A value saved again after that is a new

@@ -2,7 +2,10 @@
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
@@ -15,6 +18,8 @@ from helhet.consent.services import plan_coverage, valid_q
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.core.legal import IP_CONTENT
 from helhet.exchange import outbox
+from helhet.organisation.models import Unit
+from helhet.people.models import Person
 from helhet.plans import rules
 from helhet.plans.models import (
     CrisisPlan,
@@ -25,13 +30,29 @@ from helhet.plans.models import (
     PlanVersion,
 )
 
+# A row of the plan that an edit changes, and what ``_existing`` finds.
+PlanRow = IndividualPlan | CrisisPlan | Goal | Measure | Participant
+R = TypeVar("R")
+
+
+def _field(model: type[Model], name: str) -> "Field[Any, Any]":
+    """A concrete field of the model (the plan's snapshots name no reverse relations)."""
+    found = model._meta.get_field(name)
+    assert isinstance(found, Field)
+    return found
+
 
 class StaleEdit(Exception):
     """The plan changed after the editor opened it and their save could not be
     merged; it is refused. ``conflicts`` (when the changes could be compared)
     names each field both changed: the editor chooses and saves again."""
 
-    def __init__(self, current_version: int, base_version: int | None = None, conflicts=()):
+    def __init__(
+        self,
+        current_version: int,
+        base_version: int | None = None,
+        conflicts: Iterable[dict[str, Any]] = (),
+    ) -> None:
         self.current_version = current_version
         self.base_version = base_version
         self.conflicts = list(conflicts)
@@ -57,7 +78,7 @@ class StaleEdit(Exception):
         super().__init__(message % {"v": current_version})
 
 
-def with_content(queryset):
+def with_content(*, queryset: QuerySet[IndividualPlan]) -> QuerySet[IndividualPlan]:
     """A plan queryset with everything completeness and display need, prefetched."""
     return queryset.select_related("person").prefetch_related(
         Prefetch("goals", queryset=Goal.objects.order_by("position", "id")),
@@ -82,13 +103,15 @@ PLAN_FACT_FIELDS = (
 )
 
 
-def facts_for(plans: Iterable[IndividualPlan]) -> dict[int, rules.PlanFacts]:
+def facts_for(*, plans: Iterable[IndividualPlan]) -> dict[int, rules.PlanFacts]:
     """§ 19 facts for plan instances (no prefetching needed)."""
     rows = [{name: getattr(plan, name) for name in PLAN_FACT_FIELDS} for plan in plans]
-    return facts_for_rows(rows, [row["pk"] for row in rows])
+    return facts_for_rows(rows=rows, plans=[row["pk"] for row in rows])
 
 
-def facts_for_rows(rows: list[dict], plans) -> dict[int, rules.PlanFacts]:
+def facts_for_rows(
+    *, rows: list[dict[str, Any]], plans: "list[int] | QuerySet[IndividualPlan]"
+) -> dict[int, rules.PlanFacts]:
     """§ 19 facts for many plans in five queries, whatever their number.
 
     ``rows`` hold ``PLAN_FACT_FIELDS`` of each plan (from ``.values()``);
@@ -97,6 +120,8 @@ def facts_for_rows(rows: list[dict], plans) -> dict[int, rules.PlanFacts]:
     list of ids. Plain tuples, not model instances: the stored completeness
     (``plans.completeness``) is computed with this for many plans at a time.
     """
+    in_plans: dict[str, Any]
+    person_ids: Any
     if isinstance(plans, list):
         in_plans, person_ids = {"plan_id__in": plans}, {row["person_id"] for row in rows}
     else:
@@ -121,7 +146,7 @@ def facts_for_rows(rows: list[dict], plans) -> dict[int, rules.PlanFacts]:
             person_id__in=person_ids, coordinator__isnull=False, ended_on__isnull=True
         ).values_list("person_id", flat=True)
     )
-    consents = plan_coverage(person_ids)
+    consents = plan_coverage(person_ids=person_ids)
     return {
         row["pk"]: _plan_facts(
             row,
@@ -143,10 +168,12 @@ MEASURE_FACT_FIELDS = (
     "how",
 )
 PARTICIPANT_FACT_FIELDS = ("kind", "unit_id", "partner_id", "contribution")
-NO_COVERAGE = (False, set(), set())
+NO_COVERAGE: tuple[bool, set[int], set[int]] = (False, set(), set())
 
 
-def _measure_facts(scope, unit_id, partner_id, other, how) -> rules.MeasureFacts:
+def _measure_facts(
+    scope: str, unit_id: int | None, partner_id: int | None, other: str, how: str
+) -> rules.MeasureFacts:
     return rules.MeasureFacts(
         has_scope=bool(scope.strip()),
         has_responsible=bool(unit_id or partner_id or other),
@@ -154,7 +181,9 @@ def _measure_facts(scope, unit_id, partner_id, other, how) -> rules.MeasureFacts
     )
 
 
-def _participant_facts(kind, unit_id, partner_id, contribution) -> rules.ParticipantFacts:
+def _participant_facts(
+    kind: str, unit_id: int | None, partner_id: int | None, contribution: str
+) -> rules.ParticipantFacts:
     return rules.ParticipantFacts(
         kind=kind,
         unit_id=unit_id,
@@ -163,7 +192,14 @@ def _participant_facts(kind, unit_id, partner_id, contribution) -> rules.Partici
     )
 
 
-def _plan_facts(row, goals, measures, participants, named, coverage) -> rules.PlanFacts:
+def _plan_facts(
+    row: dict[str, Any],
+    goals: int,
+    measures: list[rules.MeasureFacts],
+    participants: list[rules.ParticipantFacts],
+    named: bool,
+    coverage: tuple[bool, set[int], set[int]],
+) -> rules.PlanFacts:
     plan_consent, units, partners = coverage
     return rules.PlanFacts(
         goals=goals,
@@ -183,7 +219,9 @@ def _plan_facts(row, goals, measures, participants, named, coverage) -> rules.Pl
     )
 
 
-def _loaded_facts(plan: IndividualPlan, coordinator) -> rules.PlanFacts:
+def _loaded_facts(
+    plan: IndividualPlan, coordinator: CoordinatorAssignment | None
+) -> rules.PlanFacts:
     """The facts of a plan whose goals, measures and participants are prefetched
     (``with_content``), read from them as ``facts_for_rows`` reads the tables."""
     return _plan_facts(
@@ -199,20 +237,20 @@ def _loaded_facts(plan: IndividualPlan, coordinator) -> rules.PlanFacts:
             for p in plan.participants.all()
         ],
         coordinator is not None,
-        plan_coverage([plan.person_id]).get(plan.person_id, NO_COVERAGE),
+        plan_coverage(person_ids=[plan.person_id]).get(plan.person_id, NO_COVERAGE),
     )
 
 
-def valid_consents(person_ids):
+def valid_consents(*, person_ids: Iterable[int]) -> QuerySet[Consent]:
     """Consents in force now, with their units and partners."""
     return Consent.objects.filter(valid_q(), person_id__in=person_ids).prefetch_related(
         "units", "partners"
     )
 
 
-def missing_items(plan: IndividualPlan) -> list[tuple[str, str]]:
+def missing_items(*, plan: IndividualPlan) -> list[tuple[str, str]]:
     plan = IndividualPlan.objects.get(pk=plan.pk)
-    return rules.missing_items(facts_for([plan])[plan.pk])
+    return rules.missing_items(facts_for(plans=[plan])[plan.pk])
 
 
 # --- versions -----------------------------------------------------------------
@@ -234,7 +272,7 @@ SNAPSHOT_FIELDS = [
 ]
 
 
-def snapshot(plan: IndividualPlan) -> dict:
+def snapshot(*, plan: IndividualPlan) -> dict[str, Any]:
     """A plain, JSON-safe picture of the whole plan, for versions and comparison."""
     crisis = plan.crisis_plan
     return {
@@ -291,11 +329,11 @@ CRISIS_FIELDS = [
 ]
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def diff(before: dict, after: dict) -> list[dict]:
+def diff(*, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
     """What changed between two snapshots, as (section, item, field, before, after) rows."""
     rows = []
     for section in ("plan", "crisis_plan"):
@@ -313,13 +351,13 @@ def diff(before: dict, after: dict) -> list[dict]:
     return rows
 
 
-def _row(section, item, name, before, after) -> dict:
+def _row(section: str, item: str, name: str, before: Any, after: Any) -> dict[str, Any]:
     return {"section": section, "item": item, "field": name, "before": before, "after": after}
 
 
-def record_version(plan: IndividualPlan, user, summary: str) -> PlanVersion:
+def record_version(*, plan: IndividualPlan, user: User, summary: str) -> PlanVersion:
     previous = plan.versions.order_by("-number").first()
-    current = snapshot(plan)
+    current = snapshot(plan=plan)
     outbox.plan_changed(plan)
     return PlanVersion.objects.create(
         plan=plan,
@@ -328,21 +366,21 @@ def record_version(plan: IndividualPlan, user, summary: str) -> PlanVersion:
         author_name=(user.get_full_name() or user.get_username()) if user else "",
         summary=summary[:300],
         snapshot=current,
-        changes=diff(previous.snapshot if previous else {}, current),
+        changes=diff(before=previous.snapshot if previous else {}, after=current),
     )
 
 
-def create_plan(user, **fields) -> IndividualPlan:
+def create_plan(*, user: User, **fields: Any) -> IndividualPlan:
     with transaction.atomic():
         plan = IndividualPlan(**fields)
         plan.full_clean()
         plan.save()
-        record_version(plan, user, _("Plan opprettet"))
+        record_version(plan=plan, user=user, summary=_("Plan opprettet"))
     return plan
 
 
 def change_plan(
-    plan_id: int, user, expected_version: int, apply: Callable[[IndividualPlan], str]
+    *, plan_id: int, user: User, expected_version: int, apply: Callable[[IndividualPlan], str]
 ) -> IndividualPlan:
     """Apply one change to a plan, or refuse it if someone else saved first.
 
@@ -359,20 +397,20 @@ def change_plan(
             raise StaleEdit(current.first() or expected_version)
         plan = IndividualPlan.objects.get(pk=plan_id)
         summary = apply(plan)
-        record_version(plan, user, summary)
+        record_version(plan=plan, user=user, summary=summary)
     return plan
 
 
 # --- the plan page --------------------------------------------------------------
 
 
-def plan_page(plan_id: int) -> dict:
+def plan_page(*, plan_id: int) -> dict[str, Any]:
     """Everything § 19 a–i asks for, for one plan, in a constant number of queries."""
-    plan = with_content(IndividualPlan.objects.filter(pk=plan_id)).get()
+    plan = with_content(queryset=IndividualPlan.objects.filter(pk=plan_id)).get()
     measures_by_goal = defaultdict(list)
     for measure in plan.measures.all():
         measures_by_goal[measure.goal_id].append(measure)
-    consents = [c for c in valid_consents([plan.person_id]) if _concerns_plan(c)]
+    consents = [c for c in valid_consents(person_ids=[plan.person_id]) if _concerns_plan(c)]
     coordinator = (
         CoordinatorAssignment.objects.filter(
             person_id=plan.person_id, coordinator__isnull=False, ended_on__isnull=True
@@ -404,33 +442,41 @@ def _concerns_plan(consent: Consent) -> bool:
     return consent.covers_plan or Category.PLAN in consent.categories
 
 
-def _covered(participant: Participant, units: frozenset, partners: frozenset) -> bool | None:
+def _covered(
+    participant: Participant, units: frozenset[int], partners: frozenset[int]
+) -> bool | None:
     return rules.consent_covers(participant.unit_id, participant.partner_id, units, partners)
 
 
 # --- editing: every change is one versioned, conflict-checked step ---------------
 
 
-def _change_open_plan(plan_id, user, version, apply, allowed=rules.is_open) -> IndividualPlan:
+def _change_open_plan(
+    plan_id: int,
+    user: User,
+    version: int,
+    apply: Callable[[IndividualPlan], str],
+    allowed: Callable[[str], bool] = rules.is_open,
+) -> IndividualPlan:
     def guarded(plan: IndividualPlan) -> str:
         if not allowed(plan.status):
             raise ValidationError(_("Planen er ikke åpen og kan ikke endres."))
         return apply(plan)
 
-    return change_plan(plan_id, user, version, guarded)
+    return change_plan(plan_id=plan_id, user=user, expected_version=version, apply=guarded)
 
 
-def _assign(row, fields: dict) -> list[str]:
+def _assign(row: PlanRow, fields: dict[str, Any]) -> list[str]:
     """Set fields on a row; return the Norwegian labels of those that changed."""
     changed = []
     for name, value in fields.items():
         if getattr(row, name) != value:
-            changed.append(str(row._meta.get_field(name).verbose_name))
+            changed.append(str(_field(type(row), name).verbose_name))
             setattr(row, name, value)
     return changed
 
 
-def _save_row(row, fields: dict, created: str, edited: str) -> str:
+def _save_row(row: PlanRow, fields: dict[str, Any], created: str, edited: str) -> str:
     is_new = row.pk is None
     changed = _assign(row, fields)
     row.full_clean()
@@ -449,7 +495,7 @@ def _save_row(row, fields: dict, created: str, edited: str) -> str:
 # shown; ``keep_mine``: the fields where they chose their own text).
 
 
-def _mergeable(value):
+def _mergeable(value: Any) -> Any:
     """A value as the merge compares it: JSON-plain, text without CR or outer blanks
     (a browser posts CRLF and the form strips what the database may still hold)."""
     if hasattr(value, "_meta"):
@@ -463,7 +509,7 @@ def _mergeable(value):
     return _plain(value)
 
 
-def _document(snapshot_: dict) -> dict:
+def _document(snapshot_: dict[str, Any]) -> rules.Document:
     flat = rules.flatten(snapshot_)
     for section, rows in snapshot_.get("refs", {}).items():
         for item, row in rows.items():
@@ -472,7 +518,7 @@ def _document(snapshot_: dict) -> dict:
     return {key: _mergeable(value) for key, value in flat.items()}
 
 
-def _stored_document(plan_id: int, number: int | None) -> dict | None:
+def _stored_document(plan_id: int, number: int | None) -> rules.Document | None:
     if number is None:
         return None
     stored = PlanVersion.objects.filter(plan_id=plan_id, number=number)
@@ -480,7 +526,7 @@ def _stored_document(plan_id: int, number: int | None) -> dict | None:
     return None if snapshot_ is None else _document(snapshot_)
 
 
-_SECTION_OF = {
+_SECTION_OF: dict[type[PlanRow], str] = {
     IndividualPlan: "plan",
     CrisisPlan: "crisis_plan",
     Goal: "goals",
@@ -489,13 +535,23 @@ _SECTION_OF = {
 }
 
 
-def _keys(model, row_id, names) -> dict:
+def _keys(model: type[PlanRow], row_id: int | None, names: Iterable[str]) -> dict[str, rules.Key]:
     section = _SECTION_OF[model]
     item = "" if section in ("plan", "crisis_plan") else str(row_id)
     return {name: (section, item, name) for name in names}
 
 
-def _merge_fields(*, plan_id, base, current, seen, keep_mine, model, row, fields) -> dict:
+def _merge_fields(
+    *,
+    plan_id: int,
+    base: int,
+    current: int,
+    seen: int | None,
+    keep_mine: Iterable[str],
+    model: type[PlanRow],
+    row: PlanRow | None,
+    fields: dict[str, Any],
+) -> dict[str, Any]:
     """The fields of the editor's submission to write on top of the current row,
     or StaleEdit naming the fields both changed."""
     base_doc = _stored_document(plan_id, base)
@@ -510,10 +566,7 @@ def _merge_fields(*, plan_id, base, current, seen, keep_mine, model, row, fields
     if model is CrisisPlan:
         # The person's crisis plan is one row made on first save: where it did not
         # exist yet (then or now), it stands for empty fields.
-        empty = {
-            keys[name]: _mergeable(CrisisPlan._meta.get_field(name).get_default())
-            for name in fields
-        }
+        empty = {keys[name]: _mergeable(_field(CrisisPlan, name).get_default()) for name in fields}
         base_row, theirs = base_row or empty, theirs or empty
     merged = rules.merge(base_row, theirs, mine)
     if merged.conflicts:
@@ -562,7 +615,7 @@ def _describe(plan_id, base, current, conflicts) -> list[dict]:
     return described
 
 
-def changes_since(plan_id: int, base: int, current: int) -> list[PlanVersion]:
+def changes_since(*, plan_id: int, base: int, current: int) -> list[PlanVersion]:
     """The versions saved after ``base``: who changed what and when."""
     return list(
         PlanVersion.objects.filter(plan_id=plan_id, number__gt=base, number__lte=current)
@@ -572,14 +625,14 @@ def changes_since(plan_id: int, base: int, current: int) -> list[PlanVersion]:
 
 
 def _edit(
-    plan_id,
-    user,
-    version,
+    plan_id: int,
+    user: User,
+    version: int,
     *,
-    model,
-    row_of: Callable[[IndividualPlan], object],
-    fields: dict,
-    apply: Callable[[IndividualPlan, dict], str],
+    model: type[PlanRow],
+    row_of: Callable[[IndividualPlan], PlanRow | None],
+    fields: dict[str, Any],
+    apply: Callable[[IndividualPlan, dict[str, Any]], str],
     seen: int | None = None,
     keep_mine: Iterable[str] = (),
     strict: bool = False,
@@ -588,9 +641,11 @@ def _edit(
     ``version`` (the version the editor started from). ``row_of`` finds the row as
     it is now (None for a new one); ``apply`` writes the fields to keep. ``strict``
     refuses any save from an older version (an HTTP If-Match must hold exactly)."""
+    current: int | None = None
     for _attempt in range(3):
-        current = IndividualPlan.objects.filter(pk=plan_id).values_list("version", flat=True)
-        current = current.first()
+        current = (
+            IndividualPlan.objects.filter(pk=plan_id).values_list("version", flat=True).first()
+        )
         if current is None:
             raise ValidationError(_("Planen finnes ikke."))
         if strict and current != version:
@@ -610,16 +665,23 @@ def _edit(
                 fields=fields,
             )
         try:
-            return _change_open_plan(
-                plan_id, user, current, lambda plan, w=to_write: apply(plan, w)
-            )
+            return _change_open_plan(plan_id, user, current, partial(_apply_with, apply, to_write))
         except StaleEdit:
             # Someone saved between reading and writing: merge again with theirs.
             continue
+    assert current is not None  # set by every attempt
     raise StaleEdit(current)
 
 
-def _existing(row_of, plan):
+def _apply_with(
+    apply: Callable[[IndividualPlan, dict[str, Any]], str],
+    fields: dict[str, Any],
+    plan: IndividualPlan,
+) -> str:
+    return apply(plan, fields)
+
+
+def _existing(row_of: Callable[[IndividualPlan], R], plan: IndividualPlan) -> R:
     try:
         return row_of(plan)
     except ObjectDoesNotExist as gone:
@@ -628,7 +690,9 @@ def _existing(row_of, plan):
         ) from gone
 
 
-def update_plan(plan_id, user, version, fields: dict, **merge) -> IndividualPlan:
+def update_plan(
+    *, plan_id: int, user: User, version: int, fields: dict[str, Any], **merge: Any
+) -> IndividualPlan:
     return _edit(
         plan_id,
         user,
@@ -641,8 +705,16 @@ def update_plan(plan_id, user, version, fields: dict, **merge) -> IndividualPlan
     )
 
 
-def save_goal(plan_id, user, version, goal_id, fields: dict, **merge) -> IndividualPlan:
-    def apply(plan, fields):
+def save_goal(
+    *,
+    plan_id: int,
+    user: User,
+    version: int,
+    goal_id: int | None,
+    fields: dict[str, Any],
+    **merge: Any,
+) -> IndividualPlan:
+    def apply(plan: IndividualPlan, fields: dict[str, Any]) -> str:
         goal = (
             _existing(lambda p: p.goals.get(pk=goal_id), plan)
             if goal_id
@@ -663,14 +735,22 @@ def save_goal(plan_id, user, version, goal_id, fields: dict, **merge) -> Individ
 
 
 def save_measure(
-    plan_id, user, version, goal_id, measure_id, fields: dict, **merge
+    *,
+    plan_id: int,
+    user: User,
+    version: int,
+    goal_id: int | None,
+    measure_id: int | None,
+    fields: dict[str, Any],
+    **merge: Any,
 ) -> IndividualPlan:
-    def apply(plan, fields):
+    def apply(plan: IndividualPlan, fields: dict[str, Any]) -> str:
         measure = _existing(
             lambda p: (
                 p.measures.get(pk=measure_id)
                 if measure_id
-                else Measure(plan=p, goal=p.goals.get(pk=goal_id))
+                # No goal id: no such goal (DoesNotExist, as for a removed one).
+                else Measure(plan=p, goal=p.goals.get(pk=goal_id or 0))
             ),
             plan,
         )
@@ -689,9 +769,15 @@ def save_measure(
 
 
 def save_participant(
-    plan_id, user, version, participant_id, fields: dict, **merge
+    *,
+    plan_id: int,
+    user: User,
+    version: int,
+    participant_id: int | None,
+    fields: dict[str, Any],
+    **merge: Any,
 ) -> IndividualPlan:
-    def apply(plan, fields):
+    def apply(plan: IndividualPlan, fields: dict[str, Any]) -> str:
         participant = (
             _existing(lambda p: p.participants.get(pk=participant_id), plan)
             if participant_id
@@ -711,8 +797,10 @@ def save_participant(
     )
 
 
-def save_crisis_plan(plan_id, user, version, fields: dict, **merge) -> IndividualPlan:
-    def apply(plan, fields):
+def save_crisis_plan(
+    *, plan_id: int, user: User, version: int, fields: dict[str, Any], **merge: Any
+) -> IndividualPlan:
+    def apply(plan: IndividualPlan, fields: dict[str, Any]) -> str:
         # The person's crisis plan, edited as part of the open plan (a version).
         crisis, _created = CrisisPlan.objects.get_or_create(person_id=plan.person_id)
         return _save_row(crisis, fields, "", _("Kriseplan endret"))
@@ -736,29 +824,42 @@ _REMOVED = {
 }
 
 
-def remove_row(plan_id, user, version, model, row_id, *, seen: int | None = None) -> IndividualPlan:
+def remove_row(
+    *,
+    plan_id: int,
+    user: User,
+    version: int,
+    model: type[Goal | Measure | Participant],
+    row_id: int,
+    seen: int | None = None,
+) -> IndividualPlan:
     """Remove a goal (with its measures), a measure or a participant. From an
     older version the removal goes through unless someone changed that very row
     (for a goal: or its measures) since; then the editor is shown who and must
     confirm having seen it (``seen``)."""
 
-    def apply(plan):
+    def apply(plan: IndividualPlan) -> str:
         _existing(lambda p: model.objects.get(plan=p, pk=row_id), plan).delete()
         return str(_REMOVED[model])
 
+    current: int | None = None
     for _attempt in range(3):
-        current = IndividualPlan.objects.filter(pk=plan_id).values_list("version", flat=True)
-        current = current.first()
+        current = (
+            IndividualPlan.objects.filter(pk=plan_id).values_list("version", flat=True).first()
+        )
+        if current is None:
+            raise ValidationError(_("Planen finnes ikke."))
         if current != version:
             _check_removal(plan_id, version, current, seen, model, row_id)
         try:
             return _change_open_plan(plan_id, user, current, apply)
         except StaleEdit:
             continue
+    assert current is not None  # set by every attempt
     raise StaleEdit(current)
 
 
-def _row_of(document: dict, section: str, item: str) -> dict:
+def _row_of(document: rules.Document, section: str, item: str) -> rules.Document:
     """The keys of one row, and for a goal those of its measures (removed with it)."""
     measures = (
         {
@@ -776,12 +877,19 @@ def _row_of(document: dict, section: str, item: str) -> dict:
     }
 
 
-def _check_removal(plan_id, base, current, seen, model, row_id) -> None:
+def _check_removal(
+    plan_id: int,
+    base: int,
+    current: int,
+    seen: int | None,
+    model: type[PlanRow],
+    row_id: int,
+) -> None:
     base_doc = _stored_document(plan_id, base)
     if base_doc is None:
         raise StaleEdit(current)
     section, item = _SECTION_OF[model], str(row_id)
-    now = _document(snapshot(IndividualPlan.objects.get(pk=plan_id)))
+    now = _document(snapshot(plan=IndividualPlan.objects.get(pk=plan_id)))
     if _row_of(base_doc, section, item) == _row_of(now, section, item):
         return
     seen_doc = _stored_document(plan_id, seen)
@@ -790,10 +898,12 @@ def _check_removal(plan_id, base, current, seen, model, row_id) -> None:
     raise StaleEdit(current, base, [{"name": "", "removal": True}])
 
 
-def answer_offer(plan_id, user, version, accepted: bool, answered_on) -> IndividualPlan:
+def answer_offer(
+    *, plan_id: int, user: User, version: int, accepted: bool, answered_on: dt.date
+) -> IndividualPlan:
     """Record the person's answer; a declined IP still leaves the coordinator offer (hol § 7-2)."""
 
-    def apply(plan):
+    def apply(plan: IndividualPlan) -> str:
         status = IndividualPlan.Status.ACTIVE if accepted else IndividualPlan.Status.DECLINED
         _save_row(plan, {"status": status, "answered_on": answered_on}, "", "")
         return _("Tilbud om plan akseptert") if accepted else _("Tilbud om plan avslått")
@@ -801,8 +911,8 @@ def answer_offer(plan_id, user, version, accepted: bool, answered_on) -> Individ
     return _change_open_plan(plan_id, user, version, apply, allowed=rules.may_answer_offer)
 
 
-def close_plan(plan_id, user, version, closed_on) -> IndividualPlan:
-    def apply(plan):
+def close_plan(*, plan_id: int, user: User, version: int, closed_on: dt.date) -> IndividualPlan:
+    def apply(plan: IndividualPlan) -> str:
         fields = {"status": IndividualPlan.Status.CLOSED, "closed_on": closed_on}
         _save_row(plan, fields, "", "")
         return _("Planen avsluttet")
@@ -810,7 +920,7 @@ def close_plan(plan_id, user, version, closed_on) -> IndividualPlan:
     return _change_open_plan(plan_id, user, version, apply)
 
 
-def offer_plan(person, user, offered_on) -> IndividualPlan:
+def offer_plan(*, person: Person, user: User, offered_on: dt.date) -> IndividualPlan:
     """Offer an individual plan, unless the person already has an open one."""
     existing = person.plans.values_list("status", flat=True)
     if not rules.may_offer_plan(existing):
@@ -818,14 +928,19 @@ def offer_plan(person, user, offered_on) -> IndividualPlan:
     try:
         with transaction.atomic():
             return create_plan(
-                user, person=person, status=IndividualPlan.Status.OFFERED, offered_on=offered_on
+                user=user,
+                person=person,
+                status=IndividualPlan.Status.OFFERED,
+                offered_on=offered_on,
             )
     except IntegrityError as error:
         # A concurrent offer won the race; the constraint keeps one open plan.
         raise ValidationError(_("Personen har allerede en åpen plan.")) from error
 
 
-def consent_warning(plan: IndividualPlan, fields: dict, participant=None) -> dict | None:
+def consent_warning(
+    *, plan: IndividualPlan, fields: dict[str, Any], participant: Participant | None = None
+) -> dict[str, Any] | None:
     """Whether the participant about to be saved gets plan information the person's
     consent does not cover (forskrift § 19 h): the unit or partner to name, or None.
     Only a new party is asked about; an unchanged one was warned of when added."""
@@ -835,7 +950,7 @@ def consent_warning(plan: IndividualPlan, fields: dict, participant=None) -> dic
         getattr(partner, "pk", None),
     ):
         return None
-    _plan_consent, units, partners = plan_coverage([plan.person_id]).get(
+    _plan_consent, units, partners = plan_coverage(person_ids=[plan.person_id]).get(
         plan.person_id, NO_COVERAGE
     )
     covered = rules.consent_covers(
@@ -849,7 +964,7 @@ def consent_warning(plan: IndividualPlan, fields: dict, participant=None) -> dic
     return {"party": str(partner or unit)}
 
 
-def default_unit_for(user):
+def default_unit_for(*, user: User) -> Unit | None:
     """The unit a staff participant represents when only the person was chosen."""
     membership = user.staff.memberships.select_related("unit").order_by("pk").first()
     return membership.unit if membership else None

@@ -2,6 +2,8 @@
 through ``plans.access.plan_for`` (the access gate); every change through
 ``plans.services`` (versioned, lost updates refused)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -105,9 +107,11 @@ def detail(request, plan_id: int):
     plan = access.plan_for(request, plan_id, what="plan")
     # The close link only for those the gate lets close the plan (not logged:
     # nothing is read or done; the close page asks again and logs).
-    may_close = gate.decide(request.user, plan.person, Action.CLOSE, Category.PLAN).granted
+    may_close = gate.decide(request.user, plan.person, Action.CLOSE, category=Category.PLAN).granted
     return render(
-        request, "plans/detail.html", {**services.plan_page(plan_id), "may_close": may_close}
+        request,
+        "plans/detail.html",
+        {**services.plan_page(plan_id=plan_id), "may_close": may_close},
     )
 
 
@@ -122,7 +126,7 @@ def edit_plan(request, plan_id: int):
         plan,
         form,
         lambda f: services.update_plan(
-            plan.pk, request.user, _version(f), f.changes(), **_merge(f)
+            plan_id=plan.pk, user=request.user, version=_version(f), fields=f.changes(), **_merge(f)
         ),
         _("Endre planen"),
         _("Planen er lagret."),
@@ -141,7 +145,12 @@ def goal_form(request, plan_id: int, goal_id: int | None = None):
         plan,
         form,
         lambda f: services.save_goal(
-            plan.pk, request.user, _version(f), goal_id, f.changes(), **_merge(f)
+            plan_id=plan.pk,
+            user=request.user,
+            version=_version(f),
+            goal_id=goal_id,
+            fields=f.changes(),
+            **_merge(f),
         ),
         _("Endre mål") if goal else _("Nytt mål"),
         _("Målet er lagret."),
@@ -167,7 +176,13 @@ def measure_form(request, plan_id: int, goal_id: int | None = None, measure_id: 
         plan,
         form,
         lambda f: services.save_measure(
-            plan.pk, request.user, _version(f), goal.pk, measure_id, f.changes(), **_merge(f)
+            plan_id=plan.pk,
+            user=request.user,
+            version=_version(f),
+            goal_id=goal.pk,
+            measure_id=measure_id,
+            fields=f.changes(),
+            **_merge(f),
         ),
         _("Endre tiltak") if measure else _("Nytt tiltak"),
         _("Tiltaket er lagret."),
@@ -195,11 +210,18 @@ def participant_form(request, plan_id: int, participant_id: int | None = None):
         plan,
         form,
         lambda f: services.save_participant(
-            plan.pk, request.user, _version(f), participant_id, f.changes(), **_merge(f)
+            plan_id=plan.pk,
+            user=request.user,
+            version=_version(f),
+            participant_id=participant_id,
+            fields=f.changes(),
+            **_merge(f),
         ),
         _("Endre deltaker") if participant else _("Ny deltaker"),
         _("Deltakeren er lagret."),
-        warn=lambda f: services.consent_warning(plan, f.cleaned_data, participant),
+        warn=lambda f: services.consent_warning(
+            plan=plan, fields=f.cleaned_data, participant=participant
+        ),
         delete_url=participant and ("plans:participant_delete", participant.pk),
     )
 
@@ -219,14 +241,14 @@ def crisis_plan(request, plan_id: int):
         plan,
         form,
         lambda f: services.save_crisis_plan(
-            plan.pk, request.user, _version(f), f.changes(), **_merge(f)
+            plan_id=plan.pk, user=request.user, version=_version(f), fields=f.changes(), **_merge(f)
         ),
         _("Kriseplan"),
         _("Kriseplanen er lagret."),
     )
 
 
-_REMOVABLE = {
+_REMOVABLE: dict[str, tuple[type[Goal | Measure | Participant], Any]] = {
     "goal": (Goal, _lazy("Fjern mål")),
     "measure": (Measure, _lazy("Fjern tiltak")),
     "participant": (Participant, _lazy("Fjern deltaker")),
@@ -246,7 +268,12 @@ def remove(request, plan_id: int, kind: str, row_id: int):
         plan,
         form,
         lambda f: services.remove_row(
-            plan.pk, request.user, _version(f), model, row.pk, **_merge(f)
+            plan_id=plan.pk,
+            user=request.user,
+            version=_version(f),
+            model=model,
+            row_id=row.pk,
+            **_merge(f),
         ),
         title,
         _("Fjernet."),
@@ -266,11 +293,11 @@ def answer_offer(request, plan_id: int):
         plan,
         form,
         lambda f: services.answer_offer(
-            plan.pk,
-            request.user,
-            _version(f),
-            f.cleaned_data["answer"] == forms.OfferAnswerForm.ACCEPTED,
-            f.cleaned_data["answered_on"],
+            plan_id=plan.pk,
+            user=request.user,
+            version=_version(f),
+            accepted=f.cleaned_data["answer"] == forms.OfferAnswerForm.ACCEPTED,
+            answered_on=f.cleaned_data["answered_on"],
         ),
         _("Svar på tilbud om individuell plan"),
         _("Svaret er registrert."),
@@ -294,7 +321,10 @@ def close(request, plan_id: int):
         plan,
         form,
         lambda f: services.close_plan(
-            plan.pk, request.user, _version(f), f.cleaned_data["closed_on"]
+            plan_id=plan.pk,
+            user=request.user,
+            version=_version(f),
+            closed_on=f.cleaned_data["closed_on"],
         ),
         _("Avslutt planen"),
         _("Planen er avsluttet."),
@@ -347,7 +377,7 @@ def compare(request, plan_id: int):
 @login_required
 def plan_pdf(request, plan_id: int):
     plan = access.plan_for(request, plan_id, action=Action.PRINT, what="plan: PDF")
-    context = {**services.plan_page(plan.pk), "printed_on": timezone.localdate()}
+    context = {**services.plan_page(plan_id=plan.pk), "printed_on": timezone.localdate()}
     return core_pdf.response(
         pdf.render(context),
         f"individuell-plan-{plan.pk}-versjon-{plan.version}",
@@ -361,12 +391,14 @@ def offer(request, person_id: int):
     # § 7-1): the gate's OFFER needs a relation that allows it, not a consent
     # to the plan category.
     person = gate.person_for(
-        request, person_id, Action.OFFER, gate.BASIC, what="tilby individuell plan"
+        request, person_id, Action.OFFER, category=gate.BASIC, what="tilby individuell plan"
     )
     form = forms.OfferPlanForm(_data(request), initial={"offered_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.offer_plan(person, request.user, form.cleaned_data["offered_on"])
+            plan = services.offer_plan(
+                person=person, user=request.user, offered_on=form.cleaned_data["offered_on"]
+            )
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

@@ -7,6 +7,7 @@ again on every request against the representation's period and rights).
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
@@ -29,7 +30,7 @@ class ChooseFirst(Exception):
 
 @dataclass
 class Acting:
-    user: object
+    user: User
     person: Person
     representation: Representation | None = None
 
@@ -135,14 +136,16 @@ def acting(
                 gate.REPRESENTATIVE,
                 _("Fullmakten gir ikke rett til: %(right)s") % {"right": Right(right).label},
             ),
-            category,
-            f"min side: {what}",
+            category=category,
+            what=f"min side: {what}",
         )
         raise PermissionDenied(
             _("Du har ikke rett til dette for %(name)s: %(right)s")
             % {"name": person.full_name, "right": Right(right).label}
         )
-    person = gate.person_for(request, person_id, action, category, what=f"min side: {what}")
+    person = gate.person_for(
+        request, person_id, action, category=category, what=f"min side: {what}"
+    )
     return Acting(request.user, person, representation)
 
 
@@ -157,6 +160,6 @@ def log_foreign(request, acting_: Acting, owner_id, action, category, what: str)
         owner,
         action,
         gate.Decision(False, gate.NONE, _("Forsøk fra Min side på en annen persons opplysninger")),
-        category,
-        f"min side: {what}",
+        category=category,
+        what=f"min side: {what}",
     )

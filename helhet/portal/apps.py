@@ -11,7 +11,9 @@ class PortalConfig(AppConfig):
         from helhet.consent.signals import staff_act
         from helhet.portal import access, notices, services
 
-        gate.register_representation(access.gate_decision, access.represents_anyone)
+        gate.register_representation(
+            decide=access.gate_decision, represents_anyone=access.represents_anyone
+        )
         gate.register_emergency_hook(services.notify_emergency)
         staff_act.connect(notices.on_consent_act, dispatch_uid="portal-consent-staff-act")
         # Portal URLs carry no person id: these rows are looked up only among

@@ -12,6 +12,7 @@ address, sent after the transaction commits (the request does no other work).
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -23,6 +24,9 @@ from helhet.consent.models import ConsentEvent
 from helhet.portal.models import StaffAct
 from helhet.portal.reminders import recipients
 from helhet.portal.services import record
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +87,7 @@ def body(kind: str, link: str, own: bool) -> str:
     """The e-mail: what kind of act, and where to see it. No service, unit or
     person is named."""
     whom = _("deg") if own else _("en du er verge eller fullmektig for")
-    texts = {
+    texts: dict[str, StrOrPromise] = {
         StaffAct.Kind.CONSENT_GIVEN: _(
             "En ansatt har registrert et samtykke til deling av opplysninger om %(whom)s. "
             "Samtykket gjelder fra nå. Stemmer det ikke, kan du trekke det tilbake på Min side."
@@ -125,7 +129,7 @@ def mark_seen(acting, act: StaffAct) -> None:
             seen_at=timezone.now(), seen_by=acting.user
         )
         if done:
-            record(acting, "varsel lest", _("Varsel %(pk)s") % {"pk": act.pk})
+            record(acting=acting, kind="varsel lest", detail=_("Varsel %(pk)s") % {"pk": act.pk})
 
 
 # --- for the leader's control page ---------------------------------------------------
@@ -164,6 +168,8 @@ def _row(act: StaffAct) -> dict:
     if act.consent is not None:
         for scope in act.consent.scopes.all():
             party = scope.unit or scope.partner
+            if party is None:
+                continue
             key = ("u" if scope.unit_id else "p", party.pk)
             found = parties.setdefault(
                 key,

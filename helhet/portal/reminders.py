@@ -44,13 +44,13 @@ def due(today: dt.date) -> list[Due]:
         consent=OuterRef("pk"), kind=ConsentReminder.Kind.EXPIRY
     )
     rows = (
-        Consent.objects.filter(valid_q(_end_of(today)))
+        Consent.objects.filter(valid_q(moment=_end_of(today)))
         .annotate(last=Max("reminders__created_on"), expiry_sent=Exists(expiry_sent))
         .values_list("pk", "person_id", "valid_from", "valid_to", "last", "expiry_sent")
     )
     found = []
-    for pk, person_id, valid_from, valid_to, last, expiry_sent in rows:
-        kind = rules.reminder_due(valid_from, valid_to, False, last, expiry_sent, today)
+    for pk, person_id, valid_from, valid_to, last, sent in rows:
+        kind = rules.reminder_due(valid_from, valid_to, False, last, sent, today)
         if kind:
             found.append(Due(pk, person_id, kind, valid_to))
     return found
@@ -149,7 +149,9 @@ def open_reminders(person: Person):
     """Reminders about consents still in force that nobody has marked as seen."""
     return (
         ConsentReminder.objects.filter(
-            valid_q(timezone.now(), "consent__"), consent__person=person, seen_at__isnull=True
+            valid_q(moment=timezone.now(), prefix="consent__"),
+            consent__person=person,
+            seen_at__isnull=True,
         )
         .select_related("consent")
         .order_by("consent__valid_to", "pk")
@@ -166,4 +168,8 @@ def mark_seen(acting, reminder: ConsentReminder) -> None:
             seen_at=timezone.now(), seen_by=acting.user
         )
         if done:
-            record(acting, "påminnelse lest", _("Påminnelse %(pk)s") % {"pk": reminder.pk})
+            record(
+                acting=acting,
+                kind="påminnelse lest",
+                detail=_("Påminnelse %(pk)s") % {"pk": reminder.pk},
+            )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,7 +58,7 @@ NOT_A_REPRESENTATIVE = gettext_lazy(
 )
 
 
-def is_staff_account(user) -> bool:
+def is_staff_account(user: User) -> bool:
     """A member of staff (or a Django staff or superuser account): never a
     proxy or guardian, so no one can widen their own access through Min side
     (docs/consent.md)."""
@@ -97,7 +98,7 @@ def suppressed(count: int) -> bool:
     return count < SMALL_CELL
 
 
-def aggregate(scores: list[int]) -> dict:
+def aggregate(scores: list[int]) -> dict[str, object]:
     """Count, mean and distribution of answers — or only "<5" when too few
     answers would let someone recognise who answered."""
     count = len(scores)

@@ -5,12 +5,14 @@ so they enter the plan's version history as the person's own words."""
 import datetime as dt
 import logging
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,9 +21,11 @@ from helhet.access.models import AccessBlock
 from helhet.consent import rules as consent_rules
 from helhet.consent import services as consent_services
 from helhet.consent.models import Consent
-from helhet.cooperation.models import Meeting
+from helhet.consent.services import Scope
+from helhet.cooperation.models import Meeting, Message
 from helhet.cooperation.services import around_person, messages_for, post_message
 from helhet.coordination.models import CoordinatorAssignment
+from helhet.organisation.models import Unit
 from helhet.people.models import Person
 from helhet.plans import rules as plan_rules
 from helhet.plans import services as plan_services
@@ -46,7 +50,7 @@ class PortalRefused(Exception):
     """A change the portal does not allow; the message is for the user."""
 
 
-def record(acting: Acting, kind: str, detail: str = "", accepted: bool = True) -> PortalAction:
+def record(*, acting: Acting, kind: str, detail: str = "", accepted: bool = True) -> PortalAction:
     return PortalAction.objects.create(
         person=acting.person,
         actor=acting.user,
@@ -64,13 +68,13 @@ def _acting_for(acting: Acting) -> str | None:
 # --- my plan ----------------------------------------------------------------------
 
 
-def current_plan(person: Person) -> IndividualPlan | None:
+def current_plan(*, person: Person) -> IndividualPlan | None:
     """The open plan, else the most recent one."""
     plans = person.plans.order_by("-offered_on", "-pk")
     return plans.open().first() or plans.first()
 
 
-def next_meeting(person: Person):
+def next_meeting(*, person: Person) -> Meeting | None:
     return (
         Meeting.objects.filter(
             group__person=person, status=Meeting.Status.PLANNED, starts_at__gte=timezone.now()
@@ -80,12 +84,12 @@ def next_meeting(person: Person):
     )
 
 
-def plan_view(person: Person) -> dict:
-    plan = current_plan(person)
-    context = {
+def plan_view(*, person: Person) -> dict[str, Any]:
+    plan = current_plan(person=person)
+    context: dict[str, Any] = {
         "plan": plan,
-        "next_meeting": next_meeting(person),
-        "contacts": around_person(person),
+        "next_meeting": next_meeting(person=person),
+        "contacts": around_person(person=person),
     }
     if plan is None:
         context["coordinator"] = (
@@ -96,7 +100,7 @@ def plan_view(person: Person) -> dict:
             .first()
         )
         return context
-    page = plan_services.plan_page(plan.pk)
+    page = plan_services.plan_page(plan_id=plan.pk)
     comments = defaultdict(list)
     for comment in GoalComment.objects.filter(goal__plan=plan):
         comments[comment.goal_id].append(comment)
@@ -112,7 +116,14 @@ def plan_view(person: Person) -> dict:
     return context
 
 
-def save_goal(acting: Acting, plan: IndividualPlan, goal: Goal | None, version: int, fields):
+def save_goal(
+    *,
+    acting: Acting,
+    plan: IndividualPlan,
+    goal: Goal | None,
+    version: int,
+    fields: dict[str, Any],
+) -> IndividualPlan:
     """Write or change a goal in the person's own words, as a new plan version."""
     if plan.person_id != acting.person.pk:
         raise PortalRefused(_("Fant ikke målet."))
@@ -130,12 +141,18 @@ def save_goal(acting: Acting, plan: IndividualPlan, goal: Goal | None, version: 
         return rules.on_behalf_summary(summary, _acting_for(acting))
 
     with transaction.atomic():
-        changed = plan_services.change_plan(plan.pk, acting.user, version, apply)
-        record(acting, "mål", _("Mål lagret, planversjon %(v)s") % {"v": changed.version})
+        changed = plan_services.change_plan(
+            plan_id=plan.pk, user=acting.user, expected_version=version, apply=apply
+        )
+        record(
+            acting=acting,
+            kind="mål",
+            detail=_("Mål lagret, planversjon %(v)s") % {"v": changed.version},
+        )
     return changed
 
 
-def add_comment(acting: Acting, goal: Goal, text: str) -> GoalComment:
+def add_comment(*, acting: Acting, goal: Goal, text: str) -> GoalComment:
     with transaction.atomic():
         comment = GoalComment.objects.create(
             goal=goal,
@@ -145,14 +162,14 @@ def add_comment(acting: Acting, goal: Goal, text: str) -> GoalComment:
             on_behalf=acting.on_behalf,
             text=text,
         )
-        record(acting, "kommentar", _("Kommentar til mål"))
+        record(acting=acting, kind="kommentar", detail=_("Kommentar til mål"))
     return comment
 
 
 # --- consents ------------------------------------------------------------------------
 
 
-def consents_of(person: Person):
+def consents_of(*, person: Person) -> QuerySet[Consent]:
     return (
         person.consents.prefetch_related("scopes__unit", "scopes__partner")
         .select_related("renews", "registered_by")
@@ -173,8 +190,8 @@ def give_consent(acting: Acting, *, scopes, offered, purpose, valid_to, covers_p
         )
     with transaction.atomic():
         consent = consent_services.register(
-            acting.person,
-            acting.user,
+            person=acting.person,
+            actor=acting.user,
             scopes=scopes,
             offered=offered,
             purpose=purpose,
@@ -186,18 +203,20 @@ def give_consent(acting: Acting, *, scopes, offered, purpose, valid_to, covers_p
             form_version=consent_rules.CURRENT_FORM_VERSION,
             covers_plan=covers_plan,
         )
-        record(acting, "samtykke gitt" if consent else "samtykke avslått")
+        record(acting=acting, kind="samtykke gitt" if consent else "samtykke avslått")
     return consent
 
 
-def withdraw_consent(acting: Acting, consent: Consent) -> Consent:
+def withdraw_consent(*, acting: Acting, consent: Consent) -> Consent:
     if consent.person_id != acting.person.pk:
         raise PortalRefused(_("Fant ikke samtykket."))
     with transaction.atomic():
         withdrawn = consent_services.withdraw(
-            consent.pk, acting.user, _("Trukket tilbake på Min side")
+            consent_id=consent.pk, actor=acting.user, note=_("Trukket tilbake på Min side")
         )
-        record(acting, "samtykke trukket", _("Samtykke %(pk)s") % {"pk": consent.pk})
+        record(
+            acting=acting, kind="samtykke trukket", detail=_("Samtykke %(pk)s") % {"pk": consent.pk}
+        )
     return withdrawn
 
 
@@ -212,7 +231,7 @@ def access_log(
     return access_services.own_log(person=person, year=year, cursor=cursor)
 
 
-def block_candidates(person: Person) -> list:
+def block_candidates(*, person: Person) -> list[User]:
     """Staff the person can name: those who have looked at or work with their data."""
     # Those who read the person's data in the last year: a bounded read of the log.
     seen = access_services.viewers_since(person=person)
@@ -234,47 +253,57 @@ def block_candidates(person: Person) -> list:
     )
 
 
-def active_blocks(person: Person):
+def active_blocks(*, person: Person) -> QuerySet[AccessBlock]:
     return AccessBlock.objects.filter(person=person, lifted_at__isnull=True).select_related(
         "staff_user"
     )
 
 
-def block(acting: Acting, staff_user) -> AccessBlock:
+def block(*, acting: Acting, staff_user: User) -> AccessBlock:
     try:
         with transaction.atomic():
             found = AccessBlock.objects.create(
                 person=acting.person, staff_user=staff_user, created_by=acting.user
             )
-            record(acting, "sperring", _("Sperret ansatt %(pk)s") % {"pk": staff_user.pk})
+            record(
+                acting=acting,
+                kind="sperring",
+                detail=_("Sperret ansatt %(pk)s") % {"pk": staff_user.pk},
+            )
     except IntegrityError as error:
         raise PortalRefused(_("Denne ansatte er allerede sperret.")) from error
     return found
 
 
-def lift_block(acting: Acting, found: AccessBlock) -> None:
+def lift_block(*, acting: Acting, found: AccessBlock) -> None:
     if found.person_id != acting.person.pk or found.lifted_at is not None:
         raise PortalRefused(_("Fant ikke sperringen."))
     with transaction.atomic():
         AccessBlock.objects.filter(pk=found.pk, lifted_at__isnull=True).update(
             lifted_at=timezone.now(), lifted_by=acting.user
         )
-        record(acting, "sperring opphevet", _("Sperring %(pk)s") % {"pk": found.pk})
+        record(
+            acting=acting, kind="sperring opphevet", detail=_("Sperring %(pk)s") % {"pk": found.pk}
+        )
 
 
-def set_notice(acting: Acting, email: str, emergency: bool) -> NoticePreference:
+def set_notice(*, acting: Acting, email: str, emergency: bool) -> NoticePreference:
     with transaction.atomic():
         preference, _created = NoticePreference.objects.update_or_create(
             person=acting.person, defaults={"email": email, "emergency": emergency}
         )
-        record(acting, "varsling", _("Varsling ved nødtilgang: %(on)s") % {"on": emergency})
+        record(
+            acting=acting,
+            kind="varsling",
+            detail=_("Varsling ved nødtilgang: %(on)s") % {"on": emergency},
+        )
     return preference
 
 
 NOTICE_TEXT = "Det er brukt nødtilgang til opplysningene dine"
 
 
-def notify_emergency(grant) -> None:
+def notify_emergency(*, grant: EmergencyAccess) -> None:
     """The gate's hook: tell the person that emergency access was used, if they
     asked. Nothing about the person or the staff member goes in the e-mail —
     it may be read by others; the details are on Min side."""
@@ -301,19 +330,19 @@ def notify_emergency(grant) -> None:
 # --- proxies and guardians ------------------------------------------------------------
 
 
-def representations_of(person: Person):
+def representations_of(*, person: Person) -> QuerySet[Representation]:
     return person.representations.select_related("representative").order_by("-created_at")
 
 
 def give_representation(
-    acting_user,
-    person: Person,
     *,
-    representative,
-    kind,
+    acting_user: User,
+    person: Person,
+    representative: User,
+    kind: str,
     rights: set[str],
-    valid_from,
-    valid_to,
+    valid_from: dt.date,
+    valid_to: dt.date,
     reference: str = "",
 ) -> Representation:
     # Proxies and guardians are never staff accounts: no one widens their own
@@ -346,7 +375,9 @@ def give_representation(
     )
 
 
-def register_guardian(actor, person: Person, *, log_entry, link: str, **fields) -> Representation:
+def register_guardian(
+    *, actor: User, person: Person, log_entry: AccessLogEntry, link: str, **fields: Any
+) -> Representation:
     """A guardian registered by staff from the guardianship decision, with its
     reference and scope. Privileged (docs/consent.md): the view has asked the
     gate (Action.REGISTER_GUARDIAN: the coordinating unit or a unit head);
@@ -356,7 +387,9 @@ def register_guardian(actor, person: Person, *, log_entry, link: str, **fields) 
     if not fields.get("reference", "").strip():
         raise PortalRefused(_("Skriv referansen til vedtaket om vergemål."))
     with transaction.atomic():
-        found = give_representation(actor, person, kind=Representation.Kind.GUARDIAN, **fields)
+        found = give_representation(
+            acting_user=actor, person=person, kind=Representation.Kind.GUARDIAN, **fields
+        )
         notices.record_act(
             kind=StaffAct.Kind.GUARDIAN,
             person=person,
@@ -368,45 +401,49 @@ def register_guardian(actor, person: Person, *, log_entry, link: str, **fields) 
     return found
 
 
-def give_proxy(acting: Acting, **fields) -> Representation:
+def give_proxy(*, acting: Acting, **fields: Any) -> Representation:
     if acting.on_behalf:
         raise PortalRefused(_("Bare personen selv kan gi fullmakt."))
     with transaction.atomic():
         found = give_representation(
-            acting.user, acting.person, kind=Representation.Kind.PROXY, **fields
+            acting_user=acting.user, person=acting.person, kind=Representation.Kind.PROXY, **fields
         )
-        record(acting, "fullmakt gitt", _("Fullmakt %(pk)s") % {"pk": found.pk})
+        record(acting=acting, kind="fullmakt gitt", detail=_("Fullmakt %(pk)s") % {"pk": found.pk})
     return found
 
 
-def revoke(acting: Acting, representation: Representation) -> None:
+def revoke(*, acting: Acting, representation: Representation) -> None:
     if representation.person_id != acting.person.pk or representation.revoked_at is not None:
         raise PortalRefused(_("Fant ikke fullmakten."))
     if acting.on_behalf or representation.kind != Representation.Kind.PROXY:
         raise PortalRefused(_("Bare personen selv kan trekke tilbake en fullmakt."))
     with transaction.atomic():
         Representation.objects.filter(pk=representation.pk).update(revoked_at=timezone.now())
-        record(acting, "fullmakt trukket", _("Fullmakt %(pk)s") % {"pk": representation.pk})
+        record(
+            acting=acting,
+            kind="fullmakt trukket",
+            detail=_("Fullmakt %(pk)s") % {"pk": representation.pk},
+        )
 
 
 # --- messages -------------------------------------------------------------------------
 
 
-def messages(person: Person):
-    return messages_for(person)[:100]
+def messages(*, person: Person) -> QuerySet[Message]:
+    return messages_for(person=person)[:100]
 
 
-def send_message(acting: Acting, body: str):
+def send_message(*, acting: Acting, body: str) -> Message:
     with transaction.atomic():
-        message = post_message(acting.person, acting.user, body)
-        record(acting, "melding", _("Melding %(pk)s") % {"pk": message.pk})
+        message = post_message(person=acting.person, user=acting.user, body=body)
+        record(acting=acting, kind="melding", detail=_("Melding %(pk)s") % {"pk": message.pk})
     return message
 
 
 # --- feedback ("Gjør hjelpen ting bedre?") ------------------------------------------
 
 
-def _coordinating_unit(person: Person):
+def _coordinating_unit(person: Person) -> Unit | None:
     assignment = (
         CoordinatorAssignment.objects.filter(person=person, unit__isnull=False)
         .order_by("ended_on", "-assigned_on", "-pk")
@@ -415,7 +452,7 @@ def _coordinating_unit(person: Person):
     return assignment.unit if assignment else None
 
 
-def pending_feedback(person: Person, now: dt.datetime | None = None) -> list[dict]:
+def pending_feedback(*, person: Person, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Held meetings and plan evaluations (a new revision date set) in the
     last 90 days that the person has not answered about."""
     now = now or timezone.now()
@@ -458,7 +495,7 @@ def pending_feedback(person: Person, now: dt.datetime | None = None) -> list[dic
     return found
 
 
-def answer_feedback(acting: Acting, occasion: dict, score: int, text: str) -> None:
+def answer_feedback(*, acting: Acting, occasion: dict[str, Any], score: int, text: str) -> None:
     """Store the answer without any link to the person; remember only that
     they answered, so the question is not asked twice."""
     try:
@@ -472,12 +509,12 @@ def answer_feedback(acting: Acting, occasion: dict, score: int, text: str) -> No
                 score=score,
                 text=text,
             )
-            record(acting, "tilbakemelding")
+            record(acting=acting, kind="tilbakemelding")
     except IntegrityError as error:
         raise PortalRefused(_("Du har allerede svart på dette.")) from error
 
 
-def feedback_overview(municipality_id: int) -> list[dict]:
+def feedback_overview(*, municipality_id: int) -> list[dict[str, Any]]:
     """Per unit: answers counted, mean and spread — "<5" for small cells."""
     scores, texts, units = defaultdict(list), defaultdict(list), {}
     for answer in FeedbackAnswer.objects.filter(municipality_id=municipality_id).select_related(

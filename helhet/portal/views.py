@@ -53,7 +53,12 @@ def _render(request, template, acting, status=200, **context):
 def _refused_input(acting, kind: str, form) -> None:
     """Bad input is recorded (no text from it), and nothing is changed."""
     fields = ", ".join(sorted(form.errors)) or "-"
-    services.record(acting, kind, _("Avvist: %(fields)s") % {"fields": fields}, accepted=False)
+    services.record(
+        acting=acting,
+        kind=kind,
+        detail=_("Avvist: %(fields)s") % {"fields": fields},
+        accepted=False,
+    )
 
 
 OWNER = {
@@ -84,14 +89,14 @@ def _own_or_404(request, acting, model, pk, action, category, what):
 def home(request):
     acting = access.acting(request, Action.VIEW, BASIC, "forside")
     person = acting.person
-    plan = services.current_plan(person) if acting.may(Right.READ_PLAN) else None
+    plan = services.current_plan(person=person) if acting.may(Right.READ_PLAN) else None
     return _render(
         request,
         "portal/home.html",
         acting,
         plan=plan,
-        next_meeting=services.next_meeting(person) if acting.may(Right.READ_PLAN) else None,
-        feedback=services.pending_feedback(person) if not acting.on_behalf else [],
+        next_meeting=services.next_meeting(person=person) if acting.may(Right.READ_PLAN) else None,
+        feedback=services.pending_feedback(person=person) if not acting.on_behalf else [],
         reminders=reminders.open_reminders(person) if acting.may(Right.CONSENTS) else [],
         staff_acts=notices.open_acts(person) if acting.may(Right.CONSENTS) else [],
         representations=access.active_representations(request.user),
@@ -147,7 +152,7 @@ def choose(request):
 @portal_view
 def plan(request):
     acting = access.acting(request, Action.VIEW, Category.PLAN, "min plan", Right.READ_PLAN)
-    context = services.plan_view(acting.person)
+    context = services.plan_view(person=acting.person)
     return _render(
         request,
         "portal/plan.html",
@@ -167,7 +172,7 @@ def _goal_page(request, goal_id=None):
         "mål",
         Right.EDIT_GOALS,
     )
-    plan = services.current_plan(acting.person)
+    plan = services.current_plan(person=acting.person)
     goal = None
     if goal_id is not None:
         goal = _own_or_404(request, acting, Goal, goal_id, Action.EDIT, Category.PLAN, "mål")
@@ -185,11 +190,14 @@ def _goal_page(request, goal_id=None):
         if form.is_valid():
             try:
                 services.save_goal(
-                    acting,
-                    plan,
-                    goal,
-                    form.cleaned_data["version"],
-                    {"text": form.cleaned_data["text"], "status": form.cleaned_data["status"]},
+                    acting=acting,
+                    plan=plan,
+                    goal=goal,
+                    version=form.cleaned_data["version"],
+                    fields={
+                        "text": form.cleaned_data["text"],
+                        "status": form.cleaned_data["status"],
+                    },
                 )
             except StaleEdit as stale:
                 form.add_error(None, str(stale))
@@ -220,21 +228,21 @@ def goal_comment(request, goal_id: int):
     goal = _own_or_404(request, acting, Goal, goal_id, Action.EDIT, Category.PLAN, "kommentar")
     form = forms.CommentForm(request.POST)
     if form.is_valid():
-        services.add_comment(acting, goal, form.cleaned_data["text"])
+        services.add_comment(acting=acting, goal=goal, text=form.cleaned_data["text"])
         messages.success(request, _("Kommentaren er lagret."))
     else:
         _refused_input(acting, "kommentar", form)
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("portal:plan")
 
 
 @portal_view
 def plan_pdf(request):
     acting = access.acting(request, Action.PRINT, Category.PLAN, "plan: PDF", Right.READ_PLAN)
-    found = services.current_plan(acting.person)
+    found = services.current_plan(person=acting.person)
     if found is None:
         raise Http404(_("Du har ingen plan ennå."))
-    context = {**plan_services.plan_page(found.pk), "printed_on": timezone.localdate()}
+    context = {**plan_services.plan_page(plan_id=found.pk), "printed_on": timezone.localdate()}
     return core_pdf.response(
         pdf.render(context), f"individuell-plan-versjon-{found.version}", inline=False
     )
@@ -244,7 +252,7 @@ def plan_pdf(request):
 
 
 def _grid(person, selected: set[str]):
-    units, partners = consent_services.parties(person.municipality_id)
+    units, partners = consent_services.parties(municipality_id=person.municipality_id)
     rows = [(u, "u") for u in units] + [(p, "p") for p in partners]
     return [
         {
@@ -260,7 +268,7 @@ def _grid(person, selected: set[str]):
             ],
         }
         for party, kind in rows
-    ], consent_services.all_scopes(units, partners)
+    ], consent_services.all_scopes(units=units, partners=partners)
 
 
 @portal_view
@@ -270,7 +278,7 @@ def consents(request):
         request,
         "portal/consents.html",
         acting,
-        consents=services.consents_of(acting.person),
+        consents=services.consents_of(person=acting.person),
         now=timezone.now(),
     )
 
@@ -286,7 +294,7 @@ def consent_new(request):
     if writing:
         if form.is_valid():
             services.give_consent(
-                acting,
+                acting=acting,
                 scopes=form.selected_scopes(),
                 offered=offered,
                 purpose=form.cleaned_data["purpose"],
@@ -315,7 +323,7 @@ def consent_withdraw(request, consent_id: int):
     consent = _own_or_404(request, acting, Consent, consent_id, action, BASIC, "samtykke")
     if writing:
         try:
-            services.withdraw_consent(acting, consent)
+            services.withdraw_consent(acting=acting, consent=consent)
         except consent_services.ConsentRefused as error:
             messages.error(request, str(error))
         else:
@@ -346,8 +354,8 @@ def access_log(request):
             (e, rules.basis_label(e.basis, e.consent_id is not None, e.emergency))
             for e in page.entries
         ],
-        blocks=services.active_blocks(person),
-        block_form=forms.BlockForm(candidates=services.block_candidates(person)),
+        blocks=services.active_blocks(person=person),
+        block_form=forms.BlockForm(candidates=services.block_candidates(person=person)),
         notice_form=forms.NoticeForm(
             initial={
                 "emergency": preference.emergency if preference else False,
@@ -362,10 +370,10 @@ def access_log(request):
 @require_POST
 def block_new(request):
     acting = access.acting(request, Action.EDIT, BASIC, "sperring", Right.CONSENTS)
-    form = forms.BlockForm(request.POST, candidates=services.block_candidates(acting.person))
+    form = forms.BlockForm(request.POST, candidates=services.block_candidates(person=acting.person))
     if form.is_valid():
         try:
-            services.block(acting, form.cleaned_data["staff_user"])
+            services.block(acting=acting, staff_user=form.cleaned_data["staff_user"])
         except services.PortalRefused as error:
             messages.error(request, str(error))
         else:
@@ -384,7 +392,7 @@ def block_lift(request, block_id: int):
     acting = access.acting(request, Action.EDIT, BASIC, "sperring: oppheve", Right.CONSENTS)
     found = _own_or_404(request, acting, AccessBlock, block_id, Action.EDIT, BASIC, "sperring")
     try:
-        services.lift_block(acting, found)
+        services.lift_block(acting=acting, found=found)
     except services.PortalRefused as error:
         messages.error(request, str(error))
     else:
@@ -398,11 +406,15 @@ def notice(request):
     acting = access.acting(request, Action.EDIT, BASIC, "varsling", Right.CONSENTS)
     form = forms.NoticeForm(request.POST)
     if form.is_valid():
-        services.set_notice(acting, form.cleaned_data["email"], form.cleaned_data["emergency"])
+        services.set_notice(
+            acting=acting,
+            email=form.cleaned_data["email"],
+            emergency=form.cleaned_data["emergency"],
+        )
         messages.success(request, _("Varslingsvalget ditt er lagret."))
     else:
         _refused_input(acting, "varsling", form)
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("portal:access_log")
 
 
@@ -417,14 +429,19 @@ def proxies(request):
     if writing:
         if acting.on_behalf:
             refusal = _("Bare personen selv kan gi fullmakt.")
-            services.record(acting, "fullmakt gitt", _("Avvist: ikke personen selv"), False)
+            services.record(
+                acting=acting,
+                kind="fullmakt gitt",
+                detail=_("Avvist: ikke personen selv"),
+                accepted=False,
+            )
             afterwards.log_refusal(request.user, refusal)
             messages.error(request, refusal)
             return redirect("portal:proxies")
         if form.is_valid():
             try:
                 services.give_proxy(
-                    acting,
+                    acting=acting,
                     representative=form.cleaned_data["username"],
                     rights=set(form.cleaned_data["rights"]),
                     valid_from=timezone.localdate(),
@@ -442,7 +459,7 @@ def proxies(request):
         acting,
         status=400 if writing else 200,
         form=form,
-        representations=services.representations_of(acting.person),
+        representations=services.representations_of(person=acting.person),
         today=timezone.localdate(),
     )
 
@@ -461,7 +478,7 @@ def proxy_revoke(request, representation_id: int):
         "fullmakt",
     )
     try:
-        services.revoke(acting, found)
+        services.revoke(acting=acting, representation=found)
     except services.PortalRefused as error:
         if acting.on_behalf:
             afterwards.log_refusal(request.user, str(error))
@@ -487,7 +504,7 @@ def message_list(request):
     form = forms.MessageForm(request.POST if writing else None)
     if writing:
         if form.is_valid():
-            services.send_message(acting, form.cleaned_data["body"])
+            services.send_message(acting=acting, body=form.cleaned_data["body"])
             messages.success(request, _("Meldingen er sendt."))
             return redirect("portal:messages")
         _refused_input(acting, "melding", form)
@@ -497,8 +514,8 @@ def message_list(request):
         acting,
         status=400 if writing else 200,
         form=form,
-        items=services.messages(acting.person),
-        contacts=services.around_person(acting.person),
+        items=services.messages(person=acting.person),
+        contacts=services.around_person(person=acting.person),
     )
 
 
@@ -511,18 +528,26 @@ def feedback(request):
     acting = access.acting(
         request, Action.EDIT if writing else Action.VIEW, BASIC, "tilbakemelding"
     )
-    pending = [] if acting.on_behalf else services.pending_feedback(acting.person)
+    pending = [] if acting.on_behalf else services.pending_feedback(person=acting.person)
     form = forms.FeedbackForm(request.POST if writing else None)
     if writing:
         occasion = next((o for o in pending if o["key"] == request.POST.get("occasion")), None)
         if occasion is None:
-            services.record(acting, "tilbakemelding", _("Avvist: ukjent anledning"), False)
+            services.record(
+                acting=acting,
+                kind="tilbakemelding",
+                detail=_("Avvist: ukjent anledning"),
+                accepted=False,
+            )
             messages.error(request, _("Fant ikke spørsmålet. Ingenting er lagret."))
             return redirect("portal:feedback")
         if form.is_valid():
             try:
                 services.answer_feedback(
-                    acting, occasion, form.cleaned_data["score"], form.cleaned_data["text"]
+                    acting=acting,
+                    occasion=occasion,
+                    score=form.cleaned_data["score"],
+                    text=form.cleaned_data["text"],
                 )
             except services.PortalRefused as error:
                 messages.error(request, str(error))
@@ -553,15 +578,17 @@ def guardian_new(request, person_id: int):
     registering is the gate's privileged act (Action.REGISTER_GUARDIAN: the
     coordinating unit or a unit head), flagged and told to the person."""
     writing = request.method == "POST"
-    person = gate.person_for(request, person_id, Action.VIEW, BASIC, what="verge")
+    person = gate.person_for(request, person_id, Action.VIEW, category=BASIC, what="verge")
     if getattr(request.user, "staff", None) is None:
         raise Http404(_("Fant ikke siden."))
     form = forms.GuardianForm(request.POST if writing else None)
     if writing and form.is_valid():
         what = "verge registrert av ansatt"
-        decision = gate.decide(request.user, person, Action.REGISTER_GUARDIAN, BASIC)
+        decision = gate.decide(request.user, person, Action.REGISTER_GUARDIAN, category=BASIC)
         if not decision.granted:
-            gate.log(request.user, person, Action.REGISTER_GUARDIAN, decision, BASIC, what)
+            gate.log(
+                request.user, person, Action.REGISTER_GUARDIAN, decision, category=BASIC, what=what
+            )
             raise PermissionDenied(
                 _("Du kan ikke registrere verge for denne personen: %(reason)s")
                 % {"reason": decision.detail}
@@ -569,11 +596,16 @@ def guardian_new(request, person_id: int):
         try:
             with transaction.atomic():
                 entry = gate.log(
-                    request.user, person, Action.REGISTER_GUARDIAN, decision, BASIC, what
-                )
-                services.register_guardian(
                     request.user,
                     person,
+                    Action.REGISTER_GUARDIAN,
+                    decision,
+                    category=BASIC,
+                    what=what,
+                )
+                services.register_guardian(
+                    actor=request.user,
+                    person=person,
                     log_entry=entry,
                     link=request.build_absolute_uri(reverse("portal:home")),
                     representative=form.cleaned_data["username"],
@@ -595,7 +627,7 @@ def guardian_new(request, person_id: int):
         {
             "person": person,
             "form": form,
-            "representations": services.representations_of(person),
+            "representations": services.representations_of(person=person),
             "today": timezone.localdate(),
         },
         status=400 if writing else 200,
@@ -608,5 +640,8 @@ def feedback_overview(request):
     return render(
         request,
         "portal/feedback_overview.html",
-        {"rows": services.feedback_overview(staff.municipality_id), "limit": rules.SMALL_CELL},
+        {
+            "rows": services.feedback_overview(municipality_id=staff.municipality_id),
+            "limit": rules.SMALL_CELL,
+        },
     )

@@ -43,7 +43,7 @@ def report_errors(occurred_on: dt.date, today: dt.date) -> dict[str, str]:
     return {}
 
 
-def step_errors(status: str, target: str, fields: dict) -> dict[str, str]:
+def step_errors(status: str, target: str, fields: dict[str, str]) -> dict[str, str]:
     """Why the leader cannot move a deviation to ``target``: one step at a time,
     and each step needs its text (assess → cause and measures → learning)."""
     if status == "lukket":

@@ -2,11 +2,13 @@
 
 import datetime as dt
 from collections import Counter, defaultdict
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
+from django.http import HttpRequest
 
 from helhet.access import gate
 from helhet.access.models import Action
@@ -21,20 +23,20 @@ def led_units(user) -> set[int]:
     return {m.unit_id for m in memberships_of(user) if m.role == Role.LEADER}
 
 
-def visible_deviations(user):
+def visible_deviations(*, user: User) -> QuerySet[Deviation]:
     """Quality officers and the head of sector see every deviation of the
     municipality (the routine to top management); a leader those of the units
     they lead; everyone the ones they reported themselves."""
     staff = user.staff
     found = Deviation.objects.filter(municipality_id=staff.municipality_id)
-    if roles_of(user) & rules.OVERVIEW_ROLES:
+    if roles_of(user=user) & rules.OVERVIEW_ROLES:
         return found
-    return found.filter(Q(reported_by=user) | Q(unit_id__in=led_units(user)))
+    return found.filter(Q(reported_by=user) | Q(unit_id__in=led_units(user=user)))
 
 
-def may_handle(user, deviation: Deviation) -> bool:
+def may_handle(*, user: User, deviation: Deviation) -> bool:
     return rules.may_handle(
-        {Role.LEADER} if deviation.unit_id in led_units(user) else set(), roles_of(user)
+        {Role.LEADER} if deviation.unit_id in led_units(user=user) else set(), roles_of(user=user)
     )
 
 
@@ -49,7 +51,7 @@ def person_reference(*, user: User, national_id: str) -> Person | None:
     return person if decision.granted else None
 
 
-def report(user, person, **fields) -> Deviation:
+def report(*, user: User, person: Person, **fields: Any) -> Deviation:
     deviation = Deviation(
         municipality_id=user.staff.municipality_id,
         reported_by=user,
@@ -83,7 +85,9 @@ STEP_FIELDS = {
 }
 
 
-def advance(deviation: Deviation, user, target: str, fields: dict, today: dt.date) -> None:
+def advance(
+    *, deviation: Deviation, user: User, target: str, fields: dict[str, Any], today: dt.date
+) -> None:
     """One step of the leader's handling: assess → cause and measures → close."""
     errors = rules.step_errors(deviation.status, target, fields)
     if errors:
@@ -97,12 +101,12 @@ def advance(deviation: Deviation, user, target: str, fields: dict, today: dt.dat
     deviation.save(update_fields=[*names, "status", "handled_by"])
 
 
-def inform_top_management(deviation: Deviation, today: dt.date) -> None:
+def inform_top_management(*, deviation: Deviation, today: dt.date) -> None:
     deviation.top_management_informed_on = today
     deviation.save(update_fields=["top_management_informed_on"])
 
 
-def statistics(deviations, today: dt.date) -> dict:
+def statistics(*, deviations: QuerySet[Deviation], today: dt.date) -> dict[str, Any]:
     """Counts per unit and month, per kind, open and overdue — no person data."""
     rows = list(
         deviations.values_list(
@@ -111,7 +115,7 @@ def statistics(deviations, today: dt.date) -> dict:
     )
     kinds = dict(Deviation.Kind.choices)
     by_kind = Counter(kinds[kind] for _u, _r, kind, *_rest in rows)
-    overdue = defaultdict(int)
+    overdue: defaultdict[str, int] = defaultdict(int)
     for unit, _reported, _kind, _status, deadline, closed_on in rows:
         if rules.is_overdue(deadline, closed_on, today):
             overdue[unit] += 1
@@ -124,28 +128,28 @@ def statistics(deviations, today: dt.date) -> dict:
     }
 
 
-def learning_summary(deviations) -> list[tuple[str, list[str]]]:
+def learning_summary(*, deviations: QuerySet[Deviation]) -> list[tuple[str, list[str]]]:
     """What the closed deviations taught, by kind: the quality circle's "correct"."""
     kinds = dict(Deviation.Kind.choices)
-    found = defaultdict(list)
+    found: defaultdict[str, list[str]] = defaultdict(list)
     for kind, learning in (
         deviations.filter(status=Deviation.Status.CLOSED)
         .exclude(learning="")
         .order_by("-closed_on")
         .values_list("kind", "learning")
     ):
-        found[kinds[kind]].append(learning)
+        found[str(kinds[kind])].append(learning)
     return sorted(found.items())
 
 
 # --- procedures -------------------------------------------------------------------
 
 
-def may_manage_procedures(user) -> bool:
-    return bool(roles_of(user) & rules.PROCEDURE_MANAGER_ROLES)
+def may_manage_procedures(*, user: User) -> bool:
+    return bool(roles_of(user=user) & rules.PROCEDURE_MANAGER_ROLES)
 
 
-def create_procedure(user, content: str, approved_on: dt.date, **fields) -> Procedure:
+def create_procedure(*, user: User, content: str, approved_on: dt.date, **fields: Any) -> Procedure:
     with transaction.atomic():
         procedure = Procedure(municipality_id=user.staff.municipality_id, owner=user, **fields)
         procedure.full_clean()
@@ -156,7 +160,9 @@ def create_procedure(user, content: str, approved_on: dt.date, **fields) -> Proc
     return procedure
 
 
-def new_version(procedure: Procedure, user, content: str, change_note: str, approved_on):
+def new_version(
+    *, procedure: Procedure, user: User, content: str, change_note: str, approved_on: dt.date
+) -> ProcedureVersion:
     """A new version: every staff member must acknowledge it again."""
     with transaction.atomic():
         Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
@@ -171,13 +177,13 @@ def new_version(procedure: Procedure, user, content: str, change_note: str, appr
         )
 
 
-def acknowledge(version: ProcedureVersion, user) -> bool:
+def acknowledge(*, version: ProcedureVersion, user: User) -> bool:
     """True if this was the first acknowledgement by the user of this version."""
     _ack, created = Acknowledgement.objects.get_or_create(version=version, user=user)
     return created
 
 
-def procedure_rows(municipality_id: int, user) -> list[dict]:
+def procedure_rows(*, municipality_id: int, user: User) -> list[dict[str, Any]]:
     """Each procedure with its current version and whether the user has read it."""
     procedures = list(
         Procedure.objects.filter(municipality_id=municipality_id)
@@ -196,7 +202,7 @@ def procedure_rows(municipality_id: int, user) -> list[dict]:
         {
             "procedure": p,
             "version": current[p.pk],
-            "read": current[p.pk] is not None and current[p.pk].pk in read,
+            "read": (version := current[p.pk]) is not None and version.pk in read,
         }
         for p in procedures
     ]

@@ -23,7 +23,7 @@ def _staff(request):
 def _deviation(request, deviation_id) -> Deviation:
     _staff(request)
     return get_object_or_404(
-        services.visible_deviations(request.user).select_related("unit", "reported_by"),
+        services.visible_deviations(user=request.user).select_related("unit", "reported_by"),
         pk=deviation_id,
     )
 
@@ -31,7 +31,7 @@ def _deviation(request, deviation_id) -> Deviation:
 @login_required
 def index(request):
     _staff(request)
-    deviations = services.visible_deviations(request.user).select_related("unit")
+    deviations = services.visible_deviations(user=request.user).select_related("unit")
     status = request.GET.get("status", "")
     if status in Deviation.Status.values:
         deviations = deviations.filter(status=status)
@@ -63,7 +63,9 @@ def report(request):
             form.add_error(name, message)
         if not errors:
             fields = {k: v for k, v in data.items() if k != "national_id"}
-            deviation = services.report(request.user, person, reported_on=today, **fields)
+            deviation = services.report(
+                user=request.user, person=person, reported_on=today, **fields
+            )
             messages.success(
                 request,
                 _("Avviket er meldt (%(ref)s). Frist for behandling: %(d)s.")
@@ -77,7 +79,7 @@ def report(request):
 def deviation(request, deviation_id):
     found = _deviation(request, deviation_id)
     target = NEXT_STEP.get(found.status)
-    may_handle = services.may_handle(request.user, found)
+    may_handle = services.may_handle(user=request.user, deviation=found)
     form = StepForm(request.POST or None, target=target) if target and may_handle else None
     status = 200
     if request.method == "POST":
@@ -88,7 +90,11 @@ def deviation(request, deviation_id):
         if form.is_valid():
             try:
                 services.advance(
-                    found, request.user, target, form.cleaned_data, timezone.localdate()
+                    deviation=found,
+                    user=request.user,
+                    target=target,
+                    fields=form.cleaned_data,
+                    today=timezone.localdate(),
                 )
             except ValidationError as error:
                 for name, message in error.message_dict.items():
@@ -118,11 +124,11 @@ def deviation(request, deviation_id):
 @require_POST
 def inform_top(request, deviation_id):
     found = _deviation(request, deviation_id)
-    if not services.may_handle(request.user, found):
+    if not services.may_handle(user=request.user, deviation=found):
         raise PermissionDenied(
             _("Bare ansvarlig leder eller kvalitetsansvarlig behandler avviket.")
         )
-    services.inform_top_management(found, timezone.localdate())
+    services.inform_top_management(deviation=found, today=timezone.localdate())
     messages.success(request, _("Registrert at toppledelsen er informert."))
     return redirect("quality:deviation", deviation_id=found.pk)
 
@@ -130,13 +136,13 @@ def inform_top(request, deviation_id):
 @login_required
 def statistics(request):
     _staff(request)
-    deviations = services.visible_deviations(request.user)
+    deviations = services.visible_deviations(user=request.user)
     return render(
         request,
         "quality/statistics.html",
         {
-            "stats": services.statistics(deviations, timezone.localdate()),
-            "learning": services.learning_summary(deviations),
+            "stats": services.statistics(deviations=deviations, today=timezone.localdate()),
+            "learning": services.learning_summary(deviations=deviations),
         },
     )
 
@@ -151,8 +157,10 @@ def procedures(request):
         request,
         "quality/procedures.html",
         {
-            "rows": services.procedure_rows(staff.municipality_id, request.user),
-            "may_manage": services.may_manage_procedures(request.user),
+            "rows": services.procedure_rows(
+                municipality_id=staff.municipality_id, user=request.user
+            ),
+            "may_manage": services.may_manage_procedures(user=request.user),
             "today": timezone.localdate(),
         },
     )
@@ -161,15 +169,15 @@ def procedures(request):
 @login_required
 def procedure_new(request):
     staff = _staff(request)
-    if not services.may_manage_procedures(request.user):
+    if not services.may_manage_procedures(user=request.user):
         raise PermissionDenied(_("Bare ledere og kvalitetsansvarlige oppretter rutiner."))
     form = ProcedureForm(request.POST or None, municipality=staff.municipality)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         procedure = services.create_procedure(
-            request.user,
-            data["content"],
-            data["approved_on"],
+            user=request.user,
+            content=data["content"],
+            approved_on=data["approved_on"],
             title=data["title"],
             unit=data["unit"],
             review_due=data["review_due"],
@@ -189,7 +197,7 @@ def procedure(request, procedure_id):
     found = _procedure(request, procedure_id)
     versions = list(found.versions.select_related("created_by"))
     current = versions[0] if versions else None
-    may_manage = services.may_manage_procedures(request.user)
+    may_manage = services.may_manage_procedures(user=request.user)
     acknowledgements = (
         list(current.acknowledgements.select_related("user").order_by("acknowledged_at"))
         if current
@@ -202,7 +210,11 @@ def procedure(request, procedure_id):
         if form.is_valid():
             data = form.cleaned_data
             services.new_version(
-                found, request.user, data["content"], data["change_note"], data["approved_on"]
+                procedure=found,
+                user=request.user,
+                content=data["content"],
+                change_note=data["change_note"],
+                approved_on=data["approved_on"],
             )
             messages.success(
                 request, _("Ny versjon er lagret. Alle må bekrefte at de har lest den.")
@@ -230,6 +242,6 @@ def acknowledge(request, procedure_id):
     found = _procedure(request, procedure_id)
     current = found.versions.first()
     if current is not None:
-        services.acknowledge(current, request.user)
+        services.acknowledge(version=current, user=request.user)
         messages.success(request, _("Du har bekreftet at du har lest rutinen."))
     return redirect("quality:procedure", procedure_id=found.pk)

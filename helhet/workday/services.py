@@ -4,7 +4,9 @@ the start page never shows more than the page it links to."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, Min, OuterRef, Subquery
 from django.utils import timezone
 
@@ -22,11 +24,13 @@ from helhet.coordination.models import CoordinatorAssignment
 from helhet.intake import access as intake_access
 from helhet.intake import services as intake_services
 from helhet.intake.models import Decision
+from helhet.intake.services import WorkItem
 from helhet.organisation.models import Membership, Role
 from helhet.organisation.services import roles_of
 from helhet.plans.models import IndividualPlan
 from helhet.quality import rules as quality_rules
 from helhet.quality import services as quality_services
+from helhet.quality.models import Deviation
 from helhet.workday import rules
 
 NEW_MESSAGES = dt.timedelta(days=7)
@@ -35,7 +39,7 @@ ROWS = 50
 
 @dataclass
 class MyPerson:
-    person: object
+    person: Person
     plan_status: str
     plan_id: int | None
     revision_due: dt.date | None
@@ -52,23 +56,23 @@ class Workday:
     roles: set[str]
     my_persons: list[MyPerson] = field(default_factory=list)
     my_persons_total: int = 0
-    work_items: list = field(default_factory=list)
-    signatures: list = field(default_factory=list)
-    awaiting_signature: list = field(default_factory=list)
-    coordinator_requests: list = field(default_factory=list)
-    plan_counts: dict = field(default_factory=dict)
+    work_items: list[WorkItem] = field(default_factory=list)
+    signatures: list[WorkItem] = field(default_factory=list)
+    awaiting_signature: list[Decision] = field(default_factory=list)
+    coordinator_requests: list[WorkItem] = field(default_factory=list)
+    plan_counts: dict[str, Any] = field(default_factory=dict)
     emergency_to_review: int = 0
     refusals_to_review: int = 0
     others_to_review: int = 0
-    overdue_deviations: list = field(default_factory=list)
-    unread_procedures: list = field(default_factory=list)
-    compliance: list = field(default_factory=list)
+    overdue_deviations: list[Deviation] = field(default_factory=list)
+    unread_procedures: list[dict[str, Any]] = field(default_factory=list)
+    compliance: list[dict[str, Any]] = field(default_factory=list)
     compliance_at: dt.datetime | None = None
-    campaigns: list = field(default_factory=list)
+    campaigns: list[Campaign] = field(default_factory=list)
     is_admin: bool = False
 
 
-def _my_persons(user, today: dt.date) -> tuple[list[MyPerson], int]:
+def _my_persons(user: User, today: dt.date) -> tuple[list[MyPerson], int]:
     """Persons the user coordinates, through the gate's list, most urgent first.
     One query for the rows whatever their number: everything is a subquery."""
     now = timezone.now()
@@ -136,7 +140,7 @@ def _my_persons(user, today: dt.date) -> tuple[list[MyPerson], int]:
     return found[:ROWS], len(found)
 
 
-def _compliance(municipality_id: int):
+def _compliance(municipality_id: int) -> tuple[list[dict[str, Any]], dt.datetime | None]:
     """The latest stored compliance snapshot for the whole municipality: the
     figures the «Etterlevelse» page showed, not a new computation."""
     snapshot = (
@@ -146,7 +150,7 @@ def _compliance(municipality_id: int):
     )
     if snapshot is None:
         return [], None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for criterion in CRITERIA:
         if criterion.id not in snapshot.results:
             continue
@@ -159,12 +163,12 @@ def _compliance(municipality_id: int):
     return rows[:8], snapshot.computed_at
 
 
-def _name_signers(decisions: list, caseworker) -> None:
+def _name_signers(decisions: list[Decision], caseworker: User) -> None:
     """Who is to co-sign each of the caseworker's waiting decisions: the heads
     of the deciding unit (as ``intake.access.expected_signers``), in one query."""
     if not decisions:
         return
-    heads = {}
+    heads: dict[int, list[str]] = {}
     leaders = (
         Membership.objects.confirmed()
         .filter(
@@ -183,16 +187,16 @@ def _name_signers(decisions: list, caseworker) -> None:
         d.signers = heads.get(d.application.unit_id, [])
 
 
-def workday(user, today: dt.date) -> Workday:
+def workday(*, user: User, today: dt.date) -> Workday:
     """Everything on the user's start page; every list shown is logged."""
     staff = user.staff
     user_roles = roles_of(user)
     day = Workday(roles=user_roles, is_admin=user.is_staff and Role.SYSTEM_ADMIN in user_roles)
-    shown = set()
+    shown: set[Person] = set()
     if gate.has_case_role(user):
         day.my_persons, day.my_persons_total = _my_persons(user, today)
         shown |= {r.person for r in day.my_persons}
-        items = intake_services.work_items(user, today)
+        items = intake_services.work_items(user=user, today=today)
         day.signatures = [i for i in items if i.key.endswith(":signer")]
         day.coordinator_requests = [i for i in items if i.key.startswith("koordinator:")]
         day.work_items = [
@@ -219,7 +223,7 @@ def workday(user, today: dt.date) -> Workday:
         plans = gate.accessible_plans(user, IndividualPlan.objects.all())
         counts = dict(plans.values_list("status").annotate(n=Count("pk")).order_by())
         day.plan_counts = {
-            label: counts.get(value, 0) for value, label in IndividualPlan.Status.choices
+            str(label): counts.get(value, 0) for value, label in IndividualPlan.Status.choices
         }
     if user_roles & roles.REVIEWERS:
         flagged = access_services.flagged(
@@ -231,7 +235,7 @@ def workday(user, today: dt.date) -> Workday:
         # consent registered by staff (docs/consent.md: privileged, visible to leaders).
         day.others_to_review = flagged.filter(granted=True, emergency=False).count()
     if user_roles & {Role.LEADER, Role.QUALITY, Role.SECTOR_HEAD}:
-        deviations = quality_services.visible_deviations(user).filter(
+        deviations = quality_services.visible_deviations(user=user).filter(
             closed_on__isnull=True, deadline__lt=today
         )
         day.overdue_deviations = [
@@ -242,10 +246,12 @@ def workday(user, today: dt.date) -> Workday:
     if user_roles - {Role.SYSTEM_ADMIN}:
         day.unread_procedures = [
             r
-            for r in quality_services.procedure_rows(staff.municipality_id, user)
+            for r in quality_services.procedure_rows(
+                municipality_id=staff.municipality_id, user=user
+            )
             if r["version"] is not None and not r["read"]
         ][:ROWS]
-    if audit_services.may_see_report(user) and user_roles & {
+    if audit_services.may_see_report(user=user) and user_roles & {
         Role.AUDITOR,
         Role.SECTOR_HEAD,
         Role.QUALITY,

@@ -15,5 +15,5 @@ def start(request):
             return redirect("audit:campaigns")
         return redirect("portal:home")
     today = timezone.localdate()
-    day = services.workday(request.user, today)
+    day = services.workday(user=request.user, today=today)
     return render(request, "workday/start.html", {"day": day, "today": today})

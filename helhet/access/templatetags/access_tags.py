@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 
 register = template.Library()
 
@@ -7,11 +8,12 @@ register = template.Library()
 @register.simple_tag
 def oidc_label() -> str:
     """The identity provider's name when OpenID Connect login is on, else ""."""
-    return settings.OIDC_LABEL if settings.OIDC_ENABLED else ""
+    label: str = settings.OIDC_LABEL if settings.OIDC_ENABLED else ""
+    return label
 
 
 @register.simple_tag
-def may_review_access(user) -> bool:
+def may_review_access(user: User | AnonymousUser) -> bool:
     """Whether the nav shows the leader's review of unusual access."""
     from helhet.access.roles import REVIEWERS
     from helhet.organisation.services import roles_of

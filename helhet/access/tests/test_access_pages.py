@@ -96,7 +96,7 @@ def test_person_log_query_count_does_not_grow(client, world, django_assert_max_n
     provider = t.staff(world["home"])
     t.service(world["person"], world["home"])
     for _ in range(30):
-        gate.check(provider, world["person"], Action.VIEW, gate.BASIC, what="x")
+        gate.check(provider, world["person"], Action.VIEW, category=gate.BASIC, what="x")
     client.force_login(t.staff(world["home"], Role.LEADER))
     url = reverse("access:person_log", args=[world["person"].pk])
     # 18: the gate asks for the responsibility-group relation and for a block by the person.
@@ -187,8 +187,8 @@ def test_emergency_redirects_only_to_own_site(client, world):
 
 def test_leader_reviews_flagged_access(client, world):
     snoop = t.staff(world["nav"], username="snoop")
-    gate.check(snoop, world["person"], Action.VIEW, gate.BASIC, what="personside")
-    gate.grant_emergency(t.staff(world["home"], username="akutt"), world["person"], REASON)
+    gate.check(snoop, world["person"], Action.VIEW, category=gate.BASIC, what="personside")
+    gate.grant_emergency(t.staff(world["home"], username="akutt"), world["person"], reason=REASON)
     leader = t.staff(world["home"], Role.LEADER)
     client.force_login(leader)
     page = client.get(reverse("access:review")).content.decode()
@@ -207,7 +207,7 @@ def test_leader_reviews_flagged_access(client, world):
 
 def test_review_is_for_leaders_of_the_same_municipality(client, world):
     snoop = t.staff(world["nav"])
-    gate.check(snoop, world["person"], Action.VIEW, gate.BASIC)
+    gate.check(snoop, world["person"], Action.VIEW, category=gate.BASIC)
     entry = AccessLogEntry.objects.get()
     client.force_login(t.staff(world["home"], Role.SERVICE_PROVIDER))
     assert client.get(reverse("access:review")).status_code == 403
@@ -217,7 +217,7 @@ def test_review_is_for_leaders_of_the_same_municipality(client, world):
 
 
 def test_review_note_is_length_checked(client, world):
-    gate.check(t.staff(world["nav"]), world["person"], Action.VIEW, gate.BASIC)
+    gate.check(t.staff(world["nav"]), world["person"], Action.VIEW, category=gate.BASIC)
     entry = AccessLogEntry.objects.get()
     client.force_login(t.staff(world["home"], Role.LEADER))
     client.post(reverse("access:review_entry", args=[entry.pk]), {"note": "x" * 501})

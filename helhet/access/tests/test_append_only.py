@@ -20,7 +20,7 @@ def entry():
     muni = t.municipality()
     user = t.staff(muni)
     person = t.person(muni)
-    gate.check(user, person, Action.VIEW, gate.BASIC, what="test")
+    gate.check(user, person, Action.VIEW, category=gate.BASIC, what="test")
     return AccessLogEntry.objects.get()
 
 

@@ -450,8 +450,15 @@ def test_f7_the_access_log_page_needs_more_than_a_bare_relation(client):
     CoordinatorAssignment.objects.create(
         person=person, offered_on=TODAY, unit=mental, coordinator=coordinator
     )
-    gate.check(nurse, person, Action.VIEW, Category.HEALTH, "sårstell-journal", owner_unit=home)
-    gate.grant_emergency(doctor, person, "Innlagt etter overdose, trenger medisinliste nå")
+    gate.check(
+        nurse,
+        person,
+        Action.VIEW,
+        category=Category.HEALTH,
+        what="sårstell-journal",
+        owner_unit=home,
+    )
+    gate.grant_emergency(doctor, person, reason="Innlagt etter overdose, trenger medisinliste nå")
     url = reverse("access:person_log", args=[person.pk])
 
     client.force_login(nurse)
@@ -593,7 +600,7 @@ def test_f9_calendar_files_are_well_formed_and_the_feed_carries_no_places(client
     ics = client.get(reverse("cooperation:meeting_ics", args=[meeting.pk])).content
     assert b"\r" not in ics.replace(b"\r\n", b""), "a bare CR in the .ics file"
 
-    token = cooperation_services.issue_feed_token(coordinator)
+    token = cooperation_services.issue_feed_token(user=coordinator)
     feed = Client().get(reverse("cooperation:feed", args=[token]))
     assert feed.status_code == 200
     assert "Storgata" not in feed.content.decode(), "the login-less feed carries the place"
@@ -690,10 +697,12 @@ def test_f9_person_data_is_never_cached(client, settings, tmp_path):
     consent(person, units=[ke], categories=Category.values)
     client.force_login(coordinator)
     message = cooperation_services.post_message(
-        person,
-        coordinator,
-        "Vedlagt",
-        SimpleUploadedFile("notat.pdf", b"%PDF-1.4\n%referat\n", content_type="application/pdf"),
+        person=person,
+        user=coordinator,
+        body="Vedlagt",
+        upload=SimpleUploadedFile(
+            "notat.pdf", b"%PDF-1.4\n%referat\n", content_type="application/pdf"
+        ),
     )
     urls = [
         reverse("people:detail", args=[person.pk]),
@@ -731,7 +740,7 @@ def test_f9_restore_recreates_the_append_only_triggers(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.MEDIA_ROOT.mkdir()
     muni = t.municipality()
-    gate.check(t.staff(muni), t.person(muni), Action.VIEW, gate.BASIC, what="før kopi")
+    gate.check(t.staff(muni), t.person(muni), Action.VIEW, category=gate.BASIC, what="før kopi")
     triggers = _log_triggers()
     assert triggers, "the access log has no triggers to begin with"
     quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}

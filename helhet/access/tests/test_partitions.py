@@ -21,7 +21,7 @@ POSTGRES = connection.vendor == "postgresql"
 def log_one() -> AccessLogEntry:
     muni = t.municipality()
     person = t.person(muni)
-    gate.check(t.staff(muni), person, Action.VIEW, gate.BASIC, what="test")
+    gate.check(t.staff(muni), person, Action.VIEW, category=gate.BASIC, what="test")
     return AccessLogEntry.objects.latest("id")
 
 

@@ -156,17 +156,21 @@ def test_intake_bases_are_the_gates(case):
     application, decision = case["application"], case["decision"]
     nurse = t.staff(case["provider"], Role.SERVICE_PROVIDER)
     category = Category.HEALTH
-    on_application = gate.decide(caseworker, person, Action.VIEW, category, subject=application)
+    on_application = gate.decide(
+        caseworker, person, Action.VIEW, category=category, subject=application
+    )
     assert on_application.granted and on_application.basis == "soknad_til_enhet"
     # The providing unit of the signed decision reads it and confirms the start.
-    started = gate.decide(nurse, person, Action.START, category, subject=decision)
+    started = gate.decide(nurse, person, Action.START, category=category, subject=decision)
     assert started.granted and started.basis == "utforende_enhet"
     # ... but does not sign it; the unit head does, not the caseworker who wrote it.
-    assert not gate.decide(nurse, person, Action.SIGN, category, subject=decision).granted
-    assert gate.decide(head, person, Action.SIGN, category, subject=decision).granted
-    assert not gate.decide(caseworker, person, Action.SIGN, category, subject=decision).granted
+    assert not gate.decide(nurse, person, Action.SIGN, category=category, subject=decision).granted
+    assert gate.decide(head, person, Action.SIGN, category=category, subject=decision).granted
+    assert not gate.decide(
+        caseworker, person, Action.SIGN, category=category, subject=decision
+    ).granted
     # Without the record, the provider's basis does not hold.
-    assert not gate.decide(nurse, person, Action.VIEW, category).granted
+    assert not gate.decide(nurse, person, Action.VIEW, category=category).granted
 
 
 def test_the_unit_head_names_a_coordinator_and_the_head_of_sector_only_when_escalated(case):
@@ -177,15 +181,21 @@ def test_the_unit_head_names_a_coordinator_and_the_head_of_sector_only_when_esca
     assignment = CoordinatorAssignment.objects.create(
         person=person, offered_on=dt.date(2026, 6, 1), unit=unit, assigned_on=dt.date(2026, 6, 1)
     )
-    assert gate.decide(unit_head, person, Action.EDIT, Category.PLAN, subject=assignment).granted
+    assert gate.decide(
+        unit_head, person, Action.EDIT, category=Category.PLAN, subject=assignment
+    ).granted
     assert not gate.decide(
-        sector_head, person, Action.VIEW, Category.PLAN, subject=assignment
+        sector_head, person, Action.VIEW, category=Category.PLAN, subject=assignment
     ).granted
     assignment.escalated_on = dt.date(2026, 6, 9)
     assignment.save(update_fields=["escalated_on"])
-    assert gate.decide(sector_head, person, Action.VIEW, Category.PLAN, subject=assignment).granted
+    assert gate.decide(
+        sector_head, person, Action.VIEW, category=Category.PLAN, subject=assignment
+    ).granted
     AccessBlock.objects.create(person=person, staff_user=sector_head, created_by=None)
-    refused = gate.decide(sector_head, person, Action.VIEW, Category.PLAN, subject=assignment)
+    refused = gate.decide(
+        sector_head, person, Action.VIEW, category=Category.PLAN, subject=assignment
+    )
     assert not refused.granted and refused.basis == gate.BLOCKED
 
 
@@ -235,8 +245,8 @@ def test_the_coordinator_and_the_coordinating_unit_close_the_plan(client, plan_w
         person=person, offered_on=dt.date(2026, 1, 1), coordinator=coordinator
     )
     ke = t.staff(plan_world["ke"], Role.COORDINATING_UNIT)
-    assert gate.decide(coordinator, person, Action.CLOSE, Category.PLAN).granted
-    assert gate.decide(ke, person, Action.CLOSE, Category.PLAN).granted
+    assert gate.decide(coordinator, person, Action.CLOSE, category=Category.PLAN).granted
+    assert gate.decide(ke, person, Action.CLOSE, category=Category.PLAN).granted
     client.force_login(coordinator)
     response = client.post(
         reverse("plans:close", args=[plan.pk]),
@@ -253,7 +263,7 @@ def test_a_service_unit_offers_a_plan_without_a_consent(client, plan_world):
     person = t.person(muni, born=dt.date(1990, 3, 3))
     t.service(person, home)
     nurse = t.staff(home, Role.SERVICE_PROVIDER)
-    assert not gate.decide(nurse, person, Action.VIEW, Category.PLAN).granted
+    assert not gate.decide(nurse, person, Action.VIEW, category=Category.PLAN).granted
     client.force_login(nurse)
     response = client.post(reverse("plans:offer", args=[person.pk]), {"offered_on": "2026-06-10"})
     assert response.status_code == 302
@@ -270,18 +280,20 @@ def test_consent_may_be_registered_and_withdrawn_on_a_case_relation_only(plan_wo
     ke = t.staff(plan_world["ke"], Role.COORDINATING_UNIT)
     stranger = t.staff(t.unit(plan_world["muni"], Unit.Kind.NAV), Role.NAV_ADVISER)
     for act in (Action.REGISTER_CONSENT, Action.WITHDRAW_CONSENT):
-        assert gate.check(nurse, person, act, gate.BASIC, what="samtykke").granted
-        assert gate.check(ke, person, act, gate.BASIC, what="samtykke").granted
-        assert not gate.check(stranger, person, act, gate.BASIC, what="samtykke").granted
+        assert gate.check(nurse, person, act, category=gate.BASIC, what="samtykke").granted
+        assert gate.check(ke, person, act, category=gate.BASIC, what="samtykke").granted
+        assert not gate.check(stranger, person, act, category=gate.BASIC, what="samtykke").granted
     # Emergency access opens reading, never an administrative act.
-    gate.grant_emergency(stranger, person, "Akutt innleggelse, trenger oversikten nå.")
-    assert gate.decide(stranger, person, Action.VIEW, gate.BASIC).granted
-    refused = gate.check(stranger, person, Action.REGISTER_CONSENT, gate.BASIC, what="samtykke")
+    gate.grant_emergency(stranger, person, reason="Akutt innleggelse, trenger oversikten nå.")
+    assert gate.decide(stranger, person, Action.VIEW, category=gate.BASIC).granted
+    refused = gate.check(
+        stranger, person, Action.REGISTER_CONSENT, category=gate.BASIC, what="samtykke"
+    )
     assert not refused.granted
     assert refused_rows(stranger, person, action=Action.REGISTER_CONSENT).count() == 2
     # A block stops it too.
     AccessBlock.objects.create(person=person, staff_user=nurse, created_by=None)
-    assert not gate.decide(nurse, person, Action.REGISTER_CONSENT, gate.BASIC).granted
+    assert not gate.decide(nurse, person, Action.REGISTER_CONSENT, category=gate.BASIC).granted
 
 
 def test_a_guardian_is_registered_by_the_coordinating_unit_or_a_unit_head(plan_world):
@@ -290,10 +302,12 @@ def test_a_guardian_is_registered_by_the_coordinating_unit_or_a_unit_head(plan_w
     head = t.staff(home, Role.LEADER)
     ke = t.staff(plan_world["ke"], Role.COORDINATING_UNIT)
     other_head = t.staff(t.unit(plan_world["muni"], Unit.Kind.NAV), Role.LEADER)
-    assert not gate.decide(nurse, person, Action.REGISTER_GUARDIAN, gate.BASIC).granted
-    assert gate.decide(head, person, Action.REGISTER_GUARDIAN, gate.BASIC).granted
-    assert gate.decide(ke, person, Action.REGISTER_GUARDIAN, gate.BASIC).granted
-    assert not gate.decide(other_head, person, Action.REGISTER_GUARDIAN, gate.BASIC).granted
+    assert not gate.decide(nurse, person, Action.REGISTER_GUARDIAN, category=gate.BASIC).granted
+    assert gate.decide(head, person, Action.REGISTER_GUARDIAN, category=gate.BASIC).granted
+    assert gate.decide(ke, person, Action.REGISTER_GUARDIAN, category=gate.BASIC).granted
+    assert not gate.decide(
+        other_head, person, Action.REGISTER_GUARDIAN, category=gate.BASIC
+    ).granted
 
 
 # --- 6. Lists and the API show what the page refuses --------------------------------------
@@ -381,9 +395,11 @@ def test_finding_7_the_access_log_is_not_for_a_bare_relation(client, cooperation
     t.service(person, nav)
     consent(person, units=[nav], categories=[Category.HEALTH, Category.SOCIAL])
     # NAV reads social records; a doctor reads in an emergency with a written reason.
-    gate.check(nav_adviser, person, Action.VIEW, Category.SOCIAL, what="sosialsak")
+    gate.check(nav_adviser, person, Action.VIEW, category=Category.SOCIAL, what="sosialsak")
     doctor = t.staff(t.unit(cooperation_world["muni"], Unit.Kind.MENTAL_HEALTH), Role.CASEWORKER)
-    gate.grant_emergency(doctor, person, "Innlagt akutt etter overdose, trenger medisinlisten.")
+    gate.grant_emergency(
+        doctor, person, reason="Innlagt akutt etter overdose, trenger medisinlisten."
+    )
     url = reverse("access:person_log", args=[person.pk])
 
     nurse = t.staff(home, Role.SERVICE_PROVIDER)

@@ -446,7 +446,7 @@ def test_an_importer_on_emergency_access_alone_cannot_import_a_consent(
     is not changed either, and the refusal is in the person's access log."""
     stranger = t.person(demo.ctx.municipality, born=dt.date(1980, 8, 8))
     ke = demo.user("ke")
-    gate.grant_emergency(ke, stranger, "Akutt innleggelse, trenger kontaktopplysninger nå")
+    gate.grant_emergency(ke, stranger, reason="Akutt innleggelse, trenger kontaktopplysninger nå")
     _person, exported = _exported_with_email(demo)
     consent = copy.deepcopy(next(r for r in exported if r["resourceType"] == "Consent"))
     consent.update(

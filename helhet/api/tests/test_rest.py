@@ -100,7 +100,9 @@ def test_stale_if_match_is_refused_with_412_and_nothing_changes(demo):
     client = demo.client("koordinator")
     etag = client.get(url)["ETag"]
     # Someone else saves in between.
-    plan_services.update_plan(plan.pk, demo.user("koordinator"), plan.version, {"needs": "A"})
+    plan_services.update_plan(
+        plan_id=plan.pk, user=demo.user("koordinator"), version=plan.version, fields={"needs": "A"}
+    )
     response = client.patch(url, {"needs": "B"}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 412
     assert "endret av en annen" in response.json()["detail"]
@@ -151,7 +153,7 @@ def test_bad_input_is_a_precise_4xx_and_changes_nothing(demo):
 def test_plan_write_without_basis_is_refused_and_logged(demo):
     stranger = _stranger(demo)
     plan = plan_services.create_plan(
-        demo.user("ke"), person=stranger, status="aktiv", offered_on=dt.date(2026, 1, 2)
+        user=demo.user("ke"), person=stranger, status="aktiv", offered_on=dt.date(2026, 1, 2)
     )
     client = demo.client("tjenesteyter")
     url = reverse("api:plan", kwargs={"plan_id": plan.pk})

@@ -21,8 +21,8 @@ def deviation(reporter, unit, person=None, day=dt.date(2026, 2, 1), **fields):
     fields.setdefault("kind", "rutine")
     fields.setdefault("severity", "lav")
     return quality_services.report(
-        reporter,
-        person,
+        user=reporter,
+        person=person,
         unit=unit,
         title=fields.pop("title", "Rutine ikke fulgt"),
         description="Utskrivningsmelding kom ikke fram.",

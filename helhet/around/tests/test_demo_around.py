@@ -34,9 +34,9 @@ def test_the_demo_shows_aftercare_and_the_gp_informed_met_and_not_met():
     reports = {
         r.criterion.id: r
         for r in audit.build(
-            muni.pk,
-            today - dt.timedelta(days=365),
-            today,
+            municipality_id=muni.pk,
+            start=today - dt.timedelta(days=365),
+            end=today,
             criteria=[
                 BY_ID["discharge_aftercare"],
                 BY_ID["gp_informed_of_plan"],
@@ -50,4 +50,4 @@ def test_the_demo_shows_aftercare_and_the_gp_informed_met_and_not_met():
     for need in RelativeNeed.objects.filter(kind="informasjon", followed_up_on__isnull=False):
         assert need.person_consented, need.pk
     for message in GpMessage.objects.filter(direction="til", about_plan=True):
-        assert around.gp_consented(message.person, message.gp), message.pk
+        assert around.gp_consented(person=message.person, gp=message.gp), message.pk

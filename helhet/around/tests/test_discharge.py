@@ -181,7 +181,10 @@ def test_the_coordinating_unit_sees_alerts_only_where_the_gate_opens_the_notice(
 
 def _tally(muni):
     report = audit.build(
-        muni.pk, dt.date(2025, 6, 15), TODAY, criteria=[BY_ID["discharge_aftercare"]]
+        municipality_id=muni.pk,
+        start=dt.date(2025, 6, 15),
+        end=TODAY,
+        criteria=[BY_ID["discharge_aftercare"]],
     )[0]
     return (report.total.met, report.total.not_met, report.total.not_applicable), report
 

@@ -153,7 +153,10 @@ def test_the_criterion_wants_a_message_after_the_latest_change_of_the_plan(world
 
     def tally():
         report = audit.build(
-            muni.pk, dt.date(2025, 6, 15), TODAY, criteria=[BY_ID["gp_informed_of_plan"]]
+            municipality_id=muni.pk,
+            start=dt.date(2025, 6, 15),
+            end=TODAY,
+            criteria=[BY_ID["gp_informed_of_plan"]],
         )[0]
         return (report.total.met, report.total.not_met, report.total.not_applicable), report
 

@@ -165,7 +165,10 @@ def test_the_criterion_takes_patients_by_the_mapping(world):
     t.service(parent, unit, type_code="psykisk_helse_rus")
     _mapped(parent, unit, 2, children=Mapping.Children.YES)
     report = audit.build(
-        muni.pk, dt.date(2025, 6, 15), TODAY, criteria=[BY_ID["children_as_relatives"]]
+        municipality_id=muni.pk,
+        start=dt.date(2025, 6, 15),
+        end=TODAY,
+        criteria=[BY_ID["children_as_relatives"]],
     )[0]
     results = {o.person_id: o.result for o in report.outcomes}
     assert results == {person.pk: R.NOT_MET, other.pk: R.MET, parent.pk: R.NOT_MET}

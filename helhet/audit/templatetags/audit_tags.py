@@ -49,4 +49,4 @@ def answer_label(value: str) -> str:
 def may_see_compliance(user) -> bool:
     from helhet.audit.services import may_see_report
 
-    return may_see_report(user)
+    return may_see_report(user=user)

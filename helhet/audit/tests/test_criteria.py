@@ -31,7 +31,12 @@ def today():
 
 
 def tally(muni, criterion_id):
-    report = services.build(muni.pk, dt.date(2025, 6, 15), b.TODAY, criteria=[BY_ID[criterion_id]])
+    report = services.build(
+        municipality_id=muni.pk,
+        start=dt.date(2025, 6, 15),
+        end=b.TODAY,
+        criteria=[BY_ID[criterion_id]],
+    )
     total = report[0].total
     return (total.met, total.not_met, total.not_applicable), report[0]
 
@@ -487,9 +492,9 @@ def test_unit_filter_counts_only_cases_involving_the_unit():
     t.service(b.person(muni), a)
     t.service(b.person(muni), c, basis=Service.Basis.OTHER, type_code="praktisk_bistand")
     report = services.build(
-        muni.pk,
-        dt.date(2025, 6, 15),
-        b.TODAY,
+        municipality_id=muni.pk,
+        start=dt.date(2025, 6, 15),
+        end=b.TODAY,
         unit_ids={c.pk},
         criteria=[BY_ID["service_on_decision"]],
     )[0]

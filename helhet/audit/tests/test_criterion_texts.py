@@ -56,14 +56,14 @@ def test_the_report_pdf_carries_every_criterions_method():
 
     muni = t.municipality()
     today = timezone.localdate()
-    stored = services.stored_report(muni.pk, *services.period(None, None, today))
+    stored = services.stored_report(muni.pk, *services.period(start=None, end=None, today=today))
     html = render_to_string(
         "audit/compliance_pdf.html",
         {
             "reports": stored.reports,
             "computed_at": stored.computed_at,
             "municipality": muni,
-            "table": services.unit_table(stored.reports, muni.pk),
+            "table": services.unit_table(reports=stored.reports, municipality_id=muni.pk),
             "generated": timezone.localtime(),
         },
     )

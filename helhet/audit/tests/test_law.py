@@ -36,7 +36,12 @@ def today():
 
 
 def tally(muni, criterion_id):
-    report = services.build(muni.pk, dt.date(2025, 6, 15), TODAY, criteria=[BY_ID[criterion_id]])
+    report = services.build(
+        municipality_id=muni.pk,
+        start=dt.date(2025, 6, 15),
+        end=TODAY,
+        criteria=[BY_ID[criterion_id]],
+    )
     total = report[0].total
     return (total.met, total.not_met, total.not_applicable), report[0]
 
@@ -461,7 +466,10 @@ def test_the_demo_report_shows_the_new_criteria_with_data_and_their_breaches_are
 
     demo = make_demo(60)
     reports = {
-        r.criterion.id: r for r in services.build(demo.pk, TODAY - dt.timedelta(days=365), TODAY)
+        r.criterion.id: r
+        for r in services.build(
+            municipality_id=demo.pk, start=TODAY - dt.timedelta(days=365), end=TODAY
+        )
     }
     for criterion_id in ("crisis_plan", "somatic_health", "cooperation_agreement", "needs_mapping"):
         assert reports[criterion_id].total.met > 0, criterion_id

@@ -56,9 +56,11 @@ def demo(db):
 
 def test_demo_numbers_agree_with_a_direct_count(demo):
     today = timezone.localdate()
-    reports = by_id(services.build(demo.pk, today - dt.timedelta(days=365), today))
+    reports = by_id(
+        services.build(municipality_id=demo.pk, start=today - dt.timedelta(days=365), end=today)
+    )
     active = list(IndividualPlan.objects.filter(person__municipality=demo, status="aktiv"))
-    facts = plan_services.facts_for(active)
+    facts = plan_services.facts_for(plans=active)
     complete = sum(1 for p in active if not plan_rules.missing_items(facts[p.pk]))
     assert complete > 0 and len(active) - complete > 0
     content = reports["ip_content_complete"].total
@@ -96,7 +98,12 @@ def _queries_per_criterion(muni) -> dict[str, int]:
     counts = {}
     for criterion in CRITERIA:
         with CaptureQueriesContext(connection) as captured:
-            services.build(muni.pk, today - dt.timedelta(days=365), today, criteria=[criterion])
+            services.build(
+                municipality_id=muni.pk,
+                start=today - dt.timedelta(days=365),
+                end=today,
+                criteria=[criterion],
+            )
         counts[criterion.id] = len(captured.captured_queries)
     return counts
 
@@ -156,7 +163,7 @@ def test_snapshot_stores_one_report_per_scope_and_day_and_feeds_the_trend(demo):
     whole = ComplianceSnapshot.objects.get(unit__isnull=True)
     # As a set: PostgreSQL's jsonb keeps no key order; the page orders by CRITERIA.
     assert set(whole.results) == {c.id for c in CRITERIA}
-    start, end = services.period(None, None, timezone.localdate())
-    trend = services.trend(demo.pk, None, start, end)
+    start, end = services.period(start=None, end=None, today=timezone.localdate())
+    trend = services.trend(municipality_id=demo.pk, unit_id=None, start=start, end=end)
     assert trend["days"] == [timezone.localdate()]
     assert len(trend["rows"]) == len(CRITERIA)

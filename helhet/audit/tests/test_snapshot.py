@@ -61,14 +61,18 @@ def stored_at() -> list:
 @time_machine.travel(MORNING, tick=False)
 def test_the_stored_report_equals_the_live_computation_in_total_and_per_unit(world):
     muni, mine, _leader = world
-    start, end = services.period(None, None, timezone.localdate())
+    start, end = services.period(start=None, end=None, today=timezone.localdate())
 
-    stored = services.stored_report(muni.pk, start, end)
-    for_unit = services.stored_report(muni.pk, start, end, unit_id=mine.pk)
+    stored = services.stored_report(municipality_id=muni.pk, start=start, end=end)
+    for_unit = services.stored_report(
+        municipality_id=muni.pk, start=start, end=end, unit_id=mine.pk
+    )
 
-    assert tallies(stored.reports) == tallies(services.build(muni.pk, start, end))
+    assert tallies(stored.reports) == tallies(
+        services.build(municipality_id=muni.pk, start=start, end=end)
+    )
     assert tallies(for_unit.reports) == tallies(
-        services.build(muni.pk, start, end, unit_ids={mine.pk})
+        services.build(municipality_id=muni.pk, start=start, end=end, unit_ids={mine.pk})
     )
     assert stored.computed_at == timezone.now()
     assert tallies(stored.reports)["service_on_decision"][0] == (3, 3, 0)
@@ -104,7 +108,7 @@ def test_the_page_reads_a_snapshot_in_the_same_queries_whatever_the_data(client,
         t.service(person, mine, basis=Service.Basis.OTHER, type_code="praktisk_bistand")
         b.plan(person)
     services.stored_report(
-        muni.pk, *services.period(None, None, timezone.localdate()), recompute=True
+        muni.pk, *services.period(start=None, end=None, today=timezone.localdate()), recompute=True
     )
     with CaptureQueriesContext(connection) as more:
         page(client, leader)
@@ -195,24 +199,30 @@ def test_page_pdf_and_export_use_the_nightly_snapshot(client, world):
 def test_the_trend_of_a_unit_reads_the_stored_unit_columns(world):
     muni, mine, _leader = world
     for day in (dt.date(2026, 6, 14), dt.date(2026, 6, 15)):
-        services.nightly_snapshot(muni.pk, day)
-    start, end = services.period(None, None, dt.date(2026, 6, 15))
+        services.nightly_snapshot(municipality_id=muni.pk, today=day)
+    start, end = services.period(start=None, end=None, today=dt.date(2026, 6, 15))
 
-    trend = services.trend(muni.pk, mine.pk, start, end)
+    trend = services.trend(municipality_id=muni.pk, unit_id=mine.pk, start=start, end=end)
 
     assert trend["days"] == [dt.date(2026, 6, 14), dt.date(2026, 6, 15)]
     rows = {c.id: cells for c, cells in trend["rows"]}
     assert rows["service_on_decision"] == [100, 100]  # the unit's services rest on decisions
-    other_length = services.trend(muni.pk, None, start + dt.timedelta(days=1), end)
+    other_length = services.trend(
+        municipality_id=muni.pk, unit_id=None, start=start + dt.timedelta(days=1), end=end
+    )
     assert other_length["days"] == []
 
 
 def test_the_revision_criterion_loads_no_plan_content(world, django_assert_num_queries):
     muni = world[0]
-    start, end = services.period(None, None, b.TODAY)
+    start, end = services.period(start=None, end=None, today=b.TODAY)
     with django_assert_num_queries(2):  # the plans' status and date; the units involved
         (report,) = services.build(
-            muni.pk, start, end, today=b.TODAY, criteria=[BY_ID["ip_revision_kept"]]
+            municipality_id=muni.pk,
+            start=start,
+            end=end,
+            today=b.TODAY,
+            criteria=[BY_ID["ip_revision_kept"]],
         )
     assert (report.total.met, report.total.not_met) == (0, 1)
 

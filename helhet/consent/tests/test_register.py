@@ -45,7 +45,7 @@ def test_plan_coverage_reads_only_plan_scopes():
     person = t.person(muni)
     consent(person, units=[nav], categories=[Category.PLAN])
     consent(person, units=[health], categories=[Category.HEALTH], covers_plan=False)
-    covers, units, partners = services.plan_coverage([person.pk])[person.pk]
+    covers, units, partners = services.plan_coverage(person_ids=[person.pk])[person.pk]
     assert covers and units == {nav.pk} and partners == set()
 
 
@@ -63,18 +63,33 @@ def test_evaluation_counts_given_declined_withdrawn_and_expired():
     }
     plan_only = {offered[0]}
     expired = services.register(
-        people[0], None, scopes=plan_only, offered=offered, valid_to=dt.date(2026, 2, 1), **fields
+        person=people[0],
+        actor=None,
+        scopes=plan_only,
+        offered=offered,
+        valid_to=dt.date(2026, 2, 1),
+        **fields,
     )
     withdrawn = services.register(
-        people[1], None, scopes=plan_only, offered=offered, valid_to=dt.date(2026, 12, 31), **fields
+        person=people[1],
+        actor=None,
+        scopes=plan_only,
+        offered=offered,
+        valid_to=dt.date(2026, 12, 31),
+        **fields,
     )
-    services.withdraw(withdrawn.pk, None)
+    services.withdraw(consent_id=withdrawn.pk, actor=None)
     renewed = services.register(
-        people[2], None, scopes=plan_only, offered=offered, valid_to=dt.date(2026, 2, 1), **fields
+        person=people[2],
+        actor=None,
+        scopes=plan_only,
+        offered=offered,
+        valid_to=dt.date(2026, 2, 1),
+        **fields,
     )
     services.register(
-        people[2],
-        None,
+        person=people[2],
+        actor=None,
         scopes=plan_only,
         offered=offered,
         valid_to=dt.date(2026, 12, 31),
@@ -82,10 +97,15 @@ def test_evaluation_counts_given_declined_withdrawn_and_expired():
         **fields,
     )
     services.register(
-        people[3], None, scopes=set(), offered=offered, **fields, valid_to=dt.date(2026, 12, 31)
+        person=people[3],
+        actor=None,
+        scopes=set(),
+        offered=offered,
+        **fields,
+        valid_to=dt.date(2026, 12, 31),
     )
     with time_machine.travel(dt.datetime(2026, 6, 1, tzinfo=dt.UTC)):
-        result = services.evaluation(muni.pk)
+        result = services.evaluation(municipality_id=muni.pk)
     by_category = {label: tally for _v, label, tally in result["by_category"]}
     plan = by_category[Category.PLAN.label]
     social = by_category[Category.SOCIAL.label]

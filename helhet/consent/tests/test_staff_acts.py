@@ -62,7 +62,7 @@ def w():
         )
         t.service(world.person, world.home_care)
         world.plan = plan_services.create_plan(
-            world.coordinator,
+            user=world.coordinator,
             person=world.person,
             status=IndividualPlan.Status.ACTIVE,
             offered_on=dt.date(2026, 1, 5),
@@ -201,7 +201,7 @@ def test_registering_needs_a_case_relation_and_refusals_are_logged(client, w, ca
         staff = t.staff(t.unit(w.muni, Unit.Kind.HOME_CARE), Role.SERVICE_PROVIDER)
     elif case == "emergency_only":
         staff = t.staff(t.unit(w.muni, Unit.Kind.HOME_CARE), Role.SERVICE_PROVIDER)
-        gate.grant_emergency(staff, w.person, "Akutt innleggelse, trenger kriseplanen nå.")
+        gate.grant_emergency(staff, w.person, reason="Akutt innleggelse, trenger kriseplanen nå.")
     else:
         AccessBlock.objects.create(person=w.person, staff_user=staff, created_by=w.user)
     client.force_login(staff)
@@ -217,9 +217,11 @@ def test_registering_needs_a_case_relation_and_refusals_are_logged(client, w, ca
 
 def test_the_gate_refuses_register_consent_on_emergency_access_alone(w):
     staff = t.staff(t.unit(w.muni, Unit.Kind.HOME_CARE), Role.SERVICE_PROVIDER)
-    gate.grant_emergency(staff, w.person, "Akutt innleggelse, trenger kriseplanen nå.")
-    assert gate.decide(staff, w.person, Action.VIEW, gate.BASIC).granted
-    decision = gate.check(staff, w.person, Action.REGISTER_CONSENT, gate.BASIC, what="test")
+    gate.grant_emergency(staff, w.person, reason="Akutt innleggelse, trenger kriseplanen nå.")
+    assert gate.decide(staff, w.person, Action.VIEW, category=gate.BASIC).granted
+    decision = gate.check(
+        staff, w.person, Action.REGISTER_CONSENT, category=gate.BASIC, what="test"
+    )
     assert not decision.granted
     entry = AccessLogEntry.objects.get(action=Action.REGISTER_CONSENT)
     assert not entry.granted and entry.flagged
@@ -295,7 +297,7 @@ def test_withdrawing_for_the_person_needs_a_case_relation(client, w, case):
     given = consent(w.person, units=[w.mental])
     staff = t.staff(t.unit(w.muni, Unit.Kind.HOME_CARE), Role.SERVICE_PROVIDER)
     if case == "emergency_only":
-        gate.grant_emergency(staff, w.person, "Akutt innleggelse, trenger kriseplanen nå.")
+        gate.grant_emergency(staff, w.person, reason="Akutt innleggelse, trenger kriseplanen nå.")
     elif case == "blocked":
         staff = w.nurse
         AccessBlock.objects.create(person=w.person, staff_user=staff, created_by=w.user)

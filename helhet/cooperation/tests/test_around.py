@@ -51,7 +51,7 @@ def _world():
 
 def test_everyone_around_the_person_is_listed_with_contact_details():
     person, coordinator, nav_adviser, dps = _world()
-    around = services.around_person(person)
+    around = services.around_person(person=person)
     by_name = {c.name: c for c in around}
 
     assert around[0].name == "Kari Koordinator"
@@ -70,14 +70,14 @@ def test_everyone_around_the_person_is_listed_with_contact_details():
 def test_around_person_takes_constant_queries(django_assert_max_num_queries):
     person, *_ = _world()
     with django_assert_max_num_queries(7):
-        around = services.around_person(person)
+        around = services.around_person(person=person)
     assert len(around) >= 6
 
 
 def test_the_include_template_renders_the_list():
     person, *_ = _world()
     html = render_to_string(
-        "cooperation/_around_person.html", {"around": services.around_person(person)}
+        "cooperation/_around_person.html", {"around": services.around_person(person=person)}
     )
     assert "Hvem er rundt personen" in html
     assert 'href="tel:55553333"' in html

@@ -79,11 +79,11 @@ def test_demo_data_covers_every_overview_with_cases_that_break_the_rules():
     demo.populate(ctx)
     today = ctx.today
 
-    rows = services.directory_rows(ctx.municipality, today)
+    rows = services.directory_rows(municipality=ctx.municipality, today=today)
     assert DirectoryEntry.objects.count() == len(rows) - 1  # the head of sector has none
     assert any(r.stale for r in rows) and any(r.entry and not r.stale for r in rows)
 
-    overview = services.routine_overview(ctx.municipality, today)
+    overview = services.routine_overview(municipality=ctx.municipality, today=today)
     assert overview["routines"] and overview["overdue"]
     assert overview["gaps"]  # psykisk_rus and bolig share persons without a routine
 
@@ -98,7 +98,9 @@ def test_demo_data_covers_every_overview_with_cases_that_break_the_rules():
     external = list(GroupMember.objects.filter(kind="ekstern").select_related("group__person"))
     assert external
     for member in external:
-        assert services.partner_consent_valid(member.group.person, member.partner, timezone.now())
+        assert services.partner_consent_valid(
+            person=member.group.person, partner=member.partner, moment=timezone.now()
+        )
 
 
 def test_demo_data_is_deterministic():

@@ -35,7 +35,7 @@ def test_entries_not_verified_for_twelve_months_are_flagged_to_their_owner(clien
 
     with time_machine.travel("2026-02-27 10:00 +0100", tick=False):
         client.force_login(owner)
-        assert services.stale_entries_owned_by(owner, dt.date(2026, 2, 27)) == []
+        assert services.stale_entries_owned_by(user=owner, today=dt.date(2026, 2, 27)) == []
         assert "ikke bekreftet på 12 måneder" not in client.get("/samarbeid/").content.decode()
 
     with time_machine.travel("2026-03-02 10:00 +0100", tick=False):

@@ -37,17 +37,21 @@ def test_open_action_items_are_carried_to_every_later_meeting_until_closed():
     school = _item(group, first, member, "Kontakte skolen")
     late = _item(group, second, member, "Bestille time hos fastlege")
 
-    assert set(services.carried_items(first)) == set()
-    assert set(services.carried_items(second)) == {housing, school}
+    assert set(services.carried_items(meeting=first)) == set()
+    assert set(services.carried_items(meeting=second)) == {housing, school}
 
     # "Kontakte skolen" is closed at the second meeting: on that agenda, not the next.
-    services.set_item_status(school, ActionItem.Status.CLOSED, second, at(2026, 3, 1, 11))
-    assert set(services.carried_items(second)) == {housing, school}
-    assert set(services.carried_items(third)) == {housing, late}
+    services.set_item_status(
+        item=school, status=ActionItem.Status.CLOSED, meeting=second, now=at(2026, 3, 1, 11)
+    )
+    assert set(services.carried_items(meeting=second)) == {housing, school}
+    assert set(services.carried_items(meeting=third)) == {housing, late}
 
     # Reopened, it is carried again.
-    services.set_item_status(school, ActionItem.Status.ONGOING, None, at(2026, 3, 5))
-    assert set(services.carried_items(third)) == {housing, late, school}
+    services.set_item_status(
+        item=school, status=ActionItem.Status.ONGOING, meeting=None, now=at(2026, 3, 5)
+    )
+    assert set(services.carried_items(meeting=third)) == {housing, late, school}
 
 
 def test_an_item_closed_between_meetings_leaves_the_next_agenda():
@@ -56,8 +60,10 @@ def test_an_item_closed_between_meetings_leaves_the_next_agenda():
     first = meeting(group, at(2026, 2, 1))
     second = meeting(group, at(2026, 3, 1), status=Meeting.Status.PLANNED)
     item = _item(group, first, member, "Søke om bolig")
-    services.set_item_status(item, ActionItem.Status.CLOSED, None, at(2026, 2, 15))
-    assert list(services.carried_items(second)) == []
+    services.set_item_status(
+        item=item, status=ActionItem.Status.CLOSED, meeting=None, now=at(2026, 2, 15)
+    )
+    assert list(services.carried_items(meeting=second)) == []
 
 
 def test_the_meeting_page_shows_carried_items_on_the_agenda(client):
@@ -82,7 +88,7 @@ def test_an_external_member_needs_a_valid_consent_for_that_partner_and_cooperati
 
     def add(partner):
         member = GroupMember(kind=GroupMember.Kind.PARTNER, partner=partner, name=partner.name)
-        services.add_member(group, member, moment)
+        services.add_member(group=group, member=member, moment=moment)
 
     with pytest.raises(ValidationError, match="gyldig samtykke"):
         add(dps)
@@ -174,7 +180,7 @@ def test_missed_meetings_are_shown_on_the_group_page(client):
     meeting(group, at(2026, 1, 20))
     client.force_login(coordinator)
     with time_machine.travel("2026-04-10 12:00 +0200", tick=False):
-        page = services.group_page(group, at(2026, 4, 10))
+        page = services.group_page(group=group, now=at(2026, 4, 10))
         html = client.get(f"/samarbeid/person/{person.pk}/").content.decode()
     # Last met 20.01.; due 17.02., 17.03. (and 14.04. not yet): two missed.
     assert page["missed"] == 2

@@ -54,11 +54,11 @@ def test_units_sharing_persons_without_a_routine_are_flagged():
     other = testing.municipality()
     testing.service(person(other), testing.unit(other))
 
-    gaps = services.routine_overview(muni, dt.date(2026, 6, 1))["gaps"]
+    gaps = services.routine_overview(municipality=muni, today=dt.date(2026, 6, 1))["gaps"]
     assert gaps == [(nav, mental, 2), (mental, home, 1)]
 
     _routine(leader, [nav, mental, housing])
-    gaps = services.routine_overview(muni, dt.date(2026, 6, 1))["gaps"]
+    gaps = services.routine_overview(municipality=muni, today=dt.date(2026, 6, 1))["gaps"]
     assert gaps == [(mental, home, 1)]
 
 
@@ -72,7 +72,7 @@ def test_a_unit_of_a_host_municipality_sharing_a_person_is_a_gap_not_an_error():
     testing.service(p, nav)
     testing.service(p, host_unit)
 
-    gaps = services.routine_overview(muni, dt.date(2026, 6, 1))["gaps"]
+    gaps = services.routine_overview(municipality=muni, today=dt.date(2026, 6, 1))["gaps"]
 
     assert gaps == [(nav, host_unit, 1)]
 
@@ -86,7 +86,7 @@ def test_the_pair_computation_takes_constant_queries(django_assert_max_num_queri
         testing.service(p, units[(i + 1) % 4])
     _routine(leader, [nav, mental])
     with django_assert_max_num_queries(5):
-        overview = services.routine_overview(muni, dt.date(2026, 6, 1))
+        overview = services.routine_overview(municipality=muni, today=dt.date(2026, 6, 1))
         assert len(overview["gaps"]) == 3
 
 

@@ -99,12 +99,15 @@ def test_overview_shows_only_plans_the_user_has_a_relation_to(client, moment):
         client.login(username="koordinator", password=PASSWORD)
         user = User.objects.get(username="koordinator")
         rows = client.get("/koordinering/").context["page"].paginator.object_list
-        ke_total = len(services.plan_rows(User.objects.get(username="ke"), services.Filters()))
+        ke_total = len(
+            services.plan_rows(user=User.objects.get(username="ke"), filters=services.Filters())
+        )
         assert 0 < len(rows) < ke_total
         persons = Person.objects.in_bulk([row.person.pk for row in rows])
         # Every row shows plan status and dates: the gate opens the plan to him.
         assert all(
-            gate.decide(user, persons[row.person.pk], "vis", Category.PLAN).granted for row in rows
+            gate.decide(user, persons[row.person.pk], "vis", category=Category.PLAN).granted
+            for row in rows
         )
         # And no plan the gate would open to him is missing from it.
         shown = {row.person.pk for row in rows}
@@ -146,7 +149,11 @@ def test_a_change_to_the_plan_shows_at_once_in_the_completeness_filters(client):
     assert shown("komplett") == [(story.plan.pk, [])]
     assert shown("mangler") == []
     plan_services.remove_row(
-        story.plan.pk, story.coordinator, story.plan.version, Measure, story.measure.pk
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        version=story.plan.version,
+        model=Measure,
+        row_id=story.measure.pk,
     )
     assert shown("komplett") == []
     assert shown("mangler") == [(story.plan.pk, ["e", "f"])]

@@ -56,10 +56,14 @@ def test_report_reads_go_to_the_replica_and_nothing_else_does(monkeypatch):
 @pytest.mark.parametrize(
     "report",
     [
-        lambda muni: consent_services.evaluation(muni.pk),
-        lambda muni: intake_services.monthly_statistics(muni.pk, dt.date(2026, 1, 1)),
-        lambda muni: mapping_services.statistics_rows(muni.pk, 2026),
-        lambda muni: audit_services.build(muni.pk, dt.date(2026, 1, 1), dt.date(2026, 6, 30)),
+        lambda muni: consent_services.evaluation(municipality_id=muni.pk),
+        lambda muni: intake_services.monthly_statistics(
+            municipality_id=muni.pk, since=dt.date(2026, 1, 1)
+        ),
+        lambda muni: mapping_services.statistics_rows(municipality_id=muni.pk, year=2026),
+        lambda muni: audit_services.build(
+            municipality_id=muni.pk, start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30)
+        ),
     ],
     ids=["consent evaluation", "intake statistics", "mapping statistics", "compliance report"],
 )

@@ -62,8 +62,8 @@ def test_demo_has_the_spread_the_audits_found():
     make_demo(persons=200)
     statuses = set(IndividualPlan.objects.values_list("status", flat=True))
     assert statuses == {"tilbudt", "avslatt", "aktiv", "avsluttet"}
-    active = list(with_content(IndividualPlan.objects.filter(status="aktiv")))
-    facts = facts_for(active)
+    active = list(with_content(queryset=IndividualPlan.objects.filter(status="aktiv")))
+    facts = facts_for(plans=active)
     missing = [missing_items(facts[p.pk]) for p in active]
     assert any(m == [] for m in missing), "some active plans are complete"
     assert any(m for m in missing), "some active plans lack § 19 content"

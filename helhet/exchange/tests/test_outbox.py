@@ -34,7 +34,12 @@ def rename_plan(story, needs="Trenger hjelp med økonomi"):
         plan.save()
         return "Behov endret"
 
-    return plans.change_plan(story.plan.pk, story.coordinator, story.plan.version, apply)
+    return plans.change_plan(
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        expected_version=story.plan.version,
+        apply=apply,
+    )
 
 
 def test_a_plan_change_writes_an_event_without_person_data(receiver):
@@ -64,9 +69,19 @@ def test_a_failing_change_writes_no_event(receiver):
         raise ValidationError("nei")
 
     with pytest.raises(ValidationError):
-        plans.change_plan(story.plan.pk, story.coordinator, story.plan.version, apply)
+        plans.change_plan(
+            plan_id=story.plan.pk,
+            user=story.coordinator,
+            expected_version=story.plan.version,
+            apply=apply,
+        )
     with pytest.raises(plans.StaleEdit):
-        plans.change_plan(story.plan.pk, story.coordinator, story.plan.version - 1, apply)
+        plans.change_plan(
+            plan_id=story.plan.pk,
+            user=story.coordinator,
+            expected_version=story.plan.version - 1,
+            apply=apply,
+        )
     assert OutboxEvent.objects.count() == before
     assert not Delivery.objects.exists()
 
@@ -178,8 +193,8 @@ def test_decisions_made_and_started_are_events(world, receiver):
     subscribe(world.muni, receiver.url, types=[EventType.DECISION_MADE, EventType.DECISION_STARTED])
     app = builders.application(world)
     decision = intake.make_decision(
-        app,
-        world.users.caseworker,
+        application=app,
+        user=world.users.caseworker,
         outcome="innvilget",
         decided_on=dt.date(2025, 1, 25),
         service_name="Hjemmesykepleie",
@@ -189,8 +204,10 @@ def test_decisions_made_and_started_are_events(world, receiver):
         evaluation_on=dt.date(2025, 4, 25),
         reasons="Behov for hjelp",
     )
-    intake.sign_decision(decision, world.users.head, dt.date(2025, 1, 25))
-    intake.confirm_start(decision, world.users.provider, dt.date(2025, 1, 28))
+    intake.sign_decision(decision=decision, user=world.users.head, day=dt.date(2025, 1, 25))
+    intake.confirm_start(
+        decision=decision, user=world.users.provider, started_on=dt.date(2025, 1, 28)
+    )
 
     call_command("deliver-webhooks", "--once")
 

@@ -25,7 +25,10 @@ HOUSING = [
 
 def run(world, criterion_id):
     report = services.build(
-        world.muni.pk, dt.date(2025, 6, 1), world.today, criteria=[BY_ID[criterion_id]]
+        municipality_id=world.muni.pk,
+        start=dt.date(2025, 6, 1),
+        end=world.today,
+        criteria=[BY_ID[criterion_id]],
     )[0]
     return [(o.result, o.evidence) for o in report.outcomes]
 

@@ -109,11 +109,17 @@ def test_the_demo_has_eidskogs_volumes_and_the_same_seed_gives_the_same_housing(
         "activity_noncompliance_decided",
     ):
         report = audit.build(
-            muni.pk, today - dt.timedelta(days=365), today, criteria=[BY_ID[criterion_id]]
+            municipality_id=muni.pk,
+            start=today - dt.timedelta(days=365),
+            end=today,
+            criteria=[BY_ID[criterion_id]],
         )[0]
         assert report.outcomes, criterion_id
     written = audit.build(
-        muni.pk, today - dt.timedelta(days=365), today, criteria=[BY_ID["housing_criteria_written"]]
+        municipality_id=muni.pk,
+        start=today - dt.timedelta(days=365),
+        end=today,
+        criteria=[BY_ID["housing_criteria_written"]],
     )[0]
     # Staffed dwellings have no written criteria in the demo, as an audit found.
     assert any(o.result == Result.NOT_MET for o in written.outcomes)

@@ -376,9 +376,9 @@ def test_a_preliminary_answer_is_registered_and_a_late_case_without_one_is_not_m
         {"sent_on": "20.04.2026", "reason": "Venter på legeopplysninger"},
     )
     report = audit.build(
-        world.muni.pk,
-        dt.date(2026, 1, 1),
-        world.today,
+        municipality_id=world.muni.pk,
+        start=dt.date(2026, 1, 1),
+        end=world.today,
         criteria=[BY_ID["housing_preliminary_answer"]],
     )[0]
     found = {o.person_id: o.result for o in report.outcomes}

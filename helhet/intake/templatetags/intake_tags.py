@@ -25,7 +25,7 @@ CLASSES = {
 
 @register.filter
 def state_label(state) -> str:
-    return LABELS.get(state, "")
+    return str(LABELS.get(state, ""))
 
 
 @register.filter

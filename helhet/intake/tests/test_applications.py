@@ -168,7 +168,7 @@ def test_decide_sign_start_creates_the_service_and_the_providers_relation(client
     client.post(f"/inntak/vedtak/{d.pk}/signer/")
     d.refresh_from_db()
     assert d.approved_by == world.users.head
-    assert not gate.decide(world.users.provider, app.person, "vis", gate.BASIC).granted
+    assert not gate.decide(world.users.provider, app.person, "vis", category=gate.BASIC).granted
     login(client, world.users.provider)
     page = client.get(f"/inntak/vedtak/{d.pk}/").content.decode()
     assert "Bekreft oppstart" in page
@@ -180,7 +180,7 @@ def test_decide_sign_start_creates_the_service_and_the_providers_relation(client
         dt.date(2025, 3, 10),
     )
     assert service.decision_reference == d.reference
-    assert gate.decide(world.users.provider, app.person, "vis", gate.BASIC).granted
+    assert gate.decide(world.users.provider, app.person, "vis", category=gate.BASIC).granted
 
 
 def test_start_before_the_decision_date_is_refused(client, world):

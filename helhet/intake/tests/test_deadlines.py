@@ -82,7 +82,9 @@ def test_naming_escalates_to_the_head_of_sector_on_day_15(client, world, days, e
     with on(dt.date(2025, 3, 3) + dt.timedelta(days=days)):
         head_page = worklist(client, world.users.provider_head)
         sector_page = worklist(client, world.users.sector_head)
-        items = services.work_items(world.users.ke, dt.date(2025, 3, 3) + dt.timedelta(days=days))
+        items = services.work_items(
+            user=world.users.ke, today=dt.date(2025, 3, 3) + dt.timedelta(days=days)
+        )
         request_page = client.get(f"/inntak/koordinator/{a.pk}/")
     assert "Oppnevn koordinator" in head_page
     assert [i.kind for i in items] == [State.ESCALATED if escalated else State.DUE]
@@ -99,9 +101,9 @@ def test_naming_escalates_to_the_head_of_sector_on_day_15(client, world, days, e
 
 def test_reminder_run_stamps_the_escalation_date_once(world):
     a = assignment(world, dt.date(2025, 3, 3))
-    assert services.record_escalations(dt.date(2025, 3, 17)) == 0
-    assert services.record_escalations(dt.date(2025, 3, 18)) == 1
-    assert services.record_escalations(dt.date(2025, 3, 19)) == 0
+    assert services.record_escalations(today=dt.date(2025, 3, 17)) == 0
+    assert services.record_escalations(today=dt.date(2025, 3, 18)) == 1
+    assert services.record_escalations(today=dt.date(2025, 3, 19)) == 0
     a.refresh_from_db()
     assert a.escalated_on == dt.date(2025, 3, 18)
 
@@ -126,7 +128,7 @@ def test_without_its_own_routine_a_municipality_escalates_nothing(client, world)
     # with no routine of its own nothing is escalated and no deadline is shown.
     LocalRoutine.objects.filter(municipality=world.muni).delete()
     a = assignment(world, dt.date(2025, 3, 3))
-    assert services.record_escalations(dt.date(2025, 6, 1)) == 0
+    assert services.record_escalations(today=dt.date(2025, 6, 1)) == 0
     with on(dt.date(2025, 6, 1)):
         sector_page = worklist(client, world.users.sector_head)
         client.force_login(world.users.provider_head)

@@ -97,4 +97,4 @@ def test_demo_covers_every_state_and_the_broken_rules():
 
     # The demo logins have something on their work lists.
     for login in ["saksbehandler", "ke", "nav"]:
-        assert services.work_items(ctx.users[login], today)
+        assert services.work_items(user=ctx.users[login], today=today)

@@ -14,8 +14,8 @@ def levels(default=Level.NONE, **overrides) -> dict:
 
 def mapping(user, person, unit, day=TODAY, present=True, **overrides):
     return services.create_mapping(
-        user,
-        person,
+        user=user,
+        person=person,
         unit=unit,
         mapped_on=day,
         today=max(day, TODAY),

@@ -270,8 +270,8 @@ def test_mapping_in_an_open_round_is_attached_to_it(world):
 
     ke = testing.staff(testing.unit(muni, Unit.Kind.COORDINATING), Role.COORDINATING_UNIT)
     the_round = services.open_round(
-        ke,
-        muni.pk,
+        user=ke,
+        municipality_id=muni.pk,
         name="Runde 2026",
         starts_on=dt.date(2026, 1, 1),
         ends_on=dt.date(2026, 12, 31),

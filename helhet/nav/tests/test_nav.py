@@ -217,7 +217,10 @@ def test_the_compliance_report_shows_conditions_not_followed_up(world):
     Evaluation.objects.create(condition=forgotten, due_on=D(2026, 4, 1))
     with time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False):
         report = audit.build(
-            muni.pk, D(2025, 6, 1), D(2026, 6, 1), criteria=[BY_ID["activity_conditions_followed"]]
+            municipality_id=muni.pk,
+            start=D(2025, 6, 1),
+            end=D(2026, 6, 1),
+            criteria=[BY_ID["activity_conditions_followed"]],
         )[0]
     found = {o.person_id: (o.result, o.evidence) for o in report.outcomes}
     assert found[person.pk][0] == Result.MET

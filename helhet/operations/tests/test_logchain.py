@@ -38,8 +38,8 @@ def world():
     persons = [t.person(muni) for _ in range(3)]
     for person in persons:
         t.service(person, unit)
-        gate.check(user, person, Action.VIEW, gate.BASIC, what="personside")
-    gate.check(user, t.person(muni), Action.VIEW, gate.BASIC, what="uten relasjon")
+        gate.check(user, person, Action.VIEW, category=gate.BASIC, what="personside")
+    gate.check(user, t.person(muni), Action.VIEW, category=gate.BASIC, what="uten relasjon")
     return {"user": user, "persons": persons}
 
 
@@ -89,7 +89,7 @@ def test_an_intact_log_verifies_and_prints_its_head(world):
     assert sorted(positions()) == [N + 1, N + 2, N + 3, N + 4]
     assert logchain.unsealed() == 0
     # Later rows continue the chain; the head kept earlier is still in it.
-    gate.check(world["user"], world["persons"][0], Action.VIEW, gate.BASIC, what="igjen")
+    gate.check(world["user"], world["persons"][0], Action.VIEW, category=gate.BASIC, what="igjen")
     assert verify_log("--head", str(head)).startswith("OK, 5 rader kontrollert.")
 
 

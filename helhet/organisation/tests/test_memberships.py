@@ -70,7 +70,7 @@ def test_admin_who_adds_himself_a_ke_membership_gets_no_person_access_until_a_le
 
     # Not in force: the gate, the person page and the plan refuse.
     admin = _fresh(world["admin"])
-    assert not gate.decide(admin, world["person"], Action.VIEW, Category.PLAN).granted
+    assert not gate.decide(admin, world["person"], Action.VIEW, category=Category.PLAN).granted
     assert not gate.has_case_role(admin)
     page = client.get(reverse("people:detail", args=[world["person"].pk]))
     assert page.status_code in {403, 404}
@@ -92,7 +92,9 @@ def test_admin_who_adds_himself_a_ke_membership_gets_no_person_access_until_a_le
     )
     membership.refresh_from_db()
     assert membership.is_confirmed and membership.confirmed_by == world["leader"]
-    assert gate.decide(_fresh(world["admin"]), world["person"], Action.VIEW, Category.PLAN).granted
+    assert gate.decide(
+        _fresh(world["admin"]), world["person"], Action.VIEW, category=Category.PLAN
+    ).granted
 
     # Both acts are in the administration log, which the leader reads.
     changes = set(
@@ -127,7 +129,7 @@ def test_a_pending_leader_membership_confirms_nothing(world):
     other = t.staff(world["ke"], Role.COORDINATING_UNIT, "ny", confirmed=False)
     with pytest.raises(services.ConfirmationRefused):
         services.confirm(membership_id=other.staff.all_memberships.get().pk, by=sysadm)
-    assert services.pending_for(sysadm) == []
+    assert services.pending_for(user=sysadm) == []
 
 
 def test_head_of_sector_confirms_where_the_unit_has_no_leader(world):
@@ -137,14 +139,14 @@ def test_head_of_sector_confirms_where_the_unit_has_no_leader(world):
     worker = t.staff(nav, Role.NAV_ADVISER, "veileder", confirmed=False)
     pending = worker.staff.all_memberships.get()
     # The KE leader is not the NAV unit's head.
-    assert not services.may_confirm(world["leader"], pending)
-    assert [m.pk for m in services.pending_for(head)] == [pending.pk]
+    assert not services.may_confirm(user=world["leader"], membership=pending)
+    assert [m.pk for m in services.pending_for(user=head)] == [pending.pk]
     services.confirm(membership_id=pending.pk, by=head)
     pending.refresh_from_db()
     assert pending.is_confirmed
     # Where the unit has a leader, the head of sector does not step in.
     late = t.membership(worker, world["ke"], Role.COORDINATING_UNIT, confirmed=False)
-    assert not services.may_confirm(head, late)
+    assert not services.may_confirm(user=head, membership=late)
 
 
 def test_changing_unit_or_role_of_a_confirmed_membership_needs_a_new_confirmation(world):

@@ -67,7 +67,7 @@ def test_responsibility_group_and_coordinator_pickers_offer_case_staff_only(muni
     member = MemberForm(person=person)
     assert [u.username for u in member.fields["user"].queryset] == ["ola", "kari.a", "kari.b"]
     assert "Tjenesteyter, Hjemmetjenesten" in _labels(member.fields["user"])[1]
-    candidates = intake_services.coordinator_candidates(muni.pk)
+    candidates = intake_services.coordinator_candidates(municipality_id=muni.pk)
     assert [u.username for u in candidates] == ["ola", "kari.a", "kari.b"]
 
 
@@ -83,6 +83,6 @@ def test_a_saved_choice_outside_the_list_stays_selectable(muni):
 
 def test_consent_form_offers_service_units_and_partners_only(muni):
     t.partner(muni)
-    units, partners = consent_services.parties(muni.pk)
+    units, partners = consent_services.parties(municipality_id=muni.pk)
     assert [u.name for u in units] == ["Hjemmetjenesten", "NAV Fjordvik"]
     assert len(partners) == 1

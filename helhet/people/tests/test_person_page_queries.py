@@ -107,8 +107,8 @@ def test_relations_are_shared_only_within_one_request(django_assert_max_num_quer
     user = testing.staff(unit)
     person = testing.person(muni)
     with gate.same_request():
-        assert not gate.decide(user, person, Action.VIEW, gate.BASIC).granted
+        assert not gate.decide(user, person, Action.VIEW, category=gate.BASIC).granted
         with django_assert_max_num_queries(1):  # the emergency access is always asked afresh
-            assert not gate.decide(user, person, Action.VIEW, gate.BASIC).granted
+            assert not gate.decide(user, person, Action.VIEW, category=gate.BASIC).granted
     testing.service(person, unit)
-    assert gate.decide(user, person, Action.VIEW, gate.BASIC).granted
+    assert gate.decide(user, person, Action.VIEW, category=gate.BASIC).granted

@@ -43,7 +43,7 @@ def make_story(username: str | None = None, complete: bool = True) -> Story:
         response=CoordinatorAssignment.Response.ACCEPTED,
     )
     plan = services.create_plan(
-        coordinator,
+        user=coordinator,
         person=person,
         status=IndividualPlan.Status.ACTIVE,
         offered_on=today - dt.timedelta(days=40),

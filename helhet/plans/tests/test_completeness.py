@@ -14,7 +14,7 @@ from helhet.plans.models import Goal, IndividualPlan, Measure, Participant
 
 
 def missing(plan) -> set[str]:
-    return {letter for letter, _label in services.missing_items(plan)}
+    return {letter for letter, _label in services.missing_items(plan=plan)}
 
 
 def update(plan, **fields):
@@ -22,7 +22,7 @@ def update(plan, **fields):
 
 
 def test_complete_plan_misses_nothing(story):
-    assert services.missing_items(story.plan) == []
+    assert services.missing_items(plan=story.plan) == []
 
 
 def test_a_needs_goals_resources_and_needs(story):
@@ -122,7 +122,7 @@ TAKE_AWAY = {
 @pytest.mark.parametrize("letter", sorted(TAKE_AWAY))
 def test_a_stored_plan_missing_one_letter_lacks_exactly_that_letter(story, letter):
     TAKE_AWAY[letter](story)
-    assert [found for found, _label in services.missing_items(story.plan)] == [letter]
+    assert [found for found, _label in services.missing_items(plan=story.plan)] == [letter]
 
 
 def test_a_plan_without_participants_lacks_b_only(story):

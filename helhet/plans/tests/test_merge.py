@@ -118,7 +118,9 @@ def test_crisis_plan_completeness_follows_the_guideline():
 def _settled(story) -> int:
     """The story writes some rows behind the service's back; a version of the plan
     as it stands makes it the base an editor opens. Returns that version."""
-    plan = services.update_plan(story.plan.pk, story.coordinator, story.plan.version, {})
+    plan = services.update_plan(
+        plan_id=story.plan.pk, user=story.coordinator, version=story.plan.version, fields={}
+    )
     story.plan = IndividualPlan.objects.get(pk=plan.pk)
     return story.plan.version
 
@@ -138,9 +140,16 @@ def _as_posted(plan) -> dict:
 def test_two_editors_of_different_fields_both_keep_their_change(story):
     v = _settled(story)
     plan = story.plan
-    services.update_plan(plan.pk, story.coordinator, v, _plan_fields(plan, needs="Bolig"))
+    services.update_plan(
+        plan_id=plan.pk, user=story.coordinator, version=v, fields=_plan_fields(plan, needs="Bolig")
+    )
     # The second editor opened the form at v too, and changed another field.
-    services.update_plan(plan.pk, story.coordinator, v, _plan_fields(plan, resources="Sterk vilje"))
+    services.update_plan(
+        plan_id=plan.pk,
+        user=story.coordinator,
+        version=v,
+        fields=_plan_fields(plan, resources="Sterk vilje"),
+    )
     plan = IndividualPlan.objects.get(pk=plan.pk)
     assert (plan.needs, plan.resources) == ("Bolig", "Sterk vilje")
     assert plan.version == v + 2
@@ -148,9 +157,18 @@ def test_two_editors_of_different_fields_both_keep_their_change(story):
 
 def test_a_goal_and_the_plan_edited_from_the_same_version_both_stay(story):
     v = _settled(story)
-    services.save_goal(story.plan.pk, story.coordinator, v, story.goal.pk, {"text": "Nytt mål"})
+    services.save_goal(
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        version=v,
+        goal_id=story.goal.pk,
+        fields={"text": "Nytt mål"},
+    )
     services.update_plan(
-        story.plan.pk, story.coordinator, v, _plan_fields(story.plan, needs="Arbeid")
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        version=v,
+        fields=_plan_fields(story.plan, needs="Arbeid"),
     )
     story.goal.refresh_from_db()
     assert story.goal.text == "Nytt mål"
@@ -160,11 +178,17 @@ def test_a_goal_and_the_plan_edited_from_the_same_version_both_stay(story):
 def test_the_same_field_from_the_same_version_is_refused_naming_who_and_the_field(story):
     v = _settled(story)
     services.update_plan(
-        story.plan.pk, story.coordinator, v, _plan_fields(story.plan, needs="Bolig")
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        version=v,
+        fields=_plan_fields(story.plan, needs="Bolig"),
     )
     try:
         services.update_plan(
-            story.plan.pk, story.coordinator, v, _plan_fields(story.plan, needs="Jobb")
+            plan_id=story.plan.pk,
+            user=story.coordinator,
+            version=v,
+            fields=_plan_fields(story.plan, needs="Jobb"),
         )
     except StaleEdit as stale:
         (conflict,) = stale.conflicts
@@ -192,15 +216,20 @@ def test_one_measure_edited_in_different_fields_keeps_both(story):
         "status": m.status,
     }
     services.save_measure(
-        story.plan.pk, story.coordinator, v, m.goal_id, m.pk, {**fields, "title": "Ny tittel"}
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        version=v,
+        goal_id=m.goal_id,
+        measure_id=m.pk,
+        fields={**fields, "title": "Ny tittel"},
     )
     services.save_measure(
-        story.plan.pk,
-        story.coordinator,
-        v,
-        m.goal_id,
-        m.pk,
-        {**fields, "responsible_unit": None, "responsible_other": "Personen selv"},
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        version=v,
+        goal_id=m.goal_id,
+        measure_id=m.pk,
+        fields={**fields, "responsible_unit": None, "responsible_other": "Personen selv"},
     )
     m.refresh_from_db()
     assert (m.title, m.responsible_unit, m.responsible_other) == (
@@ -213,12 +242,30 @@ def test_one_measure_edited_in_different_fields_keeps_both(story):
 def test_the_same_goal_text_by_both_is_a_conflict_but_its_status_is_not(story):
     v = _settled(story)
     goal = story.goal
-    services.save_goal(story.plan.pk, story.coordinator, v, goal.pk, {"text": "Bo selv"})
-    services.save_goal(story.plan.pk, story.coordinator, v, goal.pk, {"status": "naadd"})
+    services.save_goal(
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        version=v,
+        goal_id=goal.pk,
+        fields={"text": "Bo selv"},
+    )
+    services.save_goal(
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        version=v,
+        goal_id=goal.pk,
+        fields={"status": "naadd"},
+    )
     goal.refresh_from_db()
     assert (goal.text, goal.status) == ("Bo selv", "naadd")
     try:
-        services.save_goal(story.plan.pk, story.coordinator, v, goal.pk, {"text": "Jobbe"})
+        services.save_goal(
+            plan_id=story.plan.pk,
+            user=story.coordinator,
+            version=v,
+            goal_id=goal.pk,
+            fields={"text": "Jobbe"},
+        )
     except StaleEdit as stale:
         assert [c["name"] for c in stale.conflicts] == ["text"]
     else:
@@ -231,9 +278,17 @@ def test_crisis_contacts_and_texts_merge_per_field(story):
     fields = {name: getattr(crisis, name) for name in services.CRISIS_FIELDS}
     night = {"name": "Legevakt", "role": "", "phone": "116 117", "when": "natt"}
     services.save_crisis_plan(
-        story.plan.pk, story.coordinator, v, {**fields, "what_helps": "Musikk"}
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        version=v,
+        fields={**fields, "what_helps": "Musikk"},
     )
-    services.save_crisis_plan(story.plan.pk, story.coordinator, v, {**fields, "contacts": [night]})
+    services.save_crisis_plan(
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        version=v,
+        fields={**fields, "contacts": [night]},
+    )
     crisis = CrisisPlan.objects.get(pk=crisis.pk)
     assert (crisis.what_helps, crisis.contacts) == ("Musikk", [night])
 
@@ -301,10 +356,15 @@ def test_a_first_crisis_plan_from_an_older_version_is_no_conflict(db):
 
     story = make_story(complete=False)
     v = story.plan.version
-    services.update_plan(story.plan.pk, story.coordinator, v, {"needs": "Bolig"})
+    services.update_plan(
+        plan_id=story.plan.pk, user=story.coordinator, version=v, fields={"needs": "Bolig"}
+    )
     fields = {name: "" for name in services.CRISIS_FIELDS} | {"contacts": []}
     services.save_crisis_plan(
-        story.plan.pk, story.coordinator, v, {**fields, "warning_signs": "Sover lite"}
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        version=v,
+        fields={**fields, "warning_signs": "Sover lite"},
     )
     assert CrisisPlan.objects.get(person=story.plan.person).warning_signs == "Sover lite"
     assert IndividualPlan.objects.get(pk=story.plan.pk).needs == "Bolig"

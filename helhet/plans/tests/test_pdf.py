@@ -14,7 +14,7 @@ from helhet.plans.tests.conftest import GOAL
 
 
 def _pdf(plan_id: int) -> bytes:
-    context = {**services.plan_page(plan_id), "printed_on": timezone.localdate()}
+    context = {**services.plan_page(plan_id=plan_id), "printed_on": timezone.localdate()}
     return pdf.render(context)
 
 

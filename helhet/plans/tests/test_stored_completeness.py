@@ -41,7 +41,7 @@ class World:
         for _n in range(2):
             person = testing.person(self.muni)
             plan = services.create_plan(
-                self.staff,
+                user=self.staff,
                 person=person,
                 status=IndividualPlan.Status.ACTIVE,
                 offered_on=timezone.localdate() - dt.timedelta(days=20),
@@ -70,13 +70,17 @@ def update_plan(world, plan, data):
         if dated
         else None,
     }
-    services.update_plan(plan.pk, world.staff, world.version(plan), fields)
+    services.update_plan(
+        plan_id=plan.pk, user=world.staff, version=world.version(plan), fields=fields
+    )
 
 
 def add_goal(world, plan, data):
     status = data.draw(st.sampled_from(Goal.Status.values))
     fields = {"text": "Bo i egen leilighet", "status": status}
-    services.save_goal(plan.pk, world.staff, world.version(plan), None, fields)
+    services.save_goal(
+        plan_id=plan.pk, user=world.staff, version=world.version(plan), goal_id=None, fields=fields
+    )
 
 
 def change_goal(world, plan, data):
@@ -84,7 +88,13 @@ def change_goal(world, plan, data):
     if goal:
         status = data.draw(st.sampled_from(Goal.Status.values))
         fields = {"text": goal.text, "status": status}
-        services.save_goal(plan.pk, world.staff, world.version(plan), goal.pk, fields)
+        services.save_goal(
+            plan_id=plan.pk,
+            user=world.staff,
+            version=world.version(plan),
+            goal_id=goal.pk,
+            fields=fields,
+        )
 
 
 def add_measure(world, plan, data):
@@ -99,7 +109,14 @@ def add_measure(world, plan, data):
             "status": data.draw(st.sampled_from(Measure.Status.values)),
         }
         try:
-            services.save_measure(plan.pk, world.staff, world.version(plan), goal.pk, None, fields)
+            services.save_measure(
+                plan_id=plan.pk,
+                user=world.staff,
+                version=world.version(plan),
+                goal_id=goal.pk,
+                measure_id=None,
+                fields=fields,
+            )
         except ValidationError:
             pass  # no responsible: refused, nothing saved
 
@@ -111,14 +128,26 @@ def add_participant(world, plan, data):
         fields["unit"] = data.draw(st.sampled_from(world.units))
     elif kind == Participant.Kind.PARTNER:
         fields["partner"] = world.partner
-    services.save_participant(plan.pk, world.staff, world.version(plan), None, fields)
+    services.save_participant(
+        plan_id=plan.pk,
+        user=world.staff,
+        version=world.version(plan),
+        participant_id=None,
+        fields=fields,
+    )
 
 
 def remove_row(world, plan, data):
     model = data.draw(st.sampled_from([Goal, Measure, Participant]))
     row = model.objects.filter(plan=plan).order_by("?").first()
     if row:
-        services.remove_row(plan.pk, world.staff, world.version(plan), model, row.pk)
+        services.remove_row(
+            plan_id=plan.pk,
+            user=world.staff,
+            version=world.version(plan),
+            model=model,
+            row_id=row.pk,
+        )
 
 
 def name_coordinator(world, plan, data):
@@ -129,7 +158,12 @@ def name_coordinator(world, plan, data):
         assigned_on=timezone.localdate(),
     )
     if data.draw(st.booleans()):
-        intake_services.name_coordinator(assignment, world.staff, world.staff, timezone.localdate())
+        intake_services.name_coordinator(
+            assignment=assignment,
+            by=world.staff,
+            coordinator=world.staff,
+            named_on=timezone.localdate(),
+        )
 
 
 def end_coordinator(world, plan, data):
@@ -140,13 +174,13 @@ def end_coordinator(world, plan, data):
 
 
 def grant_consent(world, plan, data):
-    offered = consent_services.all_scopes(world.units, [world.partner])
+    offered = consent_services.all_scopes(units=world.units, partners=[world.partner])
     scopes = set(data.draw(st.lists(st.sampled_from(offered), max_size=4)))
     starts = timezone.localdate() + dt.timedelta(days=data.draw(st.integers(-3, 3)))
     try:
         consent_services.register(
-            plan.person,
-            world.staff,
+            person=plan.person,
+            actor=world.staff,
             scopes=scopes,
             offered=offered,
             purpose="Samarbeid om individuell plan",
@@ -162,7 +196,7 @@ def grant_consent(world, plan, data):
 def withdraw_consent(world, plan, data):
     consent = plan.person.consents.filter(withdrawn_at__isnull=True).first()
     if consent:
-        consent_services.withdraw(consent.pk, world.staff)
+        consent_services.withdraw(consent_id=consent.pk, actor=world.staff)
 
 
 def let_time_pass(traveller, data):
@@ -187,13 +221,13 @@ STEPS = [
 def assert_stored_equals_live():
     completeness.refresh(IndividualPlan.objects.all())
     plans = list(IndividualPlan.objects.all())
-    live = services.facts_for(plans)
+    live = services.facts_for(plans=plans)
     stored = {c.plan_id: c for c in PlanCompleteness.objects.all()}
     for plan in plans:
         letters = "".join(letter for letter, _label in rules.missing_items(live[plan.pk]))
         assert stored[plan.pk].missing == letters
         # The plan page reads the same facts from what it has loaded.
-        page = services.plan_page(plan.pk)["missing"]
+        page = services.plan_page(plan_id=plan.pk)["missing"]
         assert "".join(letter for letter, _label in page) == letters
         current = (
             plan.person.coordinator_assignments.filter(ended_on__isnull=True)

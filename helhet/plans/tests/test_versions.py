@@ -12,7 +12,13 @@ from helhet.plans.services import StaleEdit
 
 
 def _rename_goal(story, text, version):
-    services.save_goal(story.plan.pk, story.coordinator, version, story.goal.pk, {"text": text})
+    services.save_goal(
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        version=version,
+        goal_id=story.goal.pk,
+        fields={"text": text},
+    )
 
 
 def test_every_change_is_a_version_with_author_and_diff(story):
@@ -57,7 +63,10 @@ def test_an_old_version_can_be_read(coordinator_client, story):
 def test_two_versions_are_compared_with_norwegian_labels(coordinator_client, story):
     v = story.plan.version
     services.update_plan(
-        story.plan.pk, story.coordinator, v, {"revision_due": dt.date(2026, 9, 1), "needs": "Jobb"}
+        plan_id=story.plan.pk,
+        user=story.coordinator,
+        version=v,
+        fields={"revision_due": dt.date(2026, 9, 1), "needs": "Jobb"},
     )
     response = coordinator_client.get(f"/planer/{story.plan.pk}/sammenlign/?fra={v}&til={v + 1}")
     html = response.content.decode()
@@ -74,7 +83,7 @@ def test_compare_with_bad_or_unknown_numbers(coordinator_client, story):
 
 
 def test_diff_display_names_the_goal_of_a_measure(story):
-    before = services.snapshot(IndividualPlan.objects.get(pk=story.plan.pk))
+    before = services.snapshot(plan=IndividualPlan.objects.get(pk=story.plan.pk))
     after = {**before, "measures": {}}
     rows = presenters.diff_display(before, after)
     goal_row = next(r for r in rows if r["field"] == "Mål")
@@ -93,7 +102,9 @@ def test_versions_saved_before_the_structured_crisis_plan_still_read_and_compare
         "crisis_plan": {"warning_signs": "Sover lite", "contacts_day": "Kontoret 99 99 99 99"},
     }
     old.save()
-    services.update_plan(story.plan.pk, story.coordinator, story.plan.version, {})
+    services.update_plan(
+        plan_id=story.plan.pk, user=story.coordinator, version=story.plan.version, fields={}
+    )
     base = f"/planer/{story.plan.pk}/"
     page = coordinator_client.get(f"{base}versjon/{old.number}/")
     assert page.status_code == 200 and "Kontoret 99 99 99 99" in page.content.decode()

@@ -44,7 +44,7 @@ def person_with_login(muni, username: str, born=dt.date(1990, 5, 17), **fields):
 
 def plan_with_goal(person, author, text="Jeg vil bo i egen leilighet."):
     plan = plan_services.create_plan(
-        author,
+        user=author,
         person=person,
         status=IndividualPlan.Status.ACTIVE,
         offered_on=dt.date(2026, 1, 5),
@@ -57,8 +57,8 @@ def consent_for(person, unit, categories=(Category.PLAN,)):
     today = timezone.localdate()
     scopes = {consent_services.Scope("u", unit.pk, c) for c in categories}
     return consent_services.register(
-        person,
-        person.user,
+        person=person,
+        actor=person.user,
         scopes=scopes,
         offered=list(scopes),
         purpose="Samarbeid om individuell plan",

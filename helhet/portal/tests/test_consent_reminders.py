@@ -85,7 +85,7 @@ def test_another_persons_reminder_cannot_be_marked(client, w):
 
 def test_no_reminder_for_a_consent_withdrawn_earlier_the_same_day(w):
     with time_machine.travel(dt.datetime.combine(half_a_year_in(w), dt.time(5, 0)), tick=False):
-        consent_services.withdraw(w.consent.pk, w.user)
+        consent_services.withdraw(consent_id=w.consent.pk, actor=w.user)
 
     assert "consent_reminders=0" in run(half_a_year_in(w))  # the job runs at 06:00
     assert not ConsentReminder.objects.exists() and not mail.outbox

@@ -76,7 +76,10 @@ def test_a_score_outside_one_to_five_is_refused(client, w):
 
 def test_a_plan_evaluation_is_an_occasion(client, w):
     plan_services.update_plan(
-        w.plan.pk, w.coordinator, w.plan.version, {"revision_due": dt.date(2027, 6, 1)}
+        plan_id=w.plan.pk,
+        user=w.coordinator,
+        version=w.plan.version,
+        fields={"revision_due": dt.date(2027, 6, 1)},
     )
     client.force_login(w.user)
     assert "Evalueringen av planen" in client.get(reverse("portal:feedback")).content.decode()

@@ -124,7 +124,7 @@ def test_a_unit_head_with_a_relation_registers_a_guardian(client, w):
 def test_registering_a_guardian_is_refused_without_a_relation(client, w, case):
     staff = t.staff(t.unit(w.muni, Unit.Kind.HOME_CARE), Role.LEADER)
     if case == "emergency_only":
-        gate.grant_emergency(staff, w.person, "Akutt innleggelse, trenger kriseplanen nå.")
+        gate.grant_emergency(staff, w.person, reason="Akutt innleggelse, trenger kriseplanen nå.")
     elif case == "blocked":
         staff = w.ke
         AccessBlock.objects.create(person=w.person, staff_user=staff, created_by=w.user)
@@ -182,8 +182,8 @@ def test_the_service_refuses_a_staff_representative_too(w):
 
     with pytest.raises(services.PortalRefused):
         services.give_representation(
-            w.user,
-            w.person,
+            acting_user=w.user,
+            person=w.person,
             representative=w.nurse,
             kind=Representation.Kind.PROXY,
             rights={"read_plan"},
@@ -196,7 +196,7 @@ def test_a_representative_never_registers_a_guardian_through_the_gate(w):
     from helhet.portal.tests.builders import proxy
 
     user, _representation = proxy(w, read_plan=True, consents=True, messages=True)
-    assert not gate.decide(user, w.person, Action.REGISTER_GUARDIAN, gate.BASIC).granted
-    assert gate.decide(user, w.person, Action.WITHDRAW_CONSENT, gate.BASIC).granted
+    assert not gate.decide(user, w.person, Action.REGISTER_GUARDIAN, category=gate.BASIC).granted
+    assert gate.decide(user, w.person, Action.WITHDRAW_CONSENT, category=gate.BASIC).granted
     reader, _r = proxy(w, username="leser", read_plan=True)
-    assert not gate.decide(reader, w.person, Action.REGISTER_CONSENT, gate.BASIC).granted
+    assert not gate.decide(reader, w.person, Action.REGISTER_CONSENT, category=gate.BASIC).granted

@@ -41,15 +41,17 @@ def two(db):
         consent=other.consent, kind=ConsentReminder.Kind.REMINDER, created_on=dt.date.today()
     )
     _user, other.representation = proxy(other, username="annens-fullmektig", read_plan=True)
-    decision = gate.decide(other.coordinator, other.person, Action.VIEW, gate.BASIC)
+    decision = gate.decide(other.coordinator, other.person, Action.VIEW, category=gate.BASIC)
     other.act = StaffAct.objects.create(
         person=other.person,
         kind=StaffAct.Kind.CONSENT_GIVEN,
         actor=other.coordinator,
         consent=other.consent,
-        log_entry=gate.log(other.coordinator, other.person, Action.VIEW, decision, gate.BASIC),
+        log_entry=gate.log(
+            other.coordinator, other.person, Action.VIEW, decision, category=gate.BASIC
+        ),
     )
-    post_message(other.person, other.user, "Hemmelig melding fra den andre")
+    post_message(person=other.person, user=other.user, body="Hemmelig melding fra den andre")
     return me, other
 
 

@@ -217,7 +217,9 @@ def test_a_blocked_coordinator_is_refused_and_the_log_says_why(client, w):
 
 def test_a_blocked_member_gets_through_only_by_emergency_access_flagged(client, w):
     AccessBlock.objects.create(person=w.person, staff_user=w.coordinator, created_by=w.user)
-    gate.grant_emergency(w.coordinator, w.person, "Akutt innleggelse, trenger kriseplanen nå")
+    gate.grant_emergency(
+        w.coordinator, w.person, reason="Akutt innleggelse, trenger kriseplanen nå"
+    )
     client.force_login(w.coordinator)
     assert client.get(reverse("plans:detail", args=[w.plan.pk])).status_code == 200
     entry = AccessLogEntry.objects.filter(person=w.person, user=w.coordinator).first()
@@ -245,7 +247,7 @@ def test_only_listed_staff_can_be_blocked(client, w):
 def test_emergency_access_sends_the_asked_for_notice(client, w):
     client.force_login(w.user)
     client.post(reverse("portal:notice"), {"emergency": "on", "email": "kari@example.org"})
-    gate.grant_emergency(w.nurse, w.person, "Akutt innleggelse, trenger kriseplanen nå")
+    gate.grant_emergency(w.nurse, w.person, reason="Akutt innleggelse, trenger kriseplanen nå")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["kari@example.org"]
@@ -256,7 +258,7 @@ def test_emergency_access_sends_the_asked_for_notice(client, w):
 
 
 def test_no_notice_without_the_preference(w):
-    gate.grant_emergency(w.nurse, w.person, "Akutt innleggelse, trenger kriseplanen nå")
+    gate.grant_emergency(w.nurse, w.person, reason="Akutt innleggelse, trenger kriseplanen nå")
     assert mail.outbox == []
 
 

@@ -170,10 +170,10 @@ def test_the_gate_never_opens_one_units_records_to_a_proxy(w):
     from helhet.access.models import Action
 
     user, _representation = proxy(w, read_plan=True, consents=True, messages=True)
-    assert gate.decide(user, w.person, Action.VIEW, "plan").granted
-    assert gate.decide(user, w.person, Action.VIEW, "samarbeid").granted
+    assert gate.decide(user, w.person, Action.VIEW, category="plan").granted
+    assert gate.decide(user, w.person, Action.VIEW, category="samarbeid").granted
     for category in ("helse", "sosial", "kartlegging"):
-        decision = gate.decide(user, w.person, Action.VIEW, category)
+        decision = gate.decide(user, w.person, Action.VIEW, category=category)
         assert not decision.granted and decision.basis == gate.REPRESENTATIVE
     stranger = world("ola", born=dt.date(1970, 2, 2))
-    assert not gate.decide(user, stranger.person, Action.VIEW, "grunndata").granted
+    assert not gate.decide(user, stranger.person, Action.VIEW, category="grunndata").granted

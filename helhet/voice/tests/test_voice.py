@@ -67,7 +67,10 @@ def test_a_leader_records_a_council_and_a_consultation_and_the_criterion_shows_i
     assert client.post("/brukerstemme/medvirkning/ny/", data).status_code == 302
     assert "Rutinen endret" in client.get("/brukerstemme/").content.decode()
     report = audit.build(
-        muni.pk, dt.date(2025, 6, 15), TODAY, criteria=[BY_ID["user_involvement_system"]]
+        municipality_id=muni.pk,
+        start=dt.date(2025, 6, 15),
+        end=TODAY,
+        criteria=[BY_ID["user_involvement_system"]],
     )[0]
     assert (report.total.met, report.total.not_met) == (1, 0)
 

@@ -77,9 +77,12 @@ def test_a_leader_records_the_plan_and_the_criteria_judge_the_units(client):
     assert not SafetyAssessment.objects.exists()
 
     def result(criterion_id):
-        report = audit.build(muni.pk, dt.date(2025, 6, 15), TODAY, criteria=[BY_ID[criterion_id]])[
-            0
-        ]
+        report = audit.build(
+            municipality_id=muni.pk,
+            start=dt.date(2025, 6, 15),
+            end=TODAY,
+            criteria=[BY_ID[criterion_id]],
+        )[0]
         return {o.subject: o.result for o in report.outcomes}
 
     assert result("staff_competence")[home.name] == R.NOT_MET

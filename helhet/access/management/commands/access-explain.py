@@ -10,8 +10,11 @@ of the command is itself logged and flagged: it looks a person up by number.
 
 import getpass
 import json
+from argparse import ArgumentParser
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,21 +24,30 @@ from helhet.people import identity
 from helhet.people.models import Person
 
 
-def _fail(message: str):
+def _fail(message: str) -> CommandError:
     return CommandError(message, returncode=2)
 
 
 class Command(BaseCommand):
     help = "Viser tilgangsportens avgjørelse og grunnlag for en bruker og en person."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("username")
         parser.add_argument("national_id", metavar="FODSELSNUMMER")
         parser.add_argument("--category", default=gate.BASIC)
         parser.add_argument("--action", default=Action.VIEW, choices=Action.values)
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
-    def handle(self, *args, username, national_id, category, action, format, **options):
+    def handle(
+        self,
+        *args: Any,
+        username: str,
+        national_id: str,
+        category: str,
+        action: str,
+        format: str,
+        **options: Any,
+    ) -> None:
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise _fail(f"Fant ingen bruker med brukernavnet «{username}».")
@@ -49,12 +61,12 @@ class Command(BaseCommand):
                 f"Ukjent kategori «{category}». Gyldige kategorier: {', '.join(gate.CATEGORIES)}."
             )
         person = self._person(user, number)
-        decision = gate.decide(user, person, action, category)
+        decision = gate.decide(user, person, action, category=category)
         self._log_use(user, person, decision, category)
         held = {r.basis: r for r in gate.relations(user, person)}
         own = getattr(user, "person", None)
         represented = gate.represented_decision(user, person)
-        bases = [
+        bases: list[dict[str, Any]] = [
             {
                 "basis": gate.SELF,
                 "label": "Personen selv",
@@ -104,7 +116,7 @@ class Command(BaseCommand):
                 allows = f" – tillater: {', '.join(b['allows'])}" if b["allows"] else ""
                 self.stdout.write(f"  {b['basis']} ({b['label']}): {state}{allows}")
 
-    def _person(self, user, number: str) -> Person:
+    def _person(self, user: User, number: str) -> Person:
         persons = Person.objects.filter(national_id=number)
         staff = getattr(user, "staff", None)
         if staff is not None:
@@ -114,7 +126,7 @@ class Command(BaseCommand):
             raise _fail("Fant ingen person med dette nummeret i brukerens kommune.")
         return person
 
-    def _log_use(self, user, person, decision, category) -> None:
+    def _log_use(self, user: User, person: Person, decision: gate.Decision, category: str) -> None:
         operator = f"{getpass.getuser()} (kommandolinje)"[:150]
         AccessLogEntry.objects.create(
             municipality_id=person.municipality_id,

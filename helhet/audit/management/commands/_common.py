@@ -21,10 +21,10 @@ def municipality(number: str | None) -> Municipality:
         if found is None:
             raise refuse(_("Ukjent kommunenummer «%(n)s».") % {"n": number})
         return found
-    found = list(Municipality.objects.all()[:2])
-    if len(found) != 1:
+    candidates = list(Municipality.objects.all()[:2])
+    if len(candidates) != 1:
         raise refuse(_("Velg kommune med --municipality KOMMUNENUMMER."))
-    return found[0]
+    return candidates[0]
 
 
 def store_snapshots(out, number: str | None) -> None:
@@ -32,7 +32,7 @@ def store_snapshots(out, number: str | None) -> None:
     today = timezone.localdate()
     munis = [municipality(number)] if number else list(Municipality.objects.order_by("number"))
     for muni in munis:
-        n = services.nightly_snapshot(muni.pk, today)
+        n = services.nightly_snapshot(municipality_id=muni.pk, today=today)
         out.write(
             _(
                 "%(m)s: etterlevelsen for %(d)s er lagret (%(n)s utsnitt: hele kommunen og enhetene)."

@@ -41,10 +41,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         muni = municipality(options["municipality"])
         try:
-            start = services.parse_date(options["start"])
-            end = services.parse_date(options["end"])
+            start = services.parse_date(text=options["start"])
+            end = services.parse_date(text=options["end"])
             units = [
-                services.unit_by_code(muni, code.strip())
+                services.unit_by_code(municipality=muni, code=code.strip())
                 for code in options["units"].split(",")
                 if code.strip()
             ]

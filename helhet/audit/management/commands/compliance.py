@@ -37,13 +37,21 @@ class Command(BaseCommand):
         muni = municipality(options["municipality"])
         try:
             start, end = services.period(
-                services.parse_date(options["start"]), services.parse_date(options["end"]), today
+                start=services.parse_date(text=options["start"]),
+                end=services.parse_date(text=options["end"]),
+                today=today,
             )
-            unit = services.unit_by_code(muni, options["unit"]) if options["unit"] else None
+            unit = (
+                services.unit_by_code(municipality=muni, code=options["unit"])
+                if options["unit"]
+                else None
+            )
         except services.BadInput as error:
             raise refuse(str(error)) from error
         # The same stored figures as the page and the PDF show.
-        stored = services.stored_report(muni.pk, start, end, unit_id=unit.pk if unit else None)
+        stored = services.stored_report(
+            municipality_id=muni.pk, start=start, end=end, unit_id=unit.pk if unit else None
+        )
         rows = [r.as_dict() for r in stored.reports]
         if options["format"] == "csv":
             writer = csv.DictWriter(self.stdout, fieldnames=FIELDS, extrasaction="ignore")
