@@ -141,7 +141,7 @@ from helhet.access.models import AccessBlock, AccessLogEntry, Action, EmergencyA
 from helhet.consent.models import Category, ConsentScope
 from helhet.consent.services import covering_consent, valid_q
 from helhet.coordination.models import CoordinatorAssignment
-from helhet.organisation.models import Role
+from helhet.organisation.models import Role, StaffMember, Unit
 from helhet.organisation.services import memberships_of, roles_of
 from helhet.people.models import Person, Service
 from helhet.plans.models import OPEN_STATUSES, IndividualPlan, Participant

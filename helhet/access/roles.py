@@ -6,7 +6,8 @@ from collections.abc import Collection
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from helhet.organisation.models import Role
+from helhet.access.gate import AnyUser
+from helhet.organisation.models import Role, StaffMember
 from helhet.organisation.services import roles_of
 
 # Leaders follow up unusual access in their municipality (hpl § 21a).

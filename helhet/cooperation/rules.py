@@ -4,9 +4,9 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _

@@ -4,7 +4,7 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,9 +36,9 @@ from helhet.cooperation.models import (
     SubAgreement,
 )
 from helhet.coordination.models import CoordinatorAssignment
-from helhet.organisation.models import ExternalPartner, Unit
+from helhet.organisation.models import ExternalPartner, Municipality, Unit
 from helhet.organisation.services import memberships_of
-from helhet.people.models import Service
+from helhet.people.models import Person, Service
 from helhet.plans.models import OPEN_STATUSES, Measure, Participant
 
 OPEN_ITEM = [ActionItem.Status.OPEN, ActionItem.Status.ONGOING]
@@ -602,7 +602,7 @@ def around_person(*, person: Person, service_units: Iterable[int] | None = None)
         add(("unit", s.unit_id), 4, s.unit.name, _("Vedtak: %(s)s") % {"s": s.name})
         unit_ids.add(s.unit_id)
 
-    for m in Measure.objects.filter(
+    for measure in Measure.objects.filter(
         plan__person=person, plan__status__in=OPEN_STATUSES, responsible_partner__isnull=False
     ).select_related("responsible_partner"):
         partner = measure.responsible_partner

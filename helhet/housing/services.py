@@ -1,7 +1,6 @@
 """Housing writes: keyword-only, validated by the pure rules, all or nothing."""
 
 import datetime as dt
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError

@@ -1,7 +1,7 @@
 """Who holds which role, and confirming and rejecting memberships. Rules in
 ``organisation.rules``."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _

@@ -14,7 +14,10 @@ from helhet.organisation.models import Role
 from helhet.organisation.services import roles_of
 from helhet.people import identity
 from helhet.people import search as person_search
-from helhet.people.models import Person
+from helhet.people.models import Person, Service, ServiceType
+
+if TYPE_CHECKING:
+    from helhet.people.forms import PersonForm
 
 SEARCH_LIMIT = 50
 

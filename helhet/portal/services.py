@@ -17,11 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access import services as access_services
-from helhet.access.models import AccessBlock
+from helhet.access.models import AccessBlock, AccessLogEntry, EmergencyAccess
 from helhet.consent import rules as consent_rules
 from helhet.consent import services as consent_services
 from helhet.consent.models import Consent
-from helhet.consent.services import Scope
 from helhet.cooperation.models import Meeting, Message
 from helhet.cooperation.services import around_person, messages_for, post_message
 from helhet.coordination.models import CoordinatorAssignment

@@ -8,7 +8,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
-from django.http import HttpRequest
 
 from helhet.access import gate
 from helhet.access.models import Action

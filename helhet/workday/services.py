@@ -27,6 +27,7 @@ from helhet.intake.models import Decision
 from helhet.intake.services import WorkItem
 from helhet.organisation.models import Membership, Role
 from helhet.organisation.services import roles_of
+from helhet.people.models import Person
 from helhet.plans.models import IndividualPlan
 from helhet.quality import rules as quality_rules
 from helhet.quality import services as quality_services
