@@ -365,8 +365,15 @@ def _relative_needs(ctx, rng) -> int:
     Information is followed up only where the person consented (pbrl. § 3-3)."""
     today, unit = ctx.today, ctx.units["psykisk_rus"]
     rows = []
+    # Relatives of persons with an active plan are met in the plan work, so more
+    # of them are mapped — but not all (the criterion ``relatives_own_needs``).
+    with_plan = set(
+        IndividualPlan.objects.filter(
+            person__municipality=ctx.municipality, status=IndividualPlan.Status.ACTIVE
+        ).values_list("person_id", flat=True)
+    )
     for relative in Relative.objects.filter(person__municipality=ctx.municipality).order_by("pk"):
-        if rng.random() >= 0.3:
+        if rng.random() >= (0.7 if relative.person_id in with_plan else 0.3):
             continue
         kind = rng.choice(RelativeNeed.Kind.values)
         consented = rng.random() < 0.7
