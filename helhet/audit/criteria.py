@@ -2013,7 +2013,6 @@ CRITERIA.append(
 )
 
 
-
 # --- Relatives' own needs (DOMAIN.md §4.12; pbrl. § 3-3) ------------------------------
 
 
@@ -2042,9 +2041,7 @@ def _relatives_needs(scope: Scope) -> list[Outcome]:
     ):
         verdict = rules.relatives_own_needs(needs.get(pk, []), scope.as_of)
         evidence = f"{relation.get(kind, kind)}: {verdict.evidence}"
-        outcomes.append(
-            Outcome(verdict.result, evidence, person_id, scope.person_units(person_id))
-        )
+        outcomes.append(Outcome(verdict.result, evidence, person_id, scope.person_units(person_id)))
     return outcomes
 
 

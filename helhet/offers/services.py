@@ -70,32 +70,59 @@ def usage(*, municipality_id: int, today: dt.date) -> Usage:
             offer__in=offers, month__gte=months[0], month__lte=months[-1]
         ).values_list("offer_id", "month", "visits")
     }
+    # Only months with use are cells: a month nobody used (or nothing was
+    # registered) is shown as «–» and adds nothing to a total, so leaving it
+    # out of the lines keeps every line's sum true — and a zero names no one.
     values: dict = {}
     for offer in offers:
         for month in months:
-            values[(offer.pk, month)] = counts.get((offer.pk, month), 0)
-        values[(offer.pk, "sum")] = sum(values[(offer.pk, m)] for m in months)
-    for month in months:
-        values[("sum", month)] = sum(values[(o.pk, month)] for o in offers)
-    values[("sum", "sum")] = sum(values[("sum", m)] for m in months)
-    lines = [
-        suppression.Line((o.pk, "sum"), tuple((o.pk, m) for m in months)) for o in offers
-    ] + [suppression.Line(("sum", m), tuple((o.pk, m) for o in offers)) for m in months]
-    lines.append(suppression.Line(("sum", "sum"), tuple(("sum", m) for m in months)))
-    lines.append(suppression.Line(("sum", "sum"), tuple((o.pk, "sum") for o in offers)))
-    # Zero is a count too (nobody came), but a month without any registration
-    # is simply no use; both are 0 and both below 5: suppressed the same way.
-    status = suppression.suppress(values, lines)
+            if counts.get((offer.pk, month)):
+                values[(offer.pk, month)] = counts[(offer.pk, month)]
+    used = [o for o in offers if any((o.pk, m) in values for m in months)]
+    used_months = [m for m in months if any((o.pk, m) in values for o in offers)]
+    # A total of one cell *is* that cell: it takes the cell's key (and status),
+    # since a line whose total equals its only part pins nothing but confuses
+    # the reader model into hiding the whole table.
+    row_total: dict = {}
+    month_total: dict = {}
+    lines = []
+    for offer in used:
+        parts = tuple((offer.pk, m) for m in months if (offer.pk, m) in values)
+        row_total[offer.pk] = _total(values, lines, (offer.pk, "sum"), parts)
+    for month in used_months:
+        parts = tuple((o.pk, month) for o in offers if (o.pk, month) in values)
+        month_total[month] = _total(values, lines, ("sum", month), parts)
+    if used:
+        values[("sum", "sum")] = sum(values[month_total[m]] for m in used_months)
+        lines.append(suppression.Line(("sum", "sum"), tuple(month_total[m] for m in used_months)))
+        lines.append(suppression.Line(("sum", "sum"), tuple(row_total[o.pk] for o in used)))
+    status = suppression.suppress(values, lines) if values else {}
 
     def shown(key) -> str:
+        if key not in values:
+            return "–"
         mark = suppression.MARK.get(status[key])
         return mark if mark else str(values[key])
 
     return Usage(
         months=months,
         rows=[
-            UsageRow(o, [shown((o.pk, m)) for m in months], shown((o.pk, "sum"))) for o in offers
+            UsageRow(
+                o,
+                [shown((o.pk, m)) for m in months],
+                shown(row_total.get(o.pk)),
+            )
+            for o in offers
         ],
-        month_totals=[shown(("sum", m)) for m in months],
+        month_totals=[shown(month_total.get(m)) for m in months],
         total=shown(("sum", "sum")),
     )
+
+
+def _total(values: dict, lines: list, key: tuple, parts: tuple) -> tuple:
+    """The key of a total of ``parts``: the part itself when there is one."""
+    if len(parts) == 1:
+        return parts[0]
+    values[key] = sum(values[p] for p in parts)
+    lines.append(suppression.Line(key, parts))
+    return key
