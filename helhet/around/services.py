@@ -26,6 +26,7 @@ from helhet.around.models import (
 )
 from helhet.consent.models import Category, ConsentScope
 from helhet.consent.services import valid_q
+from helhet.cooperation.models import ResponsibilityGroup
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
 from helhet.plans.models import CrisisPlan, IndividualPlan
@@ -118,6 +119,11 @@ def person_page(user, person) -> dict:
         user, person, list(person.child_relatives.select_related("unit")), "barn som pårørende"
     )
     today = timezone.localdate()
+    consents = partner_consents(person, {e.partner_id for e in externals if e.partner_id})
+    for external in externals:
+        covered = consents.get(external.partner_id, set())
+        external.consent_plan = Category.PLAN in covered
+        external.consent_group = Category.COOPERATION in covered
     minors = [c for c in children if rules.is_minor(c.birth_year, today)]
     _done, children_status = rules.children_followed(
         checks[0].has_minor_children if checks else None,
@@ -147,6 +153,7 @@ def person_page(user, person) -> dict:
         or hidden_more,
         "crisis_plan": CrisisPlan.objects.filter(person=person).first(),
         "open_plan": open_plan(person),
+        "has_group": ResponsibilityGroup.objects.filter(person=person).exists(),
     }
 
 
@@ -346,3 +353,93 @@ def record_children_check(*, form, person, unit, user) -> ChildrenCheck:
 
 def save_child(*, form, person, unit, user) -> ChildRelative:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)
+
+
+# --- Outside services in the plan and the responsibility group ----------------------
+#
+# An outside service is another party: it takes part in the plan, or sits in the
+# responsibility group, only within the person's consent naming its practice or
+# office (``ExternalPartner``) for that category (hpl. § 22; forskrift om
+# habilitering og rehabilitering, individuell plan og koordinator § 19 h).
+# Consent decides what it sees and receives: the plan (category ``plan``), or
+# the group's meetings and minutes (``samarbeid``).
+
+JOIN_CATEGORIES = {"plan": Category.PLAN, "gruppe": Category.COOPERATION}
+
+
+def partner_consents(person, partner_ids, moment=None) -> dict[int, set[str]]:
+    """Per partner: the categories a valid consent of the person names it for."""
+    found: dict[int, set[str]] = {}
+    for partner_id, category in ConsentScope.objects.filter(
+        valid_q(moment or timezone.now(), "consent__"),
+        consent__person=person,
+        partner_id__in=list(partner_ids),
+    ).values_list("partner_id", "category"):
+        found.setdefault(partner_id, set()).add(category)
+    return found
+
+
+def _join_checks(service: ExternalService, category: str) -> None:
+    if service.partner_id is None:
+        raise ValidationError(
+            _(
+                "Knytt tjenesten til en samarbeidspartner i tjenesteoversikten først: "
+                "samtykket gis til navngitte samarbeidspartnere."
+            )
+        )
+    if service.valid_to is not None and service.valid_to < timezone.localdate():
+        raise ValidationError(_("Tjenesten er avsluttet."))
+    if category not in partner_consents(service.person, [service.partner_id]).get(
+        service.partner_id, set()
+    ):
+        what = _("planen") if category == Category.PLAN else _("ansvarsgruppen")
+        raise ValidationError(
+            _(
+                "%(partner)s kan ikke delta i %(what)s: personens samtykke omfatter ikke "
+                "%(partner)s for dette. Registrer samtykket først."
+            )
+            % {"partner": service.partner, "what": what}
+        )
+
+
+def _member_name(service: ExternalService) -> str:
+    return service.contact_person or service.name
+
+
+def join_plan(*, service: ExternalService, plan: IndividualPlan, user) -> IndividualPlan:
+    """The outside service as a participant in the person's open plan (a new
+    plan version), within the person's consent for the plan."""
+    from helhet.plans import services as plan_services
+    from helhet.plans.models import Participant
+
+    _join_checks(service, Category.PLAN)
+    if plan.participants.filter(partner_id=service.partner_id).exists():
+        raise ValidationError(_("%(p)s deltar allerede i planen.") % {"p": service.partner})
+    fields = {
+        "kind": Participant.Kind.PARTNER,
+        "partner": service.partner,
+        "name": _member_name(service),
+        "contribution": service.get_kind_display(),
+    }
+    return plan_services.save_participant(plan.pk, user, plan.version, None, fields)
+
+
+def join_group(*, service: ExternalService, group, moment: dt.datetime):
+    """The outside service as a member of the person's responsibility group,
+    within the person's consent for cooperation (checked again by
+    ``cooperation.services.add_member``)."""
+    from helhet.cooperation import services as cooperation_services
+    from helhet.cooperation.models import GroupMember
+
+    _join_checks(service, Category.COOPERATION)
+    if group.members.filter(partner_id=service.partner_id, left_on__isnull=True).exists():
+        raise ValidationError(_("%(p)s er allerede med i ansvarsgruppen.") % {"p": service.partner})
+    member = GroupMember(
+        kind=GroupMember.Kind.PARTNER,
+        partner=service.partner,
+        name=_member_name(service),
+        role=service.get_kind_display()[:100],
+        phone=service.phone,
+    )
+    cooperation_services.add_member(group, member, moment)
+    return member
