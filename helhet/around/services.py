@@ -1,7 +1,9 @@
 """Writes and page data around the person. The gate has already decided."""
 
 import datetime as dt
+from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -26,9 +28,10 @@ from helhet.around.models import (
 )
 from helhet.consent.models import Category, ConsentScope
 from helhet.consent.services import valid_q
-from helhet.cooperation.models import ResponsibilityGroup
+from helhet.cooperation.models import GroupMember, ResponsibilityGroup
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role
+from helhet.people.models import Person
 from helhet.plans.models import CrisisPlan, IndividualPlan
 
 
@@ -119,7 +122,9 @@ def person_page(user, person) -> dict:
         user, person, list(person.child_relatives.select_related("unit")), "barn som pårørende"
     )
     today = timezone.localdate()
-    consents = partner_consents(person, {e.partner_id for e in externals if e.partner_id})
+    consents = partner_consents(
+        person=person, partner_ids={e.partner_id for e in externals if e.partner_id}
+    )
     for external in externals:
         covered = consents.get(external.partner_id, set())
         external.consent_plan = Category.PLAN in covered
@@ -367,7 +372,9 @@ def save_child(*, form, person, unit, user) -> ChildRelative:
 JOIN_CATEGORIES = {"plan": Category.PLAN, "gruppe": Category.COOPERATION}
 
 
-def partner_consents(person, partner_ids, moment=None) -> dict[int, set[str]]:
+def partner_consents(
+    *, person: Person, partner_ids: Iterable[int], moment: dt.datetime | None = None
+) -> dict[int, set[str]]:
     """Per partner: the categories a valid consent of the person names it for."""
     found: dict[int, set[str]] = {}
     for partner_id, category in ConsentScope.objects.filter(
@@ -389,9 +396,8 @@ def _join_checks(service: ExternalService, category: str) -> None:
         )
     if service.valid_to is not None and service.valid_to < timezone.localdate():
         raise ValidationError(_("Tjenesten er avsluttet."))
-    if category not in partner_consents(service.person, [service.partner_id]).get(
-        service.partner_id, set()
-    ):
+    covered = partner_consents(person=service.person, partner_ids=[service.partner_id])
+    if category not in covered.get(service.partner_id, set()):
         what = _("planen") if category == Category.PLAN else _("ansvarsgruppen")
         raise ValidationError(
             _(
@@ -406,7 +412,9 @@ def _member_name(service: ExternalService) -> str:
     return service.contact_person or service.name
 
 
-def join_plan(*, service: ExternalService, plan: IndividualPlan, user) -> IndividualPlan:
+def join_plan(
+    *, service: ExternalService, plan: IndividualPlan, user: AbstractBaseUser
+) -> IndividualPlan:
     """The outside service as a participant in the person's open plan (a new
     plan version), within the person's consent for the plan."""
     from helhet.plans import services as plan_services
@@ -424,12 +432,13 @@ def join_plan(*, service: ExternalService, plan: IndividualPlan, user) -> Indivi
     return plan_services.save_participant(plan.pk, user, plan.version, None, fields)
 
 
-def join_group(*, service: ExternalService, group, moment: dt.datetime):
+def join_group(
+    *, service: ExternalService, group: ResponsibilityGroup, moment: dt.datetime
+) -> GroupMember:
     """The outside service as a member of the person's responsibility group,
     within the person's consent for cooperation (checked again by
     ``cooperation.services.add_member``)."""
     from helhet.cooperation import services as cooperation_services
-    from helhet.cooperation.models import GroupMember
 
     _join_checks(service, Category.COOPERATION)
     if group.members.filter(partner_id=service.partner_id, left_on__isnull=True).exists():

@@ -6,6 +6,7 @@ a handful of visits to a peer group in a small municipality can point at
 someone, and the table's totals must not give a hidden count back."""
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -73,7 +74,7 @@ def usage(*, municipality_id: int, today: dt.date) -> Usage:
     # Only months with use are cells: a month nobody used (or nothing was
     # registered) is shown as «–» and adds nothing to a total, so leaving it
     # out of the lines keeps every line's sum true — and a zero names no one.
-    values: dict = {}
+    values: dict[Hashable, int] = {}
     for offer in offers:
         for month in months:
             if counts.get((offer.pk, month)):
@@ -83,9 +84,9 @@ def usage(*, municipality_id: int, today: dt.date) -> Usage:
     # A total of one cell *is* that cell: it takes the cell's key (and status),
     # since a line whose total equals its only part pins nothing but confuses
     # the reader model into hiding the whole table.
-    row_total: dict = {}
-    month_total: dict = {}
-    lines = []
+    row_total: dict[int, Hashable] = {}
+    month_total: dict[dt.date, Hashable] = {}
+    lines: list[suppression.Line] = []
     for offer in used:
         parts = tuple((offer.pk, m) for m in months if (offer.pk, m) in values)
         row_total[offer.pk] = _total(values, lines, (offer.pk, "sum"), parts)
@@ -98,7 +99,7 @@ def usage(*, municipality_id: int, today: dt.date) -> Usage:
         lines.append(suppression.Line(("sum", "sum"), tuple(row_total[o.pk] for o in used)))
     status = suppression.suppress(values, lines) if values else {}
 
-    def shown(key) -> str:
+    def shown(key: Hashable) -> str:
         if key not in values:
             return "–"
         mark = suppression.MARK.get(status[key])
@@ -119,7 +120,9 @@ def usage(*, municipality_id: int, today: dt.date) -> Usage:
     )
 
 
-def _total(values: dict, lines: list, key: tuple, parts: tuple) -> tuple:
+def _total(
+    values: dict[Hashable, int], lines: list[suppression.Line], key: Hashable, parts: tuple
+) -> Hashable:
     """The key of a total of ``parts``: the part itself when there is one."""
     if len(parts) == 1:
         return parts[0]
