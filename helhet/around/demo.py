@@ -90,6 +90,8 @@ def populate(ctx: DemoContext) -> None:
             )
     ExternalService.objects.bulk_create(externals, batch_size=1000)
     NeedAssessment.objects.bulk_create(assessments, batch_size=1000)
+    outside = _outside(ctx, ctx.rng_for("around-outside"))
+    in_groups = _outside_in_groups(ctx)
     somatic = _somatic(ctx, rng)
     _crisis_plans(ctx, rng)
     referrals = _referrals(ctx, ctx.rng_for("around-referrals"))
@@ -101,7 +103,8 @@ def populate(ctx: DemoContext) -> None:
         f"around: {len(externals)} tjenester utenfor kommunen, {len(assessments)} vurderinger, "
         f"{len(somatic)} somatiske oppfølginger, {referrals} henvisninger, {notices} varsler "
         f"om utskrivning, {messages} fastlegemeldinger, {relatives} pårørendebehov, "
-        f"{children} barn som pårørende"
+        f"{children} barn som pårørende, {outside} barnevern/kriminalomsorg/"
+        f"oppfølgingstjeneste, {in_groups} eksterne i ansvarsgrupper"
     )
 
 
@@ -435,4 +438,75 @@ def _children(ctx, rng) -> int:
                 )
             )
     ChildRelative.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _outside(ctx, rng) -> int:
+    """Child welfare, the correctional service and the county's follow-up
+    service for some persons: counted when judging the need for an IP."""
+    today, unit = ctx.today, ctx.units["psykisk_rus"]
+    rows = []
+    for person in ctx.persons:
+        age = (today - person.birth_date).days // 365 if person.birth_date else 40
+        options = []
+        if age < 22:
+            options.append((0.3, ExternalService.Kind.FOLLOW_UP, "Oppfølgingstjenesten"))
+            options.append((0.1, ExternalService.Kind.CHILD_WELFARE, "Barnevernstjenesten"))
+        options.append((0.03, ExternalService.Kind.CORRECTIONAL, "Friomsorgskontoret"))
+        for share, kind, name in options:
+            if rng.random() < share:
+                rows.append(
+                    ExternalService(
+                        person=person,
+                        kind=kind,
+                        name=name,
+                        contact_person="Kontaktperson",
+                        valid_from=today - dt.timedelta(days=rng.randint(30, 500)),
+                        unit=unit,
+                    )
+                )
+    ExternalService.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _outside_in_groups(ctx) -> int:
+    """The DPS joins the responsibility group where the person's consent names
+    it for cooperation — and only there (``around.services.join_group``)."""
+    from helhet.cooperation.models import GroupMember, ResponsibilityGroup
+
+    now = timezone.now()
+    groups = {
+        g.person_id: g
+        for g in ResponsibilityGroup.objects.filter(person__municipality=ctx.municipality)
+    }
+    consented = set(
+        ConsentScope.objects.filter(
+            valid_q(now, "consent__"),
+            consent__person__municipality=ctx.municipality,
+            category=Category.COOPERATION,
+            partner__isnull=False,
+        ).values_list("consent__person_id", "partner_id")
+    )
+    members = set(
+        GroupMember.objects.filter(
+            group__person__municipality=ctx.municipality, partner__isnull=False
+        ).values_list("group__person_id", "partner_id")
+    )
+    rows = []
+    for service in ExternalService.objects.filter(
+        person__municipality=ctx.municipality, kind=ExternalService.Kind.DPS, partner__isnull=False
+    ).order_by("pk"):
+        key = (service.person_id, service.partner_id)
+        if service.person_id in groups and key in consented and key not in members:
+            members.add(key)
+            rows.append(
+                GroupMember(
+                    group=groups[service.person_id],
+                    kind=GroupMember.Kind.PARTNER,
+                    partner_id=service.partner_id,
+                    name=service.contact_person or service.name,
+                    role=str(ExternalService.Kind.DPS.label)[:100],
+                )
+            )
+    GroupMember.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
