@@ -91,7 +91,7 @@ def populate(ctx: DemoContext) -> None:
     ExternalService.objects.bulk_create(externals, batch_size=1000)
     NeedAssessment.objects.bulk_create(assessments, batch_size=1000)
     outside = _outside(ctx, ctx.rng_for("around-outside"))
-    in_groups = _outside_in_groups(ctx)
+    in_groups = _outside_in_groups(ctx, ctx.rng_for("around-groups"))
     somatic = _somatic(ctx, rng)
     _crisis_plans(ctx, rng)
     referrals = _referrals(ctx, ctx.rng_for("around-referrals"))
@@ -469,44 +469,64 @@ def _outside(ctx, rng) -> int:
     return len(rows)
 
 
-def _outside_in_groups(ctx) -> int:
-    """The DPS joins the responsibility group where the person's consent names
-    it for cooperation — and only there (``around.services.join_group``)."""
+def _outside_in_groups(ctx, rng) -> int:
+    """The DPS around persons with a responsibility group: most consents gain a
+    box naming it for cooperation, and the DPS then joins the group — only
+    then (``around.services.join_group``); the rest show «Samtykke: nei»."""
     from helhet.cooperation.models import GroupMember, ResponsibilityGroup
 
-    now = timezone.now()
+    dps = ctx.partners.get("dps")
+    if dps is None:
+        return 0
+    now, today = timezone.now(), ctx.today
     groups = {
         g.person_id: g
         for g in ResponsibilityGroup.objects.filter(person__municipality=ctx.municipality)
     }
-    consented = set(
-        ConsentScope.objects.filter(
-            valid_q(now, "consent__"),
-            consent__person__municipality=ctx.municipality,
-            category=Category.COOPERATION,
-            partner__isnull=False,
-        ).values_list("consent__person_id", "partner_id")
-    )
+    services = {
+        row.person_id: row
+        for row in ExternalService.objects.filter(
+            person_id__in=list(groups), kind=ExternalService.Kind.DPS, partner=dps
+        ).order_by("pk")
+    }
+    consents = {}
+    for consent in Consent.objects.filter(valid_q(now), person_id__in=list(groups)).order_by("pk"):
+        consents.setdefault(consent.person_id, consent)
     members = set(
-        GroupMember.objects.filter(
-            group__person__municipality=ctx.municipality, partner__isnull=False
-        ).values_list("group__person_id", "partner_id")
+        GroupMember.objects.filter(group__in=groups.values(), partner=dps).values_list(
+            "group__person_id", flat=True
+        )
     )
-    rows = []
-    for service in ExternalService.objects.filter(
-        person__municipality=ctx.municipality, kind=ExternalService.Kind.DPS, partner__isnull=False
-    ).order_by("pk"):
-        key = (service.person_id, service.partner_id)
-        if service.person_id in groups and key in consented and key not in members:
-            members.add(key)
-            rows.append(
-                GroupMember(
-                    group=groups[service.person_id],
-                    kind=GroupMember.Kind.PARTNER,
-                    partner_id=service.partner_id,
-                    name=service.contact_person or service.name,
-                    role=str(ExternalService.Kind.DPS.label)[:100],
-                )
+    rows, scopes = [], []
+    for person_id, group in sorted(groups.items()):
+        service = services.get(person_id)
+        if service is None and rng.random() < 0.4:
+            service = ExternalService.objects.create(
+                person_id=person_id,
+                kind=ExternalService.Kind.DPS,
+                name="DPS Fjordvik poliklinikk",
+                partner=dps,
+                contact_person="Behandler",
+                valid_from=today - dt.timedelta(days=rng.randint(30, 700)),
+                unit=ctx.units["psykisk_rus"],
             )
+        consent = consents.get(person_id)
+        if service is None or consent is None or person_id in members or rng.random() >= 0.7:
+            continue
+        if not ConsentScope.objects.filter(
+            consent=consent, partner=dps, category=Category.COOPERATION
+        ).exists():
+            scopes.append(ConsentScope(consent=consent, partner=dps, category=Category.COOPERATION))
+            consent.partners.add(dps)
+        rows.append(
+            GroupMember(
+                group=group,
+                kind=GroupMember.Kind.PARTNER,
+                partner=dps,
+                name=service.contact_person or service.name,
+                role=str(ExternalService.Kind.DPS.label)[:100],
+            )
+        )
+    ConsentScope.objects.bulk_create(scopes, batch_size=1000)
     GroupMember.objects.bulk_create(rows, batch_size=1000)
     return len(rows)

@@ -84,6 +84,15 @@ def open_plan(person) -> IndividualPlan | None:
     return person.plans.filter(status__in=["tilbudt", "aktiv"]).order_by("-offered_on").first()
 
 
+def visible_external_services(user: AbstractBaseUser, person: Person) -> list[ExternalService]:
+    """The person's outside services whose recording unit the gate opens to
+    the user (one logged decision per unit), current ones first."""
+    rows = list(person.external_services.select_related("partner", "unit"))
+    shown, _hidden = visible(user, person, rows, "tjenester utenfor kommunen")
+    today = timezone.localdate()
+    return sorted(shown, key=lambda e: (e.valid_to is not None and e.valid_to < today, e.name))
+
+
 def person_page(user, person) -> dict:
     externals, ext_hidden = visible(
         user,

@@ -8,8 +8,6 @@ import time_machine
 from django.utils import timezone
 
 from helhet.around import services as around
-from helhet.around.services import partner_consents
-from helhet.cooperation.models import GroupMember
 from helhet.around.models import (
     AftercarePlan,
     DischargeNotice,
@@ -18,8 +16,10 @@ from helhet.around.models import (
     Referral,
     RelativeNeed,
 )
+from helhet.around.services import partner_consents
 from helhet.audit import services as audit
 from helhet.audit.criteria import BY_ID
+from helhet.cooperation.models import GroupMember
 from helhet.demo.tests.test_demo import make_demo
 from helhet.organisation.models import Municipality
 

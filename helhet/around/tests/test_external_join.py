@@ -131,3 +131,13 @@ def test_staff_without_a_relation_are_refused_and_logged(client, world):
     assert response.status_code == 403
     assert AccessLogEntry.objects.filter(person=person, granted=False).count() == 1
     assert not GroupMember.objects.filter(group=group).exists()
+
+
+def test_the_plan_shows_the_services_outside_the_municipality(client, world):
+    _muni, person, _unit, coordinator, plan, _group, _office, _service = world
+    client.force_login(coordinator)
+    page = client.get(f"/planer/{plan.pk}/").content.decode()
+    assert "Kriminalomsorgen: Friomsorgskontoret (Per Saksbehandler)" in page
+    assert AccessLogEntry.objects.filter(
+        person=person, category="helse", what="tjenester utenfor kommunen", granted=True
+    ).exists()
