@@ -261,6 +261,10 @@ class RelativeList(GatedListView):
         else:
             own = gate.case_unit_ids(request.user)
             opened = {row.person_id: set(own) for row in page}
+            # Own units' needs are their health records, opened on the relation:
+            # logged as such, not as basic data only.
+            shown = [row.person for row in page if any(n.unit_id in own for n in row.needs.all())]
+            api_access.log_list(request.user, shown, "pårørendes behov", CATEGORY)
         data = self.get_serializer(page, many=True, context={"opened_units": opened}).data
         return self.get_paginated_response(data)
 
