@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from helhet.api import docs, token_views, views
+from helhet.around import api as around_api
 from helhet.housing import api as housing_api
 from helhet.nav import api as nav_api
 
@@ -56,6 +57,34 @@ urlpatterns = [
     ),
     path(f"{v1}nav/advice/", nav_api.AdviceList.as_view(), name="nav_advice_cases"),
     path(f"{v1}nav/advice/<int:case_id>/", nav_api.AdviceDetail.as_view(), name="nav_advice"),
+    path(
+        f"{v1}around/external-services/",
+        around_api.ExternalServiceList.as_view(),
+        name="external_services",
+    ),
+    path(
+        f"{v1}around/external-services/<int:external_id>/",
+        around_api.ExternalServiceDetail.as_view(),
+        name="external_service",
+    ),
+    path(f"{v1}around/referrals/", around_api.ReferralList.as_view(), name="referrals"),
+    path(
+        f"{v1}around/referrals/<int:referral_id>/",
+        around_api.ReferralDetail.as_view(),
+        name="referral",
+    ),
+    path(f"{v1}around/gp-messages/", around_api.GpMessageList.as_view(), name="gp_messages"),
+    path(
+        f"{v1}around/gp-messages/<int:gp_message_id>/",
+        around_api.GpMessageDetail.as_view(),
+        name="gp_message",
+    ),
+    path(f"{v1}around/relatives/", around_api.RelativeList.as_view(), name="relatives"),
+    path(
+        f"{v1}around/relatives/<int:relative_id>/",
+        around_api.RelativeDetail.as_view(),
+        name="relative",
+    ),
     # Anything else under the API answers in JSON, not with the HTML 404 page.
     re_path(r"^v1/", views.not_found, name="not_found"),
 ]

@@ -90,6 +90,8 @@ def populate(ctx: DemoContext) -> None:
             )
     ExternalService.objects.bulk_create(externals, batch_size=1000)
     NeedAssessment.objects.bulk_create(assessments, batch_size=1000)
+    outside = _outside(ctx, ctx.rng_for("around-outside"))
+    in_groups = _outside_in_groups(ctx, ctx.rng_for("around-groups"))
     somatic = _somatic(ctx, rng)
     _crisis_plans(ctx, rng)
     referrals = _referrals(ctx, ctx.rng_for("around-referrals"))
@@ -101,7 +103,8 @@ def populate(ctx: DemoContext) -> None:
         f"around: {len(externals)} tjenester utenfor kommunen, {len(assessments)} vurderinger, "
         f"{len(somatic)} somatiske oppfølginger, {referrals} henvisninger, {notices} varsler "
         f"om utskrivning, {messages} fastlegemeldinger, {relatives} pårørendebehov, "
-        f"{children} barn som pårørende"
+        f"{children} barn som pårørende, {outside} barnevern/kriminalomsorg/"
+        f"oppfølgingstjeneste, {in_groups} eksterne i ansvarsgrupper"
     )
 
 
@@ -367,8 +370,15 @@ def _relative_needs(ctx, rng) -> int:
     Information is followed up only where the person consented (pbrl. § 3-3)."""
     today, unit = ctx.today, ctx.units["psykisk_rus"]
     rows = []
+    # Relatives of persons with an active plan are met in the plan work, so more
+    # of them are mapped — but not all (the criterion ``relatives_own_needs``).
+    with_plan = set(
+        IndividualPlan.objects.filter(
+            person__municipality=ctx.municipality, status=IndividualPlan.Status.ACTIVE
+        ).values_list("person_id", flat=True)
+    )
     for relative in Relative.objects.filter(person__municipality=ctx.municipality).order_by("pk"):
-        if rng.random() >= 0.3:
+        if rng.random() >= (0.7 if relative.person_id in with_plan else 0.3):
             continue
         kind = rng.choice(RelativeNeed.Kind.values)
         consented = rng.random() < 0.7
@@ -430,4 +440,95 @@ def _children(ctx, rng) -> int:
                 )
             )
     ChildRelative.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _outside(ctx, rng) -> int:
+    """Child welfare, the correctional service and the county's follow-up
+    service for some persons: counted when judging the need for an IP."""
+    today, unit = ctx.today, ctx.units["psykisk_rus"]
+    rows = []
+    for person in ctx.persons:
+        age = (today - person.birth_date).days // 365 if person.birth_date else 40
+        options = []
+        if age < 22:
+            options.append((0.3, ExternalService.Kind.FOLLOW_UP, "Oppfølgingstjenesten"))
+            options.append((0.1, ExternalService.Kind.CHILD_WELFARE, "Barnevernstjenesten"))
+        options.append((0.03, ExternalService.Kind.CORRECTIONAL, "Friomsorgskontoret"))
+        for share, kind, name in options:
+            if rng.random() < share:
+                rows.append(
+                    ExternalService(
+                        person=person,
+                        kind=kind,
+                        name=name,
+                        contact_person="Kontaktperson",
+                        valid_from=today - dt.timedelta(days=rng.randint(30, 500)),
+                        unit=unit,
+                    )
+                )
+    ExternalService.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _outside_in_groups(ctx, rng) -> int:
+    """The DPS around persons with a responsibility group: most consents gain a
+    box naming it for cooperation, and the DPS then joins the group — only
+    then (``around.services.join_group``); the rest show «Samtykke: nei»."""
+    from helhet.cooperation.models import GroupMember, ResponsibilityGroup
+
+    dps = ctx.partners.get("dps")
+    if dps is None:
+        return 0
+    now, today = timezone.now(), ctx.today
+    groups = {
+        g.person_id: g
+        for g in ResponsibilityGroup.objects.filter(person__municipality=ctx.municipality)
+    }
+    services = {
+        row.person_id: row
+        for row in ExternalService.objects.filter(
+            person_id__in=list(groups), kind=ExternalService.Kind.DPS, partner=dps
+        ).order_by("pk")
+    }
+    consents = {}
+    for consent in Consent.objects.filter(valid_q(now), person_id__in=list(groups)).order_by("pk"):
+        consents.setdefault(consent.person_id, consent)
+    members = set(
+        GroupMember.objects.filter(group__in=groups.values(), partner=dps).values_list(
+            "group__person_id", flat=True
+        )
+    )
+    rows, scopes = [], []
+    for person_id, group in sorted(groups.items()):
+        service = services.get(person_id)
+        if service is None and rng.random() < 0.4:
+            service = ExternalService.objects.create(
+                person_id=person_id,
+                kind=ExternalService.Kind.DPS,
+                name="DPS Fjordvik poliklinikk",
+                partner=dps,
+                contact_person="Behandler",
+                valid_from=today - dt.timedelta(days=rng.randint(30, 700)),
+                unit=ctx.units["psykisk_rus"],
+            )
+        consent = consents.get(person_id)
+        if service is None or consent is None or person_id in members or rng.random() >= 0.7:
+            continue
+        if not ConsentScope.objects.filter(
+            consent=consent, partner=dps, category=Category.COOPERATION
+        ).exists():
+            scopes.append(ConsentScope(consent=consent, partner=dps, category=Category.COOPERATION))
+            consent.partners.add(dps)
+        rows.append(
+            GroupMember(
+                group=group,
+                kind=GroupMember.Kind.PARTNER,
+                partner=dps,
+                name=service.contact_person or service.name,
+                role=str(ExternalService.Kind.DPS.label)[:100],
+            )
+        )
+    ConsentScope.objects.bulk_create(scopes, batch_size=1000)
+    GroupMember.objects.bulk_create(rows, batch_size=1000)
     return len(rows)

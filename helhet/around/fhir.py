@@ -123,3 +123,113 @@ def service_request(referral, municipality_number: str) -> dict:
         "note": [{"text": text} for text in notes if text],
     }
     return base.validate(base._clean(resource))
+
+
+# --- Outside services as Organization (and the GP as Practitioner) -----------------
+
+EXTERNAL_KIND = "urn:helhet:external-service-kind"
+
+
+def _external_identifiers(service, municipality_number: str) -> list[dict]:
+    found = [base._identifier(base.urn("external-service", municipality_number, service.pk))]
+    if service.partner is not None:
+        found.append({"system": base.PARTNER, "value": service.partner.code})
+    return found
+
+
+def _active(service, today) -> bool:
+    return service.valid_from <= today and (service.valid_to is None or service.valid_to >= today)
+
+
+def organization(service, municipality_number: str, today) -> dict:
+    """An outside service around the person (DPS, TSB, child welfare, the
+    correctional service, the county's follow-up service...) as a FHIR R4
+    ``Organization``; the contact person travels as ``contact``, the period
+    the person has the service as ``active`` today."""
+    telecom = [{"system": "phone", "value": service.phone}] if service.phone else []
+    resource = {
+        "resourceType": "Organization",
+        "id": str(service.pk),
+        "identifier": _external_identifiers(service, municipality_number),
+        "active": _active(service, today),
+        "type": [
+            {
+                "coding": [
+                    {
+                        "system": EXTERNAL_KIND,
+                        "code": service.kind,
+                        "display": service.get_kind_display(),
+                    }
+                ],
+                "text": service.get_kind_display(),
+            }
+        ],
+        "name": service.partner.name if service.partner is not None else service.name,
+        "alias": [service.name] if service.partner is not None else [],
+        "telecom": telecom,
+        "contact": (
+            [{"name": {"text": service.contact_person}, "telecom": telecom}]
+            if service.contact_person
+            else []
+        ),
+    }
+    return base.validate(base._clean(resource))
+
+
+def practitioner(service, municipality_number: str, today) -> dict:
+    """The person's GP (fastlege) as a FHIR R4 ``Practitioner``: the named
+    doctor if registered, else the practice's name."""
+    resource = {
+        "resourceType": "Practitioner",
+        "id": str(service.pk),
+        "identifier": _external_identifiers(service, municipality_number),
+        "active": _active(service, today),
+        "name": [{"text": service.contact_person or service.name}],
+        "telecom": [{"system": "phone", "value": service.phone}] if service.phone else [],
+    }
+    return base.validate(base._clean(resource))
+
+
+# --- Relatives as RelatedPerson ---------------------------------------------------
+
+# HL7 v3 RoleCode, the value set FHIR R4 binds RelatedPerson.relationship to.
+ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
+RELATION_CODES = {
+    "forelder": ("PRN", "parent"),
+    "partner": ("SIGOTHR", "significant other"),
+    "barn": ("CHILD", "child"),
+    "sosken": ("SIB", "sibling"),
+    "annen": ("FAMMEMB", "family member"),
+}
+
+
+def related_person(relative, municipality_number: str) -> dict:
+    """A relative (pårørende) as a FHIR R4 ``RelatedPerson``: the kinship as a
+    v3 RoleCode; a guardian (verge, v3 GUARD) and a proxy (fullmektig, v3
+    POWATT, power of attorney) as further relationships beside it."""
+    code, display = RELATION_CODES.get(relative.relation, RELATION_CODES["annen"])
+    roles = [
+        {
+            "coding": [{"system": ROLE_CODE, "code": code, "display": display}],
+            "text": relative.get_relation_display(),
+        }
+    ]
+    if relative.is_guardian:
+        roles.append({"coding": [{"system": ROLE_CODE, "code": "GUARD"}], "text": "Verge"})
+    if relative.is_proxy:
+        roles.append({"coding": [{"system": ROLE_CODE, "code": "POWATT"}], "text": "Fullmektig"})
+    telecom = [
+        {"system": "phone", "value": relative.phone},
+        {"system": "email", "value": relative.email},
+    ]
+    resource = {
+        "resourceType": "RelatedPerson",
+        "id": str(relative.pk),
+        "identifier": [base._identifier(base.urn("relative", municipality_number, relative.pk))],
+        "active": True,
+        "patient": {"reference": f"Patient/{relative.person_id}"},
+        "relationship": roles,
+        "name": [{"text": relative.name}],
+        "telecom": [t for t in telecom if t["value"]],
+    }
+    return base.validate(base._clean(resource))

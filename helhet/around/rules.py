@@ -143,3 +143,35 @@ def children_followed(
     if not children_assessed:
         return True, _("Avklart: ingen mindreårige barn.")
     return True, _("Behovet er vurdert for alle %(n)d barn.") % {"n": len(children_assessed)}
+
+
+# A need mapped this recently is not yet judged as not followed up: the national
+# guideline for relatives sets no deadline, and a month gives the service time
+# to act, so a fresh need is never reported as a breach. Not law.
+RELATIVE_FOLLOW_UP_DAYS = 30
+
+
+def relative_needs_followed(
+    needs: list[tuple[dt.date, dt.date | None]], as_of: dt.date
+) -> tuple[bool, str]:
+    """The relative's own needs (information, guidance, relief, involvement)
+    mapped and followed up (pbrl. § 3-3, hol. § 3-6, the national guideline for
+    relatives). ``needs`` holds, per mapped need, the day it was mapped and the
+    day it was followed up (None: not yet). Met when at least one need is
+    mapped and every need mapped ``RELATIVE_FOLLOW_UP_DAYS`` or more ago is
+    followed up."""
+    mapped = [(m, f) for m, f in needs if m <= as_of]
+    if not mapped:
+        return False, _("Den pårørendes egne behov er ikke kartlagt.")
+    due = [f for m, f in mapped if (as_of - m).days >= RELATIVE_FOLLOW_UP_DAYS]
+    open_due = sum(1 for f in due if f is None or f > as_of)
+    if open_due:
+        return False, _("%(n)d av %(total)d kartlagte behov er ikke fulgt opp etter 30 dager.") % {
+            "n": open_due,
+            "total": len(mapped),
+        }
+    done = sum(1 for _m, f in mapped if f is not None and f <= as_of)
+    return True, _("%(total)d behov kartlagt, %(done)d fulgt opp.") % {
+        "total": len(mapped),
+        "done": done,
+    }

@@ -1,6 +1,7 @@
 """Writes and page data around the person. The gate has already decided."""
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import User
@@ -29,6 +30,7 @@ from helhet.around.models import (
 )
 from helhet.consent.models import Category, ConsentScope
 from helhet.consent.services import valid_q
+from helhet.cooperation.models import GroupMember, ResponsibilityGroup
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role, Unit
 from helhet.people.models import Person
@@ -96,6 +98,15 @@ def open_plan(person) -> IndividualPlan | None:
     return person.plans.open().order_by("-offered_on").first()
 
 
+def visible_external_services(*, user: User, person: Person) -> list[ExternalService]:
+    """The person's outside services whose recording unit the gate opens to
+    the user (one logged decision per unit), current ones first."""
+    rows = list(person.external_services.select_related("partner", "unit"))
+    shown, _hidden = visible(user, person, rows, "tjenester utenfor kommunen")
+    today = timezone.localdate()
+    return sorted(shown, key=lambda e: (e.valid_to is not None and e.valid_to < today, e.name))
+
+
 def person_page(*, user: User, person: Person) -> dict[str, Any]:
     externals, ext_hidden = visible(
         user,
@@ -134,6 +145,13 @@ def person_page(*, user: User, person: Person) -> dict[str, Any]:
         user, person, list(person.child_relatives.select_related("unit")), "barn som pårørende"
     )
     today = timezone.localdate()
+    consents = partner_consents(
+        person=person, partner_ids={e.partner_id for e in externals if e.partner_id}
+    )
+    for external in externals:
+        covered = consents.get(external.partner_id, set())
+        external.consent_plan = Category.PLAN in covered
+        external.consent_group = Category.COOPERATION in covered
     minors = [c for c in children if rules.is_minor(c.birth_year, today)]
     _done, children_status = rules.children_followed(
         checks[0].has_minor_children if checks else None,
@@ -163,6 +181,7 @@ def person_page(*, user: User, person: Person) -> dict[str, Any]:
         or hidden_more,
         "crisis_plan": CrisisPlan.objects.filter(person=person).first(),
         "open_plan": open_plan(person=person),
+        "has_group": ResponsibilityGroup.objects.filter(person=person).exists(),
     }
 
 
@@ -378,3 +397,95 @@ def save_child(
     *, form: "ModelForm[ChildRelative]", person: Person, unit: Unit, user: User
 ) -> ChildRelative:
     return _recorded(form, person=person, unit=unit, user=user, new_only=True)
+
+
+# --- Outside services in the plan and the responsibility group ----------------------
+#
+# An outside service is another party: it takes part in the plan, or sits in the
+# responsibility group, only within the person's consent naming its practice or
+# office (``ExternalPartner``) for that category (hpl. § 22; forskrift om
+# habilitering og rehabilitering, individuell plan og koordinator § 19 h).
+# Consent decides what it sees and receives: the plan (category ``plan``), or
+# the group's meetings and minutes (``samarbeid``).
+
+JOIN_CATEGORIES = {"plan": Category.PLAN, "gruppe": Category.COOPERATION}
+
+
+def partner_consents(
+    *, person: Person, partner_ids: Iterable[int], moment: dt.datetime | None = None
+) -> dict[int, set[str]]:
+    """Per partner: the categories a valid consent of the person names it for."""
+    found: dict[int, set[str]] = {}
+    for partner_id, category in ConsentScope.objects.filter(
+        valid_q(moment or timezone.now(), "consent__"),
+        consent__person=person,
+        partner_id__in=list(partner_ids),
+    ).values_list("partner_id", "category"):
+        found.setdefault(partner_id, set()).add(category)
+    return found
+
+
+def _join_checks(service: ExternalService, category: str) -> None:
+    if service.partner_id is None:
+        raise ValidationError(
+            _(
+                "Knytt tjenesten til en samarbeidspartner i tjenesteoversikten først: "
+                "samtykket gis til navngitte samarbeidspartnere."
+            )
+        )
+    if service.valid_to is not None and service.valid_to < timezone.localdate():
+        raise ValidationError(_("Tjenesten er avsluttet."))
+    covered = partner_consents(person=service.person, partner_ids=[service.partner_id])
+    if category not in covered.get(service.partner_id, set()):
+        what = _("planen") if category == Category.PLAN else _("ansvarsgruppen")
+        raise ValidationError(
+            _(
+                "%(partner)s kan ikke delta i %(what)s: personens samtykke omfatter ikke "
+                "%(partner)s for dette. Registrer samtykket først."
+            )
+            % {"partner": service.partner, "what": what}
+        )
+
+
+def _member_name(service: ExternalService) -> str:
+    return service.contact_person or service.name
+
+
+def join_plan(*, service: ExternalService, plan: IndividualPlan, user: User) -> IndividualPlan:
+    """The outside service as a participant in the person's open plan (a new
+    plan version), within the person's consent for the plan."""
+    from helhet.plans import services as plan_services
+    from helhet.plans.models import Participant
+
+    _join_checks(service, Category.PLAN)
+    if plan.participants.filter(partner_id=service.partner_id).exists():
+        raise ValidationError(_("%(p)s deltar allerede i planen.") % {"p": service.partner})
+    fields = {
+        "kind": Participant.Kind.PARTNER,
+        "partner": service.partner,
+        "name": _member_name(service),
+        "contribution": service.get_kind_display(),
+    }
+    return plan_services.save_participant(plan.pk, user, plan.version, None, fields)
+
+
+def join_group(
+    *, service: ExternalService, group: ResponsibilityGroup, moment: dt.datetime
+) -> GroupMember:
+    """The outside service as a member of the person's responsibility group,
+    within the person's consent for cooperation (checked again by
+    ``cooperation.services.add_member``)."""
+    from helhet.cooperation import services as cooperation_services
+
+    _join_checks(service, Category.COOPERATION)
+    if group.members.filter(partner_id=service.partner_id, left_on__isnull=True).exists():
+        raise ValidationError(_("%(p)s er allerede med i ansvarsgruppen.") % {"p": service.partner})
+    member = GroupMember(
+        kind=GroupMember.Kind.PARTNER,
+        partner=service.partner,
+        name=_member_name(service),
+        role=service.get_kind_display()[:100],
+        phone=service.phone,
+    )
+    cooperation_services.add_member(group, member, moment)
+    return member

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,9 @@ from helhet.around.models import (
     Referral,
 )
 from helhet.consent.models import Category
+from helhet.cooperation import access as cooperation_access
+from helhet.cooperation.models import ResponsibilityGroup
+from helhet.plans.access import plan_for
 
 
 @login_required
@@ -379,3 +382,38 @@ def referral_fhir(request, referral_id: int):
     )
     response["Content-Disposition"] = f'attachment; filename="henvisning-{row.pk}.json"'
     return response
+
+
+@login_required
+def external_join(request, external_id: int):
+    """The outside service into the plan (``target=plan``) or the responsibility
+    group (``target=gruppe``), within the person's consent. The gate first: the
+    row's unit's record, then the plan or group as their own pages ask."""
+    person, row = _row_person(
+        request, "external_id", ExternalService, external_id, "ekstern tjeneste som deltaker"
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    target = request.POST.get("target", "")
+    try:
+        if target == "plan":
+            plan = services.open_plan(person)
+            if plan is None:
+                raise ValidationError(_("Personen har ingen åpen individuell plan."))
+            plan = plan_for(request, plan.pk, Action.EDIT, what="plan: deltakere")
+            services.join_plan(service=row, plan=plan, user=request.user)
+            messages.success(request, _("Tjenesten deltar nå i planen."))
+        elif target == "gruppe":
+            cooperation_access.person_for(
+                request, person.pk, Action.EDIT, "legge til medlem i ansvarsgruppen"
+            )
+            group = ResponsibilityGroup.objects.filter(person=person).first()
+            if group is None:
+                raise ValidationError(_("Personen har ingen ansvarsgruppe."))
+            services.join_group(service=row, group=group, moment=timezone.now())
+            messages.success(request, _("Tjenesten er med i ansvarsgruppen."))
+        else:
+            raise ValidationError(_("Velg planen eller ansvarsgruppen."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("around:person", person_id=person.pk)

@@ -2121,6 +2121,70 @@ CRITERIA += [
         evidence_category=Category.SOCIAL,
     ),
 ]
+# --- Relatives' own needs (DOMAIN.md §4.12; pbrl. § 3-3) ------------------------------
+
+
+def _relatives_needs(scope: Scope) -> list[Outcome]:
+    """One outcome per relative of a person with an active plan (three queries)."""
+    from helhet.around.models import RelativeNeed
+    from helhet.people.models import Relative
+
+    scope.involved  # noqa: B018 — a constant number of queries, rows or not
+    active = IndividualPlan.objects.filter(
+        person__municipality_id=scope.municipality_id,
+        status=IndividualPlan.Status.ACTIVE,
+        offered_on__lte=scope.as_of,
+    ).values("person_id")
+    needs = defaultdict(list)
+    for relative_id, mapped, followed in RelativeNeed.objects.filter(
+        relative__person_id__in=active
+    ).values_list("relative_id", "mapped_on", "followed_up_on"):
+        needs[relative_id].append((mapped, followed))
+    relation = dict(Relative.Relation.choices)
+    outcomes = []
+    for pk, person_id, kind in (
+        Relative.objects.filter(person_id__in=active)
+        .order_by("person_id", "pk")
+        .values_list("pk", "person_id", "relation")
+    ):
+        verdict = rules.relatives_own_needs(needs.get(pk, []), scope.as_of)
+        evidence = f"{relation.get(kind, kind)}: {verdict.evidence}"
+        outcomes.append(Outcome(verdict.result, evidence, person_id, scope.person_units(person_id)))
+    return outcomes
+
+
+CRITERIA.append(
+    Criterion(
+        "relatives_own_needs",
+        _("Pårørendes egne behov er kartlagt og fulgt opp"),
+        "relatives_needs",
+        EIDSKOG,
+        _relatives_needs,
+        needs=frozenset({UNITS}),
+        definition=_(
+            "Om pårørende til personer med individuell plan har fått sine egne behov for "
+            "informasjon, veiledning, avlastning og medvirkning kartlagt og fulgt opp "
+            "(nasjonal veileder for pårørende; helse- og omsorgstjenesteloven § 3-6). "
+            "Informasjon om personens helsehjelp og medvirkning i planen gis bare med "
+            "personens samtykke (pasient- og brukerrettighetsloven §§ 3-1 og 3-3)."
+        ),
+        population=_(
+            "Pårørende registrert på personer med aktiv individuell plan, slik de står i dag."
+        ),
+        met_when=_(
+            "Minst ett behov hos den pårørende er kartlagt, og hvert behov som ble kartlagt "
+            "for 30 dager siden eller mer, er fulgt opp. Behov kartlagt de siste 30 dagene "
+            "vurderes ikke ennå."
+        ),
+        blind_spots=_(
+            "Veilederen sier «bør», og loven setter ingen frist: 30 dager er Helhets grense "
+            "for når oppfølgingen vurderes, ikke lov. Ser at behovet er kartlagt og fulgt opp, "
+            "ikke om den pårørende fikk det som trengtes. Pårørende som ikke er registrert, "
+            "eller som ikke ønsker kontakt, ses ikke."
+        ),
+        evidence_category=Category.HEALTH,
+    )
+)
 
 # Every criterion, its method texts filled (``with_texts``), by id.
 CRITERIA = [with_texts(c) for c in CRITERIA]

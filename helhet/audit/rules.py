@@ -803,6 +803,17 @@ def children_as_relatives(
     return met(why) if done else not_met(why)
 
 
+def relatives_own_needs(needs: list[tuple[dt.date, dt.date | None]], as_of: dt.date) -> Verdict:
+    """pbrl. § 3-3, hol. § 3-6 and the national guideline for relatives: a
+    relative of a person with an active individual plan has their own needs
+    mapped and followed up. Asks ``around.rules.relative_needs_followed``, the
+    rule the person page uses."""
+    from helhet.around import rules as around_rules
+
+    done, why = around_rules.relative_needs_followed(needs, as_of)
+    return met(why) if done else not_met(why)
+
+
 def user_involvement(
     bodies: int,
     consultations: int,

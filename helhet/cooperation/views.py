@@ -49,6 +49,7 @@ from helhet.cooperation.models import (
     ResponsibilityGroup,
     SubAgreement,
 )
+from helhet.offers import services as offer_services
 from helhet.organisation.models import ExternalPartner, Municipality, Unit
 from helhet.organisation.services import roles_of
 
@@ -124,6 +125,7 @@ def directory(request):
             "stale_owned": services.stale_entries_owned_by(user=request.user, today=today),
             "stale_count": sum(r.stale for r in rows),
             "missing_count": sum(r.entry is None for r in rows),
+            "offers": offer_services.directory_offers(municipality=staff.municipality, query=query),
         },
     )
 
@@ -197,10 +199,12 @@ def public_directory(request, number: str):
     municipality = get_object_or_404(Municipality, number=number)
     query = request.GET.get("q", "").strip()[:100]
     rows = services.public_rows(municipality=municipality, today=timezone.localdate(), query=query)
+    # Offers without a decision (drop-in, outreach, activity): no application.
+    offers = offer_services.directory_offers(municipality=municipality, query=query)
     return render(
         request,
         "cooperation/public_directory.html",
-        {"municipality": municipality, "rows": rows, "query": query},
+        {"municipality": municipality, "rows": rows, "query": query, "offers": offers},
     )
 
 

@@ -126,6 +126,12 @@ REFERENCES = {
     "children_as_relatives": "helsepersonelloven § 10 a (barn som pårørende: avklare om "
     "pasienten har mindreårige barn, bidra til å ivareta barnas behov for informasjon og "
     "oppfølging, og dokumentere det) og § 10 b (barn som etterlatte)",
+    "relatives_needs": "pasient- og brukerrettighetsloven § 3-3 (informasjon til nærmeste "
+    "pårørende når personen samtykker) og § 3-1 tredje ledd (nærmeste pårørendes "
+    "medvirkning); helse- og "
+    "omsorgstjenesteloven § 3-6 (avlastning, opplæring og veiledning for pårørende med "
+    "særlig tyngende omsorgsarbeid); nasjonal veileder for pårørende i helse- og "
+    "omsorgstjenesten (IS-2587: pårørendes behov kartlegges og følges opp)",
     "user_involvement": "helse- og omsorgstjenesteloven § 3-10 (systemer for å innhente "
     "pasienters og brukeres erfaringer og synspunkter; representanter for brukerne hørt når "
     "tjenestene utformes)",

@@ -7,9 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access import gate
+from helhet.mapping import access as mapping_access
+from helhet.offers import services
 from helhet.offers.forms import OfferForm, OfferUseForm
 from helhet.offers.models import Offer, OfferUse
 from helhet.organisation.models import Role
@@ -86,3 +89,12 @@ def use_new(request):
     return _record(
         request, OfferUseForm, _("Bruk av lavterskeltilbud (antall)"), _("Bruken er registrert.")
     )
+
+
+@login_required
+def statistics(request):
+    """Use of the offers, anonymous and with small counts hidden, for those who
+    read the municipality's statistics (the mapping statistics' roles)."""
+    municipality_id = mapping_access.statistics_municipality(request.user)
+    table = services.usage(municipality_id=municipality_id, today=timezone.localdate())
+    return render(request, "offers/statistics.html", {"usage": table})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from helhet.access import gate
 from helhet.access.models import Action
+from helhet.around import services as around_services
 from helhet.consent.models import Category
 from helhet.core import pdf as core_pdf
 from helhet.plans import access, forms, pdf, presenters, rules, services
@@ -108,10 +109,17 @@ def detail(request, plan_id: int):
     # The close link only for those the gate lets close the plan (not logged:
     # nothing is read or done; the close page asks again and logs).
     may_close = gate.decide(request.user, plan.person, Action.CLOSE, category=Category.PLAN).granted
+    # The services outside the municipality around the person (§ 19 i): each
+    # unit's record only where the gate opens it, as on the person page.
+    external = around_services.visible_external_services(user=request.user, person=plan.person)
     return render(
         request,
         "plans/detail.html",
-        {**services.plan_page(plan_id=plan_id), "may_close": may_close},
+        {
+            **services.plan_page(plan_id=plan_id),
+            "may_close": may_close,
+            "external_services": external,
+        },
     )
 
 

@@ -11,12 +11,15 @@ from helhet.around import services as around
 from helhet.around.models import (
     AftercarePlan,
     DischargeNotice,
+    ExternalService,
     GpMessage,
     Referral,
     RelativeNeed,
 )
+from helhet.around.services import partner_consents
 from helhet.audit import services as audit
 from helhet.audit.criteria import BY_ID
+from helhet.cooperation.models import GroupMember
 from helhet.demo.tests.test_demo import make_demo
 from helhet.organisation.models import Municipality
 
@@ -41,6 +44,7 @@ def test_the_demo_shows_aftercare_and_the_gp_informed_met_and_not_met():
                 BY_ID["discharge_aftercare"],
                 BY_ID["gp_informed_of_plan"],
                 BY_ID["children_as_relatives"],
+                BY_ID["relatives_own_needs"],
             ],
         )
     }
@@ -51,3 +55,13 @@ def test_the_demo_shows_aftercare_and_the_gp_informed_met_and_not_met():
         assert need.person_consented, need.pk
     for message in GpMessage.objects.filter(direction="til", about_plan=True):
         assert around.gp_consented(person=message.person, gp=message.gp), message.pk
+
+    # Outside services sit in responsibility groups only within consent.
+    members = GroupMember.objects.filter(
+        kind="ekstern", role=ExternalService.Kind.DPS.label, group__person__municipality=muni
+    )
+    assert members.exists()
+    for member in members.select_related("group"):
+        covered = partner_consents(person=member.group.person, partner_ids=[member.partner_id])
+        assert "samarbeid" in covered.get(member.partner_id, set()), member.pk
+    assert ExternalService.objects.filter(kind="oppfolgingstjenesten").exists()

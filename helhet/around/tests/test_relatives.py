@@ -17,6 +17,7 @@ from helhet.audit.results import Result as R
 from helhet.mapping.models import DomainScore, Mapping
 from helhet.organisation.models import Role
 from helhet.people.models import Relative
+from helhet.plans.models import IndividualPlan
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 15)
@@ -174,3 +175,41 @@ def test_the_criterion_takes_patients_by_the_mapping(world):
     assert results == {person.pk: R.NOT_MET, other.pk: R.MET, parent.pk: R.NOT_MET}
     evidence = next(o.evidence for o in report.outcomes if o.person_id == parent.pk)
     assert "ingen barn er registrert" in evidence
+
+
+def test_relatives_own_needs_are_mapped_and_followed_up_within_a_month():
+    # The national guideline for relatives: needs mapped and followed up; the law
+    # sets no deadline, so a need mapped days ago is not yet a breach.
+    judge = rules.relative_needs_followed
+    assert judge([], TODAY) == (False, "Den pårørendes egne behov er ikke kartlagt.")
+    assert judge([(dt.date(2026, 6, 1), None)], TODAY)[0]  # 14 days: not yet judged
+    done, why = judge([(dt.date(2026, 4, 1), None), (dt.date(2026, 5, 1), TODAY)], TODAY)
+    assert not done and "1 av 2" in why
+    assert judge([(dt.date(2026, 4, 1), dt.date(2026, 4, 20))], TODAY)[0]
+    assert not judge([(dt.date(2026, 7, 1), None)], TODAY)[0]  # mapped after the day
+
+
+def test_the_relatives_criterion_covers_relatives_of_persons_with_an_active_plan(world):
+    muni, person, unit, _provider, relative = world
+    IndividualPlan.objects.create(
+        person=person, status=IndividualPlan.Status.ACTIVE, offered_on=dt.date(2026, 1, 10)
+    )
+    sister = Relative.objects.create(person=person, name="Søster", relation="sosken")
+    RelativeNeed.objects.create(
+        relative=sister,
+        kind="avlastning",
+        mapped_on=dt.date(2026, 3, 1),
+        followed_up_on=dt.date(2026, 3, 20),
+        unit=unit,
+    )
+    # Without an active plan the person's relatives are not in the population.
+    other = t.person(muni, born=dt.date(1982, 4, 4))
+    Relative.objects.create(person=other, name="Far", relation="forelder")
+    report = audit.build(
+        muni.pk, dt.date(2025, 6, 15), TODAY, criteria=[BY_ID["relatives_own_needs"]]
+    )[0]
+    results = sorted((o.result, o.evidence) for o in report.outcomes)
+    assert [o.person_id for o in report.outcomes] == [person.pk, person.pk]
+    assert (R.NOT_MET, "Forelder: Den pårørendes egne behov er ikke kartlagt.") in results
+    assert (R.MET, "Søsken: 1 behov kartlagt, 1 fulgt opp.") in results
+    assert "Mor Testesen" not in " ".join(o.evidence for o in report.outcomes)
