@@ -175,7 +175,13 @@ class _UnitRowDetail(APIView):
         value = kwargs[self.kwarg]
         unit_id = self.model.objects.filter(pk=value).values_list("unit_id", flat=True).first()
         gate.person_for_kwarg(
-            request, self.kwarg, value, Action.VIEW, CATEGORY, self.what + API, owner_unit=unit_id
+            request,
+            self.kwarg,
+            value,
+            Action.VIEW,
+            category=CATEGORY,
+            what=self.what + API,
+            owner_unit=unit_id,
         )
         return Response(self.serializer_class(self.model.objects.get(pk=value)).data)
 
@@ -273,7 +279,12 @@ class RelativeList(GatedListView):
 class RelativeDetail(APIView):
     def get(self, request, relative_id):
         person = gate.person_for_kwarg(
-            request, "relative_id", relative_id, Action.VIEW, gate.BASIC, "pårørende" + API
+            request,
+            "relative_id",
+            relative_id,
+            Action.VIEW,
+            category=gate.BASIC,
+            what="pårørende" + API,
         )
         relative = Relative.objects.prefetch_related("needs").get(pk=relative_id)
         opened = {person.pk: _opened_units(request.user, person, list(relative.needs.all()))}

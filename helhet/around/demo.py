@@ -492,7 +492,9 @@ def _outside_in_groups(ctx, rng) -> int:
         ).order_by("pk")
     }
     consents = {}
-    for consent in Consent.objects.filter(valid_q(now), person_id__in=list(groups)).order_by("pk"):
+    for consent in Consent.objects.filter(valid_q(moment=now), person_id__in=list(groups)).order_by(
+        "pk"
+    ):
         consents.setdefault(consent.person_id, consent)
     members = set(
         GroupMember.objects.filter(group__in=groups.values(), partner=dps).values_list(

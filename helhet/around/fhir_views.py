@@ -39,7 +39,7 @@ def _row(request, model, kwarg: str, value, what: str):
     pk = _int_id(value)
     unit_id = model.objects.filter(pk=pk).values_list("unit_id", flat=True).first()
     person = gate.person_for_kwarg(
-        request, kwarg, pk, Action.VIEW, CATEGORY, what + FHIR, owner_unit=unit_id
+        request, kwarg, pk, Action.VIEW, category=CATEGORY, what=what + FHIR, owner_unit=unit_id
     )
     return person, model.objects.select_related("person__municipality").get(pk=pk)
 
@@ -47,7 +47,7 @@ def _row(request, model, kwarg: str, value, what: str):
 def _rows(request, view: FhirView, model, what: str, queryset=None):
     """The person's rows whose unit the gate opens (``?patient=``)."""
     person_id = view.patient_param(view.params({"patient"}))
-    person = gate.person_for(request, person_id, Action.VIEW, gate.BASIC, what + FHIR)
+    person = gate.person_for(request, person_id, Action.VIEW, category=gate.BASIC, what=what + FHIR)
     rows = list((queryset if queryset is not None else model.objects).filter(person=person))
     shown, _hidden = visible(request.user, person, rows, what + FHIR)
     return person, sorted(shown, key=lambda row: row.pk)
@@ -115,7 +115,9 @@ class ServiceRequestSearch(FhirView):
 
 
 def _plan_opened(request, person, what: str) -> bool:
-    decision = gate.check(request.user, person, Action.VIEW, Category.PLAN, what + FHIR)
+    decision = gate.check(
+        request.user, person, Action.VIEW, category=Category.PLAN, what=what + FHIR
+    )
     return decision.granted
 
 
@@ -148,7 +150,12 @@ class RelatedPersonRead(FhirView):
     def get(self, request, relative_id):
         pk = _int_id(relative_id)
         person = gate.person_for_kwarg(
-            request, "relative_id", pk, Action.VIEW, gate.BASIC, "RelatedPerson" + FHIR
+            request,
+            "relative_id",
+            pk,
+            Action.VIEW,
+            category=gate.BASIC,
+            what="RelatedPerson" + FHIR,
         )
         return Response(fhir.related_person(Relative.objects.get(pk=pk), _number(person)))
 
@@ -157,7 +164,7 @@ class RelatedPersonSearch(FhirView):
     def get(self, request):
         person_id = self.patient_param(self.params({"patient"}))
         person = gate.person_for(
-            request, person_id, Action.VIEW, gate.BASIC, "RelatedPerson-søk" + FHIR
+            request, person_id, Action.VIEW, category=gate.BASIC, what="RelatedPerson-søk" + FHIR
         )
         relatives = Relative.objects.filter(person=person).order_by("pk")
         return _searchset(self, [fhir.related_person(r, _number(person)) for r in relatives])

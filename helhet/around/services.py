@@ -417,7 +417,7 @@ def partner_consents(
     """Per partner: the categories a valid consent of the person names it for."""
     found: dict[int, set[str]] = {}
     for partner_id, category in ConsentScope.objects.filter(
-        valid_q(moment or timezone.now(), "consent__"),
+        valid_q(moment=moment or timezone.now(), prefix="consent__"),
         consent__person=person,
         partner_id__in=list(partner_ids),
     ).values_list("partner_id", "category"):
@@ -466,7 +466,9 @@ def join_plan(*, service: ExternalService, plan: IndividualPlan, user: User) -> 
         "name": _member_name(service),
         "contribution": service.get_kind_display(),
     }
-    return plan_services.save_participant(plan.pk, user, plan.version, None, fields)
+    return plan_services.save_participant(
+        plan_id=plan.pk, user=user, version=plan.version, participant_id=None, fields=fields
+    )
 
 
 def join_group(
@@ -487,5 +489,5 @@ def join_group(
         role=service.get_kind_display()[:100],
         phone=service.phone,
     )
-    cooperation_services.add_member(group, member, moment)
+    cooperation_services.add_member(group=group, member=member, moment=moment)
     return member

@@ -206,7 +206,10 @@ def test_the_relatives_criterion_covers_relatives_of_persons_with_an_active_plan
     other = t.person(muni, born=dt.date(1982, 4, 4))
     Relative.objects.create(person=other, name="Far", relation="forelder")
     report = audit.build(
-        muni.pk, dt.date(2025, 6, 15), TODAY, criteria=[BY_ID["relatives_own_needs"]]
+        municipality_id=muni.pk,
+        start=dt.date(2025, 6, 15),
+        end=TODAY,
+        criteria=[BY_ID["relatives_own_needs"]],
     )[0]
     results = sorted((o.result, o.evidence) for o in report.outcomes)
     assert [o.person_id for o in report.outcomes] == [person.pk, person.pk]

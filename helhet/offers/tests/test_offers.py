@@ -106,7 +106,9 @@ def test_offers_are_never_judged_for_lacking_a_decision():
     t.unit(muni)
 
     def not_met():
-        reports = audit.build(muni.pk, dt.date(2025, 6, 15), dt.date(2026, 6, 15))
+        reports = audit.build(
+            municipality_id=muni.pk, start=dt.date(2025, 6, 15), end=dt.date(2026, 6, 15)
+        )
         return sorted((r.criterion.id, o.evidence) for r in reports for o in r.failing)
 
     before = not_met()
