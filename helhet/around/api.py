@@ -21,7 +21,8 @@ from rest_framework.views import APIView
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.api import access as api_access
-from helhet.api.views import ID, GatedListView, _checked, _filters
+from helhet.api.filters import MAX_ID
+from helhet.api.views import GatedListView, _checked, _filters
 from helhet.around.access import CATEGORY, visible
 from helhet.around.models import ExternalService, GpMessage, Referral, RelativeNeed
 from helhet.people.models import Relative
@@ -131,7 +132,10 @@ class RelativeSerializer(serializers.ModelSerializer):
         ).data
 
 
-PersonFilter = _filters("AroundPersonFilter", person=serializers.IntegerField(**ID))
+PersonFilter = _filters(
+    "AroundPersonFilter",
+    person=serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False),
+)
 
 
 class _UnitRowList(GatedListView):

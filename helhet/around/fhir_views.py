@@ -13,21 +13,24 @@ are the person's basic data. A search (``?patient=``) lists only what the gate
 opens, one logged decision per unit.
 """
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.api import fhir as base
-from helhet.api.fhir_views import FHIR, FhirView, _int_id
+from helhet.api import fhir_search
+from helhet.api.fhir_views import FHIR, PATIENT, FhirView, SearchView, _int_id
 from helhet.around import fhir
 from helhet.around.access import CATEGORY, visible
 from helhet.around.models import ExternalService, GpMessage, Referral
 from helhet.consent.models import Category
-from helhet.people.models import Relative
+from helhet.people.models import Person, Relative
 
 
 def _number(person) -> str:
@@ -44,17 +47,30 @@ def _row(request, model, kwarg: str, value, what: str):
     return person, model.objects.select_related("person__municipality").get(pk=pk)
 
 
-def _rows(request, view: FhirView, model, what: str, queryset=None):
-    """The person's rows whose unit the gate opens (``?patient=``)."""
-    person_id = view.patient_param(view.params({"patient"}))
-    person = gate.person_for(request, person_id, Action.VIEW, category=gate.BASIC, what=what + FHIR)
-    rows = list((queryset if queryset is not None else model.objects).filter(person=person))
-    shown, _hidden = visible(request.user, person, rows, what + FHIR)
-    return person, sorted(shown, key=lambda row: row.pk)
+class _PatientSearch(SearchView):
+    """``?patient=Patient/<id>`` (required): the person's rows whose unit the gate
+    opens (one logged decision per unit, in ``find``), paged like every FHIR
+    search (``helhet.api.fhir_search``)."""
 
+    search_params = (PATIENT,)
+    what = ""
 
-def _searchset(view: FhirView, resources: list[dict]) -> Response:
-    return Response(base.searchset(resources, len(resources), view.base()))
+    def rows(self) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def person(self, search: fhir_search.Search) -> Person:
+        person_id = self.patient_id(search)
+        if person_id is None:
+            raise ValidationError({"patient": [_("Oppgi personen: patient=Patient/<id>.")]})
+        return gate.person_for(
+            self.request, person_id, Action.VIEW, category=gate.BASIC, what=self.what + FHIR
+        )
+
+    def find(self, search: fhir_search.Search) -> QuerySet[Any]:
+        person = self.person(search)
+        rows = list(self.rows().filter(person=person))
+        shown, _hidden = visible(self.request.user, person, rows, self.what + FHIR)
+        return self.rows().filter(pk__in=[row.pk for row in shown]).order_by("pk")
 
 
 # --- Organization / Practitioner (outside services) ---------------------------------
@@ -71,11 +87,15 @@ class OrganizationRead(FhirView):
         return Response(fhir.organization(row, _number(person), timezone.localdate()))
 
 
-class OrganizationSearch(FhirView):
-    def get(self, request):
-        person, rows = _rows(request, self, ExternalService, "Organization-søk", _services())
-        today = timezone.localdate()
-        return _searchset(self, [fhir.organization(r, _number(person), today) for r in rows])
+class OrganizationSearch(_PatientSearch):
+    resource_type = "Organization"
+    what = "Organization-søk"
+
+    def rows(self) -> QuerySet[ExternalService]:
+        return _services()
+
+    def resource(self, row: ExternalService) -> dict[str, Any]:
+        return fhir.organization(row, _number(row.person), timezone.localdate())
 
 
 class PractitionerRead(FhirView):
@@ -87,12 +107,15 @@ class PractitionerRead(FhirView):
         return Response(fhir.practitioner(row, _number(person), timezone.localdate()))
 
 
-class PractitionerSearch(FhirView):
-    def get(self, request):
-        gps = _services().filter(kind=ExternalService.Kind.GP)
-        person, rows = _rows(request, self, ExternalService, "Practitioner-søk", gps)
-        today = timezone.localdate()
-        return _searchset(self, [fhir.practitioner(r, _number(person), today) for r in rows])
+class PractitionerSearch(_PatientSearch):
+    resource_type = "Practitioner"
+    what = "Practitioner-søk"
+
+    def rows(self) -> QuerySet[ExternalService]:
+        return _services().filter(kind=ExternalService.Kind.GP)
+
+    def resource(self, row: ExternalService) -> dict[str, Any]:
+        return fhir.practitioner(row, _number(row.person), timezone.localdate())
 
 
 # --- ServiceRequest (referrals) -----------------------------------------------------
@@ -104,11 +127,15 @@ class ServiceRequestRead(FhirView):
         return Response(fhir.service_request(row, _number(person)))
 
 
-class ServiceRequestSearch(FhirView):
-    def get(self, request):
-        referrals = Referral.objects.select_related("partner", "unit", "person__municipality")
-        person, rows = _rows(request, self, Referral, "ServiceRequest-søk", referrals)
-        return _searchset(self, [fhir.service_request(r, _number(person)) for r in rows])
+class ServiceRequestSearch(_PatientSearch):
+    resource_type = "ServiceRequest"
+    what = "ServiceRequest-søk"
+
+    def rows(self) -> QuerySet[Referral]:
+        return Referral.objects.select_related("partner", "unit", "person__municipality")
+
+    def resource(self, row: Referral) -> dict[str, Any]:
+        return fhir.service_request(row, _number(row.person))
 
 
 # --- Communication (messages with the GP) ----------------------------------------------
@@ -131,16 +158,24 @@ class CommunicationRead(FhirView):
         return Response(fhir.communication(row, _number(person)))
 
 
-class CommunicationSearch(FhirView):
-    def get(self, request):
-        messages = GpMessage.objects.select_related("gp__partner", "unit", "person__municipality")
-        person, rows = _rows(request, self, GpMessage, "Communication-søk", messages)
-        if any(row.about_plan for row in rows) and not _plan_opened(
-            request, person, "Communication-søk"
+class CommunicationSearch(_PatientSearch):
+    resource_type = "Communication"
+    what = "Communication-søk"
+
+    def rows(self) -> QuerySet[GpMessage]:
+        return GpMessage.objects.select_related("gp__partner", "unit", "person__municipality")
+
+    def find(self, search: fhir_search.Search) -> QuerySet[GpMessage]:
+        found = super().find(search)
+        if found.filter(about_plan=True).exists() and not _plan_opened(
+            self.request, found.first().person, "Communication-søk"
         ):
             # Messages carrying the plan are left out, as the plan page would be.
-            rows = [row for row in rows if not row.about_plan]
-        return _searchset(self, [fhir.communication(r, _number(person)) for r in rows])
+            found = found.filter(about_plan=False)
+        return found
+
+    def resource(self, row: GpMessage) -> dict[str, Any]:
+        return fhir.communication(row, _number(row.person))
 
 
 # --- RelatedPerson (relatives) ---------------------------------------------------------
@@ -160,11 +195,20 @@ class RelatedPersonRead(FhirView):
         return Response(fhir.related_person(Relative.objects.get(pk=pk), _number(person)))
 
 
-class RelatedPersonSearch(FhirView):
-    def get(self, request):
-        person_id = self.patient_param(self.params({"patient"}))
-        person = gate.person_for(
-            request, person_id, Action.VIEW, category=gate.BASIC, what="RelatedPerson-søk" + FHIR
+class RelatedPersonSearch(_PatientSearch):
+    """Relatives are the person's basic data: the gate's decision for the
+    person (``?patient=``, logged) opens them all."""
+
+    resource_type = "RelatedPerson"
+    what = "RelatedPerson-søk"
+
+    def find(self, search: fhir_search.Search) -> QuerySet[Relative]:
+        person = self.person(search)
+        return (
+            Relative.objects.filter(person=person)
+            .select_related("person__municipality")
+            .order_by("pk")
         )
-        relatives = Relative.objects.filter(person=person).order_by("pk")
-        return _searchset(self, [fhir.related_person(r, _number(person)) for r in relatives])
+
+    def resource(self, row: Relative) -> dict[str, Any]:
+        return fhir.related_person(row, _number(row.person))
