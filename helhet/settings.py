@@ -64,8 +64,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "rest_framework",
-    # The filter form of the browsable API (helhet.api.filters).
-    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "helhet.core",

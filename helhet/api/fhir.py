@@ -125,7 +125,7 @@ def parse(resource: Any) -> Any:
     try:
         return model.model_validate(resource)
     except PydanticError as error:
-        raise Invalid([_issue(e, kind) for e in error.errors(include_url=False)]) from error
+        raise Invalid([_issue(e, str(kind)) for e in error.errors(include_url=False)]) from error
 
 
 def validate(resource: dict) -> dict:

@@ -265,7 +265,7 @@ class _Reader:
         except ValidationError as error:
             self.error(f"{where}.identifier", " ".join(error.messages))
             return None
-        stated = fhir.KIND_OF_SYSTEM[ours[0].system]
+        stated = fhir.KIND_OF_SYSTEM[_text(ours[0].system)]
         if identity.kind_of(number) != stated:
             self.error(
                 f"{where}.identifier",
@@ -291,12 +291,12 @@ class _Reader:
                     f"{where}.gender",
                     _("Et FH-nummer har ingen kjønn; oppgi gender (female eller male)."),
                 )
-        name = (resource.name or [None])[0]
-        given = " ".join(name.given or []) if name else ""
+        name = resource.name[0] if resource.name else None
+        given = " ".join(g for g in name.given or [] if g) if name else ""
         family = _text(name.family) if name else ""
         if not given or not family:
             self.error(f"{where}.name", _("Personen må ha fornavn og etternavn."))
-        telecom = {t.system: _text(t.value) for t in resource.telecom or []}
+        telecom = {_text(t.system): _text(t.value) for t in resource.telecom or []}
         address = _text(resource.address[0].text) if resource.address else ""
         return PatientIn(
             index,
@@ -313,7 +313,7 @@ class _Reader:
     def plan(self, index: int, resource: CarePlan, where: str) -> PlanIn | None:
         patient = self.patient_index(resource.subject, f"{where}.subject")
         ext = self.extensions(resource)
-        status = REVERSED_PLAN.get(resource.status)
+        status = REVERSED_PLAN.get(_text(resource.status))
         if status is None:
             self.error(f"{where}.status", _("Planstatus kan ikke tolkes."))
         period = resource.period
@@ -340,7 +340,7 @@ class _Reader:
             text = _text(goal.description.text if goal.description else "").strip()
             if not text:
                 self.error(f"{where}.goal[{n}]", _("Målet mangler tekst."))
-            goal_refs[ref.reference] = len(goals)
+            goal_refs[_text(ref.reference)] = len(goals)
             goals.append({"text": text[:1000], "status": status_, "measures": []})
         for n, activity in enumerate(resource.activity or []):
             self.measure(activity, goals, goal_refs, f"{where}.activity[{n}]")

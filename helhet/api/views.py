@@ -60,6 +60,19 @@ def _filters(name: str, **fields: Any) -> type[serializers.Serializer]:
     return type(name, (serializers.Serializer,), fields)
 
 
+class FilterSetSchema(DjangoFilterBackend):
+    """Declares a list's FilterSet to drf-spectacular (its parameters in the
+    schema). The filtering itself is ``FilteredListView.get_queryset``'s, so
+    neither DRF nor the browsable API's filter form runs it (and asks the
+    gate) a second time."""
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        return queryset
+
+    def to_html(self, request: Any, queryset: Any, view: Any) -> None:
+        return None
+
+
 class FilteredListView(generics.ListAPIView):
     """A list whose query parameters are a django-filter FilterSet
     (``helhet.api.filters``): 400 on a malformed filter, and described in
@@ -68,7 +81,7 @@ class FilteredListView(generics.ListAPIView):
     The filtering happens in ``get_queryset`` (so a subclass that overrides
     ``list`` cannot skip it), not in DRF's ``filter_queryset``."""
 
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterSetSchema]
     filterset_class: type[api_filters.StrictFilterSet] | None = None
     # Transitional (see ``_filters``): used only without a filterset_class.
     filters: type[serializers.Serializer] | None = None
@@ -84,9 +97,6 @@ class FilteredListView(generics.ListAPIView):
         if self.filterset_class is None and self.filters is not None:
             return self.apply_filters(self.base_queryset(), self.legacy_params())
         return self.filtered(self.base_queryset())
-
-    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset  # filtered once, in get_queryset
 
     def checked_filters(self, queryset: QuerySet[Any]) -> api_filters.StrictFilterSet:
         assert self.filterset_class is not None
@@ -144,7 +154,7 @@ class GatedListView(FilteredListView):
         return params
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.get_queryset()) or []
         access.log_list(
             request.user, [(self.person_of(row), self.category_of(row)) for row in page], self.what
         )
@@ -422,7 +432,7 @@ class MappingList(GatedListView):
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.get_queryset()) or []
         if not self.logged_by_gate:
             access.log_list(
                 request.user, [row.person for row in page], self.what, mapping_access.CATEGORY

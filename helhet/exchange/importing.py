@@ -11,7 +11,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -201,6 +201,10 @@ class _NationalIdField(forms.CharField):
         return identity.clean_national_id(text, kinds=self.kinds) if text else text
 
 
+def _pairs(choice_field: forms.ChoiceField) -> list[tuple[str, str]]:
+    return cast(list[tuple[str, str]], list(cast(Any, choice_field.choices)))
+
+
 class _RowForm(forms.Form):
     """One row, checked against the file's columns and the database state
     (``ctx``). ``reasons()``: its messages in column order."""
@@ -213,10 +217,11 @@ class _RowForm(forms.Form):
         for name, row_field in self.fields.items():
             row_field.required = name in REQUIRED[self.file_kind]
             row_field.error_messages["required"] = _("«%(f)s» må fylles ut.") % {"f": name}
-            if getattr(row_field, "max_length", None):
+            limit = getattr(row_field, "max_length", None)
+            if limit:
                 row_field.error_messages["max_length"] = _("«%(f)s» kan ha høyst %(n)s tegn.") % {
                     "f": name,
-                    "n": row_field.max_length,
+                    "n": limit,
                 }
             if isinstance(row_field, _LabelChoiceField):
                 row_field.error_messages["invalid_choice"] = _(
@@ -224,7 +229,7 @@ class _RowForm(forms.Form):
                 ) % {
                     "v": "%(value)s",
                     "f": name,
-                    "c": ", ".join(str(stored) for stored, _label in row_field.choices),
+                    "c": ", ".join(str(stored) for stored, _label in _pairs(row_field)),
                 }
             elif isinstance(row_field, _DateField):
                 row_field.error_messages["invalid"] = _(
@@ -236,8 +241,8 @@ class _RowForm(forms.Form):
                 }
 
     def reasons(self) -> list[str]:
-        found = [m for name in self.fields for m in self.errors.get(name, [])]
-        return found + list(self.non_field_errors())
+        found = [str(m) for name in self.fields for m in self.errors.get(name, [])]
+        return found + [str(m) for m in self.non_field_errors()]
 
     def value(self, name: str) -> Any:
         return self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
