@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,7 +32,7 @@ def _safe_next(request, value: str, default: str) -> str:
 
 
 @login_required
-def person_log(request, person_id: int):
+def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
     """«Hvem har sett opplysningene» (pjl § 18): the person, the leader who
     reviews access, and — for the data they read themselves — the coordinator
     and the coordinating unit (``gate.decide_access_log``)."""
@@ -100,7 +100,7 @@ def _emergency_person(staff, data) -> Person | None:
 
 
 @login_required
-def review(request):
+def review(request: HttpRequest) -> HttpResponse:
     """Unusual access for the leader: refusals and emergency access."""
     staff = roles.staff_with_role(request.user, roles.REVIEWERS)
     kind = request.GET.get("type", services.ALL)
@@ -147,7 +147,7 @@ def review(request):
 
 @login_required
 @require_POST
-def review_entry(request, entry_id: int):
+def review_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     staff = roles.staff_with_role(request.user, roles.REVIEWERS)
     entry = get_object_or_404(
         AccessLogEntry, pk=entry_id, municipality_id=staff.municipality_id, flagged=True
