@@ -143,14 +143,15 @@ class AccessLogEntry(models.Model):
         verbose_name_plural = _("tilgangslogg")
         ordering = ["-at", "-id"]
         indexes = [
-            # The person's log (pjl § 18), Min side's «innsyn», the coordinator's view.
-            models.Index(fields=["person", "at"]),
+            # The person's log (pjl § 18), Min side's «innsyn», the coordinator's
+            # view: one page newest first, keyset on (at, id), read in index order.
+            models.Index(fields=["person", "at", "id"], name="access_log_person"),
             # The leader's review of flagged access (hpl § 21a): partial, as one
             # row in a few hundred is flagged. Over all rows, with flagged in
             # the key, it was the largest index (two insertion points per
             # municipality half-fill its pages).
             models.Index(
-                fields=["municipality", "at"],
+                fields=["municipality", "at", "id"],
                 condition=models.Q(flagged=True),
                 name="access_log_flagged",
             ),

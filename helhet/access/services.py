@@ -150,8 +150,10 @@ def own_log(*, person: Person, year: str | None = None, cursor: str | None = Non
 def viewers_since(*, person: Person, days: int = 365) -> QuerySet[AccessLogEntry, dict[str, Any]]:
     """The users who read the person's data in the last ``days`` days (a
     subquery of user ids), for Min side's list of staff the person can block."""
-    since = timezone.now() - dt.timedelta(days=days)
-    return AccessLogEntry.objects.filter(person=person, at__gte=since).values("user_id")
+    now = timezone.now()
+    return AccessLogEntry.objects.filter(
+        person=person, at__gte=now - dt.timedelta(days=days), at__lt=now + dt.timedelta(days=1)
+    ).values("user_id")
 
 
 def review_since(
@@ -172,8 +174,12 @@ def flagged(
 ) -> QuerySet[AccessLogEntry]:
     """Unusual access in the municipality since a time: refusals and emergency
     access (helsepersonelloven § 21a: snooping must be detectable)."""
+    # Bounded on both sides, so the months ahead (made in advance) are not read either.
     entries = AccessLogEntry.objects.filter(
-        municipality_id=municipality_id, flagged=True, at__gte=since
+        municipality_id=municipality_id,
+        flagged=True,
+        at__gte=since,
+        at__lt=timezone.now() + dt.timedelta(days=1),
     )
     if kind == REFUSED:
         entries = entries.filter(granted=False)

@@ -10,9 +10,11 @@ hold on a few rows only, so partial indexes over those rows replace them (a
 deleted consent or emergency access is still checked against the log without a
 scan). ``user`` keeps its index: a user's deletion is checked against the log
 (PROTECT). The leader's review's ``(municipality, flagged, at)`` becomes
-``(municipality, at) WHERE flagged``: one row in a few hundred is flagged, and
+``(municipality, at, id) WHERE flagged``: one row in a few hundred is flagged, and
 the full index was the largest of all (its two insertion points per
-municipality left its pages half full). The sealer's work list becomes ``(at, id)`` of the unsealed rows, so
+municipality left its pages half full). The person's ``(person, at)`` becomes ``(person, at, id)``: pages are read
+newest first by the key ``(at, id)``, so a page is the index's next rows, not
+a sort of the person's whole period. The sealer's work list becomes ``(at, id)`` of the unsealed rows, so
 it takes one month at a time.
 
 The dropping is done by name, found in the database, not by ``AlterField``:
@@ -141,9 +143,14 @@ class Migration(migrations.Migration):
             model_name="accesslogentry",
             index=models.Index(
                 condition=models.Q(("flagged", True)),
-                fields=["municipality", "at"],
+                fields=["municipality", "at", "id"],
                 name="access_log_flagged",
             ),
+        ),
+        migrations.RemoveIndex(model_name="accesslogentry", name="access_acce_person__230574_idx"),
+        migrations.AddIndex(
+            model_name="accesslogentry",
+            index=models.Index(fields=["person", "at", "id"], name="access_log_person"),
         ),
         migrations.AddIndex(
             model_name="accesslogentry",
