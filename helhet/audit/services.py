@@ -8,6 +8,7 @@ on the first view of a day and period, or on request (issue 10).
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -156,11 +157,21 @@ def build(
     return reports
 
 
-def _evaluate(scope: Scope, criteria: list[Criterion]) -> list[tuple[Criterion, list[Outcome]]]:
+def _evaluate(
+    scope: Scope,
+    criteria: list[Criterion],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[tuple[Criterion, list[Outcome]]]:
     """Each criterion's outcomes; it reads only the shared facts it declares, from
-    the read replica where there is one (helhet/core/replica.py)."""
+    the read replica where there is one (helhet/core/replica.py). ``progress`` is
+    told (done, total) after each criterion (the page's «beregnes» bar)."""
+    evaluated = []
     with reporting():
-        return [(c, list(c.evaluate(scope.declared(c.needs)))) for c in criteria]
+        for criterion in criteria:
+            evaluated.append((criterion, list(criterion.evaluate(scope.declared(criterion.needs)))))
+            if progress is not None:
+                progress(len(evaluated), len(criteria))
+    return evaluated
 
 
 def _tally(outcomes: list[Outcome]) -> tuple[Tally, dict[int, Tally]]:
@@ -269,7 +280,11 @@ def _results(outcomes: list[Outcome]) -> dict:
 
 
 def store_snapshots(
-    municipality_id: int, start: dt.date, end: dt.date, today: dt.date | None = None
+    municipality_id: int,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[ComplianceSnapshot]:
     """Compute the report once and store it for the whole municipality and for every
     unit's view of it (the outcomes involving the unit): one evaluation serves
@@ -281,7 +296,7 @@ def store_snapshots(
         Unit.objects.filter(municipality_id=municipality_id).values_list("pk", flat=True)
     )
     whole, per_unit = {}, {unit_id: {} for unit_id in unit_ids}
-    for criterion, outcomes in _evaluate(scope, CRITERIA):
+    for criterion, outcomes in _evaluate(scope, CRITERIA, progress):
         whole[criterion.id] = _results(outcomes)
         involving = defaultdict(list)
         for outcome in outcomes:
@@ -317,6 +332,27 @@ def nightly_snapshot(municipality_id: int, today: dt.date) -> int:
     first view of the day reads it, and it is the trend's point for today."""
     start, end = period(None, None, today)
     return len(store_snapshots(municipality_id, start, end, today))
+
+
+def find_stored(
+    municipality_id: int,
+    start: dt.date,
+    end: dt.date,
+    unit_id: int | None = None,
+    today: dt.date | None = None,
+) -> StoredReport | None:
+    """Today's stored report for the period and unit, or None: never computed here.
+    The page asks the background worker for a missing one (helhet.background)."""
+    snapshot = ComplianceSnapshot.objects.filter(
+        municipality_id=municipality_id,
+        day=today or timezone.localdate(),
+        period_start=start,
+        period_end=end,
+        unit_id=unit_id,
+    ).first()
+    if snapshot is None:
+        return None
+    return StoredReport(snapshot.computed_at, _reports_from(snapshot.results))
 
 
 def stored_report(
