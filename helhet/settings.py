@@ -196,8 +196,10 @@ TASKS = {
 WORKER_HEARTBEAT_SECONDS = float(os.environ.get("HELHET_WORKER_HEARTBEAT_SECONDS", "10"))
 WORKER_LOST_SECONDS = float(os.environ.get("HELHET_WORKER_LOST_SECONDS", "60"))
 TASK_MAX_ATTEMPTS = int(os.environ.get("HELHET_TASK_MAX_ATTEMPTS", "3"))
-# Finished exports wait here for the user who asked for them (outside the web root).
+# Finished exports wait here for the user who asked for them (outside the web root),
+# and are removed after EXPORT_KEEP_HOURS: they hold person data.
 EXPORT_DIR = DATA_DIR / "exports"
+EXPORT_KEEP_HOURS = float(os.environ.get("HELHET_EXPORT_KEEP_HOURS", "24"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

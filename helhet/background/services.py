@@ -15,12 +15,18 @@ stamped), see docs/deployment.md.
 
 import datetime as dt
 import logging
+import os
+import secrets
+import tempfile
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
@@ -231,3 +237,69 @@ def job_for(*, user: AbstractBaseUser | AnonymousUser, job_id: int) -> Job | Non
     if not isinstance(user, AbstractBaseUser):
         return None
     return Job.objects.filter(pk=job_id, requested_by_id=user.pk).first()
+
+
+def start_overview_export(*, user: AbstractBaseUser | AnonymousUser, query: str) -> Job:
+    """The plan overview as CSV for ``user`` with the overview's filters (``query``),
+    written by the worker. The key holds the user: an export is what the gate
+    lets its requester see, never shared with a colleague."""
+    from helhet.background import tasks
+
+    staff = getattr(user, "staff", None)
+    if staff is None or not isinstance(user, AbstractBaseUser):
+        raise ValueError("only staff export the overview")
+    day = timezone.localdate().isoformat()
+    return start_job(
+        kind=Job.Kind.OVERVIEW_EXPORT,
+        key=f"{user.pk}:{day}:{query}"[:200],
+        municipality_id=staff.municipality_id,
+        user=user,
+        params={"query": query, "day": day},
+        task=tasks.export_overview,
+    )
+
+
+def export_path(name: str) -> Path:
+    return Path(settings.EXPORT_DIR) / name
+
+
+def write_export(*, job: Job, suffix: str, write: Callable[[Any], int]) -> str:
+    """Write an export file for ``job`` atomically (a half-written file is never
+    offered for download); returns its name under EXPORT_DIR. Files older than
+    EXPORT_KEEP_HOURS are removed on the way: exports hold person data and are
+    kept only for the requester to fetch them."""
+    folder = Path(settings.EXPORT_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - settings.EXPORT_KEEP_HOURS * 3600
+    for old in folder.iterdir():
+        if old.is_file() and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    name = f"{job.pk}-{secrets.token_hex(8)}{suffix}"
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".job-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            write(stream)
+        os.replace(temporary, folder / name)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return name
+
+
+DOWNLOAD_NAMES = {Job.Kind.OVERVIEW_EXPORT: ("planoversikt", "text/csv; charset=utf-8")}
+
+
+def download(*, job: Job) -> FileResponse:
+    """The finished export as a download (the caller has checked it is the
+    requester's). A file gone (removed after EXPORT_KEEP_HOURS) is a 404."""
+    path = export_path(job.file)
+    if not job.file or not path.is_file():
+        raise Http404(_("Filen finnes ikke lenger. Be om eksporten på nytt."))
+    stem, content_type = DOWNLOAD_NAMES[Job.Kind(job.kind)]
+    day = job.params.get("day") or timezone.localdate().isoformat()
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"{stem}-{day}{path.suffix}",
+        content_type=content_type,
+    )

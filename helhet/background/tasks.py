@@ -54,6 +54,29 @@ def compliance_report(job_id: int) -> None:
         services.finish(job=job)
 
 
+@task()
+def export_overview(job_id: int) -> None:
+    """The plan overview as CSV, as its requester would see it now: the gate
+    decides each row for that user, and every exported person is logged."""
+    from django.http import QueryDict
+
+    from helhet.coordination import views as coordination
+
+    with _job(job_id) as job:
+        if job is None or job.requested_by is None:
+            return
+        user = job.requested_by
+        _form, filters, _size = coordination.filters_from(user, QueryDict(job.params["query"]))
+        report = services.reporter(job=job)
+
+        def write(stream: object) -> int:
+            count = coordination.write_csv(user, filters, stream)
+            report(count, count)
+            return count
+
+        services.finish(job=job, file=services.write_export(job=job, suffix=".csv", write=write))
+
+
 # --- periodic work, enqueued by `helhet schedule` from a timer ---------------------
 
 

@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from helhet.background import services
+from helhet.background.models import Job
 
 
 @login_required
@@ -16,7 +18,20 @@ def status(request: HttpRequest, job_id: int) -> HttpResponse:
         raise Http404(_("Fant ikke bakgrunnsarbeidet."))
     template = "background/_progress.html" if request.htmx else "background/status.html"
     reply = render(request, template, {"job": job})
-    if request.htmx and not job.active:
+    if request.htmx and job.status == Job.Status.DONE and job.file:
+        # A finished export: the browser fetches the file and stays on the page.
+        reply["HX-Redirect"] = reverse("background:download", args=[job.pk])
+    elif request.htmx and not job.active:
         # Done (or failed): the page that asked reloads and shows the result.
         reply["HX-Refresh"] = "true"
     return reply
+
+
+@login_required
+def download(request: HttpRequest, job_id: int) -> FileResponse:
+    """A finished export, for the user who asked for it only. The persons in it
+    were logged as exported to that user when the file was written."""
+    job = services.job_for(user=request.user, job_id=job_id)
+    if job is None or job.status != Job.Status.DONE or getattr(request.user, "staff", None) is None:
+        raise Http404(_("Fant ikke filen."))
+    return services.download(job=job)
