@@ -18,7 +18,6 @@ import logging
 import os
 import secrets
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -270,10 +269,11 @@ def write_export(*, job: Job, suffix: str, write: Callable[[Any], int]) -> str:
     kept only for the requester to fetch them."""
     folder = Path(settings.EXPORT_DIR)
     folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - settings.EXPORT_KEEP_HOURS * 3600
-    for old in folder.iterdir():
-        if old.is_file() and old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+    cutoff = timezone.now() - dt.timedelta(hours=settings.EXPORT_KEEP_HOURS)
+    expired = Job.objects.filter(finished_at__lt=cutoff).exclude(file="")
+    for old in expired:
+        export_path(old.file).unlink(missing_ok=True)
+    expired.update(file="")
     name = f"{job.pk}-{secrets.token_hex(8)}{suffix}"
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".job-")
     try:

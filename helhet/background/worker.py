@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.utils import retry
 
 from helhet.background import services
 
@@ -29,8 +30,11 @@ def new_worker_id() -> str:
 
 
 class HeartbeatWorker(Worker):
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, *, beat_in_thread: bool = True, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        # Off only in tests that run a worker inside the test's own transaction,
+        # which a second connection cannot see past.
+        self.beat_in_thread = beat_in_thread
         self._stopped = threading.Event()
         self._started_at = timezone.now()
 
@@ -59,12 +63,14 @@ class HeartbeatWorker(Worker):
     def run(self) -> None:
         # The first beat before the first task, so no task is ever held by a
         # worker that has not said it is alive.
-        self._beat_once()
+        retry(retries=5, backoff_delay=0.2)(self._beat_once)()
         thread = threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True)
-        thread.start()
+        if self.beat_in_thread:
+            thread.start()
         try:
             super().run()
         finally:
             self._stopped.set()
-            thread.join(timeout=settings.WORKER_HEARTBEAT_SECONDS + 5)
-            services.stop(worker_id=self.worker_id)
+            if thread.is_alive():
+                thread.join(timeout=settings.WORKER_HEARTBEAT_SECONDS + 5)
+            retry(retries=5, backoff_delay=0.2)(services.stop)(worker_id=self.worker_id)
