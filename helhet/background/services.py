@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from django.utils import timezone
@@ -68,7 +68,7 @@ def start_job(
     found = active_job(kind=kind, key=key)
     if found is not None:
         return found
-    requester = user if isinstance(user, AbstractBaseUser) else None
+    requester = user if isinstance(user, User) else None
     try:
         with transaction.atomic():
             job = Job.objects.create(

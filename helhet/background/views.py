@@ -3,13 +3,18 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
 
 from helhet.background import services
 from helhet.background.models import Job
 
 
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
 @login_required
-def status(request: HttpRequest, job_id: int) -> HttpResponse:
+def status(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
     """A job's progress, polled by the page that asked for it (htmx). When the
     work is done, the page reloads and shows the result. Only the user who asked
     may see the job; anyone else gets 404, as for a job that does not exist."""

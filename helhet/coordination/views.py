@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +42,9 @@ def _filters(request):
     return filters_from(request.user, request.GET)
 
 
-def filters_from(user, data):
+def filters_from(
+    user: User | AnonymousUser, data: QueryDict
+) -> tuple[OverviewFilterForm, services.Filters, int]:
     """The overview's filters from its query (the page's, or the one an export
     job was asked with); bad input gives no filters, as on the page."""
     staff = getattr(user, "staff", None)
