@@ -26,8 +26,9 @@ def status(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
     if request.htmx and job.status == Job.Status.DONE and job.file:
         # A finished export: the browser fetches the file and stays on the page.
         reply["HX-Redirect"] = reverse("background:download", args=[job.pk])
-    elif request.htmx and not job.active:
-        # Done (or failed): the page that asked reloads and shows the result.
+    elif request.htmx and not job.active and job.kind == Job.Kind.COMPLIANCE:
+        # Done (or failed): the page that asked reloads and shows the result. A
+        # failed export is not reloaded: that would ask for the same export again.
         reply["HX-Refresh"] = "true"
     return reply
 
