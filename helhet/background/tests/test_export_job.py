@@ -81,3 +81,26 @@ def test_an_export_file_is_removed_after_its_time(client, queue, officer, settin
         assert Job.objects.filter(status=Job.Status.DONE).count() == 2
     assert not (settings.EXPORT_DIR / job.file).exists()
     assert client.get(reverse("background:download", args=[job.pk])).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_failed_export_says_so_and_stops_polling(client, queue, officer, monkeypatch):
+    from helhet.coordination import views as coordination
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(coordination, "write_csv", broken)
+    client.force_login(officer)
+    client.get(reverse("coordination:overview-csv"))
+    _worker().run()
+    job = Job.objects.get()
+
+    poll = client.get(reverse("background:status", args=[job.pk]), headers={"HX-Request": "true"})
+
+    assert job.__class__.objects.get(pk=job.pk).status == Job.Status.FAILED
+    text = poll.content.decode()
+    assert "Beregningen feilet" in text
+    assert "hx-trigger" not in text  # no more polling
+    assert "HX-Refresh" not in poll and "HX-Redirect" not in poll
+    assert "disk full" not in text  # the technical error stays in the task row
