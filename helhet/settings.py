@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "helhet.core",
     "helhet.organisation",
     "helhet.people",
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
     "helhet.exchange",
     "helhet.operations",
     "helhet.workday",
+    "helhet.background",
     "helhet.demo",
 ]
 
@@ -142,10 +145,14 @@ TEMPLATES = [
 # Designsystemet markup, an error summary, labels without colons, no «---------».
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+# Persistent connections: opening a PostgreSQL connection per request halved the
+# throughput of light pages (docs/performance.md). Health checks drop a connection
+# the server closed (restart, failover) before a request uses it. 0 turns it off.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("HELHET_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'helhet.sqlite3'}",
-        conn_max_age=int(os.environ.get("HELHET_DB_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("HELHET_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=env_bool("HELHET_DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -167,6 +174,7 @@ if os.environ.get("HELHET_REPLICA_DATABASE_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["HELHET_REPLICA_DATABASE_URL"],
         conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=DATABASES["default"]["CONN_HEALTH_CHECKS"],
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     # A standby that does not answer must not hold a report up: after this many
@@ -179,6 +187,29 @@ if os.environ.get("HELHET_REPLICA_DATABASE_URL"):
 HELHET_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("HELHET_REPLICA_MAX_LAG_SECONDS", "60"))
 HELHET_REPLICA_RETRY_SECONDS = float(os.environ.get("HELHET_REPLICA_RETRY_SECONDS", "30"))
 DATABASE_ROUTERS = ["helhet.core.replica.ReportRouter"]
+
+# Background work (helhet.background, docs/deployment.md "Bakgrunnsarbeid"): long
+# work — a compliance report for a new period, large exports, reminders, webhook
+# delivery, sealing the access log — is a task in the database queue
+# (django-tasks-db) that `helhet worker` runs, never inside a web request. The
+# queue is in the same database, so a task is enqueued in the same transaction as
+# the job row that tracks it, on SQLite and PostgreSQL alike.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A worker writes a heartbeat every HELHET_WORKER_HEARTBEAT_SECONDS; a task whose
+# worker has been silent for HELHET_WORKER_LOST_SECONDS (killed, host gone) is put
+# back in the queue, at most HELHET_TASK_MAX_ATTEMPTS runs in all.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("HELHET_WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_LOST_SECONDS = float(os.environ.get("HELHET_WORKER_LOST_SECONDS", "60"))
+TASK_MAX_ATTEMPTS = int(os.environ.get("HELHET_TASK_MAX_ATTEMPTS", "3"))
+# Finished exports wait here for the user who asked for them (outside the web root),
+# and are removed after EXPORT_KEEP_HOURS: they hold person data.
+EXPORT_DIR = DATA_DIR / "exports"
+EXPORT_KEEP_HOURS = float(os.environ.get("HELHET_EXPORT_KEEP_HOURS", "24"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -12,3 +12,8 @@ import os
 os.environ.setdefault("HELHET_DEMO_MODE", "1")
 
 from helhet.settings import *  # noqa: E402, F403
+
+# Tasks run at once, inside the test, so a page test sees the finished work
+# without a worker; the queue's own tests (helhet/background/tests) switch to the
+# database backend and run workers.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -33,6 +33,7 @@ urlpatterns = [
     path("bolig/", include("helhet.housing.urls")),
     path("nav/", include("helhet.nav.urls")),
     path("revisjon/", include("helhet.audit.urls")),
+    path("bakgrunn/", include("helhet.background.urls")),
     path("min-side/", include("helhet.portal.urls")),
     path("api/", include("helhet.api.urls")),
     path("fhir/r4/", include("helhet.api.fhir_urls")),

@@ -8,6 +8,7 @@ on the first view of a day and period, or on request (docs/performance.md).
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,12 +157,24 @@ def build(
 
 
 def _evaluate(
-    scope: Scope, criteria: list[Criterion]
+    scope: Scope,
+    criteria: list[Criterion],
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[tuple[Criterion, list[Outcome]]], dt.datetime]:
     """Each criterion's outcomes, and the moment they hold as of; each criterion
     reads only the shared facts it declares, from the read replica where there is
-    one (helhet/core/replica.py)."""
-    return replica.run(lambda: [(c, list(c.evaluate(scope.declared(c.needs)))) for c in criteria])
+    one (helhet/core/replica.py). ``progress`` is told (done, total) after each
+    criterion (the page's «beregnes» bar)."""
+
+    def evaluate() -> list[tuple[Criterion, list[Outcome]]]:
+        evaluated: list[tuple[Criterion, list[Outcome]]] = []
+        for criterion in criteria:
+            evaluated.append((criterion, list(criterion.evaluate(scope.declared(criterion.needs)))))
+            if progress is not None:
+                progress(len(evaluated), len(criteria))
+        return evaluated
+
+    return replica.run(evaluate)
 
 
 def _tally(outcomes: list[Outcome]) -> tuple[Tally, dict[int, Tally]]:
@@ -271,7 +284,12 @@ def _results(outcomes: list[Outcome]) -> dict[str, Any]:
 
 
 def store_snapshots(
-    *, municipality_id: int, start: dt.date, end: dt.date, today: dt.date | None = None
+    *,
+    municipality_id: int,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[ComplianceSnapshot]:
     """Compute the report once and store it for the whole municipality and for every
     unit's view of it (the outcomes involving the unit): one evaluation serves
@@ -284,7 +302,7 @@ def store_snapshots(
     whole, per_unit = {}, {unit_id: {} for unit_id in unit_ids}
     # From a lagging standby the figures hold as of its last replayed commit, and
     # the page says so (computed_at), never a newer moment.
-    evaluated, computed_at = _evaluate(scope, CRITERIA)
+    evaluated, computed_at = _evaluate(scope, CRITERIA, progress)
     for criterion, outcomes in evaluated:
         whole[criterion.id] = _results(outcomes)
         involving = defaultdict(list)
@@ -321,6 +339,27 @@ def nightly_snapshot(*, municipality_id: int, today: dt.date) -> int:
     first view of the day reads it, and it is the trend's point for today."""
     start, end = period(start=None, end=None, today=today)
     return len(store_snapshots(municipality_id=municipality_id, start=start, end=end, today=today))
+
+
+def find_stored(
+    municipality_id: int,
+    start: dt.date,
+    end: dt.date,
+    unit_id: int | None = None,
+    today: dt.date | None = None,
+) -> StoredReport | None:
+    """Today's stored report for the period and unit, or None: never computed here.
+    The page asks the background worker for a missing one (helhet.background)."""
+    snapshot = ComplianceSnapshot.objects.filter(
+        municipality_id=municipality_id,
+        day=today or timezone.localdate(),
+        period_start=start,
+        period_end=end,
+        unit_id=unit_id,
+    ).first()
+    if snapshot is None:
+        return None
+    return StoredReport(snapshot.computed_at, _reports_from(snapshot.results))
 
 
 def stored_report(

@@ -14,6 +14,8 @@ from helhet.audit import pdf, sampling, services
 from helhet.audit.criteria import BY_ID
 from helhet.audit.forms import ReportFilterForm, ReviewForm, SampleForm
 from helhet.audit.models import AuditSample, ChecklistAnswer, SampleItem
+from helhet.background import services as background
+from helhet.background.models import Job
 from helhet.organisation.models import StaffMember
 
 
@@ -36,37 +38,67 @@ def _report_input(request, staff):
     return form, unit, start, end
 
 
-def _stored(staff, unit, start, end, recompute=False) -> services.StoredReport:
+def _return_to(request) -> str:
+    query = request.GET.urlencode()
+    return reverse("audit:compliance") + (f"?{query}" if query else "")
+
+
+def _stored(request, staff, unit, start, end):
+    """Today's stored report for the period and unit, and the background job
+    computing it (None when nothing is being computed). A period not yet stored
+    is never computed inside the request: it is asked of the worker, and the page
+    says «beregnes» until it is done (docs/performance.md)."""
+    today = timezone.localdate()
     unit_id = unit.pk if unit else None
-    return services.stored_report(
-        municipality_id=staff.municipality_id,
-        start=start,
-        end=end,
-        unit_id=unit_id,
-        recompute=recompute,
+    stored = services.find_stored(staff.municipality_id, start, end, unit_id=unit_id, today=today)
+    key = background.compliance_key(
+        municipality_id=staff.municipality_id, start=start, end=end, today=today
     )
+    job = background.active_job(kind=Job.Kind.COMPLIANCE, key=key)
+    if stored is None and job is None:
+        latest = background.latest_job(kind=Job.Kind.COMPLIANCE, key=key)
+        if latest is not None and latest.status == Job.Status.FAILED:
+            # Show the failure and offer «Beregn på nytt», rather than start
+            # the same failing work again on every view.
+            return None, latest
+        job = background.start_compliance(
+            user=request.user,
+            municipality_id=staff.municipality_id,
+            start=start,
+            end=end,
+            today=today,
+            return_to=_return_to(request),
+        )
+        if not job.active:  # done already (a worker was quick, or tasks run at once)
+            stored = services.find_stored(
+                staff.municipality_id, start, end, unit_id=unit_id, today=today
+            )
+            job = None if stored is not None else job
+    return stored, job
 
 
 @login_required
 def compliance(request):
-    """The stored report (computed nightly, on the day's first view, or on request):
-    computing every criterion live on each view does not scale (docs/performance.md)."""
+    """The stored report (computed nightly, or in the background when a period is
+    first asked for or on request): computing every criterion live on each view
+    does not scale (docs/performance.md)."""
     staff = _staff(request, services.may_see_report)
     form, unit, start, end = _report_input(request, staff)
-    stored = _stored(staff, unit, start, end)
+    stored, job = _stored(request, staff, unit, start, end)
+    reports = stored.reports if stored else []
     return render(
         request,
         "audit/compliance.html",
         {
             "form": form,
-            "reports": stored.reports,
-            "computed_at": stored.computed_at,
+            "stored": stored,
+            "job": job,
+            "reports": reports,
+            "computed_at": stored.computed_at if stored else None,
             "unit": unit,
             "start": start,
             "end": end,
-            "table": services.unit_table(
-                reports=stored.reports, municipality_id=staff.municipality_id
-            ),
+            "table": services.unit_table(reports=reports, municipality_id=staff.municipality_id),
             "trend": services.trend(
                 municipality_id=staff.municipality_id,
                 unit_id=unit.pk if unit else None,
@@ -82,21 +114,37 @@ def compliance(request):
 @require_POST
 @login_required
 def recompute(request):
-    """«Beregn på nytt»: for staff who just fixed something and want to see it counted."""
+    """«Beregn på nytt»: for staff who just fixed something and want to see it
+    counted. The worker computes; the page shows the last figures meanwhile."""
     staff = _staff(request, services.may_see_report)
     _form, unit, start, end = _report_input(request, staff)
-    _stored(staff, unit, start, end, recompute=True)
-    messages.success(request, _("Etterlevelsen er beregnet på nytt."))
-    query = request.GET.urlencode()
-    return redirect(reverse("audit:compliance") + (f"?{query}" if query else ""))
+    job = background.start_compliance(
+        user=request.user,
+        municipality_id=staff.municipality_id,
+        start=start,
+        end=end,
+        today=timezone.localdate(),
+        return_to=_return_to(request),
+    )
+    if job.active:
+        messages.info(
+            request, _("Etterlevelsen beregnes på nytt. Siden viser tallene når de er klare.")
+        )
+    else:
+        messages.success(request, _("Etterlevelsen er beregnet på nytt."))
+    return redirect(_return_to(request))
 
 
 @login_required
 def compliance_pdf(request):
-    """The same stored figures as the page, with the time they were computed."""
+    """The same stored figures as the page, with the time they were computed; a
+    period not yet stored sends the user to the page, which has it computed."""
     staff = _staff(request, services.may_see_report)
     _form, unit, start, end = _report_input(request, staff)
-    stored = _stored(staff, unit, start, end)
+    stored, _job = _stored(request, staff, unit, start, end)
+    if stored is None:
+        messages.info(request, _("Rapporten må beregnes før den kan lastes ned som PDF."))
+        return redirect(_return_to(request))
     context = {
         "reports": stored.reports,
         "computed_at": stored.computed_at,

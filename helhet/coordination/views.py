@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_POST
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.around.services import discharge_alerts
+from helhet.background import services as background
 from helhet.consent.models import Category
 from helhet.coordination import services
 from helhet.coordination.forms import (
@@ -36,10 +39,18 @@ COLUMNS = [
 
 
 def _filters(request):
-    staff = getattr(request.user, "staff", None)
+    return filters_from(request.user, request.GET)
+
+
+def filters_from(
+    user: User | AnonymousUser, data: QueryDict
+) -> tuple[OverviewFilterForm, services.Filters, int]:
+    """The overview's filters from its query (the page's, or the one an export
+    job was asked with); bad input gives no filters, as on the page."""
+    staff = getattr(user, "staff", None)
     if staff is None:
         raise PermissionDenied(_("Oversikten er for ansatte i kommunen."))
-    form = OverviewFilterForm(request.GET or None, municipality=staff.municipality)
+    form = OverviewFilterForm(data or None, municipality=staff.municipality)
     page_size = PAGE_SIZE
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -50,7 +61,7 @@ def _filters(request):
             overdue=data["overdue"],
             name=data["name"],
             # The user's own units (confirmed memberships), whatever the role.
-            units=frozenset(gate.unit_ids(request.user)) if data["mine"] else None,
+            units=frozenset(gate.unit_ids(user)) if data["mine"] else None,
             sort=data["sorter"],
         )
         page_size = data["per_side"] or PAGE_SIZE
@@ -114,17 +125,29 @@ def overview(request):
 
 @login_required
 def overview_csv(request):
-    _form, filters, _size = _filters(request)
-    rows = list(services.plan_rows(user=request.user, filters=filters))
+    """The overview as CSV, for every plan the filters match: a large municipality's
+    export is written by the background worker (helhet.background), and the page
+    says «beregnes» until the file is ready to download."""
+    filters_from(request.user, request.GET)  # staff only, before any work is asked for
+    job = background.start_overview_export(user=request.user, query=request.GET.urlencode())
+    if job.status == job.Status.DONE and job.file:
+        return background.download(job=job)
+    return render(request, "background/status.html", {"job": job})
+
+
+def write_csv(user, filters, stream) -> int:
+    """Write the overview's rows to ``stream`` as CSV and log every person in it
+    as exported (the rows are exactly those the page would show); returns the count."""
+    rows = list(services.plan_rows(user=user, filters=filters))
     gate.log_many(
-        request.user,
+        user,
         [r.person for r in rows],
         Action.EXPORT,
         what="planoversikt.csv",
         category=Category.PLAN,
     )
-    stamp = timezone.localdate().isoformat()
-    response, writer = csvexport.response(f"planoversikt-{stamp}.csv")
+    stream.write("\ufeff")  # Excel reads UTF-8 (æøå) with the byte-order mark
+    writer = csvexport.SafeWriter(stream)
     writer.writerow(
         [
             _("Person"),
@@ -150,7 +173,7 @@ def overview_csv(request):
                 " ".join(letter for letter, _label in row.missing),
             ]
         )
-    return response
+    return len(rows)
 
 
 def _coordinating_unit_staff(request):

@@ -70,10 +70,10 @@ OTHER_MUNICIPALITY_ROLES = (Role.COORDINATING_UNIT, Role.SERVICE_PROVIDER, Role.
 # session (logging in), django-axes' attempt records.
 UNFINGERPRINTED_PREFIXES = ("access_accesslogentry", "django_session", "axes_")
 # Derived caches a page the user may open refreshes on reading (the stored
-# § 19 completeness, docs/performance.md; the compliance snapshot). Exempt
-# only on lists and overviews a user may open — a refused request may change
-# nothing at all.
-DERIVED_CACHES = {"plans_plancompleteness", "audit_compliancesnapshot"}
+# § 19 completeness, docs/performance.md; the compliance snapshot and the
+# background job that computes a missing one). Exempt only on lists and
+# overviews a user may open — a refused request may change nothing at all.
+DERIVED_CACHES = {"plans_plancompleteness", "audit_compliancesnapshot", "background_job"}
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

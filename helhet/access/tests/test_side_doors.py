@@ -350,7 +350,8 @@ def test_finding_6_lists_and_the_api_show_nothing_the_page_refuses(client, coope
     assert rest.get("/api/v1/meetings/", {"person": person.pk}).status_code == 403
     overview = client.get(reverse("coordination:overview")).content.decode()
     assert "Plansen" not in overview
-    csv = client.get(reverse("coordination:overview-csv")).content.decode("utf-8-sig")
+    export = client.get(reverse("coordination:overview-csv"))
+    csv = b"".join(export.streaming_content).decode("utf-8-sig")
     assert "Plansen" not in csv
     # What was refused is logged as refused; nothing was logged as shown.
     assert refused_rows(nurse, person).exists()

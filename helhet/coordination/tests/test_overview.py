@@ -79,7 +79,7 @@ def test_filters_and_csv_export_agree(client):
     assert all(row.overdue for row in page.context["page"])
     csv = client.get("/koordinering/planoversikt.csv", {"status": "aktiv", "overdue": "on"})
     assert csv["Content-Type"].startswith("text/csv")
-    lines = csv.content.decode("utf-8-sig").strip().splitlines()
+    lines = b"".join(csv.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == total + 1
     assert lines[0].startswith("Person;Fødselsdato;Status")
     assert all(";Ja;" in line for line in lines[1:])

@@ -1,0 +1,76 @@
+"""`helhet worker`: django-tasks-db's worker with a heartbeat.
+
+The worker loop is django-tasks-db's own (claiming with ``SELECT … FOR UPDATE
+SKIP LOCKED`` on PostgreSQL, an exclusive transaction on SQLite). Beside it a
+thread writes this worker's heartbeat every ``WORKER_HEARTBEAT_SECONDS`` and puts
+back in the queue the tasks of workers that stopped beating (``requeue_lost``):
+any live worker recovers the work of a dead one, so no separate reaper runs.
+"""
+
+import logging
+import os
+import socket
+import threading
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.utils import retry
+
+from helhet.background import services
+
+logger = logging.getLogger(__name__)
+
+
+def new_worker_id() -> str:
+    host = socket.gethostname()[:24]
+    return f"{services.WORKER_PREFIX}{host}-{os.getpid()}-{get_random_string(8)}"
+
+
+class HeartbeatWorker(Worker):
+    def __init__(self, *, beat_in_thread: bool = True, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        # Off only in tests that run a worker inside the test's own transaction,
+        # which a second connection cannot see past.
+        self.beat_in_thread = beat_in_thread
+        self._stopped = threading.Event()
+        self._started_at = timezone.now()
+
+    def _beat_once(self) -> None:
+        services.beat(
+            worker_id=self.worker_id,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            started_at=self._started_at,
+        )
+        services.requeue_lost()
+
+    def _heartbeat(self) -> None:
+        try:
+            while not self._stopped.is_set():
+                try:
+                    self._beat_once()
+                except Exception:
+                    # A missed beat is not fatal: the next one comes; only a long
+                    # silence makes other workers take this worker's task.
+                    logger.exception("Heartbeat failed for worker %s", self.worker_id)
+                self._stopped.wait(settings.WORKER_HEARTBEAT_SECONDS)
+        finally:
+            connection.close()
+
+    def run(self) -> None:
+        # The first beat before the first task, so no task is ever held by a
+        # worker that has not said it is alive.
+        retry(retries=5, backoff_delay=0.2)(self._beat_once)()
+        thread = threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True)
+        if self.beat_in_thread:
+            thread.start()
+        try:
+            super().run()
+        finally:
+            self._stopped.set()
+            if thread.is_alive():
+                thread.join(timeout=settings.WORKER_HEARTBEAT_SECONDS + 5)
+            retry(retries=5, backoff_delay=0.2)(services.stop)(worker_id=self.worker_id)
