@@ -173,7 +173,7 @@ def test_a_task_being_claimed_is_invisible_to_the_other_worker(queue, tmp_path):
             with exclusive_transaction():
                 other = DBTaskResult.objects.ready().get_locked()
             assert other is not None and other.pk != seen["held"]
-            assert {seen["held"], other.pk} == {first.id, second.id}
+            assert {str(seen["held"]), str(other.pk)} == {str(first.id), str(second.id)}
         else:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA busy_timeout = 100")
