@@ -242,7 +242,7 @@ class CarePlanSearch(SearchView):
         person_id = self.patient_id(search)
         if person_id is not None:
             what = "CarePlan-søk" + FHIR
-            gate.person_for(self.request, person_id, Action.VIEW, Category.PLAN, what)
+            gate.person_for(self.request, person_id, Action.VIEW, category=Category.PLAN, what=what)
             self.named = True
             return plans.filter(person_id=person_id).order_by("pk")
         # Only the plans the plan page would open: a search does not reveal
@@ -350,7 +350,9 @@ class ConsentSearch(SearchView):
         person_id = self.patient_id(search)
         if person_id is None:
             return access.consents(self.request.user).select_related("person")
-        gate.person_for(self.request, person_id, Action.VIEW, gate.BASIC, "Consent-søk" + FHIR)
+        gate.person_for(
+            self.request, person_id, Action.VIEW, category=gate.BASIC, what="Consent-søk" + FHIR
+        )
         self.named = True
         return Consent.objects.filter(person_id=person_id).order_by("pk")
 
@@ -398,7 +400,9 @@ class QuestionnaireResponseSearch(SearchView):
                 access.own_unit_mappings(self.request.user).select_related("person").order_by("pk")
             )
         what = "QuestionnaireResponse-søk" + FHIR
-        person = gate.person_for(self.request, person_id, Action.VIEW, gate.BASIC, what)
+        person = gate.person_for(
+            self.request, person_id, Action.VIEW, category=gate.BASIC, what=what
+        )
         self.named = True
         shown, _hidden = mapping_access.visible_mappings(
             self.request.user, person, list(Mapping.objects.filter(person=person)), what

@@ -283,7 +283,9 @@ def sub_agreement_edit(request, agreement_id: int, sub_id: int | None = None):
 @login_required
 def routines(request):
     staff = _staff(request)
-    overview = services.routine_overview(staff.municipality, timezone.localdate())
+    overview = services.routine_overview(
+        municipality=staff.municipality, today=timezone.localdate()
+    )
     can_manage = rules.can_manage(roles_of(request.user))
     return render(request, "cooperation/routines.html", {**overview, "can_manage": can_manage})
 

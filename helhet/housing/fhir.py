@@ -215,7 +215,9 @@ class TaskSearch(SearchView):
             raise exceptions.ValidationError(
                 {"patient": [_("Oppgi personen: patient=Patient/<id>.")]}
             )
-        person = gate.person_for(self.request, person_id, Action.VIEW, gate.BASIC, self.what)
+        person = gate.person_for(
+            self.request, person_id, Action.VIEW, category=gate.BASIC, what=self.what
+        )
         readable = access.readable(
             self.request.user, list(HousingApplication.objects.filter(person=person))
         )
@@ -228,7 +230,11 @@ class TaskSearch(SearchView):
     def shown(self, rows: list[HousingApplication]) -> None:
         if rows:
             gate.log_many(
-                self.request.user, [rows[0].person], Action.VIEW, self.what, Category.SOCIAL
+                self.request.user,
+                [rows[0].person],
+                Action.VIEW,
+                what=self.what,
+                category=Category.SOCIAL,
             )
 
     def resource(self, row: HousingApplication) -> dict:

@@ -649,8 +649,8 @@ def stays(request):
         request.user,
         [r.person for r in refusals],
         Action.VIEW,
-        "avslag på midlertidig botilbud",
-        Category.SOCIAL,
+        what="avslag på midlertidig botilbud",
+        category=Category.SOCIAL,
     )
     return render(
         request,
@@ -658,7 +658,7 @@ def stays(request):
         {
             "rows": _stay_rows(request, today),
             "refusals": refusals,
-            "routine": services.stay_limit(staff.municipality_id),
+            "routine": services.stay_limit(municipality_id=staff.municipality_id),
             "may_register": bool(_nav_units(request)),
         },
     )
@@ -791,7 +791,7 @@ def refusal_new(request):
                     request.user,
                     person,
                     Action.EDIT,
-                    Category.SOCIAL,
+                    category=Category.SOCIAL,
                     what="avslag på midlertidig botilbud registrert",
                     owner_unit=units[0].pk,
                 )
@@ -851,7 +851,7 @@ def routines(request):
     may_edit = _may_set_routine(staff)
     if not (may_edit or roles & STATS_ROLES):
         raise PermissionDenied(_("Siden er for boligkontoret, NAV, ledere og revisjon."))
-    routine = services.stay_limit(staff.municipality_id)
+    routine = services.stay_limit(municipality_id=staff.municipality_id)
     initial = (
         {
             "days": routine.emergency_stay_days,

@@ -92,7 +92,7 @@ def noncompliance_for(request, pk, action=Action.PRINT, what="vedtak om aktivite
         request,
         found.condition.person_id,
         action,
-        Category.SOCIAL,
+        category=Category.SOCIAL,
         what=what,
         owner_unit=found.condition.unit_id,
     )

@@ -122,7 +122,7 @@ def diff_display(before: dict, after: dict) -> list[dict]:
     rows = []
     sections = list(SECTIONS)
     changes = sorted(
-        diff(before, after),
+        diff(before=before, after=after),
         key=lambda r: (
             sections.index(r["section"]),
             int(r["item"] or 0),

@@ -87,7 +87,9 @@ def _stale_context(plan, form, stale: StaleEdit) -> dict:
     return {
         "base": base,
         "current": stale.current_version,
-        "versions": services.changes_since(plan.pk, base, stale.current_version),
+        "versions": services.changes_since(
+            plan_id=plan.pk, base=base, current=stale.current_version
+        ),
         "conflicts": {
             c["name"]: presenters.conflict_display(c) for c in stale.conflicts if c["name"]
         },

@@ -45,7 +45,9 @@ def person_reference(*, user: User, national_id: str) -> Person | None:
     person = gate.accessible_persons(user).filter(national_id=national_id.strip()).first()
     if person is None:
         return None
-    decision = gate.check(user, person, Action.EDIT, gate.BASIC, what="avvik: personreferanse")
+    decision = gate.check(
+        user, person, Action.EDIT, category=gate.BASIC, what="avvik: personreferanse"
+    )
     # The gate's answer stands: nothing is referenced after a refusal.
     return person if decision.granted else None
 
@@ -68,12 +70,14 @@ def shown_person(*, user: User, deviation: Deviation) -> str | None:
     if deviation.person is None:
         return None
     person = deviation.person
-    decision = gate.decide(user, person, Action.VIEW, gate.BASIC)
+    decision = gate.decide(user, person, Action.VIEW, category=gate.BASIC)
     if not decision.granted:
         # The handler needs the deviation, not the person: nothing is shown, so
         # nothing is accessed, and no refusal is flagged as snooping.
         return None
-    gate.log(user, person, Action.VIEW, decision, gate.BASIC, f"avvik {deviation.pk}")
+    gate.log(
+        user, person, Action.VIEW, decision, category=gate.BASIC, what=f"avvik {deviation.pk}"
+    )
     return person.full_name
 
 

@@ -157,8 +157,8 @@ def test_the_cursor_is_exact_to_the_microsecond():
 def test_the_leaders_review_reads_the_chosen_period(client, world):
     snoop = t.staff(t.unit(world["muni"], Unit.Kind.NAV))
     with time_machine.travel(NOW - dt.timedelta(days=120), tick=False):
-        gate.check(snoop, world["person"], Action.VIEW, gate.BASIC, what="gammelt oppslag")
-    gate.check(snoop, world["person"], Action.VIEW, gate.BASIC, what="nytt oppslag")
+        gate.check(snoop, world["person"], Action.VIEW, category=gate.BASIC, what="gammelt oppslag")
+    gate.check(snoop, world["person"], Action.VIEW, category=gate.BASIC, what="nytt oppslag")
     client.force_login(t.staff(world["home"], Role.LEADER))
 
     default = client.get(reverse("access:review")).content.decode()

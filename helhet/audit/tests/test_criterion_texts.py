@@ -56,7 +56,8 @@ def test_the_report_pdf_carries_every_criterions_method():
 
     muni = t.municipality()
     today = timezone.localdate()
-    stored = services.stored_report(muni.pk, *services.period(start=None, end=None, today=today))
+    start, end = services.period(start=None, end=None, today=today)
+    stored = services.stored_report(municipality_id=muni.pk, start=start, end=end)
     html = render_to_string(
         "audit/compliance_pdf.html",
         {

@@ -107,9 +107,8 @@ def test_the_page_reads_a_snapshot_in_the_same_queries_whatever_the_data(client,
         person = b.person(muni)
         t.service(person, mine, basis=Service.Basis.OTHER, type_code="praktisk_bistand")
         b.plan(person)
-    services.stored_report(
-        muni.pk, *services.period(start=None, end=None, today=timezone.localdate()), recompute=True
-    )
+    start, end = services.period(start=None, end=None, today=timezone.localdate())
+    services.stored_report(municipality_id=muni.pk, start=start, end=end, recompute=True)
     with CaptureQueriesContext(connection) as more:
         page(client, leader)
     assert len(more) == len(few)

@@ -124,9 +124,9 @@ def test_the_demo_has_eidskogs_volumes_and_the_same_seed_gives_the_same_housing(
     # Staffed dwellings have no written criteria in the demo, as an audit found.
     assert any(o.result == Result.NOT_MET for o in written.outcomes)
     noncompliance = audit.build(
-        muni.pk,
-        today - dt.timedelta(days=365),
-        today,
+        municipality_id=muni.pk,
+        start=today - dt.timedelta(days=365),
+        end=today,
         criteria=[BY_ID["activity_noncompliance_decided"]],
     )[0]
     # One decision in the demo printed four weeks: the report finds it.

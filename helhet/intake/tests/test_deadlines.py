@@ -149,7 +149,7 @@ def test_escalation_uses_each_municipalitys_own_number_of_days(world):
     )
     assignment(world, dt.date(2025, 3, 3))
     # Day 8 after assignment: past the local routine's 7 days; the other municipality has no routine.
-    assert services.record_escalations(dt.date(2025, 3, 11)) == 1
+    assert services.record_escalations(today=dt.date(2025, 3, 11)) == 1
     assert CoordinatorAssignment.objects.get(escalated_on__isnull=False).person.municipality == (
         world.muni
     )

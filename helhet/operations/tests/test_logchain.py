@@ -173,7 +173,7 @@ def test_rows_deleted_from_the_end_or_a_rewritten_chain_are_found_with_the_kept_
     assert f"kjeden slutter i posisjon {N + 3}" in broken("--head", str(kept))
 
     # A new row takes the same position again, with another hash.
-    gate.check(world["user"], world["persons"][0], Action.VIEW, gate.BASIC, what="ny")
+    gate.check(world["user"], world["persons"][0], Action.VIEW, category=gate.BASIC, what="ny")
     assert "stemmer ikke med den som ble lagret" in broken("--head", str(kept))
 
 
@@ -193,7 +193,7 @@ def test_a_malformed_head_or_month_is_refused():
 
 
 def log_view(world, what: str) -> AccessLogEntry:
-    gate.check(world["user"], world["persons"][0], Action.VIEW, gate.BASIC, what=what)
+    gate.check(world["user"], world["persons"][0], Action.VIEW, category=gate.BASIC, what=what)
     return AccessLogEntry.objects.latest("id")
 
 

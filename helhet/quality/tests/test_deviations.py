@@ -205,8 +205,8 @@ def test_person_lookups_answer_for_a_user_without_a_request(world):
     assert services.person_reference(user=adviser, national_id=served.national_id) == served
     assert services.person_reference(user=quality, national_id=served.national_id) is None
     deviation = services.report(
-        adviser,
-        served,
+        user=adviser,
+        person=served,
         unit=world["nav"],
         kind="tjeneste",
         severity="lav",
