@@ -90,7 +90,7 @@ class CriterionReport:
         }
 
 
-def may_see_report(user) -> bool:
+def may_see_report(*, user: User) -> bool:
     return bool(roles_of(user) & REPORT_ROLES)
 
 
