@@ -11,7 +11,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -213,10 +213,11 @@ class _RowForm(forms.Form):
         for name, row_field in self.fields.items():
             row_field.required = name in REQUIRED[self.file_kind]
             row_field.error_messages["required"] = _("«%(f)s» må fylles ut.") % {"f": name}
-            if getattr(row_field, "max_length", None):
+            max_length = getattr(row_field, "max_length", None)
+            if max_length:
                 row_field.error_messages["max_length"] = _("«%(f)s» kan ha høyst %(n)s tegn.") % {
                     "f": name,
-                    "n": row_field.max_length,
+                    "n": max_length,
                 }
             if isinstance(row_field, _LabelChoiceField):
                 row_field.error_messages["invalid_choice"] = _(
@@ -224,7 +225,11 @@ class _RowForm(forms.Form):
                 ) % {
                     "v": "%(value)s",
                     "f": name,
-                    "c": ", ".join(str(stored) for stored, _label in row_field.choices),
+                    # The fields are built from the models' flat TextChoices.
+                    "c": ", ".join(
+                        str(stored)
+                        for stored, _label in cast(list[tuple[str, str]], row_field.choices)
+                    ),
                 }
             elif isinstance(row_field, _DateField):
                 row_field.error_messages["invalid"] = _(
@@ -236,8 +241,8 @@ class _RowForm(forms.Form):
                 }
 
     def reasons(self) -> list[str]:
-        found = [m for name in self.fields for m in self.errors.get(name, [])]
-        return found + list(self.non_field_errors())
+        found = [str(m) for name in self.fields for m in self.errors.get(name, [])]
+        return found + [str(m) for m in self.non_field_errors()]
 
     def value(self, name: str) -> Any:
         return self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
