@@ -265,7 +265,7 @@ class _Reader:
         except ValidationError as error:
             self.error(f"{where}.identifier", " ".join(error.messages))
             return None
-        stated = fhir.KIND_OF_SYSTEM[ours[0].system]
+        stated = fhir.KIND_OF_SYSTEM[_text(ours[0].system)]
         if identity.kind_of(number) != stated:
             self.error(
                 f"{where}.identifier",
@@ -291,7 +291,7 @@ class _Reader:
                     f"{where}.gender",
                     _("Et FH-nummer har ingen kjønn; oppgi gender (female eller male)."),
                 )
-        name = (resource.name or [None])[0]
+        name = resource.name[0] if resource.name else None
         given = " ".join(name.given or []) if name else ""
         family = _text(name.family) if name else ""
         if not given or not family:
@@ -340,7 +340,7 @@ class _Reader:
             text = _text(goal.description.text if goal.description else "").strip()
             if not text:
                 self.error(f"{where}.goal[{n}]", _("Målet mangler tekst."))
-            goal_refs[ref.reference] = len(goals)
+            goal_refs[_text(ref.reference)] = len(goals)
             goals.append({"text": text[:1000], "status": status_, "measures": []})
         for n, activity in enumerate(resource.activity or []):
             self.measure(activity, goals, goal_refs, f"{where}.activity[{n}]")

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from helhet.api import fhir
 from helhet.api.pagination import MAX_OFFSET, plain_int
@@ -243,7 +244,7 @@ def ignored_outcome(search: Search) -> dict[str, Any] | None:
 # --- the view ------------------------------------------------------------------------------
 
 
-class SearchMixin:
+class SearchMixin(APIView):
     """The search-type interaction (``GET [base]/[type]?…``) of a FHIR view.
     Mixed into ``fhir_views.FhirView``; see the module's docstring."""
 
@@ -253,7 +254,6 @@ class SearchMixin:
     # A model field holding the time the resource last changed, which the
     # resource shows as meta.lastUpdated; None: _lastUpdated is not supported.
     last_updated_field: ClassVar[str | None] = None
-    request: Request
 
     @classmethod
     def declared(cls) -> list[Param]:

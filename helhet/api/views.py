@@ -144,7 +144,7 @@ class GatedListView(FilteredListView):
         return params
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.get_queryset()) or []
         access.log_list(
             request.user, [(self.person_of(row), self.category_of(row)) for row in page], self.what
         )
@@ -422,7 +422,7 @@ class MappingList(GatedListView):
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.get_queryset()) or []
         if not self.logged_by_gate:
             access.log_list(
                 request.user, [row.person for row in page], self.what, mapping_access.CATEGORY
@@ -469,9 +469,7 @@ class DeviationDetail(APIView):
             "today": timezone.localdate(),
             # The person only if the gate gives a basis (logged); no refusal
             # is flagged, as on the page: the handler needs the deviation.
-            "person_name": quality_services.shown_person(
-                user=request.user, deviation=deviation
-            ),
+            "person_name": quality_services.shown_person(user=request.user, deviation=deviation),
         }
         return Response(s.DeviationSerializer(deviation, context=context).data)
 

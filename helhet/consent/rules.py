@@ -101,9 +101,7 @@ def giver_errors(given_by: str, giver_name: str, given_how: str, is_staff_actor:
     return errors
 
 
-def given_on_errors(
-    given_on: dt.date | None, valid_from: dt.date | None, today: dt.date
-) -> Errors:
+def given_on_errors(given_on: dt.date | None, valid_from: dt.date | None, today: dt.date) -> Errors:
     """When a consent registered by staff was given (docs/consent.md): not in
     the future, and not after the day it is to apply from."""
     if given_on is None:

@@ -151,7 +151,12 @@ def refusal_for(request, refusal_id, action=Action.VIEW, what="avslag på midler
     if refusal is None:
         raise Http404(_("Fant ikke vedtaket."))
     gate.person_for(
-        request, refusal.person_id, action, category=Category.SOCIAL, what=what, owner_unit=refusal.unit_id
+        request,
+        refusal.person_id,
+        action,
+        category=Category.SOCIAL,
+        what=what,
+        owner_unit=refusal.unit_id,
     )
     return refusal
 

@@ -173,10 +173,14 @@ def _case() -> str:
         parts = []
         for upper, values in bounds[:-1]:
             value = values[index]
-            literal = ("TRUE" if value else "FALSE") if isinstance(value, bool) else _quote(str(value))
+            literal = (
+                ("TRUE" if value else "FALSE") if isinstance(value, bool) else _quote(str(value))
+            )
             parts.append(f"WHEN (n * 7) %% 1000 < {upper} THEN {literal}")
         last = bounds[-1][1][index]
-        last_literal = ("TRUE" if last else "FALSE") if isinstance(last, bool) else _quote(str(last))
+        last_literal = (
+            ("TRUE" if last else "FALSE") if isinstance(last, bool) else _quote(str(last))
+        )
         return f"CASE {' '.join(parts)} ELSE {last_literal} END"
 
     return ", ".join(column(i) for i in range(8))

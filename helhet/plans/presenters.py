@@ -70,7 +70,9 @@ def display_value(section: str, name: str, value, goals: dict | None = None) -> 
     field_ = None if name in _EXTRA_LABELS else SECTIONS[section][0]._meta.get_field(name)
     if field_ is not None and field_.is_relation:
         model = field_.related_model
-        related = model._default_manager.filter(pk=value).first() if isinstance(model, type) else None
+        related = (
+            model._default_manager.filter(pk=value).first() if isinstance(model, type) else None
+        )
         return str(related) if related is not None else "–"
     if isinstance(field_, Field) and field_.choices:
         return str(dict(field_.flatchoices).get(value, value))

@@ -75,9 +75,7 @@ def shown_person(*, user: User, deviation: Deviation) -> str | None:
         # The handler needs the deviation, not the person: nothing is shown, so
         # nothing is accessed, and no refusal is flagged as snooping.
         return None
-    gate.log(
-        user, person, Action.VIEW, decision, category=gate.BASIC, what=f"avvik {deviation.pk}"
-    )
+    gate.log(user, person, Action.VIEW, decision, category=gate.BASIC, what=f"avvik {deviation.pk}")
     return person.full_name
 
 
