@@ -358,7 +358,7 @@ def _staff(user: AnyUser) -> StaffMember | None:
     return staff
 
 
-def _unit_ids(user) -> set[int]:
+def _unit_ids(user: AnyUser) -> set[int]:
     """Units where the user works in a case role: the units consent is given to."""
     return {m.unit_id for m in memberships_of(user) if m.role in CASE_ROLES}
 
@@ -368,7 +368,7 @@ def unit_ids(user: AnyUser, *, roles: Iterable[str] | None = None) -> set[int]:
     return {m.unit_id for m in memberships_of(user) if roles is None or m.role in roles}
 
 
-def has_role(user, role: str) -> bool:
+def has_role(user: AnyUser, role: str) -> bool:
     return role in roles_of(user)
 
 
@@ -377,7 +377,7 @@ def case_unit_ids(user: AnyUser) -> set[int]:
     return _unit_ids(user)
 
 
-def has_case_role(user) -> bool:
+def has_case_role(user: AnyUser) -> bool:
     return bool(roles_of(user) & CASE_ROLES)
 
 
@@ -447,7 +447,7 @@ def _service(user: User, person: Person, subject: Subject) -> Relation | None:
     )
 
 
-def _coordinating_unit(user, person, subject):
+def _coordinating_unit(user: User, person: Person, subject: Subject) -> Relation | None:
     if not (has_case_role(user) and Role.COORDINATING_UNIT in roles_of(user)):
         return None
     if not (person.plans.exists() or person.coordinator_assignments.exists()):
@@ -468,7 +468,7 @@ def _coordinated_ids(user: User) -> QuerySet[Any, Any]:
     )
 
 
-def _participating_ids(user):
+def _participating_ids(user: User) -> QuerySet[Any, Any]:
     return IndividualPlan.objects.open().filter(participants__user=user).values("person_id")
 
 
@@ -733,7 +733,7 @@ def decide(
 # --- logging -------------------------------------------------------------------
 
 
-def _who(user) -> tuple[str, str]:
+def _who(user: AnyUser) -> tuple[str, str]:
     memberships = memberships_of(user)
     role = ", ".join(sorted({m.get_role_display() for m in memberships}))[:100]
     unit = ", ".join(sorted({m.unit.name for m in memberships}))[:200]

@@ -160,7 +160,7 @@ def review_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
         messages.error(request, _("Merknaden kan være på høyst 500 tegn. Ingenting er lagret."))
     else:
         try:
-            services.review(entry=entry, user=request.user, note=form.cleaned_data["note"])
+            services.review(entry=entry, user=staff.user, note=form.cleaned_data["note"])
         except services.ReviewRefused as error:
             messages.error(request, str(error))
         else:

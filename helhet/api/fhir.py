@@ -101,8 +101,8 @@ ERROR_TYPES = {
 }
 
 
-def _issue(error: Any, kind: str) -> tuple[str, str]:
-    where = ".".join(str(p) for p in error["loc"]) or kind
+def _issue(error: Any, kind: str | None) -> tuple[str, str]:
+    where = ".".join(str(p) for p in error["loc"]) or kind or ""
     plain = ERROR_TYPES.get(error["type"], _noop("Ugyldig verdi."))
     if error["type"] == "value_error" and "date" in str(error["msg"]).lower():
         # fhir.resources checks date, dateTime and instant with one regex each.

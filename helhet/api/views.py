@@ -479,7 +479,7 @@ class DeviationDetail(APIView):
             "today": timezone.localdate(),
             # The person only if the gate gives a basis (logged); no refusal
             # is flagged, as on the page: the handler needs the deviation.
-            "person_name": quality_services.shown_person(request=request, deviation=deviation),
+            "person_name": quality_services.shown_person(user=request.user, deviation=deviation),
         }
         return Response(s.DeviationSerializer(deviation, context=context).data)
 

@@ -94,7 +94,7 @@ def save_crisis_plan(*, person: Person, fields: dict[str, Any]) -> CrisisPlan:
     return crisis
 
 
-def open_plan(person) -> IndividualPlan | None:
+def open_plan(*, person: Person) -> IndividualPlan | None:
     return person.plans.open().order_by("-offered_on").first()
 
 

@@ -91,7 +91,7 @@ class CriterionReport:
         }
 
 
-def may_see_report(user) -> bool:
+def may_see_report(*, user: User) -> bool:
     return bool(roles_of(user) & REPORT_ROLES)
 
 
@@ -299,7 +299,8 @@ def store_snapshots(
     unit_ids = list(
         Unit.objects.filter(municipality_id=municipality_id).values_list("pk", flat=True)
     )
-    whole, per_unit = {}, {unit_id: {} for unit_id in unit_ids}
+    whole: dict[str, dict[str, Any]] = {}
+    per_unit: dict[int, dict[str, dict[str, Any]]] = {unit_id: {} for unit_id in unit_ids}
     # From a lagging standby the figures hold as of its last replayed commit, and
     # the page says so (computed_at), never a newer moment.
     evaluated, computed_at = _evaluate(scope, CRITERIA, progress)

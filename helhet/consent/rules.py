@@ -84,7 +84,7 @@ def period_errors(valid_from: dt.date | None, valid_to: dt.date | None) -> Error
     return {}
 
 
-def giver_errors(given_by: str, giver_name: str, given_how: str, is_staff_actor: bool) -> dict:
+def giver_errors(given_by: str, giver_name: str, given_how: str, is_staff_actor: bool) -> Errors:
     """A consent is the person's own act (or guardian's/proxy's), never staff's."""
     from helhet.consent.models import Consent
 
@@ -101,9 +101,7 @@ def giver_errors(given_by: str, giver_name: str, given_how: str, is_staff_actor:
     return errors
 
 
-def given_on_errors(
-    given_on: dt.date | None, valid_from: dt.date | None, today: dt.date
-) -> dict[str, str]:
+def given_on_errors(given_on: dt.date | None, valid_from: dt.date | None, today: dt.date) -> Errors:
     """When a consent registered by staff was given (docs/consent.md): not in
     the future, and not after the day it is to apply from."""
     if given_on is None:

@@ -136,7 +136,7 @@ def save_entry(*, entry: DirectoryEntry, today: dt.date) -> DirectoryEntry:
     return entry
 
 
-def verify_entry(entry: DirectoryEntry, today: dt.date) -> None:
+def verify_entry(*, entry: DirectoryEntry, today: dt.date) -> None:
     entry.last_verified = today
     entry.save(update_fields=["last_verified"])
 
@@ -344,7 +344,7 @@ def plan_meeting(
     )
 
 
-def group_page(group: ResponsibilityGroup, now: dt.datetime) -> dict:
+def group_page(*, group: ResponsibilityGroup, now: dt.datetime) -> dict[str, Any]:
     today = timezone.localdate(now)
     everyone = list(group.members.select_related("user", "unit", "partner"))
     members = [m for m in everyone if m.left_on is None]

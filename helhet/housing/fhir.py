@@ -35,13 +35,14 @@ BED_STATUS = "http://terminology.hl7.org/CodeSystem/v2-0116"
 PHYSICAL_TYPE = "http://terminology.hl7.org/CodeSystem/location-physical-type"
 
 # Dwelling state → HL7 v2 table 0116 (bed status): unoccupied, occupied, closed.
-OPERATIONAL = {
+# Keyed by the stored value (the choices are str enums).
+OPERATIONAL: dict[str, tuple[str, str]] = {
     Dwelling.State.VACANT: ("U", "Unoccupied"),
     Dwelling.State.LET: ("O", "Occupied"),
     Dwelling.State.REPAIR: ("C", "Closed"),
 }
 Status = HousingApplication.Status
-TASK_STATUS = {
+TASK_STATUS: dict[str, str] = {
     Status.RECEIVED: "received",
     Status.ASSESSED: "in-progress",
     Status.WAITING: "accepted",

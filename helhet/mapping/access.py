@@ -72,7 +72,7 @@ def require_round_manager(user) -> int:
 
 def mapping_units(user) -> list[Unit]:
     """Units the user can map on behalf of: the units they work in."""
-    seen = {}
+    seen: dict[int, Unit] = {}
     for m in memberships_of(user):
         seen.setdefault(m.unit_id, m.unit)
     return sorted(seen.values(), key=lambda u: u.name)

@@ -5,8 +5,10 @@ mapping statistics' own rule, through the housing statistics' helpers."""
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from helhet.housing.statistics import cells, count_text, median_text
@@ -22,7 +24,7 @@ from helhet.nav.models import (
 PERIOD_DAYS = 365
 
 
-def _line(values: Counter, choices: list[tuple[str, str]], total: str) -> list:
+def _line(values: Counter, choices: Iterable[tuple[str, str | Promise]], total: str) -> list:
     labels = {k: v for k, v in choices if k}
     return cells({k: values.get(k, 0) for k in labels}, labels, "_all", total)
 
@@ -44,7 +46,7 @@ def report(municipality_id: int, today: dt.date) -> dict:
         for offered, started in programmes.filter(
             offered_on__isnull=False, started_on__isnull=False
         ).values_list("offered_on", "started_on")
-        if started >= offered
+        if offered is not None and started is not None and started >= offered
     ]
     # Economic advice (§ 17): cases opened in the period, by kind and outcome.
     advice = AdviceCase.objects.filter(mine, opened_on__gte=start)

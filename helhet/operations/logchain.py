@@ -303,7 +303,14 @@ def month_head(month: dt.date, using: str = DEFAULT_DB_ALIAS) -> Head | None:
         .values_list("chain_position", "chain_hash")
         .first()
     )
-    return Head(*last) if last else None
+    return _head(last)
+
+
+def _head(last: tuple[int | None, str | None] | None) -> Head | None:
+    # A sealed row has both its position and its hash (``_in_chain`` reads only those).
+    if last is None or last[0] is None or last[1] is None:
+        return None
+    return Head(last[0], last[1])
 
 
 def legacy_head(using: str = DEFAULT_DB_ALIAS) -> Head | None:
@@ -314,7 +321,7 @@ def legacy_head(using: str = DEFAULT_DB_ALIAS) -> Head | None:
         .values_list("chain_position", "chain_hash")
         .first()
     )
-    return Head(*last) if last else None
+    return _head(last)
 
 
 def head(using: str = DEFAULT_DB_ALIAS) -> Head | None:

@@ -125,7 +125,7 @@ def make_people(
         number=number, name=f"Syntetisk tilgangslogg {number}", is_demo=True
     )
     numbers: set[str] = set()
-    batch = []
+    batch: list[Person] = []
     while len(batch) < persons:
         born = dt.date(1930, 1, 1) + dt.timedelta(days=rng.randint(0, 30000))
         national_id = identity.synthetic_national_id(rng, born, rng.choice("MK"))
@@ -173,10 +173,14 @@ def _case() -> str:
         parts = []
         for upper, values in bounds[:-1]:
             value = values[index]
-            literal = ("TRUE" if value else "FALSE") if isinstance(value, bool) else _quote(value)
+            literal = (
+                ("TRUE" if value else "FALSE") if isinstance(value, bool) else _quote(str(value))
+            )
             parts.append(f"WHEN (n * 7) %% 1000 < {upper} THEN {literal}")
         last = bounds[-1][1][index]
-        last_literal = ("TRUE" if last else "FALSE") if isinstance(last, bool) else _quote(last)
+        last_literal = (
+            ("TRUE" if last else "FALSE") if isinstance(last, bool) else _quote(str(last))
+        )
         return f"CASE {' '.join(parts)} ELSE {last_literal} END"
 
     return ", ".join(column(i) for i in range(8))

@@ -110,7 +110,7 @@ def visible_services(*, user: User, person: Person) -> tuple[list[Service], bool
 REGISTRAR_ROLES = {Role.COORDINATING_UNIT, Role.CASEWORKER, Role.NAV_ADVISER}
 
 
-def may_register(user) -> bool:
+def may_register(*, user: User) -> bool:
     return bool(roles_of(user) & REGISTRAR_ROLES)
 
 

@@ -7,7 +7,7 @@ their differences are made in ``plans.services``.
 import datetime as dt
 from typing import Any
 
-from django.db.models import DateField
+from django.db.models import DateField, Field
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -53,9 +53,10 @@ _ITEM_NAME = {"goals": "text", "measures": "title", "participants": "name"}
 
 def field_label(section: str, name: str) -> str:
     if name in _EXTRA_LABELS:
-        return capfirst(_EXTRA_LABELS[name])
-    model = SECTIONS[section][0]
-    return capfirst(model._meta.get_field(name).verbose_name)
+        return str(capfirst(_EXTRA_LABELS[name]))
+    field_ = SECTIONS[section][0]._meta.get_field(name)
+    # The sections' own columns; a reverse relation has no label of its own.
+    return str(capfirst(field_.verbose_name if isinstance(field_, Field) else name))
 
 
 def display_value(section: str, name: str, value, goals: dict | None = None) -> str:
@@ -68,9 +69,12 @@ def display_value(section: str, name: str, value, goals: dict | None = None) -> 
         return "\n".join(contact_line(c) for c in value) or "–"
     field_ = None if name in _EXTRA_LABELS else SECTIONS[section][0]._meta.get_field(name)
     if field_ is not None and field_.is_relation:
-        related = field_.related_model.objects.filter(pk=value).first()
+        model = field_.related_model
+        related = (
+            model._default_manager.filter(pk=value).first() if isinstance(model, type) else None
+        )
         return str(related) if related is not None else "–"
-    if field_ is not None and field_.choices:
+    if isinstance(field_, Field) and field_.choices:
         return str(dict(field_.flatchoices).get(value, value))
     if isinstance(field_, DateField):
         return dt.date.fromisoformat(value).strftime("%d.%m.%Y")

@@ -582,7 +582,9 @@ def _merge_fields(
     }
 
 
-def _describe(plan_id, base, current, conflicts) -> list[dict]:
+def _describe(
+    plan_id: int, base: int, current: int, conflicts: Iterable[rules.Conflict]
+) -> list[dict[str, Any]]:
     """Each conflict: the field, the saved value and the editor's, who saved it when."""
     versions = list(
         PlanVersion.objects.filter(plan_id=plan_id, number__gt=base, number__lte=current)

@@ -21,6 +21,7 @@ from helhet.access.models import AccessBlock, AccessLogEntry, EmergencyAccess
 from helhet.consent import rules as consent_rules
 from helhet.consent import services as consent_services
 from helhet.consent.models import Consent
+from helhet.consent.services import Scope
 from helhet.cooperation.models import Meeting, Message
 from helhet.cooperation.services import around_person, messages_for, post_message
 from helhet.coordination.models import CoordinatorAssignment
@@ -176,7 +177,15 @@ def consents_of(*, person: Person) -> QuerySet[Consent]:
     )
 
 
-def give_consent(acting: Acting, *, scopes, offered, purpose, valid_to, covers_plan) -> Consent:
+def give_consent(
+    *,
+    acting: Acting,
+    scopes: set[Scope],
+    offered: list[Scope],
+    purpose: str,
+    valid_to: dt.date,
+    covers_plan: bool,
+) -> Consent | None:
     """The person's own digital consent (or their proxy's/guardian's): never staff's."""
     today = timezone.localdate()
     rep = acting.representation

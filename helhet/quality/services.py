@@ -18,7 +18,7 @@ from helhet.quality import rules
 from helhet.quality.models import Acknowledgement, Deviation, Procedure, ProcedureVersion
 
 
-def led_units(user) -> set[int]:
+def led_units(*, user: User) -> set[int]:
     return {m.unit_id for m in memberships_of(user) if m.role == Role.LEADER}
 
 

@@ -16,7 +16,7 @@ from helhet import testing as t
 from helhet.access import gate, services
 from helhet.access.models import AccessLogEntry, Action
 from helhet.organisation.models import Role, Unit
-from helhet.portal.tests.helpers import person_with_login
+from helhet.portal.tests.builders import person_with_login
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)

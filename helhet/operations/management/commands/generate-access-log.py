@@ -92,6 +92,8 @@ class Command(BaseCommand):
             .order_by("-person_id")
             .first()
         )
+        if busiest is None:
+            raise CommandError("Fant ingen rader i tilgangsloggen å måle.")
         person = Person.objects.get(pk=busiest)
 
         def timed(label: str, work) -> None:
