@@ -13,6 +13,8 @@ are the recording unit's health record and are shown only where the gate opens
 that unit.
 """
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -125,7 +127,7 @@ class RelativeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     @extend_schema_field(RelativeNeedSerializer(many=True))
-    def get_needs(self, relative: Relative) -> list[dict]:
+    def get_needs(self, relative: Relative) -> Any:
         opened = self.context.get("opened_units", {}).get(relative.person_id, set())
         return RelativeNeedSerializer(
             [n for n in relative.needs.all() if n.unit_id in opened], many=True

@@ -491,11 +491,11 @@ def _outside_in_groups(ctx, rng) -> int:
             person_id__in=list(groups), kind=ExternalService.Kind.DPS, partner=dps
         ).order_by("pk")
     }
-    consents = {}
-    for consent in Consent.objects.filter(valid_q(moment=now), person_id__in=list(groups)).order_by(
+    consents: dict[int, Consent] = {}
+    for valid in Consent.objects.filter(valid_q(moment=now), person_id__in=list(groups)).order_by(
         "pk"
     ):
-        consents.setdefault(consent.person_id, consent)
+        consents.setdefault(valid.person_id, valid)
     members = set(
         GroupMember.objects.filter(group__in=groups.values(), partner=dps).values_list(
             "group__person_id", flat=True

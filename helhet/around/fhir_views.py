@@ -54,6 +54,7 @@ class _PatientSearch(SearchView):
 
     search_params = (PATIENT,)
     what = ""
+    searched: Person  # the person ``find`` opened
 
     def rows(self) -> QuerySet[Any]:
         raise NotImplementedError
@@ -67,7 +68,7 @@ class _PatientSearch(SearchView):
         )
 
     def find(self, search: fhir_search.Search) -> QuerySet[Any]:
-        person = self.person(search)
+        person = self.searched = self.person(search)
         rows = list(self.rows().filter(person=person))
         shown, _hidden = visible(self.request.user, person, rows, self.what + FHIR)
         return self.rows().filter(pk__in=[row.pk for row in shown]).order_by("pk")
@@ -168,7 +169,7 @@ class CommunicationSearch(_PatientSearch):
     def find(self, search: fhir_search.Search) -> QuerySet[GpMessage]:
         found = super().find(search)
         if found.filter(about_plan=True).exists() and not _plan_opened(
-            self.request, found.first().person, "Communication-søk"
+            self.request, self.searched, "Communication-søk"
         ):
             # Messages carrying the plan are left out, as the plan page would be.
             found = found.filter(about_plan=False)

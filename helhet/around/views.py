@@ -397,7 +397,7 @@ def external_join(request, external_id: int):
     target = request.POST.get("target", "")
     try:
         if target == "plan":
-            plan = services.open_plan(person)
+            plan = services.open_plan(person=person)
             if plan is None:
                 raise ValidationError(_("Personen har ingen åpen individuell plan."))
             plan = plan_for(request, plan.pk, Action.EDIT, what="plan: deltakere")

@@ -351,12 +351,15 @@ def find_stored(
 ) -> StoredReport | None:
     """Today's stored report for the period and unit, or None: never computed here.
     The page asks the background worker for a missing one (helhet.background)."""
-    snapshot = ComplianceSnapshot.objects.filter(
+    stored = ComplianceSnapshot.objects.filter(
         municipality_id=municipality_id,
         day=today or timezone.localdate(),
         period_start=start,
         period_end=end,
-        unit_id=unit_id,
+    )
+    # The whole municipality's report is the one without a unit.
+    snapshot = (
+        stored.filter(unit__isnull=True) if unit_id is None else stored.filter(unit_id=unit_id)
     ).first()
     if snapshot is None:
         return None

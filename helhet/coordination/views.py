@@ -53,18 +53,18 @@ def filters_from(
     form = OverviewFilterForm(data or None, municipality=staff.municipality)
     page_size = PAGE_SIZE
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
+        cleaned = form.cleaned_data
         filters = services.Filters(
-            status=data["status"],
-            unit=data["unit"].pk if data["unit"] else None,
-            completeness=data["completeness"],
-            overdue=data["overdue"],
-            name=data["name"],
+            status=cleaned["status"],
+            unit=cleaned["unit"].pk if cleaned["unit"] else None,
+            completeness=cleaned["completeness"],
+            overdue=cleaned["overdue"],
+            name=cleaned["name"],
             # The user's own units (confirmed memberships), whatever the role.
-            units=frozenset(gate.unit_ids(user)) if data["mine"] else None,
-            sort=data["sorter"],
+            units=frozenset(gate.unit_ids(user)) if cleaned["mine"] else None,
+            sort=cleaned["sorter"],
         )
-        page_size = data["per_side"] or PAGE_SIZE
+        page_size = cleaned["per_side"] or PAGE_SIZE
     else:
         filters = services.Filters()
     return form, filters, page_size

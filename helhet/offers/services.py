@@ -121,11 +121,15 @@ def usage(*, municipality_id: int, today: dt.date) -> Usage:
 
 
 def _total(
-    values: dict[Hashable, int], lines: list[suppression.Line], key: Hashable, parts: tuple
+    values: dict[Hashable, int],
+    lines: list[suppression.Line],
+    key: Hashable,
+    parts: tuple[Hashable, ...],
 ) -> Hashable:
     """The key of a total of ``parts``: the part itself when there is one."""
     if len(parts) == 1:
-        return parts[0]
+        only: Hashable = parts[0]
+        return only
     values[key] = sum(values[p] for p in parts)
     lines.append(suppression.Line(key, parts))
     return key

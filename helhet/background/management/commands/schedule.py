@@ -3,13 +3,15 @@
 import os
 import time
 from argparse import ArgumentParser
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django_tasks.base import Task
 
 from helhet.background import services, tasks
 
-PERIODIC = {
+PERIODIC: dict[str, Callable[[str], tuple[Task[..., Any], tuple[Any, ...]]]] = {
     "seal-log": lambda base_url: (tasks.seal_access_log, ()),
     "deliver-webhooks": lambda base_url: (tasks.deliver_webhooks, ()),
     "reminders": lambda base_url: (tasks.send_reminders, (base_url,)),
