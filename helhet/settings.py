@@ -168,6 +168,15 @@ if os.environ.get("HELHET_REPLICA_DATABASE_URL"):
         conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    # A standby that does not answer must not hold a report up: after this many
+    # seconds the report reads the primary instead (helhet/core/replica.py).
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("HELHET_REPLICA_CONNECT_TIMEOUT", "3")
+    )
+# A standby further behind than this is not used; one that failed is not asked again
+# for the retry interval (docs/deployment.md).
+HELHET_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("HELHET_REPLICA_MAX_LAG_SECONDS", "60"))
+HELHET_REPLICA_RETRY_SECONDS = float(os.environ.get("HELHET_REPLICA_RETRY_SECONDS", "30"))
 DATABASE_ROUTERS = ["helhet.core.replica.ReportRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

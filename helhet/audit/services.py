@@ -20,7 +20,7 @@ from helhet.access.models import Action
 from helhet.audit import rules
 from helhet.audit.criteria import CRITERIA, Criterion, Outcome, Scope
 from helhet.audit.models import ComplianceSnapshot
-from helhet.core.replica import reporting
+from helhet.core import replica
 from helhet.intake.rules import Result
 from helhet.organisation.models import Municipality, Role, Unit, effective_memberships
 
@@ -148,7 +148,8 @@ def build(
     scope = Scope(municipality_id, start, end, today or timezone.localdate())
     wanted = None if unit_ids is None else frozenset(unit_ids)
     reports = []
-    for criterion, outcomes in _evaluate(scope, criteria or CRITERIA):
+    evaluated, _ = _evaluate(scope, criteria or CRITERIA)
+    for criterion, outcomes in evaluated:
         if wanted is not None:
             outcomes = [o for o in outcomes if o.unit_ids & wanted]
         total, per_unit = _tally(outcomes)
@@ -156,11 +157,13 @@ def build(
     return reports
 
 
-def _evaluate(scope: Scope, criteria: list[Criterion]) -> list[tuple[Criterion, list[Outcome]]]:
-    """Each criterion's outcomes; it reads only the shared facts it declares, from
-    the read replica where there is one (helhet/core/replica.py)."""
-    with reporting():
-        return [(c, list(c.evaluate(scope.declared(c.needs)))) for c in criteria]
+def _evaluate(
+    scope: Scope, criteria: list[Criterion]
+) -> tuple[list[tuple[Criterion, list[Outcome]]], dt.datetime]:
+    """Each criterion's outcomes, and the moment they hold as of; each criterion
+    reads only the shared facts it declares, from the read replica where there is
+    one (helhet/core/replica.py)."""
+    return replica.run(lambda: [(c, list(c.evaluate(scope.declared(c.needs)))) for c in criteria])
 
 
 def _tally(outcomes: list[Outcome]) -> tuple[Tally, dict[int, Tally]]:
@@ -275,13 +278,15 @@ def store_snapshots(
     unit's view of it (the outcomes involving the unit): one evaluation serves
     every unit filter of the page. Storing again the same day replaces."""
     today = today or timezone.localdate()
-    computed_at = timezone.now()
     scope = Scope(municipality_id, start, end, today)
     unit_ids = list(
         Unit.objects.filter(municipality_id=municipality_id).values_list("pk", flat=True)
     )
     whole, per_unit = {}, {unit_id: {} for unit_id in unit_ids}
-    for criterion, outcomes in _evaluate(scope, CRITERIA):
+    # From a lagging standby the figures hold as of its last replayed commit, and
+    # the page says so (computed_at), never a newer moment.
+    evaluated, computed_at = _evaluate(scope, CRITERIA)
+    for criterion, outcomes in evaluated:
         whole[criterion.id] = _results(outcomes)
         involving = defaultdict(list)
         for outcome in outcomes:

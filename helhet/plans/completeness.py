@@ -11,8 +11,12 @@ overview. So staleness is safe by default:
 - no row means "not computed": every change of a fact deletes the rows of the
   plans it concerns (the signals below, and an explicit ``invalidate_*`` call
   where a queryset ``update()`` or ``bulk_create`` skips the signals);
-- a row is stale from ``valid_until``: the first day a consent of the person
-  starts, ends or is withdrawn, the only facts that change by time alone;
+- a row is stale from ``valid_until``: the first moment a consent of the person
+  starts, ends or is withdrawn (the start of the day it starts or the day after it
+  ends; the moment of a withdrawal registered to take effect later), the only
+  facts that change by time alone. A moment, not a day: a withdrawal taking effect
+  later today must not make the row stale — and recomputed under a lock — on every
+  view until then;
 - ``refresh`` recomputes the missing and stale rows of the plans a page shows,
   in a constant number of queries, with the one rule ``rules.missing_items``.
 
@@ -40,10 +44,10 @@ from helhet.plans.models import Goal, IndividualPlan, Measure, Participant, Plan
 CHUNK = 2000
 
 
-def fresh_q(today: dt.date) -> Q:
-    """Plans whose stored completeness may be read on ``today``."""
+def fresh_q(now: dt.datetime) -> Q:
+    """Plans whose stored completeness may be read at ``now``."""
     return Q(completeness__isnull=False) & (
-        Q(completeness__valid_until__isnull=True) | Q(completeness__valid_until__gt=today)
+        Q(completeness__valid_until__isnull=True) | Q(completeness__valid_until__gt=now)
     )
 
 
@@ -70,9 +74,7 @@ def refresh(plans: QuerySet) -> int:
     otherwise. Returns the number of plans computed.
     """
     now = timezone.now()
-    stale = list(
-        plans.exclude(fresh_q(timezone.localdate(now))).order_by("pk").values_list("pk", flat=True)
-    )
+    stale = list(plans.exclude(fresh_q(now)).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(stale), CHUNK):
         _store(stale[start : start + CHUNK], now)
     return len(stale)
@@ -111,21 +113,25 @@ def _locked(plans: QuerySet) -> QuerySet:
     return plans.select_for_update() if connection.features.has_select_for_update else plans
 
 
-def _valid_until(person_ids, now: dt.datetime) -> dict[int, dt.date]:
-    """Per person, the first day on which a consent starts, ends or is withdrawn
-    (consent.services.valid_q): from then on the stored answer may be wrong."""
-    today = timezone.localdate(now)
-    found: dict[int, dt.date] = {}
+def _valid_until(person_ids, now: dt.datetime) -> dict[int, dt.datetime]:
+    """Per person, the first moment after ``now`` at which a consent starts, ends or
+    is withdrawn (consent.services.valid_q: periods by local day, a withdrawal by
+    its moment): from then on the stored answer may be wrong."""
+    found: dict[int, dt.datetime] = {}
     for person_id, valid_from, valid_to, withdrawn_at in Consent.objects.filter(
         person_id__in=person_ids
     ).values_list("person_id", "valid_from", "valid_to", "withdrawn_at"):
-        later = [day for day in (valid_from, valid_to + dt.timedelta(days=1)) if day > today]
-        if withdrawn_at and withdrawn_at > now:
-            later.append(timezone.localdate(withdrawn_at))
-        for day in later:
-            if person_id not in found or day < found[person_id]:
-                found[person_id] = day
+        moments = [_start_of(valid_from), _start_of(valid_to + dt.timedelta(days=1))]
+        if withdrawn_at:
+            moments.append(withdrawn_at)
+        for moment in moments:
+            if moment > now and (person_id not in found or moment < found[person_id]):
+                found[person_id] = moment
     return found
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _current_assignments(person_ids) -> dict[int, int]:

@@ -281,7 +281,7 @@ class PlanCompleteness(models.Model):
     A cache, never a second rule: ``plans.completeness`` writes it from
     ``facts_for_rows``. No row means "not computed"; every change of a § 19 fact
     deletes the rows of the plans it concerns, and a row is stale from
-    ``valid_until``, the first day a consent starts, ends or is withdrawn.
+    ``valid_until``, the first moment a consent starts, ends or is withdrawn.
     """
 
     plan = models.OneToOneField(
@@ -289,7 +289,7 @@ class PlanCompleteness(models.Model):
     )
     # The § 19 letters the plan lacks, in order ("" = complete), e.g. "ch".
     missing = models.CharField(max_length=9, blank=True)
-    valid_until = models.DateField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
     # The person's current coordinator responsibility (the newest unended one):
     # the overview filters and counts plans by its unit.
     assignment = models.ForeignKey(

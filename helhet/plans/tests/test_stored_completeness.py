@@ -260,3 +260,26 @@ def test_refresh_needs_one_query_when_everything_is_fresh(story, django_assert_n
     completeness.refresh(IndividualPlan.objects.all())
     with django_assert_num_queries(1):
         assert completeness.refresh(IndividualPlan.objects.all()) == 0
+
+
+@pytest.mark.django_db
+def test_a_withdrawal_taking_effect_later_today_is_computed_once_then_again_when_it_takes_effect(
+    story, django_assert_num_queries
+):
+    with time_machine.travel(START, tick=False) as traveller:
+        story.consent.valid_from = timezone.localdate() - dt.timedelta(days=1)
+        story.consent.valid_to = timezone.localdate() + dt.timedelta(days=30)
+        story.consent.withdrawn_at = timezone.now() + dt.timedelta(hours=3)
+        story.consent.save()
+        assert completeness.refresh(IndividualPlan.objects.all()) == 1
+        assert "h" not in PlanCompleteness.objects.get(plan=story.plan).missing
+
+        # Until the withdrawal takes effect, every view reads the stored answer.
+        traveller.shift(dt.timedelta(hours=2))
+        with django_assert_num_queries(1):
+            assert completeness.refresh(IndividualPlan.objects.all()) == 0
+
+        traveller.shift(dt.timedelta(hours=1, seconds=1))
+        assert completeness.refresh(IndividualPlan.objects.all()) == 1
+        assert "h" in PlanCompleteness.objects.get(plan=story.plan).missing
+        assert completeness.refresh(IndividualPlan.objects.all()) == 0
