@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from mozilla_django_oidc import views as oidc_views
 from helhet.access import gate, recovery, roles, services, twofactor
 from helhet.access.forms import EmergencyForm, EnrolRequestForm, ReviewForm, TokenForm
 from helhet.access.models import AccessLogEntry, Action, AdminLogEntry
+from helhet.core.counting import BoundedPaginator
 from helhet.people.models import Person
 from helhet.portal import notices
 from helhet.portal.models import StaffAct
@@ -100,7 +100,7 @@ def review(request):
     kind = request.GET.get("type", services.ALL)
     kind = kind if kind in services.KINDS else services.ALL
     unreviewed = request.GET.get("status", "ny") != "alle"
-    page = Paginator(services.flagged(staff.municipality_id, kind, unreviewed), 50).get_page(
+    page = BoundedPaginator(services.flagged(staff.municipality_id, kind, unreviewed), 50).get_page(
         request.GET.get("side")
     )
     acts = notices.for_review(staff.municipality_id, unreviewed)
@@ -226,7 +226,7 @@ def admin_log(request):
     kind = request.GET.get("type", "")
     if kind in AdminLogEntry.Kind.values:
         entries = entries.filter(kind=kind)
-    page = Paginator(entries, 50).get_page(request.GET.get("side"))
+    page = BoundedPaginator(entries, 50).get_page(request.GET.get("side"))
     return render(
         request,
         "access/admin_log.html",

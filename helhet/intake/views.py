@@ -7,7 +7,6 @@ is refused and logged whatever its method.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from helhet.access.models import Action
 from helhet.coordination import rules as coordination_rules
 from helhet.coordination.models import caseload_warning, naming_routine
+from helhet.core.counting import BoundedPaginator
 from helhet.intake import access, forms, letters, rules, services
 from helhet.intake.models import Appeal, Application
 from helhet.intake.models import SocialAssistanceFacts as SocialFacts
@@ -61,7 +61,9 @@ def cases(request):
     status = request.GET.get("status", "")
     if status not in Application.Status.values:
         status = ""
-    page = Paginator(services.case_list(request.user, status), 50).get_page(request.GET.get("side"))
+    page = BoundedPaginator(services.case_list(request.user, status), 50).get_page(
+        request.GET.get("side")
+    )
     access.log_cases(request.user, list(page), "saksliste")
     return render(
         request,
