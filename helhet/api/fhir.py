@@ -391,12 +391,14 @@ def consent(item: Consent, municipality_number: str, extra_identifiers=()) -> di
 # --- Bundle, OperationOutcome, CapabilityStatement -----------------------------------------
 
 
-def searchset(resources: list[dict], total: int, base: str) -> dict:
+def searchset(resources: list[dict], total: int | None, base: str) -> dict:
+    """``total``: None leaves it out, which FHIR allows (Bundle.total is 0..1) —
+    for a search whose matches were not all counted (docs/performance.md)."""
     return validate(
         {
             "resourceType": "Bundle",
             "type": "searchset",
-            "total": total,
+            **({} if total is None else {"total": total}),
             "entry": [
                 {
                     "fullUrl": f"{base}{r['resourceType']}/{r['id']}",

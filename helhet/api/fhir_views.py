@@ -20,6 +20,7 @@ from helhet.api.pagination import plain_int
 from helhet.consent.models import Category, Consent
 from helhet.cooperation import access as cooperation_access
 from helhet.cooperation.models import ResponsibilityGroup
+from helhet.core.counting import BOUND, bounded_count
 from helhet.mapping import access as mapping_access
 from helhet.mapping.models import Mapping
 from helhet.plans import services as plan_services
@@ -152,6 +153,14 @@ class PatientRead(FhirView):
         return Response(fhir.patient(person))
 
 
+def _total(matches, shown: list) -> int | None:
+    """The number of matches, counted to at most ``BOUND`` rows: past it the
+    Bundle leaves ``total`` out rather than counting every person the user may
+    see on every search (docs/performance.md, "Counts on lists")."""
+    counted, more = bounded_count(matches, max(BOUND, len(shown)))
+    return None if more else counted
+
+
 class PatientSearch(FhirView):
     def get(self, request):
         params = self.params({"identifier", "_id", "_count"})
@@ -166,7 +175,7 @@ class PatientSearch(FhirView):
         shown = list(persons[: self.count(params)])
         access.log_list(request.user, shown, "Patient-søk" + FHIR)
         return Response(
-            fhir.searchset([fhir.patient(p) for p in shown], persons.count(), self.base())
+            fhir.searchset([fhir.patient(p) for p in shown], _total(persons, shown), self.base())
         )
 
 

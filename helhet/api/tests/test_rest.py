@@ -243,6 +243,7 @@ def test_a_short_first_page_is_counted_without_a_second_query(demo):
     client = demo.client("ke")
     url = reverse("api:plans")
     total = IndividualPlan.objects.filter(person__municipality=demo.ctx.municipality).count()
+    client.get(url, {"limit": 1})  # the token's first use is recorded once
     with CaptureQueriesContext(connection) as short:
         body = client.get(url, {"limit": 200}).json()
     with CaptureQueriesContext(connection) as paged:
