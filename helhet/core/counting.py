@@ -13,6 +13,7 @@ page.
 """
 
 from functools import cached_property
+from math import ceil
 
 from django.core.paginator import Paginator
 from django.utils.formats import number_format
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 # Twenty pages of 50: more than anyone pages through; past it, filtering is the way.
 BOUND = 1000
+MAX_PAGE = 1_000_000
 
 
 def bounded_count(queryset, limit: int) -> tuple[int, bool]:
@@ -44,10 +46,11 @@ class BoundedPaginator(Paginator):
     are what the page shows («mer enn 1 000», «mer enn 20»).
     """
 
-    def __init__(self, object_list, per_page, bound: int = BOUND, **kwargs):
+    def __init__(self, object_list, per_page, bound: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
+        bound = BOUND if bound is None else bound
         # A whole number of pages, so that «mer enn N sider» is true.
-        self.bound = max(per_page, bound - bound % per_page)
+        self.bound = max(self.per_page, bound - bound % self.per_page)
         self._limit = self.bound
         self.more = False
 
@@ -55,7 +58,8 @@ class BoundedPaginator(Paginator):
         # Before the count is read: count up to the bound past the page asked for.
         if "count" not in self.__dict__:
             try:
-                wanted = max(1, int(number))
+                # Far past any list, far inside the database's 64-bit LIMIT.
+                wanted = min(max(1, int(number)), MAX_PAGE)
             except (TypeError, ValueError):
                 wanted = 1
             self._limit = (wanted - 1) * self.per_page + self.bound
@@ -73,10 +77,20 @@ class BoundedPaginator(Paginator):
         counted, self.more = bounded_count(self.object_list, self._limit)
         return counted
 
+    @cached_property
+    def num_pages(self) -> int:
+        # Past the bound there is at least one row more than counted: a page more,
+        # so the page asked for always has a next one.
+        rows = self.count + (1 if self.more else 0)
+        if rows == 0 and not self.allow_empty_first_page:
+            return 0
+        return max(1, ceil(rows / self.per_page))
+
     @property
     def count_text(self) -> str:
         return count_text(self.count, self.more)
 
     @property
     def pages_text(self) -> str:
-        return count_text(self.num_pages, self.more)
+        # Past the bound the last page counted is whole: more than that many pages.
+        return count_text(self.num_pages - 1, True) if self.more else str(self.num_pages)

@@ -21,6 +21,7 @@ from helhet.intake.models import Appeal, Application
 from helhet.intake.models import SocialAssistanceFacts as SocialFacts
 from helhet.organisation.models import Role, StaffMember
 
+CASES_PER_PAGE = 50
 STATS_ROLES = access.UNIT_CASE_ROLES | {Role.SECTOR_HEAD, Role.QUALITY, Role.AUDITOR}
 
 
@@ -61,7 +62,7 @@ def cases(request):
     status = request.GET.get("status", "")
     if status not in Application.Status.values:
         status = ""
-    page = BoundedPaginator(services.case_list(request.user, status), 50).get_page(
+    page = BoundedPaginator(services.case_list(request.user, status), CASES_PER_PAGE).get_page(
         request.GET.get("side")
     )
     access.log_cases(request.user, list(page), "saksliste")

@@ -56,3 +56,8 @@ def test_large_numbers_are_grouped_in_norwegian():
     with translation.override("nb"):
         assert count_text(1000, True) == "mer enn 1\xa0000"
         assert count_text(999, False) == "999"
+
+
+def test_a_page_number_past_any_list_is_the_last_page_not_an_error(persons):
+    page = BoundedPaginator(persons, 5, bound=20).get_page("9" * 40)
+    assert (page.number, page.paginator.count) == (3, 12)
