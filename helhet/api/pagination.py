@@ -43,20 +43,25 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
 
         Every list sits behind the access filter (who the user has a relation to):
         an exact total is a scan of every matching row on every page, growing with
-        the municipality. A first page that is not full is the whole list, counted
-        without a second query; otherwise one ``COUNT`` over at most
-        ``offset + BOUND + 1`` rows. Past the bound ``count_exact`` is false and
-        ``count`` is a lower bound; ``next`` is still right."""
+        the municipality. So the access filter is evaluated once, for the ids of at
+        most ``BOUND + 1`` rows from the page's start (their number is the count,
+        exact below the bound), and the page's own rows are then read by id. Past
+        the bound ``count_exact`` is false and ``count`` is a lower bound; ``next``
+        is still right."""
         self.request = request
         self.limit = self.get_limit(request)
         self.offset = self.get_offset(request)
-        rows = list(queryset[self.offset : self.offset + self.limit + 1])
-        if self.offset == 0 and len(rows) <= self.limit:
-            self.count, self.count_exact = len(rows), True
+        ids = list(queryset.values_list("pk", flat=True)[self.offset : self.offset + BOUND + 1])
+        if ids or not self.offset:
+            more = len(ids) > BOUND
+            self.count, self.count_exact = self.offset + min(len(ids), BOUND), not more
         else:
-            counted, more = bounded_count(queryset, self.offset + BOUND)
-            self.count, self.count_exact = counted, not more
-        rows = rows[: self.limit]
+            # Past the end: the total still has to be right.
+            self.count, more = bounded_count(queryset, self.offset + BOUND)
+            self.count_exact = not more
+        wanted = ids[: self.limit]
+        found = {row.pk: row for row in queryset.filter(pk__in=wanted)} if wanted else {}
+        rows = [found[pk] for pk in wanted if pk in found]
         if self.count > self.limit and self.template is not None:
             self.display_page_controls = True
         return rows
