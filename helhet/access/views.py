@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from mozilla_django_oidc import views as oidc_views
 from helhet.access import gate, recovery, roles, services, twofactor
 from helhet.access.forms import EmergencyForm, EnrolRequestForm, ReviewForm, TokenForm
 from helhet.access.models import AccessLogEntry, Action, AdminLogEntry
+from helhet.core.counting import BoundedPaginator
 from helhet.organisation.models import StaffMember
 from helhet.people.models import Person
 from helhet.portal import notices
@@ -111,7 +111,7 @@ def review(request: HttpRequest) -> HttpResponseBase:
     unreviewed = request.GET.get("status", "ny") != "alle"
     # Bounded by date, so PostgreSQL reads only the months of the period.
     days, since = services.review_since(request.GET.get("dager"))
-    page = Paginator(
+    page = BoundedPaginator(
         services.flagged(
             municipality_id=staff.municipality_id,
             since=since,
@@ -247,7 +247,7 @@ def admin_log(request: HttpRequest) -> HttpResponseBase:
     kind = request.GET.get("type", "")
     if kind in AdminLogEntry.Kind.values:
         entries = entries.filter(kind=kind)
-    page = Paginator(entries, 50).get_page(request.GET.get("side"))
+    page = BoundedPaginator(entries, 50).get_page(request.GET.get("side"))
     return render(
         request,
         "access/admin_log.html",

@@ -436,13 +436,15 @@ def consent(item: Consent, municipality_number: str, extra_identifiers=()) -> di
 
 def searchset(
     resources: list[dict],
-    total: int,
+    total: int | None,
     base: str,
     links: list[dict[str, str]] | None = None,
     outcome: dict | None = None,
 ) -> dict:
     """A search's answer: the matches on this page, the total over all pages,
-    the paging links, and an OperationOutcome telling what was ignored."""
+    the paging links, and an OperationOutcome telling what was ignored.
+    ``total``: None leaves it out, which FHIR allows (Bundle.total is 0..1) — for
+    a search whose matches were not all counted (docs/performance.md)."""
     entries = [
         {
             "fullUrl": f"{base}{r['resourceType']}/{r['id']}",
@@ -453,7 +455,9 @@ def searchset(
     ]
     if outcome is not None:
         entries.append({"resource": outcome, "search": {"mode": "outcome"}})
-    bundle: dict = {"resourceType": "Bundle", "type": "searchset", "total": total}
+    bundle: dict = {"resourceType": "Bundle", "type": "searchset"}
+    if total is not None:
+        bundle["total"] = total
     if links:
         bundle["link"] = links
     # "entry" even when empty, as clients of this API have always read it.

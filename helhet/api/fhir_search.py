@@ -41,6 +41,7 @@ from rest_framework.views import APIView
 
 from helhet.api import fhir
 from helhet.api.pagination import MAX_OFFSET, plain_int
+from helhet.core.counting import BOUND, bounded_count
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 200
@@ -202,9 +203,11 @@ def last_updated_q(values: Sequence[str], field_name: str) -> Q:
 # --- the Bundle ---------------------------------------------------------------------------
 
 
-def links(request: Request, search: Search, total: int) -> list[dict[str, str]]:
+def links(request: Request, search: Search, total: int | None) -> list[dict[str, str]]:
     """self, first, previous, next and last: the same search (without what
-    was ignored) at other offsets, so a client pages by following links."""
+    was ignored) at other offsets, so a client pages by following links.
+    ``total`` None: more matches than were counted, so there is a next page and
+    no known last one."""
     address = request.build_absolute_uri(request.path)
     fixed: list[tuple[str, str]] = [
         (name, value)
@@ -221,10 +224,11 @@ def links(request: Request, search: Search, total: int) -> list[dict[str, str]]:
     if search.offset > 0:
         previous = max(search.offset - search.count, 0)
         found.append({"relation": "previous", "url": at(previous)})
-    if search.offset + search.count < total:
+    if total is None or search.offset + search.count < total:
         found.append({"relation": "next", "url": at(search.offset + search.count)})
-    last = max((total - 1) // search.count * search.count, 0)
-    found.append({"relation": "last", "url": at(last)})
+    if total is not None:
+        last = max((total - 1) // search.count * search.count, 0)
+        found.append({"relation": "last", "url": at(last)})
     return found
 
 
@@ -287,7 +291,11 @@ class SearchMixin(APIView):
             found = found.filter(pk=number) if number and 0 < number < 2**63 else found.none()
         if search.last_updated and self.last_updated_field:
             found = found.filter(last_updated_q(search.last_updated, self.last_updated_field))
-        total = found.count()
+        # Counted to at most BOUND rows past the page: past it the Bundle leaves
+        # ``total`` out rather than counting every match on every search
+        # (docs/performance.md, "Counts on lists").
+        counted, more = bounded_count(found, search.offset + search.count + BOUND)
+        total = None if more else counted
         rows: list[Model] = list(found[search.offset : search.offset + search.count])
         self.shown(rows)
         base = request.build_absolute_uri(_fhir_base())

@@ -1,12 +1,15 @@
 """Limit/offset paging that refuses a malformed limit instead of ignoring it,
-and counts in the same statement as it reads the page."""
+and counts no further than ``BOUND`` rows past the page (docs/performance.md,
+"Counts on lists")."""
 
 import re
 
-from django.db.models import Count, Window
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+
+from helhet.core.counting import BOUND, bounded_count
 
 MAX_LIMIT = 200
 # Far beyond any list, and far below what the database's 64-bit OFFSET holds:
@@ -19,9 +22,6 @@ def plain_int(raw: str) -> int | None:
     """An integer written in ASCII digits, or None. ``int()`` alone also takes
     "٣", " 3 " and "1_0", which no client means."""
     return int(raw) if _PLAIN_INT.fullmatch(raw) else None
-
-
-TOTAL = "_helhet_total"
 
 
 class StrictLimitOffsetPagination(LimitOffsetPagination):
@@ -39,22 +39,55 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         return value
 
     def paginate_queryset(self, queryset, request, view=None):
-        """The page and the total in one statement: every list sits behind
-        the access filter (who the user has a relation to), and a separate
-        COUNT evaluated it a second time (docs/performance.md)."""
+        """The page, and a count that stops ``BOUND`` rows past the page's start.
+
+        Every list sits behind the access filter (who the user has a relation to):
+        an exact total is a scan of every matching row on every page, growing with
+        the municipality. So the access filter is evaluated once, for the ids of at
+        most ``BOUND + 1`` rows from the page's start (their number is the count,
+        exact below the bound), and the page's own rows are then read by id. Past
+        the bound ``count_exact`` is false and ``count`` is a lower bound; ``next``
+        is still right."""
         self.request = request
         self.limit = self.get_limit(request)
         self.offset = self.get_offset(request)
-        counted = queryset.annotate(**{TOTAL: Window(Count("pk"))})
-        rows = list(counted[self.offset : self.offset + self.limit])
-        if rows:
-            self.count = getattr(rows[0], TOTAL)
+        ids = list(queryset.values_list("pk", flat=True)[self.offset : self.offset + BOUND + 1])
+        if ids or not self.offset:
+            more = len(ids) > BOUND
+            self.count, self.count_exact = self.offset + min(len(ids), BOUND), not more
         else:
-            # Past the end (or nothing there): the total still has to be right.
-            self.count = self.get_count(queryset) if self.offset else 0
+            # Past the end: the total still has to be right.
+            self.count, more = bounded_count(queryset, self.offset + BOUND)
+            self.count_exact = not more
+        wanted = ids[: self.limit]
+        found = {row.pk: row for row in queryset.filter(pk__in=wanted)} if wanted else {}
+        rows = [found[pk] for pk in wanted if pk in found]
         if self.count > self.limit and self.template is not None:
             self.display_page_controls = True
         return rows
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.count,
+                "count_exact": self.count_exact,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        described["properties"]["count"]["description"] = _(
+            "Antall treff, talt til høyst %(bound)s rader forbi sidens start."
+        ) % {"bound": BOUND}
+        described["properties"]["count_exact"] = {
+            "type": "boolean",
+            "description": _("Usann når listen har flere treff enn «count»."),
+        }
+        described["required"] = [*described.get("required", []), "count_exact"]
+        return described
 
     def get_limit(self, request):
         return self._number(request, self.limit_query_param, 1, self.max_limit, self.default_limit)

@@ -7,7 +7,6 @@ is refused and logged whatever its method.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,11 +15,13 @@ from django.utils.translation import gettext as _
 from helhet.access.models import Action
 from helhet.coordination import rules as coordination_rules
 from helhet.coordination.models import caseload_warning, naming_routine
+from helhet.core.counting import BoundedPaginator
 from helhet.intake import access, forms, letters, rules, services
 from helhet.intake.models import Appeal, Application
 from helhet.intake.models import SocialAssistanceFacts as SocialFacts
 from helhet.organisation.models import Role, StaffMember
 
+CASES_PER_PAGE = 50
 STATS_ROLES = access.UNIT_CASE_ROLES | {Role.SECTOR_HEAD, Role.QUALITY, Role.AUDITOR}
 
 
@@ -61,9 +62,9 @@ def cases(request):
     status = request.GET.get("status", "")
     if status not in Application.Status.values:
         status = ""
-    page = Paginator(services.case_list(user=request.user, status=status), 50).get_page(
-        request.GET.get("side")
-    )
+    page = BoundedPaginator(
+        services.case_list(user=request.user, status=status), CASES_PER_PAGE
+    ).get_page(request.GET.get("side"))
     access.log_cases(request.user, list(page), "saksliste")
     return render(
         request,

@@ -23,7 +23,15 @@ SEARCH_LIMIT = 50
 
 
 def search(*, user: User, query: str) -> list[Person]:
-    """Persons matching a name or national id, among those the user may see.
+    """Persons matching a name or national id, among those the user may see:
+    at most ``SEARCH_LIMIT`` of them (``search_with_more`` says if there are more)."""
+    return search_with_more(user=user, query=query)[0]
+
+
+def search_with_more(*, user: User, query: str) -> tuple[list[Person], bool]:
+    """The first ``SEARCH_LIMIT`` persons matching a name or national id, among
+    those the user may see, and whether more match. Reading one row more than is
+    shown answers that without counting every match (docs/performance.md).
 
     Only persons the gate gives a relation to are searched, so a search never
     reveals that anyone else exists (docs/consent.md).
@@ -34,10 +42,11 @@ def search(*, user: User, query: str) -> list[Person]:
         matches = candidates.filter(person_search.national_id_q(digits))
     else:
         matches = candidates.filter(person_search.names_q(query))
-    found = list(matches.order_by("family_name", "given_name", "pk")[:SEARCH_LIMIT])
+    found = list(matches.order_by("family_name", "given_name", "pk")[: SEARCH_LIMIT + 1])
+    more, found = len(found) > SEARCH_LIMIT, found[:SEARCH_LIMIT]
     # Names and birth dates only: logged as basic data, the category shown.
     gate.log_many(user, found, Action.SEARCH, what="søk", category=gate.BASIC)
-    return found
+    return found, more
 
 
 def my_persons(*, user: User) -> list[Person]:

@@ -13,7 +13,9 @@ from helhet.people.forms import PersonForm
 @login_required
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    results = services.search(user=request.user, query=query) if query else []
+    results, more = (
+        services.search_with_more(user=request.user, query=query) if query else ([], False)
+    )
     mine = [] if query else services.my_persons(user=request.user)
     return render(
         request,
@@ -21,6 +23,8 @@ def search(request):
         {
             "query": query,
             "results": results,
+            "more": more,
+            "limit": services.SEARCH_LIMIT,
             "mine": mine,
             "may_register": services.may_register(user=request.user),
         },

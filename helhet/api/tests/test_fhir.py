@@ -175,3 +175,15 @@ def test_unacceptable_format_is_an_operation_outcome(demo):
     assert response.status_code == 406
     assert response["Content-Type"].startswith(FHIR_JSON)
     assert response.json()["resourceType"] == "OperationOutcome"
+
+
+def test_patient_search_counts_up_to_a_bound_and_leaves_total_out_past_it(demo, monkeypatch):
+    client = demo.client("koordinator")
+    counted = _get(client, reverse("fhir:patients"), _count="2")
+    assert counted["total"] > 3 and len(counted["entry"]) == 2
+
+    # Counted to BOUND rows past the page: 2 + 1 = 3 rows, and there are more.
+    monkeypatch.setattr("helhet.api.fhir_search.BOUND", 1)
+    bounded = _get(client, reverse("fhir:patients"), _count="2")
+    assert "total" not in bounded and len(bounded["entry"]) == 2
+    _valid(bounded)

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -215,3 +217,40 @@ def test_plan_list_queries_do_not_grow_with_rows(demo, django_assert_max_num_que
     with django_assert_max_num_queries(12):
         response = client.get(reverse("api:plans"), {"limit": 200})
     assert len(response.json()["results"]) > 10
+
+
+def test_count_stops_at_the_bound_and_says_so(demo, monkeypatch):
+    """Past the bound the list says its count is a lower bound, and the next page
+    is still linked; below it, the count is exact (docs/performance.md)."""
+    client = demo.client("ke")
+    url = reverse("api:plans")
+    total = IndividualPlan.objects.filter(person__municipality=demo.ctx.municipality).count()
+    assert total > 6
+    exact = client.get(url, {"limit": 2}).json()
+    assert (exact["count"], exact["count_exact"]) == (total, True)
+
+    monkeypatch.setattr("helhet.api.pagination.BOUND", 3)
+    first = client.get(url, {"limit": 2}).json()
+    assert (first["count"], first["count_exact"]) == (3, False)
+    assert "offset=2" in first["next"]
+    # The bound moves with the page: further on, the count is still past the page.
+    later = client.get(url, {"limit": 2, "offset": 2}).json()
+    assert (later["count"], later["count_exact"]) == (5, False)
+    assert len(later["results"]) == 2 and later["next"]
+    last = client.get(url, {"limit": 2, "offset": total - 1}).json()
+    assert (last["count"], last["count_exact"], last["next"]) == (total, True, None)
+
+
+def test_the_page_and_its_count_take_the_same_queries_however_long_the_page(demo):
+    client = demo.client("ke")
+    url = reverse("api:plans")
+    total = IndividualPlan.objects.filter(person__municipality=demo.ctx.municipality).count()
+    client.get(url, {"limit": 1})  # the token's first use is recorded once
+    with CaptureQueriesContext(connection) as whole:
+        body = client.get(url, {"limit": 200}).json()
+    with CaptureQueriesContext(connection) as paged:
+        page = client.get(url, {"limit": 2, "offset": 3}).json()
+    assert (body["count"], body["count_exact"], len(body["results"])) == (total, True, total)
+    assert (page["count"], page["count_exact"]) == (total, True)
+    assert [r["id"] for r in page["results"]] == [r["id"] for r in body["results"][3:5]]
+    assert len(paged) == len(whole)

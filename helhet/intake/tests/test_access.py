@@ -76,3 +76,19 @@ def test_work_list_queries_do_not_grow_with_cases(client, world, django_assert_m
         page = client.get("/inntak/arbeidsliste/")
     assert len(services.work_items(user=world.users.caseworker, today=dt.date(2025, 3, 1))) > 30
     assert page.status_code == 200
+
+
+def test_case_list_counts_up_to_a_bound_and_says_more_than_past_it(client, world, monkeypatch):
+    for i in range(6):
+        application(world, received_on=dt.date(2025, 1, 1) + dt.timedelta(days=i))
+    client.force_login(world.users.caseworker)
+    exact = client.get("/inntak/").content.decode()
+    assert "Side 1 av" not in exact  # one page of 50: no pager
+
+    monkeypatch.setattr("helhet.core.counting.BOUND", 2)
+    monkeypatch.setattr("helhet.intake.views.CASES_PER_PAGE", 2)
+    bounded = client.get("/inntak/").content.decode()
+    assert "Side 1 av mer enn 1 (mer enn 2 i alt)" in bounded
+    assert "side=2" in bounded
+    last = client.get("/inntak/", {"side": "3"}).content.decode()
+    assert "Side 3 av 3 (6 i alt)" in last

@@ -172,3 +172,19 @@ def test_an_empty_national_id_gets_one_message_only(client, muni):
     # Once beside the field, once in the error summary at the top.
     assert response.content.decode().count("Fyll ut fødselsnummeret eller D-nummeret.") == 2
     assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_search_shows_the_first_fifty_and_says_there_are_more(client, muni):
+    unit = testing.unit(muni)
+    client.force_login(testing.staff(unit))
+    for _ in range(51):
+        testing.service(testing.person(muni, given_name="Solveig", family_name="Lund"), unit)
+    page = client.get("/personer/", {"q": "Solveig Lund"}).content.decode()
+    assert page.count("Solveig Lund</a>") == 50
+    assert "Mer enn 50 treff; de 50 første vises." in page
+    assert AccessLogEntry.objects.filter(action="sok").count() == 50  # only what was shown
+
+    testing.person(muni, given_name="Solveig", family_name="Aas")
+    one = client.get("/personer/", {"q": "Solveig"}).content.decode()
+    assert "Mer enn 50 treff" in one  # 51 with a relation, the 52nd without one unseen
