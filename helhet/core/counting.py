@@ -14,8 +14,9 @@ page.
 
 from functools import cached_property
 from math import ceil
+from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -64,11 +65,11 @@ class BoundedPaginator(Paginator):
                 wanted = 1
             self._limit = (wanted - 1) * self.per_page + self.bound
 
-    def get_page(self, number):
+    def get_page(self, number: Any) -> Page:
         self._aim(number)
         return super().get_page(number)
 
-    def page(self, number):
+    def page(self, number: Any) -> Page:
         self._aim(number)
         return super().page(number)
 

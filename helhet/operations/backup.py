@@ -52,6 +52,7 @@ from django.utils.translation import gettext as _
 
 from helhet.access import dbguards
 from helhet.operations import logchain
+from helhet.people import search as people_search
 
 FORMAT = "helhet-backup"
 FORMAT_VERSION = 1
@@ -340,6 +341,10 @@ def restore(
         else:
             _pg_restore(conn, dump)
     _reinstall_guards(using)
+    # The SQLite name index follows the person table by triggers of its own
+    # (helhet/people/search.py); a dump without them would leave search blind to
+    # new names, so they are put back (and the index rebuilt) as after a migration.
+    people_search.ensure_sqlite_index(using)
     _check_chain_heads(manifest, using)
     return manifest
 

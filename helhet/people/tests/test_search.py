@@ -91,3 +91,19 @@ def test_sqlite_puts_the_index_back_when_a_migration_dropped_its_triggers(people
     people["nordmann"].family_name = "Fjellheim"
     people["nordmann"].save()
     assert found("fjellh") == {"Fjellheim"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_puts_the_sqlite_name_index_back(people, tmp_path):
+    from helhet.operations import backup
+
+    if connection.vendor != "sqlite":
+        assert search.ensure_sqlite_index() is False  # PostgreSQL's index is in the dump
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER people_person_name_ai")
+    archive = tmp_path / "backup.tar.gz"
+    backup.create(archive)
+    backup.restore(archive, confirm=lambda manifest: True)
+    t.person(people["nordmann"].municipality, given_name="Ny", family_name="Fjellstad")
+    assert found("fjellst") == {"Fjellstad"}
