@@ -360,16 +360,16 @@ def _staff(user: AnyUser) -> StaffMember | None:
 
 def _unit_ids(user: AnyUser) -> set[int]:
     """Units where the user works in a case role: the units consent is given to."""
-    return {m.unit_id for m in memberships_of(user) if m.role in CASE_ROLES}
+    return {m.unit_id for m in memberships_of(user=user) if m.role in CASE_ROLES}
 
 
 def unit_ids(user: AnyUser, *, roles: Iterable[str] | None = None) -> set[int]:
     """Units where the user holds one of ``roles`` (any role when None)."""
-    return {m.unit_id for m in memberships_of(user) if roles is None or m.role in roles}
+    return {m.unit_id for m in memberships_of(user=user) if roles is None or m.role in roles}
 
 
 def has_role(user: AnyUser, role: str) -> bool:
-    return role in roles_of(user)
+    return role in roles_of(user=user)
 
 
 def case_unit_ids(user: AnyUser) -> set[int]:
@@ -378,7 +378,7 @@ def case_unit_ids(user: AnyUser) -> set[int]:
 
 
 def has_case_role(user: AnyUser) -> bool:
-    return bool(roles_of(user) & CASE_ROLES)
+    return bool(roles_of(user=user) & CASE_ROLES)
 
 
 # --- the built-in bases ----------------------------------------------------------
@@ -448,7 +448,7 @@ def _service(user: User, person: Person, subject: Subject) -> Relation | None:
 
 
 def _coordinating_unit(user: User, person: Person, subject: Subject) -> Relation | None:
-    if not (has_case_role(user) and Role.COORDINATING_UNIT in roles_of(user)):
+    if not (has_case_role(user) and Role.COORDINATING_UNIT in roles_of(user=user)):
         return None
     if not (person.plans.exists() or person.coordinator_assignments.exists()):
         return None
@@ -734,7 +734,7 @@ def decide(
 
 
 def _who(user: AnyUser) -> tuple[str, str]:
-    memberships = memberships_of(user)
+    memberships = memberships_of(user=user)
     role = ", ".join(sorted({m.get_role_display() for m in memberships}))[:100]
     unit = ", ".join(sorted({m.unit.name for m in memberships}))[:200]
     return role, unit
@@ -882,7 +882,7 @@ def accessible_persons(user: AnyUser, *, category: str = BASIC) -> QuerySet[Pers
         if basis.person_ids is not None and basis.code != COORDINATOR:
             others |= Q(pk__in=basis.person_ids(user))
     coordinating_unit = Q()
-    if Role.COORDINATING_UNIT in roles_of(user):
+    if Role.COORDINATING_UNIT in roles_of(user=user):
         coordinating_unit = Q(pk__in=IndividualPlan.objects.values("person_id")) | Q(
             pk__in=CoordinatorAssignment.objects.values("person_id")
         )
@@ -960,7 +960,7 @@ def accessible_plans(
         and staff is not None
         and user.is_authenticated
         and has_case_role(user)
-        and Role.COORDINATING_UNIT in roles_of(user)
+        and Role.COORDINATING_UNIT in roles_of(user=user)
     ):
         return plans.filter(person__municipality_id=staff.municipality_id).exclude(
             person_id__in=_blocking(user).values("person_id")
@@ -1116,7 +1116,7 @@ def decide_access_log(user: AnyUser, person: Person) -> LogView:
         return LogView(Decision(False, NONE, _("Ingen tjenstlig relasjon til personen.")))
     if is_blocked(user, person):
         return LogView(Decision(False, BLOCKED, _("Sperret av personen")))
-    if Role.LEADER in roles_of(user):
+    if Role.LEADER in roles_of(user=user):
         return LogView(
             Decision(True, LOG_REVIEW, _("Leders kontroll av tilgang (hpl. § 21a)")), None, True
         )
@@ -1167,7 +1167,7 @@ def case_units(user: AnyUser) -> list[Unit]:
     """The units (objects, from the cached memberships) where the user works in
     a case role; lets an app's relation skip its queries for users in units
     that never hold its cases."""
-    return [m.unit for m in memberships_of(user) if m.role in CASE_ROLES]
+    return [m.unit for m in memberships_of(user=user) if m.role in CASE_ROLES]
 
 
 # --- words for people ------------------------------------------------------------

@@ -19,6 +19,6 @@ FORM_EVALUATORS = {Role.LEADER, Role.SECTOR_HEAD, Role.COORDINATING_UNIT, Role.Q
 def staff_with_role(user: AnyUser, roles: Collection[str]) -> StaffMember:
     """The user's StaffMember if they hold one of ``roles``; otherwise 403."""
     staff: StaffMember | None = getattr(user, "staff", None) if user.is_authenticated else None
-    if staff is None or roles_of(user).isdisjoint(roles):
+    if staff is None or roles_of(user=user).isdisjoint(roles):
         raise PermissionDenied(_("Siden er for ledere og andre med særskilt rolle."))
     return staff

@@ -83,11 +83,11 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
 
 
-def encode_cursor(entry: AccessLogEntry) -> str:
+def encode_cursor(*, entry: AccessLogEntry) -> str:
     return f"{(entry.at - EPOCH) // MICROSECOND}-{entry.pk}"
 
 
-def decode_cursor(text: str | None) -> tuple[dt.datetime, int] | None:
+def decode_cursor(*, text: str | None) -> tuple[dt.datetime, int] | None:
     """``MICROSECONDS-ID``; None if absent or malformed (the newest page is shown)."""
     if not text:
         return None
@@ -106,7 +106,7 @@ def _page(
 ) -> LogPage:
     period = period_for(person=person, year=year)
     entries = entries.filter(person=person, at__gte=period.start, at__lt=period.end)
-    after = decode_cursor(cursor)
+    after = decode_cursor(text=cursor)
     if after is not None:
         at, entry_id = after
         # Keyset on (at, id), newest first: the index (person, at) finds the
@@ -118,7 +118,7 @@ def _page(
     return LogPage(
         entries=rows,
         period=period,
-        next_cursor=encode_cursor(rows[-1]) if more else None,
+        next_cursor=encode_cursor(entry=rows[-1]) if more else None,
         later=after is not None,
         years=years_for(person=person),
     )
@@ -157,7 +157,7 @@ def viewers_since(*, person: Person, days: int = 365) -> QuerySet[AccessLogEntry
 
 
 def review_since(
-    days: str | int | None, *, now: dt.datetime | None = None
+    *, days: str | int | None, now: dt.datetime | None = None
 ) -> tuple[int, dt.datetime]:
     """The review's period in days (one of REVIEW_DAYS) and its start."""
     text = str(days)

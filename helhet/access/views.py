@@ -110,7 +110,7 @@ def review(request: HttpRequest) -> HttpResponseBase:
     kind = kind if kind in services.KINDS else services.ALL
     unreviewed = request.GET.get("status", "ny") != "alle"
     # Bounded by date, so PostgreSQL reads only the months of the period.
-    days, since = services.review_since(request.GET.get("dager"))
+    days, since = services.review_since(days=request.GET.get("dager"))
     page = BoundedPaginator(
         services.flagged(
             municipality_id=staff.municipality_id,

@@ -19,7 +19,7 @@ from helhet.organisation.services import roles_of
 
 
 def _is_auditor(user) -> bool:
-    return Role.AUDITOR in roles_of(user)
+    return Role.AUDITOR in roles_of(user=user)
 
 
 def _scope(request):
@@ -89,7 +89,7 @@ def _own_campaign(request, campaign_id) -> Campaign:
     found = get_object_or_404(
         Campaign.objects.select_related("authority", "municipality"), pk=campaign_id
     )
-    if not campaigns.supervises(request.user, found, roles_of(request.user)):
+    if not campaigns.supervises(request.user, found, roles_of(user=request.user)):
         raise Http404(_("Fant ikke egenvurderingen."))
     return found
 
@@ -122,7 +122,7 @@ def _participation(request, participation_id) -> tuple[Participation, bool]:
         Participation.objects.select_related("campaign", "unit__municipality"),
         pk=participation_id,
     )
-    supervisor = campaigns.supervises(request.user, found.campaign, roles_of(request.user))
+    supervisor = campaigns.supervises(request.user, found.campaign, roles_of(user=request.user))
     if supervisor or found.unit_id in campaigns.responder_units(request.user):
         return found, supervisor
     staff = getattr(request.user, "staff", None)

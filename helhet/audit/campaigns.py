@@ -160,7 +160,7 @@ def supervises(user, campaign: Campaign, roles: set) -> bool:
 
 
 def responder_units(user) -> set[int]:
-    return {m.unit_id for m in memberships_of(user) if m.role in RESPONDER_ROLES}
+    return {m.unit_id for m in memberships_of(user=user) if m.role in RESPONDER_ROLES}
 
 
 def submission_errors(values: dict, answers: dict[int, tuple[str, str]], question_ids) -> list:

@@ -92,7 +92,7 @@ class CriterionReport:
 
 
 def may_see_report(*, user: User) -> bool:
-    return bool(roles_of(user) & REPORT_ROLES)
+    return bool(roles_of(user=user) & REPORT_ROLES)
 
 
 def may_sample(*, user: User) -> bool:
@@ -343,6 +343,7 @@ def nightly_snapshot(*, municipality_id: int, today: dt.date) -> int:
 
 
 def find_stored(
+    *,
     municipality_id: int,
     start: dt.date,
     end: dt.date,

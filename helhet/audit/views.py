@@ -50,7 +50,9 @@ def _stored(request, staff, unit, start, end):
     says «beregnes» until it is done (docs/performance.md)."""
     today = timezone.localdate()
     unit_id = unit.pk if unit else None
-    stored = services.find_stored(staff.municipality_id, start, end, unit_id=unit_id, today=today)
+    stored = services.find_stored(
+        municipality_id=staff.municipality_id, start=start, end=end, unit_id=unit_id, today=today
+    )
     key = background.compliance_key(
         municipality_id=staff.municipality_id, start=start, end=end, today=today
     )
@@ -71,7 +73,11 @@ def _stored(request, staff, unit, start, end):
         )
         if not job.active:  # done already (a worker was quick, or tasks run at once)
             stored = services.find_stored(
-                staff.municipality_id, start, end, unit_id=unit_id, today=today
+                municipality_id=staff.municipality_id,
+                start=start,
+                end=end,
+                unit_id=unit_id,
+                today=today,
             )
             job = None if stored is not None else job
     return stored, job

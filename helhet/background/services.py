@@ -258,7 +258,7 @@ def start_overview_export(*, user: AbstractBaseUser | AnonymousUser, query: str)
     )
 
 
-def export_path(name: str) -> Path:
+def export_path(*, name: str) -> Path:
     return Path(settings.EXPORT_DIR) / name
 
 
@@ -272,7 +272,7 @@ def write_export(*, job: Job, suffix: str, write: Callable[[Any], int]) -> str:
     cutoff = timezone.now() - dt.timedelta(hours=settings.EXPORT_KEEP_HOURS)
     expired = Job.objects.filter(finished_at__lt=cutoff).exclude(file="")
     for old in expired:
-        export_path(old.file).unlink(missing_ok=True)
+        export_path(name=old.file).unlink(missing_ok=True)
     expired.update(file="")
     name = f"{job.pk}-{secrets.token_hex(8)}{suffix}"
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".job-")
@@ -292,7 +292,7 @@ DOWNLOAD_NAMES = {Job.Kind.OVERVIEW_EXPORT: ("planoversikt", "text/csv; charset=
 def download(*, job: Job) -> FileResponse:
     """The finished export as a download (the caller has checked it is the
     requester's). A file gone (removed after EXPORT_KEEP_HOURS) is a 404."""
-    path = export_path(job.file)
+    path = export_path(name=job.file)
     if not job.file or not path.is_file():
         raise Http404(_("Filen finnes ikke lenger. Be om eksporten på nytt."))
     stem, content_type = DOWNLOAD_NAMES[Job.Kind(job.kind)]

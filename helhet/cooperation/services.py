@@ -117,7 +117,7 @@ def stale_entries_owned_by(*, user: User, today: dt.date) -> list[DirectoryEntry
 
 def mark_editable(*, rows: list[DirectoryRow], user: User) -> None:
     """Owners, members of the unit and the municipality's managers maintain an entry."""
-    memberships = memberships_of(user)
+    memberships = memberships_of(user=user)
     manager = rules.can_manage({m.role for m in memberships})
     unit_ids = {m.unit_id for m in memberships}
     for row in rows:

@@ -63,7 +63,7 @@ def _staff(request):
 
 def _manager(request):
     staff = _staff(request)
-    if not rules.can_manage(roles_of(request.user)):
+    if not rules.can_manage(roles_of(user=request.user)):
         raise PermissionDenied(
             _("Bare koordinerende enhet, ledere og kvalitetsansvarlige kan endre dette.")
         )
@@ -231,7 +231,7 @@ def agreements(request):
             "current": current,
             "missing": [labels[t] for t in rules.missing_topics(covered)],
             "today": today,
-            "can_manage": rules.can_manage(roles_of(request.user)),
+            "can_manage": rules.can_manage(roles_of(user=request.user)),
         },
     )
 
@@ -290,7 +290,7 @@ def routines(request):
     overview = services.routine_overview(
         municipality=staff.municipality, today=timezone.localdate()
     )
-    can_manage = rules.can_manage(roles_of(request.user))
+    can_manage = rules.can_manage(roles_of(user=request.user))
     return render(request, "cooperation/routines.html", {**overview, "can_manage": can_manage})
 
 
@@ -345,7 +345,7 @@ def forums(request):
             "forums": Forum.objects.filter(municipality=staff.municipality).prefetch_related(
                 "units", "partners"
             ),
-            "can_manage": rules.can_manage(roles_of(request.user)),
+            "can_manage": rules.can_manage(roles_of(user=request.user)),
         },
     )
 
@@ -384,7 +384,7 @@ def _forum_page(request, forum, meeting_form=None, status=200):
             "forum": forum,
             "meetings": meetings,
             "meeting_form": meeting_form or ForumMeetingForm(),
-            "can_manage": rules.can_manage(roles_of(request.user)),
+            "can_manage": rules.can_manage(roles_of(user=request.user)),
         },
         status=status,
     )

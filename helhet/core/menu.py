@@ -78,7 +78,7 @@ def _unit_kind(kind):
     # housing.views and nav.views: the page is for staff of that kind of unit.
     def allowed(user, _roles) -> bool:
         return _staff(user, _roles) and any(
-            m.unit.kind == kind for m in memberships_of(user) if m.role in gate.CASE_ROLES
+            m.unit.kind == kind for m in memberships_of(user=user) if m.role in gate.CASE_ROLES
         )
 
     return allowed
@@ -159,7 +159,7 @@ def links_for(user, path: str = "", request=None) -> list[Link]:
     staff = getattr(user, "staff", None)
     user_roles = set()
     if staff is not None:
-        user_roles = roles_of(user)
+        user_roles = roles_of(user=user)
         items = [item for item in STAFF_ITEMS if item.allowed(user, user_roles)]
     elif request is not None:
         items = _portal_items(request)

@@ -41,7 +41,7 @@ def municipality_id(user):
 
 
 def has_any_role(user, roles) -> bool:
-    return any(m.role in roles for m in memberships_of(user))
+    return any(m.role in roles for m in memberships_of(user=user))
 
 
 def can_see_statistics(user) -> bool:
@@ -73,7 +73,7 @@ def require_round_manager(user) -> int:
 def mapping_units(user) -> list[Unit]:
     """Units the user can map on behalf of: the units they work in."""
     seen: dict[int, Unit] = {}
-    for m in memberships_of(user):
+    for m in memberships_of(user=user):
         seen.setdefault(m.unit_id, m.unit)
     return sorted(seen.values(), key=lambda u: u.name)
 

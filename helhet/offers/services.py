@@ -34,7 +34,7 @@ def directory_offers(*, municipality: Municipality, query: str = "") -> list[Off
     return list(offers.order_by("kind", "name"))
 
 
-def months_back(today: dt.date, count: int = MONTHS) -> list[dt.date]:
+def months_back(*, today: dt.date, count: int = MONTHS) -> list[dt.date]:
     """The first day of the last ``count`` months, this month last."""
     first = today.replace(day=1)
     months = []
@@ -63,7 +63,7 @@ def usage(*, municipality_id: int, today: dt.date) -> Usage:
     """Visits per offer and month, the last twelve months, with row and column
     totals; counts below 5 shown as «<5», and more cells hidden («:») where a
     total would give a small count back."""
-    months = months_back(today)
+    months = months_back(today=today)
     offers = list(Offer.objects.filter(municipality_id=municipality_id).order_by("kind", "name"))
     counts = {
         (offer_id, month): visits

@@ -155,7 +155,7 @@ class Role(models.TextChoices):
 class StaffMember(models.Model):
     """A user who works for a municipality. Persons receiving services are not staff."""
 
-    # The confirmed memberships, loaded once per object (``effective_memberships``).
+    # The confirmed memberships, loaded once per object (organisation.services.memberships_of).
     _helhet_memberships: "list[Membership]"
 
     user = models.OneToOneField(

@@ -20,7 +20,7 @@ def _staff_of(user: AbstractBaseUser | AnonymousUser) -> StaffMember | None:
     return staff
 
 
-def memberships_of(user: AbstractBaseUser | AnonymousUser) -> list[Membership]:
+def memberships_of(*, user: AbstractBaseUser | AnonymousUser) -> list[Membership]:
     """The user's memberships in force (confirmed by a head), with their units.
 
     The one place they are loaded; the gate, the menu and every app ask here
@@ -46,13 +46,13 @@ def memberships_of(user: AbstractBaseUser | AnonymousUser) -> list[Membership]:
     return list(loaded)
 
 
-def roles_of(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+def roles_of(*, user: AbstractBaseUser | AnonymousUser) -> set[str]:
     """The roles the user holds in some unit, from confirmed memberships only
     (``memberships_of``, with its caching). Empty for anyone not staff."""
-    return {m.role for m in memberships_of(user)}
+    return {m.role for m in memberships_of(user=user)}
 
 
-def forget_memberships(user: AbstractBaseUser | AnonymousUser) -> None:
+def forget_memberships(*, user: AbstractBaseUser | AnonymousUser) -> None:
     """Load the user's memberships afresh on the next question."""
     staff = _staff_of(user)
     if staff is not None and hasattr(staff, _LOADED):
@@ -88,7 +88,7 @@ def may_confirm(*, user: User, membership: Membership) -> bool:
 
 def is_head(*, user: User) -> bool:
     """Leads a unit or is a head of sector: may be asked to confirm."""
-    return bool(roles_of(user) & {Role.LEADER, Role.SECTOR_HEAD})
+    return bool(roles_of(user=user) & {Role.LEADER, Role.SECTOR_HEAD})
 
 
 def pending_for(*, user: User) -> list[Membership]:

@@ -120,7 +120,7 @@ REGISTRAR_ROLES = {Role.COORDINATING_UNIT, Role.CASEWORKER, Role.NAV_ADVISER}
 
 
 def may_register(*, user: User) -> bool:
-    return bool(roles_of(user) & REGISTRAR_ROLES)
+    return bool(roles_of(user=user) & REGISTRAR_ROLES)
 
 
 def register(*, user: User, form: "PersonForm") -> Person:

@@ -19,7 +19,7 @@ from helhet.quality.models import Acknowledgement, Deviation, Procedure, Procedu
 
 
 def led_units(*, user: User) -> set[int]:
-    return {m.unit_id for m in memberships_of(user) if m.role == Role.LEADER}
+    return {m.unit_id for m in memberships_of(user=user) if m.role == Role.LEADER}
 
 
 def visible_deviations(*, user: User) -> QuerySet[Deviation]:

@@ -191,7 +191,7 @@ def _name_signers(decisions: list[Decision], caseworker: User) -> None:
 def workday(*, user: User, today: dt.date) -> Workday:
     """Everything on the user's start page; every list shown is logged."""
     staff = user.staff
-    user_roles = roles_of(user)
+    user_roles = roles_of(user=user)
     day = Workday(roles=user_roles, is_admin=user.is_staff and Role.SYSTEM_ADMIN in user_roles)
     shown: set[Person] = set()
     if gate.has_case_role(user):
@@ -228,7 +228,7 @@ def workday(*, user: User, today: dt.date) -> Workday:
         }
     if user_roles & roles.REVIEWERS:
         flagged = access_services.flagged(
-            municipality_id=staff.municipality_id, since=access_services.review_since(None)[1]
+            municipality_id=staff.municipality_id, since=access_services.review_since(days=None)[1]
         )
         day.emergency_to_review = flagged.filter(emergency=True).count()
         day.refusals_to_review = flagged.filter(granted=False).count()

@@ -18,7 +18,7 @@ def may_review_access(user: User | AnonymousUser) -> bool:
     from helhet.access.roles import REVIEWERS
     from helhet.organisation.services import roles_of
 
-    return bool(roles_of(user) & REVIEWERS)
+    return bool(roles_of(user=user) & REVIEWERS)
 
 
 @register.filter

@@ -151,7 +151,7 @@ def test_a_malformed_page_key_shows_the_newest_page(client, world, cursor):
 
 def test_the_cursor_is_exact_to_the_microsecond():
     entry = AccessLogEntry(pk=7, at=dt.datetime(2026, 11, 20, 12, 0, 0, 999999, tzinfo=dt.UTC))
-    assert services.decode_cursor(services.encode_cursor(entry)) == (entry.at, 7)
+    assert services.decode_cursor(text=services.encode_cursor(entry=entry)) == (entry.at, 7)
 
 
 def test_the_leaders_review_reads_the_chosen_period(client, world):
@@ -173,7 +173,7 @@ def test_the_leaders_review_reads_the_chosen_period(client, world):
 def test_every_read_of_the_log_is_bounded_by_date(world):
     """On PostgreSQL a bound on ``at`` is what prunes the monthly partitions."""
     fill(world, rows=3, viewers=1)
-    since = services.review_since(None)[1]
+    since = services.review_since(days=None)[1]
     with CaptureQueriesContext(connection) as captured:
         services.person_log(person=world["person"], cursor="1700000000000000-5")
         services.own_log(person=world["person"], year="2025")

@@ -236,7 +236,7 @@ def test_every_reader_of_roles_ignores_a_waiting_membership(client, world):
     user = _fresh(waiting)
     assert not intake_access.has_role(user, Role.SECTOR_HEAD)
     assert not mapping_access.can_see_statistics(user)
-    assert services.roles_of(user) == set()
+    assert services.roles_of(user=user) == set()
     assert quality_services.led_units(user=user) == set()
     assert not audit_services.may_sample(user=user)
     client.force_login(user)

@@ -24,10 +24,10 @@ def test_roles_are_loaded_once_per_user_object(django_assert_num_queries):
     user = _fresh(t.staff(ke, Role.COORDINATING_UNIT, "kari"))
     user.staff  # noqa: B018 - the staff row is loaded with the user in a request
     with django_assert_num_queries(1):
-        assert services.roles_of(user) == {Role.COORDINATING_UNIT}
+        assert services.roles_of(user=user) == {Role.COORDINATING_UNIT}
         assert gate.has_role(user, Role.COORDINATING_UNIT)
         assert gate.has_case_role(user)
-        assert [m.unit for m in services.memberships_of(user)] == [ke]
+        assert [m.unit for m in services.memberships_of(user=user)] == [ke]
 
 
 def test_a_removed_membership_counts_from_the_next_request_on():
@@ -37,12 +37,12 @@ def test_a_removed_membership_counts_from_the_next_request_on():
     kari = t.staff(ke, Role.COORDINATING_UNIT, "kari")
     t.membership(kari.staff, leader, Role.LEADER)
     this_request = _fresh(kari)
-    assert services.roles_of(this_request) == {Role.COORDINATING_UNIT, Role.LEADER}
+    assert services.roles_of(user=this_request) == {Role.COORDINATING_UNIT, Role.LEADER}
     Membership.objects.filter(staff=kari.staff, role=Role.LEADER).delete()
     # The same request keeps its answer until it asks to forget ...
-    assert Role.LEADER in services.roles_of(this_request)
-    services.forget_memberships(this_request)
-    assert services.roles_of(this_request) == {Role.COORDINATING_UNIT}
+    assert Role.LEADER in services.roles_of(user=this_request)
+    services.forget_memberships(user=this_request)
+    assert services.roles_of(user=this_request) == {Role.COORDINATING_UNIT}
     # ... and the next request never sees the removed role.
     assert not gate.has_role(_fresh(kari), Role.LEADER)
 
@@ -50,13 +50,13 @@ def test_a_removed_membership_counts_from_the_next_request_on():
 def test_changing_the_answer_does_not_change_the_next_one():
     muni = t.municipality()
     user = _fresh(t.staff(t.unit(muni, Unit.Kind.COORDINATING), Role.COORDINATING_UNIT, "kari"))
-    services.roles_of(user).add(Role.LEADER)
-    services.memberships_of(user).clear()
-    assert services.roles_of(user) == {Role.COORDINATING_UNIT}
+    services.roles_of(user=user).add(Role.LEADER)
+    services.memberships_of(user=user).clear()
+    assert services.roles_of(user=user) == {Role.COORDINATING_UNIT}
 
 
 def test_anyone_not_staff_holds_no_role():
     person_user = get_user_model().objects.create_user("bruker", password="x")
-    assert services.roles_of(AnonymousUser()) == set()
-    assert services.roles_of(person_user) == set()
-    assert services.memberships_of(person_user) == []
+    assert services.roles_of(user=AnonymousUser()) == set()
+    assert services.roles_of(user=person_user) == set()
+    assert services.memberships_of(user=person_user) == []

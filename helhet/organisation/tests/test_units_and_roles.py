@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from helhet import testing as t
-from helhet.organisation.models import Membership, Municipality, Role, Unit, effective_memberships
+from helhet.organisation.models import Membership, Municipality, Role, Unit
+from helhet.organisation.services import memberships_of
 
 pytestmark = pytest.mark.django_db
 
@@ -85,12 +86,14 @@ def test_a_waiting_role_counts_for_nothing_until_confirmed():
     staff = user.staff
     assert [m.role for m in staff.memberships.all()] == [Role.SERVICE_PROVIDER]
     assert {m.role for m in staff.all_memberships.all()} == {Role.SERVICE_PROVIDER, Role.LEADER}
-    assert [m.role for m in effective_memberships(staff)] == [Role.SERVICE_PROVIDER]
+    assert [m.role for m in memberships_of(user=user)] == [Role.SERVICE_PROVIDER]
     assert list(Membership.objects.pending()) == [waiting]
 
 
-def test_effective_memberships_of_no_staff_member_are_none():
-    assert effective_memberships(None) == []
+def test_a_user_who_is_not_staff_has_no_memberships():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert memberships_of(user=AnonymousUser()) == []
 
 
 def test_the_confirmation_page_is_for_heads_only(client, settings):

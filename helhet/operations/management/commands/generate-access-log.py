@@ -121,7 +121,7 @@ class Command(BaseCommand):
             lambda: services.person_log(person=person, cursor=older),
         )
         timed("Min side, innsyn, første side", lambda: services.own_log(person=person))
-        since = services.review_since(None)[1]
+        since = services.review_since(days=None)[1]
         timed(
             "Leders kontroll, 90 dager, første side",
             lambda: list(services.flagged(municipality_id=made.municipality_id, since=since)[:50]),
