@@ -93,7 +93,9 @@ def main() -> None:
         connections["default"].execute_wrapper(on_primary),
     ):
         replica.reset()
-        report = audit_services.build(muni.pk, dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+        report = audit_services.build(
+            municipality_id=muni.pk, start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30)
+        )
     check(
         len(on_standby.sql) > 1, f"rapporten leste fra standbyen ({len(on_standby.sql)} spørringer)"
     )
@@ -106,7 +108,9 @@ def main() -> None:
     )
     token = replica._target.set("default")
     try:
-        same = audit_services.build(muni.pk, dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+        same = audit_services.build(
+            municipality_id=muni.pk, start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30)
+        )
     finally:
         replica._target.reset(token)
     check(
