@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
@@ -38,7 +38,7 @@ from helhet.audit import criterion_texts, rules
 from helhet.audit.results import Result
 from helhet.consent.models import Category
 from helhet.coordination.models import CoordinatorAssignment, naming_routine
-from helhet.core.legal import REFERENCES, appeal_route
+from helhet.core.legal import REFERENCES, AppealRoute, appeal_route
 from helhet.intake import rules as intake_rules
 from helhet.intake.models import Application, Decision
 from helhet.organisation.models import ExternalPartner, Membership, StaffMember, Unit
@@ -2023,16 +2023,13 @@ CRITERIA.append(
 )
 
 
-def _emergency_refusals(scope: Scope) -> list[Outcome]:
-    from helhet.housing.models import EMERGENCY_DECISION, EmergencyRefusal
-
-    route = appeal_route(EMERGENCY_DECISION)
+def _written_decisions(
+    rows: Iterable[Mapping[str, Any]], route: AppealRoute, person: str, unit: str
+) -> list[Outcome]:
+    """One outcome per decision row: reasons written and the appeal route printed as
+    the table in core/legal.py gives it (``rules.written_decision``)."""
     outcomes = []
-    for row in EmergencyRefusal.objects.filter(
-        person__municipality_id=scope.municipality_id,
-        decided_on__gte=scope.start,
-        decided_on__lte=scope.end,
-    ).values("person_id", "unit_id", "reasons", "appeal_body", "appeal_weeks"):
+    for row in rows:
         verdict = rules.written_decision(
             reasons=row["reasons"],
             appeal_body=row["appeal_body"],
@@ -2040,39 +2037,34 @@ def _emergency_refusals(scope: Scope) -> list[Outcome]:
             route=route,
         )
         outcomes.append(
-            Outcome(verdict.result, verdict.evidence, row["person_id"], frozenset({row["unit_id"]}))
+            Outcome(verdict.result, verdict.evidence, row[person], frozenset({row[unit]}))
         )
     return outcomes
+
+
+def _emergency_refusals(scope: Scope) -> list[Outcome]:
+    from helhet.housing.models import EMERGENCY_DECISION, EmergencyRefusal
+
+    rows = EmergencyRefusal.objects.filter(
+        person__municipality_id=scope.municipality_id,
+        decided_on__gte=scope.start,
+        decided_on__lte=scope.end,
+    ).values("person_id", "unit_id", "reasons", "appeal_body", "appeal_weeks")
+    return _written_decisions(rows, appeal_route(EMERGENCY_DECISION), "person_id", "unit_id")
 
 
 def _noncompliance_decisions(scope: Scope) -> list[Outcome]:
     from helhet.nav.models import NonComplianceDecision
     from helhet.nav.services import FINANCIAL
 
-    route = appeal_route(FINANCIAL)
-    outcomes = []
-    for row in NonComplianceDecision.objects.filter(
+    rows = NonComplianceDecision.objects.filter(
         condition__person__municipality_id=scope.municipality_id,
         decided_on__gte=scope.start,
         decided_on__lte=scope.end,
-    ).values(
-        "condition__person_id", "condition__unit_id", "reasons", "appeal_body", "appeal_weeks"
-    ):
-        verdict = rules.written_decision(
-            reasons=row["reasons"],
-            appeal_body=row["appeal_body"],
-            appeal_weeks=row["appeal_weeks"],
-            route=route,
-        )
-        outcomes.append(
-            Outcome(
-                verdict.result,
-                verdict.evidence,
-                row["condition__person_id"],
-                frozenset({row["condition__unit_id"]}),
-            )
-        )
-    return outcomes
+    ).values("condition__person_id", "condition__unit_id", "reasons", "appeal_body", "appeal_weeks")
+    return _written_decisions(
+        rows, appeal_route(FINANCIAL), "condition__person_id", "condition__unit_id"
+    )
 
 
 CRITERIA += [
