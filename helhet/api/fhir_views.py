@@ -17,7 +17,6 @@ from helhet.access import gate
 from helhet.access.models import Action
 from helhet.api import access, fhir, fhir_import, fhir_search, parsers
 from helhet.api.models import ImportedIdentifier
-from helhet.api.pagination import plain_int
 from helhet.consent.models import Category, Consent
 from helhet.cooperation import access as cooperation_access
 from helhet.cooperation.models import ResponsibilityGroup
@@ -79,32 +78,6 @@ class FhirView(APIView):
 
     def base(self) -> str:
         return self.request.build_absolute_uri(reverse("fhir:base"))
-
-    # Transitional, for searches written before ``SearchView`` (no paging
-    # links, not declared in metadata): new searches subclass SearchView.
-
-    def params(self, allowed: set[str]) -> dict[str, str]:
-        unknown = sorted(set(self.request.query_params) - allowed - {"_format"})
-        if unknown:
-            raise exceptions.ValidationError(
-                {name: [_("Søkeparameteren støttes ikke.")] for name in unknown}
-            )
-        return self.request.query_params.dict()
-
-    def count(self, params: dict[str, str]) -> int:
-        value = plain_int(params.get("_count", str(fhir_search.DEFAULT_COUNT)))
-        if value is None or not 0 < value <= fhir_search.MAX_COUNT:
-            raise exceptions.ValidationError(
-                {"_count": [_("Må være et heltall 1–%(max)s.") % {"max": fhir_search.MAX_COUNT}]}
-            )
-        return value
-
-    def patient_param(self, params: dict[str, str]) -> int:
-        """``patient=Patient/<id>`` (or just the id): the person's id."""
-        value = params.get("patient", "").removeprefix("Patient/")
-        if not value:
-            raise exceptions.ValidationError({"patient": [_("Søket krever patient=Patient/<id>.")]})
-        return _int_id(value)
 
 
 class SearchView(fhir_search.SearchMixin, FhirView):

@@ -54,12 +54,6 @@ def _checked(filters: type[serializers.Serializer], request: Request) -> dict[st
     return checked.validated_data
 
 
-def _filters(name: str, **fields: Any) -> type[serializers.Serializer]:
-    """Transitional, for lists written before the FilterSets: a serializer of
-    query parameters with ``lookups``. New lists declare a ``filterset_class``."""
-    return type(name, (serializers.Serializer,), fields)
-
-
 class FilterSetSchema(DjangoFilterBackend):
     """Declares a list's FilterSet to drf-spectacular (its parameters in the
     schema). The filtering itself is ``FilteredListView.get_queryset``'s, so
@@ -83,9 +77,6 @@ class FilteredListView(generics.ListAPIView):
 
     filter_backends = [FilterSetSchema]
     filterset_class: type[api_filters.StrictFilterSet] | None = None
-    # Transitional (see ``_filters``): used only without a filterset_class.
-    filters: type[serializers.Serializer] | None = None
-    lookups: dict[str, str] = {}
 
     def base_queryset(self) -> QuerySet[Any]:
         raise NotImplementedError
@@ -94,8 +85,6 @@ class FilteredListView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False) and self.filterset_class is not None:
             # The schema only needs the model; there is no user to ask about.
             return self.filterset_class._meta.model.objects.none()
-        if self.filterset_class is None and self.filters is not None:
-            return self.apply_filters(self.base_queryset(), self.legacy_params())
         return self.filtered(self.base_queryset())
 
     def checked_filters(self, queryset: QuerySet[Any]) -> api_filters.StrictFilterSet:
@@ -109,16 +98,6 @@ class FilteredListView(generics.ListAPIView):
 
     def filtered(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return self.checked_filters(queryset).qs
-
-    def legacy_params(self) -> dict[str, Any]:
-        assert self.filters is not None
-        return _checked(self.filters, self.request)
-
-    def apply_filters(self, queryset: QuerySet[Any], params: dict[str, Any]) -> QuerySet[Any]:
-        for name, lookup in self.lookups.items():
-            if name in params:
-                queryset = queryset.filter(**{lookup: params[name]})
-        return queryset
 
 
 class GatedListView(FilteredListView):
@@ -147,11 +126,6 @@ class GatedListView(FilteredListView):
         checked = self.checked_filters(queryset)
         self.gate_person(checked.form.cleaned_data.get("person"))
         return checked.qs
-
-    def legacy_params(self) -> dict[str, Any]:
-        params = super().legacy_params()
-        self.gate_person(params.get("person"))
-        return params
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []

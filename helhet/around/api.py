@@ -15,6 +15,7 @@ that unit.
 
 from typing import Any
 
+from django.db.models import Model
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -23,8 +24,8 @@ from rest_framework.views import APIView
 from helhet.access import gate
 from helhet.access.models import Action
 from helhet.api import access as api_access
-from helhet.api.filters import MAX_ID
-from helhet.api.views import GatedListView, _checked, _filters
+from helhet.api.filters import IdFilter, StrictFilterSet
+from helhet.api.views import GatedListView
 from helhet.around.access import CATEGORY, visible
 from helhet.around.models import ExternalService, GpMessage, Referral, RelativeNeed
 from helhet.people.models import Relative
@@ -134,23 +135,36 @@ class RelativeSerializer(serializers.ModelSerializer):
         ).data
 
 
-PersonFilter = _filters(
-    "AroundPersonFilter",
-    person=serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False),
-)
+class PersonFilter(StrictFilterSet):
+    """``?person=``: one person's rows, opened unit by unit by the gate."""
+
+    person = IdFilter(field_name="person_id")
+
+
+def _person_filter(model: type[Model]) -> type[PersonFilter]:
+    # A FilterSet names its model; the schema checks it against the list's.
+    meta = type("Meta", (), {"model": model, "fields": []})
+    return type(f"{model.__name__}PersonFilter", (PersonFilter,), {"Meta": meta})
 
 
 class _UnitRowList(GatedListView):
     """Rows that are a unit's health record (see the module docstring)."""
 
-    filters = PersonFilter
     category = CATEGORY
     model: type = ExternalService
     # Set for ?person=: the gate has then logged each opened unit's rows.
     logged_by_gate = False
 
     def get_queryset(self):
-        params = _checked(self.filters, self.request)
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()  # the schema needs no user
+        params = {
+            name: value
+            for name, value in self.checked_filters(
+                self.model.objects.none()
+            ).form.cleaned_data.items()
+            if value is not None
+        }
         user = self.request.user
         rows = self.model.objects.order_by("-pk")
         if "person" in params:
@@ -192,12 +206,13 @@ class _UnitRowDetail(APIView):
         return Response(self.serializer_class(self.model.objects.get(pk=value)).data)
 
 
-@extend_schema(tags=["around"], parameters=[PersonFilter])
+@extend_schema(tags=["around"])
 class ExternalServiceList(_UnitRowList):
     """Services and contacts outside the municipality's units (GP, DPS, TSB...)."""
 
     serializer_class = ExternalServiceSerializer
     model = ExternalService
+    filterset_class = _person_filter(ExternalService)
     what = "tjenester utenfor kommunen"
 
 
@@ -207,12 +222,13 @@ class ExternalServiceDetail(_UnitRowDetail):
     serializer_class = ExternalServiceSerializer
 
 
-@extend_schema(tags=["around"], parameters=[PersonFilter])
+@extend_schema(tags=["around"])
 class ReferralList(_UnitRowList):
     """Referrals sent to and received from the specialist services."""
 
     serializer_class = ReferralSerializer
     model = Referral
+    filterset_class = _person_filter(Referral)
     what = "henvisninger"
 
 
@@ -222,12 +238,13 @@ class ReferralDetail(_UnitRowDetail):
     serializer_class = ReferralSerializer
 
 
-@extend_schema(tags=["around"], parameters=[PersonFilter])
+@extend_schema(tags=["around"])
 class GpMessageList(_UnitRowList):
     """Messages to and from the person's GP."""
 
     serializer_class = GpMessageSerializer
     model = GpMessage
+    filterset_class = _person_filter(GpMessage)
     what = "fastlegemeldinger"
 
 
@@ -242,16 +259,15 @@ def _opened_units(user, person, needs: list[RelativeNeed]) -> set[int]:
     return {n.unit_id for n in shown}
 
 
-@extend_schema(tags=["around"], parameters=[PersonFilter])
+@extend_schema(tags=["around"])
 class RelativeList(GatedListView):
     """The person's relatives (basic data), each with the own needs the gate
     opens: with ``?person=`` every unit the gate opens (logged per unit),
     without it those your own units recorded."""
 
     serializer_class = RelativeSerializer
-    filters = PersonFilter
+    filterset_class = _person_filter(Relative)
     what = "pårørende"
-    lookups = {"person": "person_id"}
 
     def base_queryset(self):
         return (
@@ -264,9 +280,8 @@ class RelativeList(GatedListView):
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         api_access.log_list(request.user, [row.person for row in page], self.what)
-        params = _checked(self.filters, request)
         opened: dict[int, set[int]] = {}
-        if "person" in params and page:
+        if "person" in request.query_params and page:
             person = page[0].person
             needs = [n for relative in page for n in relative.needs.all()]
             opened[person.pk] = _opened_units(request.user, person, needs)
