@@ -5,7 +5,7 @@ import pytest
 
 from helhet import testing
 from helhet.organisation.models import Role
-from helhet.plans.tests.conftest import make_story
+from helhet.plans.tests.builders import make_story
 
 
 @pytest.mark.django_db

@@ -17,7 +17,7 @@ from helhet.organisation.models import Role
 from helhet.people.models import Person
 from helhet.plans import services as plan_services
 from helhet.plans.models import Measure
-from helhet.plans.tests.conftest import make_story
+from helhet.plans.tests.builders import make_story
 
 PASSWORD = "demo-passord-1"
 OSLO = ZoneInfo("Europe/Oslo")

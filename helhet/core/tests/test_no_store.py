@@ -7,7 +7,7 @@ import pytest
 from helhet import testing
 from helhet.cooperation.models import DirectoryEntry
 from helhet.organisation.models import Role
-from helhet.plans.tests.conftest import make_story
+from helhet.plans.tests.builders import make_story
 
 pytestmark = pytest.mark.django_db
 

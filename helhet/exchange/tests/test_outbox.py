@@ -15,7 +15,7 @@ from helhet.exchange.models import Delivery, EventType, OutboxEvent, WebhookSubs
 from helhet.intake import services as intake
 from helhet.intake.tests import builders
 from helhet.plans import services as plans
-from helhet.plans.tests.conftest import make_story
+from helhet.plans.tests.builders import make_story
 
 pytestmark = pytest.mark.django_db
 

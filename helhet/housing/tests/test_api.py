@@ -4,7 +4,7 @@ from rest_framework.test import APIClient
 
 from helhet.access.models import AccessLogEntry
 from helhet.api import tokens
-from helhet.housing.tests.conftest import criteria, dwelling, waiting
+from helhet.housing.tests.builders import criteria, dwelling, waiting
 
 
 def _client(user):

@@ -9,7 +9,7 @@ from helhet.audit.criteria import BY_ID
 from helhet.audit.results import Result
 from helhet.core.legal import REFERENCES
 from helhet.housing.models import EmergencyStay, HousingDecision, HousingRoutine
-from helhet.housing.tests.conftest import criteria, dwelling, waiting
+from helhet.housing.tests.builders import criteria, dwelling, waiting
 from helhet.mapping.models import DomainScore, Level, Mapping
 from helhet.plans.models import IndividualPlan
 

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 from helhet import testing
 from helhet.access.models import AccessLogEntry
 from helhet.api import fhir, tokens
-from helhet.housing.tests.conftest import criteria, dwelling, waiting
+from helhet.housing.tests.builders import criteria, dwelling, waiting
 from helhet.organisation.models import Unit
 
 

@@ -18,7 +18,7 @@ from helhet.housing.models import (
     HousingRoutine,
     HousingRoutineVersion,
 )
-from helhet.housing.tests.conftest import criteria, waiting
+from helhet.housing.tests.builders import criteria, waiting
 from helhet.organisation.models import Role
 
 

@@ -13,7 +13,7 @@ from helhet.housing.models import (
     HousingDecision,
     Offer,
 )
-from helhet.housing.tests.conftest import criteria, dwelling, waiting
+from helhet.housing.tests.builders import criteria, dwelling, waiting
 
 Status = HousingApplication.Status
 

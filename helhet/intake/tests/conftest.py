@@ -7,11 +7,6 @@ from helhet.coordination.models import LocalRoutine
 from helhet.organisation.models import Role, Unit
 
 
-def add_role(user, unit, role):
-    testing.membership(user, unit, role)
-    return user
-
-
 @pytest.fixture
 def world(db):
     muni = testing.municipality(name="Nes")

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from helhet import testing
-from helhet.plans.tests.conftest import GOAL, make_story
+from helhet.plans.tests.builders import GOAL, make_story
 
 
 @pytest.mark.browser

@@ -352,7 +352,7 @@ def test_removing_a_goal_after_another_field_changed_is_no_conflict(coordinator_
 
 
 def test_a_first_crisis_plan_from_an_older_version_is_no_conflict(db):
-    from helhet.plans.tests.conftest import make_story
+    from helhet.plans.tests.builders import make_story
 
     story = make_story(complete=False)
     v = story.plan.version

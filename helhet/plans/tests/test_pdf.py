@@ -10,7 +10,7 @@ from helhet.access.models import AccessLogEntry, Action
 from helhet.organisation.models import Unit
 from helhet.plans import pdf, services
 from helhet.plans.models import Participant
-from helhet.plans.tests.conftest import GOAL
+from helhet.plans.tests.builders import GOAL
 
 
 def _pdf(plan_id: int) -> bytes:

@@ -11,7 +11,7 @@ from helhet import testing
 from helhet.access.models import AccessLogEntry, Action
 from helhet.organisation.models import Role
 from helhet.plans.models import CrisisPlan, Goal, IndividualPlan, Measure, Participant
-from helhet.plans.tests.conftest import GOAL, make_story
+from helhet.plans.tests.builders import GOAL, make_story
 
 
 def url(plan, suffix=""):
