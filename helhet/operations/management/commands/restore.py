@@ -41,7 +41,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Tilgangsloggen i sikkerhetskopien er endret: {report.broken}", returncode=1
             )
-        self.stdout.write(f"Tilgangsloggens hash-kjede er kontrollert ({report.checked} rader).")
+        heads = len(manifest.get("access_log_chain_heads") or {})
+        self.stdout.write(
+            f"Tilgangsloggens hash-kjeder er kontrollert ({report.checked} rader; "
+            f"{heads} kjedeverdier fra sikkerhetskopien finnes uendret)."
+        )
 
     def _confirm(self, yes: bool):
         def confirm(manifest: dict) -> bool:
