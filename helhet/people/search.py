@@ -25,8 +25,9 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
-# The FTS5 table on SQLite (migration people 0005).
+# The FTS5 table on SQLite, and the migration that makes it.
 FTS_TABLE = "people_person_name"
+MIGRATION = "0005_name_search_index"
 TRIGRAM = 3
 
 
@@ -64,11 +65,12 @@ def ensure_sqlite_index(using: str = "default") -> bool:
     import importlib
 
     from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
 
     conn = connections[using]
     if conn.vendor != "sqlite":
         return False
-    migration = importlib.import_module("helhet.people.migrations.0005_name_search_index")
+    migration = importlib.import_module(f"helhet.people.migrations.{MIGRATION}")
     with conn.cursor() as cursor:
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s)",
@@ -76,10 +78,10 @@ def ensure_sqlite_index(using: str = "default") -> bool:
         )
         if len(cursor.fetchall()) == 4:
             return False
-        if not conn.introspection.table_names(cursor) or "people_person" not in (
-            conn.introspection.table_names(cursor)
-        ):
-            return False  # not migrated this far
+        # Only where migration 0005 made the index: before it, making the table here
+        # would make that migration fail.
+        if ("people", MIGRATION) not in MigrationRecorder(conn).applied_migrations():
+            return False
         for statement in [*migration.SQLITE_REVERSE, *migration.SQLITE]:
             cursor.execute(statement)
     return True
