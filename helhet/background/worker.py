@@ -9,15 +9,17 @@ any live worker recovers the work of a dead one, so no separate reaper runs.
 
 import logging
 import os
+import random
 import socket
 import threading
+import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.utils import retry
+from django_tasks_db.utils import is_locked_database_exception, retry
 
 from helhet.background import services
 
@@ -60,6 +62,27 @@ class HeartbeatWorker(Worker):
         finally:
             connection.close()
 
+    def _work(self) -> None:
+        """The library's loop, resumed when the database was locked.
+
+        django-tasks-db keeps going when claiming a task meets a locked database,
+        but not when the exclusive transaction that the claim runs in cannot begin
+        (SQLite: another writer held the database past the connection's timeout).
+        No task was claimed then, so the worker waits a moment and tries again,
+        instead of stopping with work still in the queue."""
+        while True:
+            try:
+                super().run()
+                return
+            except OperationalError as error:
+                if not is_locked_database_exception(error):
+                    raise
+                logger.warning("Database locked for worker %s; trying again", self.worker_id)
+                if not self.running:
+                    return
+                # Jitter, so two workers that met the lock do not meet it again.
+                time.sleep(self.interval + random.uniform(0.01, 0.1))  # noqa: S311
+
     def run(self) -> None:
         # The first beat before the first task, so no task is ever held by a
         # worker that has not said it is alive.
@@ -68,7 +91,7 @@ class HeartbeatWorker(Worker):
         if self.beat_in_thread:
             thread.start()
         try:
-            super().run()
+            self._work()
         finally:
             self._stopped.set()
             if thread.is_alive():

@@ -30,3 +30,19 @@ def record(folder: str, n: int) -> int:
         os.close(descriptor)
     time.sleep(0.01)
     return n
+
+
+@task()
+def meet(folder: str, n: int) -> int:
+    """Record ``n``, then wait until another run of ``meet`` has started too.
+
+    Two runs that wait for each other cannot be held by one worker, which runs its
+    tasks one after the other: when both finish, two workers took work."""
+    record.call(folder, n)
+    (Path(folder) / f"met-{n}").touch()
+    deadline = time.monotonic() + 30
+    while len(list(Path(folder).glob("met-*"))) < 2:
+        if time.monotonic() > deadline:
+            raise TimeoutError("only one worker took tasks")
+        time.sleep(0.01)
+    return n

@@ -114,12 +114,37 @@ def test_a_task_that_keeps_killing_its_worker_is_given_up_and_its_job_says_so(
     assert "Prøv igjen" in job.error
 
 
+@pytest.mark.django_db
+def test_a_worker_that_finds_the_database_locked_keeps_going(queue, tmp_path, monkeypatch):
+    """Another writer holding SQLite past the timeout makes the claim's BEGIN fail;
+    the worker tries again instead of stopping with the task still queued."""
+    from django_tasks_db.management.commands import db_worker
+
+    result = probe.record.enqueue(str(tmp_path), 3)
+    real, failures = db_worker.exclusive_transaction, []
+
+    def locked_once(using=None):
+        if not failures:
+            failures.append(using)
+            raise OperationalError("database is locked")
+        return real(using)
+
+    monkeypatch.setattr(db_worker, "exclusive_transaction", locked_once)
+    _worker().run()
+
+    assert failures, "the lock was met"
+    assert (tmp_path / "ran.txt").read_text() == "3\n"
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_never_run_the_same_task(queue, tmp_path):
     """Two workers, each with its own database connection, drain one queue at the
     same time: every task runs exactly once."""
     count = 40
-    ids = [probe.record.enqueue(str(tmp_path), n).id for n in range(count)]
+    # The first two wait for each other, so both workers must hold one of them.
+    ids = [probe.meet.enqueue(str(tmp_path), n).id for n in range(2)]
+    ids += [probe.record.enqueue(str(tmp_path), n).id for n in range(2, count)]
     errors = []
 
     def drain() -> None:
@@ -141,7 +166,9 @@ def test_two_workers_never_run_the_same_task(queue, tmp_path):
     ran = sorted(int(line) for line in (tmp_path / "ran.txt").read_text().split())
     assert ran == list(range(count))
     rows = DBTaskResult.objects.filter(pk__in=ids)
-    assert all(r.status == TaskResultStatus.SUCCESSFUL for r in rows)
+    assert all(r.status == TaskResultStatus.SUCCESSFUL for r in rows), [
+        r.exception_class_path for r in rows if r.status != TaskResultStatus.SUCCESSFUL
+    ]
     assert all(len(r.worker_ids) == 1 for r in rows)
     assert len({r.worker_ids[0] for r in rows}) == 2, "both workers took tasks"
 
