@@ -183,9 +183,13 @@ def _sample_form(targets: Targets) -> dict:
     }
 
 
-FLOOR = Scenario("floor", "koordinator", lambda t: "/")
+# The floor is the cheapest page a logged-in staff member can get: «side ikke funnet»
+# (session, user, staff member, the base template) — not the start page, which has
+# become «Min arbeidsdag» and does real work (measured below as `workday`).
+FLOOR = Scenario("floor", "koordinator", lambda t: "/finnes-ikke/", status=404)
 SCENARIOS = [
     Scenario("overview", "ke", lambda t: "/koordinering/"),
+    Scenario("workday", "koordinator", lambda t: "/"),
     Scenario("person", "koordinator", lambda t: f"/personer/{t.person_id}/"),
     Scenario("plan", "koordinator", lambda t: f"/planer/{t.plan_id}/"),
     Scenario(

@@ -11,6 +11,7 @@ from helhet.organisation.models import Municipality
 NAMES = [
     "floor",
     "overview",
+    "workday",
     "person",
     "plan",
     "plan_save",
