@@ -45,12 +45,19 @@ from helhet.operations.bench import percentile
 LOGINS = ["koordinator", "ke", "tjenesteyter", "nav", "leder"]
 # How often each kind of request is chosen (the overview is the heaviest page).
 WEIGHTS = {"oversikt": 1, "person": 3, "plan": 3, "søk": 2, "endring": 3}
+# The trivial page, as in `helhet bench`: «side ikke funnet» for a logged-in user
+# (session, user, staff member, base template). Requested alone, by the same users,
+# before the mix: the mix's throughput divided by it is comparable between machines,
+# where requests per second are not.
+FLOOR = {"gulv": 1}
+FLOOR_PATH = "/finnes-ikke/"
 # Plans looked at per login, and how many of its editable ones take the edits:
 # few, so that users collide.
 DISCOVER_PLANS = 8
 HOT_PLANS = 3
 TIMEOUT = 60
 EXPECTED = {
+    "gulv": {404},
     "oversikt": {200},
     "person": {200},
     "plan": {200},
@@ -275,17 +282,18 @@ class Budget:
 
 
 class VirtualUser(threading.Thread):
-    def __init__(self, number, browser, targets, results, deadline, budget, seed):
+    def __init__(self, number, browser, targets, results, deadline, budget, seed, mix=WEIGHTS):
         super().__init__(name=f"bruker-{number}", daemon=True)
         self.number, self.browser, self.targets = number, browser, targets
         self.results, self.deadline, self.budget = results, deadline, budget
         self.random = random.Random(seed * 1000 + number)
         self.edits = 0
+        self.mix = mix
 
     def run(self):
         left_out = {"endring": not self.targets.editable, "person": not self.targets.persons}
-        kinds = [k for k in WEIGHTS if not left_out.get(k)]
-        weights = [WEIGHTS[k] for k in kinds]
+        kinds = [k for k in self.mix if not left_out.get(k)]
+        weights = [self.mix[k] for k in kinds]
         while time.monotonic() < self.deadline and self.budget.take():
             kind = self.random.choices(kinds, weights)[0]
             try:
@@ -300,6 +308,7 @@ class VirtualUser(threading.Thread):
             self._edit(r.choice(t.editable[:HOT_PLANS]))
             return
         path = {
+            "gulv": lambda: FLOOR_PATH,
             "oversikt": lambda: "/koordinering/",
             "person": lambda: f"/personer/{r.choice(t.persons)}/",
             "plan": lambda: f"/planer/{r.choice(t.plans)}/",
@@ -367,7 +376,7 @@ def lost_updates(saves: list[Save], before: dict[int, Plan], after: dict[int, Pl
 
 def summary(results: Results, seconds: float) -> dict:
     kinds = {}
-    for kind in [*WEIGHTS, "skjema", "lagring"]:
+    for kind in [*FLOOR, *WEIGHTS, "skjema", "lagring"]:
         times = results.latencies.get(kind)
         if not times:
             continue
@@ -403,6 +412,15 @@ def as_text(report: dict) -> str:
         f"{report['forespørsler']} forespørsler på {report['sekunder']} s: "
         f"{report['per_sekund']} per sekund; p50 {report['p50_ms']} ms, "
         f"p95 {report['p95_ms']} ms, p99 {report['p99_ms']} ms.",
+        *(
+            [
+                f"Den enkleste siden alene: {report['gulv']['per_sekund']} per sekund "
+                f"(p50 {report['gulv']['p50_ms']} ms); blandingen gir "
+                f"{report['forhold_til_gulv']} av det."
+            ]
+            if "gulv" in report
+            else []
+        ),
         "",
         f"{'type':<10} {'antall':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  statuser",
     ]
@@ -442,10 +460,30 @@ def passed(report: dict) -> bool:
 # --- putting it together ------------------------------------------------------------
 
 
+def _drive(browsers, names, targets, seconds, budget, seed, mix) -> tuple[Results, float]:
+    """Run one virtual user per browser for ``seconds``, choosing from ``mix``."""
+    results = Results()
+    started = time.monotonic()
+    threads = [
+        VirtualUser(i, browser, targets[name], results, started + seconds, budget, seed, mix)
+        for i, (name, browser) in enumerate(zip(names, browsers, strict=True))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + TIMEOUT + 10)
+    return results, time.monotonic() - started
+
+
+def floor_seconds(seconds: float) -> float:
+    """How long the trivial page is requested alone: a quarter of the run, 2–15 s."""
+    return min(15.0, max(2.0, seconds / 4))
+
+
 def run(base_url, users, seconds, max_requests, password, seed, progress) -> tuple[dict, dict]:
-    """Log in, find targets, run the users, check the saves. Returns the report
-    and, for each edited plan, its version before the run and the saves that
-    were accepted (for checks against the database)."""
+    """Log in, find targets, measure the trivial page alone, run the users, check the
+    saves. Returns the report and, for each edited plan, its version before the run
+    and the saves that were accepted (for checks against the database)."""
     progress(f"Logger inn {users} brukere ...")
     with ThreadPoolExecutor(max_workers=min(users, 8)) as pool:
         names = [LOGINS[i % len(LOGINS)] for i in range(users)]
@@ -458,21 +496,30 @@ def run(base_url, users, seconds, max_requests, password, seed, progress) -> tup
             for plan_id in targets[name].editable[:HOT_PLANS]:
                 editors.setdefault(plan_id, browser)
     before = {plan_id: read_plan(browser, plan_id) for plan_id, browser in editors.items()}
+    floor_time = floor_seconds(seconds)
+    progress(f"Måler den enkleste siden alene i {floor_time:g} s ...")
+    floor, floor_elapsed = _drive(
+        browsers, names, targets, floor_time, Budget(max_requests), seed, FLOOR
+    )
     progress(f"{len(editors)} planer endres av flere brukere samtidig; kjører i {seconds} s ...")
-    results, budget = Results(), Budget(max_requests)
-    started = time.monotonic()
-    threads = [
-        VirtualUser(i, browser, targets[name], results, started + seconds, budget, seed)
-        for i, (name, browser) in enumerate(zip(names, browsers, strict=True))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + TIMEOUT + 10)
-    elapsed = time.monotonic() - started
+    results, elapsed = _drive(
+        browsers, names, targets, seconds, Budget(max_requests), seed, WEIGHTS
+    )
     edited = {s.plan_id for s in results.saves}
     after = {plan_id: read_plan(editors[plan_id], plan_id) for plan_id in edited}
     report = summary(results, elapsed)
+    floor_report = summary(floor, floor_elapsed)
+    report["gulv"] = floor_report
+    report["forhold_til_gulv"] = (
+        round(report["per_sekund"] / floor_report["per_sekund"], 2)
+        if floor_report["per_sekund"]
+        else 0.0
+    )
+    # The floor phase's errors count like the mix's.
+    report["serverfeil"] += floor_report["serverfeil"]
+    for key in ("uten_svar", "uventede"):
+        for what, n in floor_report[key].items():
+            report[key][what] = report[key].get(what, 0) + n
     report["tapte_oppdateringer"] = lost_updates(results.saves, before, after)
     accepted = Counter(s.plan_id for s in results.saves if s.status == 302)
     return report, {plan_id: (before[plan_id].version, accepted[plan_id]) for plan_id in edited}

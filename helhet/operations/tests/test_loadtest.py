@@ -73,6 +73,15 @@ def test_four_users_for_eight_seconds_get_no_server_error_and_lose_no_update(
     for kind in report["typer"].values():
         assert 0 < kind["p50_ms"] <= kind["p95_ms"] <= kind["p99_ms"]
     assert "kjeden er hel" in report["tilgangslogg"]
+    # The trivial page alone, first: every answer the 404 it should be, and the mix's
+    # throughput given as a share of it.
+    assert report["gulv"]["typer"]["gulv"]["statuser"] == {
+        "404": report["gulv"]["typer"]["gulv"]["antall"]
+    }
+    assert report["forhold_til_gulv"] == pytest.approx(
+        report["per_sekund"] / report["gulv"]["per_sekund"], abs=0.01
+    )
+    assert 0 < report["forhold_til_gulv"] < 1.5
 
 
 def test_every_kind_of_lost_update_is_found():
