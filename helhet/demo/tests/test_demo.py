@@ -99,3 +99,24 @@ def test_running_the_demo_again_keeps_the_existing_municipality():
     make_demo(persons=20)
     assert picture() == first
     assert Municipality.objects.count() == 1
+
+
+def test_demo_on_a_database_not_yet_migrated_says_what_to_run(tmp_path):
+    """A fresh database gets a clear Norwegian instruction, not a traceback."""
+    import subprocess
+    import sys
+
+    from helhet.operations.tests.conftest import sqlite_env
+
+    database = tmp_path / "ny.sqlite3"
+    env = sqlite_env(database, tmp_path) | {"HELHET_DEMO_MODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "helhet.manage", "demo", "--no-serve", "--password", "lang-nok-1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "kjør «helhet migrate» først" in done.stderr
+    assert "Traceback" not in done.stderr

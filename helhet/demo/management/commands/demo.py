@@ -6,7 +6,8 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from helhet.demo import generate
@@ -36,6 +37,12 @@ class Command(BaseCommand):
             raise CommandError("--persons må være mellom 1 og 1 000 000.", returncode=2)
         if len(options["password"]) < 8:
             raise CommandError("--password må ha minst 8 tegn.", returncode=2)
+        if self._unmigrated():
+            raise CommandError(
+                "Databasen er ikke klar: kjør «helhet migrate» først "
+                "(tools/demo gjør det for deg).",
+                returncode=2,
+            )
         if options["reset"]:
             call_command("flush", interactive=False, verbosity=0)
         elif self._holds_other_data():
@@ -52,6 +59,12 @@ class Command(BaseCommand):
         self._print_logins(options)
         if not options["no_serve"]:
             self._serve(options["addr"])
+
+    @staticmethod
+    def _unmigrated() -> bool:
+        connection = connections[DEFAULT_DB_ALIAS]
+        executor = MigrationExecutor(connection)
+        return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
     def _holds_other_data(self) -> bool:
         if Municipality.objects.filter(is_demo=False).exists():
