@@ -172,11 +172,18 @@ def test_keep_does_not_reuse_a_database_that_also_holds_real_data():
     assert refused.value.returncode == 2
 
 
-def test_keep_needs_a_database_that_outlives_the_run():
-    with pytest.raises(
-        CommandError, match="--keep krever --database-url eller --sqlite-file"
-    ) as no:
-        call_command("bench", keep=True, stdout=io.StringIO(), stderr=io.StringIO())
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"keep": True}, "--keep krever --database-url eller --sqlite-file"),
+        ({"sqlite_file": "a.sqlite3", "database_url": "sqlite:////tmp/b"}, "ikke begge"),
+        ({"sqlite_file": "/finnes/ikke/bench.sqlite3"}, "Mappen /finnes/ikke finnes ikke"),
+        ({"runs": 0}, "--runs må være mellom 1 og 1 000"),
+    ],
+)
+def test_bench_refuses_options_that_cannot_work_before_it_starts(options, message):
+    with pytest.raises(CommandError, match=message) as no:
+        call_command("bench", **options, stdout=io.StringIO(), stderr=io.StringIO())
     assert no.value.returncode == 2
 
 
