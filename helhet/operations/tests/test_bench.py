@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from helhet import testing
 from helhet.operations import bench
 from helhet.organisation.models import Municipality
+from helhet.people.models import Person
 
 NAMES = [
     "floor",
@@ -32,7 +33,17 @@ def quiet(message: str) -> None:
     pass
 
 
-def bench_json(persons: int) -> list[dict]:
+OLD_FIELDS = {"name", "median_ms", "p95_ms", "floor_ms", "ratio", "queries"}
+SPREAD_FIELDS = {"runs", "median_ms_min", "median_ms_max", "ratio_min", "ratio_max"}
+SPREAD_FIELDS |= {"queries_by_run", "queries_equal"}
+
+
+def bench_json(persons: int, **options) -> list[dict]:
+    return json.loads(bench_output(persons, **options)[0])
+
+
+def bench_output(persons: int, **options) -> tuple[str, str]:
+    """The JSON on stdout and the progress on stderr of one in-process bench run."""
     out, err = io.StringIO(), io.StringIO()
     call_command(
         "bench",
@@ -42,9 +53,10 @@ def bench_json(persons: int) -> list[dict]:
         in_this_database=True,
         stdout=out,
         stderr=err,
+        **options,
     )
-    assert "overview" in err.getvalue()  # progress goes to stderr, the JSON alone to stdout
-    return json.loads(out.getvalue())
+    assert "floor: " in err.getvalue()  # progress goes to stderr, the JSON alone to stdout
+    return out.getvalue(), err.getvalue()
 
 
 @pytest.mark.load
@@ -54,7 +66,8 @@ def test_bench_reports_every_scenario_with_query_counts_that_do_not_grow_with_pe
 
     assert [r["name"] for r in small] == NAMES
     for r in small:
-        assert set(r) == {"name", "median_ms", "p95_ms", "floor_ms", "ratio", "queries"}
+        assert set(r) == OLD_FIELDS | SPREAD_FIELDS
+        assert r["runs"] == 1 and r["ratio_min"] == r["ratio"] == r["ratio_max"]
         assert 0 < r["median_ms"] <= r["p95_ms"]
         assert r["queries"] > 0
     queries = {r["name"]: r["queries"] for r in small}
@@ -71,6 +84,107 @@ def test_bench_reports_every_scenario_with_query_counts_that_do_not_grow_with_pe
     for r in larger:
         assert r["floor_ms"] > 0
         assert r["ratio"] == pytest.approx(r["median_ms"] / r["floor_ms"], rel=0.05)
+
+
+@pytest.mark.load
+@pytest.mark.django_db(transaction=True)
+def test_runs_reports_the_spread_of_repeated_runs_with_the_same_query_counts():
+    results = bench_json(20, runs=2, only="plan,compliance_revision")
+
+    assert [r["name"] for r in results] == [
+        "floor",
+        "plan",
+        "compliance_sql_floor",
+        "compliance_revision",
+    ]
+    for r in results:
+        assert r["runs"] == 2
+        assert r["ratio_min"] <= r["ratio"] <= r["ratio_max"]
+        assert r["median_ms_min"] <= r["median_ms"] <= r["median_ms_max"]
+        assert len(r["queries_by_run"]) == 2 and r["queries_equal"]
+        assert r["queries_by_run"] == [r["queries"], r["queries"]]
+
+
+def test_text_output_shows_the_spread_and_names_a_query_count_that_changed():
+    def result(name, queries):
+        times = [bench.Sample([10.0, 12.0], 5.0, queries[0]), bench.Sample([20.0], 5.0, queries[1])]
+        return bench._result(name, times)
+
+    steady, changing = result("plan", (29, 29)), result("overview", (17, 20))
+    text = bench.as_text([steady, changing])
+
+    assert (steady.ratio_min, steady.ratio, steady.ratio_max) == (2.2, 3.1, 4.0)
+    assert (steady.median_ms_min, steady.median_ms, steady.median_ms_max) == (11.0, 15.5, 20.0)
+    assert "2.2–4.0" in text and "11.0–20.0" in text
+    assert "17–20*" in text
+    assert "overview: ulikt antall spørringer i kjøringene (17, 20)" in text
+    assert "plan: ulikt" not in text
+
+
+@pytest.mark.load
+@pytest.mark.django_db(transaction=True)
+def test_keep_measures_the_same_demo_again_without_generating_it():
+    first, generating = bench_output(20, keep=True, only="plan")
+    demo = Municipality.objects.get(is_demo=True)
+
+    second, reusing = bench_output(20, keep=True, only="plan")
+
+    assert "Lager demokommune med 20 personer (frø 1)" in generating
+    assert "Gjenbruker demodata for 20 personer (frø 1" in reusing
+    assert "Lager demokommune" not in reusing
+    assert list(Municipality.objects.all()) == [demo]  # the same rows, not a new demo
+    shape = [(r["name"], r["queries"]) for r in json.loads(first)]
+    assert [(r["name"], r["queries"]) for r in json.loads(second)] == shape
+
+
+@pytest.mark.load
+@pytest.mark.django_db(transaction=True)
+def test_keep_makes_the_demo_anew_when_persons_or_seed_differ():
+    bench_output(20, keep=True, only="plan")
+    old = Municipality.objects.get(is_demo=True)
+
+    _, err = bench_output(30, keep=True, only="plan")
+
+    assert "Gjenbruker" not in err and "Lager demokommune med 30 personer" in err
+    demo = Municipality.objects.get(is_demo=True)
+    assert demo.pk != old.pk
+    assert Person.objects.filter(municipality=demo).count() == 30
+    assert bench.reusable(30, seed=1) is not None
+    assert bench.reusable(30, seed=2) is None and bench.reusable(20, seed=1) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_keep_does_not_reuse_a_database_that_also_holds_real_data():
+    bench.prepare(20, seed=1, progress=quiet)
+    assert bench.reusable(20, seed=1) is not None
+    testing.person(testing.municipality(name="Ekte kommune"))
+
+    assert bench.reusable(20, seed=1) is None
+    with pytest.raises(CommandError, match="ikke er demodata") as refused:
+        call_command(
+            "bench",
+            persons=20,
+            keep=True,
+            in_this_database=True,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert refused.value.returncode == 2
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"keep": True}, "--keep krever --database-url eller --sqlite-file"),
+        ({"sqlite_file": "a.sqlite3", "database_url": "sqlite:////tmp/b"}, "ikke begge"),
+        ({"sqlite_file": "/finnes/ikke/bench.sqlite3"}, "Mappen /finnes/ikke finnes ikke"),
+        ({"runs": 0}, "--runs må være mellom 1 og 1 000"),
+    ],
+)
+def test_bench_refuses_options_that_cannot_work_before_it_starts(options, message):
+    with pytest.raises(CommandError, match=message) as no:
+        call_command("bench", **options, stdout=io.StringIO(), stderr=io.StringIO())
+    assert no.value.returncode == 2
 
 
 @pytest.mark.load
