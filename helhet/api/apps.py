@@ -18,3 +18,9 @@ class ApiConfig(AppConfig):
             "a deviation; its person reference is shown only through the gate",
             namespace="api",
         )
+        register_not_person_kwarg(
+            "job_id",
+            "a background job: its status and the address of its result, no person data; "
+            "readable as on the page (helhet.background.rules)",
+            namespace="api",
+        )

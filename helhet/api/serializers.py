@@ -462,4 +462,38 @@ class CriterionResultSerializer(TallySerializer):
 class ComplianceSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
+    computed_at = serializers.DateTimeField(
+        help_text="Når tallene ble beregnet (den lagrede rapporten, som på siden)."
+    )
     criteria = CriterionResultSerializer(many=True)
+
+
+# --- background jobs ---------------------------------------------------------------
+
+
+class JobSerializer(serializers.Serializer):
+    """A background job as the API shows it: no parameters, no person data."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField(help_text="`compliance` (etterlevelse) eller `overview_export`.")
+    kind_display = serializers.CharField(source="get_kind_display")
+    status = serializers.ChoiceField(
+        choices=["queued", "running", "done", "failed"],
+        help_text="`queued` (venter på tur), `running` (beregnes), `done` (ferdig), "
+        "`failed` (feilet).",
+    )
+    status_display = serializers.CharField(source="get_status_display")
+    done = serializers.IntegerField(min_value=0, help_text="Utført så langt (av `total`).")
+    total = serializers.IntegerField(min_value=0, help_text="0 til arbeidet vet hvor mye det er.")
+    percent = serializers.IntegerField(
+        allow_null=True, min_value=0, max_value=100, help_text="null til `total` er kjent."
+    )
+    error = serializers.CharField(allow_blank=True, help_text="Feilmeldingen når `failed`.")
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    result = serializers.SerializerMethodField(
+        help_text="Adressen til resultatet når `status` er `done`, ellers null."
+    )
+
+    def get_result(self, job) -> str | None:
+        return self.context["result"]

@@ -37,6 +37,7 @@ urlpatterns = [
     path(f"{v1}deviations/", views.DeviationList.as_view(), name="deviations"),
     path(f"{v1}deviations/<int:deviation_id>/", views.DeviationDetail.as_view(), name="deviation"),
     path(f"{v1}compliance/", views.Compliance.as_view(), name="compliance"),
+    path(f"{v1}jobs/<int:job_id>/", views.JobDetail.as_view(), name="job"),
     path(f"{v1}housing/dwellings/", housing_api.DwellingList.as_view(), name="dwellings"),
     path(
         f"{v1}housing/applications/",

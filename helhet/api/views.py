@@ -7,13 +7,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
@@ -27,6 +31,8 @@ from helhet.api import filters as api_filters
 from helhet.api import serializers as s
 from helhet.api.preconditions import PreconditionFailed, etag, expected_version
 from helhet.audit import services as audit_services
+from helhet.background import services as background
+from helhet.background.models import Job
 from helhet.consent.models import Category, Consent
 from helhet.cooperation import access as cooperation_access
 from helhet.cooperation.models import Meeting, ResponsibilityGroup
@@ -482,11 +488,61 @@ def _period(params: dict, today: dt.date) -> tuple[dt.date, dt.date]:
         raise ApiValidationError({"end": [str(error)]}) from error
 
 
+RETRY_AFTER_SECONDS = 2  # as often as the compliance page asks for a job's progress
+
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[202],
+    description="Sekunder før det er verdt å spørre jobben igjen.",
+)
+LOCATION = OpenApiParameter(
+    "Location",
+    OpenApiTypes.URI,
+    OpenApiParameter.HEADER,
+    response=[202],
+    description="Jobben som beregner rapporten (`/api/v1/jobs/{job_id}/`).",
+)
+
+
+def _result_url(request: Request, job: Job) -> str | None:
+    """Where a finished job's result is fetched: the API's own address for a
+    report; an export is the file the page offers (for the same login)."""
+    if job.status != Job.Status.DONE:
+        return None
+    if job.kind == Job.Kind.COMPLIANCE:
+        query = urlencode({"start": job.params["start"], "end": job.params["end"]})
+        return request.build_absolute_uri(f"{reverse('api:compliance')}?{query}")
+    if job.file:
+        return request.build_absolute_uri(reverse("background:download", args=[job.pk]))
+    return None
+
+
+def _job_response(request: Request, job: Job, status: int) -> Response:
+    data = s.JobSerializer(job, context={"result": _result_url(request, job)}).data
+    response = Response(data, status=status)
+    if job.active:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if status == 202:
+        response["Location"] = request.build_absolute_uri(reverse("api:job", args=[job.pk]))
+    return response
+
+
 @extend_schema(
     tags=["audit"],
-    parameters=[ComplianceFilter],
-    responses=s.ComplianceSerializer,
-    description="Etterlevelse per kriterium og enhet for din kommune: bare tall, ingen personer.",
+    parameters=[ComplianceFilter, RETRY_AFTER, LOCATION],
+    responses={
+        200: OpenApiResponse(s.ComplianceSerializer, description="Den lagrede rapporten."),
+        202: OpenApiResponse(
+            s.JobSerializer,
+            description="Perioden er ikke beregnet i dag: den beregnes i bakgrunnen. Følg "
+            "`Location` til jobben er ferdig, og hent så rapporten (jobbens `result`).",
+        ),
+    },
+    description="Etterlevelse per kriterium og enhet for din kommune: bare tall, ingen "
+    "personer. Svaret er den lagrede rapporten, som på siden; en periode som ikke er "
+    "beregnet i dag gir 202 og en jobb å følge.",
 )
 class Compliance(APIView):
     def get(self, request):
@@ -500,6 +556,42 @@ class Compliance(APIView):
             )
         today = timezone.localdate()
         start, end = _period(_checked(ComplianceFilter, request), today)
-        criteria = compliance.results(staff.municipality_id, start, end, today)
-        data = {"start": start, "end": end, "criteria": criteria}
+        found = compliance.stored_or_job(
+            user=request.user,
+            municipality_id=staff.municipality_id,
+            start=start,
+            end=end,
+            today=today,
+        )
+        if isinstance(found, Job):
+            return _job_response(request, found, status=202)
+        criteria = compliance.results(municipality_id=staff.municipality_id, reports=found.reports)
+        data = {"start": start, "end": end, "computed_at": found.computed_at, "criteria": criteria}
         return Response(s.ComplianceSerializer(data).data)
+
+
+# --- background jobs ----------------------------------------------------------------
+
+
+@extend_schema(
+    tags=["jobs"],
+    parameters=[
+        OpenApiParameter(
+            "Retry-After",
+            OpenApiTypes.INT,
+            OpenApiParameter.HEADER,
+            response=[200],
+            description="Mens jobben venter eller beregnes: sekunder til neste spørsmål.",
+        )
+    ],
+    responses=s.JobSerializer,
+    description="Et bakgrunnsarbeid du har bedt om (eller, for etterlevelse, som du har "
+    "samme tilgang til som rapporten krever): status, framdrift og, når det er ferdig, "
+    "adressen til resultatet. Andre får 404.",
+)
+class JobDetail(APIView):
+    def get(self, request, job_id):
+        job = background.job_for(user=request.user, job_id=job_id)
+        if job is None:
+            raise NotFound(_("Fant ikke bakgrunnsarbeidet."))
+        return _job_response(request, job, status=200)

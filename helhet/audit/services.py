@@ -1,9 +1,10 @@
 """The compliance report: every criterion's tally, per unit and over time,
 and the failing cases a user may see.
 
-``build`` computes live (the API and the drill-down use it); the page, the PDF
-and the exports read the stored report (``stored_report``), computed nightly,
-on the first view of a day and period, or on request (docs/performance.md).
+``build`` computes live (the drill-down uses it); the page, the PDF, the API and
+the exports read the stored report (``find_stored``), computed nightly, by the
+background worker for a period first asked for, or on request
+(docs/performance.md).
 """
 
 import datetime as dt

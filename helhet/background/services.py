@@ -34,6 +34,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
+from helhet.background import rules
 from helhet.background.models import Job, WorkerBeat
 
 logger = logging.getLogger(__name__)
@@ -231,11 +232,28 @@ def start_compliance(
 
 
 def job_for(*, user: AbstractBaseUser | AnonymousUser, job_id: int) -> Job | None:
-    """The job if ``user`` asked for it: a job's progress and result are the
-    requester's alone."""
-    if not isinstance(user, AbstractBaseUser):
+    """The job if ``user`` may read it (``rules.may_read_job``): an export is its
+    requester's alone; a compliance job is for whoever may see that report."""
+    from helhet.audit import services as audit
+
+    if not isinstance(user, User):
         return None
-    return Job.objects.filter(pk=job_id, requested_by_id=user.pk).first()
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        return None
+    staff = getattr(user, "staff", None)
+    sees_report = (
+        job.kind == Job.Kind.COMPLIANCE and staff is not None and audit.may_see_report(user=user)
+    )
+    allowed = rules.may_read_job(
+        kind=job.kind,
+        requested_by_id=job.requested_by_id,
+        municipality_id=job.municipality_id,
+        user_id=user.pk,
+        user_municipality_id=staff.municipality_id if staff is not None else None,
+        sees_report=sees_report,
+    )
+    return job if allowed else None
 
 
 def start_overview_export(*, user: AbstractBaseUser | AnonymousUser, query: str) -> Job:

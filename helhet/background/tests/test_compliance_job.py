@@ -96,14 +96,27 @@ def test_recompute_asked_twice_enqueues_once_and_keeps_the_old_figures_meanwhile
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_job_is_only_for_the_user_who_asked(client, queue, leader):
+def test_a_compliance_job_is_for_those_who_may_see_the_report(client, queue, leader):
     client.force_login(leader)
     client.get(reverse("audit:compliance"))
     job = Job.objects.get()
+    status_url = reverse("background:status", args=[job.pk])
+
+    # A colleague who sees the report opens the same period: the page joins the
+    # running job, and they follow its progress like the one who asked first.
     colleague = t.staff(t.unit(leader.staff.municipality), Role.LEADER)
     client.force_login(colleague)
+    page = client.get(reverse("audit:compliance")).content.decode()
+    assert status_url in page
+    assert client.get(status_url).status_code == 200
+    assert Job.objects.count() == 1
 
-    assert client.get(reverse("background:status", args=[job.pk])).status_code == 404
+    # Staff without the report, and leaders elsewhere, do not see the job.
+    provider = t.staff(t.unit(leader.staff.municipality), Role.SERVICE_PROVIDER)
+    elsewhere = t.staff(t.unit(t.municipality()), Role.LEADER)
+    for other in (provider, elsewhere):
+        client.force_login(other)
+        assert client.get(status_url).status_code == 404
     client.logout()
     anonymous = client.get(reverse("background:status", args=[job.pk]))
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
