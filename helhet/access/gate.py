@@ -122,8 +122,8 @@ Calling the gate
 
 import contextlib
 import contextvars
-import functools
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
@@ -929,7 +929,13 @@ def decide_many(
             if decision.basis == NONE and not has_case_role(user):
                 final.add(person.pk)
         decided[person.pk] = decision
-    covering = _covering_consents(list(pending), pending, category)
+    # The consents and emergency grants are read for the whole list, not only
+    # for those who turn out to need them: the queries a list makes then
+    # depend on its size and the question only, never on who is in it.
+    covering: dict[int, list[tuple[int | None, Consent]]] = {}
+    if category != BASIC:
+        units = {u for held in found.values() for r in held for u in r.unit_ids}
+        covering = _covering_consents(_ids(local), units | _unit_ids(user), category)
     for pk, allowed in pending.items():
         decided[pk] = _category_by_consent(
             allowed, category, functools.partial(_first_covering, covering, pk)
@@ -938,11 +944,9 @@ def decide_many(
         return decided
     # Emergency access opens reading and recording for the rest (as ``decide``).
     refused = [p.pk for p in local if not decided[p.pk].granted and p.pk not in final]
-    if not refused:
-        return decided
     emergencies: dict[int, EmergencyAccess] = {}
     for grant in EmergencyAccess.objects.filter(
-        user=user, person_id__in=refused, expires_at__gt=timezone.now()
+        user=user, person_id__in=_ids(local), expires_at__gt=timezone.now()
     ).order_by(*_EMERGENCY_ORDER):
         emergencies.setdefault(grant.person_id, grant)
     for pk in refused:
@@ -982,13 +986,11 @@ def _relations_many(
 
 
 def _covering_consents(
-    person_ids: list[int], relations: dict[int, list[Relation]], category: str
+    person_ids: list[int], units: set[int], category: str
 ) -> dict[int, list[tuple[int | None, Consent]]]:
-    """Per person, the valid scopes for ``category`` naming one of the units the
-    relations ask a consent for: (unit, consent), in ``covering_consent``'s order."""
-    if not person_ids:
-        return {}
-    units = {u for held in relations.values() for r in held for u in r.unit_ids}
+    """Per person, the valid scopes for ``category`` naming one of ``units``
+    (those the relations ask a consent for): (unit, consent), in
+    ``covering_consent``'s order."""
     scopes = (
         ConsentScope.objects.filter(
             valid_q(prefix="consent__"),
