@@ -114,6 +114,11 @@ Calling the gate
 * lists and search: ``accessible_persons(user, category=...)`` (or, for lists of
   plans, ``accessible_plans(user, plans, category=...)``), then ``log_many(...,
   category=...)`` for the persons shown, with the category shown;
+* a list whose rows need a decision of their own (another unit's records, by
+  ``owner_unit``): ``decide_many(user, persons, action, category=...,
+  owner_unit=...)`` — per person exactly ``decide``'s answer, in a constant
+  number of queries — then ``log_many`` for the rows shown; never ``decide``
+  in a loop over rows;
 * a decision the view makes itself: ``check(...)`` (decide and log), or
   ``decide(...)`` plus ``log(...)``; a button shown or hidden may use
   ``decide`` alone (the act itself asks again and logs);
