@@ -890,6 +890,20 @@ def decide_many(
     Users who are not staff (the person themself, a proxy or guardian) are
     decided one by one: their lists are their own and those they represent."""
     unique = list({p.pk: p for p in persons}.values())
+    if len(unique) > _DECIDE_MANY_CHUNK:
+        # Ids are passed as parameters; keep each statement well inside the
+        # databases' limits (SQLite 32,766, PostgreSQL 65,535).
+        decided_all: dict[int, Decision] = {}
+        for start in range(0, len(unique), _DECIDE_MANY_CHUNK):
+            decided_all |= decide_many(
+                user,
+                unique[start : start + _DECIDE_MANY_CHUNK],
+                action,
+                category=category,
+                owner_unit=owner_unit,
+                subject=subject,
+            )
+        return decided_all
     staff = _staff(user)
     if staff is None or not user.is_authenticated:
         return {
@@ -957,6 +971,9 @@ def decide_many(
     for pk in refused:
         decided[pk] = _with_emergency(decided[pk], emergencies.get(pk))
     return decided
+
+
+_DECIDE_MANY_CHUNK = 5000
 
 
 def _relations_many(

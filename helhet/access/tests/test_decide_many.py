@@ -265,3 +265,12 @@ def test_the_queries_do_not_grow_with_the_list(world, user_name):
         many = _queries(user, persons, category, owner_unit)
         assert few == many, (category, few, many)
         assert many <= 15
+
+
+def test_a_list_longer_than_one_batch_gets_the_same_decisions(world, monkeypatch):
+    user = world["users"]["tjenesteyter"]
+    persons = list(world["persons"].values())
+    whole = gate.decide_many(user, persons, Action.VIEW, category=Category.PLAN)
+    monkeypatch.setattr(gate, "_DECIDE_MANY_CHUNK", 4)
+    assert gate.decide_many(user, persons, Action.VIEW, category=Category.PLAN) == whole
+    assert len(whole) == len(persons)
