@@ -114,6 +114,11 @@ Calling the gate
 * lists and search: ``accessible_persons(user, category=...)`` (or, for lists of
   plans, ``accessible_plans(user, plans, category=...)``), then ``log_many(...,
   category=...)`` for the persons shown, with the category shown;
+* a list whose rows need a decision of their own (another unit's records, by
+  ``owner_unit``): ``decide_many(user, persons, action, category=...,
+  owner_unit=...)`` — per person exactly ``decide``'s answer, in a constant
+  number of queries — then ``log_many`` for the rows shown; never ``decide``
+  in a loop over rows;
 * a decision the view makes itself: ``check(...)`` (decide and log), or
   ``decide(...)`` plus ``log(...)``; a button shown or hidden may use
   ``decide`` alone (the act itself asks again and logs);
@@ -123,7 +128,8 @@ Calling the gate
 import contextlib
 import contextvars
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
@@ -138,8 +144,8 @@ from django.utils.translation import gettext_lazy
 
 from helhet.access import registry
 from helhet.access.models import AccessBlock, AccessLogEntry, Action, EmergencyAccess
-from helhet.consent.models import Category, ConsentScope
-from helhet.consent.services import covering_consent, valid_q
+from helhet.consent.models import Category, Consent, ConsentScope
+from helhet.consent.services import COVERING_ORDER, covering_consent, valid_q
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role, StaffMember, Unit
 from helhet.organisation.services import memberships_of, roles_of
@@ -239,6 +245,9 @@ class Relation:
 FindRelation: TypeAlias = Callable[[User, Person, Subject], Relation | None]
 # ``person_ids(user)``: a queryset of the persons' ids (``.values("person_id")``).
 PersonIds: TypeAlias = Callable[[User], "QuerySet[Any, Any]"]
+# ``find_many(user, persons, subject)``: ``find`` for many persons at once, in
+# a constant number of queries: the relation per person id it holds for.
+FindRelations: TypeAlias = Callable[[User, Sequence[Person], Subject], dict[int, Relation]]
 
 
 @dataclass(frozen=True)
@@ -251,6 +260,10 @@ class Basis:
     concerns one record only holds when given it.
     ``person_ids(user)``: the persons the basis holds for without a subject
     (a queryset of ids, for lists), or None when it holds for single records only.
+    ``find_many(user, persons, subject)``: exactly ``find`` for each person, in
+    a constant number of queries (``decide_many``); without it ``decide_many``
+    asks ``find`` person by person (for the persons in ``person_ids`` only,
+    when there is no subject).
     """
 
     code: str
@@ -258,6 +271,7 @@ class Basis:
     find: FindRelation
     person_ids: PersonIds | None = None
     rank: int = 50
+    find_many: FindRelations | None = None
 
 
 BASES: list[Basis] = []
@@ -300,14 +314,13 @@ def register_basis(
     find: FindRelation,
     person_ids: PersonIds | None = None,
     rank: int = 50,
+    find_many: FindRelations | None = None,
 ) -> None:
     """Register a lawful basis (see ``Basis``). The gate asks every basis, and
     applies blocks, municipality, category, action and logging to all alike;
     no app decides after the gate. Registering a code again replaces it."""
-    BASES[:] = sorted(
-        [b for b in BASES if b.code != code] + [Basis(code, label, find, person_ids, rank)],
-        key=lambda b: b.rank,
-    )
+    basis = Basis(code, label, find, person_ids, rank, find_many)
+    BASES[:] = sorted([b for b in BASES if b.code != code] + [basis], key=lambda b: b.rank)
 
 
 def unregister_basis(code: str) -> None:
@@ -325,14 +338,27 @@ def register_relation(
     """Let another app add a relation to the person, e.g. membership of a
     responsibility group. Such a relation works like plan participation: it
     opens ``grunndata``, and crossing categories still need a consent covering
-    the user's unit. ``holds(user, person) -> bool``."""
+    the user's unit. ``holds(user, person) -> bool`` must hold exactly for the
+    persons in ``person_ids(user)``: lists (``accessible_persons``,
+    ``decide_many``) ask the latter."""
+
+    def relation(user: User) -> Relation:
+        return Relation(basis, str(label), frozenset(_unit_ids(user)), actions=actions)
 
     def find(user: User, person: Person, subject: Subject) -> Relation | None:
         if not has_case_role(user) or not holds(user, person):
             return None
-        return Relation(basis, str(label), frozenset(_unit_ids(user)), actions=actions)
+        return relation(user)
 
-    register_basis(code=basis, label=label, find=find, person_ids=person_ids, rank=30)
+    def find_many(user: User, persons: Sequence[Person], subject: Subject) -> dict[int, Relation]:
+        if not has_case_role(user):
+            return {}
+        held = Person.objects.filter(pk__in=[p.pk for p in persons]).filter(pk__in=person_ids(user))
+        return {pk: relation(user) for pk in held.order_by().values_list("pk", flat=True)}
+
+    register_basis(
+        code=basis, label=label, find=find, person_ids=person_ids, rank=30, find_many=find_many
+    )
 
 
 def register_representation(
@@ -384,15 +410,22 @@ def has_case_role(user: AnyUser) -> bool:
 # --- the built-in bases ----------------------------------------------------------
 
 
-def _coordinator(user: User, person: Person, subject: Subject) -> Relation | None:
-    if not has_case_role(user):
-        return None
-    assignment = person.coordinator_assignments.filter(
-        coordinator=user, ended_on__isnull=True
-    ).first()
-    if assignment is None:
-        return None
-    via = frozenset({assignment.unit_id} if assignment.unit_id else set())
+# Each built-in basis answers for one person (``find``) and for a list
+# (``find_many``, for ``decide_many``) from the same rows in the same order, so
+# both give the same relation; the order ends in the primary key, so ties
+# (two assignments offered the same day) are broken alike.
+_ASSIGNMENT_ORDER = ("-offered_on", "pk")
+_SERVICE_ORDER = ("valid_from", "pk")
+# ``_service`` names the first service and counts at most this many.
+_SERVICES_SEEN = 20
+
+
+def _ids(persons: Sequence[Person]) -> list[int]:
+    return [p.pk for p in persons]
+
+
+def _coordinator_relation(user: User, assignment_unit_id: int | None) -> Relation:
+    via = frozenset({assignment_unit_id} if assignment_unit_id else set())
     return Relation(
         COORDINATOR,
         _("Koordinator for personen"),
@@ -404,15 +437,39 @@ def _coordinator(user: User, person: Person, subject: Subject) -> Relation | Non
     )
 
 
-def _participant(user: User, person: Person, subject: Subject) -> Relation | None:
+def _coordinator(user: User, person: Person, subject: Subject) -> Relation | None:
     if not has_case_role(user):
         return None
-    participation = Participant.objects.filter(
-        plan__person=person, plan__status__in=OPEN_STATUSES, user=user
-    ).first()
-    if participation is None:
+    assignment = (
+        person.coordinator_assignments.filter(coordinator=user, ended_on__isnull=True)
+        .order_by(*_ASSIGNMENT_ORDER)
+        .first()
+    )
+    if assignment is None:
         return None
-    via = frozenset({participation.unit_id} if participation.unit_id else set())
+    return _coordinator_relation(user, assignment.unit_id)
+
+
+def _coordinator_many(
+    user: User, persons: Sequence[Person], subject: Subject
+) -> dict[int, Relation]:
+    if not has_case_role(user):
+        return {}
+    first: dict[int, int | None] = {}
+    rows = (
+        CoordinatorAssignment.objects.filter(
+            coordinator=user, ended_on__isnull=True, person_id__in=_ids(persons)
+        )
+        .order_by(*_ASSIGNMENT_ORDER)
+        .values_list("person_id", "unit_id")
+    )
+    for person_id, unit_id in rows:
+        first.setdefault(person_id, unit_id)
+    return {pk: _coordinator_relation(user, unit_id) for pk, unit_id in first.items()}
+
+
+def _participant_relation(user: User, participation_unit_id: int | None) -> Relation:
+    via = frozenset({participation_unit_id} if participation_unit_id else set())
     return Relation(
         PLAN_PARTICIPANT,
         _("Deltaker i personens individuelle plan"),
@@ -422,20 +479,38 @@ def _participant(user: User, person: Person, subject: Subject) -> Relation | Non
     )
 
 
-def _service(user: User, person: Person, subject: Subject) -> Relation | None:
-    units = _unit_ids(user)
-    if not units:
+def _participant(user: User, person: Person, subject: Subject) -> Relation | None:
+    if not has_case_role(user):
         return None
-    services = list(
-        Service.objects.filter(
-            Service.active_on(timezone.localdate()),
-            person=person,
-            unit_id__in=units,
-            basis=Service.Basis.DECISION,
-        ).select_related("unit")[:20]
+    participation = (
+        Participant.objects.filter(plan__person=person, plan__status__in=OPEN_STATUSES, user=user)
+        .order_by("pk")
+        .first()
     )
-    if not services:
+    if participation is None:
         return None
+    return _participant_relation(user, participation.unit_id)
+
+
+def _participant_many(
+    user: User, persons: Sequence[Person], subject: Subject
+) -> dict[int, Relation]:
+    if not has_case_role(user):
+        return {}
+    first: dict[int, int | None] = {}
+    rows = (
+        Participant.objects.filter(
+            plan__person_id__in=_ids(persons), plan__status__in=OPEN_STATUSES, user=user
+        )
+        .order_by("pk")
+        .values_list("plan__person_id", "unit_id")
+    )
+    for person_id, unit_id in rows:
+        first.setdefault(person_id, unit_id)
+    return {pk: _participant_relation(user, unit_id) for pk, unit_id in first.items()}
+
+
+def _service_relation(units: set[int], services: list[Service]) -> Relation:
     return Relation(
         SERVICE,
         _("Enheten %(unit)s gir tjeneste etter vedtak") % {"unit": services[0].unit},
@@ -447,11 +522,41 @@ def _service(user: User, person: Person, subject: Subject) -> Relation | None:
     )
 
 
-def _coordinating_unit(user: User, person: Person, subject: Subject) -> Relation | None:
-    if not (has_case_role(user) and Role.COORDINATING_UNIT in roles_of(user=user)):
+def _services(units: set[int]) -> QuerySet[Service]:
+    return (
+        Service.objects.filter(
+            Service.active_on(timezone.localdate()),
+            unit_id__in=units,
+            basis=Service.Basis.DECISION,
+        )
+        .select_related("unit")
+        .order_by(*_SERVICE_ORDER)
+    )
+
+
+def _service(user: User, person: Person, subject: Subject) -> Relation | None:
+    units = _unit_ids(user)
+    if not units:
         return None
-    if not (person.plans.exists() or person.coordinator_assignments.exists()):
+    services = list(_services(units).filter(person=person)[:_SERVICES_SEEN])
+    if not services:
         return None
+    return _service_relation(units, services)
+
+
+def _service_many(user: User, persons: Sequence[Person], subject: Subject) -> dict[int, Relation]:
+    units = _unit_ids(user)
+    if not units:
+        return {}
+    found: dict[int, list[Service]] = {}
+    for service in _services(units).filter(person_id__in=_ids(persons)):
+        seen = found.setdefault(service.person_id, [])
+        if len(seen) < _SERVICES_SEEN:
+            seen.append(service)
+    return {pk: _service_relation(units, services) for pk, services in found.items()}
+
+
+def _coordinating_unit_relation(user: User) -> Relation:
     return Relation(
         COORDINATING_UNIT,
         _("Koordinerende enhet (hol. § 7-3)"),
@@ -460,6 +565,31 @@ def _coordinating_unit(user: User, person: Person, subject: Subject) -> Relation
         CHANGE | CONSENT_ACTS | {Action.OFFER, Action.CLOSE, Action.REGISTER_GUARDIAN},
         frozenset(unit_ids(user, roles={Role.COORDINATING_UNIT})),
     )
+
+
+def _coordinating_unit(user: User, person: Person, subject: Subject) -> Relation | None:
+    if not (has_case_role(user) and Role.COORDINATING_UNIT in roles_of(user=user)):
+        return None
+    if not (person.plans.exists() or person.coordinator_assignments.exists()):
+        return None
+    return _coordinating_unit_relation(user)
+
+
+def _coordinating_unit_many(
+    user: User, persons: Sequence[Person], subject: Subject
+) -> dict[int, Relation]:
+    if not (has_case_role(user) and Role.COORDINATING_UNIT in roles_of(user=user)):
+        return {}
+    with_case = (
+        Person.objects.filter(pk__in=_ids(persons))
+        .filter(
+            Q(pk__in=IndividualPlan.objects.values("person_id"))
+            | Q(pk__in=CoordinatorAssignment.objects.values("person_id"))
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    return {pk: _coordinating_unit_relation(user) for pk in with_case}
 
 
 def _coordinated_ids(user: User) -> QuerySet[Any, Any]:
@@ -486,6 +616,7 @@ register_basis(
     find=_coordinator,
     person_ids=_coordinated_ids,
     rank=10,
+    find_many=_coordinator_many,
 )
 register_basis(
     code=PLAN_PARTICIPANT,
@@ -493,6 +624,7 @@ register_basis(
     find=_participant,
     person_ids=_participating_ids,
     rank=20,
+    find_many=_participant_many,
 )
 register_basis(
     code=SERVICE,
@@ -500,6 +632,7 @@ register_basis(
     find=_service,
     person_ids=_service_ids,
     rank=40,
+    find_many=_service_many,
 )
 # Its persons are listed by ``accessible_persons`` directly (every person with
 # a plan or a coordinator case: one simple condition, docs/performance.md).
@@ -509,6 +642,7 @@ register_basis(
     find=_coordinating_unit,
     person_ids=None,
     rank=45,
+    find_many=_coordinating_unit_many,
 )
 
 
@@ -571,9 +705,14 @@ def relations(user: User, person: Person, *, subject: Subject = None) -> list[Re
 def _active_emergency(user: User, person: Person) -> EmergencyAccess | None:
     return (
         EmergencyAccess.objects.filter(user=user, person=person, expires_at__gt=timezone.now())
-        .order_by("-expires_at")
+        .order_by(*_EMERGENCY_ORDER)
         .first()
     )
+
+
+# The latest-ending grant is the one a decision names; the id breaks ties alike
+# in ``decide`` and ``decide_many``.
+_EMERGENCY_ORDER = ("-expires_at", "-pk")
 
 
 def is_blocked(user: User, person: Person) -> bool:
@@ -620,13 +759,11 @@ def _allows(user: User, relation: Relation, action: str) -> bool:
     return action in relation.actions
 
 
-def _decide_category(
-    person: Person,
-    relations: list[Relation],
-    category: str,
-    owner_unit: Unit | int | None,
-    user: User,
-) -> Decision:
+def _category_without_consent(
+    relations: list[Relation], category: str, owner_unit: Unit | int | None, user: User
+) -> Decision | None:
+    """The decision when no consent is needed for ``category`` (the gate's
+    rules 1–2, see "Crossing units"), or None when one is."""
     first = relations[0]
     if category == BASIC:
         return Decision(True, first.basis, first.detail)
@@ -639,10 +776,16 @@ def _decide_category(
     for relation in relations:
         if category in relation.own_categories:
             return Decision(True, relation.basis, relation.detail)
+    return None
+
+
+def _category_by_consent(
+    relations: list[Relation], category: str, covering: Callable[[Relation], Consent | None]
+) -> Decision:
+    """The first relation (strongest first) whose units a valid consent covers
+    (``covering(relation)``), or the refusal."""
     for relation in relations:
-        consent = covering_consent(
-            person_id=person.pk, unit_ids=relation.unit_ids, category=category
-        )
+        consent = covering(relation)
         if consent is not None:
             return Decision(
                 True,
@@ -653,12 +796,31 @@ def _decide_category(
             )
     return Decision(
         False,
-        first.basis,
+        relations[0].basis,
         _(
             "Personen har ikke gitt gyldig samtykke til at enheten din får opplysninger "
             "i kategorien «%(category)s»."
         )
         % {"category": _category_label(category)},
+    )
+
+
+def _decide_category(
+    person: Person,
+    relations: list[Relation],
+    category: str,
+    owner_unit: Unit | int | None,
+    user: User,
+) -> Decision:
+    decision = _category_without_consent(relations, category, owner_unit, user)
+    if decision is not None:
+        return decision
+    return _category_by_consent(
+        relations,
+        category,
+        lambda relation: covering_consent(
+            person_id=person.pk, unit_ids=relation.unit_ids, category=category
+        ),
     )
 
 
@@ -698,36 +860,215 @@ def decide(
         allowed = [r for r in found if _allows(user, r, action)]
         if allowed:
             decision = _decide_category(person, allowed, category, owner_unit, user)
-        elif found:
-            decision = Decision(
-                False,
-                found[0].basis,
-                _("Grunnlaget ditt (%(basis)s) gir ikke rett til å %(action)s.")
-                % {"basis": found[0].detail, "action": _action_label(action)},
-            )
-        elif not has_case_role(user):
-            return Decision(False, NONE, _("Rollen din gir ikke tilgang til personopplysninger."))
         else:
-            decision = Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
+            decision = _without_allowing_relation(user, found, action)
+            if decision.basis == NONE and not has_case_role(user):
+                return decision
     if decision.granted or action in ADMINISTRATIVE:
         # Emergency access opens reading and recording, never an
         # administrative act (offer, close, sign, start, consent, guardian).
         return decision
-    emergency = _active_emergency(user, person)
-    if emergency is not None:
-        blocked = _(" Personen har sperret deg.") if decision.basis == BLOCKED else ""
-        return Decision(
-            True,
-            EMERGENCY,
-            _("Nødtilgang til %(until)s: %(reason)s")
-            % {
-                "until": timezone.localtime(emergency.expires_at).strftime("%d.%m.%Y %H:%M"),
-                "reason": emergency.reason[:200],
-            }
-            + blocked,
-            emergency_id=emergency.pk,
+    return _with_emergency(decision, _active_emergency(user, person))
+
+
+def decide_many(
+    user: AnyUser,
+    persons: Iterable[Person],
+    action: str,
+    *,
+    category: str = Category.PLAN,
+    owner_unit: Unit | int | None = None,
+    subject: Subject = None,
+) -> dict[int, Decision]:
+    """``decide`` for every person of a list, by person id: the same decision
+    (basis, detail, consent, emergency access) ``decide`` gives each, in a
+    constant number of queries for staff — one per registered basis
+    (``Basis.find_many``), one for blocks, one for consents and one for
+    emergency access, whatever the list holds (docs/architecture.md, "The
+    gate"). Does not log: log the rows shown with ``log_many``.
+
+    Users who are not staff (the person themself, a proxy or guardian) are
+    decided one by one: their lists are their own and those they represent."""
+    unique = list({p.pk: p for p in persons}.values())
+    if len(unique) > _DECIDE_MANY_CHUNK:
+        # Ids are passed as parameters; keep each statement well inside the
+        # databases' limits (SQLite 32,766, PostgreSQL 65,535).
+        decided_all: dict[int, Decision] = {}
+        for start in range(0, len(unique), _DECIDE_MANY_CHUNK):
+            decided_all |= decide_many(
+                user,
+                unique[start : start + _DECIDE_MANY_CHUNK],
+                action,
+                category=category,
+                owner_unit=owner_unit,
+                subject=subject,
+            )
+        return decided_all
+    staff = _staff(user)
+    if staff is None or not user.is_authenticated:
+        return {
+            p.pk: decide(user, p, action, category=category, owner_unit=owner_unit, subject=subject)
+            for p in unique
+        }
+    own = getattr(user, "person", None)
+    decided: dict[int, Decision] = {}
+    local: list[Person] = []
+    for person in unique:
+        if own is not None and own.pk == person.pk:
+            decided[person.pk] = Decision(True, SELF, _("Egne opplysninger"))
+        elif staff.municipality_id != person.municipality_id:
+            decided[person.pk] = Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
+        else:
+            local.append(person)
+    if not local:
+        return decided
+    blocked = set(
+        AccessBlock.objects.filter(
+            person_id__in=_ids(local), staff_user=user, lifted_at__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+    free = [p for p in local if p.pk not in blocked]
+    found = _relations_many(user, free, subject)
+    # First without consents; then, for those that need one, one query.
+    pending: dict[int, list[Relation]] = {}
+    final: set[int] = set()
+    for person in local:
+        if person.pk in blocked:
+            decided[person.pk] = Decision(False, BLOCKED, _("Sperret av personen"))
+            continue
+        held = found.get(person.pk, [])
+        allowed = [r for r in held if _allows(user, r, action)]
+        if allowed:
+            decision = _category_without_consent(allowed, category, owner_unit, user)
+            if decision is None:
+                pending[person.pk] = allowed
+                continue
+        else:
+            decision = _without_allowing_relation(user, held, action)
+            if decision.basis == NONE and not has_case_role(user):
+                final.add(person.pk)
+        decided[person.pk] = decision
+    # The consents and emergency grants are read for the whole list, not only
+    # for those who turn out to need them: the queries a list makes then
+    # depend on its size and the question only, never on who is in it.
+    covering: dict[int, list[tuple[int | None, Consent]]] = {}
+    if category != BASIC:
+        units = {u for held in found.values() for r in held for u in r.unit_ids}
+        covering = _covering_consents(_ids(local), units | _unit_ids(user), category)
+    for pk, allowed in pending.items():
+        decided[pk] = _category_by_consent(
+            allowed, category, functools.partial(_first_covering, covering, pk)
         )
-    return decision
+    if action in ADMINISTRATIVE:
+        return decided
+    # Emergency access opens reading and recording for the rest (as ``decide``).
+    refused = [p.pk for p in local if not decided[p.pk].granted and p.pk not in final]
+    emergencies: dict[int, EmergencyAccess] = {}
+    for grant in EmergencyAccess.objects.filter(
+        user=user, person_id__in=_ids(local), expires_at__gt=timezone.now()
+    ).order_by(*_EMERGENCY_ORDER):
+        emergencies.setdefault(grant.person_id, grant)
+    for pk in refused:
+        decided[pk] = _with_emergency(decided[pk], emergencies.get(pk))
+    return decided
+
+
+_DECIDE_MANY_CHUNK = 5000
+
+
+def _relations_many(
+    user: User, persons: Sequence[Person], subject: Subject
+) -> dict[int, list[Relation]]:
+    """``_relations`` for every person: the bases that hold, strongest first."""
+    found: dict[int, list[Relation]] = {}
+    if not persons:
+        return found
+    for basis in BASES:
+        if basis.find_many is not None:
+            held = basis.find_many(user, persons, subject)
+        else:
+            candidates = list(persons)
+            if basis.person_ids is not None and subject is None:
+                # Without a subject the basis holds for its listed persons only.
+                listed = set(
+                    Person.objects.filter(pk__in=_ids(persons))
+                    .filter(pk__in=basis.person_ids(user))
+                    .order_by()
+                    .values_list("pk", flat=True)
+                )
+                candidates = [p for p in persons if p.pk in listed]
+            held = {}
+            for person in candidates:
+                relation = basis.find(user, person, subject)
+                if relation is not None:
+                    held[person.pk] = relation
+        for pk, relation in held.items():
+            found.setdefault(pk, []).append(relation)
+    return found
+
+
+def _covering_consents(
+    person_ids: list[int], units: set[int], category: str
+) -> dict[int, list[tuple[int | None, Consent]]]:
+    """Per person, the valid scopes for ``category`` naming one of ``units``
+    (those the relations ask a consent for): (unit, consent), in
+    ``covering_consent``'s order."""
+    scopes = (
+        ConsentScope.objects.filter(
+            valid_q(prefix="consent__"),
+            consent__person_id__in=person_ids,
+            unit_id__in=units,
+            category=category,
+        )
+        .select_related("consent")
+        .order_by(*COVERING_ORDER)
+    )
+    covering: dict[int, list[tuple[int | None, Consent]]] = {}
+    for scope in scopes:
+        covering.setdefault(scope.consent.person_id, []).append((scope.unit_id, scope.consent))
+    return covering
+
+
+def _first_covering(
+    covering: dict[int, list[tuple[int | None, Consent]]], person_id: int, relation: Relation
+) -> Consent | None:
+    for unit_id, consent in covering.get(person_id, []):
+        if unit_id in relation.unit_ids:
+            return consent
+    return None
+
+
+def _without_allowing_relation(user: User, found: list[Relation], action: str) -> Decision:
+    """The refusal when no relation found allows ``action`` (``found``: those that hold)."""
+    if found:
+        return Decision(
+            False,
+            found[0].basis,
+            _("Grunnlaget ditt (%(basis)s) gir ikke rett til å %(action)s.")
+            % {"basis": found[0].detail, "action": _action_label(action)},
+        )
+    if not has_case_role(user):
+        # Final: emergency access is for case roles only (``grant_emergency``).
+        return Decision(False, NONE, _("Rollen din gir ikke tilgang til personopplysninger."))
+    return Decision(False, NONE, _("Ingen tjenstlig relasjon til personen."))
+
+
+def _with_emergency(decision: Decision, emergency: EmergencyAccess | None) -> Decision:
+    """A refused reading or recording, opened by an emergency access in force."""
+    if emergency is None:
+        return decision
+    blocked = _(" Personen har sperret deg.") if decision.basis == BLOCKED else ""
+    return Decision(
+        True,
+        EMERGENCY,
+        _("Nødtilgang til %(until)s: %(reason)s")
+        % {
+            "until": timezone.localtime(emergency.expires_at).strftime("%d.%m.%Y %H:%M"),
+            "reason": emergency.reason[:200],
+        }
+        + blocked,
+        emergency_id=emergency.pk,
+    )
 
 
 # --- logging -------------------------------------------------------------------

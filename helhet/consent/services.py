@@ -36,6 +36,11 @@ def valid_q(*, moment: dt.datetime | None = None, prefix: str = "") -> Q:
     )
 
 
+# The consent ``covering_consent`` names when several cover: the one valid
+# longest, then the oldest (the gate's ``decide_many`` picks by the same order).
+COVERING_ORDER = ("-consent__valid_to", "consent_id", "pk")
+
+
 def covering_consent(
     *,
     person_id: int,
@@ -52,7 +57,7 @@ def covering_consent(
             category=category,
         )
         .select_related("consent")
-        .order_by("-consent__valid_to")
+        .order_by(*COVERING_ORDER)
         .first()
     )
     return scope.consent if scope else None

@@ -220,7 +220,8 @@ class TaskSearch(SearchView):
             self.request, person_id, Action.VIEW, category=gate.BASIC, what=self.what
         )
         readable = access.readable(
-            self.request.user, list(HousingApplication.objects.filter(person=person))
+            self.request.user,
+            HousingApplication.objects.filter(person=person).select_related("person"),
         )
         return (
             HousingApplication.objects.filter(pk__in=[a.pk for a in readable])

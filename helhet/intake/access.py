@@ -111,17 +111,45 @@ def _addressed_to_unit(user, person, subject):
     found = (
         Application.objects.filter(person=person, unit_id__in=units, status__in=IN_PROCESS)
         .select_related("unit")
+        .order_by(*APPLICATION_ORDER)
         .first()
     )
     if found is None:
         return None
+    return _processing(user, found)
+
+
+# The application the relation names when several are in process (the newest).
+APPLICATION_ORDER = ("-received_on", "-id")
+
+
+def _processing(user, found: Application) -> gate.Relation:
     return gate.Relation(
         ADDRESSED_TO_UNIT,
         _("%(unit)s behandler en søknad fra personen (fvl. §§ 11a og 17)") % {"unit": found.unit},
-        consent_units,
-        actions=actions,
+        frozenset(gate.case_unit_ids(user)),
+        actions=gate.CHANGE | gate.CONSENT_ACTS,
         via_unit_ids=frozenset({found.unit_id}),
     )
+
+
+def _addressed_to_unit_many(user, persons, subject):
+    """``_addressed_to_unit`` for a list (the gate's ``decide_many``): one query."""
+    if _application_of(subject) is not None:
+        return {p.pk: r for p in persons if (r := _addressed_to_unit(user, p, subject)) is not None}
+    units = unit_ids(user, UNIT_CASE_ROLES)
+    if not units:
+        return {}
+    first: dict[int, Application] = {}
+    for application in (
+        Application.objects.filter(
+            person_id__in=[p.pk for p in persons], unit_id__in=units, status__in=IN_PROCESS
+        )
+        .select_related("unit")
+        .order_by(*APPLICATION_ORDER)
+    ):
+        first.setdefault(application.person_id, application)
+    return {pk: _processing(user, application) for pk, application in first.items()}
 
 
 def _addressed_person_ids(user):
@@ -222,6 +250,7 @@ def register() -> None:
         find=_addressed_to_unit,
         person_ids=_addressed_person_ids,
         rank=60,
+        find_many=_addressed_to_unit_many,
     )
     gate.register_basis(
         code=CO_SIGNER,

@@ -383,3 +383,30 @@ def test_a_preliminary_answer_is_registered_and_a_late_case_without_one_is_not_m
     )[0]
     found = {o.person_id: o.result for o in report.outcomes}
     assert found == {late.person_id: Result.NOT_MET, answered.pk: Result.MET}
+
+
+def test_the_waiting_list_shows_and_logs_exactly_the_rows_the_gate_opens(client, world):
+    from helhet.consent.models import Category
+
+    criteria(world)
+    consented, other, blocked = waiting(world), waiting(world), waiting(world)
+    for application in (consented, other, blocked):
+        testing.service(application.person, world.units.nav)
+    testing.consent(consented.person, units=[world.units.nav], categories=[Category.SOCIAL])
+    testing.consent(blocked.person, units=[world.units.nav], categories=[Category.SOCIAL])
+    from helhet.access.models import AccessBlock
+
+    AccessBlock.objects.create(person=blocked.person, staff_user=world.users.nav)
+    client.force_login(world.users.nav)
+    page = client.get(reverse("housing:waiting_list")).content.decode()
+    assert consented.person.family_name in page
+    assert other.person.family_name not in page
+    assert blocked.person.family_name not in page
+    logged = AccessLogEntry.objects.filter(user=world.users.nav, what="venteliste for bolig")
+    assert list(logged.values_list("person_id", flat=True)) == [consented.person_id]
+    client.force_login(world.users.officer)
+    client.get(reverse("housing:waiting_list"))
+    logged = AccessLogEntry.objects.filter(user=world.users.officer, what="venteliste for bolig")
+    assert sorted(logged.values_list("person_id", flat=True)) == sorted(
+        a.person_id for a in (consented, other, blocked)
+    )

@@ -15,9 +15,8 @@ SMALL, LARGER = 30, 120
 
 # (login, path): the lists staff read, as a login that sees rows in both
 # municipalities, with a page size small enough that both fill more than one page.
-# ``{name}`` is the demo person's family name. Not here: the housing office's
-# waiting list and NAV's emergency stays, which ask the gate once per row shown
-# (up to 300 rows; docs/performance.md, "What is left").
+# ``{name}`` is the demo person's family name. The housing lists decide each row's
+# owning unit with ``gate.decide_many`` (one batch per unit, not one per row).
 LISTS = [
     ("ke", "/koordinering/?per_side=25"),
     ("ke", "/samtykker/"),
@@ -29,6 +28,9 @@ LISTS = [
     ("leder", "/kvalitet/"),
     ("revisor", "/revisjon/utvalg/"),
     ("bolig", "/bolig/boliger/"),
+    ("bolig", "/bolig/venteliste/"),
+    ("nav", "/bolig/midlertidig/"),
+    ("nav", "/bolig/"),
     ("nav", "/nav/"),
     ("ke", "/api/v1/plans/?limit=2"),
     ("ke", "/api/v1/persons/?limit=2"),
