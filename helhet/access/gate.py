@@ -870,11 +870,7 @@ def accessible_persons(user: AnyUser, *, category: str = BASIC) -> QuerySet[Pers
     units = _unit_ids(user)
     # Subqueries, not joins: a person with many plans or services stays one row.
     coordinated = Q(pk__in=_coordinated_ids(user))
-    emergency = Q(
-        pk__in=EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
-            "person_id"
-        )
-    )
+    emergency = Q(pk__in=_emergency_ids(user))
     # Every other registered basis that lists its persons: these read crossing
     # categories only with a consent (the gate's rule 2).
     others = Q(pk__in=[])
@@ -896,33 +892,72 @@ def accessible_persons(user: AnyUser, *, category: str = BASIC) -> QuerySet[Pers
             relation |= coordinated
         if category == Category.PLAN and coordinating_unit:
             relation |= coordinating_unit
-    return Person.objects.filter(relation, municipality_id=staff.municipality_id).exclude(
+    persons = Person.objects.filter(relation, municipality_id=staff.municipality_id).exclude(
         pk__in=_blocking(user).values("person_id")
+    )
+    # Every condition above names one of these bases, so the persons they hold
+    # for are the only candidates: one IN over their UNION lets the database
+    # start from the user's persons instead of testing every person of the
+    # municipality (docs/performance.md, the REST plan list). It narrows
+    # nothing: the conditions above still decide.
+    candidates = [_coordinated_ids(user), _emergency_ids(user)]
+    candidates += [b.person_ids(user) for b in BASES if b.person_ids and b.code != COORDINATOR]
+    if coordinating_unit:
+        candidates += [
+            IndividualPlan.objects.values("person_id"),
+            CoordinatorAssignment.objects.values("person_id"),
+        ]
+    if not all(isinstance(c, QuerySet) for c in candidates):
+        # A basis listing its persons otherwise than as a queryset (a test's
+        # list of ids) cannot join the UNION; the conditions alone then decide.
+        return persons
+    first, *rest = (c.order_by() for c in candidates)
+    return persons.filter(pk__in=first.union(*rest, all=True))
+
+
+def _emergency_ids(user: User) -> QuerySet[Any, Any]:
+    return EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+        "person_id"
     )
 
 
 def _consent_covers(user: User, units: set[int], category: str) -> Q:
     """Persons with a valid consent letting one of the user's units (or the unit
     of their participation in the person's open plan, or of their coordinator
-    assignment) receive ``category``: the units ``decide`` asks a consent for."""
-    participating_units = Participant.objects.filter(
-        user=user,
-        plan__person_id=OuterRef("consent__person_id"),
-        plan__status__in=OPEN_STATUSES,
-        unit__isnull=False,
-    ).values("unit_id")
-    coordinating_units = CoordinatorAssignment.objects.filter(
-        coordinator=user,
-        ended_on__isnull=True,
-        person_id=OuterRef("consent__person_id"),
-        unit__isnull=False,
-    ).values("unit_id")
-    scopes = ConsentScope.objects.filter(valid_q(prefix="consent__"), category=category).filter(
-        Q(unit_id__in=units)
-        | Q(unit_id__in=participating_units)
-        | Q(unit_id__in=coordinating_units)
+    assignment) receive ``category``: the units ``decide`` asks a consent for.
+
+    Three subqueries that do not refer to the outer row, so each is evaluated
+    once per query (not once per person or consent): the consents naming the
+    user's units, and the user's few participations and coordinator assignments
+    with a consent naming their unit (docs/performance.md, the REST plan list).
+    """
+    valid_scopes = ConsentScope.objects.filter(valid_q(prefix="consent__"), category=category)
+    naming_units = valid_scopes.filter(unit_id__in=units).values("consent__person_id")
+    participating = (
+        Participant.objects.filter(user=user, plan__status__in=OPEN_STATUSES, unit__isnull=False)
+        .filter(
+            Exists(
+                valid_scopes.filter(
+                    consent__person_id=OuterRef("plan__person_id"), unit_id=OuterRef("unit_id")
+                )
+            )
+        )
+        .values("plan__person_id")
     )
-    return Q(pk__in=scopes.values("consent__person_id"))
+    coordinating = (
+        CoordinatorAssignment.objects.filter(
+            coordinator=user, ended_on__isnull=True, unit__isnull=False
+        )
+        .filter(
+            Exists(
+                valid_scopes.filter(
+                    consent__person_id=OuterRef("person_id"), unit_id=OuterRef("unit_id")
+                )
+            )
+        )
+        .values("person_id")
+    )
+    return Q(pk__in=naming_units) | Q(pk__in=participating) | Q(pk__in=coordinating)
 
 
 def _blocking(user: User) -> QuerySet[AccessBlock]:
@@ -965,11 +1000,10 @@ def accessible_plans(
         return plans.filter(person__municipality_id=staff.municipality_id).exclude(
             person_id__in=_blocking(user).values("person_id")
         )
-    # EXISTS, not IN: SQLite then checks the gate's conditions for the persons
-    # with plans only, not for every person of the municipality.
-    return plans.filter(
-        Exists(accessible_persons(user, category=category).filter(pk=OuterRef("person_id")))
-    )
+    # IN over a subquery that does not refer to the plan: every database
+    # computes the user's persons once, from the few bases they have, instead
+    # of checking the gate's conditions again for every plan (docs/performance.md).
+    return plans.filter(person_id__in=accessible_persons(user, category=category).values("pk"))
 
 
 def log_many(
