@@ -1006,6 +1006,18 @@ def accessible_plans(
     return plans.filter(person_id__in=accessible_persons(user, category=category).values("pk"))
 
 
+@dataclass(frozen=True)
+class Listed:
+    """One list on a page, for ``log_lists``: the persons shown and how."""
+
+    persons: Iterable[ListedPerson]
+    action: str
+    what: str
+    category: str = Category.PLAN
+    basis: str = LIST
+    detail: str | None = None
+
+
 def log_many(
     user: AnyUser,
     persons: Iterable[ListedPerson],
@@ -1017,14 +1029,32 @@ def log_many(
     detail: str | None = None,
 ) -> None:
     """Log one granted access per person shown in a list or search (one statement)."""
+    log_lists(user, [Listed(persons, action, what, category, basis, detail)])
+
+
+def log_lists(user: AnyUser, lists: Iterable[Listed]) -> None:
+    """``log_many`` for several lists on one page, in one statement: the page
+    makes the same queries whichever of its lists happen to be empty."""
     if _staff(user) is None:
         return
     role, unit = _who(user)
-    detail = (detail or _("Vist i liste med tjenstlig relasjon"))[:300]
     connection = connections[router.db_for_write(AccessLogEntry)]
     at = connection.ops.adapt_datetimefield_value(timezone.now())
-    same = (user.pk, user.get_username(), role, unit, action, category, what[:200], basis, detail)
-    rows = [(at, p.municipality_id, p.pk, *same) for p in persons]
+    rows = []
+    for listed in lists:
+        detail = (listed.detail or _("Vist i liste med tjenstlig relasjon"))[:300]
+        same = (
+            user.pk,
+            user.get_username(),
+            role,
+            unit,
+            listed.action,
+            listed.category,
+            listed.what[:200],
+            listed.basis,
+            detail,
+        )
+        rows += [(at, p.municipality_id, p.pk, *same) for p in listed.persons]
     # Multi-row INSERTs without model instances: a list page logs every row it
     # shows (pjl § 16), and fifty instances through bulk_create cost the
     # coordinating unit's overview several milliseconds (docs/performance.md).

@@ -19,6 +19,8 @@ SMALL, LARGER = 30, 120
 # waiting list and NAV's emergency stays, which ask the gate once per row shown
 # (up to 300 rows; docs/performance.md, "What is left").
 LISTS = [
+    ("koordinator", "/"),
+    ("ke", "/"),
     ("ke", "/koordinering/?per_side=25"),
     ("ke", "/samtykker/"),
     ("koordinator", "/personer/?q={name}"),
