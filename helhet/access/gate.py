@@ -123,6 +123,7 @@ Calling the gate
 import contextlib
 import contextvars
 import datetime as dt
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
@@ -130,6 +131,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -1060,8 +1062,9 @@ def log_lists(user: AnyUser, lists: Iterable[Listed]) -> None:
     # coordinating unit's overview several milliseconds (docs/performance.md).
     # One transaction: in autocommit each batch would be a commit of its own.
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
-        for start in range(0, len(rows), _LOG_MANY_BATCH):
-            batch = rows[start : start + _LOG_MANY_BATCH]
+        size = _log_batch(connection)
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
             values = ", ".join([_LOG_MANY_ROW] * len(batch))
             cursor.execute(f"{_LOG_MANY_SQL} {values}", [v for row in batch for v in row])
 
@@ -1086,8 +1089,18 @@ _LOG_MANY_SQL = (
     f"({', '.join(_LOG_MANY_COLUMNS)}, granted, emergency, flagged) VALUES"
 )
 _LOG_MANY_ROW = f"({', '.join(['%s'] * len(_LOG_MANY_COLUMNS))}, TRUE, FALSE, FALSE)"
-# SQLite allows 999 parameters in one statement.
-_LOG_MANY_BATCH = 999 // len(_LOG_MANY_COLUMNS)
+
+
+def _log_batch(connection: BaseDatabaseWrapper) -> int:
+    """Rows per INSERT: as many as one statement's parameters allow, so a page
+    logs its lists in one statement (a fixed number of queries whatever it
+    shows). SQLite's limit is compiled in (999 before 3.32, 32,766 since: ask
+    it); PostgreSQL's protocol allows 65,535 parameters."""
+    limit = 65_535
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return max(1, limit // len(_LOG_MANY_COLUMNS))
 
 
 # --- emergency access ("break the glass") -----------------------------------------
