@@ -871,14 +871,15 @@ def accessible_persons(user: AnyUser, *, category: str = BASIC) -> QuerySet[Pers
         return Person.objects.none()
     units = _unit_ids(user)
     # Subqueries, not joins: a person with many plans or services stays one row.
-    coordinated = Q(pk__in=_coordinated_ids(user))
-    emergency = Q(pk__in=_emergency_ids(user))
+    coordinated_ids, emergency_ids = _coordinated_ids(user), _emergency_ids(user)
+    coordinated = Q(pk__in=coordinated_ids)
+    emergency = Q(pk__in=emergency_ids)
     # Every other registered basis that lists its persons: these read crossing
     # categories only with a consent (the gate's rule 2).
+    basis_ids = [b.person_ids(user) for b in BASES if b.person_ids and b.code != COORDINATOR]
     others = Q(pk__in=[])
-    for basis in BASES:
-        if basis.person_ids is not None and basis.code != COORDINATOR:
-            others |= Q(pk__in=basis.person_ids(user))
+    for ids in basis_ids:
+        others |= Q(pk__in=ids)
     coordinating_unit = Q()
     if Role.COORDINATING_UNIT in roles_of(user=user):
         coordinating_unit = Q(pk__in=IndividualPlan.objects.values("person_id")) | Q(
@@ -902,8 +903,7 @@ def accessible_persons(user: AnyUser, *, category: str = BASIC) -> QuerySet[Pers
     # start from the user's persons instead of testing every person of the
     # municipality (docs/performance.md, the REST plan list). It narrows
     # nothing: the conditions above still decide.
-    candidates = [_coordinated_ids(user), _emergency_ids(user)]
-    candidates += [b.person_ids(user) for b in BASES if b.person_ids and b.code != COORDINATOR]
+    candidates = [coordinated_ids, emergency_ids, *basis_ids]
     if coordinating_unit:
         candidates += [
             IndividualPlan.objects.values("person_id"),
