@@ -129,6 +129,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import functools
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
@@ -136,6 +137,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -1210,18 +1212,15 @@ def accessible_persons(user: AnyUser, *, category: str = BASIC) -> QuerySet[Pers
         return Person.objects.none()
     units = _unit_ids(user)
     # Subqueries, not joins: a person with many plans or services stays one row.
-    coordinated = Q(pk__in=_coordinated_ids(user))
-    emergency = Q(
-        pk__in=EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
-            "person_id"
-        )
-    )
+    coordinated_ids, emergency_ids = _coordinated_ids(user), _emergency_ids(user)
+    coordinated = Q(pk__in=coordinated_ids)
+    emergency = Q(pk__in=emergency_ids)
     # Every other registered basis that lists its persons: these read crossing
     # categories only with a consent (the gate's rule 2).
+    basis_ids = [b.person_ids(user) for b in BASES if b.person_ids and b.code != COORDINATOR]
     others = Q(pk__in=[])
-    for basis in BASES:
-        if basis.person_ids is not None and basis.code != COORDINATOR:
-            others |= Q(pk__in=basis.person_ids(user))
+    for ids in basis_ids:
+        others |= Q(pk__in=ids)
     coordinating_unit = Q()
     if Role.COORDINATING_UNIT in roles_of(user=user):
         coordinating_unit = Q(pk__in=IndividualPlan.objects.values("person_id")) | Q(
@@ -1237,33 +1236,71 @@ def accessible_persons(user: AnyUser, *, category: str = BASIC) -> QuerySet[Pers
             relation |= coordinated
         if category == Category.PLAN and coordinating_unit:
             relation |= coordinating_unit
-    return Person.objects.filter(relation, municipality_id=staff.municipality_id).exclude(
+    persons = Person.objects.filter(relation, municipality_id=staff.municipality_id).exclude(
         pk__in=_blocking(user).values("person_id")
+    )
+    # Every condition above names one of these bases, so the persons they hold
+    # for are the only candidates: one IN over their UNION lets the database
+    # start from the user's persons instead of testing every person of the
+    # municipality (docs/performance.md, the REST plan list). It narrows
+    # nothing: the conditions above still decide.
+    candidates = [coordinated_ids, emergency_ids, *basis_ids]
+    if coordinating_unit:
+        candidates += [
+            IndividualPlan.objects.values("person_id"),
+            CoordinatorAssignment.objects.values("person_id"),
+        ]
+    if not all(isinstance(c, QuerySet) for c in candidates):
+        # A basis listing its persons otherwise than as a queryset (a test's
+        # list of ids) cannot join the UNION; the conditions alone then decide.
+        return persons
+    first, *rest = (c.order_by() for c in candidates)
+    return persons.filter(pk__in=first.union(*rest, all=True))
+
+
+def _emergency_ids(user: User) -> QuerySet[Any, Any]:
+    return EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+        "person_id"
     )
 
 
 def _consent_covers(user: User, units: set[int], category: str) -> Q:
     """Persons with a valid consent letting one of the user's units (or the unit
     of their participation in the person's open plan, or of their coordinator
-    assignment) receive ``category``: the units ``decide`` asks a consent for."""
-    participating_units = Participant.objects.filter(
-        user=user,
-        plan__person_id=OuterRef("consent__person_id"),
-        plan__status__in=OPEN_STATUSES,
-        unit__isnull=False,
-    ).values("unit_id")
-    coordinating_units = CoordinatorAssignment.objects.filter(
-        coordinator=user,
-        ended_on__isnull=True,
-        person_id=OuterRef("consent__person_id"),
-        unit__isnull=False,
-    ).values("unit_id")
-    scopes = ConsentScope.objects.filter(valid_q(prefix="consent__"), category=category).filter(
-        Q(unit_id__in=units)
-        | Q(unit_id__in=participating_units)
-        | Q(unit_id__in=coordinating_units)
+    assignment) receive ``category``: the units ``decide`` asks a consent for.
+
+    Three subqueries that do not refer to the outer row, so each is evaluated
+    once per query (not once per person or consent): the consents naming the
+    user's units, and the user's few participations and coordinator assignments
+    with a consent naming their unit (docs/performance.md, the REST plan list).
+    """
+    valid_scopes = ConsentScope.objects.filter(valid_q(prefix="consent__"), category=category)
+    naming_units = valid_scopes.filter(unit_id__in=units).values("consent__person_id")
+    participating = (
+        Participant.objects.filter(user=user, plan__status__in=OPEN_STATUSES, unit__isnull=False)
+        .filter(
+            Exists(
+                valid_scopes.filter(
+                    consent__person_id=OuterRef("plan__person_id"), unit_id=OuterRef("unit_id")
+                )
+            )
+        )
+        .values("plan__person_id")
     )
-    return Q(pk__in=scopes.values("consent__person_id"))
+    coordinating = (
+        CoordinatorAssignment.objects.filter(
+            coordinator=user, ended_on__isnull=True, unit__isnull=False
+        )
+        .filter(
+            Exists(
+                valid_scopes.filter(
+                    consent__person_id=OuterRef("person_id"), unit_id=OuterRef("unit_id")
+                )
+            )
+        )
+        .values("person_id")
+    )
+    return Q(pk__in=naming_units) | Q(pk__in=participating) | Q(pk__in=coordinating)
 
 
 def _blocking(user: User) -> QuerySet[AccessBlock]:
@@ -1306,11 +1343,22 @@ def accessible_plans(
         return plans.filter(person__municipality_id=staff.municipality_id).exclude(
             person_id__in=_blocking(user).values("person_id")
         )
-    # EXISTS, not IN: SQLite then checks the gate's conditions for the persons
-    # with plans only, not for every person of the municipality.
-    return plans.filter(
-        Exists(accessible_persons(user, category=category).filter(pk=OuterRef("person_id")))
-    )
+    # IN over a subquery that does not refer to the plan: every database
+    # computes the user's persons once, from the few bases they have, instead
+    # of checking the gate's conditions again for every plan (docs/performance.md).
+    return plans.filter(person_id__in=accessible_persons(user, category=category).values("pk"))
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One list on a page, for ``log_lists``: the persons shown and how."""
+
+    persons: Iterable[ListedPerson]
+    action: str
+    what: str
+    category: str = Category.PLAN
+    basis: str = LIST
+    detail: str | None = None
 
 
 def log_many(
@@ -1324,21 +1372,40 @@ def log_many(
     detail: str | None = None,
 ) -> None:
     """Log one granted access per person shown in a list or search (one statement)."""
+    log_lists(user, [Listed(persons, action, what, category, basis, detail)])
+
+
+def log_lists(user: AnyUser, lists: Iterable[Listed]) -> None:
+    """``log_many`` for several lists on one page, in one statement: the page
+    makes the same queries whichever of its lists happen to be empty."""
     if _staff(user) is None:
         return
     role, unit = _who(user)
-    detail = (detail or _("Vist i liste med tjenstlig relasjon"))[:300]
     connection = connections[router.db_for_write(AccessLogEntry)]
     at = connection.ops.adapt_datetimefield_value(timezone.now())
-    same = (user.pk, user.get_username(), role, unit, action, category, what[:200], basis, detail)
-    rows = [(at, p.municipality_id, p.pk, *same) for p in persons]
+    rows = []
+    for listed in lists:
+        detail = (listed.detail or _("Vist i liste med tjenstlig relasjon"))[:300]
+        same = (
+            user.pk,
+            user.get_username(),
+            role,
+            unit,
+            listed.action,
+            listed.category,
+            listed.what[:200],
+            listed.basis,
+            detail,
+        )
+        rows += [(at, p.municipality_id, p.pk, *same) for p in listed.persons]
     # Multi-row INSERTs without model instances: a list page logs every row it
     # shows (pjl § 16), and fifty instances through bulk_create cost the
     # coordinating unit's overview several milliseconds (docs/performance.md).
     # One transaction: in autocommit each batch would be a commit of its own.
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
-        for start in range(0, len(rows), _LOG_MANY_BATCH):
-            batch = rows[start : start + _LOG_MANY_BATCH]
+        size = _log_batch(connection)
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
             values = ", ".join([_LOG_MANY_ROW] * len(batch))
             cursor.execute(f"{_LOG_MANY_SQL} {values}", [v for row in batch for v in row])
 
@@ -1363,8 +1430,18 @@ _LOG_MANY_SQL = (
     f"({', '.join(_LOG_MANY_COLUMNS)}, granted, emergency, flagged) VALUES"
 )
 _LOG_MANY_ROW = f"({', '.join(['%s'] * len(_LOG_MANY_COLUMNS))}, TRUE, FALSE, FALSE)"
-# SQLite allows 999 parameters in one statement.
-_LOG_MANY_BATCH = 999 // len(_LOG_MANY_COLUMNS)
+
+
+def _log_batch(connection: BaseDatabaseWrapper) -> int:
+    """Rows per INSERT: as many as one statement's parameters allow, so a page
+    logs its lists in one statement (a fixed number of queries whatever it
+    shows). SQLite's limit is compiled in (999 before 3.32, 32,766 since: ask
+    it); PostgreSQL's protocol allows 65,535 parameters."""
+    limit = 65_535
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return max(1, limit // len(_LOG_MANY_COLUMNS))
 
 
 # --- emergency access ("break the glass") -----------------------------------------

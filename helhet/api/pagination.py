@@ -4,6 +4,8 @@ and counts no further than ``BOUND`` rows past the page (docs/performance.md,
 
 import re
 
+from django.db.models import QuerySet
+from django.db.models.sql.where import WhereNode
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
@@ -22,6 +24,18 @@ def plain_int(raw: str) -> int | None:
     """An integer written in ASCII digits, or None. ``int()`` alone also takes
     "٣", " 3 " and "1_0", which no client means."""
     return int(raw) if _PLAIN_INT.fullmatch(raw) else None
+
+
+def _by_id(queryset, ids: list) -> QuerySet:
+    """The rows ``ids`` as ``queryset`` reads them (its columns, related rows and
+    annotations), without its conditions: the ids were just read through them,
+    and the access filter is the costly part of every list, so it is evaluated
+    once per page (docs/performance.md, the REST plan list). Joins the conditions
+    added stay (inner joins the rows already met); a row met through several is
+    kept once by the caller's dict."""
+    rows = queryset.all()
+    rows.query.where = WhereNode()
+    return rows.filter(pk__in=ids)
 
 
 class StrictLimitOffsetPagination(LimitOffsetPagination):
@@ -60,7 +74,7 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
             self.count, more = bounded_count(queryset, self.offset + BOUND)
             self.count_exact = not more
         wanted = ids[: self.limit]
-        found = {row.pk: row for row in queryset.filter(pk__in=wanted)} if wanted else {}
+        found = {row.pk: row for row in _by_id(queryset, wanted)} if wanted else {}
         rows = [found[pk] for pk in wanted if pk in found]
         if self.count > self.limit and self.template is not None:
             self.display_page_controls = True

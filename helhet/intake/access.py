@@ -472,11 +472,16 @@ def log_cases(user, applications, what: str) -> None:
 
 def log_list(user: gate.AnyUser, persons: Iterable[gate.ListedPerson], what: str) -> None:
     """Work lists and case lists show names: one log row per person shown."""
-    gate.log_many(
-        user,
+    gate.log_lists(user, [listed(persons, what)])
+
+
+def listed(persons: Iterable[gate.ListedPerson], what: str) -> gate.Listed:
+    """A work list or case list as the gate logs it (``log_list``), for a page
+    that logs it with its other lists in one statement (``gate.log_lists``)."""
+    return gate.Listed(
         persons,
         Action.LIST,
-        what=what,
+        what,
         category=gate.BASIC,
         detail=_("Vist i saksbehandlingens arbeidsliste eller saksliste"),
     )

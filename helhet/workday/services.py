@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, Min, OuterRef, Subquery
+from django.db.models import Count, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from helhet.access import gate, roles
@@ -194,6 +194,7 @@ def workday(*, user: User, today: dt.date) -> Workday:
     user_roles = roles_of(user=user)
     day = Workday(roles=user_roles, is_admin=user.is_staff and Role.SYSTEM_ADMIN in user_roles)
     shown: set[Person] = set()
+    work_list: gate.Listed | None = None
     if gate.has_case_role(user):
         day.my_persons, day.my_persons_total = _my_persons(user, today)
         shown |= {r.person for r in day.my_persons}
@@ -207,15 +208,12 @@ def workday(*, user: User, today: dt.date) -> Workday:
         day.coordinator_requests = day.coordinator_requests[:ROWS]
         day.awaiting_signature = list(
             Decision.objects.filter(caseworker=user, approved_by__isnull=True)
-            .filter(
-                Exists(gate.accessible_persons(user).filter(pk=OuterRef("application__person_id")))
-            )
+            .filter(application__person_id__in=gate.accessible_persons(user).values("pk"))
             .select_related("application__person", "application__unit")
             .order_by("decided_on", "pk")[:ROWS]
         )
         _name_signers(day.awaiting_signature, user)
-        intake_access.log_list(
-            user,
+        work_list = intake_access.listed(
             {i.person for i in (*day.work_items, *day.signatures, *day.coordinator_requests)}
             | {d.application.person for d in day.awaiting_signature},
             "min arbeidsdag",
@@ -263,5 +261,13 @@ def workday(*, user: User, today: dt.date) -> Workday:
                 "-answer_deadline"
             )[:10]
         )
-    gate.log_many(user, shown, Action.LIST, what="min arbeidsdag")
+    # One statement for both lists, whichever is empty: the page's queries do
+    # not depend on whether the user has case work today.
+    gate.log_lists(
+        user,
+        [
+            *([work_list] if work_list else []),
+            gate.Listed(shown, Action.LIST, "min arbeidsdag"),
+        ],
+    )
     return day

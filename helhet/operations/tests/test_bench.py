@@ -25,7 +25,7 @@ NAMES = [
     "api_plans",
     "fhir_careplan",
 ]
-CONSTANT = {"overview", "plan", "compliance", "compliance_revision", "api_plans"}
+CONSTANT = {"overview", "workday", "plan", "compliance", "compliance_revision", "api_plans"}
 CONSTANT |= {"compliance_sql_floor", "compliance_compute", "audit_sample", "fhir_careplan"}
 
 

@@ -18,6 +18,8 @@ SMALL, LARGER = 30, 120
 # ``{name}`` is the demo person's family name. The housing lists decide each row's
 # owning unit with ``gate.decide_many`` (one batch per unit, not one per row).
 LISTS = [
+    ("koordinator", "/"),
+    ("ke", "/"),
     ("ke", "/koordinering/?per_side=25"),
     ("ke", "/samtykker/"),
     ("koordinator", "/personer/?q={name}"),
