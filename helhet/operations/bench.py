@@ -13,13 +13,15 @@ must not.
 To measure another page, add a ``Scenario`` to ``SCENARIOS``.
 """
 
+import contextlib
 import io
 import itertools
+import logging
 import math
 import secrets
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 from django.contrib.auth import get_user_model
@@ -382,7 +384,12 @@ def run(
     measured = [FLOOR, *(SCENARIOS if scenarios is None else scenarios)]
     samples: dict[str, list[Sample]] = {s.name: [] for s in measured}
     # The demo's users have no second factor to pass; the bench measures pages.
-    with override_settings(DEMO_MODE=True, ALLOWED_HOSTS=["testserver"]):
+    # The floor is a 404, which Django's request log would report on every request.
+    request_log = logging.getLogger("django.request")
+    with (
+        override_settings(DEMO_MODE=True, ALLOWED_HOSTS=["testserver"]),
+        _quiet(request_log),
+    ):
         for number in range(1, runs + 1):
             prefix = f"kjøring {number} av {runs}: " if runs > 1 else ""
             for scenario in measured:
@@ -398,6 +405,16 @@ def run(
                     f"{queries} spørringer"
                 )
     return [_result(name, runs_of) for name, runs_of in samples.items()]
+
+
+@contextlib.contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _client(clients: dict, login: str) -> Client:
