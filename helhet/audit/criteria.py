@@ -732,11 +732,17 @@ def _latest_mappings(scope: Scope) -> dict[int, dict[str, Any]]:
     ):
         latest[person_id] = {"pk": pk, "risk": risk, "levels": {}}
     by_mapping = {facts["pk"]: facts for facts in latest.values()}
+    # The scores of every mapping up to the day, the earlier ones skipped here: not
+    # ``mapping_id IN (the latest ids)``, which SQLite evaluated once per joined row
+    # (a 5,000-id list took a minute, the 44,000 of a 50,000-person municipality
+    # hours) and which would pass its limit of 32,766 parameters (docs/performance.md).
     for mapping_id, domain, level in DomainScore.objects.filter(
         mapping__person__municipality_id=scope.municipality_id,
-        mapping_id__in=list(by_mapping),
+        mapping__mapped_on__lte=scope.as_of,
     ).values_list("mapping_id", "domain", "level"):
-        by_mapping[mapping_id]["levels"][domain] = level
+        facts = by_mapping.get(mapping_id)
+        if facts is not None:
+            facts["levels"][domain] = level
     return latest
 
 

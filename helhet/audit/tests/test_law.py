@@ -401,6 +401,41 @@ def test_somatic_criterion_reads_mapping_and_follow_ups():
     assert results(report)[neglected.pk] == R.NOT_MET
 
 
+def test_the_latest_mapping_counts_and_its_query_does_not_grow_with_the_mappings():
+    """Only the latest mapping on or before the day counts (an earlier one said ROP,
+    the latest does not); and the scores are read in one statement whose text does
+    not grow with the number of mappings — a long IN list made SQLite take hours at
+    50,000 persons."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from helhet.audit.criteria import Scope, _latest_mappings
+
+    muni = t.municipality()
+    (a,) = b.units(muni, 1)
+    changed = b.person(muni)
+    _mapping(changed, a, day=dt.date(2026, 1, 5), rus=3, psykisk=3)
+    latest = _mapping(changed, a, day=dt.date(2026, 2, 5), rus=0, psykisk=3)
+    _mapping(changed, a, day=TODAY + dt.timedelta(days=10), rus=3, psykisk=3)  # not yet
+
+    def statement() -> tuple[dict, str]:
+        scope = Scope(municipality_id=muni.pk, start=dt.date(2025, 6, 15), end=TODAY, today=TODAY)
+        with CaptureQueriesContext(connection) as queries:
+            found = _latest_mappings(scope)
+        (scores,) = [q["sql"] for q in queries.captured_queries if "domainscore" in q["sql"]]
+        return found, scores
+
+    found, few = statement()
+    assert found[changed.pk]["pk"] == latest.pk
+    assert found[changed.pk]["levels"] == {"rus": 0, "psykisk": 3}
+    assert not rules.is_rop(found[changed.pk]["levels"])
+    for _ in range(20):
+        _mapping(b.person(muni), a, rus=2, psykisk=2)
+    found, many = statement()
+    assert len(found) == 21
+    assert len(many) == len(few)
+
+
 def test_nav_guidance_given_needs_a_section_17_decision():
     # sotjl. § 41 andre ledd: "Avgjørelser om tildeling av sosiale tjenester skal
     # regnes som enkeltvedtak."
