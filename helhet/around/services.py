@@ -234,7 +234,7 @@ def discharge_row(*, notice: DischargeNotice, today: dt.date) -> dict[str, Any]:
     }
 
 
-def discharge_alerts(*, user: User, today: dt.date) -> list[dict[str, Any]]:
+def discharge_alert_rows(*, user: User, today: dt.date) -> list[dict[str, Any]]:
     """Announced discharges and releases without housing or follow-up in place,
     for the coordinating unit, the person's coordinator and the unit that
     received the notice. A notice is the receiving unit's health record: its own
@@ -272,14 +272,25 @@ def discharge_alerts(*, user: User, today: dt.date) -> list[dict[str, Any]]:
         )
         if row["alert"]
     ]
+    return rows
+
+
+def discharge_alerts_listed(*, rows: list[dict[str, Any]]) -> gate.Listed:
+    """The alerts as a list to log (``gate.log_lists``), for a page that logs all
+    its lists in one statement."""
+    return gate.Listed(
+        [row["notice"].person for row in rows],
+        Action.LIST,
+        what="varslet utskrivning",
+        category=CATEGORY,
+    )
+
+
+def discharge_alerts(*, user: User, today: dt.date) -> list[dict[str, Any]]:
+    """``discharge_alert_rows``, every shown row logged."""
+    rows = discharge_alert_rows(user=user, today=today)
     if rows:
-        gate.log_many(
-            user,
-            [row["notice"].person for row in rows],
-            Action.LIST,
-            what="varslet utskrivning",
-            category=CATEGORY,
-        )
+        gate.log_lists(user, [discharge_alerts_listed(rows=rows)])
     return rows
 
 

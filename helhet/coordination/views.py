@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from helhet.access import gate
 from helhet.access.models import Action
-from helhet.around.services import discharge_alerts
+from helhet.around.services import discharge_alert_rows, discharge_alerts_listed
 from helhet.background import services as background
 from helhet.consent.models import Category
 from helhet.coordination import services
@@ -95,14 +95,21 @@ def overview(request):
     form, filters, page_size = _filters(request)
     rows = services.plan_rows(user=request.user, filters=filters)
     page = Paginator(rows, page_size).get_page(request.GET.get("side"))
+    # hol. § 6-2 nr. 5: a discharge never comes as a surprise to the
+    # coordinating unit or the coordinator (gated row by row).
+    alerts = discharge_alert_rows(user=request.user, today=timezone.localdate())
     # Plan status, dates, coordinator and missing § 19 items: plan data, and
-    # only of plans the plan page would open (``accessible_plans``).
-    gate.log_many(
+    # only of plans the plan page would open (``accessible_plans``). Both lists in
+    # one statement, so the page's queries do not depend on whether any discharge
+    # is announced.
+    gate.log_lists(
         request.user,
-        [r.person for r in page],
-        Action.LIST,
-        what="planoversikt",
-        category=Category.PLAN,
+        [
+            gate.Listed(
+                [r.person for r in page], Action.LIST, what="planoversikt", category=Category.PLAN
+            ),
+            discharge_alerts_listed(rows=alerts),
+        ],
     )
     query = request.GET.copy()
     query.pop("side", None)
@@ -115,9 +122,7 @@ def overview(request):
             "total": page.paginator.count,
             "unit_counts": rows.unit_counts(),
             "query": query.urlencode(),
-            # hol. § 6-2 nr. 5: a discharge never comes as a surprise to the
-            # coordinating unit or the coordinator (gated row by row).
-            "discharge_alerts": discharge_alerts(user=request.user, today=timezone.localdate()),
+            "discharge_alerts": alerts,
             "columns": _columns(request, filters.sort),
         },
     )

@@ -14,6 +14,7 @@ from helhet.audit.criteria import BY_ID
 from helhet.audit.results import Result as R
 from helhet.coordination.models import CoordinatorAssignment
 from helhet.organisation.models import Role, Unit
+from helhet.plans.models import IndividualPlan
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 15)
@@ -167,6 +168,38 @@ def test_the_coordinator_is_alerted_and_the_alert_goes_when_aftercare_is_in_plac
         unit=unit,
     )
     assert person.full_name not in client.get("/rundt/utskrivninger/").content.decode()
+
+
+def test_the_overview_makes_the_same_queries_with_or_without_an_announced_discharge(client, world):
+    """The overview logs its plans and its alerts in one statement, so an alert
+    does not add queries (the bench's query counts stay equal at every size)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    muni, person, unit, _provider, _stranger = world
+    coordinator = t.staff(unit, Role.SERVICE_PROVIDER)
+    for someone in (person, t.person(muni)):
+        t.service(someone, unit, type_code="psykisk_helse_rus")
+        CoordinatorAssignment.objects.create(
+            person=someone, offered_on=dt.date(2026, 1, 5), unit=unit, coordinator=coordinator
+        )
+        IndividualPlan.objects.create(
+            person=someone, status=IndividualPlan.Status.ACTIVE, offered_on=dt.date(2026, 1, 5)
+        )
+    client.force_login(coordinator)
+    client.get("/koordinering/")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/koordinering/").status_code == 200
+        return len(captured)
+
+    without = queries()
+    _notice(person, unit, TODAY + dt.timedelta(days=4))
+    assert queries() == without
+    logged = AccessLogEntry.objects.filter(user=coordinator, person=person, granted=True)
+    assert logged.filter(what="varslet utskrivning").exists()
+    assert logged.filter(what="planoversikt").exists()
 
 
 def test_the_coordinating_unit_sees_alerts_only_where_the_gate_opens_the_notice(client, world):
