@@ -19,11 +19,18 @@ from django.db import OperationalError, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import is_locked_database_exception, retry
 
 from helhet.background import services
 
 logger = logging.getLogger(__name__)
+
+
+class ResultNotRecorded(Exception):
+    """A task ran but its result could not be written (the library retries first).
+    The worker stops, as it always did: its heartbeat ends, and another worker puts
+    the task back in the queue (``services.requeue_lost``)."""
 
 
 def new_worker_id() -> str:
@@ -62,6 +69,14 @@ class HeartbeatWorker(Worker):
         finally:
             connection.close()
 
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        try:
+            super().run_task(db_task_result)
+        except OperationalError as error:
+            # Not the claim's lock below: the task may have run, so it must not be
+            # left marked as running by a worker that goes on beating.
+            raise ResultNotRecorded(str(db_task_result.id)) from error
+
     def _work(self) -> None:
         """The library's loop, resumed when the database was locked.
 
@@ -69,7 +84,8 @@ class HeartbeatWorker(Worker):
         but not when the exclusive transaction that the claim runs in cannot begin
         (SQLite: another writer held the database past the connection's timeout).
         No task was claimed then, so the worker waits a moment and tries again,
-        instead of stopping with work still in the queue."""
+        instead of stopping with work still in the queue. (An error writing a
+        task's result is ``ResultNotRecorded``, which stops the worker.)"""
         while True:
             try:
                 super().run()

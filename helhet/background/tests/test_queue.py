@@ -137,6 +137,27 @@ def test_a_worker_that_finds_the_database_locked_keeps_going(queue, tmp_path, mo
     assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL
 
 
+@pytest.mark.django_db
+def test_a_worker_that_cannot_record_a_result_stops_so_the_task_is_put_back(
+    queue, tmp_path, monkeypatch
+):
+    """Locked while writing a result is not the claim's lock: the task ran, so the
+    worker must not go on beating with the task marked as its own."""
+    from helhet.background.worker import ResultNotRecorded
+
+    result = probe.record.enqueue(str(tmp_path), 4)
+
+    def locked(self, *args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(DBTaskResult, "set_successful", locked)
+    monkeypatch.setattr(DBTaskResult, "set_failed", locked)
+    with pytest.raises(ResultNotRecorded):
+        _worker().run()
+    assert (tmp_path / "ran.txt").read_text() == "4\n"
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_never_run_the_same_task(queue, tmp_path):
     """Two workers, each with its own database connection, drain one queue at the
