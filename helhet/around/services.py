@@ -241,7 +241,8 @@ def discharge_alert_rows(*, user: User, today: dt.date) -> list[dict[str, Any]]:
     staff see it on their relation to the person; anyone else only where the
     gate opens the person's health data across units (``accessible_persons``,
     the gate's own list rule, on the safe side). One query, whatever the number
-    of notices; every shown row logged in one statement."""
+    of notices. Not logged here: the caller logs the rows it shows
+    (``discharge_alerts``, or the overview with its other list)."""
     staff = getattr(user, "staff", None)
     if staff is None:
         return []
