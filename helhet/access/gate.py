@@ -414,11 +414,12 @@ def has_case_role(user: AnyUser) -> bool:
 
 # Each built-in basis answers for one person (``find``) and for a list
 # (``find_many``, for ``decide_many``) from the same rows in the same order, so
-# both give the same relation; the order ends in the primary key, so ties
-# (two assignments offered the same day) are broken alike.
+# both give the same relation: ``find`` is ``find_many`` for one person where the
+# query is the same. The order ends in the primary key, so ties (two assignments
+# offered the same day) are broken alike.
 _ASSIGNMENT_ORDER = ("-offered_on", "pk")
 _SERVICE_ORDER = ("valid_from", "pk")
-# ``_service`` names the first service and counts at most this many.
+# A service relation names the first service and counts at most this many.
 _SERVICES_SEEN = 20
 
 
@@ -440,16 +441,7 @@ def _coordinator_relation(user: User, assignment_unit_id: int | None) -> Relatio
 
 
 def _coordinator(user: User, person: Person, subject: Subject) -> Relation | None:
-    if not has_case_role(user):
-        return None
-    assignment = (
-        person.coordinator_assignments.filter(coordinator=user, ended_on__isnull=True)
-        .order_by(*_ASSIGNMENT_ORDER)
-        .first()
-    )
-    if assignment is None:
-        return None
-    return _coordinator_relation(user, assignment.unit_id)
+    return _coordinator_many(user, [person], subject).get(person.pk)
 
 
 def _coordinator_many(
@@ -482,16 +474,7 @@ def _participant_relation(user: User, participation_unit_id: int | None) -> Rela
 
 
 def _participant(user: User, person: Person, subject: Subject) -> Relation | None:
-    if not has_case_role(user):
-        return None
-    participation = (
-        Participant.objects.filter(plan__person=person, plan__status__in=OPEN_STATUSES, user=user)
-        .order_by("pk")
-        .first()
-    )
-    if participation is None:
-        return None
-    return _participant_relation(user, participation.unit_id)
+    return _participant_many(user, [person], subject).get(person.pk)
 
 
 def _participant_many(
@@ -537,13 +520,7 @@ def _services(units: set[int]) -> QuerySet[Service]:
 
 
 def _service(user: User, person: Person, subject: Subject) -> Relation | None:
-    units = _unit_ids(user)
-    if not units:
-        return None
-    services = list(_services(units).filter(person=person)[:_SERVICES_SEEN])
-    if not services:
-        return None
-    return _service_relation(units, services)
+    return _service_many(user, [person], subject).get(person.pk)
 
 
 def _service_many(user: User, persons: Sequence[Person], subject: Subject) -> dict[int, Relation]:
